@@ -1,0 +1,73 @@
+/**
+ * The `hanbench` command: finds the subcommand and hands it the rest of the arguments.
+ * Each subcommand lives in its own module under src/cli and exports `command: CliCommand`.
+ */
+import { Exit, UsageError } from "./errors.js";
+import type { CliCommand } from "./command.js";
+
+const COMMANDS: Record<string, { summary: string }> = {
+  run: {
+    summary: "run the Change-of-Tenancy suite (default: a dry-run on the virtual HAN)",
+  },
+  virtual: {
+    summary: "run the virtual Z-Stack dongle with emulated devices on tcp:// or a pty",
+  },
+  serve: { summary: "run the emulated Comms Hub on a dongle, for a person at the bench" },
+  zcl: { summary: "decode or encode Smart Energy ZCL frames" },
+  report: { summary: "re-render reports (JSON, JUnit, HTML) from an evidence log" },
+  ports: { summary: "list serial ports and the matching dongle profiles" },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "hanbench — Change-of-Tenancy conformance bench for GB In-Home Displays and PPMIDs",
+    "",
+    "Usage: hanbench <command> [options]      hanbench <command> --help for details",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Exit codes: 0 ok / every case passed, 1 a case failed, 2 usage or configuration error,",
+    "            3 nothing failed but something was inconclusive or in error.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? Exit.usage : Exit.ok;
+  }
+  if (name === "--version" || name === "-V") {
+    const { version } = await import("./version.js");
+    process.stdout.write(`${version()}\n`);
+    return Exit.ok;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`hanbench: unknown command '${name}'. Run 'hanbench --help' for the list.\n`);
+    return Exit.usage;
+  }
+  let command: CliCommand;
+  try {
+    // A template path keeps the command modules out of the static import graph: each loads only when used.
+    ({ command } = (await import(`./${name}.js`)) as { command: CliCommand });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(err).includes(`/cli/${name}.`)) {
+      process.stderr.write(`hanbench: '${name}' is not available in this build yet.\n`);
+      return Exit.usage;
+    }
+    throw err;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`hanbench ${name}: ${err.message}\n`);
+      return Exit.usage;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { SteppedClock, ScaledClock, msToZclUtc, zclUtcToMs } from "../../src/hub/clock.js";
+
+describe("ZCL UTC time", () => {
+  it("maps 0x1C374A80 to 2015-01-01T00:00:00Z (domain.md §0)", () => {
+    expect(new Date(zclUtcToMs(0x1c374a80)).toISOString()).toBe("2015-01-01T00:00:00.000Z");
+    expect(msToZclUtc(Date.parse("2015-01-01T00:00:00Z"))).toBe(0x1c374a80);
+  });
+  it("maps the GCS09 implementation time 0x1FC66E20 to 2016-11-22T02:46:56Z", () => {
+    expect(new Date(zclUtcToMs(0x1fc66e20)).toISOString()).toBe("2016-11-22T02:46:56.000Z");
+  });
+});
+
+describe("SteppedClock", () => {
+  it("runs due timers in time order, each at its own time, and awaits them", async () => {
+    const clock = new SteppedClock(1_000);
+    const seen: [string, number][] = [];
+    clock.at(5_000, async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      seen.push(["b", clock.now()]);
+    });
+    clock.at(2_000, () => {
+      seen.push(["a", clock.now()]);
+    });
+    clock.at(9_000, () => {
+      seen.push(["c", clock.now()]);
+    });
+    await clock.advanceTo(6_000);
+    expect(seen).toEqual([
+      ["a", 2_000],
+      ["b", 5_000],
+    ]);
+    expect(clock.now()).toBe(6_000);
+    expect(clock.pending).toBe(1);
+  });
+
+  it("lets a timer schedule another one inside the same advance", async () => {
+    const clock = new SteppedClock(0);
+    const ticks: number[] = [];
+    const tick = () => {
+      ticks.push(clock.now());
+      if (ticks.length < 4) clock.at(clock.now() + 100, tick);
+    };
+    clock.at(100, tick);
+    await clock.advance(1_000);
+    expect(ticks).toEqual([100, 200, 300, 400]);
+  });
+
+  it("cancels a timer", async () => {
+    const clock = new SteppedClock(0);
+    let ran = false;
+    const cancel = clock.at(10, () => {
+      ran = true;
+    });
+    cancel();
+    await clock.advance(100);
+    expect(ran).toBe(false);
+  });
+
+  it("resolves sleep() when time passes, not before", async () => {
+    const clock = new SteppedClock(0);
+    let woke = false;
+    const p = clock.sleep(500).then(() => {
+      woke = true;
+    });
+    await clock.advance(499);
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    await clock.advance(1);
+    await p;
+    expect(woke).toBe(true);
+  });
+});
+
+describe("ScaledClock", () => {
+  it("refuses a non-positive factor", () => {
+    expect(() => new ScaledClock(0, 0)).toThrow(RangeError);
+  });
+  it("runs faster than real time", async () => {
+    const clock = new ScaledClock(0, 1000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now()).toBeGreaterThanOrEqual(15_000);
+  });
+});

@@ -1,0 +1,49 @@
+import { mkdtempSync, appendFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EvidenceLog, jsonSafe, readEvidence } from "../../src/report/evidence.js";
+
+describe("evidence log", () => {
+  it("appends numbered JSON lines with hub time, written through before append returns", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    const log = new EvidenceLog({ path, now: () => now });
+    log.append({ kind: "note", message: "first" });
+    now += 60_000;
+    log.append({ kind: "leave", device: "0x00db1234567890a0" });
+    const lines = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.seq, l.kind, l.t])).toEqual([
+      [1, "note", "2026-01-01T00:00:00.000Z"],
+      [2, "leave", "2026-01-01T00:01:00.000Z"],
+    ]);
+    log.close();
+  });
+
+  it("keeps every good line of a file whose last line was cut by a crash", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    const log = new EvidenceLog({ path, now: () => 0 });
+    log.append({ kind: "note", message: "a" });
+    log.append({ kind: "note", message: "b" });
+    log.close();
+    appendFileSync(path, '{"seq":3,"kind":"no');
+    const { events, bad } = readEvidence(path);
+    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(bad).toHaveLength(1);
+    expect(bad[0]!.line).toBe(3);
+  });
+
+  it("makes bigints, buffers and non-finite numbers JSON-safe", () => {
+    expect(jsonSafe({ a: 2n ** 64n, b: Buffer.from([1, 0xab]), c: [Number.NaN], d: new Date(0) })).toEqual({
+      a: "18446744073709551616",
+      b: "01ab",
+      c: [null],
+      d: "1970-01-01T00:00:00.000Z",
+    });
+  });
+});
