@@ -1,0 +1,110 @@
+/**
+ * The console probe: a test build of a real device prints its data store on a serial console. The DUT
+ * file names the port, the command that asks for a dump, and the patterns of the lines that matter.
+ * Opened with serialport's native binding; lines split with @serialport/parser-delimiter.
+ */
+import { DelimiterParser } from "@serialport/parser-delimiter";
+import { SerialPort } from "serialport";
+import type { Holdings } from "../../report/evidence.js";
+import type { ConsoleProbeSpec } from "../dut-file.js";
+import { emptyHoldings, type LookFor, type Probe, type ProbeAnswer } from "./types.js";
+
+const METERING = 0x0702;
+const PREPAYMENT = 0x0705;
+
+function role(groups: Record<string, string | undefined>): "esme" | "gpf" {
+  return groups.role?.toLowerCase() === "gpf" ? "gpf" : "esme";
+}
+
+function numberOrText(text: string | undefined): number | string | undefined {
+  if (text === undefined) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+/** Turns the lines of a dump into holdings; lines matching no pattern are ignored. */
+export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"]): Holdings {
+  const h = emptyHoldings();
+  for (const line of lines) {
+    const c = patterns.consumption?.exec(line)?.groups;
+    if (c) {
+      h.consumption.push({
+        role: role(c),
+        clusterId: METERING,
+        item: c.item!,
+        value: numberOrText(c.value),
+        ...(c.period ? { period: c.period } : {}),
+      });
+      continue;
+    }
+    const m = patterns.message?.exec(line)?.groups;
+    if (m) {
+      h.messages.push({ messageId: Number(m.messageId), text: m.text ?? "" });
+      continue;
+    }
+    const t = patterns.topUp?.exec(line)?.groups;
+    if (t) {
+      h.topUps.push({ role: role(t), clusterId: PREPAYMENT, item: t.item!, value: numberOrText(t.value) });
+      continue;
+    }
+    const d = patterns.debt?.exec(line)?.groups;
+    if (d) h.debts.push({ role: role(d), clusterId: PREPAYMENT, item: d.item!, value: numberOrText(d.value) });
+  }
+  return h;
+}
+
+export class ConsoleProbe implements Probe {
+  readonly method = "console" as const;
+  constructor(readonly spec: ConsoleProbeSpec) {}
+
+  async take(_purpose: string, _lookFor: LookFor): Promise<ProbeAnswer> {
+    let lines: string[];
+    try {
+      lines = await this.dump();
+    } catch (err) {
+      return { ok: false, error: `console probe on ${this.spec.port}: ${(err as Error).message}` };
+    }
+    if (lines.length === 0) {
+      return { ok: false, error: `console probe on ${this.spec.port}: no answer to the dump command` };
+    }
+    return { ok: true, holdings: parseDump(lines, this.spec.patterns) };
+  }
+
+  /** Opens the port, sends the dump command, and collects lines until the end marker or a quiet period. */
+  dump(): Promise<string[]> {
+    const { port: path, baudRate, dumpCommand, endMarker, timeoutMs } = this.spec;
+    return new Promise((resolve, reject) => {
+      const port = new SerialPort({ path, baudRate, autoOpen: false });
+      const parser = port.pipe(new DelimiterParser({ delimiter: "\n", includeDelimiter: false }));
+      const lines: string[] = [];
+      let timer: NodeJS.Timeout | undefined;
+      let done = false;
+      const finish = (err?: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        parser.removeAllListeners("data");
+        const close = () => (err ? reject(err) : resolve(lines));
+        if (port.isOpen) port.close(() => close());
+        else close();
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(), timeoutMs);
+      };
+      parser.on("data", (chunk: Buffer) => {
+        const line = chunk.toString("utf8").replace(/\r$/, "");
+        if (endMarker !== undefined && line.trim() === endMarker) return finish();
+        lines.push(line);
+        arm();
+      });
+      port.on("error", (err) => finish(err));
+      port.open((err) => {
+        if (err) return finish(err);
+        port.write(dumpCommand, (werr) => {
+          if (werr) finish(werr);
+        });
+        arm();
+      });
+    });
+  }
+}
