@@ -1,0 +1,235 @@
+/**
+ * The plan of a run: the phases, in order, and the steps of each, as data the runner iterates over.
+ * The cases (src/cluster-cot/cases) read the evidence this plan produces, so the names here are a
+ * contract between the runner and the cases:
+ *
+ * - every phase is bracketed by `PhaseEvent`s `{name, state: "start" | "end"}` with the phase name;
+ * - every CoT a phase records (`record-cot`) appears as a `CotEvent` between those brackets, in step order;
+ * - every probe is a `ProbeEvent` per DUT whose `purpose` is the step's purpose (a probe that cannot be
+ *   had is still logged, with `ok: false` and the reason);
+ * - `power` steps appear as `PresenceEvent`s per DUT;
+ * - whatever stops a step is logged as an `ErrorEvent` (with `device` when it concerns one DUT).
+ *
+ * Time is hub time: a virtual run advances a SteppedClock, a bench run waits on the real clock. Durations
+ * are named (`Timing`) and resolved by the runner from the run's options.
+ */
+import { CLEAR_CONSUMER, CLEAR_SUPPLIER, DEFAULT_CONTROL } from "./tenancy.js";
+
+export type RunMode = "virtual" | "bench";
+
+export const PHASE = {
+  join: "join",
+  baseline: "baseline",
+  cot: "cot",
+  observe: "observe",
+  newData: "new-data",
+  repeat: "repeat",
+  futureCot: "future-cot",
+  awayCot: "away-cot",
+  controlBits: "control-bits",
+} as const;
+export type PhaseName = (typeof PHASE)[keyof typeof PHASE];
+
+/** Probe purposes (`ProbeEvent.purpose`) the cases read. */
+export const PROBE = {
+  baseline: "baseline",
+  afterCot: "after-cot",
+  afterNewData: "after-new-data",
+  afterRepeat: "after-repeat",
+  beforeImplementation: "before-implementation",
+  afterImplementation: "after-implementation",
+  beforeAway: "before-away",
+  afterReturn: "after-return",
+} as const;
+
+/** The controls COT-12 tries, each on a fresh tenancy. */
+export const CONTROL_STEPS = [CLEAR_CONSUMER, CLEAR_SUPPLIER, CLEAR_CONSUMER | CLEAR_SUPPLIER, 0] as const;
+
+function controlHex(control: number): string {
+  return `0x${control.toString(16).padStart(3, "0")}`;
+}
+
+/** Probe after the CoT of a control step: `control-0x200`, `control-0x400`, `control-0x600`, `control-0x000`. */
+export function controlProbe(control: number): string {
+  return `control-${controlHex(control)}`;
+}
+
+/** Probe before the CoT of a control step: `control-0x200-before` … */
+export function controlBeforeProbe(control: number): string {
+  return `${controlProbe(control)}-before`;
+}
+
+/**
+ * Named durations, resolved from the run's options.
+ * - `window`: the detection window (`RunEvent.windowMs`, default 24 h): a compliant DUT queries the CoT
+ *   within it and acts on it.
+ * - `before-implementation`: until `beforeMarginMs` before the implementation time of the phase's CoT.
+ * - `after-implementation`: until one window after the implementation time of the phase's CoT.
+ */
+export type WaitUntil = "window" | "before-implementation" | "after-implementation";
+
+export interface Timing {
+  /** Detection window, hub ms. */
+  windowMs: number;
+  /** How far ahead a future CoT is dated: long enough for a DUT to see it before it takes effect. */
+  futureLeadMs: number;
+  /** How long before the implementation time the `before-implementation` probe is taken. */
+  beforeMarginMs: number;
+  /** Longest wait for joins and discovery, and for a DUT to fetch data (`await-fetch`). */
+  settleMs: number;
+}
+
+export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export function defaultTiming(windowMs: number = DEFAULT_WINDOW_MS): Timing {
+  return {
+    windowMs,
+    futureLeadMs: 2 * windowMs,
+    beforeMarginMs: Math.min(60 * 60 * 1000, windowMs / 4),
+    settleMs: windowMs,
+  };
+}
+
+/** One thing the runner does. Steps run in order; each is bounded in hub time. */
+export type Step =
+  /** Put each DUT's EUI-64 and install code in the Device Log, permit joining, wait (≤ settle) for each DUT to
+   * join, be interviewed and send its ZDO discovery. Joins and discovery requests are logged as they come. */
+  | { do: "admit" }
+  /** Virtual only: an emulated device that is not in the Device Log tries to join; the hub must refuse it
+   * (`JoinEvent` accepted false). */
+  | { do: "stranger" }
+  /** The hub publishes the supplier message of the tenancy in force (DisplayMessage to every DUT, with the
+   * tenancy's marker text), logged as a `ServedEvent` per DUT. */
+  | { do: "publish-message" }
+  /** Wait (≤ settle) until the hub has served each DUT consumption of the tenancy in force. */
+  | { do: "await-fetch" }
+  /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, or `futureLeadMs` ahead. Never pushed. */
+  | { do: "record-cot"; control: number; at: "now" | "future" }
+  /** Take the DUTs off the network (virtual: power off; bench: operator prompt) or bring them back. */
+  | { do: "power"; online: boolean }
+  /** Let hub time pass. */
+  | { do: "wait"; until: WaitUntil }
+  /** Probe every DUT; the ProbeEvent carries this purpose. */
+  | { do: "probe"; purpose: string };
+
+export interface Phase {
+  name: PhaseName;
+  /** One line for progress displays. */
+  summary: string;
+  steps: Step[];
+  /** Cases that read this phase's evidence. */
+  cases: string[];
+}
+
+const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
+  { do: "publish-message" },
+  { do: "await-fetch" },
+  { do: "probe", purpose: controlBeforeProbe(control) },
+  { do: "record-cot", control, at: "now" },
+  { do: "wait", until: "window" },
+  { do: "probe", purpose: controlProbe(control) },
+]);
+
+const PHASES: (Phase & { modes: RunMode[] })[] = [
+  {
+    name: PHASE.join,
+    summary: "DUTs join with their install codes and discover the GPF and ESME; a stranger is refused",
+    steps: [{ do: "admit" }, { do: "stranger" }],
+    cases: ["COT-01"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.baseline,
+    summary: "tenancy 1: supplier message published, consumption fetched, CoT polls answered NOT_FOUND",
+    steps: [{ do: "publish-message" }, { do: "await-fetch" }, { do: "probe", purpose: PROBE.baseline }],
+    cases: ["COT-02", "COT-09", "COT-11"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.cot,
+    summary: "a CoT effective now, control 0x00000600, not pushed",
+    steps: [{ do: "record-cot", control: DEFAULT_CONTROL, at: "now" }],
+    cases: ["COT-03", "COT-04", "COT-05", "COT-06"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.observe,
+    summary: "the detection window: DUTs must query the GPF and the ESME and clear tenancy-1 data",
+    steps: [
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterCot },
+    ],
+    cases: ["COT-03", "COT-04", "COT-05", "COT-06", "COT-11"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.newData,
+    summary: "tenancy 2: a new supplier message and new consumption, fetched and held",
+    steps: [{ do: "publish-message" }, { do: "await-fetch" }, { do: "probe", purpose: PROBE.afterNewData }],
+    cases: ["COT-07", "COT-09"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.repeat,
+    summary: "the unchanged CoT is polled again for a window; tenancy-2 data must survive",
+    steps: [
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterRepeat },
+    ],
+    cases: ["COT-09"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.futureCot,
+    summary: "a CoT dated ahead: tenancy-2 data stays until the implementation time, then goes",
+    steps: [
+      { do: "record-cot", control: DEFAULT_CONTROL, at: "future" },
+      { do: "wait", until: "before-implementation" },
+      { do: "probe", purpose: PROBE.beforeImplementation },
+      { do: "wait", until: "after-implementation" },
+      { do: "probe", purpose: PROBE.afterImplementation },
+    ],
+    cases: ["COT-08"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.awayCot,
+    summary: "a CoT recorded while the DUTs are off the network; they must catch it when back",
+    steps: [
+      { do: "publish-message" },
+      { do: "await-fetch" },
+      { do: "probe", purpose: PROBE.beforeAway },
+      { do: "power", online: false },
+      { do: "record-cot", control: DEFAULT_CONTROL, at: "now" },
+      { do: "power", online: true },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterReturn },
+    ],
+    cases: ["COT-10"],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.controlBits,
+    summary: "CoTs with control 0x200, 0x400, 0x600 and 0, each on a fresh tenancy (information)",
+    steps: controlSteps,
+    cases: ["COT-12"],
+    modes: ["virtual", "bench"],
+  },
+];
+
+function forMode(mode: RunMode): readonly Phase[] {
+  return PHASES.filter((p) => p.modes.includes(mode)).map(({ modes: _m, ...p }) => ({
+    ...p,
+    // A bench has no second device to play the stranger unless the operator brings one.
+    steps: mode === "bench" ? p.steps.filter((s) => s.do !== "stranger") : p.steps,
+  }));
+}
+
+/** The phases of a virtual run (emulated devices, SteppedClock), in order. */
+export const VIRTUAL_PLAN: readonly Phase[] = forMode("virtual");
+/** The phases of a bench run (real devices, real clock, console or operator probes), in order. */
+export const BENCH_PLAN: readonly Phase[] = forMode("bench");
+
+export function planFor(mode: RunMode): readonly Phase[] {
+  return mode === "virtual" ? VIRTUAL_PLAN : BENCH_PLAN;
+}
