@@ -1,0 +1,22 @@
+/** Codec errors. Messages are one line and name the field (and, when decoding, the byte offset in the frame). */
+
+export class ZclDecodeError extends Error {
+  override name = "ZclDecodeError";
+  constructor(
+    readonly field: string,
+    readonly offset: number,
+    reason: string,
+  ) {
+    super(`${field} at byte ${offset}: ${reason}`);
+  }
+}
+
+export class ZclEncodeError extends Error {
+  override name = "ZclEncodeError";
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}

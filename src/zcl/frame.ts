@@ -1,0 +1,126 @@
+/**
+ * ZCL frames: header (frame control, optional manufacturer code, transaction sequence number, command id)
+ * and payload, global or cluster-specific. `decodeZcl` rejects truncated and over-long frames with a
+ * ZclDecodeError naming the field and the byte offset in the frame.
+ */
+import { ZclDecodeError, ZclEncodeError } from "./errors.js";
+import { globalCommand, unknownGlobal } from "./foundation.js";
+import { decodeParams, encodeParams } from "./payload.js";
+import { clusterById, commandsFor } from "./registry.js";
+import type { CommandDef, ZclFrame } from "./types.js";
+
+const FC_SPECIFIC = 0x01;
+const FC_MANUFACTURER = 0x04;
+const FC_SERVER_TO_CLIENT = 0x08;
+const FC_DISABLE_DEFAULT_RSP = 0x10;
+
+const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, "0")}`;
+
+export type ZclFrameInput = Omit<ZclFrame, "commandId"> & { commandId?: number };
+
+function specificCommand(clusterId: number, frame: ZclFrameInput): CommandDef {
+  const cluster = clusterById(clusterId);
+  if (!cluster) throw new ZclEncodeError("cluster", `cluster ${hex(clusterId, 4)} is not defined`);
+  const list = commandsFor(cluster, frame.direction);
+  const cmd = frame.command ? list.find((c) => c.name === frame.command) : list.find((c) => c.id === frame.commandId);
+  if (!cmd) {
+    const key = frame.command || (frame.commandId === undefined ? "(none)" : hex(frame.commandId, 2));
+    throw new ZclEncodeError(
+      "command",
+      `${cluster.name} has no ${frame.direction} command ${key} (known: ${list.map((c) => c.name).join(", ") || "none"})`,
+    );
+  }
+  if (frame.commandId !== undefined && frame.commandId !== cmd.id) {
+    throw new ZclEncodeError("commandId", `${hex(frame.commandId, 2)} does not match ${cmd.name} (${hex(cmd.id, 2)})`);
+  }
+  return cmd;
+}
+
+/** Encodes a frame. The command is looked up by name (or by `commandId` when `command` is empty). */
+export function encodeZcl(clusterId: number, frame: ZclFrameInput): Buffer {
+  if (!Number.isInteger(frame.tsn) || frame.tsn < 0 || frame.tsn > 0xff) {
+    throw new ZclEncodeError("tsn", `${frame.tsn} is not a transaction sequence number (0..255)`);
+  }
+  const manuf = frame.manufacturerCode;
+  if (manuf !== undefined && (!Number.isInteger(manuf) || manuf < 0 || manuf > 0xffff)) {
+    throw new ZclEncodeError("manufacturerCode", `${manuf} is not a manufacturer code (0..65535)`);
+  }
+  let commandId: number;
+  let body: Buffer;
+  if (frame.frameType === "global") {
+    const g = globalCommand(frame.command || (frame.commandId ?? -1));
+    if (!g) throw new ZclEncodeError("command", `unknown global command ${frame.command || frame.commandId}`);
+    commandId = g.id;
+    body = g.encode(frame.payload ?? {});
+  } else {
+    const cmd = specificCommand(clusterId, frame);
+    commandId = cmd.id;
+    body = encodeParams(cmd.params, frame.payload ?? {}, cmd.name);
+  }
+  let fc = frame.frameType === "specific" ? FC_SPECIFIC : 0;
+  if (manuf !== undefined) fc |= FC_MANUFACTURER;
+  if (frame.direction === "serverToClient") fc |= FC_SERVER_TO_CLIENT;
+  if (frame.disableDefaultResponse) fc |= FC_DISABLE_DEFAULT_RSP;
+  const head =
+    manuf === undefined
+      ? Buffer.from([fc, frame.tsn, commandId])
+      : Buffer.from([fc, manuf & 0xff, manuf >> 8, frame.tsn, commandId]);
+  return Buffer.concat([head, body]);
+}
+
+/** Decodes a frame of cluster `clusterId`. Throws ZclDecodeError on malformed input. */
+export function decodeZcl(clusterId: number, bytes: Uint8Array): ZclFrame {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 1) throw new ZclDecodeError("frameControl", 0, "empty frame");
+  const fc = buf[0]!;
+  const type = fc & 0x03;
+  if (type > 1) throw new ZclDecodeError("frameControl", 0, `reserved frame type ${type}`);
+  const manufacturerSpecific = (fc & FC_MANUFACTURER) !== 0;
+  const headerLen = manufacturerSpecific ? 5 : 3;
+  if (buf.length < headerLen) {
+    const missing =
+      manufacturerSpecific && buf.length < 3 ? "manufacturerCode" : buf.length < headerLen - 1 ? "tsn" : "commandId";
+    throw new ZclDecodeError(missing, buf.length, `truncated header: ${headerLen} bytes needed, ${buf.length} given`);
+  }
+  const manufacturerCode = manufacturerSpecific ? buf.readUInt16LE(1) : undefined;
+  const tsn = buf[headerLen - 2]!;
+  const commandId = buf[headerLen - 1]!;
+  const direction = fc & FC_SERVER_TO_CLIENT ? "serverToClient" : "clientToServer";
+  let command: string;
+  let payload: Record<string, unknown>;
+  let end: number;
+  let lastField = "the header";
+  if (type === 0) {
+    const g = globalCommand(commandId) ?? unknownGlobal(commandId, headerLen - 1);
+    command = g.name;
+    [payload, end] = g.decode(buf, headerLen);
+  } else {
+    const cluster = clusterById(clusterId);
+    if (!cluster) throw new ZclDecodeError("clusterId", 0, `cluster ${hex(clusterId, 4)} is not defined`);
+    const cmd = commandsFor(cluster, direction).find((c) => c.id === commandId);
+    if (!cmd) {
+      throw new ZclDecodeError(
+        "commandId",
+        headerLen - 1,
+        `${cluster.name} has no ${direction} command ${hex(commandId, 2)}`,
+      );
+    }
+    command = cmd.name;
+    [payload, end] = decodeParams(cmd.params, buf, headerLen, cmd.name);
+    lastField = Object.keys(payload).at(-1) ?? lastField;
+  }
+  if (end < buf.length) {
+    throw new ZclDecodeError(command, end, `${buf.length - end} unexpected trailing byte(s) after ${lastField}`);
+  }
+  const frame: ZclFrame = {
+    frameType: type === 0 ? "global" : "specific",
+    direction,
+    disableDefaultResponse: (fc & FC_DISABLE_DEFAULT_RSP) !== 0,
+    tsn,
+    commandId,
+    command,
+    payload,
+  };
+  if (manufacturerCode !== undefined) frame.manufacturerCode = manufacturerCode;
+  return frame;
+}
