@@ -1,0 +1,96 @@
+/**
+ * Service discovery of an SE client (domain.md §15): Match_Desc for the SE server clusters to the
+ * coordinator and as a broadcast, Simple_Desc of each match, then the Metering MeteringDeviceType read to
+ * tell the electricity meter (ESME) from the gas mirror on the Comms Hub (GPF).
+ */
+import type { EndpointRole } from "../../report/evidence.js";
+import type { SeLink } from "./link.js";
+import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID } from "./se-payloads.js";
+import {
+  FrameType,
+  GlobalCommand,
+  decodeFrame,
+  decodeReadResponse,
+  encodeFrame,
+  encodeReadRequest,
+} from "./zcl-bytes.js";
+import {
+  BROADCAST_RX_ON,
+  ZDO_SUCCESS,
+  ZdoCluster,
+  decodeMatchDescResponse,
+  decodeSimpleDescResponse,
+  encodeMatchDescRequest,
+  encodeSimpleDescRequest,
+} from "./zdo-bytes.js";
+
+export interface Server {
+  role: EndpointRole;
+  nwk: number;
+  ep: number;
+  /** Server clusters the endpoint advertises (Simple_Desc). */
+  clusters: number[];
+}
+
+/** The SE server clusters a display looks for. */
+const WANTED = [Cluster.metering, Cluster.deviceManagement];
+
+/** The endpoint a device that skips discovery assumes: endpoint 1 of the coordinator, taken as the hub. */
+export const FIXED_ENDPOINT: Server = {
+  role: "gpf",
+  nwk: 0x0000,
+  ep: 1,
+  clusters: [
+    Cluster.time,
+    Cluster.price,
+    Cluster.metering,
+    Cluster.messaging,
+    Cluster.prepayment,
+    Cluster.deviceManagement,
+  ],
+};
+
+export async function discoverServers(link: SeLink, discover: boolean): Promise<Server[]> {
+  if (!discover) return [{ ...FIXED_ENDPOINT }];
+  const found = new Map<string, { nwk: number; ep: number }>();
+  for (const dst of [0x0000, BROADCAST_RX_ON]) {
+    const body = encodeMatchDescRequest({
+      nwkAddrOfInterest: dst,
+      profileId: SE_PROFILE_ID,
+      inClusters: WANTED,
+      outClusters: [],
+    });
+    for (const answer of await link.zdo(dst, ZdoCluster.matchDescReq, body)) {
+      const rsp = decodeMatchDescResponse(answer.body);
+      if (rsp.status !== ZDO_SUCCESS) continue;
+      const nwk = dst === BROADCAST_RX_ON ? answer.srcNwk : rsp.nwkAddrOfInterest;
+      for (const ep of rsp.endpoints) found.set(`${nwk}/${ep}`, { nwk, ep });
+    }
+  }
+  const servers: Server[] = [];
+  let tsn = 0x80;
+  for (const { nwk, ep } of found.values()) {
+    const [answer] = await link.zdo(nwk, ZdoCluster.simpleDescReq, encodeSimpleDescRequest(nwk, ep));
+    if (!answer) continue;
+    const desc = decodeSimpleDescResponse(answer.body).descriptor;
+    if (!desc || desc.profileId !== SE_PROFILE_ID || !desc.inClusters.includes(Cluster.metering)) continue;
+    const frame = encodeFrame(
+      {
+        frameType: FrameType.global,
+        serverToClient: false,
+        disableDefaultResponse: false,
+        tsn: tsn++,
+        commandId: GlobalCommand.read,
+      },
+      encodeReadRequest([MeteringAttr.meteringDeviceType]),
+    );
+    const reply = await link.zcl({ nwk, ep }, Cluster.metering, frame);
+    if (!reply) continue;
+    const rsp = decodeFrame(reply);
+    if (rsp.frameType !== FrameType.global || rsp.commandId !== GlobalCommand.readResponse) continue;
+    const rec = decodeReadResponse(rsp.payload).find((r) => r.attrId === MeteringAttr.meteringDeviceType);
+    if (rec?.status !== ZDO_SUCCESS || rec.type === undefined || typeof rec.value !== "number") continue;
+    servers.push({ role: rec.value === ELECTRIC_METERING ? "esme" : "gpf", nwk, ep, clusters: desc.inClusters });
+  }
+  return servers;
+}

@@ -1,0 +1,107 @@
+/**
+ * Behaviour profiles of the emulated IHD and PPMID (cot-suite.md, "Emulated device behaviour profiles").
+ * A profile is a set of switches over one reference behaviour; each faulty profile flips exactly the
+ * switch its name says, so it fails its own case(s) and nothing else.
+ */
+import type { EndpointRole } from "../../report/evidence.js";
+
+export const PROFILES = [
+  "compliant",
+  "no-query",
+  "gpf-only",
+  "keeps-history",
+  "keeps-messages",
+  "early-clear",
+  "repeat-clear",
+  "fixed-endpoint",
+  "offline-miss",
+] as const;
+
+export type ProfileName = (typeof PROFILES)[number];
+
+export const SE_DEVICE_KINDS = ["ihd", "ppmid"] as const;
+export type SeDeviceKind = (typeof SE_DEVICE_KINDS)[number];
+
+export interface Behaviour {
+  /** Finds the ESME and GPF by ZDO Match_Desc / Simple_Desc. Without it, everything goes to endpoint 1 of the coordinator. */
+  discover: boolean;
+  /** The servers whose tenancy attributes (0x0200/0x0201) are polled. */
+  queryRoles: readonly EndpointRole[];
+  /** Clears consumption history (and, on a PPMID, top-ups and debts) when bit 9 is set. */
+  clearConsumer: boolean;
+  /** Clears supplier messages when bit 10 is set. */
+  clearSupplier: boolean;
+  /** Also clears the moment it sees a CoT dated in the future. */
+  clearOnSight: boolean;
+  /** Clears again on every poll while a reached CoT date is set. */
+  clearEveryPoll: boolean;
+  /** On power-on, polls at once and acts on any CoT recorded while it was away. */
+  catchUpOnPowerOn: boolean;
+}
+
+const COMPLIANT: Behaviour = {
+  discover: true,
+  queryRoles: ["esme", "gpf"],
+  clearConsumer: true,
+  clearSupplier: true,
+  clearOnSight: false,
+  clearEveryPoll: false,
+  catchUpOnPowerOn: true,
+};
+
+const BEHAVIOURS: Record<ProfileName, Behaviour> = {
+  compliant: COMPLIANT,
+  "no-query": { ...COMPLIANT, queryRoles: [] },
+  "gpf-only": { ...COMPLIANT, queryRoles: ["gpf"] },
+  "keeps-history": { ...COMPLIANT, clearConsumer: false },
+  "keeps-messages": { ...COMPLIANT, clearSupplier: false },
+  "early-clear": { ...COMPLIANT, clearOnSight: true },
+  "repeat-clear": { ...COMPLIANT, clearEveryPoll: true },
+  "fixed-endpoint": { ...COMPLIANT, discover: false },
+  "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
+};
+
+export function isProfileName(name: string): name is ProfileName {
+  return (PROFILES as readonly string[]).includes(name);
+}
+
+export function behaviourOf(profile: ProfileName): Behaviour {
+  return BEHAVIOURS[profile];
+}
+
+export interface DeviceSpec {
+  kind: SeDeviceKind | "esme";
+  /** Absent for the ESME. */
+  profile?: ProfileName;
+  /** The text it was parsed from, e.g. `ihd:keeps-history`. */
+  label: string;
+}
+
+/**
+ * Parses one device of a device list: `ihd:<profile>`, `ppmid:<profile>`, `ihd` / `ppmid` (compliant) or
+ * `esme`. Errors name the valid choices.
+ */
+export function parseDeviceSpec(text: string): DeviceSpec {
+  const label = text.trim();
+  const [kind = "", profile, ...extra] = label.split(":");
+  if (kind === "esme") {
+    if (profile !== undefined) throw new Error(`'${label}': the ESME has no behaviour profile; write 'esme'`);
+    return { kind: "esme", label };
+  }
+  if (!(SE_DEVICE_KINDS as readonly string[]).includes(kind)) {
+    throw new Error(`'${label}': unknown device kind '${kind}'; valid kinds: ihd, ppmid, esme`);
+  }
+  if (extra.length > 0) throw new Error(`'${label}': expected <kind>:<profile>, e.g. ihd:compliant`);
+  const name = profile ?? "compliant";
+  if (!isProfileName(name)) {
+    throw new Error(`'${label}': unknown profile '${name}'; valid profiles: ${PROFILES.join(", ")}`);
+  }
+  return { kind: kind as SeDeviceKind, profile: name, label: profile === undefined ? `${kind}:compliant` : label };
+}
+
+/** Parses a comma-separated device list (`ihd:compliant,ppmid:keeps-history,esme`). */
+export function parseDeviceList(text: string): DeviceSpec[] {
+  const parts = text.split(",").filter((p) => p.trim() !== "");
+  if (parts.length === 0) throw new Error("the device list is empty; e.g. ihd:compliant,ppmid:compliant,esme");
+  return parts.map(parseDeviceSpec);
+}

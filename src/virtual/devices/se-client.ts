@@ -1,0 +1,390 @@
+/**
+ * The behaviour of an emulated IHD or PPMID: a Smart Energy client that finds the ESME and the GPF,
+ * fetches what a display shows (time, consumption and its history, price, supplier messages, and on a
+ * PPMID prepayment data), polls the Change-of-Tenancy attributes and clears the previous occupier's data
+ * as its behaviour profile says (profiles.ts).
+ *
+ * Time comes from the shared Clock. A poll is a `clock.at` callback that awaits all its network work, so
+ * `SteppedClock.advanceTo` completes it before moving on.
+ */
+import { type Cancel, type Clock, zclUtcToMs } from "../../hub/clock.js";
+import type { EndpointRole } from "../../report/evidence.js";
+import { log } from "../../log.js";
+import type { NodeAddress, SeLink } from "./link.js";
+import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
+import { DeviceStore } from "./store.js";
+import { dayNumber } from "./periods.js";
+import {
+  Cluster,
+  ControlBit,
+  DeviceManagementCmd,
+  MessagingCmd,
+  Tenancy,
+  decodeCancelMessage,
+  decodeDisplayMessage,
+  decodePublishChangeOfTenancy,
+} from "./se-payloads.js";
+import { FrameType, GlobalCommand, decodeFrame, encodeFrame, type ZclFrame } from "./zcl-bytes.js";
+import { discoverServers, type Server } from "./discovery.js";
+import { DataFetcher, NoAnswer } from "./fetch.js";
+
+export const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
+
+export interface SeClientOptions {
+  kind: SeDeviceKind;
+  profile: ProfileName;
+  clock: Clock;
+  link: SeLink;
+  /** Tenancy poll interval in hub ms (default 30 min). */
+  pollIntervalMs?: number;
+  /** Delay of the first scheduled poll after start, to spread devices (default: one interval). */
+  firstPollDelayMs?: number;
+  /** For logs. */
+  name?: string;
+}
+
+/** One reading of the tenancy attributes of one server. */
+export interface TenancyObservation {
+  role: EndpointRole;
+  atMs: number;
+  /** Implementation time in hub ms; undefined when no CoT is set (attribute absent, 0 or 0xFFFFFFFF). */
+  dateMs?: number;
+  control?: number;
+}
+
+/** A clear the device performed. */
+export interface ClearRecord {
+  atMs: number;
+  dateMs: number;
+  control: number;
+  consumer: boolean;
+  supplier: boolean;
+  why: "reached" | "on-sight" | "repeat" | "push";
+}
+
+export class SeClient {
+  readonly kind: SeDeviceKind;
+  readonly profile: ProfileName;
+  readonly behaviour: Behaviour;
+  readonly store = new DeviceStore();
+  readonly clock: Clock;
+  readonly pollIntervalMs: number;
+  /** Every tenancy reading, in order (for tests and diagnostics). */
+  readonly observations: TenancyObservation[] = [];
+  readonly clears: ClearRecord[] = [];
+  readonly errors: string[] = [];
+  servers: Server[] = [];
+
+  readonly #link: SeLink;
+  readonly #firstPollDelayMs: number;
+  readonly #fetcher: DataFetcher;
+  readonly #log;
+  #tsn = 0;
+  #online = false;
+  #started = false;
+  #pollCancel: Cancel | undefined;
+  #nextPollAt = 0;
+  /** CoT dates (hub ms) already acted on: kept across power cycles like the store. */
+  readonly #acted = new Set<number>();
+  readonly #sighted = new Set<number>();
+  readonly #scheduled = new Map<number, Cancel>();
+  #baselineNext = false;
+  #historyDay: number | undefined;
+
+  constructor(opts: SeClientOptions) {
+    this.kind = opts.kind;
+    this.profile = opts.profile;
+    this.behaviour = behaviourOf(opts.profile);
+    this.clock = opts.clock;
+    this.#link = opts.link;
+    this.pollIntervalMs = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    if (!(this.pollIntervalMs > 0)) throw new RangeError("poll interval must be > 0 ms");
+    this.#firstPollDelayMs = opts.firstPollDelayMs ?? this.pollIntervalMs;
+    this.#log = log("virtual-device").child({ device: opts.name ?? `${opts.kind}:${opts.profile}` });
+    this.#fetcher = new DataFetcher({
+      kind: opts.kind,
+      store: this.store,
+      clock: opts.clock,
+      request: (server, clusterId, frame) => this.#request(server, clusterId, frame),
+      tsn: () => this.#nextTsn(),
+    });
+  }
+
+  get online(): boolean {
+    return this.#online;
+  }
+
+  /** Called once the device has joined: discovers, fetches, checks tenancy, then polls on the clock. */
+  async start(): Promise<void> {
+    this.#online = true;
+    this.#started = true;
+    await this.cycle();
+    this.#nextPollAt = this.clock.now() + this.#firstPollDelayMs;
+    this.#schedule();
+  }
+
+  /** Power lost: timers stop, the store and what it has acted on are kept. */
+  powerOff(): void {
+    this.#online = false;
+    this.#pollCancel?.();
+    this.#pollCancel = undefined;
+    for (const cancel of this.#scheduled.values()) cancel();
+    this.#scheduled.clear();
+  }
+
+  /** Power back (after the node has rejoined). */
+  async powerOn(): Promise<void> {
+    if (!this.#started) return this.start();
+    this.#online = true;
+    if (this.behaviour.catchUpOnPowerOn) {
+      await this.cycle();
+    } else {
+      // reacts only to changes it sees while online: the first reading after power-on is its new baseline
+      this.#baselineNext = true;
+    }
+    this.#nextPollAt = this.clock.now() + this.pollIntervalMs;
+    this.#schedule();
+  }
+
+  /** Stops everything (end of a run). */
+  stop(): void {
+    this.powerOff();
+  }
+
+  /** One poll: discovery if needed, time, the tenancy check, then the data a display refreshes. */
+  async cycle(): Promise<void> {
+    if (!this.#online) return;
+    try {
+      if (this.servers.length === 0) this.servers = await discoverServers(this.#link, this.behaviour.discover);
+      await this.#fetcher.readTime(this.servers);
+      await this.#checkTenancy();
+      await this.#refresh(false);
+    } catch (err) {
+      this.#error(err);
+    }
+  }
+
+  /** An unsolicited frame from a server (DisplayMessage push, CancelMessage, PublishChangeOfTenancy). */
+  async handleFrame(src: NodeAddress, clusterId: number, bytes: Buffer): Promise<Buffer | undefined> {
+    let frame: ZclFrame;
+    try {
+      frame = decodeFrame(bytes);
+    } catch (err) {
+      this.#error(err);
+      return undefined;
+    }
+    if (frame.frameType !== FrameType.specific || !frame.serverToClient) return undefined;
+    const role = this.#roleOf(src);
+    try {
+      if (clusterId === Cluster.messaging) this.#onMessaging(role, frame);
+      else if (
+        clusterId === Cluster.deviceManagement &&
+        frame.commandId === DeviceManagementCmd.publishChangeOfTenancy
+      ) {
+        if (this.behaviour.queryRoles.includes(role)) {
+          const cot = decodePublishChangeOfTenancy(frame.payload);
+          const obs: TenancyObservation = {
+            role,
+            atMs: this.clock.now(),
+            dateMs: validDate(cot.implementationDateTime),
+            control: cot.proposedTenancyChangeControl,
+          };
+          this.observations.push(obs);
+          await this.#act([obs], "push");
+        }
+      } else return this.#defaultResponse(frame, 0x81);
+    } catch (err) {
+      this.#error(err);
+      return this.#defaultResponse(frame, 0x80);
+    }
+    return this.#defaultResponse(frame, 0x00);
+  }
+
+  holdings() {
+    return this.store.holdings();
+  }
+
+  // ---- tenancy ----
+
+  async #checkTenancy(): Promise<void> {
+    const observations: TenancyObservation[] = [];
+    for (const role of this.behaviour.queryRoles) {
+      for (const server of this.servers.filter((s) => s.role === role)) {
+        try {
+          const records = await this.#fetcher.read(server, Cluster.deviceManagement, [
+            Tenancy.updateDateTime,
+            Tenancy.proposedChangeControl,
+          ]);
+          const date = records.get(Tenancy.updateDateTime);
+          const control = records.get(Tenancy.proposedChangeControl);
+          const obs: TenancyObservation = { role, atMs: this.clock.now() };
+          if (typeof date === "number") {
+            const d = validDate(date);
+            if (d !== undefined) obs.dateMs = d;
+          }
+          if (typeof control === "number") obs.control = control;
+          observations.push(obs);
+          this.observations.push(obs);
+        } catch (err) {
+          if (!(err instanceof NoAnswer)) throw err;
+        }
+      }
+    }
+    if (this.#baselineNext) {
+      this.#baselineNext = false;
+      for (const o of observations) if (o.dateMs !== undefined) this.#acted.add(o.dateMs);
+      return;
+    }
+    await this.#act(observations, "poll");
+  }
+
+  async #act(observations: TenancyObservation[], source: "poll" | "push"): Promise<void> {
+    const now = this.clock.now();
+    const dates = new Map<number, number>();
+    for (const o of observations)
+      if (o.dateMs !== undefined) dates.set(o.dateMs, (dates.get(o.dateMs) ?? 0) | (o.control ?? 0));
+    if (source === "poll") {
+      // a date the servers no longer show (superseded or withdrawn) is not waited for any more
+      for (const [date, cancel] of this.#scheduled) {
+        if (!dates.has(date) && observations.length > 0) {
+          cancel();
+          this.#scheduled.delete(date);
+        }
+      }
+    }
+    for (const [date, control] of dates) {
+      if (this.#acted.has(date)) {
+        if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) this.#clear(date, control, "repeat");
+        continue;
+      }
+      if (now >= date) {
+        await this.#enact(date, control, source === "push" ? "push" : "reached");
+        continue;
+      }
+      if (this.behaviour.clearOnSight && !this.#sighted.has(date)) {
+        this.#sighted.add(date);
+        this.#clear(date, control, "on-sight");
+      }
+      if (!this.#scheduled.has(date)) {
+        const cancel = this.clock.at(date, async () => {
+          this.#scheduled.delete(date);
+          if (!this.#online || this.#acted.has(date)) return;
+          try {
+            await this.#enact(date, control, "reached");
+            await this.#refresh(true);
+          } catch (err) {
+            this.#error(err);
+          }
+        });
+        this.#scheduled.set(date, cancel);
+      }
+    }
+  }
+
+  /** Acts on a CoT whose implementation time is reached: clears, then wants the new tenancy's history. */
+  async #enact(date: number, control: number, why: ClearRecord["why"]): Promise<void> {
+    this.#acted.add(date);
+    this.#scheduled.get(date)?.();
+    this.#scheduled.delete(date);
+    this.#clear(date, control, why);
+    this.#historyDay = undefined;
+  }
+
+  #clear(date: number, control: number, why: ClearRecord["why"]): void {
+    const consumer = (control & ControlBit.clearConsumer) !== 0 && this.behaviour.clearConsumer;
+    const supplier = (control & ControlBit.clearSupplier) !== 0 && this.behaviour.clearSupplier;
+    if (consumer) {
+      this.store.clearConsumption();
+      if (this.kind === "ppmid") this.store.clearPrepayment();
+    }
+    if (supplier) this.store.clearMessages();
+    this.clears.push({ atMs: this.clock.now(), dateMs: date, control, consumer, supplier, why });
+    this.#log.debug({ date: new Date(date).toISOString(), control, consumer, supplier, why }, "cleared");
+  }
+
+  // ---- data ----
+
+  /** Running values every poll; history when the day changed or after a clear wanted it. */
+  async #refresh(force: boolean): Promise<void> {
+    await this.#fetcher.refreshLive(this.servers);
+    const today = dayNumber(this.clock.now());
+    if (force || this.#historyDay !== today) {
+      this.#historyDay = today;
+      await this.#fetcher.refreshHistory(this.servers);
+    }
+  }
+
+  #onMessaging(role: EndpointRole, frame: ZclFrame): void {
+    switch (frame.commandId) {
+      case MessagingCmd.displayMessage:
+      case MessagingCmd.displayProtectedMessage: {
+        const m = decodeDisplayMessage(frame.payload);
+        this.store.putMessage({ role, messageId: m.messageId, text: m.message, receivedAt: this.clock.now() });
+        break;
+      }
+      case MessagingCmd.cancelMessage:
+        this.store.cancelMessage(decodeCancelMessage(frame.payload).messageId, role);
+        break;
+      case MessagingCmd.cancelAllMessages:
+        this.store.clearMessages();
+        break;
+      default:
+        throw new Error(`unexpected Messaging command 0x${frame.commandId.toString(16)}`);
+    }
+  }
+
+  // ---- plumbing ----
+
+  #schedule(): void {
+    this.#pollCancel?.();
+    this.#pollCancel = this.clock.at(this.#nextPollAt, async () => {
+      this.#pollCancel = undefined;
+      if (!this.#online) return;
+      await this.cycle();
+      this.#nextPollAt = Math.max(this.#nextPollAt + this.pollIntervalMs, this.clock.now() + 1);
+      if (this.#online) this.#schedule();
+    });
+  }
+
+  async #request(server: Server, clusterId: number, frame: Buffer): Promise<Buffer | undefined> {
+    if (!this.#online) return undefined;
+    return this.#link.zcl({ nwk: server.nwk, ep: server.ep }, clusterId, frame);
+  }
+
+  #nextTsn(): number {
+    this.#tsn = (this.#tsn + 1) & 0xff;
+    return this.#tsn;
+  }
+
+  #roleOf(src: NodeAddress): EndpointRole {
+    const s =
+      this.servers.find((x) => x.nwk === src.nwk && x.ep === src.ep) ?? this.servers.find((x) => x.nwk === src.nwk);
+    return s?.role ?? (src.nwk === 0 ? "gpf" : "esme");
+  }
+
+  #defaultResponse(frame: ZclFrame, status: number): Buffer | undefined {
+    if (frame.disableDefaultResponse && status === 0) return undefined;
+    return encodeFrame(
+      {
+        frameType: FrameType.global,
+        serverToClient: false,
+        disableDefaultResponse: true,
+        tsn: frame.tsn,
+        commandId: GlobalCommand.defaultResponse,
+      },
+      Buffer.from([frame.commandId, status]),
+    );
+  }
+
+  #error(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.errors.push(message);
+    this.#log.warn({ err: message }, "device error");
+  }
+}
+
+/** A CoT date attribute value as hub ms, or undefined for "none" (0 or 0xFFFFFFFF). */
+export function validDate(utc: number): number | undefined {
+  if (utc === 0 || utc === 0xffffffff) return undefined;
+  return zclUtcToMs(utc);
+}

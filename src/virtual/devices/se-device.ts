@@ -1,0 +1,154 @@
+/**
+ * An emulated IHD or PPMID on the simulated HAN: an EmulatedNode (join with its install code, answer ZDO
+ * and Basic) whose behaviour is an SeClient (se-client.ts) talking ZCL to the ESME and the GPF.
+ */
+import type { Holdings } from "../../report/evidence.js";
+import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
+import type { ApsFrame } from "../han/types.js";
+import { isBroadcast } from "../han/types.js";
+import type { ZclHeader } from "../han/zcl-lite.js";
+import type { SeLink, ZdoAnswer } from "./link.js";
+import type { ProfileName, SeDeviceKind } from "./profiles.js";
+import { Cluster, SE_PROFILE_ID } from "./se-payloads.js";
+import { SeClient } from "./se-client.js";
+
+/** SE device ids (ZSE device descriptions). */
+export const SeDeviceId = { ihd: 0x0503, ppmid: 0x0507, meter: 0x0502 } as const;
+
+/** The endpoint of an emulated display. */
+export const DISPLAY_ENDPOINT = 1;
+
+export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints" | "autoJoin"> {
+  kind: SeDeviceKind;
+  profile: ProfileName;
+  /** Tenancy poll interval in hub ms (default 30 min). */
+  pollIntervalMs?: number;
+  /** Hub ms from start to the first scheduled poll (default one interval). */
+  firstPollDelayMs?: number;
+  /** Real ms to wait for a ZCL or ZDO answer (default 3000). */
+  responseTimeoutMs?: number;
+  /** Real ms to collect answers to a broadcast Match_Desc (default 100). */
+  broadcastWindowMs?: number;
+}
+
+function clientClusters(kind: SeDeviceKind): number[] {
+  const common = [Cluster.time, Cluster.price, Cluster.metering, Cluster.messaging, Cluster.deviceManagement];
+  return kind === "ppmid" ? [...common, Cluster.prepayment] : common;
+}
+
+export class EmulatedSeDevice extends EmulatedNode {
+  readonly kind: SeDeviceKind;
+  readonly profile: ProfileName;
+  readonly client: SeClient;
+  readonly #timeoutMs: number;
+  readonly #windowMs: number;
+  readonly #collectors = new Map<number, ZdoAnswer[]>();
+  #broadcastTsn = 0xc0;
+  #started: Promise<void> | undefined;
+
+  constructor(opts: SeDeviceOptions) {
+    super({
+      ...opts,
+      label: opts.label ?? `${opts.kind}:${opts.profile}`,
+      endpoints: [
+        {
+          endpoint: DISPLAY_ENDPOINT,
+          profileId: SE_PROFILE_ID,
+          deviceId: SeDeviceId[opts.kind],
+          deviceVersion: 1,
+          inClusters: [Cluster.basic, 0x0003],
+          outClusters: clientClusters(opts.kind),
+        },
+      ],
+      basic: { manufacturerName: "hanbench", modelId: `virtual-${opts.kind}`, powerSource: 1, ...opts.basic },
+    });
+    this.kind = opts.kind;
+    this.profile = opts.profile;
+    this.#timeoutMs = opts.responseTimeoutMs ?? 3000;
+    this.#windowMs = opts.broadcastWindowMs ?? 100;
+    const link: SeLink = {
+      zdo: (dst, cluster, body) => this.#zdo(dst, cluster, body),
+      zcl: (dst, cluster, frame) =>
+        this.zclRequest(dst, cluster, frame, { timeoutMs: this.#timeoutMs, profileId: SE_PROFILE_ID }).catch(
+          () => undefined,
+        ),
+    };
+    this.client = new SeClient({
+      kind: opts.kind,
+      profile: opts.profile,
+      clock: opts.clock,
+      link,
+      name: this.label,
+      ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+      ...(opts.firstPollDelayMs !== undefined ? { firstPollDelayMs: opts.firstPollDelayMs } : {}),
+    });
+  }
+
+  /** Joins with its install code, then discovers, fetches and starts polling (resolves after the first poll). */
+  override async join(): Promise<void> {
+    await super.join();
+    this.#started ??= this.client.start();
+    await this.#started;
+  }
+
+  override powerOff(): void {
+    this.client.powerOff();
+    super.powerOff();
+  }
+
+  /** Rejoins, then (as its profile says) polls at once to catch a CoT made while it was off. */
+  override async powerOn(): Promise<void> {
+    await super.powerOn();
+    if (this.online && this.#started) await this.client.powerOn();
+  }
+
+  override dispose(): void {
+    this.client.stop();
+    super.dispose();
+  }
+
+  /** What the device holds now (the `virtual` probe). */
+  holdings(): Holdings {
+    return this.client.holdings();
+  }
+
+  override receive(frame: ApsFrame): void {
+    if (frame.dstEp === 0 && frame.profileId === 0 && frame.clusterId & 0x8000 && frame.payload.length > 0) {
+      const collector = this.#collectors.get(frame.payload[0]!);
+      if (collector && this.online) {
+        collector.push({ srcNwk: frame.srcNwk, body: Buffer.from(frame.payload.subarray(1)) });
+        return;
+      }
+    }
+    super.receive(frame);
+  }
+
+  protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
+    const h = header ?? undefined;
+    if (h && h.frameType === 1 && h.serverToClient) {
+      return this.client.handleFrame({ nwk: frame.srcNwk, ep: frame.srcEp }, frame.clusterId, frame.payload);
+    }
+    return super.handleZcl(frame, header);
+  }
+
+  async #zdo(dst: number, cluster: number, body: Buffer): Promise<ZdoAnswer[]> {
+    if (!isBroadcast(dst)) {
+      try {
+        return [{ srcNwk: dst, body: await this.zdoRequest(dst, cluster, body, this.#timeoutMs) }];
+      } catch {
+        return [];
+      }
+    }
+    // a broadcast request has as many answers as nodes that match: collect them for a window
+    if (!this.online) return [];
+    this.#broadcastTsn = this.#broadcastTsn >= 0xfe ? 0xc0 : this.#broadcastTsn + 1;
+    const tsn = this.#broadcastTsn;
+    const answers: ZdoAnswer[] = [];
+    this.#collectors.set(tsn, answers);
+    const payload = Buffer.concat([Buffer.from([tsn]), body]);
+    this.medium.send({ srcNwk: this.nwk!, srcEp: 0, dstNwk: dst, dstEp: 0, profileId: 0, clusterId: cluster, payload });
+    await new Promise((resolve) => setTimeout(resolve, this.#windowMs));
+    this.#collectors.delete(tsn);
+    return answers;
+  }
+}
