@@ -1,0 +1,455 @@
+/**
+ * The host: the emulated Comms Hub on a Zigbee coordinator, through zigbee-herdsman.
+ *
+ * ```ts
+ * const host = new Host({ port: "tcp://127.0.0.1:6638", adapter: "zstack", stateDir, hub, clusters, evidence, clock });
+ * await host.start();            // controller up, SE endpoints registered, install codes given
+ * await host.permitJoin(120);    // devices in the Device Log may join
+ * host.devices();                // who is on the network
+ * host.lastRequests("0x…");      // what a device last asked the hub
+ * await host.stop();             // then exit the process explicitly (herdsman leaves a ref'd timer)
+ * ```
+ *
+ * Events: `join` (JoinEvent, also for refused devices), `leave`, `interview` (InterviewEvent).
+ * Everything observable also goes to the evidence sink: ZCL frames in and out, joins (accepted or not),
+ * interviews, leaves, errors. Network parameters are kept in `stateDir` (network.ts).
+ *
+ * The host holds no domain rules: reads and commands go to the hub (`HubPort`), whose answers are sent
+ * back from the addressed hub endpoint with the SE profile (router.ts).
+ */
+import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
+import { EventEmitter } from "node:events";
+import { join } from "node:path";
+import { Controller, Zcl } from "zigbee-herdsman";
+import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
+import type { DeviceJoinedPayload } from "zigbee-herdsman/dist/adapter/events.js";
+import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
+import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
+import type { Clock } from "../hub/clock.js";
+import type { Push } from "../hub/types.js";
+import type { EndpointRole, EvidenceSink, InterviewEvent, JoinEvent, LeaveEvent } from "../report/evidence.js";
+import { log } from "../log.js";
+import {
+  type AdapterType,
+  checkAdapterForSe,
+  patchZStackEndpoints,
+  SE_PROFILE_ID,
+  type SeEndpoint,
+} from "./endpoints.js";
+import { routeHerdsmanLogs } from "./herdsman-log.js";
+import type { HubPort } from "./hub-port.js";
+import {
+  describeNetwork,
+  herdsmanNetworkOptions,
+  loadOrCreateNetwork,
+  type NetworkParameters,
+  saveNetwork,
+} from "./network.js";
+import { type RequestSummary, RequestLog } from "./requests.js";
+import { Router } from "./router.js";
+import { FrameTap } from "./tap.js";
+
+type Frame = ZclFrame;
+
+const logger = log("host");
+
+export interface HostOptions {
+  /** Serial path (`/dev/ttyACM0`) or `tcp://host:port`. */
+  port: string;
+  adapter?: AdapterType;
+  /** Accept an adapter other than zstack for SE (herdsman.md §13.2). */
+  acceptAdapterRisk?: boolean;
+  baudRate?: number;
+  rtscts?: boolean;
+  /** Holds network.json (0600), herdsman's database and the coordinator backup. */
+  stateDir: string;
+  hub: HubPort;
+  /** The SE cluster definitions added to every device (src/zcl `herdsmanClusters()`). */
+  clusters: Record<string, Cluster>;
+  evidence: EvidenceSink;
+  clock: Clock;
+  /** Channel for a new network (default: one of 15, 20, 25). Ignored once network.json exists. */
+  channel?: number;
+  /** Requests kept per device for `lastRequests`. */
+  keepRequests?: number;
+}
+
+export interface HostDevice {
+  ieee: string;
+  nwk: number;
+  type: string;
+  modelId?: string;
+  manufacturer?: string;
+  interview: string;
+  inDeviceLog: boolean;
+  /** Hub time of the last frame, ms. */
+  lastSeen?: number;
+  endpoints: number[];
+}
+
+interface HostEvents {
+  join: [JoinEvent];
+  leave: [LeaveEvent];
+  interview: [InterviewEvent];
+}
+
+export class Host extends EventEmitter<HostEvents> {
+  readonly #opts: HostOptions;
+  readonly #adapterType: AdapterType;
+  readonly #requests: RequestLog;
+  readonly #tap: FrameTap;
+  readonly #router: Router;
+  /** EUI-64s whose install code the coordinator has. */
+  readonly #codesGiven = new Set<string>();
+  /** Network address last seen in an adapter-level join, per EUI-64 (the accept handler only gets the EUI-64). */
+  readonly #joiningNwk = new Map<string, number>();
+  #controller: Controller | undefined;
+  #adapter: Adapter | undefined;
+  #network: NetworkParameters | undefined;
+  #coordinatorIeee: string | undefined;
+  #unsubscribePush: (() => void) | undefined;
+  #tsn = 0;
+
+  constructor(opts: HostOptions) {
+    super();
+    this.#opts = opts;
+    this.#adapterType = opts.adapter ?? "zstack";
+    checkAdapterForSe(this.#adapterType, opts.acceptAdapterRisk ?? false);
+    this.#requests = new RequestLog(opts.clock, opts.keepRequests ?? 20);
+    this.#tap = new FrameTap(opts.evidence, (ep) => opts.hub.roleOf(ep));
+    this.#router = new Router({
+      hub: opts.hub,
+      tap: this.#tap,
+      evidence: opts.evidence,
+      requests: this.#requests,
+      findDevice: (address) => this.#findDevice(address),
+      send: (o) => this.#sendFrame(o.device, o.deviceEp, o.srcEp, o.frame, o.profileId),
+    });
+  }
+
+  /** The coordinator IEEE address (= extended PAN id on zstack), once started. */
+  get coordinatorIeee(): string | undefined {
+    return this.#coordinatorIeee;
+  }
+
+  /** Channel, PAN id and extended PAN id (no key), once started. */
+  get network(): Record<string, unknown> | undefined {
+    return this.#network && describeNetwork(this.#network);
+  }
+
+  get started(): boolean {
+    return this.#controller !== undefined;
+  }
+
+  async start(): Promise<"resumed" | "reset" | "restored"> {
+    if (this.#controller) throw new Error("host already started");
+    const { hub, stateDir } = this.#opts;
+    routeHerdsmanLogs();
+    const network = loadOrCreateNetwork(
+      stateDir,
+      this.#opts.channel === undefined ? {} : { channel: this.#opts.channel },
+    );
+    if (this.#adapterType === "zstack") patchZStackEndpoints(this.#seEndpoints());
+    const networkOptions = herdsmanNetworkOptions(network);
+    // zstack puts the coordinator IEEE in place of the default EPID (GBCS: EPID = hub IEEE); pass none.
+    if (this.#adapterType === "zstack") delete networkOptions.extendedPanID;
+    const controller = new Controller({
+      network: networkOptions,
+      transport: {
+        path: this.#opts.port,
+        adapter: this.#adapterType,
+        ...(this.#opts.baudRate ? { baudRate: this.#opts.baudRate } : {}),
+        ...(this.#opts.rtscts !== undefined ? { rtscts: this.#opts.rtscts } : {}),
+      },
+      databasePath: join(stateDir, "database.db"),
+      databaseBackupPath: join(stateDir, "database.db.backup"),
+      backupPath: join(stateDir, "coordinator_backup.json"),
+      adapter: { disableLED: false },
+      acceptJoiningDeviceHandler: (ieee) => Promise.resolve(this.#accept(ieee)),
+    });
+    this.#listen(controller);
+    const result = await controller.start();
+    this.#controller = controller;
+    this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
+    this.#hookAdapter(this.#adapter);
+    this.#coordinatorIeee = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
+    const coordinator = controller.getDevicesByType("Coordinator")[0];
+    if (coordinator && this.#adapterType === "zstack") this.#coordinatorIeee = coordinator.ieeeAddr;
+    if (this.#coordinatorIeee && network.extendedPanId !== this.#coordinatorIeee) {
+      network.extendedPanId = this.#coordinatorIeee;
+      saveNetwork(stateDir, network);
+    }
+    this.#network = network;
+    for (const device of controller.getDevicesIterator()) this.#prepare(device);
+    this.#unsubscribePush = hub.onPush((push) => this.#push(push));
+    await this.syncInstallCodes();
+    logger.info({ result, ...describeNetwork(network), endpoints: hub.endpoints }, "hub started");
+    this.#opts.evidence.append({
+      kind: "note",
+      message: `host started (${result})`,
+      data: {
+        port: this.#opts.port,
+        adapter: this.#adapterType,
+        ...describeNetwork(network),
+        endpoints: hub.endpoints,
+      },
+    });
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    const controller = this.#controller;
+    if (!controller) return;
+    this.#unsubscribePush?.();
+    this.#unsubscribePush = undefined;
+    this.#controller = undefined;
+    await controller.stop();
+  }
+
+  /** Opens joining for `seconds` (0 closes it; at most 254). Install codes are given to the coordinator first. */
+  async permitJoin(seconds: number): Promise<void> {
+    const controller = this.#need();
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 254) {
+      throw new RangeError(`permit join time ${seconds} is outside 0..254 seconds`);
+    }
+    if (seconds > 0) await this.syncInstallCodes();
+    await controller.permitJoin(seconds);
+  }
+
+  /** Adds a device to the hub's Device Log and gives its install code to the coordinator. */
+  async addDevice(opts: { eui64: string; installCode: string | Uint8Array; deviceType: number }): Promise<string> {
+    const entry = this.#opts.hub.deviceLog.add(opts);
+    if (this.#controller) await this.#giveInstallCode(entry.eui64);
+    return entry.eui64;
+  }
+
+  /** Removes a device from the Device Log; if it is on the network it is asked to leave. */
+  async removeDevice(eui64: string): Promise<void> {
+    const { deviceLog } = this.#opts.hub;
+    deviceLog.remove(eui64);
+    const ieee = deviceLog.has(eui64) ? eui64 : normalise(eui64);
+    this.#codesGiven.delete(ieee);
+    const device = this.#controller?.getDeviceByIeeeAddr(ieee);
+    if (device) {
+      await device.removeFromNetwork().catch((err: unknown) => {
+        logger.warn({ device: ieee, err: String(err) }, "device did not confirm its leave; removed from the database");
+        device.removeFromDatabase();
+      });
+    }
+  }
+
+  /** Gives the coordinator the install code of every Device Log entry it does not have yet. */
+  async syncInstallCodes(): Promise<void> {
+    if (!this.#controller) return;
+    for (const entry of this.#opts.hub.deviceLog.list()) {
+      if (!this.#codesGiven.has(entry.eui64)) await this.#giveInstallCode(entry.eui64);
+    }
+  }
+
+  devices(): HostDevice[] {
+    const controller = this.#controller;
+    if (!controller) return [];
+    const out: HostDevice[] = [];
+    for (const d of controller.getDevicesIterator()) {
+      if (d.type === "Coordinator") continue;
+      const item: HostDevice = {
+        ieee: d.ieeeAddr,
+        nwk: d.networkAddress,
+        type: d.type,
+        interview: d.interviewState,
+        inDeviceLog: this.#opts.hub.deviceLog.has(d.ieeeAddr),
+        endpoints: d.endpoints.map((e) => e.ID),
+      };
+      if (d.modelID) item.modelId = d.modelID;
+      if (d.manufacturerName) item.manufacturer = d.manufacturerName;
+      if (d.lastSeen) item.lastSeen = d.lastSeen;
+      out.push(item);
+    }
+    return out;
+  }
+
+  /** The last requests (client → server ZCL) a device made, oldest first. */
+  lastRequests(device: string, n?: number): RequestSummary[] {
+    return this.#requests.last(normalise(device), n);
+  }
+
+  #need(): Controller {
+    if (!this.#controller) throw new Error("host is not started");
+    return this.#controller;
+  }
+
+  #seEndpoints(): SeEndpoint[] {
+    const { hub } = this.#opts;
+    const out: SeEndpoint[] = [];
+    for (const role of Object.keys(hub.endpoints) as EndpointRole[]) {
+      const endpoint = hub.endpoints[role];
+      if (endpoint === undefined) continue;
+      out.push({ role, endpoint, inClusters: hub.serverClusters(role), outClusters: hub.clientClusters?.(role) ?? [] });
+    }
+    return out;
+  }
+
+  #findDevice(address: number | string): Device | undefined {
+    const c = this.#controller;
+    if (!c) return undefined;
+    return typeof address === "number" ? c.getDeviceByNetworkAddress(address) : c.getDeviceByIeeeAddr(address);
+  }
+
+  async #giveInstallCode(eui64: string): Promise<void> {
+    const code = this.#opts.hub.deviceLog.installCodeOf(eui64);
+    if (!code) return;
+    try {
+      await this.#need().addInstallCode(`${eui64.replace(/^0x/, "")}|${code.toString("hex")}`);
+      this.#codesGiven.add(eui64);
+    } catch (err) {
+      const message = `the coordinator did not take the install code of ${eui64}: ${(err as Error).message}`;
+      logger.warn({ device: eui64 }, message);
+      this.#opts.evidence.append({ kind: "error", source: "host.installCode", message, device: eui64 });
+    } finally {
+      code.fill(0);
+    }
+  }
+
+  /** acceptJoiningDeviceHandler: the Device Log decides. */
+  #accept(ieee: string): boolean {
+    const accepted = this.#opts.hub.deviceLog.has(ieee);
+    const event: JoinEvent = {
+      kind: "join",
+      device: ieee,
+      nwk: this.#joiningNwk.get(ieee) ?? -1,
+      accepted,
+      reason: accepted ? "in the Device Log" : "not in the Device Log: refused and asked to leave",
+    };
+    if (accepted) logger.info({ device: ieee }, "device joined");
+    else logger.warn({ device: ieee }, "device not in the Device Log refused");
+    this.#opts.evidence.append(event);
+    this.emit("join", event);
+    return accepted;
+  }
+
+  #listen(controller: Controller): void {
+    controller.on("deviceJoined", ({ device }) => this.#prepare(device));
+    controller.on("deviceAnnounce", ({ device }) => this.#prepare(device));
+    controller.on("deviceInterview", ({ status, device }) => {
+      const event: InterviewEvent = { kind: "interview", device: device.ieeeAddr, status };
+      this.#opts.evidence.append(event);
+      this.emit("interview", event);
+    });
+    controller.on("deviceLeave", ({ ieeeAddr }) => {
+      const event: LeaveEvent = { kind: "leave", device: ieeeAddr };
+      logger.info({ device: ieeeAddr }, "device left");
+      this.#opts.evidence.append(event);
+      this.emit("leave", event);
+    });
+    controller.on("adapterDisconnected", () => {
+      logger.error("the coordinator disconnected");
+      this.#opts.evidence.append({ kind: "error", source: "host.adapter", message: "the coordinator disconnected" });
+    });
+  }
+
+  /** Custom clusters (not persisted by herdsman), the read hook and no automatic Default Responses. */
+  #prepare(device: Device): void {
+    if (device.type === "Coordinator") return;
+    for (const [name, cluster] of Object.entries(this.#opts.clusters)) {
+      if (!device.customClusters[name]) device.addCustomCluster(name, cluster);
+    }
+    device.customReadResponse = this.#router.customReadResponse(device);
+    device.skipDefaultResponse = true;
+  }
+
+  #hookAdapter(adapter: Adapter): void {
+    // Before the controller's listeners: the router needs destinationEndpoint, which herdsman drops.
+    adapter.prependListener("zclPayload", this.#router.onPayload);
+    adapter.prependListener("deviceJoined", (p: DeviceJoinedPayload) => {
+      this.#joiningNwk.set(p.ieeeAddr, p.networkAddress);
+    });
+    // Every unicast ZCL frame leaves through here: tap it for the evidence.
+    const send = adapter.sendZclFrameToEndpoint.bind(adapter);
+    adapter.sendZclFrameToEndpoint = (
+      ieee,
+      nwk,
+      ep,
+      frame,
+      timeout,
+      disableResponse,
+      disableRecovery,
+      srcEp,
+      profileId,
+    ) => {
+      this.#tap.outgoing({ ieee, nwk, deviceEp: ep, srcEp: srcEp ?? 1, frame, ...(profileId ? { profileId } : {}) });
+      return send(ieee, nwk, ep, frame, timeout, disableResponse, disableRecovery, srcEp, profileId);
+    };
+  }
+
+  async #sendFrame(device: Device, deviceEp: number, srcEp: number, frame: Frame, profileId?: number): Promise<void> {
+    const adapter = this.#adapter;
+    if (!adapter) throw new Error("host is not started");
+    await adapter.sendZclFrameToEndpoint(
+      device.ieeeAddr,
+      device.networkAddress,
+      deviceEp,
+      frame,
+      10_000,
+      true,
+      false,
+      srcEp,
+      profileId,
+    );
+  }
+
+  #push(push: Push): void {
+    const controller = this.#controller;
+    const srcEp = this.#opts.hub.endpoints[push.role];
+    if (!controller || srcEp === undefined) return;
+    const targets = push.device
+      ? [controller.getDeviceByIeeeAddr(push.device)].filter((d): d is Device => d !== undefined)
+      : [...controller.getDevicesIterator()].filter(
+          (d) => d.type !== "Coordinator" && this.#opts.hub.deviceLog.has(d.ieeeAddr),
+        );
+    for (const device of targets) {
+      const frame = Zcl.Frame.create(
+        Zcl.FrameType.SPECIFIC,
+        Zcl.Direction.SERVER_TO_CLIENT,
+        true,
+        undefined,
+        this.#nextTsn(),
+        push.commandId,
+        push.clusterId,
+        push.payload,
+        device.customClusters,
+      );
+      this.#sendFrame(device, clientEndpointOf(device, push.clusterId), srcEp, frame, SE_PROFILE_ID).catch(
+        (err: unknown) => {
+          const message = `push ${push.command} to ${device.ieeeAddr} failed: ${(err as Error).message}`;
+          logger.warn({ device: device.ieeeAddr }, message);
+          this.#opts.evidence.append({ kind: "error", source: "host.push", message, device: device.ieeeAddr });
+        },
+      );
+    }
+  }
+
+  #nextTsn(): number {
+    this.#tsn = (this.#tsn % 255) + 1;
+    return this.#tsn;
+  }
+}
+
+/** The device endpoint that holds the client side of `clusterId` (else one that serves it, else the first). */
+function clientEndpointOf(device: Device, clusterId: number): number {
+  const eps = device.endpoints;
+  return (
+    eps.find((e) => e.outputClusters.includes(clusterId))?.ID ??
+    eps.find((e) => e.inputClusters.includes(clusterId))?.ID ??
+    eps[0]?.ID ??
+    1
+  );
+}
+
+function normalise(eui64: string): string {
+  const hex = eui64
+    .trim()
+    .replace(/^0x/i, "")
+    .replace(/[\s:\-.]/g, "")
+    .toLowerCase();
+  return `0x${hex}`;
+}

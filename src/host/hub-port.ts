@@ -1,0 +1,32 @@
+/**
+ * What the host needs from the hub model (src/hub). The host depends on this small interface, not on the
+ * hub's classes, so it can be tested with a stand-in and the hub can grow without touching the host.
+ */
+import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "../hub/types.js";
+import type { EndpointRole } from "../report/evidence.js";
+
+/** What the host needs of the CHF Device Log (src/hub/device-log.ts `DeviceLog` fits as it is). */
+export interface DeviceLogPort {
+  has(eui64: string): boolean;
+  list(): readonly { eui64: string; typeName: string }[];
+  /** The install code followed by its CRC: key material, for the trust centre only. Never log it. */
+  installCodeOf(eui64: string): Buffer | undefined;
+  add(opts: { eui64: string; installCode: string | Uint8Array; deviceType: number }): { eui64: string };
+  remove(eui64: string): void;
+  readonly size: number;
+  readonly capacity: number;
+}
+
+export interface HubPort {
+  /** The hub's SE server endpoints on the coordinator. */
+  readonly endpoints: Readonly<Record<EndpointRole, number>>;
+  readonly deviceLog: DeviceLogPort;
+  roleOf(hubEp: number): EndpointRole | undefined;
+  /** Server clusters the role advertises (Simple_Desc input clusters). */
+  serverClusters(role: EndpointRole): readonly number[];
+  /** Client clusters the role advertises, if any. */
+  clientClusters?(role: EndpointRole): readonly number[];
+  read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
+  command(ctx: RequestContext, req: CommandRequest): CommandResult;
+  onPush(listener: (push: Push) => void): () => void;
+}

@@ -1,0 +1,249 @@
+/**
+ * Incoming ZCL → hub → reply.
+ *
+ * Why at the adapter level: herdsman's `message` event and its `customReadResponse` hook do not say which
+ * coordinator endpoint a device addressed (herdsman.md §5, §7), and the hub has two servers (GPF, ESME) that
+ * answer differently. The adapter's `zclPayload` event carries `destinationEndpoint`, so the router listens
+ * there, on herdsman's private `controller.adapter`, *before* the controller's own listener
+ * (`prependListener`). For a device herdsman knows, the controller's listener then runs synchronously up to
+ * `customReadResponse`, where the router tells herdsman that it already answered (the claim set below), so
+ * herdsman sends no reply of its own. Every admitted device also gets `skipDefaultResponse = true`: herdsman
+ * would send its Default Responses from endpoint 1 with the HA profile, and a command the hub answers must
+ * not get a second, automatic one. The router sends every reply itself, from the addressed endpoint with
+ * profile 0x0109 and the request's TSN.
+ *
+ * Frames from devices herdsman does not know (not joined, refused) are not answered: herdsman drops them.
+ */
+import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
+import { Zcl } from "zigbee-herdsman";
+import type { ZclPayload } from "zigbee-herdsman/dist/adapter/events.js";
+import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
+import type { CommandResult, ReadRecord, RequestContext } from "../hub/types.js";
+import { Status } from "../hub/types.js";
+import type { EvidenceSink } from "../report/evidence.js";
+import { log } from "../log.js";
+import { SE_PROFILE_ID } from "./endpoints.js";
+import type { HubPort } from "./hub-port.js";
+import type { RequestLog } from "./requests.js";
+import type { FrameTap } from "./tap.js";
+
+type Frame = ZclFrame;
+type CustomClusters = Device["customClusters"];
+
+const logger = log("host");
+
+/** ZCL status for a cluster-specific command sent to an endpoint that is not a hub server. */
+const UNSUPPORTED_CLUSTER = 0xc3;
+const UNSUP_GENERAL_COMMAND = 0x82;
+/** Global commands that are themselves answers: never answered. */
+const GLOBAL_RESPONSES = new Set([0x01, 0x04, 0x07, 0x09, 0x0b, 0x0d, 0x12, 0x14, 0x16]);
+const GLOBAL_READ = 0x00;
+const GLOBAL_REPORT = 0x0a;
+const CLAIMS_MAX = 512;
+
+/** Sends one ZCL frame to a device endpoint (the host gives the adapter's unicast). */
+export type SendFrame = (opts: {
+  device: Device;
+  deviceEp: number;
+  srcEp: number;
+  profileId?: number;
+  frame: Frame;
+}) => Promise<void>;
+
+export interface RouterDeps {
+  hub: HubPort;
+  tap: FrameTap;
+  evidence: EvidenceSink;
+  requests: RequestLog;
+  findDevice(address: number | string): Device | undefined;
+  send: SendFrame;
+}
+
+export class Router {
+  /** `nwk/tsn/cluster` of reads the router answered, checked (and removed) by `customReadResponse`. */
+  readonly #claims = new Set<string>();
+  readonly #deps: RouterDeps;
+
+  constructor(deps: RouterDeps) {
+    this.#deps = deps;
+  }
+
+  /** The hook herdsman calls for every read from `device`: true = already answered. */
+  customReadResponse(device: Device): (frame: Frame) => boolean {
+    return (frame) =>
+      this.#claims.delete(claimKey(device.networkAddress, frame.header.transactionSequenceNumber, frame.cluster.ID));
+  }
+
+  /** The adapter-level listener (prepended before the controller's). */
+  readonly onPayload = (payload: ZclPayload): void => {
+    const header = payload.header;
+    if (!header) return;
+    const device = this.#deps.findDevice(payload.address);
+    if (!device || device.type === "Coordinator") return;
+    let frame: Frame | undefined;
+    let parseStatus: number = Status.MALFORMED_COMMAND;
+    try {
+      frame = Zcl.Frame.fromBuffer(payload.clusterID, header, payload.data, device.customClusters);
+    } catch (err) {
+      if (err instanceof Zcl.StatusError) parseStatus = err.code;
+    }
+    const hubEp = payload.destinationEndpoint;
+    const role = this.#deps.hub.roleOf(hubEp);
+    const ctx: RequestContext = {
+      device: device.ieeeAddr,
+      nwk: device.networkAddress,
+      deviceEp: payload.endpoint,
+      hubEp,
+      role: role ?? "gpf",
+    };
+    this.#deps.tap.incoming({ ...ctx, role, clusterId: payload.clusterID }, frame, payload.data);
+    const clientToServer = header.frameControl.direction === Zcl.Direction.CLIENT_TO_SERVER;
+    if (payload.wasBroadcast || !clientToServer) return;
+    this.#deps.requests.record(ctx.device, {
+      hubEp,
+      role,
+      clusterId: payload.clusterID,
+      command: frame ? frame.command.name : `0x${header.commandIdentifier.toString(16)}`,
+      ...(frame && header.isGlobal && header.commandIdentifier === GLOBAL_READ
+        ? { attrIds: (frame.payload as { attrId: number }[]).map((r) => r.attrId) }
+        : {}),
+    });
+    try {
+      if (role === undefined) this.#notHub(device, payload, header, frame);
+      else if (!frame) this.#defaultRsp(device, ctx, payload.clusterID, header, parseStatus);
+      else if (header.isGlobal) this.#global(device, ctx, frame, header);
+      else this.#specific(device, ctx, frame, header);
+    } catch (err) {
+      this.#failed(ctx, err);
+      this.#defaultRsp(device, ctx, payload.clusterID, header, Status.FAILURE);
+    }
+  };
+
+  #notHub(device: Device, payload: ZclPayload, header: Zcl.Header, frame: Frame | undefined): void {
+    // Reads: herdsman's own answer (UNSUPPORTED_ATTRIBUTE, or its Time/Basic defaults), from that endpoint.
+    if (header.isSpecific) {
+      const ctx = {
+        device: device.ieeeAddr,
+        nwk: device.networkAddress,
+        deviceEp: payload.endpoint,
+        hubEp: payload.destinationEndpoint,
+      };
+      this.#defaultRsp(
+        device,
+        ctx,
+        payload.clusterID,
+        header,
+        frame ? UNSUPPORTED_CLUSTER : Status.UNSUP_COMMAND,
+        true,
+      );
+    }
+  }
+
+  #global(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header): void {
+    const cmd = header.commandIdentifier;
+    if (cmd === GLOBAL_READ) {
+      const attrIds = (frame.payload as { attrId: number }[]).map((r) => r.attrId);
+      const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
+      this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
+      if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
+      const rsp = Zcl.Frame.create(
+        Zcl.FrameType.GLOBAL,
+        Zcl.Direction.SERVER_TO_CLIENT,
+        true,
+        header.manufacturerCode,
+        header.transactionSequenceNumber,
+        "readRsp",
+        frame.cluster,
+        records.map(toReadRspRecord),
+        device.customClusters,
+      );
+      this.#send(device, ctx, rsp);
+      return;
+    }
+    if (GLOBAL_RESPONSES.has(cmd)) return;
+    const status = cmd === GLOBAL_REPORT ? Status.SUCCESS : UNSUP_GENERAL_COMMAND;
+    this.#defaultRsp(device, ctx, frame.cluster.ID, header, status);
+  }
+
+  #specific(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header): void {
+    const result: CommandResult = this.#deps.hub.command(ctx, {
+      clusterId: frame.cluster.ID,
+      commandId: header.commandIdentifier,
+      command: frame.command.name,
+      payload: frame.payload as Record<string, unknown>,
+      tsn: header.transactionSequenceNumber,
+      disableDefaultResponse: header.frameControl.disableDefaultResponse,
+    });
+    if (result.kind === "none") return;
+    if (result.kind === "default") {
+      this.#defaultRsp(device, ctx, frame.cluster.ID, header, result.status);
+      return;
+    }
+    const rsp = Zcl.Frame.create(
+      Zcl.FrameType.SPECIFIC,
+      Zcl.Direction.SERVER_TO_CLIENT,
+      true,
+      header.manufacturerCode,
+      header.transactionSequenceNumber,
+      result.commandId,
+      frame.cluster,
+      result.payload,
+      device.customClusters,
+    );
+    this.#send(device, ctx, rsp);
+  }
+
+  /** A Default Response, unless the sender disabled it and the status is SUCCESS (ZCL 2.5.12.2). */
+  #defaultRsp(
+    device: Device,
+    ctx: { hubEp: number; deviceEp: number; device: string; nwk: number },
+    clusterId: number,
+    header: Zcl.Header,
+    status: number,
+    foreignEndpoint = false,
+  ): void {
+    if (status === Status.SUCCESS && header.frameControl.disableDefaultResponse) return;
+    if (header.isGlobal && header.commandIdentifier === 0x0b) return;
+    const rsp = Zcl.Frame.create(
+      Zcl.FrameType.GLOBAL,
+      Zcl.Direction.SERVER_TO_CLIENT,
+      true,
+      header.manufacturerCode,
+      header.transactionSequenceNumber,
+      "defaultRsp",
+      clusterId,
+      { cmdId: header.commandIdentifier, statusCode: status },
+      device.customClusters as CustomClusters,
+    );
+    this.#send(device, ctx, rsp, foreignEndpoint);
+  }
+
+  #send(
+    device: Device,
+    ctx: { hubEp: number; deviceEp: number; device: string; nwk: number },
+    frame: Frame,
+    foreignEndpoint = false,
+  ): void {
+    // From a hub endpoint the reply carries the SE profile; from any other endpoint the adapter picks
+    // that endpoint's own profile.
+    const profileId = foreignEndpoint ? undefined : SE_PROFILE_ID;
+    this.#deps
+      .send({ device, deviceEp: ctx.deviceEp, srcEp: ctx.hubEp, ...(profileId ? { profileId } : {}), frame })
+      .catch((err: unknown) => this.#failed(ctx, err, "send"));
+  }
+
+  #failed(ctx: { device: string }, err: unknown, what = "route"): void {
+    const message = err instanceof Error ? err.message : String(err);
+    logger.warn({ device: ctx.device, err: message }, `could not ${what} a frame`);
+    this.#deps.evidence.append({ kind: "error", source: `host.${what}`, message, device: ctx.device });
+  }
+}
+
+function claimKey(nwk: number, tsn: number, clusterId: number): string {
+  return `${nwk}/${tsn}/${clusterId}`;
+}
+
+function toReadRspRecord(r: ReadRecord): Record<string, unknown> {
+  if (r.status !== Status.SUCCESS) return { attrId: r.attrId, status: r.status };
+  return { attrId: r.attrId, status: r.status, dataType: r.type, attrData: r.value };
+}

@@ -1,0 +1,199 @@
+/**
+ * The host against herdsman's real Controller with a fake adapter (herdsman.md §14.2): routing by the
+ * addressed endpoint, replies with the request's TSN from the hub endpoint with the SE profile, no
+ * automatic herdsman answers, joins gated by the Device Log, install codes, evidence, pushes.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Zcl } from "zigbee-herdsman";
+import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SteppedClock } from "../../src/hub/clock.js";
+import { Host } from "../../src/host/host.js";
+import { EvidenceLog, type ZclEvent } from "../../src/report/evidence.js";
+import { FakeAdapter, type SentFrame, useFakeAdapter } from "./fake-adapter.js";
+import { FakeHub, TEST_CLUSTERS } from "./fake-hub.js";
+
+const IHD = "0x00db1234567890a0";
+const STRANGER = "0x00db1234567890ff";
+const IHD_NWK = 0x4a11;
+const CODE = "83FED3407A939723A5C639B26916D505C3B5"; // a 16-byte install code + CRC
+
+const fake = new FakeAdapter();
+const hub = new FakeHub();
+const clock = new SteppedClock(Date.UTC(2026, 0, 15, 12));
+let stateDir: string;
+let evidencePath: string;
+let evidence: EvidenceLog;
+let host: Host;
+let undo: () => void;
+
+function read(clusterId: number, attrIds: number[], tsn: number): Buffer {
+  const attrs = attrIds.map((attrId) => ({ attrId }));
+  return Zcl.Frame.create(0, 0, false, undefined, tsn, "read", clusterId, attrs, {}).toBuffer();
+}
+
+function getCot(tsn: number): Buffer {
+  return Zcl.Frame.create(1, 0, false, undefined, tsn, "getChangeOfTenancy", 0x0708, {}, TEST_CLUSTERS).toBuffer();
+}
+
+/** Delivers a frame and returns what was sent in reply within a few ticks. */
+async function exchange(opts: { dstEp: number; clusterId: number; bytes: Buffer; nwk?: number }): Promise<SentFrame[]> {
+  const before = fake.sent.length;
+  fake.deliver({ nwk: opts.nwk ?? IHD_NWK, srcEp: 1, clusterId: opts.clusterId, dstEp: opts.dstEp, bytes: opts.bytes });
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+  return fake.sent.slice(before);
+}
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), "hanbench-host-"));
+  evidencePath = join(stateDir, "evidence.jsonl");
+  evidence = new EvidenceLog({ path: evidencePath, now: () => clock.now() });
+  undo = useFakeAdapter(fake);
+  hub.deviceLog.add({ eui64: IHD, installCode: CODE, deviceType: 5 });
+  host = new Host({
+    port: "tcp://127.0.0.1:1",
+    adapter: "zstack",
+    stateDir,
+    hub,
+    clusters: TEST_CLUSTERS,
+    evidence,
+    clock,
+    channel: 15,
+  });
+  await host.start();
+  const interviewed = new Promise<void>((resolve) => host.on("interview", (e) => e.status !== "started" && resolve()));
+  fake.join({
+    ieee: IHD,
+    nwk: IHD_NWK,
+    endpoints: [{ id: 1, profileId: 0x0109, deviceId: 0x0507, in: [], out: [0x0708, 0x0702, 0x000a] }],
+  });
+  await interviewed;
+});
+
+afterAll(async () => {
+  await host.stop();
+  undo();
+  evidence.close();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe("host on herdsman with a fake adapter", () => {
+  it("registers the GPF and ESME endpoints (not 1) with the SE profile and the hub's server clusters", () => {
+    const gpf = Endpoints.find((e) => e.endpoint === 0x23);
+    const esme = Endpoints.find((e) => e.endpoint === 0x24);
+    expect(gpf).toMatchObject({ appprofid: 0x0109, appinclusterlist: [0x0000, 0x000a, 0x0702, 0x0708] });
+    expect(esme?.appprofid).toBe(0x0109);
+    expect(Endpoints.filter((e) => e.appprofid === 0x0109).map((e) => e.endpoint)).toEqual([0x23, 0x24]);
+  });
+
+  it("keeps the network parameters in a 0600 file and never writes the key into the evidence", () => {
+    const file = join(stateDir, "network.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const params = JSON.parse(readFileSync(file, "utf8")) as { networkKey: string; extendedPanId: string };
+    expect(params.networkKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(params.extendedPanId).toBe("0x00124b00cafe0001");
+    expect(readFileSync(evidencePath, "utf8")).not.toContain(params.networkKey);
+  });
+
+  it("gives the coordinator the install code of a Device Log entry at start and when one is added", async () => {
+    expect(fake.installCodes.map((c) => c.ieee)).toContain(IHD);
+    const given = fake.installCodes.find((c) => c.ieee === IHD)!;
+    expect(given.key.toString("hex").toUpperCase()).toBe(CODE);
+    await host.addDevice({ eui64: "00DB1234567890B0", installCode: CODE, deviceType: 5 });
+    expect(fake.installCodes.map((c) => c.ieee)).toContain("0x00db1234567890b0");
+    expect(readFileSync(evidencePath, "utf8").toUpperCase()).not.toContain(CODE);
+  });
+
+  it("admits a Device Log device and records the join and its interview", () => {
+    const kinds = evidence.events.filter((e) => e.kind === "join" || e.kind === "interview");
+    expect(kinds[0]).toMatchObject({ kind: "join", device: IHD, nwk: IHD_NWK, accepted: true });
+    expect(kinds.some((e) => e.kind === "interview" && e.status === "successful")).toBe(true);
+    expect(host.devices().map((d) => d.ieee)).toEqual([IHD]);
+  });
+
+  it("answers a read from the server the device addressed, with the request's TSN, once, from that endpoint", async () => {
+    const esme = await exchange({ dstEp: 0x24, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x42) });
+    expect(esme).toHaveLength(1);
+    // readRsp, TSN 0x42, attr 0x0000 SUCCESS UINT48 2222 (0x08ae)
+    expect(esme[0]).toMatchObject({ srcEp: 0x24, profileId: 0x0109, ep: 1, hex: "18420100000025ae0800000000" });
+    const gpf = await exchange({ dstEp: 0x23, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x43) });
+    expect(gpf[0]).toMatchObject({ srcEp: 0x23, hex: "18430100000025570400000000" });
+    expect(hub.reads.at(-1)?.ctx).toMatchObject({ device: IHD, nwk: IHD_NWK, deviceEp: 1, hubEp: 0x23, role: "gpf" });
+  });
+
+  it("serves Time with TimeStatus 9 and Basic with PhysicalEnvironment 1 instead of herdsman's defaults", async () => {
+    const time = await exchange({ dstEp: 0x23, clusterId: 0x000a, bytes: read(0x000a, [0x0001], 0x50) });
+    expect(time.map((s) => s.hex)).toEqual(["185001010000180" + "9"]);
+    const basic = await exchange({ dstEp: 0x24, clusterId: 0x0000, bytes: read(0x0000, [0x0011], 0x51) });
+    expect(basic.map((s) => s.hex)).toEqual(["18510111000030" + "01"]);
+  });
+
+  it("answers GetChangeOfTenancy with NOT_FOUND before a CoT and PublishChangeOfTenancy after, with the TSN", async () => {
+    const before = await exchange({ dstEp: 0x23, clusterId: 0x0708, bytes: getCot(0x60) });
+    expect(before).toHaveLength(1);
+    expect(before[0]).toMatchObject({ srcEp: 0x23, profileId: 0x0109, hex: "18600b008b" });
+    hub.recordCot({ implementationDateTime: 533098016, control: 0x200 }, false);
+    const after = await exchange({ dstEp: 0x24, clusterId: 0x0708, bytes: getCot(0x61) });
+    expect(after).toHaveLength(1);
+    // providerId 0, issuerEventId 473385600, tariffType 0, implementation 533098016, control 0x200 (GCS09)
+    expect(after[0]).toMatchObject({ srcEp: 0x24, hex: "19610000000000804a371c00206ec61f00020000" });
+  });
+
+  it("leaves a read to a non-hub endpoint to herdsman, from that endpoint", async () => {
+    const sent = await exchange({ dstEp: 1, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x70) });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.srcEp).toBe(1);
+    expect(sent[0]?.hex).toBe("187001000086");
+    expect(hub.reads.filter((r) => r.ctx.hubEp === 1)).toHaveLength(0);
+  });
+
+  it("appends every frame in and out as a ZclEvent with the hub endpoint and role", () => {
+    const zcl = evidence.events.filter(
+      (e): e is ZclEvent & { seq: number; t: string; wall: string } => e.kind === "zcl",
+    );
+    const inRead = zcl.find((e) => e.dir === "in" && e.tsn === 0x42);
+    expect(inRead).toMatchObject({
+      device: IHD,
+      hubEp: 0x24,
+      role: "esme",
+      clusterId: 0x0702,
+      command: "read",
+      payload: [0],
+    });
+    const outRsp = zcl.find((e) => e.dir === "out" && e.tsn === 0x61);
+    expect(outRsp).toMatchObject({ hubEp: 0x24, role: "esme", profileId: 0x0109, command: "publishChangeOfTenancy" });
+    expect(outRsp?.payload).toMatchObject({ implementationDateTime: 533098016, proposedTenancyChangeControl: 0x200 });
+  });
+
+  it("keeps the last requests of each device", () => {
+    const last = host.lastRequests(IHD, 3);
+    expect(last.map((r) => [r.hubEp, r.command])).toEqual([
+      [0x23, "getChangeOfTenancy"],
+      [0x24, "getChangeOfTenancy"],
+      [1, "read"],
+    ]);
+  });
+
+  it("pushes PublishChangeOfTenancy from the GPF endpoint when the hub asks", async () => {
+    const next = fake.nextSent();
+    hub.recordCot({ implementationDateTime: 533098016, control: 0x600 }, true);
+    const sent = await next;
+    expect(sent).toMatchObject({ ieee: IHD, srcEp: 0x23, profileId: 0x0109, ep: 1 });
+    expect(sent.hex.slice(0, 2)).toBe("19");
+    expect(sent.hex.slice(4, 6)).toBe("00");
+  });
+
+  it("refuses a device that is not in the Device Log: JoinEvent accepted false, made to leave, never answered", async () => {
+    const leavesBefore = fake.zdo.filter((z) => z.clusterId === 0x0034).length;
+    const refused = new Promise((resolve) => host.on("join", (e) => !e.accepted && resolve(e)));
+    fake.join({ ieee: STRANGER, nwk: 0x5b22, endpoints: [] });
+    expect(await refused).toMatchObject({ kind: "join", device: STRANGER, nwk: 0x5b22, accepted: false });
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(fake.zdo.filter((z) => z.clusterId === 0x0034).length).toBe(leavesBefore + 1);
+    const sent = await exchange({ nwk: 0x5b22, dstEp: 0x23, clusterId: 0x0702, bytes: read(0x0702, [0], 0x11) });
+    expect(sent).toHaveLength(0);
+    expect(host.devices().map((d) => d.ieee)).not.toContain(STRANGER);
+  });
+});
