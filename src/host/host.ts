@@ -284,7 +284,8 @@ export class Host extends EventEmitter<HostEvents> {
     for (const role of Object.keys(hub.endpoints) as EndpointRole[]) {
       const endpoint = hub.endpoints[role];
       if (endpoint === undefined) continue;
-      out.push({ role, endpoint, inClusters: hub.serverClusters(role), outClusters: hub.clientClusters?.(role) ?? [] });
+      const { inClusters, outClusters } = hub.serverClusters(role);
+      out.push({ role, endpoint, inClusters, outClusters });
     }
     return out;
   }

@@ -22,10 +22,8 @@ export interface HubPort {
   readonly endpoints: Readonly<Record<EndpointRole, number>>;
   readonly deviceLog: DeviceLogPort;
   roleOf(hubEp: number): EndpointRole | undefined;
-  /** Server clusters the role advertises (Simple_Desc input clusters). */
-  serverClusters(role: EndpointRole): readonly number[];
-  /** Client clusters the role advertises, if any. */
-  clientClusters?(role: EndpointRole): readonly number[];
+  /** Server (in) and client (out) clusters the role's endpoint advertises (Simple_Desc, Match_Desc). */
+  serverClusters(role: EndpointRole): { inClusters: readonly number[]; outClusters: readonly number[] };
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
   command(ctx: RequestContext, req: CommandRequest): CommandResult;
   onPush(listener: (push: Push) => void): () => void;

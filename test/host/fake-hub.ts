@@ -49,8 +49,8 @@ export class FakeHub implements HubPort {
     return undefined;
   }
 
-  serverClusters(): readonly number[] {
-    return [0x0000, 0x000a, 0x0702, 0x0708];
+  serverClusters(): { inClusters: number[]; outClusters: number[] } {
+    return { inClusters: [0x0000, 0x000a, 0x0702, 0x0708], outClusters: [] };
   }
 
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[] {
