@@ -1,0 +1,106 @@
+/**
+ * Half-hourly consumption of one tenancy and one commodity, generated on demand from the seed.
+ *
+ * Units (chosen so that the two tag digits are a small part of every figure): energy in 0.1 Wh
+ * (kWh with divisor 10000), gas volume in 0.1 dm³ (m³ with divisor 10000), volume = energy / 11.2.
+ * Electricity is the ESME's consumption; gas energy is the GPF's alternative (kWh) set, gas volume its
+ * main set, summation and profile.
+ * Each tenancy and commodity has its own seed stream, household level and daily shape. Half-hours are
+ * counted from the Unix epoch, so any period of any tenancy can be computed without storing a series.
+ * Values here are raw (untagged); servers tag what they serve (tag.ts).
+ */
+import { between, unit } from "./tag.js";
+import { DAY_MS, HALF_HOUR_MS, halfHourIndex } from "./periods.js";
+
+export type Commodity = "electricity" | "gas";
+export type Measure = "energy" | "volume";
+
+const STREAM = { electricity: 1, gas: 2 } as const;
+/** Energy units per volume unit of gas (11.2 kWh per m³). */
+export const GAS_WH_PER_DM3 = 11.2;
+/** The meter register's starting point: summation counts from here. */
+export const SUMMATION_ANCHOR_MS = Date.UTC(2024, 0, 1);
+
+export class ConsumptionSeries {
+  readonly #stream: number;
+  readonly #level: number;
+  readonly #days = new Map<number, { energy: number; volume: number }>();
+  /** The register reading at the anchor, in energy units (electricity) or volume units (gas). */
+  readonly baseReading: number;
+
+  constructor(
+    readonly seed: number,
+    readonly tenancy: number,
+    readonly commodity: Commodity,
+  ) {
+    this.#stream = STREAM[commodity];
+    this.#level = 0.6 + unit(seed, tenancy, this.#stream, 1) * 0.9;
+    this.baseReading = between(10_000_000, 400_000_000, seed, tenancy, this.#stream, 2);
+  }
+
+  /** Energy of half-hour `i`, 0.1 Wh. */
+  energy(i: number): number {
+    const hh = ((i % 48) + 48) % 48;
+    const u = unit(this.seed, this.tenancy, this.#stream, 3, i);
+    const v = unit(this.seed, this.tenancy, this.#stream, 4, i);
+    let wh: number;
+    if (this.commodity === "electricity") {
+      wh = 70 + 90 * u;
+      if (hh < 12) wh *= 0.6;
+      if (hh >= 13 && hh <= 16) wh += 180 * v;
+      if (hh >= 34 && hh <= 43) wh += 450 * v;
+    } else {
+      wh = 40 + 120 * u;
+      if (hh >= 12 && hh <= 17) wh += 1_200 + 1_600 * v;
+      if (hh >= 34 && hh <= 44) wh += 1_400 + 1_800 * v;
+    }
+    return Math.round(wh * this.#level * 10);
+  }
+
+  /** Volume of half-hour `i`, 0.1 dm³ (gas); the energy for electricity. */
+  volume(i: number): number {
+    return this.commodity === "gas" ? Math.round(this.energy(i) / GAS_WH_PER_DM3) : this.energy(i);
+  }
+
+  interval(i: number, measure: Measure): number {
+    return measure === "energy" ? this.energy(i) : this.volume(i);
+  }
+
+  /** Sum over the half-hours that lie wholly within [fromMs, toMs). */
+  sum(fromMs: number, toMs: number, measure: Measure): number {
+    let i = Math.ceil(fromMs / HALF_HOUR_MS);
+    const end = halfHourIndex(toMs); // first half-hour not complete by toMs
+    let total = 0;
+    while (i < end) {
+      if (i % 48 === 0 && i + 48 <= end) {
+        total += this.#day(i / 48)[measure];
+        i += 48;
+      } else {
+        total += this.interval(i, measure);
+        i++;
+      }
+    }
+    return total;
+  }
+
+  /** The register reading at `ms`. */
+  summation(ms: number, measure: Measure): number {
+    if (ms <= SUMMATION_ANCHOR_MS) return this.baseReading;
+    return this.baseReading + this.sum(SUMMATION_ANCHOR_MS, ms, measure);
+  }
+
+  #day(day: number): { energy: number; volume: number } {
+    let d = this.#days.get(day);
+    if (!d) {
+      d = { energy: 0, volume: 0 };
+      for (let k = 0; k < 48; k++) {
+        d.energy += this.energy(day * 48 + k);
+        d.volume += this.volume(day * 48 + k);
+      }
+      this.#days.set(day, d);
+    }
+    return d;
+  }
+}
+
+export { DAY_MS };

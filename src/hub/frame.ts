@@ -1,0 +1,143 @@
+/**
+ * ZCL bytes in, ZCL bytes out, for one hub endpoint: decodes a frame with src/zcl, answers Read
+ * Attributes and Discover Attributes, passes cluster commands to the servers, and encodes the reply with
+ * the request's TSN. Bad input gets a Default Response, never an exception:
+ * undecodable payload → MALFORMED_COMMAND (0x80); unknown cluster command → UNSUP_COMMAND (0x81);
+ * other global commands → UNSUP_GENERAL_COMMAND (0x82); manufacturer-specific → 0x83 / 0x84;
+ * a cluster the role does not serve → UNSUPPORTED_CLUSTER (0xC3). Frames a device sends server → client
+ * (e.g. its Default Response to a push) and frames shorter than a ZCL header get no reply.
+ */
+import { ZclDecodeError, attributeDef, decodeZcl, encodeZcl, type ZclFrame } from "../zcl/index.js";
+import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
+import { Status } from "./types.js";
+
+export interface FrameHandlerHost {
+  read(ctx: RequestContext, clusterId: number, attrIds: number[]): ReadRecord[];
+  command(ctx: RequestContext, req: CommandRequest): CommandResult;
+  serves(role: EndpointRole, clusterId: number): boolean;
+  attributeIds(role: EndpointRole, clusterId: number): number[];
+  error(message: string, device?: string): void;
+}
+
+const FC_SPECIFIC = 0x01;
+const FC_MANUFACTURER = 0x04;
+const FC_SERVER_TO_CLIENT = 0x08;
+const FC_DISABLE_DEFAULT_RSP = 0x10;
+
+function defaultRsp(clusterId: number, tsn: number, commandId: number, status: number): Buffer {
+  return encodeZcl(clusterId, {
+    frameType: "global",
+    direction: "serverToClient",
+    disableDefaultResponse: true,
+    tsn,
+    command: "defaultRsp",
+    payload: { commandId, status },
+  });
+}
+
+export function handleZclFrame(
+  host: FrameHandlerHost,
+  ctx: RequestContext,
+  clusterId: number,
+  bytes: Uint8Array,
+): Buffer | undefined {
+  if (bytes.length < 1) return undefined;
+  const fc = bytes[0]!;
+  const manufacturer = (fc & FC_MANUFACTURER) !== 0;
+  const headerLen = manufacturer ? 5 : 3;
+  if (bytes.length < headerLen) return undefined;
+  if (fc & FC_SERVER_TO_CLIENT) return undefined;
+  const tsn = bytes[headerLen - 2]!;
+  const commandId = bytes[headerLen - 1]!;
+  const specific = (fc & 0x03) === FC_SPECIFIC;
+  const ddr = (fc & FC_DISABLE_DEFAULT_RSP) !== 0;
+  const fail = (status: number) => defaultRsp(clusterId, tsn, commandId, status);
+
+  if (manufacturer) return fail(specific ? Status.UNSUP_MANUF_CLUSTER_COMMAND : Status.UNSUP_MANUF_GENERAL_COMMAND);
+  if (!host.serves(ctx.role, clusterId)) return fail(Status.UNSUPPORTED_CLUSTER);
+
+  let frame: ZclFrame;
+  try {
+    frame = decodeZcl(clusterId, bytes);
+  } catch (e) {
+    if (e instanceof ZclDecodeError && e.field === "commandId") return fail(Status.UNSUP_COMMAND);
+    return fail(Status.MALFORMED_COMMAND);
+  }
+
+  try {
+    if (frame.frameType === "global") return globalReply(host, ctx, clusterId, frame);
+    const result = host.command(ctx, {
+      clusterId,
+      commandId: frame.commandId,
+      command: frame.command,
+      payload: frame.payload,
+      tsn: frame.tsn,
+      disableDefaultResponse: frame.disableDefaultResponse,
+    });
+    if (result.kind === "none") return undefined;
+    if (result.kind === "default") {
+      if (result.status === Status.SUCCESS && ddr) return undefined;
+      return fail(result.status);
+    }
+    return encodeZcl(clusterId, {
+      frameType: "specific",
+      direction: "serverToClient",
+      disableDefaultResponse: true,
+      tsn,
+      command: result.command,
+      commandId: result.commandId,
+      payload: result.payload,
+    });
+  } catch (e) {
+    host.error(`reply to ${frame.command} on cluster 0x${clusterId.toString(16)}: ${(e as Error).message}`, ctx.device);
+    return fail(Status.FAILURE);
+  }
+}
+
+function globalReply(
+  host: FrameHandlerHost,
+  ctx: RequestContext,
+  clusterId: number,
+  frame: ZclFrame,
+): Buffer | undefined {
+  const reply = (command: string, payload: Record<string, unknown>) =>
+    encodeZcl(clusterId, {
+      frameType: "global",
+      direction: "serverToClient",
+      disableDefaultResponse: true,
+      tsn: frame.tsn,
+      command,
+      payload,
+    });
+  switch (frame.command) {
+    case "read": {
+      const ids = frame.payload.attributes as number[];
+      return reply("readRsp", { records: host.read(ctx, clusterId, ids) });
+    }
+    case "discoverAttributes": {
+      const start = Number(frame.payload.startAttrId);
+      const max = Number(frame.payload.maxAttrIds);
+      const all = host.attributeIds(ctx.role, clusterId).filter((id) => id >= start);
+      const ids = all.slice(0, max);
+      const records = ids.map((attrId) => ({ attrId, type: attributeDef(clusterId, attrId)!.type }));
+      return reply("discoverAttributesRsp", { discoveryComplete: ids.length === all.length, records });
+    }
+    case "defaultRsp":
+      return undefined;
+    default:
+      return defaultRsp(clusterId, frame.tsn, frame.commandId, Status.UNSUP_GENERAL_COMMAND);
+  }
+}
+
+/** The ZCL frame of a push: cluster-specific, server → client, Default Response enabled (FC 0x09 as in RTDS). */
+export function encodePushFrame(push: Push, tsn: number): Buffer {
+  return encodeZcl(push.clusterId, {
+    frameType: "specific",
+    direction: "serverToClient",
+    disableDefaultResponse: false,
+    tsn,
+    command: push.command,
+    commandId: push.commandId,
+    payload: push.payload,
+  });
+}

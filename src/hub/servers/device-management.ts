@@ -1,0 +1,56 @@
+/**
+ * Device Management 0x0708 (domain.md §3), the same on the GPF and the ESME endpoints.
+ *
+ * 0x0200 ChangeOfTenancyUpdateDateTime and 0x0201 ProposedTenancyChangeControl show the most recently
+ * recorded CoT from the moment it is recorded, future-dated or not (a device must see a future date to
+ * honour it). Before any CoT they are supported and read 0xFFFFFFFF (ZCL's "invalid" UTC time: no date
+ * set) and 0x00000000 (no control bits): a stable "nothing yet" that a device can compare against.
+ * 0x0100 ProviderID is the provider of the latest CoT, or of tenancy 1's tariff before any.
+ *
+ * GetChangeOfTenancy → PublishChangeOfTenancy of the latest CoT, or Default Response NOT_FOUND before any
+ * (as Silicon Labs' server, §3.6).
+ */
+import { msToZclUtc } from "../clock.js";
+import type { CotRecord } from "../tenancy.js";
+import { Status } from "../types.js";
+import type { ClusterServer, CommandHandler } from "./server.js";
+
+export const NO_COT_DATE = 0xffffffff;
+
+/** The PublishChangeOfTenancy payload of a CoT record (src/zcl field names). */
+export function publishChangeOfTenancyPayload(r: CotRecord): Record<string, unknown> {
+  return {
+    providerId: r.providerId,
+    issuerEventId: r.issuerEventId,
+    tariffType: r.tariffType,
+    implementationDateTime: msToZclUtc(r.implementationTime),
+    proposedTenancyChangeControl: r.control,
+  };
+}
+
+export function deviceManagementServer(): ClusterServer {
+  const getChangeOfTenancy: CommandHandler = (env) => {
+    const latest = env.schedule.latest();
+    if (!latest) return { kind: "default", status: Status.NOT_FOUND };
+    const payload = publishChangeOfTenancyPayload(latest);
+    for (const [k, v] of Object.entries(payload)) env.served(`publishChangeOfTenancy.${k}`, v);
+    return { kind: "response", commandId: 0x00, command: "publishChangeOfTenancy", payload };
+  };
+  return {
+    clusterId: 0x0708,
+    attributes: new Map([
+      [0x0100, { get: (env) => env.schedule.latest()?.providerId ?? env.tag(env.data.providerId) }],
+      [
+        0x0200,
+        {
+          get: (env) => {
+            const latest = env.schedule.latest();
+            return latest ? msToZclUtc(latest.implementationTime) : NO_COT_DATE;
+          },
+        },
+      ],
+      [0x0201, { get: (env) => env.schedule.latest()?.control ?? 0 }],
+    ]),
+    commands: new Map([[0x00, getChangeOfTenancy]]),
+  };
+}

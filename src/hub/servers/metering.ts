@@ -1,0 +1,123 @@
+/**
+ * Metering 0x0702 (domain.md §4). ESME: electricity in kWh (values in 0.1 Wh, divisor 10000). GPF (the
+ * gas mirror): volume in m³ (values in 0.1 dm³, divisor 10000) for the summation, the 0x04xx history
+ * and the profile; energy in kWh (0.1 Wh) for the alternative 0x0Cxx history (§4.6). Delivered attributes only: the
+ * Received ones are unsupported (no export is modelled, and a zero would belong to no tenancy).
+ *
+ * GetProfile: channel 0 (consumption delivered) only, 30-minute intervals, most recent first, at most
+ * MAX_PROFILE_PERIODS per response; EndTime 0 or later than now means "the latest complete interval".
+ * GetSampledData: SampleType 0 only, samples are the half-hour intervals from the first one starting at
+ * or after EarliestSampleTime, complete by now, at most MAX_SAMPLES.
+ */
+import { msToZclUtc, zclUtcToMs } from "../clock.js";
+import { ALTERNATIVE_HISTORY, METERING_HISTORY } from "../data/history.js";
+import { HALF_HOUR_MS, halfHourIndex } from "../data/periods.js";
+import type { EndpointRole } from "../types.js";
+import { Status } from "../types.js";
+import { historyServers } from "./history-attrs.js";
+import { type AttributeServer, type ClusterServer, type CommandHandler, constant, field } from "./server.js";
+
+export const MAX_PROFILE_PERIODS = 16;
+export const MAX_SAMPLES = 16;
+/** ProfileIntervalPeriod 2 = 30 minutes. */
+const PERIOD_30_MIN = 2;
+const FORMAT_5_3 = 0x2b; // 5 digits left of the decimal point, 3 right
+
+export function meteringServer(role: EndpointRole): ClusterServer {
+  const gas = role === "gpf";
+  const measure = gas ? "volume" : "energy";
+  const attributes = new Map<number, AttributeServer>([
+    [0x0000, { get: (env) => env.tag(env.data.series.summation(env.now, measure)) }],
+    [0x0014, constant(0x02)], // supply ON
+    [0x0200, constant(0x00)],
+    [0x0300, constant(gas ? 0x01 : 0x00)], // m³ / kWh
+    [0x0301, constant(1)],
+    [0x0302, constant(10_000)],
+    [0x0303, constant(FORMAT_5_3)],
+    [0x0305, constant(FORMAT_5_3)],
+    [0x0306, constant(gas ? 0x01 : 0x00)], // gas / electric metering
+    ...historyServers(METERING_HISTORY, (env, s, e) => env.data.series.sum(s, e, measure)),
+  ]);
+  if (gas) {
+    attributes.set(0x0312, constant(0x00)); // kWh
+    attributes.set(0x0314, constant(FORMAT_5_3));
+    for (const [id, a] of historyServers(ALTERNATIVE_HISTORY, (env, s, e) => env.data.series.sum(s, e, "energy"))) {
+      attributes.set(id, a);
+    }
+  } else {
+    attributes.set(0x0304, constant(FORMAT_5_3));
+    // Instantaneous demand in kW (value / 10000): twice the current half-hour's energy.
+    attributes.set(0x0400, { get: (env) => env.tag(2 * env.data.series.energy(halfHourIndex(env.now))) });
+  }
+
+  const getProfile: CommandHandler = (env, req) => {
+    const channel = field(req, "intervalChannel");
+    const endTime = field(req, "endTime");
+    const wanted = field(req, "numberOfPeriods");
+    const reply = (status: number, end: number, intervals: number[]) => ({
+      kind: "response" as const,
+      commandId: 0x00,
+      command: "getProfileResponse",
+      payload: {
+        endTime: end,
+        status,
+        profileIntervalPeriod: PERIOD_30_MIN,
+        numberOfPeriodsDelivered: intervals.length,
+        intervals,
+      },
+    });
+    if (channel === 1) return reply(2, endTime, []); // received: not supported
+    if (channel !== 0) return reply(1, endTime, []); // undefined channel
+    const limit = endTime === 0 ? env.now : Math.min(env.now, zclUtcToMs(endTime));
+    const lastEnd = Math.floor(limit / HALF_HOUR_MS) * HALF_HOUR_MS;
+    const n = Math.min(wanted, MAX_PROFILE_PERIODS);
+    const intervals: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = lastEnd / HALF_HOUR_MS - 1 - k;
+      const v = env.tag(env.data.series.interval(i, measure));
+      intervals.push(v);
+      env.served(`getProfileResponse.intervals[${k}]`, v, i * HALF_HOUR_MS);
+    }
+    return reply(0, msToZclUtc(lastEnd), intervals);
+  };
+
+  const getSampledData: CommandHandler = (env, req) => {
+    const sampleId = field(req, "sampleId");
+    const earliest = field(req, "earliestSampleTime");
+    const sampleType = field(req, "sampleType");
+    const wanted = field(req, "numberOfSamples");
+    if (sampleType !== 0) return { kind: "default", status: Status.INVALID_FIELD };
+    const first = Math.ceil(zclUtcToMs(earliest) / HALF_HOUR_MS);
+    const complete = halfHourIndex(env.now); // first incomplete half-hour
+    const n = Math.min(wanted, MAX_SAMPLES, complete - first);
+    if (n <= 0) return { kind: "default", status: Status.NOT_FOUND };
+    const samples: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const v = env.tag(env.data.series.interval(first + k, measure));
+      samples.push(v);
+      env.served(`getSampledDataResponse.samples[${k}]`, v, (first + k) * HALF_HOUR_MS);
+    }
+    return {
+      kind: "response",
+      commandId: 0x07,
+      command: "getSampledDataResponse",
+      payload: {
+        sampleId,
+        sampleStartTime: msToZclUtc(first * HALF_HOUR_MS),
+        sampleType,
+        sampleRequestInterval: HALF_HOUR_MS / 1000,
+        numberOfSamples: n,
+        samples,
+      },
+    };
+  };
+
+  return {
+    clusterId: 0x0702,
+    attributes,
+    commands: new Map([
+      [0x00, getProfile],
+      [0x08, getSampledData],
+    ]),
+  };
+}

@@ -1,0 +1,61 @@
+/** Shared set-up for hub tests: a hub on a SteppedClock, request contexts, and frame round trips. */
+import { EvidenceLog, type ServedEvent } from "../../src/report/evidence.js";
+import { SteppedClock } from "../../src/hub/clock.js";
+import { Hub } from "../../src/hub/hub.js";
+import type { EndpointRole, RequestContext } from "../../src/hub/types.js";
+import { decodeZcl, encodeZcl, type ZclFrame } from "../../src/zcl/index.js";
+
+/** A Wednesday, mid-morning: the current day, week and month are all partial. */
+export const T0 = Date.parse("2026-03-04T10:15:00Z");
+export const DEVICE = "0x00db1234567890a0";
+
+export function makeHub(opts: { seed?: number; start?: number } = {}) {
+  const clock = new SteppedClock(opts.start ?? T0);
+  const evidence = new EvidenceLog({ now: () => clock.now() });
+  const hub = new Hub({ clock, seed: opts.seed ?? 42, evidence, hubIeee: "0x00db1234567890a3" });
+  return { clock, evidence, hub };
+}
+
+export function ctx(hub: Hub, role: EndpointRole, device = DEVICE): RequestContext {
+  return { device, nwk: 0x1234, deviceEp: 1, hubEp: hub.endpoints[role], role };
+}
+
+export function served(evidence: EvidenceLog): ServedEvent[] {
+  return evidence.events.filter((e): e is typeof e & ServedEvent => e.kind === "served");
+}
+
+/** Encodes a client → server request, runs it through handleFrame and decodes the reply (if any). */
+export function roundTrip(
+  hub: Hub,
+  role: EndpointRole,
+  clusterId: number,
+  req: {
+    frameType?: "global" | "specific";
+    command: string;
+    payload?: Record<string, unknown>;
+    tsn?: number;
+    ddr?: boolean;
+  },
+): { bytes: Buffer | undefined; frame: ZclFrame | undefined } {
+  const request = encodeZcl(clusterId, {
+    frameType: req.frameType ?? "specific",
+    direction: "clientToServer",
+    disableDefaultResponse: req.ddr ?? false,
+    tsn: req.tsn ?? 0x5a,
+    command: req.command,
+    payload: req.payload ?? {},
+  });
+  const bytes = hub.handleFrame(ctx(hub, role), clusterId, request);
+  return { bytes, frame: bytes && decodeZcl(clusterId, bytes) };
+}
+
+export function readAttrs(hub: Hub, role: EndpointRole, clusterId: number, attributes: number[]) {
+  const { bytes, frame } = roundTrip(hub, role, clusterId, {
+    frameType: "global",
+    command: "read",
+    payload: { attributes },
+  });
+  const records =
+    (frame!.payload.records as { attrId: number; status: number; type?: number; value?: unknown }[]) ?? [];
+  return { bytes: bytes!, frame: frame!, records, byId: new Map(records.map((r) => [r.attrId, r])) };
+}
