@@ -12,7 +12,7 @@ import { Cluster, SE_PROFILE_ID } from "./se-payloads.js";
 import { SeDeviceId } from "./se-device.js";
 
 /** Default SE endpoint of the emulated ESME. */
-export const ESME_ENDPOINT = 2;
+export const ESME_ENDPOINT = 3;
 
 /** The part of the hub the ESME needs: a ZCL request in, the reply frame (if any) out. */
 export interface HubFrameHandler {
@@ -21,7 +21,7 @@ export interface HubFrameHandler {
 
 export interface EsmeOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
   hub: HubFrameHandler;
-  /** SE endpoint (default 2; never 1 unless asked, so devices that skip discovery are caught). */
+  /** SE endpoint (default 3, the hub model's default ESME endpoint; never 1 unless asked, so devices that skip discovery are caught). */
   endpoint?: number;
 }
 
