@@ -1,0 +1,168 @@
+/**
+ * The virtual dongle: a virtual ZNP coordinator on a simulated HAN, reachable over TCP (`tcp://`) and
+ * optionally through a socat pty, with emulated devices and link fault injection.
+ *
+ * ```ts
+ * const dongle = await VirtualDongle.start({ stateDir, devices: ["node"] });
+ * // herdsman: new Controller({ transport: { path: dongle.path, adapter: "zstack" }, ... })
+ * await dongle.stop();
+ * ```
+ */
+import { type Clock, RealClock } from "../hub/clock.js";
+import { log } from "../log.js";
+import { HanMedium, type MediumOptions } from "./han/medium.js";
+import type { EmulatedNode } from "./han/node.js";
+import { createZnp } from "./znp/index.js";
+import type { ZnpEmulator } from "./znp/emulator.js";
+import { ZnpState } from "./znp/state.js";
+import { LinkFaults } from "./transport/faults.js";
+import { SocatPty } from "./transport/pty.js";
+import { TcpHostServer, parseTcpUrl } from "./transport/tcp.js";
+import { coordinatorIeee, createDevice } from "./registry.js";
+import "./kinds.js";
+
+export interface VirtualDongleOptions {
+  /** `tcp://HOST:PORT` to listen on (default tcp://127.0.0.1:0, a free port). */
+  listen?: string;
+  /** Also expose the dongle as a pty at this path (needs socat). */
+  pty?: string;
+  /** Directory of the persistent NV state (default: in memory only). */
+  stateDir?: string;
+  /** Seed of identities, addresses and loss (default 1). */
+  seed?: number;
+  /** Coordinator IEEE (default derived from the seed). */
+  ieee?: string;
+  /** HAN latency / loss. */
+  medium?: Omit<MediumOptions, "seed">;
+  /** Only devices whose install code the trust centre was given may join. */
+  requireInstallCodes?: boolean;
+  /** Device specs to create, e.g. ["node", "ihd:compliant"]. They join when a permit-join window opens. */
+  devices?: string[];
+  /** Device behaviour time (default RealClock). */
+  clock?: Clock;
+}
+
+export class VirtualDongle {
+  readonly medium: HanMedium;
+  readonly znp: ZnpEmulator;
+  readonly faults: LinkFaults;
+  readonly clock: Clock;
+  readonly seed: number;
+  readonly devices: EmulatedNode[] = [];
+  readonly #tcp: TcpHostServer;
+  readonly #log = log("virtual-dongle");
+  #url = "";
+  #pty: SocatPty | undefined;
+  #write: ((b: Buffer) => void) | undefined;
+
+  private constructor(opts: VirtualDongleOptions) {
+    this.seed = opts.seed ?? 1;
+    this.clock = opts.clock ?? new RealClock();
+    this.medium = new HanMedium({ ...opts.medium, seed: this.seed });
+    const state = new ZnpState(opts.ieee ?? coordinatorIeee(this.seed), opts.stateDir);
+    this.znp = createZnp({ state, medium: this.medium, requireInstallCodes: opts.requireInstallCodes ?? false });
+    this.znp.onNetworkCleared = () => {
+      for (const d of this.devices) d.forget();
+    };
+    this.faults = new LinkFaults(this.seed);
+    this.faults.injector = (dir, bytes) => {
+      if (dir === "toDongle") this.znp.receive(bytes);
+      else this.#write?.(bytes);
+    };
+    this.faults.cutter = () => this.#tcp.dropHost();
+    this.#tcp = new TcpHostServer({
+      onData: (chunk) => this.znp.receive(this.faults.filter("toDongle", chunk)),
+      onConnect: (write) => {
+        this.#write = write;
+        this.znp.setSink((bytes) => {
+          const out = this.faults.filter("toHost", bytes);
+          if (this.faults.replyDelayMs > 0) setTimeout(() => write(out), this.faults.replyDelayMs);
+          else write(out);
+        });
+        this.#log.info("host connected");
+      },
+      onDisconnect: () => {
+        this.#write = undefined;
+        this.znp.setSink(undefined);
+        this.#log.info("host disconnected");
+      },
+    });
+  }
+
+  /** Creates the dongle, listens, starts the pty if asked and creates the devices. */
+  static async start(opts: VirtualDongleOptions = {}): Promise<VirtualDongle> {
+    const d = new VirtualDongle(opts);
+    const { host, port } = parseTcpUrl(opts.listen ?? "tcp://127.0.0.1:0");
+    const bound = await d.#tcp.listen(host, port);
+    d.#url = `tcp://${bound.host.includes(":") ? `[${bound.host}]` : bound.host}:${bound.port}`;
+    try {
+      for (const spec of opts.devices ?? []) d.addDevice(spec);
+      if (opts.pty) {
+        d.#pty = new SocatPty(opts.pty, bound.port);
+        await d.#pty.start();
+      }
+    } catch (err) {
+      await d.stop();
+      throw err;
+    }
+    return d;
+  }
+
+  /** The `tcp://` URL of the dongle. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** What a host should open: the pty path if there is one, else the tcp:// URL. */
+  get path(): string {
+    return this.#pty?.path ?? this.#url;
+  }
+
+  get ptyPid(): number | undefined {
+    return this.#pty?.pid;
+  }
+
+  get hostConnected(): boolean {
+    return this.#tcp.connected;
+  }
+
+  /**
+   * Creates a device from a spec (`node`, `ihd:compliant` …). A device that the state remembers (it had
+   * joined before a restart) comes up joined at its old address; others join when joining is permitted.
+   */
+  addDevice(spec: string, opts: { autoJoin?: boolean } = {}): EmulatedNode {
+    const index = this.devices.length;
+    const kind = spec.split(":")[0]!;
+    const ordinal = this.devices.filter((x) => x.label.startsWith(`${kind}-`)).length;
+    const node = createDevice(spec, {
+      index,
+      ordinal,
+      seed: this.seed,
+      clock: this.clock,
+      medium: this.medium,
+      autoJoin: opts.autoJoin ?? true,
+    });
+    this.addNode(node);
+    return node;
+  }
+
+  /** Adds a node built elsewhere (restores it if the trust centre remembers it). */
+  addNode(node: EmulatedNode): void {
+    this.devices.push(node);
+    const nwk = this.znp.rememberedAddress(node.ieee);
+    if (nwk !== undefined && this.znp.formed) node.restore(nwk);
+  }
+
+  /** Closes the host connection (the dongle keeps listening). */
+  cut(): void {
+    this.faults.cut();
+  }
+
+  async stop(): Promise<void> {
+    await this.#pty?.stop();
+    for (const d of this.devices) d.dispose();
+    this.medium.close();
+    this.znp.close();
+    await this.#tcp.close();
+  }
+}

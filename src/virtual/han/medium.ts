@@ -1,0 +1,198 @@
+/**
+ * The simulated HAN: carries APS frames between members with a configurable latency and a seeded loss
+ * rate, gates joins through the trust centre during permit-join windows, and lets listeners tap every
+ * frame it carried (delivered or not). The coordinator is one member among others, so device-to-device
+ * traffic (an IHD reading an ESME) goes through the same path.
+ *
+ * Timing here is network timing, in real milliseconds (herdsman's permit-join seconds are real seconds).
+ */
+import { Rng } from "./rng.js";
+import { type ApsFrame, type HanMember, type TapRecord, type TrustCentre, isBroadcast } from "./types.js";
+
+export interface MediumOptions {
+  /** One-way delivery latency in ms (default 0: next turn of the event loop). */
+  latencyMs?: number;
+  /** Extra random latency, uniform in [0, jitterMs] (seeded). */
+  jitterMs?: number;
+  /** Probability in [0, 1] that a unicast or broadcast frame is lost (seeded). */
+  lossRate?: number;
+  /** Seed of the loss, jitter and address streams (default 1). */
+  seed?: number;
+}
+
+export type TapListener = (record: TapRecord) => void;
+export type DeliveryResult = (delivered: boolean) => void;
+
+export class HanMedium {
+  latencyMs: number;
+  jitterMs: number;
+  lossRate: number;
+  readonly #rng: Rng;
+  readonly #members = new Set<HanMember>();
+  readonly #byNwk = new Map<number, HanMember>();
+  readonly #taps = new Set<TapListener>();
+  readonly #permitListeners = new Set<(open: boolean) => void>();
+  #tc: TrustCentre | undefined;
+  #permitUntil = 0;
+  #permitTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(opts: MediumOptions = {}) {
+    this.latencyMs = opts.latencyMs ?? 0;
+    this.jitterMs = opts.jitterMs ?? 0;
+    this.lossRate = opts.lossRate ?? 0;
+    this.#rng = new Rng(opts.seed ?? 1);
+  }
+
+  /** The coordinator: member at nwk 0x0000 and trust centre. */
+  setCoordinator(member: HanMember, tc: TrustCentre): void {
+    this.#tc = tc;
+    this.attach(member);
+    this.#byNwk.set(0x0000, member);
+  }
+
+  attach(member: HanMember): void {
+    this.#members.add(member);
+    if (member.nwk !== undefined) this.#byNwk.set(member.nwk, member);
+  }
+
+  detach(member: HanMember): void {
+    this.#members.delete(member);
+    if (member.nwk !== undefined && this.#byNwk.get(member.nwk) === member) this.#byNwk.delete(member.nwk);
+  }
+
+  /** The member with this network address, if any. */
+  member(nwk: number): HanMember | undefined {
+    return this.#byNwk.get(nwk);
+  }
+
+  get members(): readonly HanMember[] {
+    return [...this.#members];
+  }
+
+  /** Sees every frame carried from now on. Returns a function that removes the listener. */
+  onFrame(listener: TapListener): () => void {
+    this.#taps.add(listener);
+    return () => this.#taps.delete(listener);
+  }
+
+  // ---- permit join ----
+
+  /** Opens (seconds > 0) or closes (0) the network for joining, like Mgmt_Permit_Join. */
+  permitJoin(seconds: number): void {
+    clearTimeout(this.#permitTimer);
+    this.#permitTimer = undefined;
+    this.#permitUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
+    if (seconds > 0 && seconds < 255) {
+      this.#permitTimer = setTimeout(() => this.permitJoin(0), seconds * 1000);
+      this.#permitTimer.unref();
+    }
+    if (seconds >= 255) this.#permitUntil = Number.POSITIVE_INFINITY;
+    for (const l of this.#permitListeners) l(seconds > 0);
+  }
+
+  get joinPermitted(): boolean {
+    return Date.now() < this.#permitUntil;
+  }
+
+  /** Called whenever a permit-join window opens or closes. Returns a remover. */
+  onPermitJoin(listener: (open: boolean) => void): () => void {
+    this.#permitListeners.add(listener);
+    return () => this.#permitListeners.delete(listener);
+  }
+
+  // ---- membership ----
+
+  /**
+   * Association + trust-centre admission of `member`. Resolves with its network address; rejects with
+   * a clear error when no window is open, no network is formed or the trust centre refuses.
+   */
+  admit(member: HanMember, installCode: Buffer | undefined): number {
+    const tc = this.#tc;
+    if (!tc) throw new Error(`${member.ieee} cannot join: no coordinator on the medium`);
+    if (!this.joinPermitted) throw new Error(`${member.ieee} cannot join: the network is not permitting joins`);
+    const reason = tc.refuseReason(member.ieee, installCode);
+    if (reason) throw new Error(`trust centre refused ${member.ieee}: ${reason}`);
+    return this.#address(member, tc);
+  }
+
+  /** Records `member` as online at `nwk` and tells the trust centre (join or rejoin). */
+  joined(member: HanMember, nwk: number, rejoin: boolean): void {
+    this.#members.add(member);
+    this.#byNwk.set(nwk, member);
+    this.#tc?.deviceJoined(member.ieee, nwk, rejoin);
+  }
+
+  /** A member left the network. */
+  left(member: HanMember, nwk: number, rejoin: boolean): void {
+    if (this.#byNwk.get(nwk) === member) this.#byNwk.delete(nwk);
+    this.#tc?.deviceLeft(member.ieee, nwk, rejoin);
+  }
+
+  /** A rejoin (after power-on) keeps the address; the trust centre may still refuse an unknown device. */
+  rejoinAddress(member: HanMember): number | undefined {
+    return this.#tc?.rememberedAddress(member.ieee) ?? member.nwk;
+  }
+
+  #address(member: HanMember, tc: TrustCentre): number {
+    const known = tc.rememberedAddress(member.ieee);
+    if (known !== undefined) {
+      const holder = this.#byNwk.get(known);
+      if (!holder || holder === member) return known;
+    }
+    for (;;) {
+      const nwk = this.#rng.int(0x0001, 0xfff7);
+      if (!this.#byNwk.has(nwk)) return nwk;
+    }
+  }
+
+  // ---- delivery ----
+
+  /**
+   * Carries `frame` from its source to its destination (or every other online member for a broadcast).
+   * `onResult` learns whether a unicast was delivered (the APS acknowledgement), before the receiver
+   * handles the frame.
+   */
+  send(frame: ApsFrame, onResult?: DeliveryResult): void {
+    if (this.#closed) return;
+    let delay = this.latencyMs;
+    if (this.jitterMs > 0) delay += this.#rng.next() * this.jitterMs;
+    const lost = this.lossRate > 0 && this.#rng.next() < this.lossRate;
+    const run = () => this.#deliver(frame, lost, onResult);
+    if (delay > 0) setTimeout(run, delay);
+    else setImmediate(run);
+  }
+
+  #deliver(frame: ApsFrame, lost: boolean, onResult: DeliveryResult | undefined): void {
+    if (this.#closed) return;
+    if (isBroadcast(frame.dstNwk)) {
+      this.#tap(frame, !lost, lost ? "loss" : undefined);
+      onResult?.(!lost);
+      if (lost) return;
+      for (const m of this.#members) {
+        if (m.online && m.nwk !== frame.srcNwk && m.nwk !== undefined) m.receive(frame);
+      }
+      return;
+    }
+    const dst = this.#byNwk.get(frame.dstNwk);
+    const reason = !dst ? "unknown-destination" : !dst.online ? "offline" : lost ? "loss" : undefined;
+    this.#tap(frame, reason === undefined, reason);
+    onResult?.(reason === undefined);
+    if (reason === undefined) dst!.receive(frame);
+  }
+
+  #tap(frame: ApsFrame, delivered: boolean, reason: TapRecord["reason"]): void {
+    if (this.#taps.size === 0) return;
+    const record: TapRecord = { frame, delivered, atMs: Date.now() };
+    if (reason) record.reason = reason;
+    for (const l of this.#taps) l(record);
+  }
+
+  /** Stops every delivery and timer. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#permitTimer);
+    this.#taps.clear();
+    this.#permitListeners.clear();
+  }
+}

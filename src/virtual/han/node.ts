@@ -1,0 +1,541 @@
+/**
+ * A generic emulated Zigbee node on the simulated HAN. It joins through the trust centre, announces
+ * itself, answers the ZDO requests of an interview (Node/Active_EP/Simple_Desc, NWK/IEEE address,
+ * Match_Desc, Mgmt_Leave …), serves Read Attributes from a typed attribute store (Basic filled from
+ * `basic`), handles On/Off and Identify, and can itself send ZDO and ZCL requests to any node on the
+ * medium (including other devices: an IHD reading an ESME).
+ *
+ * Smart Energy devices extend it: override `handleZcl` for server-side frames (call `super.handleZcl`
+ * for what the generic node already does), use `zclRequest` to read a meter, and `clock` for behaviour
+ * timing. Network timeouts (`timeoutMs`) are real milliseconds.
+ */
+import type { Clock } from "../../hub/clock.js";
+import { log } from "../../log.js";
+import type { HanMedium } from "./medium.js";
+import { ieeeToLe } from "../znp/state.js";
+import type { ApsFrame, HanMember, SimpleDescriptor } from "./types.js";
+import { BROADCAST_RX_ON, isBroadcast } from "./types.js";
+import {
+  type Attribute,
+  type AttrValue,
+  GlobalCmd,
+  type ZclHeader,
+  ZclStatus,
+  ZclType,
+  defaultRsp,
+  parseHeader,
+  readAttributeIds,
+  readRsp,
+  replyHeader,
+} from "./zcl-lite.js";
+import {
+  LogicalType,
+  ZdoCluster,
+  ZdoStatus,
+  activeEpRsp,
+  addrRsp,
+  deviceAnnce,
+  matchDescRsp,
+  matchEndpoints,
+  nodeDescRsp,
+  parseMatchDescReq,
+  simpleDescRsp,
+  statusRsp,
+} from "./zdo.js";
+
+export interface BasicInfo {
+  zclVersion?: number;
+  appVersion?: number;
+  stackVersion?: number;
+  hwVersion?: number;
+  manufacturerName?: string;
+  modelId?: string;
+  dateCode?: string;
+  /** 1 mains, 3 battery … (ZCL Basic PowerSource). */
+  powerSource?: number;
+  physicalEnvironment?: number;
+  swBuildId?: string;
+}
+
+export interface EmulatedNodeOptions {
+  /** "0x" + 16 hex digits. */
+  ieee: string;
+  /** Install code followed by its CRC (what the trust centre derives the link key from). */
+  installCode?: Buffer;
+  endpoints: SimpleDescriptor[];
+  basic?: BasicInfo;
+  /** Hub time, for device behaviour (not for network timeouts). */
+  clock: Clock;
+  medium: HanMedium;
+  /** Human label (CLI output, logs). Defaults to the IEEE. */
+  label?: string;
+  /** "router" (mains, default) or "endDevice". */
+  role?: "router" | "endDevice";
+  manufacturerCode?: number;
+  /** Join by itself whenever a permit-join window opens (a device put in pairing mode). */
+  autoJoin?: boolean;
+}
+
+export interface ZclRequestOptions {
+  srcEp?: number;
+  profileId?: number;
+  /** Real ms to wait for the response (default 10 000). */
+  timeoutMs?: number;
+}
+
+interface Pending {
+  resolve(b: Buffer): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export class EmulatedNode implements HanMember {
+  readonly ieee: string;
+  readonly label: string;
+  readonly installCode: Buffer | undefined;
+  readonly endpoints: readonly SimpleDescriptor[];
+  readonly clock: Clock;
+  readonly medium: HanMedium;
+  readonly logicalType: number;
+  readonly macCapabilities: number;
+  readonly manufacturerCode: number;
+  protected readonly log = log("virtual-node");
+  readonly #ieeeLe: Buffer;
+  readonly #attrs = new Map<number, Map<number, Map<number, Attribute>>>();
+  readonly #pending = new Map<string, Pending>();
+  #nwk: number | undefined;
+  #joined = false;
+  #powered = true;
+  #tsn = 0;
+  #zdoTsn = 0;
+  #stopAutoJoin: (() => void) | undefined;
+
+  constructor(opts: EmulatedNodeOptions) {
+    if (!/^0x[0-9a-f]{16}$/i.test(opts.ieee))
+      throw new Error(`node IEEE must be "0x" + 16 hex digits, got '${opts.ieee}'`);
+    this.ieee = opts.ieee.toLowerCase();
+    this.label = opts.label ?? this.ieee;
+    this.installCode = opts.installCode;
+    this.endpoints = opts.endpoints;
+    this.clock = opts.clock;
+    this.medium = opts.medium;
+    const router = (opts.role ?? "router") === "router";
+    this.logicalType = router ? LogicalType.ROUTER : LogicalType.END_DEVICE;
+    this.macCapabilities = router ? 0x8e : 0x80;
+    this.manufacturerCode = opts.manufacturerCode ?? 0x1234;
+    this.#ieeeLe = ieeeToLe(this.ieee);
+    for (const sd of opts.endpoints) if (sd.inClusters.includes(0x0000)) this.#fillBasic(sd.endpoint, opts.basic ?? {});
+    for (const sd of opts.endpoints) {
+      if (sd.inClusters.includes(0x0006)) this.setAttribute(sd.endpoint, 0x0006, 0x0000, ZclType.BOOL, false);
+      if (sd.inClusters.includes(0x0003)) this.setAttribute(sd.endpoint, 0x0003, 0x0000, ZclType.UINT16, 0);
+    }
+    this.medium.attach(this);
+    if (opts.autoJoin) {
+      this.#stopAutoJoin = this.medium.onPermitJoin((open: boolean) => {
+        if (open && !this.#joined && this.#powered)
+          this.join().catch((err) => this.log.warn({ err: String(err) }, "auto-join failed"));
+      });
+    }
+  }
+
+  get nwk(): number | undefined {
+    return this.#nwk;
+  }
+  get online(): boolean {
+    return this.#joined && this.#powered;
+  }
+  get joined(): boolean {
+    return this.#joined;
+  }
+  get powered(): boolean {
+    return this.#powered;
+  }
+
+  // ---- attributes ----
+
+  setAttribute(ep: number, cluster: number, attrId: number, type: number, value: AttrValue): void {
+    let byCluster = this.#attrs.get(ep);
+    if (!byCluster) {
+      byCluster = new Map();
+      this.#attrs.set(ep, byCluster);
+    }
+    let attrs = byCluster.get(cluster);
+    if (!attrs) {
+      attrs = new Map();
+      byCluster.set(cluster, attrs);
+    }
+    attrs.set(attrId, { type, value });
+  }
+
+  getAttribute(ep: number, cluster: number, attrId: number): Attribute | undefined {
+    return this.#attrs.get(ep)?.get(cluster)?.get(attrId);
+  }
+
+  protected attributes(ep: number, cluster: number): ReadonlyMap<number, Attribute> | undefined {
+    return this.#attrs.get(ep)?.get(cluster);
+  }
+
+  #fillBasic(ep: number, b: BasicInfo): void {
+    const set = (id: number, type: number, v: AttrValue | undefined) => {
+      if (v !== undefined) this.setAttribute(ep, 0x0000, id, type, v);
+    };
+    set(0x0000, ZclType.UINT8, b.zclVersion ?? 8);
+    set(0x0001, ZclType.UINT8, b.appVersion ?? 1);
+    set(0x0002, ZclType.UINT8, b.stackVersion ?? 2);
+    set(0x0003, ZclType.UINT8, b.hwVersion ?? 1);
+    set(0x0004, ZclType.CHAR_STR, b.manufacturerName ?? "hanbench");
+    set(0x0005, ZclType.CHAR_STR, b.modelId ?? "virtual-node");
+    set(0x0006, ZclType.CHAR_STR, b.dateCode);
+    set(0x0007, ZclType.ENUM8, b.powerSource ?? (this.logicalType === LogicalType.ROUTER ? 1 : 3));
+    set(0x0011, ZclType.ENUM8, b.physicalEnvironment);
+    set(0x4000, ZclType.CHAR_STR, b.swBuildId);
+  }
+
+  // ---- network membership ----
+
+  /** Joins through the trust centre and announces. Rejects with a clear error when refused. */
+  async join(): Promise<void> {
+    if (this.online) return;
+    if (!this.#powered) throw new Error(`${this.label} is powered off`);
+    const nwk = this.medium.admit(this, this.installCode);
+    this.#nwk = nwk;
+    this.#joined = true;
+    this.medium.joined(this, nwk, false);
+    this.#announce();
+  }
+
+  /** Comes up already in the network at `nwk` (a device that stayed joined while the dongle restarted). */
+  restore(nwk: number): void {
+    this.#nwk = nwk;
+    this.#joined = true;
+    this.medium.attach(this);
+  }
+
+  /** The network it knew is gone (the coordinator was reset): not joined any more, no leave sent. */
+  forget(): void {
+    if (this.#nwk !== undefined) this.medium.detach(this);
+    this.#joined = false;
+    this.#nwk = undefined;
+    this.medium.attach(this);
+    this.#failPending(new Error(`${this.label} lost its network`));
+  }
+
+  /** Leaves the network (no rejoin): the coordinator reports a leave. */
+  async leave(): Promise<void> {
+    this.#leave(false);
+  }
+
+  #leave(rejoin: boolean): void {
+    if (!this.#joined || this.#nwk === undefined) return;
+    const nwk = this.#nwk;
+    this.#joined = false;
+    this.medium.left(this, nwk, rejoin);
+    this.#nwk = rejoin ? nwk : undefined;
+    this.#failPending(new Error(`${this.label} left the network`));
+  }
+
+  /** Power cut: silent, frames to it are lost. */
+  powerOff(): void {
+    this.#powered = false;
+    this.#failPending(new Error(`${this.label} was powered off`));
+  }
+
+  /** Power back: rejoins with its address (if it was joined) and announces. */
+  async powerOn(): Promise<void> {
+    this.#powered = true;
+    if (this.#joined && this.#nwk !== undefined) {
+      const nwk = this.medium.rejoinAddress(this) ?? this.#nwk;
+      this.#nwk = nwk;
+      this.medium.joined(this, nwk, true);
+      this.#announce();
+    }
+  }
+
+  /** Stops listening for permit-join windows and detaches from the medium. */
+  dispose(): void {
+    this.#stopAutoJoin?.();
+    this.#failPending(new Error(`${this.label} was removed`));
+    this.medium.detach(this);
+  }
+
+  #announce(): void {
+    const body = deviceAnnce(this.#nwk!, this.#ieeeLe, this.macCapabilities);
+    this.#sendZdoFrame(BROADCAST_RX_ON, ZdoCluster.DEVICE_ANNCE, this.#nextZdoTsn(), body);
+  }
+
+  // ---- sending ----
+
+  nextTsn(): number {
+    this.#tsn = (this.#tsn + 1) & 0xff;
+    return this.#tsn;
+  }
+
+  #nextZdoTsn(): number {
+    this.#zdoTsn = (this.#zdoTsn + 1) & 0xff;
+    return this.#zdoTsn;
+  }
+
+  #sendZdoFrame(dstNwk: number, clusterId: number, tsn: number, body: Buffer): void {
+    const payload = Buffer.allocUnsafe(body.length + 1);
+    payload[0] = tsn;
+    body.copy(payload, 1);
+    this.medium.send({ srcNwk: this.#nwk!, srcEp: 0, dstNwk, dstEp: 0, profileId: 0, clusterId, payload });
+  }
+
+  /** Sends a ZDO request (body without TSN) and resolves with the response body (without TSN). */
+  zdoRequest(dstNwk: number, clusterId: number, body: Buffer, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
+    if (!this.online) return Promise.reject(new Error(`${this.label} is not in the network`));
+    const tsn = this.#nextZdoTsn();
+    const p = this.#wait(
+      `z:${dstNwk}:${clusterId | 0x8000}:${tsn}`,
+      timeoutMs,
+      `ZDO 0x${clusterId.toString(16)} to 0x${dstNwk.toString(16)}`,
+    );
+    this.#sendZdoFrame(dstNwk, clusterId, tsn, body);
+    return p;
+  }
+
+  /** Fire-and-forget ZCL frame. */
+  sendZcl(dst: { nwk: number; ep: number }, clusterId: number, frame: Buffer, opts: ZclRequestOptions = {}): void {
+    if (!this.online) return;
+    this.medium.send({
+      srcNwk: this.#nwk!,
+      srcEp: opts.srcEp ?? this.endpoints[0]?.endpoint ?? 1,
+      dstNwk: dst.nwk,
+      dstEp: dst.ep,
+      profileId: opts.profileId ?? this.endpoints[0]?.profileId ?? 0x0104,
+      clusterId,
+      payload: frame,
+    });
+  }
+
+  /**
+   * Sends a ZCL request and resolves with the response frame: the first frame from `dst` on this cluster
+   * with the request's TSN and the opposite direction (a read response, a default response or a cluster
+   * response).
+   */
+  zclRequest(
+    dst: { nwk: number; ep: number },
+    clusterId: number,
+    frame: Buffer,
+    opts: ZclRequestOptions = {},
+  ): Promise<Buffer> {
+    if (!this.online) return Promise.reject(new Error(`${this.label} is not in the network`));
+    const h = parseHeader(frame);
+    const dir = h.serverToClient ? 0 : 1;
+    const p = this.#wait(
+      `c:${dst.nwk}:${dst.ep}:${clusterId}:${h.tsn}:${dir}`,
+      opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      `ZCL cluster 0x${clusterId.toString(16)} tsn ${h.tsn} to 0x${dst.nwk.toString(16)}/${dst.ep}`,
+    );
+    this.sendZcl(dst, clusterId, frame, opts);
+    return p;
+  }
+
+  #wait(key: string, timeoutMs: number, what: string): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(key);
+        reject(new Error(`${this.label}: no response to ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(key, { resolve, reject, timer });
+    });
+  }
+
+  #settle(key: string, body: Buffer): boolean {
+    const p = this.#pending.get(key);
+    if (!p) return false;
+    this.#pending.delete(key);
+    clearTimeout(p.timer);
+    p.resolve(body);
+    return true;
+  }
+
+  #failPending(err: Error): void {
+    for (const [key, p] of this.#pending) {
+      clearTimeout(p.timer);
+      this.#pending.delete(key);
+      p.reject(err);
+    }
+  }
+
+  // ---- receiving ----
+
+  receive(frame: ApsFrame): void {
+    if (!this.online) return;
+    if (frame.dstEp === 0 && frame.profileId === 0) {
+      this.#onZdo(frame);
+      return;
+    }
+    let h: ZclHeader;
+    try {
+      h = parseHeader(frame.payload);
+    } catch {
+      return; // not ZCL: a real stack drops it
+    }
+    if (this.#pending.size > 0) {
+      const key = `c:${frame.srcNwk}:${frame.srcEp}:${frame.clusterId}:${h.tsn}:${h.serverToClient ? 1 : 0}`;
+      if (this.#settle(key, frame.payload)) return;
+    }
+    let reply: Buffer | undefined | Promise<Buffer | undefined>;
+    try {
+      reply = this.handleZcl(frame, h);
+    } catch (err) {
+      this.log.warn({ err: String(err) }, "handleZcl threw");
+      return;
+    }
+    if (reply instanceof Promise) {
+      reply.then(
+        (r) => this.#reply(frame, r),
+        (err) => this.log.warn({ err: String(err) }, "handleZcl rejected"),
+      );
+    } else this.#reply(frame, reply);
+  }
+
+  #reply(req: ApsFrame, payload: Buffer | undefined): void {
+    if (!payload || !this.online || isBroadcast(req.dstNwk)) return;
+    this.medium.send({
+      srcNwk: this.#nwk!,
+      srcEp: req.dstEp,
+      dstNwk: req.srcNwk,
+      dstEp: req.srcEp,
+      profileId: req.profileId,
+      clusterId: req.clusterId,
+      payload,
+    });
+  }
+
+  /**
+   * Server-side handling of a ZCL frame addressed to this node. Returns the reply frame, or undefined
+   * for none. The generic node serves Read Attributes from its store, accepts Configure Reporting,
+   * and handles On/Off (0x0006) and Identify (0x0003); anything else gets an "unsupported" Default
+   * Response. `header` is the parsed ZCL header of `frame.payload`.
+   */
+  protected handleZcl(
+    frame: ApsFrame,
+    header: ZclHeader = parseHeader(frame.payload),
+  ): Buffer | undefined | Promise<Buffer | undefined> {
+    const h = header;
+    const data = frame.payload;
+    if (h.frameType === 0) {
+      switch (h.commandId) {
+        case GlobalCmd.READ:
+          return readRsp(h, readAttributeIds(data, h), this.attributes(frame.dstEp, frame.clusterId));
+        case GlobalCmd.CONFIGURE_REPORTING:
+          return Buffer.concat([
+            replyHeader(h, 0, GlobalCmd.CONFIGURE_REPORTING_RSP),
+            Buffer.from([ZclStatus.SUCCESS]),
+          ]);
+        case GlobalCmd.READ_RSP:
+        case GlobalCmd.WRITE_RSP:
+        case GlobalCmd.CONFIGURE_REPORTING_RSP:
+        case GlobalCmd.REPORT:
+        case GlobalCmd.DEFAULT_RSP:
+          return undefined; // responses and reports need no answer
+        default:
+          return defaultRsp(h, ZclStatus.UNSUP_GENERAL_COMMAND);
+      }
+    }
+    if (h.serverToClient) return this.#maybeDefault(h, ZclStatus.SUCCESS);
+    if (frame.clusterId === 0x0006 && h.commandId <= 2) {
+      const cur = this.getAttribute(frame.dstEp, 0x0006, 0x0000)?.value === true;
+      const next = h.commandId === 2 ? !cur : h.commandId === 1;
+      this.setAttribute(frame.dstEp, 0x0006, 0x0000, ZclType.BOOL, next);
+      return this.#maybeDefault(h, ZclStatus.SUCCESS);
+    }
+    if (frame.clusterId === 0x0003 && h.commandId === 0 && data.length >= h.payloadOffset + 2) {
+      this.setAttribute(frame.dstEp, 0x0003, 0x0000, ZclType.UINT16, data.readUInt16LE(h.payloadOffset));
+      return this.#maybeDefault(h, ZclStatus.SUCCESS);
+    }
+    return defaultRsp(h, ZclStatus.UNSUP_CLUSTER_COMMAND);
+  }
+
+  #maybeDefault(h: ZclHeader, status: number): Buffer | undefined {
+    if (h.disableDefaultResponse && status === ZclStatus.SUCCESS) return undefined;
+    return defaultRsp(h, status);
+  }
+
+  #onZdo(frame: ApsFrame): void {
+    const p = frame.payload;
+    if (p.length < 1) return;
+    const tsn = p[0]!;
+    const body = p.subarray(1);
+    const cluster = frame.clusterId;
+    if (cluster & 0x8000) {
+      if (this.#pending.size > 0) this.#settle(`z:${frame.srcNwk}:${cluster}:${tsn}`, Buffer.from(body));
+      return;
+    }
+    const rsp = this.zdoAnswer(cluster, body, isBroadcast(frame.dstNwk));
+    if (rsp) this.#sendZdoFrame(frame.srcNwk, cluster | 0x8000, tsn, rsp);
+    if (cluster === ZdoCluster.MGMT_LEAVE_REQ && rsp && rsp[0] === ZdoStatus.SUCCESS) {
+      const flags = body.length >= 9 ? body[8]! : 0;
+      setImmediate(() => this.#leave((flags & 0x80) !== 0));
+    }
+  }
+
+  /** The body answering a ZDO request, or undefined for no answer (e.g. a broadcast not about us). */
+  protected zdoAnswer(cluster: number, body: Buffer, broadcast: boolean): Buffer | undefined {
+    const nwk = this.#nwk!;
+    const about = body.length >= 2 ? body.readUInt16LE(0) : -1;
+    const notMe = (status = ZdoStatus.DEVICE_NOT_FOUND) => {
+      if (broadcast) return undefined;
+      const b = Buffer.alloc(3);
+      b[0] = status;
+      b.writeUInt16LE(about < 0 ? nwk : about, 1);
+      return b;
+    };
+    switch (cluster) {
+      case ZdoCluster.NWK_ADDR_REQ: {
+        if (body.length < 8 || !body.subarray(0, 8).equals(this.#ieeeLe)) return broadcast ? undefined : notMe();
+        return addrRsp(this.#ieeeLe, nwk);
+      }
+      case ZdoCluster.IEEE_ADDR_REQ:
+        return about === nwk ? addrRsp(this.#ieeeLe, nwk) : notMe();
+      case ZdoCluster.NODE_DESC_REQ:
+        return about === nwk
+          ? nodeDescRsp(nwk, {
+              logicalType: this.logicalType,
+              macCapabilities: this.macCapabilities,
+              manufacturerCode: this.manufacturerCode,
+            })
+          : notMe();
+      case ZdoCluster.ACTIVE_EP_REQ:
+        return about === nwk
+          ? activeEpRsp(
+              nwk,
+              this.endpoints.map((e) => e.endpoint),
+            )
+          : notMe();
+      case ZdoCluster.SIMPLE_DESC_REQ: {
+        if (about !== nwk) return notMe();
+        const ep = body.length >= 3 ? body[2]! : 0;
+        return simpleDescRsp(
+          nwk,
+          this.endpoints.find((e) => e.endpoint === ep),
+          ep,
+        );
+      }
+      case ZdoCluster.MATCH_DESC_REQ: {
+        const req = parseMatchDescReq(body);
+        if (req.nwkOfInterest !== nwk && !isBroadcast(req.nwkOfInterest)) return notMe();
+        const eps = matchEndpoints(req, this.endpoints);
+        if (broadcast && eps.length === 0) return undefined;
+        return matchDescRsp(nwk, eps);
+      }
+      case ZdoCluster.BIND_REQ:
+      case ZdoCluster.UNBIND_REQ:
+      case ZdoCluster.MGMT_PERMIT_JOIN_REQ:
+        return broadcast ? undefined : statusRsp(ZdoStatus.SUCCESS);
+      case ZdoCluster.MGMT_LEAVE_REQ:
+        return statusRsp(ZdoStatus.SUCCESS);
+      case ZdoCluster.MGMT_LQI_REQ:
+      case ZdoCluster.MGMT_RTG_REQ:
+      case ZdoCluster.MGMT_BIND_REQ:
+        return broadcast ? undefined : Buffer.from([ZdoStatus.SUCCESS, 0, 0, 0]);
+      default:
+        return broadcast ? undefined : statusRsp(ZdoStatus.NOT_SUPPORTED);
+    }
+  }
+}
