@@ -12,7 +12,7 @@ import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, Req
 import { Status } from "./types.js";
 
 export interface FrameHandlerHost {
-  read(ctx: RequestContext, clusterId: number, attrIds: number[]): ReadRecord[];
+  read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
   command(ctx: RequestContext, req: CommandRequest): CommandResult;
   serves(role: EndpointRole, clusterId: number): boolean;
   attributeIds(role: EndpointRole, clusterId: number): number[];

@@ -131,7 +131,7 @@ export class Hub implements FrameHandlerHost {
     return this.#servers[role].has(clusterId);
   }
 
-  read(ctx: RequestContext, clusterId: number, attrIds: number[]): ReadRecord[] {
+  read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[] {
     const server = this.#servers[ctx.role]?.get(clusterId);
     const env = this.#env(ctx, clusterId);
     return attrIds.map((attrId) => {

@@ -1,0 +1,274 @@
+/**
+ * Metering, Prepayment, Price and Messaging through the codec, checked against the layouts in domain.md
+ * §4–§7 and against each other (a day's history equals the sum of its profile intervals, within the tag).
+ */
+import { describe, expect, it } from "vitest";
+import { msToZclUtc, zclUtcToMs } from "../../src/hub/clock.js";
+import { tenancyOfValue } from "../../src/hub/data/tag.js";
+import type { Push } from "../../src/hub/types.js";
+import { makeHub, readAttrs, roundTrip, served, T0 } from "./helpers.js";
+
+const HH = 30 * 60 * 1000;
+
+describe("Metering", () => {
+  it("serves formatting, units and device type per role", () => {
+    const { hub } = makeHub();
+    const esme = readAttrs(hub, "esme", 0x0702, [0x0300, 0x0301, 0x0302, 0x0303, 0x0306]).byId;
+    const gpf = readAttrs(hub, "gpf", 0x0702, [0x0300, 0x0306, 0x0312]).byId;
+    expect(esme.get(0x0300)).toMatchObject({ type: 0x30, value: 0 }); // kWh
+    expect(esme.get(0x0302)).toMatchObject({ type: 0x22, value: 10_000 });
+    expect(esme.get(0x0303)).toMatchObject({ type: 0x18, value: 0x2b });
+    expect(gpf.get(0x0300)?.value).toBe(1); // m³
+    expect(gpf.get(0x0306)?.value).toBe(1); // gas
+    expect(gpf.get(0x0312)?.value).toBe(0); // alternative unit kWh
+  });
+
+  it("serves the historical set with its types; Received and (on the ESME) alternative attributes are unsupported", () => {
+    const { hub } = makeHub();
+    const ids = [0x0401, 0x0403, 0x0420, 0x042c, 0x0430, 0x043a, 0x0440, 0x045a, 0x0402, 0x0c01];
+    const esme = readAttrs(hub, "esme", 0x0702, ids).byId;
+    for (const id of [0x0401, 0x0403, 0x0420, 0x042c, 0x0430, 0x043a])
+      expect(esme.get(id)).toMatchObject({ status: 0, type: 0x22 });
+    for (const id of [0x0440, 0x045a]) expect(esme.get(id)).toMatchObject({ status: 0, type: 0x23 });
+    expect(esme.get(0x0402)?.status).toBe(0x86);
+    expect(esme.get(0x0c01)?.status).toBe(0x86);
+    const gpf = readAttrs(hub, "gpf", 0x0702, [0x0c01, 0x0c03, 0x0c2c, 0x0c3a, 0x0c5a]).byId;
+    for (const r of gpf.values()) expect(r.status).toBe(0);
+  });
+
+  it("GetProfile: 30-minute intervals, newest first, ending at the last complete half-hour; the bytes follow §4.4", () => {
+    const { hub, evidence } = makeHub();
+    const { bytes, frame } = roundTrip(hub, "esme", 0x0702, {
+      command: "getProfile",
+      payload: { intervalChannel: 0, endTime: 0, numberOfPeriods: 4 },
+      tsn: 0x11,
+    });
+    const end = msToZclUtc(Math.floor(T0 / HH) * HH);
+    expect(bytes!.subarray(0, 3).toString("hex")).toBe("191100");
+    expect(bytes!.readUInt32LE(3)).toBe(end);
+    expect([...bytes!.subarray(7, 10)]).toEqual([0x00, 0x02, 0x04]); // status, 30 min, 4 periods
+    expect(bytes!.length).toBe(10 + 4 * 3);
+    const intervals = frame!.payload.intervals as number[];
+    expect(intervals).toHaveLength(4);
+    intervals.forEach((v, k) => expect(bytes!.readUIntLE(10 + 3 * k, 3)).toBe(v));
+    // Newest first: the served evidence names each interval's period (09:30, 09:00, 08:30, 08:00).
+    expect(served(evidence).map((e) => [e.item, e.value, e.period])).toEqual(
+      intervals.map((v, k) => [
+        `getProfileResponse.intervals[${k}]`,
+        v,
+        new Date(Math.floor(T0 / HH) * HH - (k + 1) * HH).toISOString(),
+      ]),
+    );
+  });
+
+  it("GetProfile caps the periods at 16, refuses channel 1 (status 2) and unknown channels (status 1)", () => {
+    const { hub } = makeHub();
+    const many = roundTrip(hub, "gpf", 0x0702, {
+      command: "getProfile",
+      payload: { intervalChannel: 0, endTime: 0, numberOfPeriods: 200 },
+    });
+    expect(many.frame!.payload.numberOfPeriodsDelivered).toBe(16);
+    const rx = roundTrip(hub, "gpf", 0x0702, {
+      command: "getProfile",
+      payload: { intervalChannel: 1, endTime: 0, numberOfPeriods: 2 },
+    });
+    expect(rx.frame!.payload).toMatchObject({ status: 2, numberOfPeriodsDelivered: 0, intervals: [] });
+    const bad = roundTrip(hub, "gpf", 0x0702, {
+      command: "getProfile",
+      payload: { intervalChannel: 7, endTime: 0, numberOfPeriods: 2 },
+    });
+    expect(bad.frame!.payload.status).toBe(1);
+  });
+
+  it("the previous day's consumption equals the sum of that day's 48 profile intervals, within the tags", () => {
+    const { hub, evidence } = makeHub();
+    const dayStart = Date.UTC(2026, 2, 3);
+    const endTime = msToZclUtc(dayStart + 24 * 3600_000);
+    let sum = 0;
+    for (const chunk of [0, 1, 2]) {
+      const end = endTime - chunk * 16 * 1800;
+      const r = roundTrip(hub, "esme", 0x0702, {
+        command: "getProfile",
+        payload: { intervalChannel: 0, endTime: end, numberOfPeriods: 16 },
+      });
+      expect(r.frame!.payload.endTime).toBe(end);
+      sum += (r.frame!.payload.intervals as number[]).reduce((a, b) => a + b, 0);
+    }
+    const day = readAttrs(hub, "esme", 0x0702, [0x0403]).byId.get(0x0403)!.value as number;
+    expect(Math.abs(day - sum)).toBeLessThan(100 * 49);
+    expect(day).toBeGreaterThan(10_000);
+    const ev = served(evidence).find(
+      (e) => e.item === "previousDayConsumpDelivered" || e.item.startsWith("previousDayConsumption"),
+    );
+    expect(ev?.period).toBe("2026-03-03T00:00:00.000Z");
+    const first = served(evidence).find((e) => e.item === "getProfileResponse.intervals[0]");
+    expect(first?.period).toBe("2026-03-03T23:30:00.000Z");
+  });
+
+  it("GetSampledData: half-hour samples from the earliest time, complete ones only", () => {
+    const { hub } = makeHub();
+    const earliest = msToZclUtc(T0 - 3 * HH);
+    const { frame, bytes } = roundTrip(hub, "gpf", 0x0702, {
+      command: "getSampledData",
+      payload: { sampleId: 7, earliestSampleTime: earliest, sampleType: 0, numberOfSamples: 10 },
+    });
+    expect(frame!.command).toBe("getSampledDataResponse");
+    const start = Math.ceil((T0 - 3 * HH) / HH) * HH;
+    expect(frame!.payload).toMatchObject({
+      sampleId: 7,
+      sampleStartTime: msToZclUtc(start),
+      sampleType: 0,
+      sampleRequestInterval: 1800,
+    });
+    // 09:00–09:30 and 09:30–10:00 are complete at 10:15; 10:00–10:30 is not.
+    expect(frame!.payload.numberOfSamples).toBe(2);
+    expect(bytes!.length).toBe(3 + 2 + 4 + 1 + 2 + 2 + 2 * 3);
+    const future = roundTrip(hub, "gpf", 0x0702, {
+      command: "getSampledData",
+      payload: { sampleId: 7, earliestSampleTime: msToZclUtc(T0), sampleType: 0, numberOfSamples: 10 },
+    });
+    expect(future.bytes!.toString("hex")).toBe("185a0b088b");
+    const wrongType = roundTrip(hub, "gpf", 0x0702, {
+      command: "getSampledData",
+      payload: { sampleId: 7, earliestSampleTime: earliest, sampleType: 2, numberOfSamples: 10 },
+    });
+    expect(wrongType.bytes!.toString("hex")).toBe("185a0b0885");
+  });
+
+  it("the summation grows with time and never decreases", async () => {
+    const { hub, clock } = makeHub();
+    const values: number[] = [];
+    for (let k = 0; k < 6; k++) {
+      values.push(readAttrs(hub, "esme", 0x0702, [0x0000]).byId.get(0)!.value as number);
+      await clock.advance(HH);
+    }
+    for (let k = 1; k < values.length; k++) expect(values[k]!).toBeGreaterThanOrEqual(values[k - 1]!);
+    expect(values.at(-1)!).toBeGreaterThan(values[0]!);
+  });
+});
+
+describe("Prepayment", () => {
+  it("serves credit, top-up set 1 (the latest) and debt set 1 with tenancy markers", () => {
+    const { hub } = makeHub();
+    const ids = [0x0001, 0x0100, 0x0101, 0x0102, 0x0103, 0x0110, 0x0210, 0x0211, 0x0217, 0x051c, 0x0503];
+    const r = readAttrs(hub, "esme", 0x0705, ids).byId;
+    expect(r.get(0x0001)).toMatchObject({ type: 0x2b });
+    expect(zclUtcToMs(r.get(0x0100)!.value as number)).toBeLessThanOrEqual(T0);
+    expect(r.get(0x0100)!.value as number).toBeGreaterThan(r.get(0x0110)!.value as number); // set 1 newer than set 2
+    expect((r.get(0x0103)!.value as Buffer).toString()).toMatch(/^T1-UTRN-\d{10}$/);
+    expect((r.get(0x0210)!.value as Buffer).toString()).toBe("T1-DEBT-1");
+    expect(r.get(0x0503)!.value).toBe(826);
+    for (const id of [0x0001, 0x0101, 0x0211, 0x0217, 0x051c])
+      expect(tenancyOfValue(r.get(id)!.value as number)).toBe(1);
+  });
+
+  it("GetTopUpLog → PublishTopUpLog with the latest top-ups, newest first, matching the top-up sets", () => {
+    const { hub } = makeHub();
+    const { frame, bytes } = roundTrip(hub, "gpf", 0x0705, {
+      command: "getTopUpLog",
+      payload: { latestEndTime: 0, numberOfRecords: 3 },
+    });
+    expect(frame!.command).toBe("publishTopUpLog");
+    expect(bytes!.subarray(0, 5).toString("hex")).toBe("195a050001");
+    const topUps = frame!.payload.topUps as { topUpCode: Buffer; topUpAmount: number; topUpTime: number }[];
+    expect(topUps).toHaveLength(3);
+    expect(topUps[0]!.topUpTime).toBeGreaterThan(topUps[1]!.topUpTime);
+    const sets = readAttrs(hub, "gpf", 0x0705, [0x0100, 0x0101, 0x0103]).byId;
+    expect(topUps[0]!.topUpTime).toBe(sets.get(0x0100)!.value);
+    expect(topUps[0]!.topUpAmount).toBe(sets.get(0x0101)!.value);
+    expect(topUps[0]!.topUpCode.equals(sets.get(0x0103)!.value as Buffer)).toBe(true);
+  });
+
+  it("GetDebtRepaymentLog → PublishDebtLog filtered by debt type; an unknown type is INVALID_FIELD", () => {
+    const { hub } = makeHub();
+    const all = roundTrip(hub, "esme", 0x0705, {
+      command: "getDebtRepaymentLog",
+      payload: { latestEndTime: 0, numberOfDebts: 5, debtType: 0xff },
+    });
+    const debts = all.frame!.payload.debts as { collectionTime: number; debtType: number }[];
+    expect(debts.length).toBeGreaterThan(0);
+    expect(debts.length).toBeLessThanOrEqual(5);
+    for (let k = 1; k < debts.length; k++)
+      expect(debts[k]!.collectionTime).toBeLessThanOrEqual(debts[k - 1]!.collectionTime);
+    const one = roundTrip(hub, "esme", 0x0705, {
+      command: "getDebtRepaymentLog",
+      payload: { latestEndTime: 0, numberOfDebts: 5, debtType: 1 },
+    });
+    expect((one.frame!.payload.debts as { debtType: number }[]).every((d) => d.debtType === 1)).toBe(true);
+    const bad = roundTrip(hub, "esme", 0x0705, {
+      command: "getDebtRepaymentLog",
+      payload: { latestEndTime: 0, numberOfDebts: 5, debtType: 9 },
+    });
+    expect(bad.bytes!.toString("hex")).toBe("185a0b0a85");
+  });
+});
+
+describe("Price", () => {
+  it("GetCurrentPrice → PublishPrice matching the Price attributes (§7.3 layout)", () => {
+    const { hub } = makeHub();
+    const { frame, bytes } = roundTrip(hub, "esme", 0x0700, {
+      command: "getCurrentPrice",
+      payload: { commandOptions: 0 },
+    });
+    expect(frame!.command).toBe("publishPrice");
+    const p = frame!.payload;
+    const attrs = readAttrs(hub, "esme", 0x0700, [0x0400, 0x0616, 0x0301, 0x0300]).byId;
+    expect(p.price).toBe(attrs.get(0x0400)!.value);
+    expect(p.currency).toBe(826);
+    expect(p.currentTime).toBe(msToZclUtc(T0));
+    expect((p.rateLabel as Buffer).toString()).toBe("T1-RATE");
+    expect(attrs.get(0x0300)!.value).toBe(0);
+    // providerId(4) rateLabel(1+7) issuerEventId(4) currentTime(4) unit(1) currency(2) digits(1) tiers(1) start(4) duration(2) price(4)
+    expect(bytes!.length).toBe(3 + 4 + 8 + 4 + 4 + 1 + 2 + 1 + 1 + 4 + 2 + 4);
+    expect(bytes!.readUInt32LE(bytes!.length - 4)).toBe(p.price);
+  });
+});
+
+describe("Messaging", () => {
+  it("GetLastMessage is NOT_FOUND until a message is published, then DisplayMessage with the marker text", () => {
+    const { hub } = makeHub();
+    expect(roundTrip(hub, "esme", 0x0703, { command: "getLastMessage", tsn: 3 }).bytes!.toString("hex")).toBe(
+      "18030b008b",
+    );
+    const pushes: Push[] = [];
+    hub.onPush((p) => pushes.push(p));
+    const m = hub.publishMessage();
+    expect(m.tenancy).toBe(1);
+    expect(m.text).toBe(`T1-MSG-${m.messageId} previous occupier`);
+    expect(m.messageId % 100).toBe(1);
+    expect(pushes.map((p) => [p.role, p.command])).toEqual([
+      ["gpf", "displayMessage"],
+      ["esme", "displayMessage"],
+    ]);
+    const { frame, bytes } = roundTrip(hub, "esme", 0x0703, { command: "getLastMessage", tsn: 4 });
+    expect(frame!.payload).toMatchObject({
+      messageId: m.messageId,
+      messageControl: 0,
+      durationInMinutes: 0xffff,
+      message: m.text,
+    });
+    // §6.1: id u32, control u8, start UTC, duration u16, length-prefixed string; no ExtendedMessageControl.
+    expect(bytes!.length).toBe(3 + 4 + 1 + 4 + 2 + 1 + m.text.length);
+    const wire = hub.encodePush(pushes[0]!, 9);
+    expect(wire.subarray(0, 3).toString("hex")).toBe("090900");
+  });
+
+  it("keeps messages per role and records confirmations", () => {
+    const { hub } = makeHub();
+    const m = hub.publishMessage({ text: "gas only", roles: ["gpf"] });
+    expect(roundTrip(hub, "esme", 0x0703, { command: "getLastMessage" }).frame!.payload.status).toBe(0x8b);
+    expect(roundTrip(hub, "gpf", 0x0703, { command: "getLastMessage" }).frame!.payload.messageId).toBe(m.messageId);
+    const ack = roundTrip(hub, "gpf", 0x0703, {
+      command: "messageConfirmation",
+      payload: { messageId: m.messageId, confirmationTime: 5 },
+    });
+    expect(ack.bytes!.toString("hex")).toBe("185a0b0100");
+    const quiet = roundTrip(hub, "gpf", 0x0703, {
+      command: "messageConfirmation",
+      payload: { messageId: m.messageId, confirmationTime: 6 },
+      ddr: true,
+    });
+    expect(quiet.bytes).toBeUndefined();
+    expect(hub.messages.confirmations.map((c) => c.confirmationTime)).toEqual([5, 6]);
+  });
+});
