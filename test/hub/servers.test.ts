@@ -50,7 +50,7 @@ describe("Metering", () => {
     expect(bytes!.length).toBe(10 + 4 * 3);
     const intervals = frame!.payload.intervals as number[];
     expect(intervals).toHaveLength(4);
-    intervals.forEach((v, k) => expect(bytes!.readUIntLE(10 + 3 * k, 3)).toBe(v));
+    for (const [k, v] of intervals.entries()) expect(bytes!.readUIntLE(10 + 3 * k, 3)).toBe(v);
     // Newest first: the served evidence names each interval's period (09:30, 09:00, 08:30, 08:00).
     expect(served(evidence).map((e) => [e.item, e.value, e.period])).toEqual(
       intervals.map((v, k) => [
