@@ -1,0 +1,92 @@
+/** The MT/UNPI codec against frames computed by hand from the protocol description. */
+import { describe, expect, it } from "vitest";
+import { MtType, Subsystem, UnpiParser, encodeFrame, type MtFrame } from "../../src/virtual/znp/frame.js";
+
+const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
+
+function parseAll(chunks: Buffer[]): { frames: MtFrame[]; parser: UnpiParser } {
+  const frames: MtFrame[] = [];
+  const parser = new UnpiParser((f) => frames.push(f));
+  for (const c of chunks) parser.push(c);
+  return { frames, parser };
+}
+
+describe("encodeFrame", () => {
+  it("encodes SYS ping as FE 00 21 01 20", () => {
+    expect(encodeFrame(MtType.SREQ, Subsystem.SYS, 0x01)).toEqual(hex("fe 00 21 01 20"));
+  });
+  it("encodes osalNvLength(0x0021): FCS 02^21^13^21^00 = 11", () => {
+    expect(encodeFrame(MtType.SREQ, Subsystem.SYS, 0x13, hex("2100"))).toEqual(hex("fe 02 21 13 21 00 11"));
+  });
+  it("encodes the AREQ stateChangeInd(9) as FE 01 45 C0 09 8D", () => {
+    expect(encodeFrame(MtType.AREQ, Subsystem.ZDO, 0xc0, hex("09"))).toEqual(hex("fe 01 45 c0 09 8d"));
+  });
+  it("encodes an SRSP of APP_CNF with type bits 011", () => {
+    expect(encodeFrame(MtType.SRSP, Subsystem.APP_CNF, 0x05, hex("00"))).toEqual(hex("fe 01 6f 05 00 6b"));
+  });
+  it("refuses data longer than 250 bytes", () => {
+    expect(() => encodeFrame(MtType.AREQ, Subsystem.AF, 0x81, Buffer.alloc(251))).toThrow(/exceeds 250/);
+  });
+});
+
+describe("UnpiParser", () => {
+  const ping = hex("fe 00 21 01 20");
+  const nvLen = hex("fe 02 21 13 21 00 11");
+
+  it("decodes type, subsystem, command and data", () => {
+    const { frames } = parseAll([nvLen]);
+    expect(frames).toEqual([{ type: MtType.SREQ, subsystem: Subsystem.SYS, command: 0x13, data: hex("2100") }]);
+  });
+
+  it("gives the same frames for every split of the stream, down to single bytes", () => {
+    const stream = Buffer.concat([ping, nvLen, ping]);
+    const whole = parseAll([stream]).frames;
+    expect(whole).toHaveLength(3);
+    for (let cut = 1; cut < stream.length; cut++) {
+      expect(parseAll([stream.subarray(0, cut), stream.subarray(cut)]).frames).toEqual(whole);
+    }
+    expect(parseAll([...stream].map((b) => Buffer.from([b]))).frames).toEqual(whole);
+  });
+
+  it("skips garbage before and between frames and counts it", () => {
+    const { frames, parser } = parseAll([Buffer.concat([hex("00 11 13 ab"), ping, hex("42 42"), nvLen])]);
+    expect(frames.map((f) => f.command)).toEqual([0x01, 0x13]);
+    expect(parser.stats.skipped).toBe(6);
+  });
+
+  it("drops a frame with a bad FCS and keeps parsing", () => {
+    const bad = hex("fe 02 21 13 21 00 12");
+    const { frames, parser } = parseAll([Buffer.concat([bad, ping])]);
+    expect(frames.map((f) => f.command)).toEqual([0x01]);
+    expect(parser.stats.badFcs).toBe(1);
+  });
+
+  it("loses only a truncated frame when a good one follows within its declared length", () => {
+    const truncated = hex("fe 05 21 01 aa");
+    const { frames, parser } = parseAll([Buffer.concat([truncated, ping, nvLen])]);
+    expect(frames.map((f) => f.command)).toEqual([0x01, 0x13]);
+    expect(parser.stats.badFcs).toBe(1);
+  });
+
+  it("holds a partial frame until expire(), then drops it and parses what follows", () => {
+    const truncated = hex("fe 08 21 01 00");
+    const { frames, parser } = parseAll([Buffer.concat([truncated, ping])]);
+    expect(frames).toHaveLength(0);
+    expect(parser.pending).toBe(10);
+    parser.expire();
+    expect(frames.map((f) => f.command)).toEqual([0x01]);
+    expect(parser.stats.truncated).toBe(1);
+    expect(parser.pending).toBe(0);
+  });
+
+  it("treats a SOF with an impossible length as noise", () => {
+    const { frames } = parseAll([Buffer.concat([hex("fe ff"), ping])]);
+    expect(frames.map((f) => f.command)).toEqual([0x01]);
+  });
+
+  it("round-trips a maximal 250-byte frame", () => {
+    const data = Buffer.alloc(250, 0x5a);
+    const { frames } = parseAll([encodeFrame(MtType.AREQ, Subsystem.AF, 0x81, data)]);
+    expect(frames[0]?.data).toEqual(data);
+  });
+});

@@ -1,0 +1,134 @@
+/** The virtual ZNP below herdsman: bytes on the line, RPC errors, NV semantics, link policy, state file. */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { VirtualDongle } from "../../src/virtual/dongle.js";
+import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
+import { STATE_FILE } from "../../src/virtual/znp/state.js";
+import { RawClient } from "./raw-client.js";
+
+const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
+
+let dongle: VirtualDongle | undefined;
+const clients: RawClient[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  await dongle?.stop();
+  dongle = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function setup(stateDir?: string): Promise<RawClient> {
+  dongle = await VirtualDongle.start(stateDir ? { stateDir } : {});
+  const c = await RawClient.connect(dongle.url);
+  clients.push(c);
+  return c;
+}
+
+describe("virtual ZNP on the wire", () => {
+  it("answers a ping at once with the capabilities SRSP", async () => {
+    const c = await setup();
+    const t0 = performance.now();
+    c.write(hex("fe 00 21 01 20"));
+    const f = await c.next(() => true);
+    expect(performance.now() - t0).toBeLessThan(250);
+    expect(f.type).toBe(MtType.SRSP);
+    expect(f.subsystem).toBe(Subsystem.SYS);
+    expect(f.command).toBe(0x01);
+    expect(f.data).toHaveLength(2);
+    // the whole reply as it was on the line: SOF, len 2, 0x61 0x01, caps LE, XOR
+    const raw = Buffer.concat(c.bytes);
+    expect(raw.subarray(0, 4)).toEqual(hex("fe 02 61 01"));
+    expect(raw[6]).toBe(0x02 ^ 0x61 ^ 0x01 ^ raw[4]! ^ raw[5]!);
+  });
+
+  it("reports version product 1 (Z-Stack 3.x.0)", async () => {
+    const c = await setup();
+    const f = await c.sreq(Subsystem.SYS, 0x02);
+    expect(f.data[1]).toBe(1);
+    expect(f.data.readUInt32LE(5)).toBeGreaterThanOrEqual(20211029);
+  });
+
+  it("answers an unknown command with RPC_Error 2 and an unknown subsystem with 1", async () => {
+    const c = await setup();
+    const f = await c.sreq(Subsystem.SYS, 0x7f);
+    expect([f.type, f.subsystem, f.command]).toEqual([MtType.SRSP, 0, 0]);
+    expect(f.data).toEqual(hex("02 21 7f"));
+    const g = await c.sreq(30, 0x01);
+    expect(g.data).toEqual(hex("01 3e 01"));
+  });
+
+  it("answers a too-short request with RPC_Error 4 (invalid length)", async () => {
+    const c = await setup();
+    const f = await c.sreq(Subsystem.SYS, 0x13, hex("21"));
+    expect(f.subsystem).toBe(0);
+    expect(f.data).toEqual(hex("04 21 13"));
+  });
+
+  it("keeps serving after garbage, a bad FCS and a truncated frame", async () => {
+    const c = await setup();
+    c.write(hex("00 ff 13 11 fe"));
+    c.write(hex("fe 00 21 01 21")); // bad FCS
+    c.write(hex("fe 09 21 01 00")); // truncated; the line then goes quiet
+    await new Promise((r) => setTimeout(r, 150));
+    const f = await c.sreq(Subsystem.SYS, 0x01);
+    expect(f.command).toBe(0x01);
+    const stats = dongle!.znp.parserStats;
+    expect(stats.badFcs).toBeGreaterThanOrEqual(1);
+    expect(stats.truncated).toBe(1);
+    expect(stats.frames).toBe(1);
+  });
+
+  it("creates NV items with status 9, reports 0 for an existing one, and reads back writes", async () => {
+    const c = await setup();
+    const id = hex("50 01");
+    expect((await c.sreq(Subsystem.SYS, 0x13, id)).data).toEqual(hex("00 00"));
+    expect((await c.sreq(Subsystem.SYS, 0x07, Buffer.concat([id, hex("04 00 02 aa bb")]))).data).toEqual(hex("09"));
+    expect((await c.sreq(Subsystem.SYS, 0x07, Buffer.concat([id, hex("04 00 00")]))).data).toEqual(hex("00"));
+    expect((await c.sreq(Subsystem.SYS, 0x13, id)).data).toEqual(hex("04 00"));
+    expect((await c.sreq(Subsystem.SYS, 0x1d, Buffer.concat([id, hex("02 00 02 00 cc dd")]))).data).toEqual(hex("00"));
+    expect((await c.sreq(Subsystem.SYS, 0x1c, Buffer.concat([id, hex("00 00")]))).data).toEqual(
+      hex("00 04 aa bb cc dd"),
+    );
+    // writing past the end is refused
+    expect((await c.sreq(Subsystem.SYS, 0x1d, Buffer.concat([id, hex("03 00 02 00 01 02")]))).data).toEqual(hex("0c"));
+    expect((await c.sreq(Subsystem.SYS, 0x12, Buffer.concat([id, hex("04 00")]))).data).toEqual(hex("00"));
+    expect((await c.sreq(Subsystem.SYS, 0x12, Buffer.concat([id, hex("04 00")]))).data).toEqual(hex("09"));
+  });
+
+  it("answers Active_EP_req to itself from its AF registrations", async () => {
+    const c = await setup();
+    // register endpoint 6, SE profile, in clusters 0x0702 and 0x0708
+    const reg = hex("06 0901 0500 00 00 02 0207 0807 00");
+    expect((await c.sreq(Subsystem.AF, 0x00, reg)).data).toEqual(hex("00"));
+    expect((await c.sreq(Subsystem.AF, 0x00, reg)).data).toEqual(hex("b8"));
+    const rsp = c.next((f) => f.type === MtType.AREQ && f.subsystem === Subsystem.ZDO && f.command === 0x85);
+    expect((await c.sreq(Subsystem.ZDO, 0x05, hex("0000 0000"))).data).toEqual(hex("00"));
+    // srcaddr 0000, status 0, nwk 0000, 1 endpoint: 6
+    expect((await rsp).data).toEqual(hex("0000 00 0000 01 06"));
+  });
+
+  it("refuses a second host while one is connected", async () => {
+    await setup();
+    const second = await RawClient.connect(dongle!.url);
+    clients.push(second);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(second.closed).toBe(true);
+  });
+
+  it("persists NV in a 0600 state file and reloads it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hanbench-znp-"));
+    dirs.push(dir);
+    const c = await setup(dir);
+    const id = hex("51 01");
+    await c.sreq(Subsystem.SYS, 0x07, Buffer.concat([id, hex("02 00 02 12 34")]));
+    expect(statSync(join(dir, STATE_FILE)).mode & 0o777).toBe(0o600);
+    await c.close();
+    clients.length = 0;
+    await dongle!.stop();
+    const again = await setup(dir);
+    expect((await again.sreq(Subsystem.SYS, 0x1c, Buffer.concat([id, hex("00 00")]))).data).toEqual(hex("00 02 12 34"));
+  });
+});
