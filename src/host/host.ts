@@ -54,8 +54,8 @@ type Frame = ZclFrame;
 const logger = log("host");
 
 export interface HostOptions {
-  /** Serial path (`/dev/ttyACM0`) or `tcp://host:port`. */
-  port: string;
+  /** Serial path (`/dev/ttyACM0`) or `tcp://host:port`; absent: herdsman's USB auto-discovery. */
+  port?: string;
   adapter?: AdapterType;
   /** Accept an adapter other than zstack for SE (herdsman.md §13.2). */
   acceptAdapterRisk?: boolean;
@@ -156,7 +156,7 @@ export class Host extends EventEmitter<HostEvents> {
     const controller = new Controller({
       network: networkOptions,
       transport: {
-        path: this.#opts.port,
+        ...(this.#opts.port ? { path: this.#opts.port } : {}),
         adapter: this.#adapterType,
         ...(this.#opts.baudRate ? { baudRate: this.#opts.baudRate } : {}),
         ...(this.#opts.rtscts !== undefined ? { rtscts: this.#opts.rtscts } : {}),

@@ -32,9 +32,6 @@ type CustomClusters = Device["customClusters"];
 
 const logger = log("host");
 
-/** ZCL status for a cluster-specific command sent to an endpoint that is not a hub server. */
-const UNSUPPORTED_CLUSTER = 0xc3;
-const UNSUP_GENERAL_COMMAND = 0x82;
 /** Global commands that are themselves answers: never answered. */
 const GLOBAL_RESPONSES = new Set([0x01, 0x04, 0x07, 0x09, 0x0b, 0x0d, 0x12, 0x14, 0x16]);
 const GLOBAL_READ = 0x00;
@@ -133,7 +130,7 @@ export class Router {
         ctx,
         payload.clusterID,
         header,
-        frame ? UNSUPPORTED_CLUSTER : Status.UNSUP_COMMAND,
+        frame ? Status.UNSUPPORTED_CLUSTER : Status.UNSUP_COMMAND,
         true,
       );
     }
@@ -161,7 +158,7 @@ export class Router {
       return;
     }
     if (GLOBAL_RESPONSES.has(cmd)) return;
-    const status = cmd === GLOBAL_REPORT ? Status.SUCCESS : UNSUP_GENERAL_COMMAND;
+    const status = cmd === GLOBAL_REPORT ? Status.SUCCESS : Status.UNSUP_GENERAL_COMMAND;
     this.#defaultRsp(device, ctx, frame.cluster.ID, header, status);
   }
 

@@ -1,0 +1,222 @@
+/**
+ * `hanbench serve`: the emulated Comms Hub on a coordinator dongle, for a person at the bench. Wiring only:
+ * the hub model (src/hub), the host (src/host) and the console (src/host/console.ts) on stdin/stdout.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { Tenancy } from "../cluster-cot/tenancy.js";
+import { RealClock } from "../hub/clock.js";
+import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
+import { BenchConsole, ConsoleError } from "../host/console.js";
+import { ADAPTER_TYPES, type AdapterType } from "../host/endpoints.js";
+import { Host } from "../host/host.js";
+import { loadOrCreateNetwork } from "../host/network.js";
+import { EvidenceLog } from "../report/evidence.js";
+import { herdsmanClusters } from "../zcl/herdsman.js";
+import type { CliCommand } from "./command.js";
+import { Exit, UsageError } from "./errors.js";
+
+export const HELP = `hanbench serve — run the emulated Comms Hub (CHF + GPF + ESME) on a Zigbee coordinator
+
+Usage: hanbench serve [--port PATH|tcp://HOST:PORT] [--adapter zstack] [--state DIR] [options]
+
+While it runs, type commands on stdin (or pipe a script into it): add a device to the Device Log,
+open joining, publish a supplier message, perform a CoT now or later, list devices and their last
+requests. Type 'help' for the commands. End of input or 'quit' stops the hub.
+
+Options:
+  --port PATH        the dongle: a serial path (/dev/ttyACM0, /dev/serial/by-id/...) or tcp://HOST:PORT
+                     (e.g. a 'hanbench virtual' dongle). Default: herdsman's USB auto-discovery.
+  --adapter TYPE     herdsman adapter type (default zstack, the only one that can register the hub's
+                     Smart Energy endpoints; others are refused unless --accept-adapter-risk)
+  --accept-adapter-risk  run on another adapter anyway (SE discovery and frames will likely fail)
+  --baud N           serial speed (default 115200)
+  --state DIR        network parameters (network.json, mode 0600), herdsman database and coordinator
+                     backup (default .hanbench/state)
+  --evidence FILE    the evidence log, JSON lines (default .hanbench/serve/<start>/evidence.jsonl)
+  --channel N        channel of a new network (11..26; default one of 15, 20, 25); kept in --state
+  --gpf-ep N         GPF endpoint (default ${DEFAULT_ENDPOINTS.gpf})
+  --esme-ep N        ESME endpoint on the hub node (default ${DEFAULT_ENDPOINTS.esme})
+  --provider-id N    provider id of the CoTs (default 1)
+  --seed N           seed of the tenancy-tagged data (default 1)
+  -h, --help         this help
+
+Example:
+  hanbench virtual --listen tcp://127.0.0.1:6638 --devices ihd:compliant &
+  hanbench serve --port tcp://127.0.0.1:6638
+  > add 0x0d6f00a1b2c3d4e5 83FED3407A939723A5C639B26916D505C3B5 ihd
+  > permit 120
+  > wait join
+  > cot +10m 0x600
+  > devices
+  > quit`;
+
+interface ServeOptions {
+  port?: string;
+  adapter: AdapterType;
+  acceptRisk: boolean;
+  baudRate?: number;
+  state: string;
+  evidence: string;
+  channel?: number;
+  endpoints: { gpf: number; esme: number };
+  providerId: number;
+  seed: number;
+}
+
+function int(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer ${min}..${max}, got '${text}'`);
+  return n;
+}
+
+export function parseServeArgs(argv: string[], now = new Date()): ServeOptions | "help" {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    ({ values: v } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string" },
+        adapter: { type: "string", default: "zstack" },
+        "accept-adapter-risk": { type: "boolean", default: false },
+        baud: { type: "string" },
+        state: { type: "string", default: ".hanbench/state" },
+        evidence: { type: "string" },
+        channel: { type: "string" },
+        "gpf-ep": { type: "string" },
+        "esme-ep": { type: "string" },
+        "provider-id": { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (v.help) return "help";
+  const adapter = String(v.adapter);
+  if (!(ADAPTER_TYPES as readonly string[]).includes(adapter)) {
+    throw new UsageError(`--adapter must be one of ${ADAPTER_TYPES.join(", ")}, got '${adapter}'`);
+  }
+  const endpoints = {
+    gpf: int("gpf-ep", v["gpf-ep"] as string | undefined, 2, 240) ?? DEFAULT_ENDPOINTS.gpf,
+    esme: int("esme-ep", v["esme-ep"] as string | undefined, 2, 240) ?? DEFAULT_ENDPOINTS.esme,
+  };
+  if (endpoints.gpf === endpoints.esme)
+    throw new UsageError(`--gpf-ep and --esme-ep must differ (both ${endpoints.gpf})`);
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  const opts: ServeOptions = {
+    adapter: adapter as AdapterType,
+    acceptRisk: v["accept-adapter-risk"] === true,
+    state: String(v.state),
+    evidence: (v.evidence as string | undefined) ?? join(".hanbench", "serve", stamp, "evidence.jsonl"),
+    endpoints,
+    providerId: int("provider-id", v["provider-id"] as string | undefined, 0, 0xffffffff) ?? 1,
+    seed: int("seed", v.seed as string | undefined, 0, 0x7fffffff) ?? 1,
+  };
+  if (typeof v.port === "string") opts.port = v.port;
+  const baud = int("baud", v.baud as string | undefined, 1200, 4_000_000);
+  if (baud !== undefined) opts.baudRate = baud;
+  const channel = int("channel", v.channel as string | undefined, 11, 26);
+  if (channel !== undefined) opts.channel = channel;
+  if (opts.port?.startsWith("tcp://") && !/^tcp:\/\/[^/]+:\d+$/.test(opts.port)) {
+    throw new UsageError(`--port '${opts.port}' is not tcp://HOST:PORT`);
+  }
+  return opts;
+}
+
+export const command: CliCommand = {
+  async run(argv) {
+    const opts = parseServeArgs(argv);
+    if (opts === "help") {
+      process.stdout.write(`${HELP}\n`);
+      return Exit.ok;
+    }
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    const clock = new RealClock();
+    mkdirSync(dirname(opts.evidence), { recursive: true });
+    const evidence = new EvidenceLog({ path: opts.evidence, now: () => clock.now() });
+    // The hub's IEEE is the coordinator's; a state directory that has run before knows it.
+    const known = loadOrCreateNetwork(opts.state, opts.channel === undefined ? {} : { channel: opts.channel });
+    const hub = new Hub({
+      clock,
+      seed: opts.seed,
+      evidence,
+      endpoints: opts.endpoints,
+      hubIeee: known.extendedPanId ?? "0x0000000000000000",
+    });
+    let host: Host;
+    try {
+      host = new Host({
+        ...(opts.port ? { port: opts.port } : {}),
+        adapter: opts.adapter,
+        acceptAdapterRisk: opts.acceptRisk,
+        ...(opts.baudRate ? { baudRate: opts.baudRate } : {}),
+        stateDir: opts.state,
+        hub,
+        clusters: herdsmanClusters(),
+        evidence,
+        clock,
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    host.on("join", (e) => out(e.accepted ? `joined: ${e.device}` : `refused: ${e.device} (${e.reason})`));
+    host.on("interview", (e) => e.status !== "started" && out(`interview ${e.status}: ${e.device}`));
+    host.on("leave", (e) => out(`left: ${e.device}`));
+    try {
+      await host.start();
+    } catch (err) {
+      evidence.close();
+      process.stderr.write(`hanbench serve: the coordinator did not start: ${(err as Error).message}\n`);
+      await host.stop().catch(() => undefined);
+      return Exit.usage;
+    }
+    const net = host.network ?? {};
+    out(
+      `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
+    );
+    out(`evidence: ${opts.evidence}. Type 'help' for commands.`);
+    const tenancy = new Tenancy({ clock, providerId: opts.providerId });
+    const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
+    await runLines(console_, out);
+    await host.stop();
+    evidence.close();
+    out("hub stopped");
+    return Exit.ok;
+  },
+};
+
+/** Reads commands until `quit`, end of input or Ctrl-C; one at a time, in order. */
+async function runLines(console_: BenchConsole, out: (line: string) => void): Promise<void> {
+  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true });
+  if (process.stdin.isTTY) rl.setPrompt("hub> ");
+  let stop = false;
+  const onSigint = () => {
+    stop = true;
+    rl.close();
+  };
+  process.once("SIGINT", onSigint);
+  rl.prompt?.();
+  try {
+    for await (const line of rl) {
+      try {
+        if ((await console_.execute(line)) === "quit") break;
+      } catch (err) {
+        if (!(err instanceof ConsoleError)) throw err;
+        out(`error: ${err.message}`);
+      }
+      if (stop) break;
+      if (process.stdin.isTTY) rl.prompt();
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    rl.close();
+  }
+}

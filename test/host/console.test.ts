@@ -1,0 +1,138 @@
+/**
+ * The bench console of `hanbench serve`, on a host with a fake adapter and the real hub model: every
+ * command's answer, and one clear line for bad input.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Tenancy } from "../../src/cluster-cot/tenancy.js";
+import { SteppedClock } from "../../src/hub/clock.js";
+import { Hub } from "../../src/hub/hub.js";
+import { BenchConsole, ConsoleError, words } from "../../src/host/console.js";
+import { Host } from "../../src/host/host.js";
+import { EvidenceLog } from "../../src/report/evidence.js";
+import { herdsmanClusters } from "../../src/zcl/herdsman.js";
+import { FakeAdapter, useFakeAdapter } from "./fake-adapter.js";
+
+const CODE = "83FED3407A939723A5C639B26916D505C3B5";
+const start = Date.UTC(2026, 10, 28, 12);
+const clock = new SteppedClock(start);
+const fake = new FakeAdapter();
+const lines: string[] = [];
+let stateDir: string;
+let host: Host;
+let hub: Hub;
+let bench: BenchConsole;
+let undo: () => void;
+
+async function run(line: string): Promise<string[]> {
+  lines.length = 0;
+  await bench.execute(line);
+  return [...lines];
+}
+
+async function fails(line: string): Promise<string> {
+  const err = await bench.execute(line).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConsoleError);
+  const message = (err as Error).message;
+  expect(message).not.toContain("\n");
+  return message;
+}
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), "hanbench-console-"));
+  undo = useFakeAdapter(fake);
+  const evidence = new EvidenceLog({ now: () => clock.now() });
+  hub = new Hub({ clock, seed: 1, evidence, hubIeee: "0x00124b00cafe0001" });
+  host = new Host({
+    port: "tcp://127.0.0.1:1",
+    stateDir,
+    hub,
+    clusters: herdsmanClusters(),
+    evidence,
+    clock,
+    channel: 15,
+  });
+  await host.start();
+  bench = new BenchConsole({
+    host,
+    hub,
+    tenancy: new Tenancy({ clock, providerId: 1 }),
+    clock,
+    out: (l) => lines.push(l),
+  });
+});
+
+afterAll(async () => {
+  await host.stop();
+  undo();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe("bench console", () => {
+  it("splits words and keeps quoted text together", () => {
+    expect(words(' message "two  words" x ')).toEqual(["message", "two  words", "x"]);
+  });
+
+  it("adds a device to the Device Log and gives its install code to the coordinator", async () => {
+    expect(await run(`add 00:DB:12:34:56:78:90:A0 ${CODE} ppmid`)).toEqual([
+      "added 0x00db1234567890a0 to the Device Log (1/16)",
+    ]);
+    expect(fake.installCodes.map((c) => c.ieee)).toEqual(["0x00db1234567890a0"]);
+    expect(await run("log")).toEqual(["Device Log 1/16", "  0x00db1234567890a0  PPMID"]);
+  });
+
+  it("refuses a bad EUI-64, a bad install code, an unknown type and a duplicate with one line", async () => {
+    expect(await fails(`add 00DB12345678 ${CODE}`)).toMatch(/EUI-64 must be 16 hex digits/);
+    expect(await fails("add 00DB1234567890A1 83FED3407A939723A5C639B26916D505C3B6")).toMatch(/CRC/);
+    expect(await fails("add 00DB1234567890A1 XYZ")).toMatch(/install code/);
+    expect(await fails(`add 00DB1234567890A1 ${CODE} toaster`)).toMatch(/unknown device type 'toaster'/);
+    expect(await fails(`add 00DB1234567890A0 ${CODE}`)).toMatch(/already in the Device Log/);
+    expect(await fails("add")).toMatch(/usage: add/);
+  });
+
+  it("says the Device Log is full at 16 entries", async () => {
+    for (let i = 1; i < 16; i++) await run(`add 00DB1234567891${i.toString(16).padStart(2, "0")} ${CODE}`);
+    expect(hub.deviceLog.size).toBe(16);
+    expect(await fails(`add 00DB12345678FFFF ${CODE}`)).toMatch(/Device Log is full \(16 entries\)/);
+    await run("remove 00DB1234567891" + "0f");
+    expect(hub.deviceLog.size).toBe(15);
+    expect(await fails("remove 00DB12345678FFFF")).toMatch(/not in the Device Log/);
+  });
+
+  it("opens and closes joining", async () => {
+    expect(await run("permit 60")).toEqual(["joining open for 60 s"]);
+    expect(await run("permit off")).toEqual(["joining closed"]);
+    expect(await fails("permit 255")).toMatch(/0\.\.254/);
+  });
+
+  it("performs a CoT now, then a future one with control bits, and refuses a CoT dated before it", async () => {
+    const [now] = await run("cot");
+    expect(now).toContain("tenancy 2 from 2026-11-28T12:00:00.000Z (now");
+    expect(now).toContain("control 0x00000600");
+    const [later] = await run("cot +2h 0x200 push");
+    expect(later).toContain("tenancy 3 from 2026-11-28T14:00:00.000Z (in 2h");
+    expect(later).toContain("control 0x00000200");
+    expect(later).toContain("pushed");
+    expect(hub.schedule.latest()).toMatchObject({ tenancy: 3, control: 0x200, implementationTime: start + 7_200_000 });
+    expect(await fails("cot 2026-11-28T13:00:00Z")).toMatch(/before the previous CoT/);
+    expect(await fails("cot soon")).toMatch(/'soon' is not/);
+  });
+
+  it("publishes a supplier message tagged with the tenancy in force (2, after the CoT made now)", async () => {
+    const [line] = await run('message "Your tariff changes"');
+    expect(line).toMatch(/^message \d+ published \(tenancy 2\): T2-MSG-\d+ Your tariff changes$/);
+  });
+
+  it("lists devices and requests, and rejects unknown commands", async () => {
+    expect(await run("devices")).toEqual(["no devices on the network"]);
+    expect(await run("requests 00DB1234567890A0")).toEqual(["no requests from 00DB1234567890A0"]);
+    expect(await fails("frobnicate")).toMatch(/unknown command 'frobnicate'/);
+    expect(await bench.execute("quit")).toBe("quit");
+    expect(await run("# a comment")).toEqual([]);
+  });
+});
