@@ -74,8 +74,9 @@ export class CommodityData {
       label: `T${tenancy}-DEBT-${k + 1}`,
       amount: between(5_000, 60_000, seed, tenancy, this.#s, 5, k),
       recoveryMethod: 0,
-      recoveryStartTime: Date.UTC(2024, 0, 1) + between(0, 300, seed, tenancy, this.#s, 6, k) * DAY_MS,
-      recoveryCollectionTime: 60 + k,
+      // Start day and collection minute differ by tenancy, so collection times never coincide.
+      recoveryStartTime: Date.UTC(2024, 0, 1) + (3 * tenancy + k) * DAY_MS,
+      recoveryCollectionTime: 60 + 3 * tenancy + k,
       recoveryFrequency: 1,
       recoveryAmount: between(100, 900, seed, tenancy, this.#s, 7, k),
       recoveryTopUpPercentage: between(0, 25, seed, tenancy, this.#s, 8, k),
@@ -90,7 +91,8 @@ export class CommodityData {
   /** The top-up made in week `w` (weeks of the Unix epoch calendar, Monday-based). */
   topUpOfWeek(w: number): TopUp {
     const monday = weekStart(0) + w * WEEK_MS;
-    const minute = between(0, 7 * 24 * 60 - 1, this.seed, this.tenancy, this.#s, 9, w);
+    // The minute of the week ends in the tenancy's two digits, so top-up times never coincide either.
+    const minute = between(0, 99, this.seed, this.tenancy, this.#s, 9, w) * 100 + this.tenancy;
     const digits = String(mix(this.seed, this.tenancy, this.#s, 10, w))
       .padStart(10, "0")
       .slice(0, 10);

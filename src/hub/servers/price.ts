@@ -19,7 +19,7 @@ export function priceServer(role: EndpointRole): ClusterServer {
     [0x0300, constant(gas ? 1 : 0)],
     [0x0301, { get: (env) => env.tag(env.data.standingCharge) }],
     [0x0400, { get: (env) => env.tag(env.data.unitPrice) }],
-    [0x0610, { get: (env) => Buffer.from(`T${env.tenancy} ${gas ? "gas" : "elec"} single`) }],
+    [0x0610, { get: (env) => Buffer.from(`T${env.tenancy}-TARIFF-${gas ? "GAS" : "ELEC"}`) }],
     [0x0611, constant(0)],
     [0x0615, constant(0x00)], // kWh
     [0x0616, constant(GBP)],
