@@ -85,6 +85,7 @@ interface Hop {
  * Returns more than one frame when the ZCL payload needs APS fragmentation.
  */
 export function buildFrames(event: ZclEvent, opts: PcapOptions, counters: Counters): Buffer[] {
+  if (typeof event.raw !== "string" || !/^([0-9a-f]{2})*$/i.test(event.raw)) throw new Error("raw is not hex");
   const zcl = Buffer.from(event.raw, "hex");
   const hub = { nwk: opts.hubNwk ?? 0x0000, ieee: ieeeLE(opts.hubIeee ?? "0x0000000000000000") };
   const dev = { nwk: event.nwk, ieee: ieeeLE(event.device) };
@@ -215,6 +216,7 @@ export class PcapWriter {
   #fd: number | undefined;
   readonly #counters = new Map<string, Counters>();
   #frames = 0;
+  #skipped = 0;
 
   constructor(path: string, opts: PcapOptions) {
     this.#opts = opts;
@@ -239,11 +241,24 @@ export class PcapWriter {
     const stamp = this.#opts.clock === "wall" ? event.wall : event.t;
     const parsed = stamp ? Date.parse(stamp) : Number.NaN;
     const ms = Number.isFinite(parsed) ? parsed : (this.#opts.now?.() ?? 0);
-    for (const frame of buildFrames(event, this.#opts, counters)) {
+    let frames: Buffer[];
+    try {
+      frames = buildFrames(event, this.#opts, counters);
+    } catch {
+      // an event the capture cannot express (e.g. no EUI-64): skipped, never thrown into the evidence log
+      this.#skipped++;
+      return false;
+    }
+    for (const frame of frames) {
       writeSync(this.#fd, pcapRecord(ms, frame));
       this.#frames++;
     }
     return true;
+  }
+
+  /** ZCL events that could not be written (bad device address or payload). */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   close(): void {

@@ -250,4 +250,18 @@ describe("pcap capture", () => {
     // 0x00000200 (bit 9, Clear IHD Data – Consumer) on the wire; Wireshark 4.0 reads it big-endian.
     expect(row![2]).toBe("0x00020000");
   });
+
+  it("skips an event it cannot express instead of throwing into the evidence log, and keeps writing", () => {
+    const file = join(dir, "bad.pcap");
+    const log = new EvidenceLog({ now: () => COT_AT });
+    const cap = new PcapWriter(file, { panId: PAN, hubIeee: HUB });
+    log.onEvent((e) => cap.write(e));
+    const { t: _t, ...good } = events[0]!;
+    expect(() => log.append({ ...good, device: "not-an-eui64" })).not.toThrow();
+    expect(() => log.append({ ...good, raw: "0g" })).not.toThrow();
+    log.append(good);
+    cap.close();
+    expect(cap.skipped).toBe(2);
+    expect(tshark(file, ["zbee_zcl_se.device_management.attr_id"])).toEqual([["0x0200,0x0201"]]);
+  });
 });
