@@ -1,0 +1,200 @@
+/** The simulated HAN without herdsman: joins, device-to-device traffic, the tap, latency, loss, power, leave. */
+import { afterEach, describe, expect, it } from "vitest";
+import { VirtualDongle } from "../../src/virtual/dongle.js";
+import { HanMedium } from "../../src/virtual/han/medium.js";
+import type { TapRecord } from "../../src/virtual/han/types.js";
+import { ZclType, parseReadRsp, zclFrame } from "../../src/virtual/han/zcl-lite.js";
+import { ZdoCluster } from "../../src/virtual/han/zdo.js";
+import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
+import { formNetwork } from "../../src/virtual/znp/util.js";
+import { RawClient } from "./raw-client.js";
+
+let dongle: VirtualDongle | undefined;
+let client: RawClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  await dongle?.stop();
+  dongle = undefined;
+});
+
+async function formed(opts: Parameters<typeof VirtualDongle.start>[0] = {}): Promise<VirtualDongle> {
+  dongle = await VirtualDongle.start(opts);
+  formNetwork(dongle.znp);
+  client = await RawClient.connect(dongle.url);
+  await client.sreq(Subsystem.SYS, 0x01); // the host link is up
+  return dongle;
+}
+
+const readBasic = (tsn: number, ...ids: number[]) => {
+  const p = Buffer.alloc(ids.length * 2);
+  ids.forEach((id, i) => {
+    p.writeUInt16LE(id, i * 2);
+  });
+  return zclFrame({ frameType: 0, tsn, commandId: 0x00, payload: p });
+};
+
+const areq = (cmd: number) => (f: { type: number; subsystem: number; command: number }) =>
+  f.type === MtType.AREQ && f.subsystem === Subsystem.ZDO && f.command === cmd;
+
+describe("simulated HAN", () => {
+  it("tells the host of a join (TC device indication, then announce)", async () => {
+    const d = await formed();
+    const node = d.addDevice("node", { autoJoin: false });
+    d.medium.permitJoin(60);
+    await node.join();
+    const tc = await client!.next(areq(0xca));
+    expect(tc.data.readUInt16LE(0)).toBe(node.nwk);
+    expect(`0x${Buffer.from(tc.data.subarray(2, 10)).reverse().toString("hex")}`).toBe(node.ieee);
+    const annce = await client!.next(areq(0xc1));
+    expect(annce.data.readUInt16LE(0)).toBe(node.nwk);
+    expect(annce.data.readUInt16LE(2)).toBe(node.nwk);
+    expect(annce.data[12]).toBe(0x8e);
+  });
+
+  it("refuses joins outside a permit-join window, and closes the window when it expires", async () => {
+    const d = await formed();
+    const node = d.addDevice("node", { autoJoin: false });
+    await expect(node.join()).rejects.toThrow(/not permitting joins/);
+    d.medium.permitJoin(1);
+    expect(d.medium.joinPermitted).toBe(true);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(d.medium.joinPermitted).toBe(false);
+    await expect(node.join()).rejects.toThrow(/not permitting joins/);
+  });
+
+  it("auto-joining devices join when a window opens", async () => {
+    const d = await formed();
+    const node = d.addDevice("node");
+    expect(node.online).toBe(false);
+    d.medium.permitJoin(60);
+    await client!.next(areq(0xca));
+    expect(node.online).toBe(true);
+  });
+
+  it("carries device-to-device ZCL and ZDO, and the tap sees both directions", async () => {
+    const d = await formed();
+    const a = d.addDevice("node", { autoJoin: false });
+    const b = d.addDevice("node", { autoJoin: false });
+    b.setAttribute(1, 0x0000, 0x0005, ZclType.CHAR_STR, "meter-like");
+    d.medium.permitJoin(60);
+    await a.join();
+    await b.join();
+    const seen: TapRecord[] = [];
+    d.medium.onFrame((r) => {
+      if (r.frame.dstEp !== 0) seen.push(r); // leave out the announces still in flight
+    });
+    const rsp = await a.zclRequest({ nwk: b.nwk!, ep: 1 }, 0x0000, readBasic(a.nextTsn(), 0x0005, 0x0004, 0x7777));
+    expect(parseReadRsp(rsp)).toEqual([
+      { attrId: 0x0005, status: 0, type: ZclType.CHAR_STR, value: "meter-like" },
+      { attrId: 0x0004, status: 0, type: ZclType.CHAR_STR, value: "hanbench" },
+      { attrId: 0x7777, status: 0x86 },
+    ]);
+    expect(seen.map((r) => [r.frame.srcNwk, r.frame.dstNwk, r.frame.clusterId, r.delivered])).toEqual([
+      [a.nwk, b.nwk, 0x0000, true],
+      [b.nwk, a.nwk, 0x0000, true],
+    ]);
+    expect(seen[0]!.frame.profileId).toBe(0x0104);
+    const ep = await a.zdoRequest(b.nwk!, ZdoCluster.ACTIVE_EP_REQ, Buffer.from([b.nwk! & 0xff, b.nwk! >> 8]));
+    expect([...ep]).toEqual([0, b.nwk! & 0xff, b.nwk! >> 8, 1, 1]);
+  });
+
+  it("answers a device's Match_Desc from the coordinator's AF registrations", async () => {
+    const d = await formed();
+    // AF register endpoint 6, SE profile, in clusters 0x0702 and 0x0708 (as a host patching herdsman's table would)
+    await client!.sreq(Subsystem.AF, 0x00, Buffer.from("0609010500000002020708070000".slice(0, 26), "hex"));
+    await client!.sreq(Subsystem.AF, 0x00, Buffer.from("010401050000000000", "hex"));
+    const ihd = d.addDevice("node", { autoJoin: false });
+    d.medium.permitJoin(60);
+    await ihd.join();
+    // Match_Desc: nwk of interest 0x0000, profile 0x0109, in [0x0708], out []
+    const body = Buffer.from("0000 0901 01 0807 00".replace(/ /g, ""), "hex");
+    const rsp = await ihd.zdoRequest(0x0000, ZdoCluster.MATCH_DESC_REQ, body);
+    expect([...rsp]).toEqual([0, 0, 0, 1, 6]);
+    const none = await ihd.zdoRequest(0x0000, ZdoCluster.MATCH_DESC_REQ, Buffer.from("0000090101110100", "hex"));
+    expect([...none]).toEqual([0, 0, 0, 0]);
+  });
+
+  it("delays by the configured latency", async () => {
+    const d = await formed({ medium: { latencyMs: 25 } });
+    const a = d.addDevice("node", { autoJoin: false });
+    const b = d.addDevice("node", { autoJoin: false });
+    d.medium.permitJoin(60);
+    await a.join();
+    await b.join();
+    const t0 = performance.now();
+    await a.zclRequest({ nwk: b.nwk!, ep: 1 }, 0x0000, readBasic(a.nextTsn(), 0x0000));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(49);
+  });
+
+  it("loses frames at the configured rate, the same ones for the same seed", () => {
+    const run = (seed: number) => {
+      const m = new HanMedium({ lossRate: 0.3, seed });
+      const got: boolean[] = [];
+      const sink = { ieee: "0x1", nwk: 0x1234, online: true, receive: () => {} };
+      m.attach(sink);
+      m.onFrame((r) => got.push(r.delivered));
+      for (let i = 0; i < 400; i++) {
+        m.send({
+          srcNwk: 1,
+          srcEp: 1,
+          dstNwk: 0x1234,
+          dstEp: 1,
+          profileId: 0x0104,
+          clusterId: 6,
+          payload: Buffer.alloc(3),
+        });
+      }
+      return new Promise<boolean[]>((resolve) => setTimeout(() => resolve(got), 50));
+    };
+    return Promise.all([run(5), run(5), run(6)]).then(([x, y, z]) => {
+      expect(x).toHaveLength(400);
+      const lost = x.filter((v) => !v).length;
+      expect(lost).toBeGreaterThan(80);
+      expect(lost).toBeLessThan(160);
+      expect(y).toEqual(x);
+      expect(z).not.toEqual(x);
+    });
+  });
+
+  it("a powered-off node misses frames; powered on it rejoins at its address and announces", async () => {
+    const d = await formed();
+    const a = d.addDevice("node", { autoJoin: false });
+    const b = d.addDevice("node", { autoJoin: false });
+    d.medium.permitJoin(60);
+    await a.join();
+    await b.join();
+    const nwk = b.nwk;
+    await client!.next(areq(0xc1));
+    await client!.next(areq(0xc1));
+    const seen: TapRecord[] = [];
+    d.medium.onFrame((r) => seen.push(r));
+    b.powerOff();
+    await expect(
+      a.zclRequest({ nwk: nwk!, ep: 1 }, 0x0000, readBasic(a.nextTsn(), 0), { timeoutMs: 150 }),
+    ).rejects.toThrow(/no response/);
+    expect(seen[0]).toMatchObject({ delivered: false, reason: "offline" });
+    d.medium.permitJoin(0);
+    await b.powerOn();
+    expect(b.nwk).toBe(nwk);
+    const annce = await client!.next(areq(0xc1));
+    expect(annce.data.readUInt16LE(2)).toBe(nwk);
+    await a.zclRequest({ nwk: nwk!, ep: 1 }, 0x0000, readBasic(a.nextTsn(), 0));
+  });
+
+  it("a leave is indicated to the host and the node is gone until it joins again", async () => {
+    const d = await formed();
+    const node = d.addDevice("node", { autoJoin: false });
+    d.medium.permitJoin(60);
+    await node.join();
+    const nwk = node.nwk!;
+    await node.leave();
+    const leave = await client!.next(areq(0xc9));
+    expect(leave.data.readUInt16LE(0)).toBe(nwk);
+    expect(`0x${Buffer.from(leave.data.subarray(2, 10)).reverse().toString("hex")}`).toBe(node.ieee);
+    expect(leave.data[12]).toBe(0); // no rejoin
+    expect(node.online).toBe(false);
+    await node.join();
+    expect(node.nwk).toBe(nwk); // the trust centre remembers the address
+  });
+});
