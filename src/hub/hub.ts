@@ -19,6 +19,16 @@
  * ```
  *
  * Default endpoints: GPF 2, ESME 3 — never 1, so a device that skips service discovery is caught.
+ * Each endpoint serves Basic, Time, Price, Metering, Messaging, Prepayment and Device Management; the
+ * ESME's data is electricity, the GPF's gas (servers/*.ts say what each attribute and command serves).
+ *
+ * Data by tenancy (data/*.ts): every tenancy has its own seeded series and records for all time. From a
+ * CoT's implementation time on, only the new tenancy's data is served — for every period, including
+ * periods before the CoT (served from the new tenancy's series, never zero). Every tenancy-data number
+ * ends in the tenancy's two decimal digits (`tenancyOfValue(v)`), texts carry `T<n>-` markers, and
+ * top-up and debt times differ per tenancy, so a value a device holds names exactly one tenancy.
+ * Supplier messages belong to the tenancy in force when published; GetLastMessage serves only the
+ * current tenancy's (NOT_FOUND until it has one). Periods are UTC days, Monday weeks, calendar months.
  * Every value served goes to the evidence sink as a `served` event tagged with the tenancy in force
  * (pushes to every device carry device "*"); every recorded CoT as a `cot` event.
  */
