@@ -4,8 +4,9 @@
  * (`handleFrame` with role `esme`), so the ESME's data, tenancy attributes and evidence come from the same
  * place as the GPF's.
  */
-import type { RequestContext } from "../../hub/types.js";
+import type { Push, RequestContext } from "../../hub/types.js";
 import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
+import { isBroadcast } from "../han/types.js";
 import type { ApsFrame } from "../han/types.js";
 import type { ZclHeader } from "../han/zcl-lite.js";
 import { Cluster, SE_PROFILE_ID } from "./se-payloads.js";
@@ -17,6 +18,9 @@ export const ESME_ENDPOINT = 3;
 /** The part of the hub the ESME needs: a ZCL request in, the reply frame (if any) out. */
 export interface HubFrameHandler {
   handleFrame(ctx: RequestContext, clusterId: number, bytes: Buffer): Buffer | undefined | Promise<Buffer | undefined>;
+  /** Unsolicited frames the hub sends (DisplayMessage, PublishChangeOfTenancy): the ESME sends those of role `esme`. */
+  onPush?(listener: (p: Push) => void): () => void;
+  encodePush?(push: Push, tsn: number): Buffer;
 }
 
 export interface EsmeOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
@@ -58,6 +62,33 @@ export class EmulatedEsme extends EmulatedNode {
     });
     this.seEndpoint = endpoint;
     this.#hub = opts.hub;
+    const hub = opts.hub;
+    if (hub.onPush && hub.encodePush) {
+      const encode = hub.encodePush.bind(hub);
+      this.#stopPush = hub.onPush((p) => {
+        if (p.role === "esme") this.#forward(p, encode);
+      });
+    }
+  }
+
+  readonly #stopPush: (() => void) | undefined;
+
+  override dispose(): void {
+    this.#stopPush?.();
+    super.dispose();
+  }
+
+  /** Sends a hub push of role `esme` to its device, or to every SE device on the HAN. */
+  #forward(p: Push, encode: (push: Push, tsn: number) => Buffer): void {
+    if (!this.online) return;
+    for (const m of this.medium.members) {
+      if (m === this || !m.online || m.nwk === undefined || m.nwk === 0 || isBroadcast(m.nwk)) continue;
+      if (p.device !== undefined && p.device !== "*" && m.ieee !== p.device) continue;
+      const ep =
+        m instanceof EmulatedNode ? m.endpoints.find((e) => e.profileId === SE_PROFILE_ID)?.endpoint : undefined;
+      if (ep === undefined) continue;
+      this.push({ nwk: m.nwk, ep }, p.clusterId, encode(p, this.nextTsn()));
+    }
   }
 
   /** Sends an unsolicited frame from the ESME endpoint (a hub push: DisplayMessage, PublishChangeOfTenancy). */

@@ -18,7 +18,7 @@ export const SeDeviceId = { ihd: 0x0503, ppmid: 0x0507, meter: 0x0502 } as const
 /** The endpoint of an emulated display. */
 export const DISPLAY_ENDPOINT = 1;
 
-export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints" | "autoJoin"> {
+export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
   kind: SeDeviceKind;
   profile: ProfileName;
   /** Tenancy poll interval in hub ms (default 30 min). */
@@ -89,6 +89,18 @@ export class EmulatedSeDevice extends EmulatedNode {
     await super.join();
     this.#started ??= this.client.start();
     await this.#started;
+  }
+
+  /** Came up already joined (the dongle remembered it across a restart): starts polling. */
+  override restore(nwk: number): void {
+    super.restore(nwk);
+    this.#started ??= this.client.start();
+  }
+
+  /** The network was reset: the servers it found are gone; it discovers again once it has rejoined. */
+  override forget(): void {
+    super.forget();
+    this.client.servers = [];
   }
 
   override powerOff(): void {

@@ -1,0 +1,67 @@
+/**
+ * Registers the Smart Energy device kinds with the virtual dongle's registry: `ihd:<profile>`,
+ * `ppmid:<profile>` (profiles.ts; a bare `ihd` is compliant) and `esme`. Importing this module registers
+ * them with defaults; `configureSeDevices` re-registers them with the run's shared hub and timing.
+ *
+ * The ESME serves from the hub it is given. Without one (a dongle run on its own for an outside host) each
+ * ESME gets a hub model of its own, seeded like the dongle, so it still answers with tagged data.
+ */
+import { Hub } from "../../hub/hub.js";
+import { type DeviceContext, coordinatorIeee, registerDeviceKind } from "../registry.js";
+import { EmulatedEsme, type HubFrameHandler } from "./esme.js";
+import { parseDeviceSpec } from "./profiles.js";
+import { EmulatedSeDevice } from "./se-device.js";
+
+export interface SeDevicesConfig {
+  /** The run's hub model, shared with the host: the ESME serves from it. */
+  hub?: HubFrameHandler & { endpoints?: { esme: number } };
+  /** Tenancy poll interval of IHDs and PPMIDs in hub ms (default 30 min). */
+  pollIntervalMs?: number;
+  /** Real ms a display waits for an answer (default 3000). */
+  responseTimeoutMs?: number;
+  /** ESME endpoint when no hub gives one (default 3). */
+  esmeEndpoint?: number;
+}
+
+function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice {
+  const spec = parseDeviceSpec(ctx.spec);
+  if (spec.kind === "esme" || !spec.profile) throw new Error(`'${ctx.spec}' is not a display`);
+  return new EmulatedSeDevice({
+    ieee: ctx.ieee,
+    installCode: ctx.installCode,
+    label: `${ctx.label} (${spec.label})`,
+    kind: spec.kind,
+    profile: spec.profile,
+    clock: ctx.clock,
+    medium: ctx.medium,
+    autoJoin: ctx.autoJoin,
+    ...(config.pollIntervalMs !== undefined ? { pollIntervalMs: config.pollIntervalMs } : {}),
+    ...(config.responseTimeoutMs !== undefined ? { responseTimeoutMs: config.responseTimeoutMs } : {}),
+  });
+}
+
+function esme(ctx: DeviceContext, config: SeDevicesConfig): EmulatedEsme {
+  if (ctx.profile !== undefined) parseDeviceSpec(ctx.spec); // throws the "no behaviour profile" error
+  const hub = config.hub ?? new Hub({ clock: ctx.clock, seed: ctx.seed, hubIeee: coordinatorIeee(ctx.seed) });
+  const endpoint =
+    config.hub?.endpoints?.esme ?? config.esmeEndpoint ?? (hub instanceof Hub ? hub.endpoints.esme : undefined);
+  return new EmulatedEsme({
+    ieee: ctx.ieee,
+    installCode: ctx.installCode,
+    label: ctx.label,
+    clock: ctx.clock,
+    medium: ctx.medium,
+    autoJoin: ctx.autoJoin,
+    hub,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  });
+}
+
+/** (Re-)registers `ihd`, `ppmid` and `esme` with these settings. */
+export function configureSeDevices(config: SeDevicesConfig = {}): void {
+  registerDeviceKind("ihd", (ctx) => display(ctx, config));
+  registerDeviceKind("ppmid", (ctx) => display(ctx, config));
+  registerDeviceKind("esme", (ctx) => esme(ctx, config));
+}
+
+configureSeDevices();
