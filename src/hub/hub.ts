@@ -138,7 +138,7 @@ export class Hub implements FrameHandlerHost {
 
   /** Whether a role serves a cluster. */
   serves(role: EndpointRole, clusterId: number): boolean {
-    return this.#servers[role].has(clusterId);
+    return this.#servers[role]?.has(clusterId) ?? false;
   }
 
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[] {
