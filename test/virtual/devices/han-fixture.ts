@@ -8,7 +8,7 @@ import { EmulatedNode } from "../../../src/virtual/han/node.js";
 import type { ApsFrame, TrustCentre } from "../../../src/virtual/han/types.js";
 import type { ZclHeader } from "../../../src/virtual/han/zcl-lite.js";
 import { ESME_SERVER_CLUSTERS, EmulatedEsme } from "../../../src/virtual/devices/esme.js";
-import { deviceIdentity } from "../../../src/virtual/devices/identity.js";
+import { deviceIdentity } from "../../../src/virtual/registry.js";
 import type { ProfileName, SeDeviceKind } from "../../../src/virtual/devices/profiles.js";
 import { SE_PROFILE_ID } from "../../../src/virtual/devices/se-payloads.js";
 import { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { checkInstallCode } from "../../../src/hub/install-code.js";
-import { deviceIdentity } from "../../../src/virtual/devices/identity.js";
+import { createDevice } from "../../../src/virtual/registry.js";
+import { SteppedClock } from "../../../src/hub/clock.js";
+import { HanMedium } from "../../../src/virtual/han/medium.js";
+import "../../../src/virtual/devices/kinds.js";
+import { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
 import { PROFILES, behaviourOf, parseDeviceList, parseDeviceSpec } from "../../../src/virtual/devices/profiles.js";
 import {
   HISTORICAL_CONSUMPTION,
@@ -57,17 +61,26 @@ describe("device specs", () => {
   });
 });
 
-describe("identities", () => {
-  it("are deterministic per seed and index, distinct across indexes, with a valid install code", () => {
-    const a = deviceIdentity(7, 3);
-    expect(deviceIdentity(7, 3)).toEqual(a);
-    expect(a.ieee).toMatch(/^0x[0-9a-f]{16}$/);
-    expect(() => checkInstallCode(a.installCode)).not.toThrow();
-    expect(a.installCode).toHaveLength(18);
-    const ieees = new Set(Array.from({ length: 32 }, (_, i) => deviceIdentity(7, i).ieee));
-    expect(ieees.size).toBe(32);
-    expect(deviceIdentity(8, 3).ieee).not.toBe(a.ieee);
-    expect(deviceIdentity(8, 3).installCode.equals(a.installCode)).toBe(false);
+describe("identities and the registry", () => {
+  it("devices made from a spec have deterministic identities per seed and index, with a valid install code", () => {
+    const clock = new SteppedClock(0);
+    const medium = new HanMedium();
+    const make = (spec: string, seed: number, index: number) => {
+      const d = createDevice(spec, { seed, index, clock, medium, autoJoin: false });
+      d.dispose();
+      return d;
+    };
+    const a = make("ihd:keeps-history", 7, 3);
+    expect(a).toBeInstanceOf(EmulatedSeDevice);
+    expect((a as EmulatedSeDevice).profile).toBe("keeps-history");
+    expect(make("ihd:keeps-history", 7, 3).ieee).toBe(a.ieee);
+    expect(make("ppmid", 7, 3).installCode!.equals(a.installCode!)).toBe(true);
+    expect(() => checkInstallCode(a.installCode!)).not.toThrow();
+    expect(new Set(Array.from({ length: 16 }, (_, i) => make("ihd", 7, i).ieee)).size).toBe(16);
+    expect(make("ihd", 8, 3).ieee).not.toBe(a.ieee);
+    expect(() => make("ihd:sloppy", 7, 0)).toThrow(`valid profiles: ${PROFILES.join(", ")}`);
+    expect(() => make("esme:compliant", 7, 0)).toThrow("no behaviour profile");
+    medium.close();
   });
 });
 
