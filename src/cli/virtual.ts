@@ -1,0 +1,177 @@
+/**
+ * `hanbench virtual`: the virtual Z-Stack dongle on its own, for any zigbee-herdsman host (hanbench
+ * serve, zigbee2mqtt …). Wiring only: src/virtual/dongle.ts does the work.
+ */
+import { parseArgs } from "node:util";
+import { log } from "../log.js";
+import { VirtualDongle } from "../virtual/dongle.js";
+import type { EmulatedNode } from "../virtual/han/node.js";
+import { deviceKinds } from "../virtual/registry.js";
+import type { CliCommand } from "./command.js";
+import { Exit, UsageError } from "./errors.js";
+
+export const HELP = `hanbench virtual — run the virtual Z-Stack ZNP dongle with emulated devices
+
+Usage: hanbench virtual [--listen tcp://HOST:PORT] [--pty PATH] [--state DIR] [--devices LIST] [options]
+
+A coordinator that zigbee-herdsman drives like a CC2652 (adapter "zstack"), over TCP or a pty, with a
+simulated HAN of emulated devices behind it. Runs until Ctrl-C (SIGINT) or SIGTERM. Prints the path to
+connect to, then one line per device: label, EUI-64 and install code (with CRC), as on a device label.
+Devices join by themselves when the host permits joining; those that joined before (same --state and
+--seed) come back already joined.
+
+Options:
+  --listen URL       TCP address (default tcp://127.0.0.1:6638; port 0 picks a free one). One host at a
+                     time: a second connection is refused while one is open.
+  --pty PATH         also expose the dongle as a pty at PATH (needs socat); hosts open PATH like a
+                     serial port
+  --state DIR        keep the dongle's NV (network, keys, endpoints, device table) in DIR/virtual-znp.json
+                     (mode 0600); default: in memory, so every start is a factory-fresh dongle
+  --devices LIST     comma-separated device specs (default none). Kinds: KINDS
+                     e.g. node,node or ihd:compliant,esme
+  --seed N           seed of the coordinator and device identities, addresses and loss (default 1)
+  --require-install-codes  the trust centre admits only devices whose install code the host added
+  --latency MS       one-way HAN latency in ms (default 0)
+  --loss RATE        probability 0..1 that a HAN frame is lost (default 0)
+  -h, --help         this help
+
+Example:
+  hanbench virtual --listen tcp://127.0.0.1:6638 --state .hanbench/virtual --devices node,ihd:compliant
+  # then point herdsman at it: transport: { path: "tcp://127.0.0.1:6638", adapter: "zstack" }`;
+
+export interface VirtualOptions {
+  listen: string;
+  pty?: string;
+  state?: string;
+  devices: string[];
+  seed: number;
+  requireInstallCodes: boolean;
+  latencyMs: number;
+  lossRate: number;
+}
+
+function num(name: string, text: string | undefined, def: number, ok: (n: number) => boolean, what: string): number {
+  if (text === undefined) return def;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || !ok(n))
+    throw new UsageError(`--${name} must be ${what}, got '${text}'`);
+  return n;
+}
+
+export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    ({ values: v } = parseArgs({
+      args: argv,
+      options: {
+        listen: { type: "string" },
+        pty: { type: "string" },
+        state: { type: "string" },
+        devices: { type: "string" },
+        seed: { type: "string" },
+        "require-install-codes": { type: "boolean" },
+        latency: { type: "string" },
+        loss: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (v.help) return "help";
+  const listen = (v.listen as string | undefined) ?? "tcp://127.0.0.1:6638";
+  if (!/^tcp:\/\/[^:/]+:\d{1,5}$/.test(listen))
+    throw new UsageError(`--listen must be tcp://HOST:PORT, got '${listen}'`);
+  const devices = ((v.devices as string | undefined) ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const opts: VirtualOptions = {
+    listen,
+    devices,
+    seed: num(
+      "seed",
+      v.seed as string | undefined,
+      1,
+      (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff,
+      "an integer 0..4294967295",
+    ),
+    requireInstallCodes: v["require-install-codes"] === true,
+    latencyMs: num("latency", v.latency as string | undefined, 0, (n) => n >= 0 && n <= 60_000, "0..60000 ms"),
+    lossRate: num("loss", v.loss as string | undefined, 0, (n) => n >= 0 && n <= 1, "a probability 0..1"),
+  };
+  if (typeof v.pty === "string") opts.pty = v.pty;
+  if (typeof v.state === "string") opts.state = v.state;
+  return opts;
+}
+
+/** Registers the Smart Energy device kinds when that module is present in this build. */
+async function loadSeKinds(): Promise<void> {
+  try {
+    await import("../virtual/devices/kinds.js");
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code !== "ERR_MODULE_NOT_FOUND" || !String(e.message).includes("virtual/devices/kinds")) throw err;
+  }
+}
+
+/** One device as a lab would read it off its label: label, EUI-64, install code with CRC. */
+export function deviceLine(d: EmulatedNode): string {
+  const eui = d.ieee.slice(2).toUpperCase();
+  const code = d.installCode ? d.installCode.toString("hex").toUpperCase() : "-";
+  return `${d.label}  ${eui}  ${code}`;
+}
+
+export const command: CliCommand = {
+  async run(argv) {
+    await loadSeKinds();
+    const opts = parseVirtualArgs(argv);
+    if (opts === "help") {
+      process.stdout.write(`${HELP.replace("KINDS", deviceKinds().join(", "))}\n`);
+      return Exit.ok;
+    }
+    for (const spec of opts.devices) {
+      const kind = spec.split(":")[0]!;
+      if (!deviceKinds().includes(kind)) {
+        throw new UsageError(`unknown device kind '${kind}' in --devices; known kinds: ${deviceKinds().join(", ")}`);
+      }
+    }
+    let dongle: VirtualDongle;
+    try {
+      dongle = await VirtualDongle.start({
+        listen: opts.listen,
+        pty: opts.pty,
+        stateDir: opts.state,
+        seed: opts.seed,
+        requireInstallCodes: opts.requireInstallCodes,
+        medium: { latencyMs: opts.latencyMs, lossRate: opts.lossRate },
+        devices: opts.devices,
+      });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === "EADDRINUSE") throw new UsageError(`${opts.listen} is already in use`);
+      if (e.code === "ENOENT" && opts.pty) throw new UsageError("--pty needs socat, which is not installed");
+      if (/unknown device kind|takes no profile|behaviour profile|already exists/.test(e.message)) {
+        throw new UsageError(e.message);
+      }
+      throw err;
+    }
+    const out: string[] = [`virtual Z-Stack dongle ready; connect to: ${dongle.path}`];
+    if (dongle.path !== dongle.url) out.push(`(also on ${dongle.url})`);
+    out.push(
+      `coordinator ${dongle.znp.ieee.slice(2).toUpperCase()}${opts.state ? `, state in ${opts.state}` : ", state in memory"}`,
+    );
+    out.push(dongle.devices.length ? "devices (label  EUI-64  install code with CRC):" : "no devices (see --devices)");
+    for (const d of dongle.devices) out.push(deviceLine(d));
+    process.stdout.write(`${out.join("\n")}\n`);
+
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once("SIGINT", () => resolve("SIGINT"));
+      process.once("SIGTERM", () => resolve("SIGTERM"));
+    });
+    log("virtual").info({ signal }, "stopping the virtual dongle");
+    await dongle.stop();
+    return Exit.ok;
+  },
+};

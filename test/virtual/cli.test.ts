@@ -1,0 +1,79 @@
+/** `hanbench virtual` as a process: what it prints, that it serves, and a clean stop on SIGTERM. */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { deviceIdentity } from "../../src/virtual/registry.js";
+import { Subsystem } from "../../src/virtual/znp/frame.js";
+import { RawClient } from "./raw-client.js";
+
+const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
+const env = { ...process.env, HANBENCH_LOG_LEVEL: "warn" };
+let child: ChildProcess | undefined;
+
+afterEach(() => {
+  if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, "SIGKILL");
+  child = undefined;
+});
+
+function linesUntil(c: ChildProcess, done: (lines: string[]) => boolean): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => reject(new Error(`timed out; output so far:\n${text}`)), 15_000);
+    c.stdout!.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const lines = text.split("\n").filter((l) => l.length > 0);
+      if (done(lines)) {
+        clearTimeout(timer);
+        resolve(lines);
+      }
+    });
+    c.once("exit", (code) => reject(new Error(`exited ${code} early; output:\n${text}`)));
+  });
+}
+
+describe("hanbench virtual", () => {
+  it("prints where to connect and each device's label, EUI-64 and install code, serves, and stops on SIGTERM", async () => {
+    child = spawn(
+      process.execPath,
+      [BIN, "virtual", "--listen", "tcp://127.0.0.1:0", "--devices", "node,node", "--seed", "3"],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const lines = await linesUntil(child, (l) => l.filter((x) => x.startsWith("node-")).length === 2);
+    const url = /connect to: (tcp:\/\/127\.0\.0\.1:\d+)/.exec(lines[0]!)?.[1];
+    expect(url).toBeDefined();
+    const devices = lines.filter((x) => x.startsWith("node-"));
+    for (const [i, line] of devices.entries()) {
+      const id = deviceIdentity(3, i);
+      expect(line.split(/\s{2,}/)).toEqual([
+        `node-${i + 1}`,
+        id.ieee.slice(2).toUpperCase(),
+        id.installCode.toString("hex").toUpperCase(),
+      ]);
+    }
+    const c = await RawClient.connect(url!);
+    expect((await c.sreq(Subsystem.SYS, 0x01)).command).toBe(0x01);
+    await c.close();
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    process.kill(child.pid!, "SIGTERM");
+    expect(await exited).toBe(0);
+  }, 30_000);
+
+  it("explains itself with --help", () => {
+    const r = spawnSync(process.execPath, [BIN, "virtual", "--help"], { env, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--listen URL/);
+    expect(r.stdout).toMatch(/Kinds: .*node/);
+  });
+
+  it("rejects an unknown device kind and a bad loss rate in one line, exit code 2", () => {
+    const bad = spawnSync(process.execPath, [BIN, "virtual", "--devices", "node,toaster"], { env, encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/unknown device kind 'toaster'/);
+    const loss = spawnSync(process.execPath, [BIN, "virtual", "--loss", "2"], { env, encoding: "utf8" });
+    expect(loss.status).toBe(2);
+    expect(loss.stderr).toMatch(/--loss must be a probability/);
+  });
+});
