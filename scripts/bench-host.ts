@@ -1,0 +1,126 @@
+/**
+ * ZCL reads through the whole stack: emulated device → virtual ZNP (tcp://) → zigbee-herdsman → host →
+ * hub → evidence log (a JSONL file) → back. Prints reads per second and the latency p50/p99/max, for one
+ * request at a time and for several in flight.
+ *
+ *   npx tsx scripts/bench-host.ts [--reads N] [--concurrency C] [--memory-evidence]
+ *
+ * --memory-evidence keeps the evidence in memory only (to see what the file writes cost).
+ *
+ * Target: ≥ 5,000 reads/s with p99 < 1 ms.
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Zcl } from "zigbee-herdsman";
+import { RealClock } from "../src/hub/clock.js";
+import { Hub } from "../src/hub/hub.js";
+import { Host } from "../src/host/host.js";
+import { EvidenceLog } from "../src/report/evidence.js";
+import { VirtualDongle } from "../src/virtual/dongle.js";
+import type { EmulatedNode } from "../src/virtual/han/node.js";
+import { herdsmanClusters } from "../src/zcl/herdsman.js";
+
+const { values } = parseArgs({
+  options: {
+    reads: { type: "string", default: "5000" },
+    concurrency: { type: "string", default: "16" },
+    "memory-evidence": { type: "boolean", default: false },
+  },
+});
+const READS = Number(values.reads);
+const CONCURRENCY = Number(values.concurrency);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-host-"));
+  const clock = new RealClock();
+  const evidencePath = join(dir, "evidence.jsonl");
+  const evidence = new EvidenceLog({
+    ...(values["memory-evidence"] ? {} : { path: evidencePath }),
+    now: () => clock.now(),
+  });
+  const dongle = await VirtualDongle.start({ devices: ["node"] });
+  const node = dongle.devices[0] as EmulatedNode;
+  const hub = new Hub({ clock, seed: 1, evidence, hubIeee: "0x00124b0000000000" });
+  hub.deviceLog.add({ eui64: node.ieee, installCode: node.installCode!, deviceType: 6 });
+  const host = new Host({
+    port: dongle.url,
+    stateDir: join(dir, "state"),
+    hub,
+    clusters: herdsmanClusters(),
+    evidence,
+    clock,
+    channel: 15,
+  });
+  await host.start();
+  const joined = new Promise<void>((resolve) => host.on("interview", (e) => e.status !== "started" && resolve()));
+  await host.permitJoin(60);
+  await joined;
+  await host.permitJoin(0);
+
+  let tsn = 0;
+  const read = async (): Promise<number> => {
+    tsn = (tsn + 1) & 0xff;
+    const frame = Zcl.Frame.create(
+      0,
+      0,
+      false,
+      undefined,
+      tsn,
+      "read",
+      0x0708,
+      [{ attrId: 0x0200 }, { attrId: 0x0201 }],
+      {},
+    );
+    const t0 = performance.now();
+    await node.zclRequest({ nwk: 0, ep: hub.endpoints.gpf }, 0x0708, frame.toBuffer(), { profileId: 0x0109 });
+    return performance.now() - t0;
+  };
+
+  const measure = async (label: string, count: number, inFlight: number): Promise<void> => {
+    const latencies: number[] = [];
+    const evBefore = evidence.events.length;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next++ < count) latencies.push(await read());
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    const f = (ms: number) => `${ms.toFixed(3)} ms`;
+    console.log(
+      `${label}: ${count} reads in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} reads/s; ` +
+        `latency p50 ${f(percentile(latencies, 50))}, p99 ${f(percentile(latencies, 99))}, max ${f(latencies.at(-1) ?? 0)}; ` +
+        `${evidence.events.length - evBefore} evidence events`,
+    );
+  };
+
+  await measure("warm-up", 500, 1);
+  await measure("one at a time", READS, 1);
+  await measure(`${CONCURRENCY} in flight`, READS, CONCURRENCY);
+  if (!values["memory-evidence"]) {
+    console.log(
+      `evidence file: ${(statSync(evidencePath).size / 1e6).toFixed(1)} MB, ${evidence.events.length} events`,
+    );
+  }
+
+  await host.stop();
+  await dongle.stop();
+  evidence.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
