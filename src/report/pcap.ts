@@ -36,6 +36,11 @@ export interface PcapOptions {
   hubIeee?: string;
   /** The hub's short address. Default 0x0000 (the coordinator). */
   hubNwk?: number;
+  /**
+   * The ESME when it is a node of its own (the default on the virtual HAN, or a test meter on the bench):
+   * frames with role `esme` are addressed to and from it instead of the coordinator.
+   */
+  esmeNode?: { ieee: string; nwk: number };
   /** Which time stamps the records: `hub` (event `t`, default) or `wall` (event `wall`). */
   clock?: "hub" | "wall";
   /** Time for an event that carries none (a bare ZclEvent), ms epoch. Default: 0. */
@@ -87,7 +92,10 @@ interface Hop {
 export function buildFrames(event: ZclEvent, opts: PcapOptions, counters: Counters): Buffer[] {
   if (typeof event.raw !== "string" || !/^([0-9a-f]{2})*$/i.test(event.raw)) throw new Error("raw is not hex");
   const zcl = Buffer.from(event.raw, "hex");
-  const hub = { nwk: opts.hubNwk ?? 0x0000, ieee: ieeeLE(opts.hubIeee ?? "0x0000000000000000") };
+  const hub =
+    event.role === "esme" && opts.esmeNode
+      ? { nwk: opts.esmeNode.nwk, ieee: ieeeLE(opts.esmeNode.ieee) }
+      : { nwk: opts.hubNwk ?? 0x0000, ieee: ieeeLE(opts.hubIeee ?? "0x0000000000000000") };
   const dev = { nwk: event.nwk, ieee: ieeeLE(event.device) };
   const hop: Hop =
     event.dir === "in"
@@ -232,7 +240,7 @@ export class PcapWriter {
   /** Writes a ZCL event as its frame(s); any other evidence is ignored. Returns whether it wrote. */
   write(event: Evidence | PcapInput): boolean {
     if (event.kind !== "zcl" || this.#fd === undefined) return false;
-    const sender = event.dir === "in" ? event.device : "hub";
+    const sender = event.dir === "in" ? event.device : event.role === "esme" && this.#opts.esmeNode ? "esme" : "hub";
     let counters = this.#counters.get(sender);
     if (!counters) {
       counters = { mac: 0, nwk: 0, aps: 0 };

@@ -264,4 +264,36 @@ describe("pcap capture", () => {
     expect(cap.skipped).toBe(2);
     expect(tshark(file, ["zbee_zcl_se.device_management.attr_id"])).toEqual([["0x0200,0x0201"]]);
   });
+
+  it("addresses ESME frames to the ESME node when it is a node of its own", () => {
+    const file = join(dir, "esme.pcap");
+    const esmeRead = zcl({
+      dir: "in",
+      clusterId: 0x0708,
+      command: "read",
+      raw: "00300000020102",
+      hubEp: 1,
+      role: "esme",
+    });
+    const esmeRsp = zcl({
+      dir: "out",
+      clusterId: 0x0708,
+      command: "readRsp",
+      commandId: 1,
+      raw: `183001000200e2${utcLe(COT_AT)}`,
+      hubEp: 1,
+      role: "esme",
+    });
+    writePcap([esmeRead, esmeRsp, events[2]!], file, {
+      panId: PAN,
+      hubIeee: HUB,
+      esmeNode: { ieee: "0x00db1234567890e5", nwk: 0x7a01 },
+    });
+    expect(tshark(file, ["wpan.src16", "wpan.dst16", "zbee_nwk.src64", "zbee_nwk.dst64", "zbee_aps.counter"])).toEqual([
+      ["0x4f21", "0x7a01", "00:db:12:34:56:78:90:a0", "00:db:12:34:56:78:90:e5", "0"],
+      ["0x7a01", "0x4f21", "00:db:12:34:56:78:90:e5", "00:db:12:34:56:78:90:a0", "0"],
+      // the GPF message still comes from the coordinator, with the coordinator's own first counter
+      ["0x0000", "0x4f21", "00:db:12:34:56:78:90:ff", "00:db:12:34:56:78:90:a0", "0"],
+    ]);
+  });
 });
