@@ -284,6 +284,9 @@ export class Hub implements FrameHandlerHost {
           ...(period === undefined ? {} : { period: iso(period) }),
         });
       },
+      note: (message, data) => {
+        this.#evidence?.append({ kind: "note", message, data });
+      },
     };
   }
 

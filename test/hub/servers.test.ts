@@ -254,7 +254,7 @@ describe("Messaging", () => {
   });
 
   it("keeps messages per role and records confirmations", () => {
-    const { hub } = makeHub();
+    const { hub, evidence } = makeHub();
     const m = hub.publishMessage({ text: "gas only", roles: ["gpf"] });
     expect(roundTrip(hub, "esme", 0x0703, { command: "getLastMessage" }).frame!.payload.status).toBe(0x8b);
     expect(roundTrip(hub, "gpf", 0x0703, { command: "getLastMessage" }).frame!.payload.messageId).toBe(m.messageId);
@@ -270,5 +270,10 @@ describe("Messaging", () => {
     });
     expect(quiet.bytes).toBeUndefined();
     expect(hub.messages.confirmations.map((c) => c.confirmationTime)).toEqual([5, 6]);
+    const notes = evidence.events.filter((e) => e.kind === "note");
+    expect(notes.map((n) => n.kind === "note" && n.data)).toEqual([
+      { device: "0x00db1234567890a0", role: "gpf", messageId: m.messageId, confirmationTime: 5 },
+      { device: "0x00db1234567890a0", role: "gpf", messageId: m.messageId, confirmationTime: 6 },
+    ]);
   });
 });

@@ -32,6 +32,7 @@ export function messagingServer(): ClusterServer {
     const messageId = field(req, "messageId");
     const confirmationTime = field(req, "confirmationTime");
     env.messages.confirmations.push({ messageId, device: env.ctx.device, role: env.role, confirmationTime });
+    env.note("message confirmation", { device: env.ctx.device, role: env.role, messageId, confirmationTime });
     return success(req);
   };
   const getMessageCancellation: CommandHandler = (_env, req) => {

@@ -32,6 +32,8 @@ export interface ServeEnv {
   tag(raw: number): number;
   /** Records a value served to the requesting device (item: attribute name or `command.field[i]`). */
   served(item: string, value: unknown, period?: number): void;
+  /** Records something a device told the hub (e.g. a message confirmation) as a note event. */
+  note(message: string, data: Record<string, unknown>): void;
 }
 
 export interface AttributeServer {
