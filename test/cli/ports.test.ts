@@ -234,6 +234,26 @@ describe("port listing", () => {
     expect(listing.ports.find((p) => p.path.endsWith("ttyUSB1"))?.vendorId).toBe("1a86");
   });
 
+  it("uses serialport's listing as it is when it has the USB ids", async () => {
+    const listing = await listPorts({
+      sysRoot: sys,
+      devRoot: dev,
+      list: async () => [
+        { path: join(dev, "ttyUSB0"), vendorId: "10c4", productId: "ea60", manufacturer: "ITead", serialNumber: "x1" },
+        { path: join(dev, "ttyUSB1"), vendorId: "1a86", productId: "55d4" },
+        { path: join(dev, "ttyUSB2"), vendorId: "10c4", productId: "ea60" },
+        { path: join(dev, "ttyACM0"), vendorId: "0451", productId: "bef3" },
+        { path: join(dev, "ttyUSB7"), vendorId: "0403", productId: "6015" },
+      ],
+    });
+    expect(listing.source).toBe("serialport");
+    const usb0 = listing.ports.find((p) => p.path.endsWith("ttyUSB0"))!;
+    // serialport's own values win; sysfs still adds what serialport does not report (product, by-id)
+    expect(usb0.serialNumber).toBe("x1");
+    expect(usb0.product).toBe("Sonoff Zigbee 3.0 USB Dongle Plus");
+    expect(usb0.byId).toContain("Dongle_Plus");
+  });
+
   it("hanbench ports --json: fallback named, each port with its profile", () => {
     const r = runCli(["--json", "--sys-root", sys, "--dev-root", dev]);
     expect(r.stderr).toBe("");
