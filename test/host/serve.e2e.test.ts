@@ -1,0 +1,109 @@
+/**
+ * `hanbench serve --port tcp://…` against `hanbench virtual`, both as child processes, scripted through
+ * serve's stdin as a lab engineer would pipe it: add the device printed by `hanbench virtual`, open joining,
+ * wait for the join, perform a CoT, list devices and requests, quit.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readEvidence } from "../../src/report/evidence.js";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "hanbench.js");
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), "hanbench-serve-e2e-"));
+
+function start(args: string[]): { child: ChildProcess; out: string[]; closed: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  children.push(child);
+  const out: string[] = [];
+  let rest = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    out.push(...lines);
+  });
+  child.stderr!.resume();
+  const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { child, out, closed };
+}
+
+async function waitFor(out: string[], re: RegExp, ms: number): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  for (;;) {
+    for (const line of out) {
+      const m = line.match(re);
+      if (m) return m;
+    }
+    if (Date.now() > until) throw new Error(`no line matching ${re} within ${ms} ms; got:\n${out.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, "SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("hanbench serve against hanbench virtual", () => {
+  it("admits the added device, refuses the other, performs a CoT and reports devices and requests", async () => {
+    const virtual = start(["virtual", "--listen", "tcp://127.0.0.1:0", "--devices", "node,node"]);
+    const url = (await waitFor(virtual.out, /connect to: (tcp:\/\/\S+)/, 20_000))[1]!;
+    const [, eui, code] = await waitFor(virtual.out, /^node-1\s+([0-9A-F]{16})\s+([0-9A-F]+)$/, 5_000);
+    const [, other] = await waitFor(virtual.out, /^node-2\s+([0-9A-F]{16})\s+/, 5_000);
+    const ieee = `0x${eui!.toLowerCase()}`;
+
+    const evidencePath = join(dir, "evidence.jsonl");
+    const state = join(dir, "state");
+    const serve = start(["serve", "--port", url, "--state", state, "--evidence", evidencePath, "--channel", "15"]);
+    serve.child.stdin!.end(
+      [
+        `add ${eui} ${code} ihd`,
+        "add 0D6F00 1234",
+        "permit 60",
+        `wait join ${eui} 30`,
+        "cot +1h 0x200",
+        "devices",
+        `requests ${eui} 3`,
+        "log",
+        "quit",
+        "",
+      ].join("\n"),
+    );
+    const code_ = await Promise.race([
+      serve.closed,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`serve did not stop:\n${serve.out.join("\n")}`)), 60_000),
+      ),
+    ]);
+    expect(code_).toBe(0);
+    const out = serve.out;
+    expect(out[0]).toMatch(
+      /^hub up on tcp:\/\/127\.0\.0\.1:\d+: channel 15, PAN 0x[0-9a-f]{4}, extended PAN id 0x00124b00/,
+    );
+    expect(out[0]).toContain("GPF endpoint 2, ESME endpoint 3");
+    expect(out).toContain(`added ${ieee} to the Device Log (1/16)`);
+    expect(out.some((l) => /^error: EUI-64 must be 16 hex digits/.test(l))).toBe(true);
+    expect(out).toContain(`joined: ${ieee}`);
+    expect(out).toContain(`refused: 0x${other!.toLowerCase()} (not in the Device Log: refused and asked to leave)`);
+    // `wait join` either saw the interview finish or found the device already on the network
+    expect(out.some((l) => l === `${ieee} joined` || l === `${ieee} is on the network`)).toBe(true);
+    expect(out.some((l) => /^CoT recorded: tenancy 2 from .* \(in 1h, ZCL UTC \d+\), control 0x00000200/.test(l))).toBe(
+      true,
+    );
+    expect(out.some((l) => l.startsWith(`${ieee} nwk 0x`) && l.includes("interview SUCCESSFUL"))).toBe(true);
+    expect(out).toContain("Device Log 1/16");
+    expect(out.at(-1)).toBe("hub stopped");
+
+    expect(statSync(join(state, "network.json")).mode & 0o777).toBe(0o600);
+    const { events, bad } = readEvidence(evidencePath);
+    expect(bad).toEqual([]);
+    expect(events.filter((e) => e.kind === "join").map((e) => [e.device, e.accepted])).toEqual([
+      [ieee, true],
+      [`0x${other!.toLowerCase()}`, false],
+    ]);
+    expect(events.find((e) => e.kind === "cot")).toMatchObject({ tenancy: 2, control: 0x200, pushed: false });
+    expect(events.some((e) => e.kind === "zcl" && e.device === ieee && e.dir === "in")).toBe(true);
+  }, 90_000);
+});
