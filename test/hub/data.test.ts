@@ -3,7 +3,7 @@ import { ConsumptionSeries } from "../../src/hub/data/consumption.js";
 import { METERING_HISTORY, historyAttributes, periodBounds } from "../../src/hub/data/history.js";
 import { dayStart, monthStart, weekStart } from "../../src/hub/data/periods.js";
 import { MAX_TENANCY, mix, tagValue, tenancyOfValue } from "../../src/hub/data/tag.js";
-import { T0 } from "./helpers.js";
+import { T0 } from "./fixture.js";
 
 const HH = 1_800_000;
 const iso = (ms: number) => new Date(ms).toISOString();

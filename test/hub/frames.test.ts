@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { msToZclUtc } from "../../src/hub/clock.js";
 import type { Push } from "../../src/hub/types.js";
 import { decodeZcl, encodeZcl } from "../../src/zcl/index.js";
-import { ctx, makeHub, readAttrs, roundTrip, T0 } from "./helpers.js";
+import { ctx, makeHub, readAttrs, roundTrip, T0 } from "./fixture.js";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 

@@ -3,7 +3,7 @@ import { SteppedClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import type { Push } from "../../src/hub/types.js";
 import { EvidenceLog } from "../../src/report/evidence.js";
-import { ctx, DEVICE, makeHub, readAttrs, served, T0 } from "./helpers.js";
+import { ctx, DEVICE, makeHub, readAttrs, served, T0 } from "./fixture.js";
 
 describe("Hub endpoints", () => {
   it("uses GPF 2 and ESME 3 by default, never endpoint 1", () => {

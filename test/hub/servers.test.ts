@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { msToZclUtc, zclUtcToMs } from "../../src/hub/clock.js";
 import { tenancyOfValue } from "../../src/hub/data/tag.js";
 import type { Push } from "../../src/hub/types.js";
-import { makeHub, readAttrs, roundTrip, served, T0 } from "./helpers.js";
+import { makeHub, readAttrs, roundTrip, served, T0 } from "./fixture.js";
 
 const HH = 30 * 60 * 1000;
 
