@@ -103,6 +103,12 @@ export class EmulatedSeDevice extends EmulatedNode {
     this.client.servers = [];
   }
 
+  /** Resolves once the device has joined and finished its first poll (discovery and fetch). */
+  async whenStarted(): Promise<void> {
+    while (!this.#started) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.#started;
+  }
+
   override powerOff(): void {
     this.client.powerOff();
     super.powerOff();

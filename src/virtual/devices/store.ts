@@ -119,7 +119,10 @@ export class DeviceStore {
       value: e.value,
       period: e.period,
     }));
-    const messages: HeldMessage[] = [...this.#messages.values()].map((m) => ({ messageId: m.messageId, text: m.text }));
+    // the same message from both servers is one message on the display
+    const messages = new Map<string, HeldMessage>();
+    for (const m of this.#messages.values())
+      messages.set(`${m.messageId}/${m.text}`, { messageId: m.messageId, text: m.text });
     const topUps: HeldValue[] = [...this.#topUps.values()].map((t) => ({
       role: t.role,
       clusterId: t.clusterId,
@@ -134,6 +137,6 @@ export class DeviceStore {
       value: { debtType: d.debtType, amountCollected: d.amountCollected, outstandingDebt: d.outstandingDebt },
       period: d.time,
     }));
-    return { consumption, messages, topUps, debts };
+    return { consumption, messages: [...messages.values()], topUps, debts };
   }
 }

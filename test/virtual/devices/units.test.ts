@@ -193,8 +193,11 @@ describe("periods and the store", () => {
     ]);
     s.putMessage({ role: "gpf", messageId: 5, text: "a", receivedAt: 0 });
     s.putMessage({ role: "esme", messageId: 5, text: "a", receivedAt: 0 });
+    expect(s.holdings().messages).toEqual([{ messageId: 5, text: "a" }]); // one message, from two servers
     s.cancelMessage(5, "gpf");
     expect(s.holdings().messages).toEqual([{ messageId: 5, text: "a" }]);
+    s.cancelMessage(5);
+    expect(s.holdings().messages).toEqual([]);
     expect(JSON.parse(JSON.stringify(s.holdings()))).toEqual(s.holdings());
   });
 });
