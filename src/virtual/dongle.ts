@@ -49,6 +49,8 @@ export class VirtualDongle {
   readonly clock: Clock;
   readonly seed: number;
   readonly devices: EmulatedNode[] = [];
+  /** Bytes carried on the host link so far, per direction (what a UART would have had to carry). */
+  readonly linkBytes = { toDongle: 0, toHost: 0 };
   readonly #tcp: TcpHostServer;
   readonly #log = log("virtual-dongle");
   #url = "";
@@ -71,11 +73,15 @@ export class VirtualDongle {
     };
     this.faults.cutter = () => this.#tcp.dropHost();
     this.#tcp = new TcpHostServer({
-      onData: (chunk) => this.znp.receive(this.faults.filter("toDongle", chunk)),
+      onData: (chunk) => {
+        this.linkBytes.toDongle += chunk.length;
+        this.znp.receive(this.faults.filter("toDongle", chunk));
+      },
       onConnect: (write) => {
         this.#write = write;
         this.znp.setSink((bytes) => {
           const out = this.faults.filter("toHost", bytes);
+          this.linkBytes.toHost += out.length;
           if (this.faults.replyDelayMs > 0) setTimeout(() => write(out), this.faults.replyDelayMs);
           else write(out);
         });

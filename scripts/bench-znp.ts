@@ -1,0 +1,152 @@
+/**
+ * Benchmark of the virtual dongle's hot path: ZCL Read Attributes round-trips from zigbee-herdsman
+ * (`endpoint.read`) through the virtual ZNP and the simulated HAN to an emulated node and back, over
+ * tcp:// and over a socat pty. Prints round-trips per second (one at a time, and with herdsman's 16
+ * concurrent transactions), p50/p99 latency, and the time the same exchange would take on a real
+ * 115200-baud UART, computed from the bytes it put on the line.
+ *
+ *   node --import tsx scripts/bench-znp.ts [--reads N] [--no-pty]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { VirtualDongle } from "../src/virtual/dongle.js";
+import { socatAvailable } from "../src/virtual/transport/pty.js";
+import { MtType, Subsystem } from "../src/virtual/znp/frame.js";
+import { formNetwork } from "../src/virtual/znp/util.js";
+import { RawClient } from "../test/virtual/raw-client.js";
+import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
+
+const { values } = parseArgs({ options: { reads: { type: "string" }, "no-pty": { type: "boolean" } } });
+const READS = Number(values.reads ?? 3000);
+const CONCURRENCY = 16;
+const BAUD = 115_200;
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function bench(label: string, usePty: boolean): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-"));
+  const dongle = await VirtualDongle.start({
+    stateDir: join(dir, "znp"),
+    pty: usePty ? join(dir, "ttyZNP") : undefined,
+  });
+  const c = makeController(dongle.path, dir, randomKey());
+  try {
+    await c.start();
+    const node = dongle.addDevice("node", { autoJoin: false });
+    const done = interviewed(c, node.ieee);
+    await c.permitJoin(60);
+    await node.join();
+    const ep = (await done).getEndpoint(1)!;
+    const read = () => ep.read("genBasic", ["zclVersion"]);
+    for (let i = 0; i < 300; i++) await read();
+
+    // bytes on the line for one exchange
+    const b0 = { ...dongle.linkBytes };
+    await read();
+    const toDongle = dongle.linkBytes.toDongle - b0.toDongle;
+    const toHost = dongle.linkBytes.toHost - b0.toHost;
+    const uartMs = ((toDongle + toHost) * 10 * 1000) / BAUD; // 8N1: 10 bits a byte, request then replies
+
+    // one at a time
+    const lat: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < READS; i++) {
+      const s = performance.now();
+      await read();
+      lat.push(performance.now() - s);
+    }
+    const seqS = (performance.now() - t0) / 1000;
+    lat.sort((a, b) => a - b);
+
+    // herdsman's 16 concurrent transactions
+    let next = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < READS) await read();
+      }),
+    );
+    const parS = (performance.now() - t1) / 1000;
+
+    const f = (n: number, d = 0) => n.toFixed(d);
+    process.stdout.write(
+      `${label.padEnd(10)} ${f(READS / seqS).padStart(7)} rt/s  p50 ${f(pct(lat, 50), 3)} ms  p99 ${f(pct(lat, 99), 3)} ms` +
+        `  | ${CONCURRENCY} concurrent: ${f(READS / parS).padStart(7)} rt/s` +
+        `  | line ${toDongle}+${toHost} B = ${f(uartMs, 2)} ms at ${BAUD} baud (≤ ${f(1000 / uartMs)} rt/s)\n`,
+    );
+  } finally {
+    await c.stop().catch(() => {});
+    await dongle.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The dongle alone: a bare MT client sends AF dataRequest (a Basic read) and waits for AF incomingMsg. */
+async function benchRaw(): Promise<void> {
+  const dongle = await VirtualDongle.start({});
+  formNetwork(dongle.znp);
+  const c = await RawClient.connect(dongle.url);
+  try {
+    await c.sreq(Subsystem.AF, 0x00, Buffer.from("010401050000000000", "hex"));
+    const node = dongle.addDevice("node", { autoJoin: false });
+    dongle.medium.permitJoin(60);
+    await node.join();
+    let tsn = 0;
+    const once = async () => {
+      tsn = (tsn + 1) & 0xff;
+      const t = tsn;
+      const zcl = Buffer.from([0x00, t, 0x00, 0x00, 0x00]);
+      const req = Buffer.alloc(10 + zcl.length);
+      req.writeUInt16LE(node.nwk!, 0);
+      req[2] = 1;
+      req[3] = 1;
+      req[6] = t;
+      req[8] = 30;
+      req[9] = zcl.length;
+      zcl.copy(req, 10);
+      const inc = c.next(
+        (f) => f.type === MtType.AREQ && f.subsystem === Subsystem.AF && f.command === 0x81 && f.data[18] === t,
+      );
+      await c.sreq(Subsystem.AF, 0x01, req);
+      await inc;
+      c.frames.length = 0;
+    };
+    for (let i = 0; i < 300; i++) await once();
+    const lat: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < READS; i++) {
+      const s = performance.now();
+      await once();
+      lat.push(performance.now() - s);
+    }
+    const seqS = (performance.now() - t0) / 1000;
+    lat.sort((a, b) => a - b);
+    process.stdout.write(
+      `${"raw MT".padEnd(10)} ${(READS / seqS).toFixed(0).padStart(7)} rt/s  p50 ${pct(lat, 50).toFixed(3)} ms  p99 ${pct(lat, 99).toFixed(3)} ms` +
+        "  (a bare MT client over tcp://, no herdsman: the dongle's own cost)\n",
+    );
+  } finally {
+    await c.close();
+    await dongle.stop();
+  }
+}
+
+quietHerdsman();
+process.stdout.write(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} (figures are wall-clock, shared CPU)\n`,
+);
+await benchRaw();
+process.stdout.write(
+  `virtual ZNP: ${READS} genBasic reads via herdsman endpoint.read, one at a time and ${CONCURRENCY} at a time\n`,
+);
+await bench("tcp://", false);
+if (values["no-pty"]) process.stdout.write("pty        skipped (--no-pty)\n");
+else if (socatAvailable()) await bench("socat pty", true);
+else process.stdout.write("pty        skipped: socat is not installed\n");
+process.exit(0);
