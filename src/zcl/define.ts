@@ -30,8 +30,10 @@ function deepFreeze<T>(o: T): T {
 function checkParams(where: string, params: readonly ParamDef[]): void {
   const seen = new Map<string, ParamDef>();
   let sawOptional = false;
-  for (const p of params) {
+  params.forEach((p, i) => {
     const at = `${where}.${p.name}`;
+    const unbounded = p.type === "rest" || ((p.type === "list" || p.type === "records") && p.countField === undefined);
+    if (unbounded && i !== params.length - 1) throw new Error(`${at}: a field running to the frame end must be last`);
     if (seen.has(p.name)) throw new Error(`${at}: duplicate parameter name`);
     if (sawOptional && !p.optional) throw new Error(`${at}: a required parameter after an optional one`);
     sawOptional ||= !!p.optional;
@@ -52,7 +54,7 @@ function checkParams(where: string, params: readonly ParamDef[]): void {
     if (p.when && !seen.has(p.when.field))
       throw new Error(`${at}: condition field '${p.when.field}' must come earlier`);
     seen.set(p.name, p);
-  }
+  });
 }
 
 function checkCommands(cluster: string, dir: string, list: readonly CommandDef[]): void {

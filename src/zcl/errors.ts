@@ -11,12 +11,14 @@ export class ZclDecodeError extends Error {
   }
 }
 
+/** `offset`, when known, is where the field would start in the encoded frame. */
 export class ZclEncodeError extends Error {
   override name = "ZclEncodeError";
   constructor(
     readonly field: string,
-    reason: string,
+    readonly reason: string,
+    readonly offset?: number,
   ) {
-    super(`${field}: ${reason}`);
+    super(`${field}${offset === undefined ? "" : ` at byte ${offset}`}: ${reason}`);
   }
 }

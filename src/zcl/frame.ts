@@ -55,7 +55,7 @@ export function encodeZcl(clusterId: number, frame: ZclFrameInput): Buffer {
   } else {
     const cmd = specificCommand(clusterId, frame);
     commandId = cmd.id;
-    body = encodeParams(cmd.params, frame.payload ?? {}, cmd.name);
+    body = encodeParams(cmd.params, frame.payload ?? {}, cmd.name, manuf === undefined ? 3 : 5);
   }
   let fc = frame.frameType === "specific" ? FC_SPECIFIC : 0;
   if (manuf !== undefined) fc |= FC_MANUFACTURER;

@@ -71,22 +71,37 @@ function checkLimits(p: ParamDef, value: unknown, field: string): void {
   }
 }
 
-/** Encodes `payload` by `params`. Unknown, missing, misplaced or out-of-range fields throw ZclEncodeError. */
-export function encodeParams(params: readonly ParamDef[], payload: Payload, where: string): Buffer {
+/** Adds the byte offset to an encode error raised without one. */
+function at(offset: number, fn: () => Buffer): Buffer {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ZclEncodeError && err.offset === undefined)
+      throw new ZclEncodeError(err.field, err.reason, offset);
+    throw err;
+  }
+}
+
+/**
+ * Encodes `payload` by `params`. Unknown, missing, misplaced or out-of-range fields throw ZclEncodeError,
+ * with the byte offset the field would have in the frame when `base` (the payload's offset) is given.
+ */
+export function encodeParams(params: readonly ParamDef[], payload: Payload, where: string, base = 0): Buffer {
   const known = new Set(params.map((p) => p.name));
   for (const key of Object.keys(payload)) {
     if (!known.has(key) && payload[key] !== undefined) {
-      throw new ZclEncodeError(`${where}.${key}`, `unknown field (expected: ${[...known].join(", ") || "none"})`);
+      throw new ZclEncodeError(`${where}.${key}`, `unknown field (expected: ${[...known].join(", ") || "none"})`, base);
     }
   }
   const parts: Buffer[] = [];
+  let offset = base;
   let absentOptional: string | undefined;
   for (const p of params) {
     const field = `${where}.${p.name}`;
     const value = payload[p.name];
     if (!applies(p, payload)) {
       if (value !== undefined) {
-        throw new ZclEncodeError(field, `not expected unless ${p.when!.field} is ${p.when!.equals}`);
+        throw new ZclEncodeError(field, `not expected unless ${p.when!.field} is ${p.when!.equals}`, offset);
       }
       continue;
     }
@@ -95,17 +110,24 @@ export function encodeParams(params: readonly ParamDef[], payload: Payload, wher
         absentOptional ??= p.name;
         continue;
       }
-      throw new ZclEncodeError(field, "missing");
+      throw new ZclEncodeError(field, "missing", offset);
     }
     if (absentOptional !== undefined) {
-      throw new ZclEncodeError(field, `cannot be given while the earlier optional field ${absentOptional} is absent`);
+      throw new ZclEncodeError(
+        field,
+        `cannot be given while the earlier optional field ${absentOptional} is absent`,
+        offset,
+      );
     }
-    parts.push(encodeParam(p, value, field, payload));
+    const start = offset;
+    const bytes = at(start, () => encodeParam(p, value, field, payload, start));
+    parts.push(bytes);
+    offset += bytes.length;
   }
   return Buffer.concat(parts);
 }
 
-function encodeParam(p: ParamDef, value: unknown, field: string, fields: Payload): Buffer {
+function encodeParam(p: ParamDef, value: unknown, field: string, fields: Payload, base: number): Buffer {
   if (typeof p.type === "number") {
     checkLimits(p, value, field);
     return writeValue(p.type, value, field);
@@ -120,12 +142,17 @@ function encodeParam(p: ParamDef, value: unknown, field: string, fields: Payload
   if (count !== undefined && count !== value.length) {
     throw new ZclEncodeError(field, `has ${value.length} item(s) but ${p.countField} is ${count}`);
   }
-  return Buffer.concat(
-    value.map((item, i) => {
-      const itemField = `${field}[${i}]`;
+  const items: Buffer[] = [];
+  let offset = base;
+  value.forEach((item, i) => {
+    const itemField = `${field}[${i}]`;
+    const bytes = at(offset, () => {
       if (p.type === "list") return writeValue(p.of!, item, itemField);
       if (!item || typeof item !== "object") throw new ZclEncodeError(itemField, "needs a record object");
-      return encodeParams(p.record!, item as Payload, itemField);
-    }),
-  );
+      return encodeParams(p.record!, item as Payload, itemField, offset);
+    });
+    items.push(bytes);
+    offset += bytes.length;
+  });
+  return Buffer.concat(items);
 }
