@@ -57,6 +57,9 @@ import {
 } from "./types.js";
 import { attributeDef, writeValue } from "../zcl/index.js";
 
+/** The tenancy a served number belongs to (its last two decimal digits). */
+export { tenancyOfValue } from "./data/tag.js";
+
 export const DEFAULT_ENDPOINTS = { gpf: 2, esme: 3 } as const;
 export const ROLES: readonly EndpointRole[] = ["gpf", "esme"];
 const COMMODITY: Record<EndpointRole, Commodity> = { gpf: "gas", esme: "electricity" };
