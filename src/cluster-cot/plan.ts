@@ -36,6 +36,7 @@ export const PROBE = {
   afterCot: "after-cot",
   afterNewData: "after-new-data",
   afterRepeat: "after-repeat",
+  beforeFutureCot: "before-future-cot",
   beforeImplementation: "before-implementation",
   afterImplementation: "after-implementation",
   beforeAway: "before-away",
@@ -63,17 +64,20 @@ export function controlBeforeProbe(control: number): string {
  * Named durations, resolved from the run's options.
  * - `window`: the detection window (`RunEvent.windowMs`, default 24 h): a compliant DUT queries the CoT
  *   within it and acts on it.
- * - `before-implementation`: until `beforeMarginMs` before the implementation time of the phase's CoT.
+ * - `queried`: until every DUT has queried the phase's CoT (Read 0x0708/0x0200 or GetChangeOfTenancy, on
+ *   either server) and finished the data refresh that follows its poll; at most one window, and never past
+ *   `beforeMarginMs` before the implementation time. Probing right after the DUT has seen a future-dated
+ *   CoT catches a clear-on-sight even when the DUT later fetches its history again.
  * - `after-implementation`: until one window after the implementation time of the phase's CoT.
  */
-export type WaitUntil = "window" | "before-implementation" | "after-implementation";
+export type WaitUntil = "window" | "queried" | "after-implementation";
 
 export interface Timing {
   /** Detection window, hub ms. */
   windowMs: number;
   /** How far ahead a future CoT is dated: long enough for a DUT to see it before it takes effect. */
   futureLeadMs: number;
-  /** How long before the implementation time the `before-implementation` probe is taken. */
+  /** The `before-implementation` probe is taken at least this long before the implementation time. */
   beforeMarginMs: number;
   /** Longest wait for joins and discovery, and for a DUT to fetch data (`await-fetch`). */
   settleMs: number;
@@ -121,10 +125,18 @@ export interface Phase {
   cases: string[];
 }
 
+/**
+ * Delivering a tenancy's data before a probe: consumption first, the message last, the probe at once. A
+ * device that clears on every poll (`repeat-clear`) then still holds the new data at the probe, so COT-09
+ * catches it rather than COT-07, COT-08 or COT-10. (The baseline is the exception: there the message goes
+ * first, so that the DUT's CoT polls answered NOT_FOUND come after it holds tenancy-1 data; COT-09.)
+ */
+function deliver(purpose: string): Step[] {
+  return [{ do: "await-fetch" }, { do: "publish-message" }, { do: "probe", purpose }];
+}
+
 const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
-  { do: "publish-message" },
-  { do: "await-fetch" },
-  { do: "probe", purpose: controlBeforeProbe(control) },
+  ...deliver(controlBeforeProbe(control)),
   { do: "record-cot", control, at: "now" },
   { do: "wait", until: "window" },
   { do: "probe", purpose: controlProbe(control) },
@@ -165,7 +177,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
   {
     name: PHASE.newData,
     summary: "tenancy 2: a new supplier message and new consumption, fetched and held",
-    steps: [{ do: "publish-message" }, { do: "await-fetch" }, { do: "probe", purpose: PROBE.afterNewData }],
+    steps: deliver(PROBE.afterNewData),
     cases: ["COT-07", "COT-09"],
     modes: ["virtual", "bench"],
   },
@@ -183,8 +195,9 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     name: PHASE.futureCot,
     summary: "a CoT dated ahead: tenancy-2 data stays until the implementation time, then goes",
     steps: [
+      ...deliver(PROBE.beforeFutureCot),
       { do: "record-cot", control: DEFAULT_CONTROL, at: "future" },
-      { do: "wait", until: "before-implementation" },
+      { do: "wait", until: "queried" },
       { do: "probe", purpose: PROBE.beforeImplementation },
       { do: "wait", until: "after-implementation" },
       { do: "probe", purpose: PROBE.afterImplementation },
@@ -196,9 +209,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     name: PHASE.awayCot,
     summary: "a CoT recorded while the DUTs are off the network; they must catch it when back",
     steps: [
-      { do: "publish-message" },
-      { do: "await-fetch" },
-      { do: "probe", purpose: PROBE.beforeAway },
+      ...deliver(PROBE.beforeAway),
       { do: "power", online: false },
       { do: "record-cot", control: DEFAULT_CONTROL, at: "now" },
       { do: "power", online: true },

@@ -1,0 +1,63 @@
+/**
+ * COT-03 Queries the GPF for CoT, COT-04 Queries the ESME for CoT (cot-suite.md "Cases"). SECMP0056
+ * "mandate[s] that IHDs and PPMIDs query the ESME and the GPF for CoT information" (domain.md §1.2); the
+ * hub does not push (cot-suite.md "The CoT the hub performs" step 3), so only the device's own query counts.
+ *
+ * Pass: after the CoT of phase `cot` is recorded and within the detection window (`RunEvent.windowMs`,
+ * default 24 h of hub time), the DUT sends Read Attributes of Device Management 0x0708 attribute 0x0200
+ * (ChangeOfTenancyUpdateDateTime) or GetChangeOfTenancy (0x0708 client command 0x00) to the GPF (COT-03) /
+ * ESME (COT-04) endpoint. Evidence that ends before the window does: `inconclusive`.
+ */
+import type { EndpointRole } from "../../report/evidence.js";
+import { PHASE } from "../plan.js";
+import { isCotQuery, ms, type Zcl } from "../view.js";
+import { type CaseDef, hours, isOutcome, needCot, outcome } from "./case.js";
+
+function what(z: Zcl): string {
+  return z.frameType === "specific" ? "GetChangeOfTenancy" : "Read 0x0708/0x0200";
+}
+
+function queryCase(id: string, role: EndpointRole): CaseDef {
+  const name = role.toUpperCase();
+  return {
+    id,
+    title: `Queries the ${name} for CoT`,
+    phases: [PHASE.cot, PHASE.observe],
+    evaluate(view) {
+      const cot = needCot(view, PHASE.cot);
+      if (isOutcome(cot)) return cot;
+      const from = ms(cot.event);
+      const end = from + view.windowMs;
+      const window = hours(view.windowMs);
+      const q = view.cotQueries({ role, afterSeq: cot.event.seq, untilMs: end })[0];
+      if (q) {
+        return outcome(
+          "pass",
+          `seq ${q.seq}: ${what(q)} on the ${name} (hub endpoint ${q.hubEp}) ${hours(ms(q) - from)} after CoT seq ${cot.event.seq} (window ${window})`,
+          [cot.event.seq, q.seq],
+        );
+      }
+      const elsewhere = view.sent.filter(
+        (z) => isCotQuery(z) && z.seq > cot.event.seq && ms(z) <= end && view.roleOf(z) !== role,
+      );
+      const note = elsewhere.length
+        ? `; ${elsewhere.length} CoT query(ies) went elsewhere (hub endpoint ${[...new Set(elsewhere.map((z) => z.hubEp))].join(", ")}, first seq ${elsewhere[0]!.seq})`
+        : "";
+      if (ms(view.last) < end) {
+        return outcome(
+          "inconclusive",
+          `evidence ends ${hours(ms(view.last) - from)} into the ${window} window after CoT seq ${cot.event.seq}, with no CoT query on the ${name} yet${note}`,
+          [cot.event.seq, view.last.seq],
+        );
+      }
+      return outcome(
+        "fail",
+        `no Read 0x0708/0x0200 nor GetChangeOfTenancy on the ${name} within ${window} of CoT seq ${cot.event.seq}${note}`,
+        [cot.event.seq, elsewhere[0]?.seq],
+      );
+    },
+  };
+}
+
+export const cot03 = queryCase("COT-03", "gpf");
+export const cot04 = queryCase("COT-04", "esme");

@@ -1,0 +1,105 @@
+/**
+ * COT-09 No spurious clearing (cot-suite.md "Cases"). A CoT is an event identified by its issuer event id
+ * and implementation time (domain.md §3.5); reading the same CoT again, or the server's NOT_FOUND answer
+ * when no CoT is pending (domain.md §3.6), is no new CoT and must not clear the occupier's data.
+ *
+ * Fail: (a) the `baseline` probe lacks a tenancy-1 category the hub had served before a "no CoT" answer
+ * (Default Response NOT_FOUND, or a failed read of 0x0200) to this DUT; or (b) an item of the new tenancy
+ * held at `after-new-data` is gone at `after-repeat` (attribution.ts `lostItems`: a value fetched again after
+ * a clear does not hide the history that went with it), with no CoT recorded in between.
+ */
+import type { ZclEvent } from "../../report/evidence.js";
+import { type Category, heldOf, listHeld, lostItems } from "../attribution.js";
+import { PHASE, PROBE } from "../plan.js";
+import { ATTR_CHANGE_OF_TENANCY_UPDATE, DEVICE_MANAGEMENT_CLUSTER, METERING_CLUSTER, readAttrIds } from "../view.js";
+import { MESSAGING_CLUSTER } from "../attribution.js";
+import { type CaseDef, countsOf, heldCategories, isOutcome, names, needCot, needProbe, outcome } from "./case.js";
+
+const NOT_FOUND = 0x8b;
+const CMD_READ_RSP = 0x01;
+const CMD_DEFAULT_RSP = 0x0b;
+
+/** A hub → DUT answer saying there is no CoT: Default Response NOT_FOUND, or 0x0200 read with a failure status. */
+export function isNoCotAnswer(z: ZclEvent): boolean {
+  if (z.dir !== "out" || z.clusterId !== DEVICE_MANAGEMENT_CLUSTER || z.frameType !== "global") return false;
+  const p = (z.payload ?? {}) as Record<string, unknown>;
+  if (z.commandId === CMD_DEFAULT_RSP) return Number(p.statusCode ?? p.status) === NOT_FOUND;
+  if (z.commandId !== CMD_READ_RSP || !Array.isArray(z.payload)) return false;
+  return (z.payload as Record<string, unknown>[]).some(
+    (r) => readAttrIds([r]).includes(ATTR_CHANGE_OF_TENANCY_UPDATE) && Number(r.status ?? 0) !== 0,
+  );
+}
+
+const CLUSTER_OF: Partial<Record<Category, number>> = { consumption: METERING_CLUSTER, messages: MESSAGING_CLUSTER };
+
+export const cot09: CaseDef = {
+  id: "COT-09",
+  title: "No spurious clearing",
+  phases: [PHASE.baseline, PHASE.newData, PHASE.repeat],
+  evaluate(view) {
+    const cot = needCot(view, PHASE.cot);
+    if (isOutcome(cot)) return cot;
+    const cats: Category[] = ["consumption", "messages"];
+
+    // (a) a NOT_FOUND answer before the CoT clears nothing.
+    const base = view.probe(PROBE.baseline);
+    const noCot = view.zcl.filter((z) => isNoCotAnswer(z) && base && z.seq < base.seq && z.seq < cot.event.seq);
+    if (base?.ok && noCot.length) {
+      const a = view.attributed(base);
+      const first = noCot[0]!;
+      const lost = cats.filter(
+        (c) =>
+          heldOf(a, c, cot.from).length === 0 &&
+          view.served.some((s) => s.tenancy === cot.from && s.clusterId === CLUSTER_OF[c] && s.seq < first.seq),
+      );
+      if (lost.length) {
+        return outcome(
+          "fail",
+          `baseline probe seq ${base.seq} holds no tenancy-${cot.from} ${names(lost)} after the "no CoT" answer seq ${first.seq} (0x0708), though they were served before it`,
+          [first.seq, base.seq],
+        );
+      }
+    }
+
+    // (b) re-reading the unchanged CoT clears nothing of the new tenancy.
+    const p1 = needProbe(view, PROBE.afterNewData);
+    if (isOutcome(p1)) return p1;
+    const p2 = needProbe(view, PROBE.afterRepeat);
+    if (isOutcome(p2)) return p2;
+    const between = view.cots.find((c) => c.event.seq > p1.seq && c.event.seq < p2.seq);
+    if (between) {
+      return outcome(
+        "inconclusive",
+        `CoT seq ${between.event.seq} was recorded between probes seq ${p1.seq} and ${p2.seq}`,
+        [p1.seq, between.event.seq, p2.seq],
+      );
+    }
+    const t = cot.to;
+    const held = heldCategories(view.attributed(p1), cats, t);
+    if (held.length === 0) {
+      return outcome(
+        "inconclusive",
+        `after-new-data probe seq ${p1.seq} holds no tenancy-${t} data that could be lost`,
+        [p1.seq],
+      );
+    }
+    const polls = view.cotQueries({ afterSeq: p1.seq, beforeSeq: p2.seq });
+    const a2 = view.attributed(p2);
+    const a1 = view.attributed(p1);
+    const lost = held.flatMap((c) => lostItems(a1, a2, c, t));
+    const pollNote = `${polls.length} re-read(s) of the unchanged CoT seq ${cot.event.seq}${polls[0] ? ` (first seq ${polls[0].seq})` : ""}`;
+    const nfNote = noCot.length ? `; ${noCot.length} NOT_FOUND answer(s) before the CoT cleared nothing` : "";
+    if (lost.length) {
+      return outcome(
+        "fail",
+        `after-repeat probe seq ${p2.seq} no longer holds ${lost.length} tenancy-${t} item(s) held at seq ${p1.seq} (${listHeld(lost)}) after ${pollNote}`,
+        [p1.seq, polls[0]?.seq, p2.seq],
+      );
+    }
+    return outcome(
+      "pass",
+      `after-repeat probe seq ${p2.seq} still holds ${countsOf(a2, held, t)} of tenancy ${t} after ${pollNote}${nfNote}`,
+      [p1.seq, polls[0]?.seq, p2.seq, noCot[0]?.seq],
+    );
+  },
+};

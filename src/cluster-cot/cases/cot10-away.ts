@@ -1,0 +1,81 @@
+/**
+ * COT-10 Catches a CoT that happened while it was away (cot-suite.md "Cases"). SECMP0056 puts the duty to
+ * query on the device (domain.md §1.2) and the hub does not push (cot-suite.md step 3), so a CoT recorded
+ * while the device was off or out of the network must be found by its own query when it returns.
+ *
+ * Reads phase `away-cot`: the DUT went offline (PresenceEvent) before its CoT and came back after it.
+ * Pass: within the detection window after its return the DUT queries the CoT (GPF or ESME) and, at
+ * `after-return`, some category the control clears that it held of the outgoing tenancy at `before-away`
+ * is gone (whether everything went is COT-05/06's business). COT-02 not met: inconclusive.
+ */
+import { heldOf } from "../attribution.js";
+import { PHASE, PROBE } from "../plan.js";
+import { ms } from "../view.js";
+import {
+  type CaseDef,
+  clearedCategories,
+  countsOf,
+  heldCategories,
+  hours,
+  isOutcome,
+  names,
+  needCot,
+  needCot02,
+  needProbe,
+  outcome,
+} from "./case.js";
+
+export const cot10: CaseDef = {
+  id: "COT-10",
+  title: "Catches a CoT that happened while it was away",
+  phases: [PHASE.awayCot],
+  evaluate(view, prior) {
+    const dep = needCot02(prior);
+    if (dep) return dep;
+    const cot = needCot(view, PHASE.awayCot);
+    if (isOutcome(cot)) return cot;
+    const c = cot.event.seq;
+    const presence = view.presence();
+    const off = presence.filter((p) => p.seq < c).at(-1);
+    const on = presence.find((p) => p.seq > c && p.online);
+    if (!off || off.online || !on) {
+      return outcome("inconclusive", `no record that the DUT was off the network when CoT seq ${c} was recorded`, [
+        c,
+        off?.seq,
+      ]);
+    }
+    const before = needProbe(view, PROBE.beforeAway);
+    if (isOutcome(before)) return before;
+    const cats = heldCategories(view.attributed(before), clearedCategories(cot.event.control), cot.from);
+    if (cats.length === 0) {
+      return outcome("inconclusive", `before-away probe seq ${before.seq} holds no tenancy-${cot.from} data to clear`, [
+        before.seq,
+      ]);
+    }
+    const after = needProbe(view, PROBE.afterReturn);
+    if (isOutcome(after)) return after;
+    const window = hours(view.windowMs);
+    const q = view.cotQueries({ afterSeq: on.seq, beforeSeq: after.seq, untilMs: ms(on) + view.windowMs })[0];
+    if (!q) {
+      return outcome(
+        "fail",
+        `no CoT query (GPF or ESME) within ${window} of the DUT's return (presence seq ${on.seq}) after CoT seq ${c} made while it was off (seq ${off.seq})`,
+        [off.seq, c, on.seq, after.seq],
+      );
+    }
+    const a = view.attributed(after);
+    const cleared = cats.filter((cat) => heldOf(a, cat, cot.from).length === 0);
+    if (cleared.length === 0) {
+      return outcome(
+        "fail",
+        `queried at seq ${q.seq} after returning (seq ${on.seq}) but after-return probe seq ${after.seq} still holds ${countsOf(a, cats, cot.from)} of tenancy ${cot.from}`,
+        [c, on.seq, q.seq, after.seq],
+      );
+    }
+    return outcome(
+      "pass",
+      `off at seq ${off.seq}, CoT seq ${c}, back at seq ${on.seq}; queried at seq ${q.seq} and cleared tenancy-${cot.from} ${names(cleared)} (probes seq ${before.seq} → ${after.seq})`,
+      [off.seq, c, on.seq, q.seq, before.seq, after.seq],
+    );
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * COT-12 Control bits (information) (cot-suite.md "Cases"): how the DUT reacts to ProposedTenancyChangeControl
+ * 0x200 (bit 9 Clear IHD Data – Consumer), 0x400 (bit 10 – Supplier), 0x600 and 0 (domain.md §3.2). The GB
+ * test vector uses 0x200; the suite reports, never fails.
+ *
+ * Reads phase `control-bits`: for each control, the CoT with that control and the probes
+ * `control-0x200-before` / `control-0x200` (and so on). Info: per control, what the DUT cleared of the
+ * outgoing tenancy. No step with evidence: `inconclusive`.
+ */
+import { type Category, heldOf } from "../attribution.js";
+import { CONTROL_STEPS, controlBeforeProbe, controlProbe, PHASE } from "../plan.js";
+import { type CaseDef, isOutcome, needProbe, outcome } from "./case.js";
+
+const SHORT: Record<string, string> = { consumption: "consumption", messages: "messages" };
+
+export const cot12: CaseDef = {
+  id: "COT-12",
+  title: "Control bits (information)",
+  phases: [PHASE.controlBits],
+  evaluate(view) {
+    const cots = view.cotsIn(PHASE.controlBits);
+    const evidence: number[] = [];
+    let answered = 0;
+    const parts = CONTROL_STEPS.map((control) => {
+      const name = `0x${control.toString(16).padStart(3, "0")}`;
+      const cot = cots.find((c) => c.event.control === control);
+      if (!cot) return `${name}: no CoT`;
+      const before = needProbe(view, controlBeforeProbe(control));
+      const after = needProbe(view, controlProbe(control));
+      if (isOutcome(before) || isOutcome(after)) return `${name}: no probe answer`;
+      answered++;
+      evidence.push(cot.event.seq, before.seq, after.seq);
+      const b = view.attributed(before);
+      const a = view.attributed(after);
+      const what = (["consumption", "messages"] as Category[]).map((cat) => {
+        const n = heldOf(b, cat, cot.from).length;
+        const m = heldOf(a, cat, cot.from).length;
+        return `${SHORT[cat]} ${n === 0 ? "none held" : m === 0 ? "cleared" : "kept"}`;
+      });
+      return `${name} (CoT seq ${cot.event.seq}): ${what.join(", ")}`;
+    });
+    if (answered === 0) return outcome("inconclusive", `no control step with evidence: ${parts.join("; ")}`);
+    return outcome("info", parts.join("; "), evidence);
+  },
+};

@@ -1,0 +1,119 @@
+/**
+ * Evidence → verdicts: every case of cot-suite.md for every DUT declared in the run event.
+ *
+ * - A DUT declaring IHDTS/PPMIDTS before 5.0 (cot-suite.md "Baseline") gets `not_applicable` on every
+ *   case, with the reason; it was still run and its evidence is in the log.
+ * - A case that could not get its evidence (`inconclusive`) becomes `error` when a bench error
+ *   (`ErrorEvent` of this DUT or of the whole run) was logged inside the phases it reads: the bench, not the
+ *   device, is why the evidence is missing.
+ */
+import type { DutDeclaration, Evidence } from "../report/evidence.js";
+import type { CaseResult, DutResult } from "../report/results.js";
+import { type CaseDef, type Outcome, outcome } from "./cases/case.js";
+import { cot01 } from "./cases/cot01-joins-discovers.js";
+import { cot02 } from "./cases/cot02-holds-previous.js";
+import { cot03, cot04 } from "./cases/cot03-04-queries.js";
+import { cot05, cot06 } from "./cases/cot05-06-clears.js";
+import { cot07 } from "./cases/cot07-keeps-new.js";
+import { cot08 } from "./cases/cot08-future.js";
+import { cot09 } from "./cases/cot09-no-spurious.js";
+import { cot10 } from "./cases/cot10-away.js";
+import { cot11 } from "./cases/cot11-prepayment.js";
+import { cot12 } from "./cases/cot12-control-bits.js";
+import { DutView, type Run } from "./view.js";
+
+/** The suite, in case order. */
+export const CASES: readonly CaseDef[] = [
+  cot01,
+  cot02,
+  cot03,
+  cot04,
+  cot05,
+  cot06,
+  cot07,
+  cot08,
+  cot09,
+  cot10,
+  cot11,
+  cot12,
+];
+
+/** The first version the suite applies to (IHDTS v5.0 / PPMIDTS v5.0). */
+const BASELINE_MAJOR = 5;
+
+/** Why a DUT's declared specification version puts it outside the suite, if it does. */
+export function outOfScope(dut: DutDeclaration): string | undefined {
+  if (!dut.claims) return undefined;
+  const m = /(\d+)(?:\.(\d+))?/.exec(dut.claims);
+  if (!m) return undefined;
+  if (Number(m[1]) >= BASELINE_MAJOR) return undefined;
+  const spec = dut.kind === "ihd" ? "IHDTS" : "PPMIDTS";
+  return `declares ${spec} ${dut.claims}, before the ${spec} v5.0 that carries SECMP0056`;
+}
+
+function withBenchErrors(view: DutView, def: CaseDef, out: Outcome): Outcome {
+  if (out.verdict !== "inconclusive") return out;
+  const errors = view.errors().filter((e) => def.phases.some((p) => (view.phase(p).start ? view.inPhase(e, p) : true)));
+  const first = errors[0];
+  if (!first) return out;
+  return outcome("error", `bench error seq ${first.seq} (${first.source}): ${first.message} — ${out.reason}`, [
+    ...errors.map((e) => e.seq),
+    ...out.evidence,
+  ]);
+}
+
+function toResult(view: DutView, def: CaseDef, out: Outcome): CaseResult {
+  const times = out.evidence
+    .map((s) => view.event(s)?.t)
+    .filter((t): t is string => typeof t === "string")
+    .sort();
+  return {
+    id: def.id,
+    title: def.title,
+    verdict: out.verdict,
+    reason: out.reason.replace(/\s*\n\s*/g, " "),
+    startedAt: times[0] ?? view.run.t,
+    finishedAt: times.at(-1) ?? view.run.t,
+    evidence: out.evidence,
+  };
+}
+
+export function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration): DutResult {
+  const view = new DutView({ events, run, dut });
+  const prior = new Map<string, CaseResult>();
+  const scope = outOfScope(dut);
+  for (const def of CASES) {
+    let out: Outcome;
+    if (scope) {
+      out = outcome("not_applicable", scope, [run.seq]);
+    } else {
+      try {
+        out = withBenchErrors(view, def, def.evaluate(view, prior));
+      } catch (err) {
+        out = outcome("error", `evaluating the case failed: ${(err as Error).message}`);
+      }
+    }
+    prior.set(def.id, toResult(view, def, out));
+  }
+  return {
+    label: dut.label,
+    kind: dut.kind,
+    ieee: dut.ieee,
+    ...(dut.profile !== undefined ? { profile: dut.profile } : {}),
+    ...(dut.dutFile !== undefined ? { dutFile: dut.dutFile } : {}),
+    results: [...prior.values()],
+  };
+}
+
+/** The run event of a log (the first one). */
+export function runOf(events: readonly Evidence[]): Run | undefined {
+  return events.find((e): e is Run => e.kind === "run");
+}
+
+/** Every case for every DUT of the run. Throws if the log has no run event. */
+export function evaluate(events: Evidence[]): DutResult[] {
+  const run = runOf(events);
+  if (!run) throw new Error("the evidence has no run event: cannot tell which devices were under test");
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  return run.duts.map((dut) => evaluateDut(sorted, run, dut));
+}

@@ -1,0 +1,239 @@
+/**
+ * A read-only view of a run's evidence for one DUT: the phases, the CoTs, the probes, what the hub served
+ * and what the DUT sent. The cases ask this view; they never scan the raw log themselves.
+ */
+import type {
+  CotEvent,
+  DiscoveryEvent,
+  DutDeclaration,
+  EndpointRole,
+  ErrorEvent,
+  Evidence,
+  JoinEvent,
+  PhaseEvent,
+  PresenceEvent,
+  ProbeEvent,
+  RunEvent,
+  ServedEvent,
+  ZclEvent,
+} from "../report/evidence.js";
+import { type Attributed, attribute } from "./attribution.js";
+
+export type Ev<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;
+export type Run = Evidence & RunEvent;
+export type Zcl = Evidence & ZclEvent;
+export type Probe = Evidence & ProbeEvent;
+export type Cot = Evidence & CotEvent;
+
+export const DEVICE_MANAGEMENT_CLUSTER = 0x0708;
+export const METERING_CLUSTER = 0x0702;
+export const ATTR_CHANGE_OF_TENANCY_UPDATE = 0x0200;
+export const CMD_GET_CHANGE_OF_TENANCY = 0x00;
+const CMD_READ_ATTRIBUTES = 0x00;
+
+/** A CoT with the tenancies it changes: the k-th CoT of the run moves tenancy k to k+1. */
+export interface CotInfo {
+  event: Cot;
+  from: number;
+  to: number;
+  implementationMs: number;
+}
+
+export interface PhaseSpan {
+  start?: Evidence & PhaseEvent;
+  end?: Evidence & PhaseEvent;
+}
+
+export function ms(e: { t: string }): number {
+  return Date.parse(e.t);
+}
+
+/** Attribute ids of a Read Attributes payload: `[0x200, …]`, `[{attrId}, …]` or `{attrIds: […]}`. */
+export function readAttrIds(payload: unknown): number[] {
+  const list = Array.isArray(payload)
+    ? payload
+    : payload && typeof payload === "object"
+      ? ((payload as Record<string, unknown>).attrIds ?? (payload as Record<string, unknown>).attributes)
+      : undefined;
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((x) =>
+      typeof x === "number"
+        ? x
+        : x && typeof x === "object"
+          ? Number((x as Record<string, unknown>).attrId ?? (x as Record<string, unknown>).attrid)
+          : Number.NaN,
+    )
+    .filter((n) => Number.isInteger(n));
+}
+
+/** A device → hub frame asking for CoT information: Read 0x0708/0x0200 or GetChangeOfTenancy. */
+export function isCotQuery(z: ZclEvent): boolean {
+  if (z.dir !== "in" || z.clusterId !== DEVICE_MANAGEMENT_CLUSTER || z.direction !== "clientToServer") return false;
+  if (z.frameType === "specific") return z.commandId === CMD_GET_CHANGE_OF_TENANCY;
+  return z.commandId === CMD_READ_ATTRIBUTES && readAttrIds(z.payload).includes(ATTR_CHANGE_OF_TENANCY_UPDATE);
+}
+
+/** Hub endpoint numbers by role, from the run's hub parameters (`endpoints: {gpf, esme}` or `gpfEndpoint`…). */
+function hubEndpoints(hub: Record<string, unknown>): Partial<Record<EndpointRole, number>> {
+  const eps = (hub.endpoints ?? {}) as Record<string, unknown>;
+  const out: Partial<Record<EndpointRole, number>> = {};
+  for (const role of ["gpf", "esme"] as const) {
+    const v = eps[role] ?? hub[`${role}Endpoint`] ?? hub[`${role}Ep`];
+    if (typeof v === "number") out[role] = v;
+  }
+  return out;
+}
+
+export class DutView {
+  readonly run: Run;
+  readonly dut: DutDeclaration;
+  readonly events: readonly Evidence[];
+  readonly windowMs: number;
+  readonly #endpoints: Partial<Record<EndpointRole, number>>;
+  readonly #phases = new Map<string, PhaseSpan>();
+  readonly #cots: CotInfo[];
+  readonly served: (Evidence & ServedEvent)[];
+  readonly sent: Zcl[];
+  readonly zcl: Zcl[];
+  readonly #byKind = new Map<string, Evidence[]>();
+  readonly #probes: Probe[];
+  readonly #attributed = new Map<number, Attributed>();
+  readonly #bySeq = new Map<number, Evidence>();
+
+  constructor(opts: { events: readonly Evidence[]; run: Run; dut: DutDeclaration }) {
+    this.run = opts.run;
+    this.dut = opts.dut;
+    this.events = opts.events;
+    this.windowMs = opts.run.windowMs;
+    this.#endpoints = hubEndpoints(opts.run.hub ?? {});
+    for (const e of this.events) {
+      this.#bySeq.set(e.seq, e);
+      const list = this.#byKind.get(e.kind);
+      if (list) list.push(e);
+      else this.#byKind.set(e.kind, [e]);
+    }
+    for (const p of this.#all("phase")) {
+      const span = this.#phases.get(p.name) ?? {};
+      if (p.state === "start" && !span.start) span.start = p;
+      if (p.state === "end" && !span.end) span.end = p;
+      this.#phases.set(p.name, span);
+    }
+    this.#cots = this.#all("cot").map((event, i) => ({
+      event,
+      from: i + 1,
+      to: i + 2,
+      implementationMs: Date.parse(event.implementationTime),
+    }));
+    const device = this.dut.ieee.toLowerCase();
+    // Pushes to every device are logged once with device "*".
+    this.served = this.#all("served").filter((s) => s.device === "*" || s.device.toLowerCase() === device);
+    this.zcl = this.#all("zcl").filter((z) => z.device.toLowerCase() === device);
+    this.sent = this.zcl.filter((z) => z.dir === "in");
+    this.#probes = this.#all("probe").filter((p) => this.#mine(p.device));
+  }
+
+  /** The event with this seq number. */
+  event(seq: number): Evidence | undefined {
+    return this.#bySeq.get(seq);
+  }
+
+  /** Every event of a kind, in log order. */
+  #all<K extends Evidence["kind"]>(kind: K): Ev<K>[] {
+    return (this.#byKind.get(kind) ?? []) as Ev<K>[];
+  }
+
+  #mine(device: string | undefined): boolean {
+    return device !== undefined && device.toLowerCase() === this.dut.ieee.toLowerCase();
+  }
+
+  phase(name: string): PhaseSpan {
+    return this.#phases.get(name) ?? {};
+  }
+
+  /** Whether an event lies inside a phase's brackets (an unfinished phase runs to the end of the log). */
+  inPhase(e: Evidence, name: string): boolean {
+    const span = this.phase(name);
+    if (!span.start) return false;
+    return e.seq > span.start.seq && e.seq < (span.end?.seq ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** The CoTs recorded inside a phase, in order. */
+  cotsIn(name: string): CotInfo[] {
+    return this.#cots.filter((c) => this.inPhase(c.event, name));
+  }
+
+  get cots(): readonly CotInfo[] {
+    return this.#cots;
+  }
+
+  /** This DUT's probe with that purpose (the last one, if it was retaken). */
+  probe(purpose: string): Probe | undefined {
+    return this.#probes.filter((p) => p.purpose === purpose).at(-1);
+  }
+
+  /** Holdings of a probe attributed to tenancies by what the hub served this DUT up to the probe. */
+  attributed(p: Probe): Attributed {
+    let a = this.#attributed.get(p.seq);
+    if (!a) {
+      a = attribute(
+        p.holdings ?? { consumption: [], messages: [], topUps: [], debts: [] },
+        this.served.filter((s) => s.seq < p.seq),
+      );
+      this.#attributed.set(p.seq, a);
+    }
+    return a;
+  }
+
+  /** The role of the hub endpoint a frame went to or came from. */
+  roleOf(z: ZclEvent): EndpointRole | undefined {
+    if (z.role) return z.role;
+    if (this.#endpoints.gpf === z.hubEp) return "gpf";
+    if (this.#endpoints.esme === z.hubEp) return "esme";
+    return undefined;
+  }
+
+  /** CoT queries this DUT sent to a role (or any role) with seq in (afterSeq, beforeSeq). */
+  cotQueries(opts: { role?: EndpointRole; afterSeq: number; beforeSeq?: number; untilMs?: number }): Zcl[] {
+    return this.sent.filter(
+      (z) =>
+        isCotQuery(z) &&
+        z.seq > opts.afterSeq &&
+        z.seq < (opts.beforeSeq ?? Number.POSITIVE_INFINITY) &&
+        (opts.untilMs === undefined || ms(z) <= opts.untilMs) &&
+        (opts.role === undefined || this.roleOf(z) === opts.role),
+    );
+  }
+
+  joins(): (Evidence & JoinEvent)[] {
+    return this.#all("join").filter((j) => this.#mine(j.device));
+  }
+
+  /** Join attempts by devices that are not DUTs of this run. */
+  strangerJoins(): (Evidence & JoinEvent)[] {
+    const duts = new Set(this.run.duts.map((d) => d.ieee.toLowerCase()));
+    return this.#all("join").filter((j) => !duts.has(j.device.toLowerCase()));
+  }
+
+  discoveries(): (Evidence & DiscoveryEvent)[] {
+    return this.#all("discovery").filter((d) => this.#mine(d.device));
+  }
+
+  presence(): (Evidence & PresenceEvent)[] {
+    return this.#all("presence").filter((p) => this.#mine(p.device));
+  }
+
+  /** Bench errors that concern this DUT: its own and those without a device. */
+  errors(): (Evidence & ErrorEvent)[] {
+    return this.#all("error").filter((e) => e.device === undefined || this.#mine(e.device));
+  }
+
+  /** The last event of the log (how far the evidence reaches). */
+  get last(): Evidence {
+    return this.events.at(-1) ?? this.run;
+  }
+}
+
+export function hex(v: number, width = 4): string {
+  return `0x${v.toString(16).padStart(width, "0")}`;
+}
