@@ -4,6 +4,7 @@
  * remainders as one Buffer (it cannot express them), so those fields are compared as bytes.
  */
 import { Zcl } from "zigbee-herdsman";
+import { attributeKeyValue } from "zigbee-herdsman/dist/controller/helpers/zclFrameConverter.js";
 import { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import { describe, expect, it } from "vitest";
@@ -104,6 +105,43 @@ describe("frames herdsman encodes decode with ours", () => {
       expect(ours.payload, `${f.mode} seed ${f.seed}`).toEqual(f.payload);
     }
   });
+});
+
+describe("herdsman's attribute conversion with our clusters", () => {
+  it.each(registered.map((c) => ({ label: c.name, cluster: c })))(
+    "$label: every attribute keeps its name and value, sentinels included",
+    ({ cluster }) => {
+      for (const [seed, mode] of (["min", "max", "random", "random"] as Mode[]).entries()) {
+        const g = new Gen(seed, mode);
+        const records = cluster.attributes.map((a) => ({
+          attrId: a.id,
+          status: 0,
+          type: a.type,
+          value: g.value(a.type, a.maxLen),
+        }));
+        for (const client of [false, true]) {
+          const side = records.filter((_, i) => !!cluster.attributes[i]!.client === client);
+          if (side.length === 0) continue;
+          const buf = encodeZcl(cluster.id, {
+            frameType: "global",
+            direction: client ? "clientToServer" : "serverToClient",
+            disableDefaultResponse: true,
+            tsn: 1,
+            command: "readRsp",
+            payload: { records: side },
+          });
+          const converted = attributeKeyValue(herdsmanDecode(cluster.id, buf), undefined, custom);
+          const expected = Object.fromEntries(
+            side.map((r) => [
+              cluster.attributes.find((a) => a.id === r.attrId && !!a.client === client)!.name,
+              typeof r.value === "boolean" ? Number(r.value) : r.value,
+            ]),
+          );
+          expect(converted, `${mode} client=${client}`).toEqual(expected);
+        }
+      }
+    },
+  );
 });
 
 describe("GB vectors through herdsman with our clusters", () => {
