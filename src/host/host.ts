@@ -408,10 +408,11 @@ export class Host extends EventEmitter<HostEvents> {
           (d) => d.type !== "Coordinator" && this.#opts.hub.deviceLog.has(d.ieeeAddr),
         );
     for (const device of targets) {
+      // Default Response enabled, as the hub model encodes pushes (frame control 0x09, as in the RTDS vectors).
       const frame = Zcl.Frame.create(
         Zcl.FrameType.SPECIFIC,
         Zcl.Direction.SERVER_TO_CLIENT,
-        true,
+        false,
         undefined,
         this.#nextTsn(),
         push.commandId,

@@ -27,4 +27,11 @@ export interface HubPort {
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
   command(ctx: RequestContext, req: CommandRequest): CommandResult;
   onPush(listener: (push: Push) => void): () => void;
+  /** Whether the role serves the cluster (a cluster it does not serve gets UNSUPPORTED_CLUSTER). */
+  serves?(role: EndpointRole, clusterId: number): boolean;
+  /**
+   * ZCL bytes in → reply bytes (same TSN) or undefined: used for what is not a read or a parsed cluster
+   * command (Discover Attributes, manufacturer-specific frames, unserved clusters, unparseable frames).
+   */
+  handleFrame?(ctx: RequestContext, clusterId: number, zclBytes: Uint8Array): Buffer | undefined;
 }

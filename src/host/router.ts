@@ -106,10 +106,14 @@ export class Router {
         : {}),
     });
     try {
+      const { hub } = this.#deps;
       if (role === undefined) this.#notHub(device, payload, header, frame);
-      else if (!frame) this.#defaultRsp(device, ctx, payload.clusterID, header, parseStatus);
-      else if (header.isGlobal) this.#global(device, ctx, frame, header);
-      else this.#specific(device, ctx, frame, header);
+      else if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(role, payload.clusterID) !== false) {
+        // The hot paths: reads and cluster commands the hub model serves.
+        if (header.isSpecific) this.#specific(device, ctx, frame, header);
+        else if (header.commandIdentifier === GLOBAL_READ) this.#read(device, ctx, frame, header);
+        else this.#other(device, ctx, payload, header, Status.UNSUP_GENERAL_COMMAND);
+      } else this.#other(device, ctx, payload, header, frame ? Status.UNSUP_COMMAND : parseStatus);
     } catch (err) {
       this.#failed(ctx, err);
       this.#defaultRsp(device, ctx, payload.clusterID, header, Status.FAILURE);
@@ -136,30 +140,46 @@ export class Router {
     }
   }
 
-  #global(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header): void {
-    const cmd = header.commandIdentifier;
-    if (cmd === GLOBAL_READ) {
-      const attrIds = (frame.payload as { attrId: number }[]).map((r) => r.attrId);
-      const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
-      this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
-      if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
-      const rsp = Zcl.Frame.create(
-        Zcl.FrameType.GLOBAL,
-        Zcl.Direction.SERVER_TO_CLIENT,
-        true,
-        header.manufacturerCode,
-        header.transactionSequenceNumber,
-        "readRsp",
-        frame.cluster,
-        records.map(toReadRspRecord),
-        device.customClusters,
-      );
-      this.#send(device, ctx, rsp);
+  #read(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header): void {
+    const attrIds = (frame.payload as { attrId: number }[]).map((r) => r.attrId);
+    const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
+    this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
+    if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
+    const rsp = Zcl.Frame.create(
+      Zcl.FrameType.GLOBAL,
+      Zcl.Direction.SERVER_TO_CLIENT,
+      true,
+      header.manufacturerCode,
+      header.transactionSequenceNumber,
+      "readRsp",
+      frame.cluster,
+      records.map(toReadRspRecord),
+      device.customClusters,
+    );
+    this.#send(device, ctx, rsp);
+  }
+
+  /**
+   * Everything else addressed to a hub endpoint (other global commands such as Discover Attributes,
+   * manufacturer-specific frames, clusters the role does not serve, frames herdsman cannot parse): the hub's
+   * own bytes-in/bytes-out handler answers, or, without one, a Default Response with `status`.
+   */
+  #other(device: Device, ctx: RequestContext, payload: ZclPayload, header: Zcl.Header, status: number): void {
+    const { hub } = this.#deps;
+    if (header.isGlobal && header.commandIdentifier === GLOBAL_READ) {
+      this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, payload.clusterID));
+    }
+    if (!hub.handleFrame) {
+      if (header.isGlobal && GLOBAL_RESPONSES.has(header.commandIdentifier)) return;
+      const s = header.isGlobal && header.commandIdentifier === GLOBAL_REPORT ? Status.SUCCESS : status;
+      this.#defaultRsp(device, ctx, payload.clusterID, header, s);
       return;
     }
-    if (GLOBAL_RESPONSES.has(cmd)) return;
-    const status = cmd === GLOBAL_REPORT ? Status.SUCCESS : Status.UNSUP_GENERAL_COMMAND;
-    this.#defaultRsp(device, ctx, frame.cluster.ID, header, status);
+    const reply = hub.handleFrame(ctx, payload.clusterID, payload.data);
+    if (!reply) return;
+    const replyHeader = Zcl.Header.fromBuffer(reply);
+    if (!replyHeader) throw new Error(`the hub's reply is not a ZCL frame (${reply.toString("hex")})`);
+    this.#send(device, ctx, Zcl.Frame.fromBuffer(payload.clusterID, replyHeader, reply, device.customClusters));
   }
 
   #specific(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header): void {

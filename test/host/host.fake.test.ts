@@ -181,7 +181,7 @@ describe("host on herdsman with a fake adapter", () => {
     hub.recordCot({ implementationDateTime: 533098016, control: 0x600 }, true);
     const sent = await next;
     expect(sent).toMatchObject({ ieee: IHD, srcEp: 0x23, profileId: 0x0109, ep: 1 });
-    expect(sent.hex.slice(0, 2)).toBe("19");
+    expect(sent.hex.slice(0, 2)).toBe("09"); // specific, server → client, Default Response enabled
     expect(sent.hex.slice(4, 6)).toBe("00");
   });
 

@@ -142,6 +142,28 @@ describe("host on the virtual dongle (tcp://)", () => {
     expect(valueBefore).not.toBe(msToZclUtc(implementationTime));
   });
 
+  it("answers Discover Attributes through the hub and refuses a cluster the GPF does not serve", async () => {
+    tsn = (tsn + 1) & 0xff;
+    const discover = Zcl.Frame.create(
+      0,
+      0,
+      false,
+      undefined,
+      tsn,
+      "discover",
+      0x0708,
+      { startAttrId: 0, maxAttrIds: 32 },
+      {},
+    );
+    const rsp = await ask(ihd, hub.endpoints.gpf, 0x0708, discover.toBuffer());
+    expect(rsp.frame.command.name).toBe("discoverRsp");
+    const ids = (rsp.frame.payload as { attrInfos: { attrId: number }[] }).attrInfos.map((a) => a.attrId);
+    expect(ids).toEqual(expect.arrayContaining([0x0200, 0x0201]));
+    const onOff = await ask(ihd, hub.endpoints.gpf, 0x0006, frame("read", 0x0006, [0]));
+    expect(onOff.frame.command.name).toBe("defaultRsp");
+    expect(onOff.frame.payload).toEqual({ cmdId: 0, statusCode: 0xc3 });
+  });
+
   it("never answers the refused device", async () => {
     const out = () => evidence.events.filter((e) => e.kind === "zcl" && e.dir === "out" && e.device === stranger.ieee);
     await expect(ask(stranger, hub.endpoints.gpf, 0x000a, frame("read", 0x000a, [0]))).rejects.toThrow();
