@@ -103,6 +103,7 @@ export class EmulatedNode implements HanMember {
   readonly manufacturerCode: number;
   protected readonly log = log("virtual-node");
   readonly #ieeeLe: Buffer;
+  readonly #endpointIds: Set<number>;
   readonly #attrs = new Map<number, Map<number, Map<number, Attribute>>>();
   readonly #pending = new Map<string, Pending>();
   #nwk: number | undefined;
@@ -126,6 +127,7 @@ export class EmulatedNode implements HanMember {
     this.macCapabilities = router ? 0x8e : 0x80;
     this.manufacturerCode = opts.manufacturerCode ?? 0x1234;
     this.#ieeeLe = ieeeToLe(this.ieee);
+    this.#endpointIds = new Set(opts.endpoints.map((e) => e.endpoint));
     for (const sd of opts.endpoints) if (sd.inClusters.includes(0x0000)) this.#fillBasic(sd.endpoint, opts.basic ?? {});
     for (const sd of opts.endpoints) {
       if (sd.inClusters.includes(0x0006)) this.setAttribute(sd.endpoint, 0x0006, 0x0000, ZclType.BOOL, false);
@@ -369,6 +371,8 @@ export class EmulatedNode implements HanMember {
       this.#onZdo(frame);
       return;
     }
+    // APS drops frames for an endpoint the node does not have (0xFF is the broadcast endpoint)
+    if (frame.dstEp !== 0xff && !this.#endpointIds.has(frame.dstEp)) return;
     let h: ZclHeader;
     try {
       h = parseHeader(frame.payload);
