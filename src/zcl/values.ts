@@ -77,6 +77,13 @@ export function integerRange(type: number): [bigint, bigint] | undefined {
   return i.kind === "uint" ? [0n, (1n << bits) - 1n] : [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n];
 }
 
+/** integerRange as numbers, for the types of at most 48 bits. */
+const NUMBER_RANGE = new Map<number, [number, number]>(
+  [...INFO.entries()]
+    .filter(([, i]) => (i.kind === "uint" || i.kind === "int") && i.size <= 6)
+    .map(([t]) => [t, integerRange(t)!.map(Number) as [number, number]]),
+);
+
 /** Whether a type is "analog" in ZCL terms (Configure Reporting then carries a reportable change). */
 export function isAnalogType(type: number): boolean {
   return (
@@ -118,10 +125,13 @@ export function decodeValue(type: number, buf: Uint8Array, offset: number, field
     case "uint":
     case "int": {
       need(b, offset, i.size, field, type);
+      if (i.size <= 6) {
+        const v = i.kind === "uint" ? b.readUIntLE(offset, i.size) : b.readIntLE(offset, i.size);
+        return [v, offset + i.size];
+      }
       let v = 0n;
       for (let k = i.size - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[offset + k]!);
-      if (i.kind === "int") v = BigInt.asIntN(i.size * 8, v);
-      return [i.size > 6 ? v : Number(v), offset + i.size];
+      return [i.kind === "int" ? BigInt.asIntN(i.size * 8, v) : v, offset + i.size];
     }
     case "float": {
       need(b, offset, i.size, field, type);
@@ -193,11 +203,19 @@ export function writeValue(type: number, value: unknown, field = "value"): Buffe
     }
     case "uint":
     case "int": {
+      const out = Buffer.alloc(i.size);
+      if (i.size <= 6 && typeof value === "number" && Number.isInteger(value)) {
+        const [lo, hi] = NUMBER_RANGE.get(type)!;
+        if (value < lo || value > hi)
+          throw new ZclEncodeError(field, `${value} is out of range for ${dataTypeName(type)} (${lo}..${hi})`);
+        if (i.kind === "uint") out.writeUIntLE(value, 0, i.size);
+        else out.writeIntLE(value, 0, i.size);
+        return out;
+      }
       const v = toBigInt(type, value, field);
       const [lo, hi] = integerRange(type)!;
       if (v < lo || v > hi)
         throw new ZclEncodeError(field, `${describe(value)} is out of range for ${dataTypeName(type)} (${lo}..${hi})`);
-      const out = Buffer.alloc(i.size);
       let u = BigInt.asUintN(i.size * 8, v);
       for (let k = 0; k < i.size; k++) {
         out[k] = Number(u & 0xffn);
