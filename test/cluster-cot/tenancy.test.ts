@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { type CotRecord, CotRefusedError, DEFAULT_CONTROL, Tenancy } from "../../src/cluster-cot/tenancy.js";
+import { Hub } from "../../src/hub/hub.js";
+import { EvidenceLog } from "../../src/report/evidence.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 
@@ -81,5 +83,22 @@ describe("tenancy state machine", () => {
     await expect(tenancy.record(failing)).rejects.toThrow("hub down");
     expect(tenancy.records).toHaveLength(0);
     expect(tenancy.current).toBe(1);
+  });
+
+  it("applies its records to the hub model, whose cot events carry the same tenancy and fields", async () => {
+    const clock = new SteppedClock(T0);
+    const evidence = new EvidenceLog({ now: () => clock.now() });
+    const hub = new Hub({ clock, seed: 7, evidence, hubIeee: "0x00124b0000000001" });
+    const tenancy = new Tenancy({ clock, providerId: 0x1234 });
+    await tenancy.record(hub);
+    const future = await tenancy.record(hub, { implementationTime: T0 + 86_400_000, control: 0x200 });
+    const cots = evidence.events.filter((e) => e.kind === "cot");
+    expect(cots.map((e) => [e.tenancy, e.issuerEventId, e.control, e.pushed])).toEqual([
+      [2, 1, 0x600, false],
+      [3, 2, 0x200, false],
+    ]);
+    expect(cots[1]!.implementationTime).toBe(new Date(future.implementationTime).toISOString());
+    expect(hub.tenancyAt(T0)).toBe(2);
+    expect(hub.tenancyAt(T0 + 86_400_000)).toBe(3);
   });
 });

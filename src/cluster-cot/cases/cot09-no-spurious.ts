@@ -46,17 +46,17 @@ export const cot09: CaseDef = {
     const noCot = view.zcl.filter((z) => isNoCotAnswer(z) && base && z.seq < base.seq && z.seq < cot.event.seq);
     if (base?.ok && noCot.length) {
       const a = view.attributed(base);
-      const first = noCot[0]!;
+      const last = noCot.at(-1)!;
       const lost = cats.filter(
         (c) =>
           heldOf(a, c, cot.from).length === 0 &&
-          view.served.some((s) => s.tenancy === cot.from && s.clusterId === CLUSTER_OF[c] && s.seq < first.seq),
+          view.served.some((s) => s.tenancy === cot.from && s.clusterId === CLUSTER_OF[c] && s.seq < last.seq),
       );
       if (lost.length) {
         return outcome(
           "fail",
-          `baseline probe seq ${base.seq} holds no tenancy-${cot.from} ${names(lost)} after the "no CoT" answer seq ${first.seq} (0x0708), though they were served before it`,
-          [first.seq, base.seq],
+          `baseline probe seq ${base.seq} holds no tenancy-${cot.from} ${names(lost)} after the "no CoT" answer seq ${last.seq} (0x0708), though they were served before it`,
+          [last.seq, base.seq],
         );
       }
     }
