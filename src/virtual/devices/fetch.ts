@@ -57,6 +57,8 @@ export interface DataFetcherOptions {
   clock: Clock;
   request(server: Server, clusterId: number, frame: Buffer): Promise<Buffer | undefined>;
   tsn(): number;
+  /** An answer that could not be used (malformed, unexpected). */
+  onError(message: string): void;
 }
 
 export class DataFetcher {
@@ -80,78 +82,76 @@ export class DataFetcher {
       servers.find((s) => s.role === "gpf" && s.clusters.includes(Cluster.time)) ??
       servers.find((s) => s.clusters.includes(Cluster.time));
     if (!hub) return;
-    await this.#each([hub], async (s) => {
-      const recs = await this.read(s, Cluster.time, [TimeAttr.time, TimeAttr.timeStatus]);
-      const t = recs.get(TimeAttr.time);
-      if (typeof t === "number" && t > 0)
-        this.timeOffsetMs = zclUtcToMs(t) - Math.floor(this.#o.clock.now() / 1000) * 1000;
+    await this.#each([hub], async (s, step) => {
+      await step("time", async () => {
+        const recs = await this.read(s, Cluster.time, [TimeAttr.time, TimeAttr.timeStatus]);
+        const t = recs.get(TimeAttr.time);
+        if (typeof t === "number" && t > 0)
+          this.timeOffsetMs = zclUtcToMs(t) - Math.floor(this.#o.clock.now() / 1000) * 1000;
+      });
     });
   }
 
   async refreshLive(servers: Server[]): Promise<void> {
-    await this.#each(servers, async (s) => {
+    await this.#each(servers, async (s, step) => {
       if (s.clusters.includes(Cluster.metering)) {
-        const running = this.#seriesFor(s).filter((a) => a.back === 0);
-        const recs = await this.read(s, Cluster.metering, [
-          MeteringAttr.currentSummationDelivered,
-          ...running.map((a) => a.id),
-        ]);
-        const summ = recs.get(MeteringAttr.currentSummationDelivered);
-        if (summ !== undefined) this.live.set(`${s.role}/currentSummationDelivered`, summ);
-        this.#storeSeries(s, Cluster.metering, running, recs);
+        await step("metering", async () => {
+          const running = this.#seriesFor(s).filter((a) => a.back === 0);
+          const ids = [MeteringAttr.currentSummationDelivered, ...running.map((a) => a.id)];
+          const recs = await this.read(s, Cluster.metering, ids);
+          const summ = recs.get(MeteringAttr.currentSummationDelivered);
+          if (summ !== undefined) this.live.set(`${s.role}/currentSummationDelivered`, summ);
+          this.#storeSeries(s, Cluster.metering, running, recs);
+        });
       }
-      if (s.clusters.includes(Cluster.messaging)) await this.#getLastMessage(s);
-      if (s.clusters.includes(Cluster.price)) await this.#getCurrentPrice(s);
+      if (s.clusters.includes(Cluster.messaging)) await step("GetLastMessage", () => this.#getLastMessage(s));
+      if (s.clusters.includes(Cluster.price)) await step("GetCurrentPrice", () => this.#getCurrentPrice(s));
       if (this.#o.kind === "ppmid" && s.clusters.includes(Cluster.prepayment)) {
-        const recs = await this.read(s, Cluster.prepayment, [
-          PrepaymentAttr.creditRemaining,
-          PrepaymentAttr.accumulatedDebt,
-        ]);
-        for (const [id, v] of recs) this.live.set(`${s.role}/prepayment/0x${id.toString(16)}`, v);
-        this.#storeSeries(
-          s,
-          Cluster.prepayment,
-          HISTORICAL_COST.filter((a) => a.back === 0),
-          await this.read(
+        await step("credit", async () => {
+          const ids = [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt];
+          for (const [id, v] of await this.read(s, Cluster.prepayment, ids)) {
+            this.live.set(`${s.role}/prepayment/0x${id.toString(16)}`, v);
+          }
+        });
+        await step("cost", async () => {
+          const running = HISTORICAL_COST.filter((a) => a.back === 0);
+          const recs = await this.read(
             s,
             Cluster.prepayment,
-            HISTORICAL_COST.filter((a) => a.back === 0).map((a) => a.id),
-          ),
-        );
+            running.map((a) => a.id),
+          );
+          this.#storeSeries(s, Cluster.prepayment, running, recs);
+        });
       }
     });
   }
 
   async refreshHistory(servers: Server[]): Promise<void> {
-    await this.#each(servers, async (s) => {
+    await this.#each(servers, async (s, step) => {
       if (s.clusters.includes(Cluster.metering)) {
-        const past = this.#seriesFor(s).filter((a) => a.back > 0);
-        this.#storeSeries(
-          s,
-          Cluster.metering,
-          past,
-          await this.read(
+        await step("metering history", async () => {
+          const past = this.#seriesFor(s).filter((a) => a.back > 0);
+          const recs = await this.read(
             s,
             Cluster.metering,
             past.map((a) => a.id),
-          ),
-        );
-        await this.#getProfile(s);
+          );
+          this.#storeSeries(s, Cluster.metering, past, recs);
+        });
+        await step("GetProfile", () => this.#getProfile(s));
       }
       if (this.#o.kind === "ppmid" && s.clusters.includes(Cluster.prepayment)) {
-        const past = HISTORICAL_COST.filter((a) => a.back > 0);
-        this.#storeSeries(
-          s,
-          Cluster.prepayment,
-          past,
-          await this.read(
+        await step("cost history", async () => {
+          const past = HISTORICAL_COST.filter((a) => a.back > 0);
+          const recs = await this.read(
             s,
             Cluster.prepayment,
             past.map((a) => a.id),
-          ),
-        );
-        await this.#getTopUpLog(s);
-        await this.#getDebtLog(s);
+          );
+          this.#storeSeries(s, Cluster.prepayment, past, recs);
+        });
+        await step("GetTopUpLog", () => this.#getTopUpLog(s));
+        await step("GetDebtRepaymentLog", () => this.#getDebtLog(s));
       }
     });
   }
@@ -302,14 +302,28 @@ export class DataFetcher {
     return decodeFrame(reply);
   }
 
-  /** Runs `fn` per server; a server that does not answer is skipped for the rest of this poll. */
-  async #each(servers: Server[], fn: (s: Server) => Promise<void>): Promise<void> {
+  /**
+   * Runs `fn` per server. Within it, each `step` stands alone: an answer that cannot be decoded is
+   * reported and the next step still runs; a server that does not answer is skipped for the rest of
+   * this poll.
+   */
+  async #each(servers: Server[], fn: (s: Server, step: Step) => Promise<void>): Promise<void> {
     for (const s of servers) {
+      const step: Step = async (what, run) => {
+        try {
+          await run();
+        } catch (err) {
+          if (err instanceof NoAnswer) throw err;
+          this.#o.onError(`${what} from ${s.role} (0x${s.nwk.toString(16)}/${s.ep}): ${(err as Error).message}`);
+        }
+      };
       try {
-        await fn(s);
+        await fn(s, step);
       } catch (err) {
         if (!(err instanceof NoAnswer)) throw err;
       }
     }
   }
 }
+
+type Step = (what: string, run: () => Promise<void>) => Promise<void>;

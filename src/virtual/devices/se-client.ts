@@ -107,6 +107,7 @@ export class SeClient {
       clock: opts.clock,
       request: (server, clusterId, frame) => this.#request(server, clusterId, frame),
       tsn: () => this.#nextTsn(),
+      onError: (message) => this.#error(message),
     });
   }
 
@@ -226,7 +227,8 @@ export class SeClient {
           observations.push(obs);
           this.observations.push(obs);
         } catch (err) {
-          if (!(err instanceof NoAnswer)) throw err;
+          // no answer: nothing learnt from this server; a garbled answer is reported, the poll goes on
+          if (!(err instanceof NoAnswer)) this.#error(err);
         }
       }
     }

@@ -50,6 +50,8 @@ const COST = new Set(HISTORICAL_COST.map((a) => a.id));
 
 export class FakeHub {
   readonly requests: Request[] = [];
+  /** Commands (`cluster/command`, decimal) whose answer is cut to its first 7 payload bytes. */
+  readonly garble = new Set<string>();
   readonly cots: FakeCot[] = [];
 
   constructor(readonly clock: Clock) {}
@@ -97,7 +99,10 @@ export class FakeHub {
     };
     this.requests.push(req);
     const reply = (frameType: 0 | 1, commandId: number, payload: Buffer) =>
-      encodeFrame({ frameType, serverToClient: true, disableDefaultResponse: true, tsn: f.tsn, commandId }, payload);
+      encodeFrame(
+        { frameType, serverToClient: true, disableDefaultResponse: true, tsn: f.tsn, commandId },
+        this.garble.has(`${clusterId}/${f.commandId}`) ? payload.subarray(0, 7) : payload,
+      );
     if (f.frameType === 0 && f.commandId === 0x00) {
       req.attrs = decodeReadRequest(f.payload);
       return reply(0, 0x01, encodeReadResponse(req.attrs.map((id) => this.#attribute(ctx.role, clusterId, id, t))));

@@ -245,6 +245,19 @@ describe("PPMID", () => {
     expect(new Set(tenancies.map(Math.floor))).toEqual(new Set([2]));
   });
 
+  it("a garbled answer is reported and the rest of the poll still runs", async () => {
+    han = new TestHan();
+    await han.start();
+    han.hub.garble.add(`${Cluster.prepayment}/8`); // PublishTopUpLog cut short, as a broken encoder would
+    const d = await han.add({ kind: "ppmid", profile: "compliant" });
+    expect(d.client.errors.length).toBeGreaterThan(0);
+    expect(d.client.errors[0]).toMatch(/^GetTopUpLog from (gpf|esme) .*payload ends/);
+    const h = d.holdings();
+    expect(h.topUps).toEqual([]);
+    expect(h.debts.length).toBeGreaterThan(0); // the debt log was still asked for, on both servers
+    expect(new Set(h.debts.map((v) => v.role))).toEqual(new Set(["gpf", "esme"]));
+  });
+
   it("keeps-history keeps tenancy-1 top-ups as well", async () => {
     const d = await setup("keeps-history", "ppmid");
     han.hub.performCot();
