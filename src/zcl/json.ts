@@ -5,14 +5,15 @@
  *   multi-bit fields, `<field>Fields` alongside; on input either the number or `<field>Bits` is enough,
  *   and the extra keys are ignored;
  * - octet strings and raw bytes are lower-case hex strings; 56/64-bit integers are decimal strings;
- * - attribute records carry the attribute `name` when it is defined (ignored on input).
+ * - attribute records carry the attribute `name` when it is defined and the `typeName` of their data type
+ *   (both ignored on input).
  */
 import { bitNames, bitsValue, fieldValues } from "./bits.js";
 import { ZclEncodeError } from "./errors.js";
 import type { ZclFrameInput } from "./frame.js";
 import { attributeDef, clusterById, commandDef } from "./registry.js";
 import { isoToZclUtc, zclUtcToIso } from "./time.js";
-import { DataType, type Direction, type ParamDef, type ValueLimits, type ZclFrame } from "./types.js";
+import { DataType, type Direction, dataTypeName, type ParamDef, type ValueLimits, type ZclFrame } from "./types.js";
 import { isBigIntType } from "./values.js";
 
 type Json = Record<string, unknown>;
@@ -78,6 +79,7 @@ function globalToJson(clusterId: number, frame: ZclFrame): Json {
         rec[k] =
           (k === "value" || k === "reportableChange") && typeof r.type === "number" ? valueToJson(r.type, v) : plain(v);
         if (k === "attrId" && name) rec.name = name;
+        if (k === "type" && typeof v === "number") rec.typeName = dataTypeName(v);
       }
       const def = typeof r.attrId === "number" ? attributeDef(clusterId, r.attrId, { client }) : undefined;
       if (def && "value" in r) decorate(rec, "value", def, r.value);
@@ -176,6 +178,7 @@ function globalFromJson(json: Json): Json {
       if (!r || typeof r !== "object") return r;
       const rec: Json = { ...(r as Json) };
       delete rec.name;
+      delete rec.typeName;
       delete rec.valueBits;
       delete rec.valueFields;
       const f = `records[${i}]`;

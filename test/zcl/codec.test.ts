@@ -13,6 +13,8 @@ import {
   encodeValue,
   encodeZcl,
   fieldValues,
+  frameFromJson,
+  frameToJson,
   MESSAGE_CONTROL_FIELDS,
   PTCC,
   TIME_STATUS,
@@ -195,6 +197,9 @@ describe("global commands", () => {
     const { commandId, ...back } = decodeZcl(0x0708, buf);
     expect(back).toEqual(frame);
     expect(commandId).toBe(buf[2]);
+    // The JSON form (names, type names, ISO times, bit names added) encodes back to the same bytes.
+    const json = JSON.parse(JSON.stringify(frameToJson(0x0708, { ...back, commandId })));
+    expect(encodeZcl(0x0708, frameFromJson(0x0708, { ...frame, payload: json.payload })).equals(buf)).toBe(true);
   });
 
   it("names the record and offset of a truncated readRsp", () => {
