@@ -211,8 +211,9 @@ export class DutView {
 
   /** Join attempts by devices that are not DUTs of this run. */
   strangerJoins(): (Evidence & JoinEvent)[] {
-    const duts = new Set(this.run.duts.map((d) => d.ieee.toLowerCase()));
-    return this.#all("join").filter((j) => !duts.has(j.device.toLowerCase()));
+    // DUTs and the devices the hub admits on purpose (an ESME node) are not strangers
+    const known = new Set([...this.run.duts, ...(this.run.admitted ?? [])].map((d) => d.ieee.toLowerCase()));
+    return this.#all("join").filter((j) => !known.has(j.device.toLowerCase()));
   }
 
   discoveries(): (Evidence & DiscoveryEvent)[] {

@@ -35,6 +35,8 @@ export interface RunEvent {
   /** Detection window in hub ms. */
   windowMs: number;
   duts: DutDeclaration[];
+  /** Devices other than the DUTs that the hub admits on purpose (the ESME when it is a node of its own). */
+  admitted?: { label: string; ieee: string }[];
 }
 
 export interface DutDeclaration {
@@ -132,6 +134,8 @@ export interface DiscoveryEvent {
   /** What the hub answered with (endpoint numbers). */
   endpoints: number[];
   clusters?: number[];
+  /** Who answered: the hub's IEEE address, or the ESME's when it is a node of its own. */
+  responder?: string;
 }
 
 /** A CoT recorded by the hub. */

@@ -1,0 +1,46 @@
+/**
+ * What the phases of a run act on: the hub, the host, the evidence, the DUTs and a way to let hub time
+ * pass. A virtual run (virtual-env.ts) steps a SteppedClock; a bench run (bench-env.ts) waits in real time.
+ */
+import type { Tenancy } from "../cluster-cot/tenancy.js";
+import type { Clock } from "../hub/clock.js";
+import type { Hub } from "../hub/hub.js";
+import type { Host } from "../host/host.js";
+import type { DutDeclaration, EvidenceLog } from "../report/evidence.js";
+import type { Probe } from "./probes/types.js";
+
+export interface Dut {
+  decl: DutDeclaration;
+  probe: Probe;
+  /** GBCS device type for the Device Log (5 PPMID, 6 Type 2). */
+  deviceType: number;
+  installCode: string | Uint8Array;
+  /** Take the device off the network or bring it back (virtual: power; bench: ask the operator). */
+  setOnline(online: boolean): Promise<void>;
+}
+
+export interface RunEnv {
+  mode: "virtual" | "bench";
+  clock: Clock;
+  hub: Hub;
+  host: Host;
+  tenancy: Tenancy;
+  evidence: EvidenceLog;
+  duts: Dut[];
+  /** Devices other than the DUTs the hub admits on purpose (the ESME node). */
+  admitted: { label: string; ieee: string }[];
+  /** Hub parameters for the report (no keys). */
+  hubParameters(): Record<string, unknown>;
+  /**
+   * Lets hub time pass until `untilMs`, or until `done()` holds (checked at least every `stepMs` of hub time).
+   * Resolves with whether `done()` held. `label` says what is awaited, for progress displays.
+   */
+  advance(opts: { untilMs: number; done?: () => boolean; stepMs?: number; label: string }): Promise<boolean>;
+  /** Waits in REAL time (joins, interviews) until `done()` holds or `timeoutMs` passes. */
+  settle(done: () => boolean, timeoutMs: number): Promise<boolean>;
+  /** Virtual only: the emulated DUTs try to join (a real device is switched on by a person). */
+  startJoining?(): Promise<void>;
+  /** Virtual only: a device not in the Device Log tries to join. Resolves once the attempt is over. */
+  stranger?(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,127 @@
+/**
+ * Evidence from the virtual HAN itself, for what the host cannot see: ZCL between a DUT and the ESME node
+ * (a separate meter, as in a home), and the ZDO discovery a DUT does (answered by the coordinator's
+ * firmware or by the ESME, never by herdsman). A lab would get the same from a sniffer.
+ */
+import type { EndpointRole, EvidenceSink, ZclEvent } from "../report/evidence.js";
+import type { HanMedium } from "../virtual/han/medium.js";
+import type { ApsFrame, TapRecord } from "../virtual/han/types.js";
+import { decodeZcl } from "../zcl/index.js";
+
+const ZDO_PROFILE = 0;
+const DISCOVERY_RESPONSES = new Map<number, "matchDesc" | "simpleDesc" | "activeEp" | "nodeDesc">([
+  [0x8006, "matchDesc"],
+  [0x8004, "simpleDesc"],
+  [0x8005, "activeEp"],
+  [0x8002, "nodeDesc"],
+]);
+
+export interface MediumEvidenceOptions {
+  medium: HanMedium;
+  evidence: EvidenceSink;
+  /** IEEE addresses of the devices under test. */
+  duts: ReadonlySet<string>;
+  /** The ESME node and its SE endpoint. */
+  esme: { ieee: string; endpoint: number };
+}
+
+/** Decoded payload as the evidence wants it: attribute ids for reads, fields otherwise. */
+function payloadOf(clusterId: number, bytes: Buffer): { command: string; payload?: unknown } | undefined {
+  try {
+    const f = decodeZcl(clusterId, bytes);
+    if (f.frameType === "global" && f.command === "read") {
+      return { command: f.command, payload: (f.payload as { attributes: number[] }).attributes };
+    }
+    return { command: f.command, payload: f.payload };
+  } catch {
+    return undefined;
+  }
+}
+
+function zclEvent(
+  dir: "in" | "out",
+  device: string,
+  f: ApsFrame,
+  deviceSide: { nwk: number; ep: number },
+  hubEp: number,
+  role: EndpointRole | undefined,
+): ZclEvent {
+  const raw = f.payload;
+  const fc = raw[0] ?? 0;
+  const ms = (fc & 0x04) !== 0;
+  const commandId = raw[ms ? 4 : 2] ?? 0;
+  const decoded = payloadOf(f.clusterId, raw);
+  const event: ZclEvent = {
+    kind: "zcl",
+    dir,
+    device,
+    nwk: deviceSide.nwk,
+    deviceEp: deviceSide.ep,
+    hubEp,
+    profileId: f.profileId,
+    clusterId: f.clusterId,
+    frameType: (fc & 0x03) === 0 ? "global" : "specific",
+    direction: (fc & 0x08) === 0 ? "clientToServer" : "serverToClient",
+    tsn: raw[ms ? 3 : 1] ?? 0,
+    commandId,
+    command: decoded?.command ?? `0x${commandId.toString(16).padStart(2, "0")}`,
+    raw: raw.toString("hex"),
+  };
+  if (role) event.role = role;
+  if (decoded?.payload !== undefined) event.payload = decoded.payload;
+  return event;
+}
+
+/** Endpoints listed in a discovery response body (after the ZDO TSN). */
+function endpointsOf(clusterId: number, body: Buffer): { endpoints: number[]; clusters?: number[] } | undefined {
+  if (body[0] !== 0) return { endpoints: [] };
+  if (clusterId === 0x8006 || clusterId === 0x8005) {
+    const n = body[3] ?? 0;
+    return { endpoints: [...body.subarray(4, 4 + n)] };
+  }
+  if (clusterId === 0x8004) {
+    // status, nwk(2), length, endpoint, profile(2), device(2), version, inCount, in[], outCount, out[]
+    const ep = body[4];
+    if (ep === undefined) return undefined;
+    const inCount = body[10] ?? 0;
+    const clusters: number[] = [];
+    for (let i = 0; i < inCount; i++) clusters.push(body.readUInt16LE(11 + 2 * i));
+    return { endpoints: [ep], clusters };
+  }
+  return { endpoints: [] };
+}
+
+/** Starts tapping; returns the function that stops it. */
+export function tapMedium(opts: MediumEvidenceOptions): () => void {
+  const { medium, evidence, duts, esme } = opts;
+  const ieeeOf = (nwk: number) => medium.member(nwk)?.ieee;
+  return medium.onFrame((r: TapRecord) => {
+    if (!r.delivered) return;
+    const f = r.frame;
+    if (f.profileId === ZDO_PROFILE && f.srcEp === 0) {
+      const request = DISCOVERY_RESPONSES.get(f.clusterId);
+      const device = ieeeOf(f.dstNwk);
+      if (!request || !device || !duts.has(device)) return;
+      const found = endpointsOf(f.clusterId, f.payload.subarray(1));
+      if (!found) return;
+      evidence.append({
+        kind: "discovery",
+        device,
+        request,
+        endpoints: found.endpoints,
+        ...(found.clusters ? { clusters: found.clusters } : {}),
+        responder: ieeeOf(f.srcNwk) ?? `nwk 0x${f.srcNwk.toString(16)}`,
+      });
+      return;
+    }
+    if (f.srcNwk === 0 || f.dstNwk === 0 || f.profileId === ZDO_PROFILE) return; // the host logs coordinator traffic
+    const src = ieeeOf(f.srcNwk);
+    const dst = ieeeOf(f.dstNwk);
+    const roleFor = (ep: number): EndpointRole | undefined => (ep === esme.endpoint ? "esme" : undefined);
+    if (src && duts.has(src) && dst === esme.ieee) {
+      evidence.append(zclEvent("in", src, f, { nwk: f.srcNwk, ep: f.srcEp }, f.dstEp, roleFor(f.dstEp)));
+    } else if (dst && duts.has(dst) && src === esme.ieee) {
+      evidence.append(zclEvent("out", dst, f, { nwk: f.dstNwk, ep: f.dstEp }, f.srcEp, roleFor(f.srcEp)));
+    }
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * A run of the CoT suite: builds the world (virtual or bench), appends the run event, walks the plan's
+ * phases and steps, and leaves everything in the evidence log. Verdicts and reports are computed from that
+ * log afterwards (src/cluster-cot, src/report), so a crash mid-run still leaves usable evidence.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { defaultTiming, planFor } from "../cluster-cot/plan.js";
+import type { SteppedClock } from "../hub/clock.js";
+import { RealClock } from "../hub/clock.js";
+import { EvidenceLog, type Evidence } from "../report/evidence.js";
+import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
+import type { RunEnv } from "./env.js";
+import { Progress, hubTime } from "./progress.js";
+import { runStep, type StepContext } from "./steps.js";
+
+/** The specification baseline every report names (cot-suite.md "Baseline"). */
+export const BASELINE = {
+  modification: "SECMP0056",
+  release: "November 2021 SEC release",
+  ESMETS: "5.1",
+  IHDTS: "5.0",
+  PPMIDTS: "5.0",
+  GBCS: "5.0",
+  CHTS: "1.5",
+} as const;
+
+export interface RunSpec {
+  mode: "virtual" | "bench";
+  devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
+  seed: number;
+  windowMs: number;
+  evidencePath: string;
+  capture?: string;
+  quiet: boolean;
+  tool: string;
+  version: string;
+  /** Bench runs: builds the world on the real clock (bench-env.ts). */
+  benchEnv?: (evidence: EvidenceLog) => Promise<RunEnv>;
+}
+
+export interface RunOutcome {
+  events: Evidence[];
+  evidencePath: string;
+  /** Something stopped the run before the plan was done (the evidence still holds what was seen). */
+  aborted?: string;
+}
+
+/** `.hanbench/runs/2026-11-28T14-05-09Z/evidence.jsonl` for a run starting now. */
+export function defaultEvidencePath(): string {
+  const stamp = new Date(new RealClock().now())
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/:/g, "-");
+  return join(".hanbench", "runs", stamp, "evidence.jsonl");
+}
+
+async function buildEnv(spec: RunSpec): Promise<{ env: RunEnv; evidence: EvidenceLog }> {
+  mkdirSync(dirname(spec.evidencePath), { recursive: true });
+  if (spec.mode === "virtual") {
+    const { createVirtualEnv } = await import("./virtual-env.js");
+    let evidence: EvidenceLog | undefined;
+    const env = await createVirtualEnv({
+      devices: spec.devices,
+      seed: spec.seed,
+      evidence: (clock: SteppedClock) => {
+        evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
+        return evidence;
+      },
+    });
+    return { env, evidence: evidence! };
+  }
+  if (!spec.benchEnv) throw new Error("a bench run needs its environment");
+  const clock = new RealClock();
+  const evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
+  return { env: await spec.benchEnv(evidence), evidence };
+}
+
+export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
+  const progress = new Progress({ quiet: spec.quiet });
+  progress.line(
+    spec.mode === "virtual"
+      ? `hanbench: virtual dry-run of the CoT suite — ${spec.devices.map((d) => d.label).join(", ")} (seed ${spec.seed})`
+      : "hanbench: bench run of the CoT suite",
+  );
+  progress.status("forming the network (herdsman takes about 3 s)…");
+  const { env, evidence } = await buildEnv(spec);
+  const capture = spec.capture ? openCapture(spec.capture, env) : undefined;
+  const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
+  let aborted: string | undefined;
+  try {
+    evidence.append({
+      kind: "run",
+      tool: spec.tool,
+      version: spec.version,
+      mode: spec.mode,
+      seed: spec.seed,
+      hub: env.hubParameters(),
+      baseline: { ...BASELINE },
+      windowMs: spec.windowMs,
+      duts: env.duts.map((d) => d.decl),
+      admitted: env.admitted,
+    });
+    const ctx: StepContext = { env, timing: defaultTiming(spec.windowMs), progress };
+    const plan = planFor(spec.mode);
+    for (const [i, phase] of plan.entries()) {
+      progress.line(
+        `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())})`,
+      );
+      evidence.append({ kind: "phase", name: phase.name, state: "start", detail: phase.summary });
+      for (const step of phase.steps) {
+        try {
+          await runStep(ctx, step);
+        } catch (err) {
+          evidence.append({ kind: "error", source: `${phase.name}/${step.do}`, message: (err as Error).message });
+          progress.line(`  error in ${phase.name}/${step.do}: ${(err as Error).message}`);
+        }
+      }
+      evidence.append({ kind: "phase", name: phase.name, state: "end" });
+    }
+  } catch (err) {
+    aborted = (err as Error).message;
+    evidence.append({ kind: "error", source: "run", message: aborted });
+  } finally {
+    progress.done();
+    stopCapture?.();
+    capture?.close();
+    await env
+      .close()
+      .catch((err: Error) => evidence.append({ kind: "error", source: "shutdown", message: err.message }));
+    evidence.close();
+  }
+  return { events: evidence.events, evidencePath: spec.evidencePath, ...(aborted ? { aborted } : {}) };
+}
+
+function openCapture(path: string, env: RunEnv): PcapWriter {
+  mkdirSync(dirname(path), { recursive: true });
+  const params = env.hubParameters();
+  const esme = params.esme as { ieee?: string; nwk?: number } | undefined;
+  return new PcapWriter(path, {
+    ...pcapOptionsFromRun({ hub: params }),
+    ...(esme?.ieee && esme.nwk !== undefined ? { esmeNode: { ieee: esme.ieee, nwk: esme.nwk } } : {}),
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * The steps of the run plan (src/cluster-cot/plan.ts), carried out on a RunEnv. Each step is bounded in
+ * hub time (virtual) or real time (bench); whatever stops a step is logged as an ErrorEvent and the run
+ * goes on, so the cases can say `error` or `inconclusive` for what it prevented.
+ */
+import type { CotRecord } from "../cluster-cot/tenancy.js";
+import type { Step, Timing } from "../cluster-cot/plan.js";
+import { formatDuration } from "./duration.js";
+import type { RunEnv } from "./env.js";
+import { lookForDut } from "./look-for.js";
+import { type Progress, hubTime } from "./progress.js";
+import { hasFetchedConsumption, hasQueriedCot, isInterviewed, nextSeq } from "./queries.js";
+
+/** Real-time limit for the DUTs of a virtual run to join and be interviewed. */
+const VIRTUAL_JOIN_MS = 30_000;
+
+export interface StepContext {
+  env: RunEnv;
+  timing: Timing;
+  progress: Progress;
+  /** The newest CoT of the run, and the seq of the evidence appended just before it. */
+  lastCot?: { record: CotRecord; seq: number };
+}
+
+function hex(control: number): string {
+  return `0x${control.toString(16).padStart(8, "0")}`;
+}
+
+/** Seq from which the tenancy in force began (its CoT event, or the start of the run). */
+function tenancyStartSeq(ctx: StepContext, tenancy: number): number {
+  const cot = ctx.env.evidence.events.findLast((e) => e.kind === "cot" && e.tenancy === tenancy);
+  return cot?.seq ?? 0;
+}
+
+async function admit(ctx: StepContext): Promise<void> {
+  const { env, progress } = ctx;
+  for (const dut of env.duts) {
+    try {
+      await env.host.addDevice({ eui64: dut.decl.ieee, installCode: dut.installCode, deviceType: dut.deviceType });
+    } catch (err) {
+      env.evidence.append({
+        kind: "error",
+        source: "device log",
+        device: dut.decl.ieee,
+        message: (err as Error).message,
+      });
+    }
+  }
+  await env.host.permitJoin(254);
+  const joinMs = env.mode === "virtual" ? VIRTUAL_JOIN_MS : ctx.timing.settleMs;
+  if (env.mode === "bench") {
+    progress.line(
+      `  switch on / put in join mode: ${env.duts.map((d) => `${d.decl.label} (${d.decl.ieee})`).join(", ")}; joining is open`,
+    );
+  }
+  await env.startJoining?.();
+  const all = () => env.duts.every((d) => isInterviewed(env.evidence.events, d.decl.ieee));
+  if (!(await env.settle(all, joinMs))) {
+    for (const d of env.duts.filter((x) => !isInterviewed(env.evidence.events, x.decl.ieee))) {
+      env.evidence.append({
+        kind: "error",
+        source: "join",
+        device: d.decl.ieee,
+        message: `${d.decl.label} did not join and finish its interview within ${formatDuration(joinMs)}`,
+      });
+    }
+  }
+  // discovery follows the interview: let it happen
+  await env.advance({ untilMs: env.clock.now(), label: "discovery" });
+}
+
+async function awaitFetch(ctx: StepContext): Promise<void> {
+  const { env } = ctx;
+  const tenancy = env.hub.tenancyAt(env.clock.now());
+  const from = tenancyStartSeq(ctx, tenancy);
+  const fetched = () => env.duts.every((d) => hasFetchedConsumption(env.evidence.events, d.decl.ieee, tenancy, from));
+  await env.advance({
+    untilMs: env.clock.now() + ctx.timing.settleMs,
+    done: fetched,
+    label: `each DUT to fetch tenancy-${tenancy} consumption`,
+  });
+}
+
+async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot" }>): Promise<void> {
+  const { env, progress } = ctx;
+  const now = env.clock.now();
+  const implementationTime = step.at === "now" ? now : now + ctx.timing.futureLeadMs;
+  const seq = nextSeq(env.evidence.events);
+  const record = await env.tenancy.record(env.hub, { control: step.control, implementationTime });
+  ctx.lastCot = { record, seq };
+  progress.line(
+    `  CoT recorded: tenancy ${record.tenancy} from ${hubTime(implementationTime)}, control ${hex(step.control)}, not pushed`,
+  );
+}
+
+async function wait(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Promise<void> {
+  const { env, timing } = ctx;
+  const now = env.clock.now();
+  if (step.until === "window") {
+    await env.advance({
+      untilMs: now + timing.windowMs,
+      label: `the detection window (${formatDuration(timing.windowMs)})`,
+    });
+    return;
+  }
+  const cot = ctx.lastCot;
+  if (!cot) throw new Error(`wait '${step.until}' needs a CoT recorded before it`);
+  if (step.until === "after-implementation") {
+    await env.advance({
+      untilMs: Math.max(now, cot.record.implementationTime + timing.windowMs),
+      label: "one window after the implementation time",
+    });
+    return;
+  }
+  const limit = Math.min(now + timing.windowMs, cot.record.implementationTime - timing.beforeMarginMs);
+  await env.advance({
+    untilMs: Math.max(now, limit),
+    done: () => env.duts.every((d) => hasQueriedCot(env.evidence.events, d.decl.ieee, cot.seq)),
+    label: "each DUT to query the CoT",
+  });
+}
+
+async function probe(ctx: StepContext, purpose: string): Promise<void> {
+  const { env } = ctx;
+  for (const dut of env.duts) {
+    const answer = await dut.probe.take(purpose, lookForDut(env.evidence.events, dut.decl.ieee));
+    env.evidence.append({
+      kind: "probe",
+      device: dut.decl.ieee,
+      label: dut.decl.label,
+      method: dut.probe.method,
+      purpose,
+      ok: answer.ok,
+      ...(answer.error !== undefined ? { error: answer.error } : {}),
+      ...(answer.holdings ? { holdings: answer.holdings } : {}),
+      ...(answer.answers ? { answers: answer.answers } : {}),
+    });
+  }
+}
+
+export async function runStep(ctx: StepContext, step: Step): Promise<void> {
+  const { env } = ctx;
+  switch (step.do) {
+    case "admit":
+      return admit(ctx);
+    case "stranger":
+      await env.stranger?.();
+      await env.host.permitJoin(0);
+      return;
+    case "publish-message": {
+      const m = env.hub.publishMessage();
+      ctx.progress.line(`  supplier message published: "${m.text}"`);
+      await env.advance({ untilMs: env.clock.now(), label: "message delivery" });
+      return;
+    }
+    case "await-fetch":
+      return awaitFetch(ctx);
+    case "record-cot":
+      return recordCot(ctx, step);
+    case "power":
+      for (const d of env.duts) await d.setOnline(step.online);
+      await env.advance({ untilMs: env.clock.now(), label: step.online ? "rejoin" : "power off" });
+      return;
+    case "wait":
+      return wait(ctx, step);
+    case "probe":
+      return probe(ctx, step.purpose);
+  }
+}

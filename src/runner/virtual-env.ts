@@ -1,0 +1,205 @@
+/**
+ * A virtual run's world: the virtual Z-Stack dongle with the emulated DUTs and an ESME node on its HAN,
+ * the host on herdsman driving the dongle over tcp://, the hub model serving the GPF (through the host) and
+ * the ESME (through the ESME node), all on one SteppedClock that the runner advances.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Tenancy } from "../cluster-cot/tenancy.js";
+import { RealClock, SteppedClock } from "../hub/clock.js";
+import { Hub } from "../hub/hub.js";
+import type { EndpointRole, Push } from "../hub/types.js";
+import { Host } from "../host/host.js";
+import type { HubPort } from "../host/hub-port.js";
+import type { EvidenceLog } from "../report/evidence.js";
+import { configureSeDevices } from "../virtual/devices/kinds.js";
+import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
+import type { EmulatedEsme } from "../virtual/devices/esme.js";
+import { VirtualDongle } from "../virtual/dongle.js";
+import { coordinatorIeee } from "../virtual/registry.js";
+import { herdsmanClusters } from "../zcl/index.js";
+import type { Dut, RunEnv } from "./env.js";
+import { tapMedium } from "./medium-evidence.js";
+import { VirtualProbe } from "./probes/virtual.js";
+
+const GBCS_TYPE = { esme: 1, ppmid: 5, type2: 6 } as const;
+/** Hub time between checks while waiting for a condition. */
+const DEFAULT_STEP_MS = 15 * 60_000;
+/** Real ms of silence on the HAN that count as "nothing in flight". */
+const QUIET_MS = 3;
+
+export interface VirtualEnvOptions {
+  devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
+  seed: number;
+  evidence: (clock: SteppedClock) => EvidenceLog;
+  /** Tenancy poll interval of the emulated displays (hub ms). */
+  pollIntervalMs?: number;
+}
+
+/** The hub as the host sees it when the ESME is a node of its own: only the GPF is on the coordinator. */
+function gpfOnly(hub: Hub): HubPort {
+  const gpf = hub.endpoints.gpf;
+  return {
+    endpoints: { gpf } as Record<EndpointRole, number>,
+    deviceLog: hub.deviceLog,
+    roleOf: (ep) => (ep === gpf ? "gpf" : undefined),
+    serverClusters: (role) => hub.serverClusters(role),
+    read: (ctx, clusterId, attrIds) => hub.read(ctx, clusterId, [...attrIds]),
+    command: (ctx, req) => hub.command(ctx, req),
+    onPush: (listener) => hub.onPush((p: Push) => p.role === "gpf" && listener(p)),
+  };
+}
+
+export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv> {
+  // The run starts at the wall-clock hour; from there hub time moves only when the runner says so.
+  const start = Math.floor(new RealClock().now() / 3_600_000) * 3_600_000;
+  const clock = new SteppedClock(start);
+  const evidence = opts.evidence(clock);
+  const hub = new Hub({ clock, seed: opts.seed, evidence, hubIeee: coordinatorIeee(opts.seed) });
+  configureSeDevices({ hub, ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}) });
+  const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true });
+  // The meter is there before the displays: it joins first, so their discovery finds it.
+  const esme = dongle.addDevice("esme") as EmulatedEsme;
+  const nodes = opts.devices.map((d) =>
+    dongle.addDevice(`${d.kind}:${d.profile}`, { autoJoin: false }),
+  ) as EmulatedSeDevice[];
+
+  let lastFrameAt = 0;
+  const stopQuietTap = dongle.medium.onFrame(() => {
+    lastFrameAt = performance.now();
+  });
+  const stopTap = tapMedium({
+    medium: dongle.medium,
+    evidence,
+    duts: new Set(nodes.map((n) => n.ieee)),
+    esme: { ieee: esme.ieee, endpoint: esme.seEndpoint },
+  });
+
+  const stateDir = mkdtempSync(join(tmpdir(), "hanbench-run-"));
+  const host = new Host({
+    port: dongle.url,
+    adapter: "zstack",
+    stateDir,
+    hub: gpfOnly(hub),
+    clusters: herdsmanClusters() as never,
+    evidence,
+    clock,
+  });
+  const duts: Dut[] = nodes.map((node, i) => {
+    const d = opts.devices[i]!;
+    return {
+      decl: { label: d.label, kind: d.kind, ieee: node.ieee, profile: d.profile, probe: "virtual", claims: "5.0" },
+      probe: new VirtualProbe(node),
+      deviceType: d.kind === "ppmid" ? GBCS_TYPE.ppmid : GBCS_TYPE.type2,
+      installCode: node.installCode!,
+      async setOnline(online: boolean) {
+        if (online) await node.powerOn();
+        else node.powerOff();
+        evidence.append({ kind: "presence", device: node.ieee, online });
+      },
+    };
+  });
+
+  /** Resolves once nothing has crossed the HAN for QUIET_MS (at most 2 s). */
+  const quiet = async () => {
+    const deadline = performance.now() + 2_000;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (performance.now() - lastFrameAt >= QUIET_MS || performance.now() > deadline) return;
+    }
+  };
+
+  let closed = false;
+  const env: RunEnv = {
+    mode: "virtual",
+    clock,
+    hub,
+    host,
+    tenancy: new Tenancy({ clock, providerId: 0x0000_1234 }),
+    evidence,
+    duts,
+    admitted: [{ label: "esme", ieee: esme.ieee }],
+    hubParameters: () => ({
+      ...host.network,
+      hubIeee: hub.hubIeee,
+      endpoints: { gpf: hub.endpoints.gpf, esme: esme.seEndpoint },
+      esme: { ieee: esme.ieee, nwk: esme.nwk, node: "own node on the virtual HAN" },
+      transport: dongle.url,
+    }),
+    async advance({ untilMs, done, stepMs = DEFAULT_STEP_MS }) {
+      await quiet();
+      if (done?.()) return true;
+      while (clock.now() < untilMs) {
+        await clock.advanceTo(Math.min(untilMs, clock.now() + stepMs));
+        await quiet();
+        if (done?.()) return true;
+      }
+      return done ? done() : true;
+    },
+    async settle(done, timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (!done()) {
+        if (performance.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return true;
+    },
+    async startJoining() {
+      await Promise.all(
+        nodes.map((n) =>
+          n
+            .join()
+            .catch((err: Error) =>
+              evidence.append({ kind: "error", source: "join", device: n.ieee, message: err.message }),
+            ),
+        ),
+      );
+    },
+    async stranger() {
+      const node = dongle.addDevice("ihd:compliant", { autoJoin: false });
+      try {
+        await node.join();
+        evidence.append({
+          kind: "error",
+          source: "trust centre",
+          message: `${node.ieee} is not in the Device Log but joined the network`,
+        });
+      } catch (err) {
+        evidence.append({
+          kind: "join",
+          device: node.ieee,
+          nwk: 0xffff,
+          accepted: false,
+          reason: `refused by the trust centre: ${(err as Error).message}`,
+        });
+      } finally {
+        node.dispose();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopTap();
+      stopQuietTap();
+      for (const n of nodes) n.dispose();
+      await host.stop().catch(() => undefined);
+      await dongle.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await host.start();
+    // the ESME is a meter in the home: it is in the Device Log and joins like any device, before the DUTs
+    await host.addDevice({ eui64: esme.ieee, installCode: esme.installCode!, deviceType: GBCS_TYPE.esme });
+    await host.permitJoin(254);
+    const interviewed = () =>
+      evidence.events.some((e) => e.kind === "interview" && e.device === esme.ieee && e.status !== "started");
+    if (!(await env.settle(interviewed, 20_000)))
+      throw new Error("the emulated ESME did not join the virtual HAN within 20 s");
+  } catch (err) {
+    await env.close();
+    throw err;
+  }
+  return env;
+}
