@@ -53,3 +53,29 @@ it("resumes after a dongle restart with the device still joined, then herdsman r
     await c2.stop();
   }
 }, 60_000);
+
+it("a factory-fresh dongle gets the network restored from herdsman's backup, then resumes", async () => {
+  const key = randomKey();
+  const hostDir = mkdtempSync(join(dir, "host-"));
+  const first = await VirtualDongle.start({ seed: 4 });
+  dongles.push(first);
+  const c1 = makeController(first.url, hostDir, key);
+  expect(await c1.start()).toBe("reset");
+  await c1.stop();
+  await first.stop();
+
+  const blank = await VirtualDongle.start({ seed: 4 });
+  dongles.push(blank);
+  expect(blank.znp.formed).toBe(false);
+  const c2 = makeController(blank.url, hostDir, key);
+  expect(await c2.start()).toBe("restored");
+  await c2.stop();
+  expect(blank.znp.formed).toBe(true);
+  const c3 = makeController(blank.url, hostDir, key);
+  try {
+    expect(await c3.start()).toBe("resumed");
+    expect((await c3.getNetworkParameters()).panID).toBe(0x1a62);
+  } finally {
+    await c3.stop();
+  }
+}, 60_000);

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { seedTables } from "./tables.js";
 
 export const NvId = {
   EXTADDR: 0x01,
@@ -105,7 +106,7 @@ export class ZnpState {
     return ieeeFromLe(this.nv.get(NvId.EXTADDR) ?? ieeeToLe(this.ieee));
   }
 
-  /** NV as a new CC2652 ships it: IEEE, an empty 24-byte NWKKEY (aligned build), zeroed keys. */
+  /** NV as a new CC2652 ships it: IEEE, an empty 24-byte NWKKEY (aligned build), zeroed keys, empty tables. */
   factoryReset(): void {
     const ieee = this.nv.get(NvId.EXTADDR) ?? ieeeToLe(this.ieee);
     this.nv.clear();
@@ -119,6 +120,7 @@ export class ZnpState {
     this.nv.set(NvId.NWK_ALTERN_KEY_INFO, Buffer.alloc(17));
     this.nv.set(NvId.PRECFGKEY, Buffer.alloc(16));
     this.nv.set(NvId.PRECFGKEYS_ENABLE, Buffer.from([0]));
+    seedTables(this);
     this.save();
   }
 
