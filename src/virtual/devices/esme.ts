@@ -97,7 +97,10 @@ export class EmulatedEsme extends EmulatedNode {
   }
 
   protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
-    if (frame.dstEp !== this.seEndpoint || header?.serverToClient) return super.handleZcl(frame, header);
+    // the coordinator interviewing the meter (Basic reads) is not a hub client: the node answers itself
+    if (frame.dstEp !== this.seEndpoint || header?.serverToClient || frame.srcNwk === 0x0000) {
+      return super.handleZcl(frame, header);
+    }
     const device = this.medium.member(frame.srcNwk)?.ieee ?? `nwk:0x${frame.srcNwk.toString(16).padStart(4, "0")}`;
     const ctx: RequestContext = {
       device,

@@ -8,7 +8,7 @@
  * `SteppedClock.advanceTo` completes it before moving on.
  */
 import { type Cancel, type Clock, zclUtcToMs } from "../../hub/clock.js";
-import type { EndpointRole } from "../../report/evidence.js";
+import type { EndpointRole, Holdings } from "../../report/evidence.js";
 import { log } from "../../log.js";
 import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
@@ -201,7 +201,7 @@ export class SeClient {
     return this.#defaultResponse(frame, 0x00);
   }
 
-  holdings() {
+  holdings(): Holdings {
     return this.store.holdings();
   }
 

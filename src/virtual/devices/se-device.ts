@@ -6,7 +6,7 @@ import type { Holdings } from "../../report/evidence.js";
 import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import type { ApsFrame } from "../han/types.js";
 import { isBroadcast } from "../han/types.js";
-import type { ZclHeader } from "../han/zcl-lite.js";
+import { type ZclHeader, parseHeader } from "../han/zcl-lite.js";
 import type { SeLink, ZdoAnswer } from "./link.js";
 import type { ProfileName, SeDeviceKind } from "./profiles.js";
 import { Cluster, SE_PROFILE_ID } from "./se-payloads.js";
@@ -45,6 +45,10 @@ export class EmulatedSeDevice extends EmulatedNode {
   readonly #collectors = new Map<number, ZdoAnswer[]>();
   #broadcastTsn = 0xc0;
   #started: Promise<void> | undefined;
+  #markStarted!: () => void;
+  readonly #startedSignal = new Promise<void>((resolve) => {
+    this.#markStarted = resolve;
+  });
 
   constructor(opts: SeDeviceOptions) {
     super({
@@ -87,14 +91,13 @@ export class EmulatedSeDevice extends EmulatedNode {
   /** Joins with its install code, then discovers, fetches and starts polling (resolves after the first poll). */
   override async join(): Promise<void> {
     await super.join();
-    this.#started ??= this.client.start();
-    await this.#started;
+    await this.#start();
   }
 
   /** Came up already joined (the dongle remembered it across a restart): starts polling. */
   override restore(nwk: number): void {
     super.restore(nwk);
-    this.#started ??= this.client.start();
+    void this.#start();
   }
 
   /** The network was reset: the servers it found are gone; it discovers again once it has rejoined. */
@@ -105,8 +108,16 @@ export class EmulatedSeDevice extends EmulatedNode {
 
   /** Resolves once the device has joined and finished its first poll (discovery and fetch). */
   async whenStarted(): Promise<void> {
-    while (!this.#started) await new Promise((resolve) => setTimeout(resolve, 10));
+    await this.#startedSignal;
     await this.#started;
+  }
+
+  #start(): Promise<void> {
+    if (!this.#started) {
+      this.#started = this.client.start();
+      this.#markStarted();
+    }
+    return this.#started;
   }
 
   override powerOff(): void {
@@ -142,11 +153,11 @@ export class EmulatedSeDevice extends EmulatedNode {
   }
 
   protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
-    const h = header ?? undefined;
-    if (h && h.frameType === 1 && h.serverToClient) {
+    const h = header ?? parseHeader(frame.payload);
+    if (h.frameType === 1 && h.serverToClient) {
       return this.client.handleFrame({ nwk: frame.srcNwk, ep: frame.srcEp }, frame.clusterId, frame.payload);
     }
-    return super.handleZcl(frame, header);
+    return super.handleZcl(frame, h);
   }
 
   async #zdo(dst: number, cluster: number, body: Buffer): Promise<ZdoAnswer[]> {
