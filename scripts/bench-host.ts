@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     const evBefore = evidence.events.length;
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: inFlight }, async () => {
@@ -93,11 +94,14 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerRead = (cpu.user + cpu.system) / count;
     latencies.sort((a, b) => a - b);
     const f = (ms: number) => `${ms.toFixed(3)} ms`;
     console.log(
       `${label}: ${count} reads in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} reads/s; ` +
         `latency p50 ${f(percentile(latencies, 50))}, p99 ${f(percentile(latencies, 99))}, max ${f(latencies.at(-1) ?? 0)}; ` +
+        `CPU ${Math.round(cpuPerRead)} µs/read (device, dongle and host in this one process); ` +
         `${evidence.events.length - evBefore} evidence events`,
     );
   };
