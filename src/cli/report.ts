@@ -1,0 +1,136 @@
+/**
+ * `hanbench report EVIDENCE [--json FILE] [--junit FILE] [--html FILE]`: re-evaluates the cases over an
+ * evidence log and re-renders the reports. Wiring only: reading is readEvidence, verdicts are
+ * src/cluster-cot, rendering is src/report.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import type { Evidence } from "../report/evidence.js";
+import { readEvidence } from "../report/evidence.js";
+import { buildReport, renderJson } from "../report/json.js";
+import { renderJunit } from "../report/junit.js";
+import { exitCodeFor, type RunReport, VERDICTS } from "../report/results.js";
+import type { CliCommand } from "./command.js";
+import { Exit, UsageError } from "./errors.js";
+
+const HELP = `hanbench report — re-render the reports of a run from its evidence log
+
+Usage: hanbench report EVIDENCE [--json FILE] [--junit FILE] [--html FILE]
+
+Reads EVIDENCE (the JSON-lines evidence log a run wrote), evaluates every case of the CoT suite for every
+device under test again, prints a verdict table on stdout and writes the reports asked for. A line that is
+not JSON (such as the cut last line of a crashed run) is reported as a warning and skipped; every good line
+is used.
+
+Options:
+  --json FILE    write the run report as JSON (tool, version, hub parameters without keys, one entry per
+                 device with one result per case, and the verdict summary)
+  --junit FILE   write JUnit XML: one testsuite per device, one testcase per case ("COT-06 Clears ...")
+  --html FILE    write the HTML report (needs src/report/html.ts)
+  -h, --help     this text
+
+Exit code: 0 every case passed (or was info / not applicable), 1 a case failed, 3 nothing failed but
+something was inconclusive or in error, 2 bad usage or an unreadable log.
+
+Example:
+  hanbench report runs/2026-05-04.evidence.jsonl --junit results/cot.xml --json results/cot.json`;
+
+type HtmlRenderer = (report: RunReport, events: Evidence[]) => string | Promise<string>;
+
+/** The HTML renderer if this build has one. */
+async function loadHtml(): Promise<HtmlRenderer | undefined> {
+  // A specifier in a variable keeps the optional module out of the static import graph (and out of bundlers).
+  const spec = "../report/html.js";
+  try {
+    const mod = (await import(/* @vite-ignore */ spec)) as { renderHtml?: unknown };
+    return typeof mod.renderHtml === "function" ? (mod.renderHtml as HtmlRenderer) : undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === "ERR_MODULE_NOT_FOUND" || code === "ERR_LOAD_URL") && String(err).includes("report/html")) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+function write(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** The verdict table printed on stdout. */
+export function verdictTable(report: RunReport): string {
+  const lines: string[] = [];
+  for (const d of report.duts) {
+    lines.push(`${d.label}  ${d.kind} ${d.ieee}${d.dutFile ? `  ${d.dutFile}` : ""}`);
+    for (const r of d.results) lines.push(`  ${r.id}  ${r.verdict.padEnd(14)} ${r.title}: ${r.reason}`);
+    lines.push("");
+  }
+  lines.push(
+    VERDICTS.filter((v) => report.summary[v] > 0)
+      .map((v) => `${report.summary[v]} ${v}`)
+      .join(", ") || "no cases",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+export const command: CliCommand = {
+  async run(argv) {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(argv);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return Exit.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError("give exactly one evidence file (see --help)");
+    const path = positionals[0]!;
+    let read: ReturnType<typeof readEvidence>;
+    try {
+      read = readEvidence(path);
+    } catch (err) {
+      throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+    }
+    for (const b of read.bad) process.stderr.write(`warning: ${path}:${b.line} is not JSON, skipped: ${b.text}\n`);
+    if (!read.events.some((e) => e.kind === "run")) {
+      throw new UsageError(`${path} has no run event: not the evidence log of a hanbench run`);
+    }
+    const report = buildReport(read.events);
+    process.stdout.write(verdictTable(report));
+    if (values.json) write(values.json, renderJson(report));
+    if (values.junit) write(values.junit, renderJunit(report));
+    if (values.html) {
+      const render = await loadHtml();
+      if (!render) {
+        process.stderr.write(
+          "hanbench report: --html is not available: this build has no HTML renderer (src/report/html.ts); the other reports were written\n",
+        );
+        return Exit.usage;
+      }
+      write(values.html, await render(report, read.events));
+    }
+    return exitCodeFor(report.summary);
+  },
+};
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "string" },
+      junit: { type: "string" },
+      html: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

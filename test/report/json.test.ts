@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { evaluate } from "../../src/cluster-cot/index.js";
+import type { Evidence } from "../../src/report/evidence.js";
+import { buildReport, parseJsonReport, renderJson } from "../../src/report/json.js";
+import { summarise, VERDICTS } from "../../src/report/results.js";
+import { synthRun } from "../cluster-cot/builders.js";
+
+let events: Evidence[];
+beforeAll(async () => {
+  events = await synthRun({
+    duts: [
+      { kind: "ihd", profile: "keeps-history" },
+      { kind: "ppmid", profile: "compliant" },
+    ],
+  });
+});
+
+describe("JSON report", () => {
+  it("carries tool, version, mode, baseline, hub parameters without keys, start and end", () => {
+    const r = buildReport(events);
+    expect([r.tool, r.version, r.mode, r.seed]).toEqual(["hanbench", "0.1.0", "virtual", 42]);
+    expect(r.baseline.IHDTS).toBe("5.0");
+    expect(r.hub).toEqual({ channel: 15, panId: 0x1a62, ieee: "0x00124b0000000001", endpoints: { gpf: 2, esme: 3 } });
+    expect(JSON.stringify(r)).not.toMatch(/networkKey|not in reports/);
+    expect(r.startedAt).toBe(events[0]!.t);
+    expect(r.finishedAt).toBe(events.at(-1)!.t);
+  });
+
+  it("has one entry per DUT with label, kind, IEEE address, profile and one result per case, and the summary", () => {
+    const r = buildReport(events);
+    expect(r.duts.map((d) => [d.label, d.kind, d.profile, d.results.length])).toEqual([
+      ["ihd:keeps-history", "ihd", "keeps-history", 12],
+      ["ppmid:compliant", "ppmid", "compliant", 12],
+    ]);
+    expect(r.duts[0]!.ieee).toMatch(/^0x[0-9a-f]{16}$/);
+    expect(r.duts).toEqual(evaluate(events));
+    expect(r.summary).toEqual(summarise(r.duts));
+    expect(r.summary).toEqual({ pass: 19, fail: 1, inconclusive: 0, error: 0, not_applicable: 1, info: 3 });
+  });
+
+  it("round-trips through its text", () => {
+    const r = buildReport(events);
+    const text = renderJson(r);
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(text.split("\n")[1]).toBe('  "tool": "hanbench",');
+    expect(parseJsonReport(text)).toEqual(r);
+  });
+
+  it("refuses text that is not a run report", () => {
+    expect(() => parseJsonReport('{"tool":"other"}')).toThrow(/not a hanbench run report/);
+    const r = JSON.parse(renderJson(buildReport(events)));
+    delete r.summary[VERDICTS[2]];
+    expect(() => parseJsonReport(JSON.stringify(r))).toThrow(/lacks 'inconclusive'/);
+  });
+
+  it("cannot be built from evidence without a run event", () => {
+    expect(() => buildReport(events.slice(1))).toThrow(/no run event/);
+  });
+});
