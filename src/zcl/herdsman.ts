@@ -16,7 +16,8 @@
  * `seMetering` is returned complete (herdsman's attributes with the id bugs fixed, plus the Alternative
  * Historical set and the command payloads). Registered with `addCustomCluster("seMetering", …)` it is merged
  * into herdsman's own definition: attribute keys are herdsman's names, so the buggy entries are replaced, and
- * commands are keyed by herdsman's key for the same id, so the merged cluster has one command per id.
+ * each command replaces herdsman's entry of the same id (herdsman's key, e.g. `getProfileRsp`, then holds our
+ * `getProfileResponse`, also keyed by our name), so every id decodes to our name and payload.
  */
 import { ZCL_TYPE_INVALID_BY_TYPE } from "zigbee-herdsman/dist/zspec/zcl/definition/datatypes.js";
 import type { Attribute, Cluster, Command, Parameter } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
@@ -94,9 +95,19 @@ function herdsmanKeys(name: string, list: "commands" | "commandsResponse"): Map<
   return new Map(Object.entries(existing?.[list] ?? {}).map(([key, c]) => [c.ID, key]));
 }
 
+/**
+ * Commands keyed by herdsman's key for the same id (so a merge replaces herdsman's entry) and also by our
+ * name when it differs (so `Frame.create(…, "getProfileResponse", …)` works); both keys hold one definition.
+ */
 function commandRecord(def: ClusterDef, list: "commands" | "commandsResponse"): Record<string, Command> {
   const keys = herdsmanKeys(def.name, list);
-  return Object.fromEntries(def[list].map((c) => [keys.get(c.id) ?? c.name, toCommand(c)]));
+  const out: Record<string, Command> = {};
+  for (const c of def[list]) {
+    const command = toCommand(c);
+    out[keys.get(c.id) ?? c.name] = command;
+    out[c.name] = command;
+  }
+  return out;
 }
 
 function toCluster(def: ClusterDef): Cluster {
