@@ -103,6 +103,8 @@ export class Host extends EventEmitter<HostEvents> {
   readonly #codesGiven = new Set<string>();
   /** Network address last seen in an adapter-level join, per EUI-64 (the accept handler only gets the EUI-64). */
   readonly #joiningNwk = new Map<string, number>();
+  /** EUI-64s herdsman reported a leave for (so a removal does not record it twice). */
+  readonly #left = new Set<string>();
   #controller: Controller | undefined;
   #adapter: Adapter | undefined;
   #network: NetworkParameters | undefined;
@@ -225,17 +227,25 @@ export class Host extends EventEmitter<HostEvents> {
 
   /** Removes a device from the Device Log; if it is on the network it is asked to leave. */
   async removeDevice(eui64: string): Promise<void> {
-    const { deviceLog } = this.#opts.hub;
-    deviceLog.remove(eui64);
-    const ieee = deviceLog.has(eui64) ? eui64 : normalise(eui64);
+    this.#opts.hub.deviceLog.remove(eui64);
+    const ieee = normalise(eui64);
     this.#codesGiven.delete(ieee);
     const device = this.#controller?.getDeviceByIeeeAddr(ieee);
-    if (device) {
-      await device.removeFromNetwork().catch((err: unknown) => {
-        logger.warn({ device: ieee, err: String(err) }, "device did not confirm its leave; removed from the database");
-        device.removeFromDatabase();
-      });
-    }
+    if (!device) return;
+    let confirmed = true;
+    await device.removeFromNetwork().catch((err: unknown) => {
+      confirmed = false;
+      logger.warn({ device: ieee, err: String(err) }, "device did not confirm its leave; removed from the database");
+      device.removeFromDatabase();
+    });
+    // herdsman reports a leave only for a device still in its database, and removeFromNetwork has just
+    // taken it out: record the leave here unless herdsman did.
+    if (this.#left.delete(ieee)) return;
+    this.#leave({
+      kind: "leave",
+      device: ieee,
+      reason: confirmed ? "removed from the Device Log" : "removed from the Device Log; the leave was not confirmed",
+    });
   }
 
   /** Gives the coordinator the install code of every Device Log entry it does not have yet. */
@@ -314,6 +324,7 @@ export class Host extends EventEmitter<HostEvents> {
   /** acceptJoiningDeviceHandler: the Device Log decides. */
   #accept(ieee: string): boolean {
     const accepted = this.#opts.hub.deviceLog.has(ieee);
+    this.#left.delete(ieee);
     const event: JoinEvent = {
       kind: "join",
       device: ieee,
@@ -337,10 +348,9 @@ export class Host extends EventEmitter<HostEvents> {
       this.emit("interview", event);
     });
     controller.on("deviceLeave", ({ ieeeAddr }) => {
-      const event: LeaveEvent = { kind: "leave", device: ieeeAddr };
-      logger.info({ device: ieeeAddr }, "device left");
-      this.#opts.evidence.append(event);
-      this.emit("leave", event);
+      this.#left.add(ieeeAddr);
+      if (this.#left.size > 64) this.#left.delete(this.#left.values().next().value as string);
+      this.#leave({ kind: "leave", device: ieeeAddr });
     });
     controller.on("adapterDisconnected", () => {
       logger.error("the coordinator disconnected");
@@ -356,6 +366,12 @@ export class Host extends EventEmitter<HostEvents> {
     }
     device.customReadResponse = this.#router.customReadResponse(device);
     device.skipDefaultResponse = true;
+  }
+
+  #leave(event: LeaveEvent): void {
+    logger.info({ device: event.device }, "device left");
+    this.#opts.evidence.append(event);
+    this.emit("leave", event);
   }
 
   #hookAdapter(adapter: Adapter): void {

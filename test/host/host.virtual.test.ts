@@ -174,4 +174,17 @@ describe("host on the virtual dongle (tcp://)", () => {
     const last = host.lastRequests(ihd.ieee);
     expect(last.some((r) => r.hubEp === hub.endpoints.esme && r.command === "getChangeOfTenancy")).toBe(true);
   });
+
+  it("asks a device to leave when it is removed from the Device Log", async () => {
+    const left = new Promise((resolve) => host.on("leave", resolve));
+    await host.removeDevice(ihd.ieee);
+    expect(hub.deviceLog.has(ihd.ieee)).toBe(false);
+    expect(host.devices().map((d) => d.ieee)).not.toContain(ihd.ieee);
+    await expect(
+      Promise.race([left, new Promise((r) => setTimeout(() => r("no leave"), 5000))]),
+    ).resolves.toMatchObject({
+      kind: "leave",
+      device: ihd.ieee,
+    });
+  });
 });
