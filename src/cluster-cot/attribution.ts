@@ -197,14 +197,29 @@ export function listHeld(items: AttributedItem[], max = 3): string {
 }
 
 /**
- * What identifies a held item across probes: a message by its id; a value by role, cluster and period (the
- * item name may change as a running period becomes a past one: current day → previous day), or by item
- * when it has no period.
+ * The series a value belongs to, whatever the attribute that carried it: `currentDayConsumpDelivered` and
+ * `previousDay3ConsumptionDelivered` are both the daily delivered series (`Day|ConsumptionDelivered`), a
+ * running day becoming a previous one keeps its series; `getProfileResponse.intervals[5]` is the interval
+ * series. Other names are their own series.
+ */
+export function seriesOf(item: string): string {
+  const m = /^(?:current|previous)(Day|Week|Month|Year)\d*(.*)$/i.exec(item);
+  if (m)
+    return `${m[1]!.toLowerCase()}|${m[2]!.replace(/^(Alternative|Cost)?Consump(?=Delivered|Received)/, "$1Consumption")}`;
+  return item.replace(/\[\d+\]/g, "[]");
+}
+
+/**
+ * What identifies a held item across probes: a message by its id; a value by role, cluster, series and
+ * period, or by item when it has no period.
  */
 export function holdingKey(item: AttributedItem): string {
   const h = item.held;
   if ("messageId" in h) return `msg|${h.messageId}`;
-  return `${h.role}|${h.clusterId}|${periodKey(h.period) ?? h.item}`;
+  const period = periodKey(h.period);
+  return period === undefined
+    ? `${h.role}|${h.clusterId}|${h.item}`
+    : `${h.role}|${h.clusterId}|${seriesOf(h.item)}|${period}`;
 }
 
 /**

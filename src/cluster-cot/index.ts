@@ -5,7 +5,7 @@
  *   case, with the reason; it was still run and its evidence is in the log.
  * - A case that could not get its evidence (`inconclusive`) becomes `error` when a bench error
  *   (`ErrorEvent` of this DUT or of the whole run) was logged inside the phases it reads: the bench, not the
- *   device, is why the evidence is missing.
+ *   device, is why the evidence is missing. A case inconclusive only because COT-02 was not met stays so.
  */
 import type { DutDeclaration, Evidence } from "../report/evidence.js";
 import type { CaseResult, DutResult } from "../report/results.js";
@@ -52,7 +52,7 @@ export function outOfScope(dut: DutDeclaration): string | undefined {
 }
 
 function withBenchErrors(view: DutView, def: CaseDef, out: Outcome): Outcome {
-  if (out.verdict !== "inconclusive") return out;
+  if (out.verdict !== "inconclusive" || out.dependency) return out;
   const errors = view.errors().filter((e) => def.phases.some((p) => (view.phase(p).start ? view.inPhase(e, p) : true)));
   const first = errors[0];
   if (!first) return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attribute, heldOf, lostItems, type Served } from "../../src/cluster-cot/attribution.js";
+import { attribute, heldOf, lostItems, type Served, seriesOf } from "../../src/cluster-cot/attribution.js";
 import type { Holdings } from "../../src/report/evidence.js";
 
 let seq = 0;
@@ -127,5 +127,29 @@ describe("attributing held data to a tenancy", () => {
     expect(lostItems(before, dropped, "consumption", 2).map((i) => i.held)).toEqual([
       v("currentDayConsumptionDelivered", 100, day),
     ]);
+  });
+
+  it("keeps a value's series when its running period becomes a past one, and tells series apart", () => {
+    expect(seriesOf("currentDayConsumpDelivered")).toBe(seriesOf("previousDay3ConsumptionDelivered"));
+    expect(seriesOf("currentDayCostConsumptionDelivered")).toBe(seriesOf("previousDayCostConsumptionDelivered"));
+    expect(seriesOf("currentDayConsumpDelivered")).not.toBe(seriesOf("currentMonthConsumptionDelivered"));
+    expect(seriesOf("currentDayConsumpDelivered")).not.toBe(seriesOf("currentDayAlternativeConsumptionDelivered"));
+    expect(seriesOf("getProfileResponse.intervals[3]")).toBe("getProfileResponse.intervals[]");
+    // a running month that starts on the same day does not stand in for the day that was dropped
+    const dec1 = "2026-12-01T00:00:00.000Z";
+    const s = [
+      served({ item: "currentDayConsumpDelivered", value: 15002, period: dec1, tenancy: 2 }),
+      served({ item: "currentMonthConsumptionDelivered", value: 50902, period: dec1, tenancy: 2 }),
+    ];
+    const v = (item: string, value: number) => ({
+      role: "esme" as const,
+      clusterId: 0x0702,
+      item,
+      value,
+      period: dec1,
+    });
+    const before = attribute({ ...empty, consumption: [v("currentDayConsumpDelivered", 15002)] }, s);
+    const after = attribute({ ...empty, consumption: [v("currentMonthConsumptionDelivered", 50902)] }, s);
+    expect(lostItems(before, after, "consumption", 2)).toHaveLength(1);
   });
 });

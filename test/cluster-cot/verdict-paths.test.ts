@@ -134,6 +134,17 @@ describe("error", () => {
     expect(byId(b!, "COT-08").verdict).toBe("error");
   });
 
+  it("a case inconclusive because COT-02 was not met stays inconclusive despite a bench error", async () => {
+    const [d] = evaluate(
+      await synthRun({
+        duts: [{ kind: "ihd", profile: "fixed-endpoint" }],
+        benchError: { phase: "away-cot", message: "push failed: MAC_NO_ACK", perDevice: true },
+      }),
+    );
+    expect(byId(d!, "COT-10").verdict).toBe("inconclusive");
+    expect(byId(d!, "COT-10").reason).toBe("COT-02 not met (fail): no previous-occupier data to see cleared");
+  });
+
   it("a stranger the hub admitted is a bench fault in COT-01", async () => {
     const events = await synthRun({ duts: [{ kind: "ihd", profile: "compliant" }] });
     const stranger = events.find((e) => e.kind === "join" && !e.accepted)!;

@@ -14,6 +14,8 @@ export interface Outcome {
   reason: string;
   /** Seq numbers of the evidence behind it. */
   evidence: number[];
+  /** Inconclusive because an earlier case was not met, not because evidence is missing. */
+  dependency?: string;
 }
 
 export interface CaseDef {
@@ -60,10 +62,13 @@ export function needCot(view: DutView, phase: PhaseName): CotInfo | Outcome {
 export function needCot02(prior: ReadonlyMap<string, CaseResult>): Outcome | undefined {
   const r = prior.get("COT-02");
   if (r && r.verdict === "pass") return undefined;
-  return outcome(
-    "inconclusive",
-    `COT-02 not met (${r?.verdict ?? "not evaluated"}): no previous-occupier data to see cleared`,
-  );
+  return {
+    ...outcome(
+      "inconclusive",
+      `COT-02 not met (${r?.verdict ?? "not evaluated"}): no previous-occupier data to see cleared`,
+    ),
+    dependency: "COT-02",
+  };
 }
 
 /** The categories a control clears on an IHD/PPMID: bit 9 consumption, bit 10 supplier messages. */
