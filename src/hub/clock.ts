@@ -74,15 +74,22 @@ interface Timer {
  * Time that moves only when told to. `advanceTo(t)` runs every timer due up to t in time order, setting
  * now() to each timer's own time and awaiting what it returns (a device poll that goes over the network
  * finishes before the next timer fires), then leaves now() at t.
+ *
+ * With `batchMs` > 0, timers due within `batchMs` of the earliest one run together, concurrently, with now()
+ * at the latest of their times: independent devices polling at nearly the same hub time then share the
+ * network as they would in a home, instead of waiting for each other.
  */
 export class SteppedClock implements Clock {
   #now: number;
   #seq = 0;
   #timers: Timer[] = [];
   #advancing = false;
+  readonly #batchMs: number;
 
-  constructor(startMs: number) {
+  constructor(startMs: number, opts: { batchMs?: number } = {}) {
     this.#now = startMs;
+    this.#batchMs = opts.batchMs ?? 0;
+    if (!(this.#batchMs >= 0)) throw new RangeError("batchMs must be ≥ 0");
   }
 
   now(): number {
@@ -124,9 +131,17 @@ export class SteppedClock implements Clock {
       for (;;) {
         const next = this.#next();
         if (!next || next.at > targetMs) break;
-        this.#timers = this.#timers.filter((t) => t !== next);
-        this.#now = Math.max(this.#now, next.at);
-        await next.fn();
+        if (this.#batchMs === 0) {
+          this.#timers = this.#timers.filter((t) => t !== next);
+          this.#now = Math.max(this.#now, next.at);
+          await next.fn();
+          continue;
+        }
+        const until = Math.min(targetMs, next.at + this.#batchMs);
+        const due = this.#timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq);
+        this.#timers = this.#timers.filter((t) => t.at > until);
+        this.#now = Math.max(this.#now, due.at(-1)!.at);
+        await Promise.all(due.map((t) => t.fn()));
       }
       this.#now = Math.max(this.#now, targetMs);
     } finally {

@@ -141,7 +141,7 @@ export interface DiscoveryEvent {
 /** A CoT recorded by the hub. */
 export interface CotEvent {
   kind: "cot";
-  /** 1 for the first CoT (tenancy 1 → 2), and so on: the tenancy that starts at implementation time. */
+  /** The tenancy that starts at the implementation time: 2 for the first CoT (tenancy 1 → 2), and so on. */
   tenancy: number;
   providerId: number;
   issuerEventId: number;
@@ -248,18 +248,28 @@ export interface EvidenceSink {
 }
 
 /**
- * The run's evidence: kept in memory for the cases and, when given a path, appended to a JSONL file
- * with a synchronous write per event.
+ * The run's evidence: kept in memory for the cases and, when given a path, appended to a JSONL file.
+ * Lines are collected during one turn of the event loop and written with one system call at its end (or
+ * as soon as 64 KiB are waiting); `flush()` writes at once, and the process writes what is waiting when
+ * it exits, even on an uncaught exception. So a crash loses nothing already seen, and a busy run does
+ * not pay a system call per frame.
  */
 export class EvidenceLog implements EvidenceSink {
   readonly events: Evidence[] = [];
   readonly #now: () => number;
   #fd: number | undefined;
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #flushScheduled = false;
   #listeners: ((e: Evidence) => void)[] = [];
+  readonly #onExit = () => this.flush();
 
   constructor(opts: { path?: string; now: () => number }) {
     this.#now = opts.now;
-    if (opts.path) this.#fd = openSync(opts.path, "a", 0o644);
+    if (opts.path) {
+      this.#fd = openSync(opts.path, "a", 0o644);
+      process.on("exit", this.#onExit);
+    }
   }
 
   append(body: EvidenceBody): Evidence {
@@ -270,12 +280,31 @@ export class EvidenceLog implements EvidenceSink {
       ...(jsonSafe(body) as EvidenceBody),
     } as Evidence;
     this.events.push(event);
-    if (this.#fd !== undefined) writeSync(this.#fd, `${JSON.stringify(event)}\n`);
+    if (this.#fd !== undefined) {
+      const line = `${JSON.stringify(event)}\n`;
+      this.#pending.push(line);
+      this.#pendingBytes += line.length;
+      if (this.#pendingBytes >= 65_536) this.flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    }
     for (const l of this.#listeners) l(event);
     return event;
   }
 
-  /** Called for every event appended (progress displays, live views). */
+  /** Writes every line still waiting. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#fd === undefined || this.#pending.length === 0) return;
+    const text = this.#pending.join("");
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    writeSync(this.#fd, text);
+  }
+
+  /** Called for every event appended (progress displays, live views, captures). */
   onEvent(listener: (e: Evidence) => void): () => void {
     this.#listeners.push(listener);
     return () => {
@@ -284,8 +313,10 @@ export class EvidenceLog implements EvidenceSink {
   }
 
   close(): void {
+    this.flush();
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+    process.off("exit", this.#onExit);
   }
 }
 

@@ -26,6 +26,10 @@ import { VirtualProbe } from "./probes/virtual.js";
 const GBCS_TYPE = { esme: 1, ppmid: 5, type2: 6 } as const;
 /** Hub time between checks while waiting for a condition. */
 const DEFAULT_STEP_MS = 15 * 60_000;
+/** Hub time within which due device timers run together. */
+const BATCH_MS = 60_000;
+/** Tenancy poll interval of the emulated displays in runs: hourly (a day of hub time is 24 polls). */
+const RUN_POLL_INTERVAL_MS = 60 * 60_000;
 /** Real ms of silence on the HAN that count as "nothing in flight". */
 const QUIET_MS = 3;
 
@@ -54,10 +58,11 @@ function gpfOnly(hub: Hub): HubPort {
 export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv> {
   // The run starts at the wall-clock hour; from there hub time moves only when the runner says so.
   const start = Math.floor(new RealClock().now() / 3_600_000) * 3_600_000;
-  const clock = new SteppedClock(start);
+  // Devices polling within a minute of each other poll together, as they would in a home.
+  const clock = new SteppedClock(start, { batchMs: BATCH_MS });
   const evidence = opts.evidence(clock);
   const hub = new Hub({ clock, seed: opts.seed, evidence, hubIeee: coordinatorIeee(opts.seed) });
-  configureSeDevices({ hub, ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}) });
+  configureSeDevices({ hub, pollIntervalMs: opts.pollIntervalMs ?? RUN_POLL_INTERVAL_MS });
   const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true });
   // The meter is there before the displays: it joins first, so their discovery finds it.
   const esme = dongle.addDevice("esme") as EmulatedEsme;
@@ -131,8 +136,8 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       await quiet();
       if (done?.()) return true;
       while (clock.now() < untilMs) {
+        // device polls are awaited by the clock, so their exchanges are complete when advanceTo returns
         await clock.advanceTo(Math.min(untilMs, clock.now() + stepMs));
-        await quiet();
         if (done?.()) return true;
       }
       return done ? done() : true;

@@ -82,3 +82,35 @@ describe("ScaledClock", () => {
     expect(clock.now()).toBeGreaterThanOrEqual(15_000);
   });
 });
+
+describe("SteppedClock with batching", () => {
+  it("runs timers due close together concurrently, at the latest of their times", async () => {
+    const clock = new SteppedClock(0, { batchMs: 60_000 });
+    const log: string[] = [];
+    const slow = (name: string) => async () => {
+      log.push(`${name} start @${clock.now()}`);
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`${name} end`);
+    };
+    clock.at(1_000, slow("a"));
+    clock.at(30_000, slow("b"));
+    clock.at(200_000, slow("c"));
+    await clock.advanceTo(300_000);
+    expect(log).toEqual(["a start @30000", "b start @30000", "a end", "b end", "c start @200000", "c end"]);
+    expect(clock.now()).toBe(300_000);
+  });
+
+  it("never runs a timer past the target of the advance", async () => {
+    const clock = new SteppedClock(0, { batchMs: 60_000 });
+    const ran: number[] = [];
+    clock.at(10_000, () => {
+      ran.push(clock.now());
+    });
+    clock.at(50_000, () => {
+      ran.push(clock.now());
+    });
+    await clock.advanceTo(20_000);
+    expect(ran).toEqual([10_000]);
+    expect(clock.pending).toBe(1);
+  });
+});

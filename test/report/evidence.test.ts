@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, appendFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { EvidenceLog, jsonSafe, readEvidence } from "../../src/report/evidence.js";
 
 describe("evidence log", () => {
-  it("appends numbered JSON lines with hub time, written through before append returns", () => {
+  it("appends numbered JSON lines with hub time, on disk once flushed", () => {
     const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
     const path = join(dir, "e.jsonl");
     let now = Date.parse("2026-01-01T00:00:00Z");
@@ -13,6 +14,7 @@ describe("evidence log", () => {
     log.append({ kind: "note", message: "first" });
     now += 60_000;
     log.append({ kind: "leave", device: "0x00db1234567890a0" });
+    log.flush();
     const lines = readFileSync(path, "utf8")
       .trim()
       .split("\n")
@@ -22,6 +24,34 @@ describe("evidence log", () => {
       [2, "leave", "2026-01-01T00:01:00.000Z"],
     ]);
     log.close();
+  });
+
+  it("writes what was appended by the end of the event-loop turn, without an explicit flush", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    const log = new EvidenceLog({ path, now: () => 0 });
+    log.append({ kind: "note", message: "a" });
+    expect(readFileSync(path, "utf8")).toBe("");
+    await new Promise((r) => setImmediate(r));
+    expect(readFileSync(path, "utf8").trim().split("\n")).toHaveLength(1);
+    log.close();
+  });
+
+  it("keeps what a process appended right before it crashed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    const script = `
+      import { EvidenceLog } from ${JSON.stringify(new URL("../../src/report/evidence.ts", import.meta.url).pathname)};
+      const log = new EvidenceLog({ path: ${JSON.stringify(path)}, now: () => 0 });
+      for (let i = 0; i < 3; i++) log.append({ kind: "note", message: "seen " + i });
+      throw new Error("the bench fell over");`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("the bench fell over");
+    const { events } = readEvidence(path);
+    expect(events.map((e) => (e as { message?: string }).message)).toEqual(["seen 0", "seen 1", "seen 2"]);
   });
 
   it("keeps every good line of a file whose last line was cut by a crash", () => {

@@ -1,0 +1,238 @@
+/**
+ * `hanbench run`: the Change-of-Tenancy suite. Without --port it is a dry-run on the virtual HAN;
+ * with --port and --dut it is a bench run against real devices.
+ */
+import { parseArgs } from "node:util";
+import { formatDuration, parseDuration } from "../runner/duration.js";
+import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { buildReport, renderJson } from "../report/json.js";
+import { renderJunit } from "../report/junit.js";
+import { exitCodeFor } from "../report/results.js";
+import type { CliCommand } from "./command.js";
+import { verdictTable } from "./report.js";
+import { toolVersion } from "./version.js";
+import { Exit, UsageError } from "./errors.js";
+
+export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
+
+Virtual dry-run (no hardware; the default):
+  hanbench run [--devices LIST] [--seed N] [reports]
+Bench run (a coordinator dongle and real devices):
+  hanbench run --port PATH|tcp://HOST:PORT [--adapter zstack] --dut FILE [--dut FILE...] [reports]
+
+Devices (virtual):
+  --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
+                     (default ihd:compliant,ppmid:compliant). KIND is ihd or ppmid; PROFILE one of
+                     compliant, no-query, gpf-only, keeps-history, keeps-messages, early-clear,
+                     repeat-clear, fixed-endpoint, offline-miss.
+Bench:
+  --port PATH        the dongle: a serial path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://HOST:PORT
+  --adapter TYPE     herdsman adapter type (default zstack; the only one with a Smart Energy endpoint)
+  --dut FILE         a DUT declaration (JSON: label, kind, eui64, installCode, firmware, claims, probe);
+                     repeat for several devices. See hardware/README.md.
+  --window DURATION  how long a device has to query the CoT after it is recorded (default 24h of hub
+                     time; virtual runs pass it in milliseconds, bench runs wait it in real time)
+Reports (every run also keeps its evidence; see --evidence):
+  --evidence FILE    the evidence log, JSON lines (default .hanbench/runs/<start>/evidence.jsonl)
+  --json FILE        the results as JSON
+  --junit FILE       the results as JUnit XML (one testsuite per DUT, one testcase per case)
+  --html FILE        a self-contained HTML report
+  --capture FILE     every ZCL exchange as a pcap for Wireshark / tshark
+Other:
+  --seed N           seed of the tenancy data and device identities (default 1)
+  --state DIR        where the host keeps its network parameters and herdsman database
+                     (default: a fresh temporary directory for virtual runs, .hanbench/state on the bench)
+  --quiet            no progress display
+  -h, --help         this help
+
+Exit codes: 0 every case passed (info allowed), 1 a case failed, 2 usage or configuration error,
+            3 no failure but something inconclusive or in error.
+
+Examples:
+  hanbench run
+  hanbench run --devices ihd:keeps-messages,ppmid:compliant --junit results.xml
+  hanbench run --port /dev/ttyUSB0 --adapter zstack --dut ihd.json --html report.html --window 2h`;
+
+export const PROFILES = [
+  "compliant",
+  "no-query",
+  "gpf-only",
+  "keeps-history",
+  "keeps-messages",
+  "early-clear",
+  "repeat-clear",
+  "fixed-endpoint",
+  "offline-miss",
+] as const;
+
+export interface RunOptions {
+  mode: "virtual" | "bench";
+  devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
+  duts: DutFile[];
+  port?: string;
+  adapter: string;
+  windowMs: number;
+  seed: number;
+  state?: string;
+  evidence?: string;
+  json?: string;
+  junit?: string;
+  html?: string;
+  capture?: string;
+  quiet: boolean;
+}
+
+export function parseDeviceList(text: string): RunOptions["devices"] {
+  const items = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new UsageError("--devices is empty (example: ihd:compliant,ppmid:keeps-history)");
+  const seen = new Map<string, number>();
+  return items.map((item) => {
+    const [kind, profile = "compliant", ...extra] = item.split(":");
+    if (kind !== "ihd" && kind !== "ppmid") {
+      throw new UsageError(`--devices: '${item}' — the kind must be ihd or ppmid (example: ihd:keeps-history)`);
+    }
+    if (extra.length || !(PROFILES as readonly string[]).includes(profile)) {
+      throw new UsageError(`--devices: unknown profile in '${item}'; profiles: ${PROFILES.join(", ")}`);
+    }
+    const base = `${kind}:${profile}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return { kind, profile, label: n === 1 ? base : `${base}#${n}` };
+  });
+}
+
+export function parseRunArgs(argv: string[]): RunOptions | "help" {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. See 'hanbench run --help'.`);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return "help";
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'. See 'hanbench run --help'.`);
+  const mode = v.port ? "bench" : "virtual";
+  if (mode === "virtual" && v.dut?.length) {
+    throw new UsageError(
+      "--dut declares a real device: give the dongle with --port too (or use --devices for a virtual run)",
+    );
+  }
+  if (mode === "bench" && v.devices) {
+    throw new UsageError("--devices lists emulated devices; on the bench declare real ones with --dut FILE");
+  }
+  if (mode === "bench" && !v.dut?.length) {
+    throw new UsageError("a bench run needs at least one --dut FILE declaring the device under test");
+  }
+  const seed = Number(v.seed ?? "1");
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new UsageError(`--seed must be a whole number ≥ 0, not '${v.seed}'`);
+  let windowMs = 86_400_000;
+  if (v.window !== undefined) {
+    try {
+      windowMs = parseDuration(v.window);
+    } catch (err) {
+      throw new UsageError(`--window: ${(err as Error).message}`);
+    }
+    if (windowMs < 60_000) throw new UsageError(`--window ${formatDuration(windowMs)} is too short; give at least 1m`);
+  }
+  let duts: DutFile[] = [];
+  try {
+    duts = (v.dut ?? []).map(loadDutFile);
+  } catch (err) {
+    if (err instanceof DutFileError) throw new UsageError(err.message);
+    throw err;
+  }
+  const adapter = v.adapter ?? "zstack";
+  return {
+    mode,
+    devices: mode === "virtual" ? parseDeviceList(v.devices ?? "ihd:compliant,ppmid:compliant") : [],
+    duts,
+    port: v.port,
+    adapter,
+    windowMs,
+    seed,
+    state: v.state,
+    evidence: v.evidence,
+    json: v.json,
+    junit: v.junit,
+    html: v.html,
+    capture: v.capture,
+    quiet: v.quiet ?? false,
+  };
+}
+
+const OPTIONS = {
+  devices: { type: "string" },
+  port: { type: "string" },
+  adapter: { type: "string" },
+  dut: { type: "string", multiple: true },
+  window: { type: "string" },
+  seed: { type: "string" },
+  state: { type: "string" },
+  evidence: { type: "string" },
+  json: { type: "string" },
+  junit: { type: "string" },
+  html: { type: "string" },
+  capture: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export const command: CliCommand = {
+  async run(argv) {
+    const opts = parseRunArgs(argv);
+    if (opts === "help") {
+      process.stdout.write(`${HELP}\n`);
+      return Exit.ok;
+    }
+    return execute(opts);
+  },
+};
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+async function execute(opts: RunOptions): Promise<number> {
+  const { defaultEvidencePath, runSuite } = await import("../runner/run.js");
+  if (opts.mode === "bench") {
+    throw new UsageError("bench runs are not available in this build yet: use the virtual dry-run (no --port)");
+  }
+  const evidencePath = opts.evidence ?? defaultEvidencePath();
+  const outcome = await runSuite({
+    mode: opts.mode,
+    devices: opts.devices,
+    seed: opts.seed,
+    windowMs: opts.windowMs,
+    evidencePath,
+    ...(opts.capture ? { capture: opts.capture } : {}),
+    quiet: opts.quiet,
+    tool: "hanbench",
+    version: toolVersion(),
+  });
+  const report = buildReport(outcome.events);
+  const jsonPath = opts.json ?? join(dirname(evidencePath), "report.json");
+  write(jsonPath, renderJson(report));
+  if (opts.junit) write(opts.junit, renderJunit(report));
+  if (opts.html) {
+    const { renderHtml } = await import("../report/html.js");
+    write(opts.html, renderHtml(report, outcome.events));
+  }
+  process.stdout.write(`${verdictTable(report)}\n`);
+  const files = [`evidence ${evidencePath}`, `report ${jsonPath}`];
+  if (opts.junit) files.push(`JUnit ${opts.junit}`);
+  if (opts.html) files.push(`HTML ${opts.html}`);
+  if (opts.capture) files.push(`capture ${opts.capture}`);
+  process.stdout.write(`${files.join(" · ")}\n`);
+  if (outcome.aborted) {
+    process.stderr.write(`hanbench run: the run stopped early: ${outcome.aborted}\n`);
+    return Math.max(exitCodeFor(report.summary), Exit.inconclusive);
+  }
+  return exitCodeFor(report.summary);
+}
