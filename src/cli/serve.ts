@@ -43,6 +43,9 @@ Options:
   --seed N           seed of the tenancy-tagged data (default 1)
   -h, --help         this help
 
+Exit codes: 0 stopped by 'quit' or end of input, 1 the coordinator disconnected, 2 bad options or the
+            coordinator did not start.
+
 Example:
   hanbench virtual --listen tcp://127.0.0.1:6638 --devices ihd:compliant &
   hanbench serve --port tcp://127.0.0.1:6638
@@ -185,17 +188,24 @@ export const command: CliCommand = {
     out(`evidence: ${opts.evidence}. Type 'help' for commands.`);
     const tenancy = new Tenancy({ clock, providerId: opts.providerId });
     const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
-    await runLines(console_, out);
-    await host.stop();
+    let lost = false;
+    const abort = new AbortController();
+    host.once("disconnected", () => {
+      lost = true;
+      out("error: the coordinator disconnected; stopping");
+      abort.abort();
+    });
+    await runLines(console_, out, abort.signal);
+    await host.stop().catch(() => undefined);
     evidence.close();
     out("hub stopped");
-    return Exit.ok;
+    return lost ? Exit.failed : Exit.ok;
   },
 };
 
-/** Reads commands until `quit`, end of input or Ctrl-C; one at a time, in order. */
-async function runLines(console_: BenchConsole, out: (line: string) => void): Promise<void> {
-  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true });
+/** Reads commands until `quit`, end of input, Ctrl-C or `signal`; one at a time, in order. */
+async function runLines(console_: BenchConsole, out: (line: string) => void, signal: AbortSignal): Promise<void> {
+  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true, signal });
   if (process.stdin.isTTY) rl.setPrompt("hub> ");
   let stop = false;
   const onSigint = () => {
@@ -203,7 +213,8 @@ async function runLines(console_: BenchConsole, out: (line: string) => void): Pr
     rl.close();
   };
   process.once("SIGINT", onSigint);
-  rl.prompt?.();
+  rl.on("SIGINT", onSigint); // Ctrl-C on a terminal reaches readline, not the process
+  rl.prompt();
   try {
     for await (const line of rl) {
       try {
@@ -215,6 +226,8 @@ async function runLines(console_: BenchConsole, out: (line: string) => void): Pr
       if (stop) break;
       if (process.stdin.isTTY) rl.prompt();
     }
+  } catch (err) {
+    if (!signal.aborted) throw err;
   } finally {
     process.off("SIGINT", onSigint);
     rl.close();

@@ -10,7 +10,7 @@
  * await host.stop();             // then exit the process explicitly (herdsman leaves a ref'd timer)
  * ```
  *
- * Events: `join` (JoinEvent, also for refused devices), `leave`, `interview` (InterviewEvent).
+ * Events: `join` (JoinEvent, also for refused devices), `leave`, `interview` (InterviewEvent), `disconnected`.
  * Everything observable also goes to the evidence sink: ZCL frames in and out, joins (accepted or not),
  * interviews, leaves, errors. Network parameters are kept in `stateDir` (network.ts).
  *
@@ -91,6 +91,8 @@ interface HostEvents {
   join: [JoinEvent];
   leave: [LeaveEvent];
   interview: [InterviewEvent];
+  /** The coordinator went away (serial port closed, TCP connection lost). */
+  disconnected: [];
 }
 
 export class Host extends EventEmitter<HostEvents> {
@@ -355,6 +357,7 @@ export class Host extends EventEmitter<HostEvents> {
     controller.on("adapterDisconnected", () => {
       logger.error("the coordinator disconnected");
       this.#opts.evidence.append({ kind: "error", source: "host.adapter", message: "the coordinator disconnected" });
+      this.emit("disconnected");
     });
   }
 

@@ -187,4 +187,13 @@ describe("host on the virtual dongle (tcp://)", () => {
       device: ihd.ieee,
     });
   });
+
+  it("reports a lost coordinator connection", async () => {
+    const lost = new Promise((resolve) => host.once("disconnected", () => resolve("disconnected")));
+    dongle.cut();
+    await expect(Promise.race([lost, new Promise((r) => setTimeout(() => r("nothing"), 5000))])).resolves.toBe(
+      "disconnected",
+    );
+    expect(evidence.events.at(-1)).toMatchObject({ kind: "error", source: "host.adapter" });
+  });
 });
