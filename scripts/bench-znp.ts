@@ -3,7 +3,9 @@
  * (`endpoint.read`) through the virtual ZNP and the simulated HAN to an emulated node and back, over
  * tcp:// and over a socat pty. Prints round-trips per second (one at a time, and with herdsman's 16
  * concurrent transactions), p50/p99 latency, and the time the same exchange would take on a real
- * 115200-baud UART, computed from the bytes it put on the line.
+ * 115200-baud UART, computed from the bytes it put on the line. On a shared machine the wall-clock p99 is
+ * dominated by scheduling; the CPU time per round trip (host + dongle + node, all in this process) is the
+ * steadier figure.
  *
  *   node --import tsx scripts/bench-znp.ts [--reads N] [--no-pty]
  */
@@ -53,6 +55,7 @@ async function bench(label: string, usePty: boolean): Promise<void> {
 
     // one at a time
     const lat: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < READS; i++) {
       const s = performance.now();
@@ -60,6 +63,7 @@ async function bench(label: string, usePty: boolean): Promise<void> {
       lat.push(performance.now() - s);
     }
     const seqS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     lat.sort((a, b) => a - b);
 
     // herdsman's 16 concurrent transactions
@@ -75,6 +79,7 @@ async function bench(label: string, usePty: boolean): Promise<void> {
     const f = (n: number, d = 0) => n.toFixed(d);
     process.stdout.write(
       `${label.padEnd(10)} ${f(READS / seqS).padStart(7)} rt/s  p50 ${f(pct(lat, 50), 3)} ms  p99 ${f(pct(lat, 99), 3)} ms` +
+        `  | CPU ${f((cpu.user + cpu.system) / READS)} µs/rt` +
         `  | ${CONCURRENCY} concurrent: ${f(READS / parS).padStart(7)} rt/s` +
         `  | line ${toDongle}+${toHost} B = ${f(uartMs, 2)} ms at ${BAUD} baud (≤ ${f(1000 / uartMs)} rt/s)\n`,
     );
@@ -117,6 +122,7 @@ async function benchRaw(): Promise<void> {
     };
     for (let i = 0; i < 300; i++) await once();
     const lat: number[] = [];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < READS; i++) {
       const s = performance.now();
@@ -124,10 +130,12 @@ async function benchRaw(): Promise<void> {
       lat.push(performance.now() - s);
     }
     const seqS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     lat.sort((a, b) => a - b);
     process.stdout.write(
       `${"raw MT".padEnd(10)} ${(READS / seqS).toFixed(0).padStart(7)} rt/s  p50 ${pct(lat, 50).toFixed(3)} ms  p99 ${pct(lat, 99).toFixed(3)} ms` +
-        "  (a bare MT client over tcp://, no herdsman: the dongle's own cost)\n",
+        `  | CPU ${((cpu.user + cpu.system) / READS).toFixed(0)} µs/rt (client + dongle + node)` +
+        "  — a bare MT client over tcp://, no herdsman: the dongle's own cost\n",
     );
   } finally {
     await c.close();

@@ -10,7 +10,7 @@ import { Rng } from "./rng.js";
 import { type ApsFrame, type HanMember, type TapRecord, type TrustCentre, isBroadcast } from "./types.js";
 
 export interface MediumOptions {
-  /** One-way delivery latency in ms (default 0: next turn of the event loop). */
+  /** One-way delivery latency in ms (default 0: as soon as the sender's current work is done). */
   latencyMs?: number;
   /** Extra random latency, uniform in [0, jitterMs] (seeded). */
   jitterMs?: number;
@@ -160,7 +160,7 @@ export class HanMedium {
     const lost = this.lossRate > 0 && this.#rng.next() < this.lossRate;
     const run = () => this.#deliver(frame, lost, onResult);
     if (delay > 0) setTimeout(run, delay);
-    else setImmediate(run);
+    else queueMicrotask(run);
   }
 
   #deliver(frame: ApsFrame, lost: boolean, onResult: DeliveryResult | undefined): void {

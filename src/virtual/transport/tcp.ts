@@ -82,11 +82,11 @@ export class TcpHostServer {
     let corked = false;
     const write = (bytes: Buffer) => {
       if (s.destroyed) return;
-      // coalesce the frames of one turn of the event loop into one segment
+      // coalesce the frames of one turn of the event loop (an SRSP and the callbacks that follow it)
       if (!corked) {
         corked = true;
         s.cork();
-        process.nextTick(() => {
+        setImmediate(() => {
           corked = false;
           s.uncork();
         });
