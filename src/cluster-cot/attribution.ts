@@ -73,54 +73,79 @@ export function servedMessage(s: ServedEvent): { id?: string; text?: string } | 
 }
 
 /** Periods compare as instants: an ISO string and hub ms of the same instant are the same period. */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function periodKey(p: unknown): string | undefined {
   if (p === undefined || p === null) return undefined;
   if (typeof p === "number") return new Date(p).toISOString();
+  if (typeof p === "string" && CANONICAL_ISO.test(p)) return p;
   const ms = Date.parse(String(p));
   return Number.isNaN(ms) ? String(p) : new Date(ms).toISOString();
 }
 
-/** The served events indexed for matching; each value's canonical form computed once. */
-class ServedIndex {
-  readonly #byItem = new Map<string, { s: Served; v: string }[]>();
-  readonly #byValue = new Map<string, Served[]>();
-  readonly #messagesById = new Map<string, Served[]>();
-  readonly #messagesByText = new Map<string, Served[]>();
+/**
+ * The served events of a DUT indexed for matching, each value's canonical form computed once. Build it once
+ * over the whole log and pass the probe's seq to `attribute`: only what was served before the probe counts.
+ */
+export class ServedIndex {
+  readonly #t: Tables;
+  readonly #limit: number;
 
-  constructor(served: readonly Served[]) {
-    const push = <T>(m: Map<string, T[]>, k: string, x: T) => {
-      const l = m.get(k);
-      if (l) l.push(x);
-      else m.set(k, [x]);
-    };
-    for (const s of served) {
-      const v = canon(s.value);
-      push(this.#byItem, `${s.clusterId}|${s.item}|${periodKey(s.period) ?? ""}`, { s, v });
-      push(this.#byValue, `${s.clusterId}|${v}`, s);
-      const m = servedMessage(s);
-      if (m?.id !== undefined) push(this.#messagesById, m.id, s);
-      if (m?.text !== undefined) push(this.#messagesByText, m.text, s);
-    }
+  constructor(served: readonly Served[], limit = Number.POSITIVE_INFINITY, tables?: Tables) {
+    this.#limit = limit;
+    this.#t = tables ?? buildTables(served);
   }
+
+  /** The same index limited to events with seq below `seq`. */
+  before(seq: number): ServedIndex {
+    return new ServedIndex([], Math.min(seq, this.#limit), this.#t);
+  }
+
+  #keep = (s: Served) => s.seq < this.#limit;
 
   /** Same cluster, item, period (when either has one), role (when both have one) and value. */
   exact(held: HeldValue): Served[] {
     const v = canon(held.value);
-    return (this.#byItem.get(`${held.clusterId}|${held.item}|${periodKey(held.period) ?? ""}`) ?? [])
-      .filter((x) => x.v === v && !(held.role && x.s.role && held.role !== x.s.role))
+    return (this.#t.byItem.get(`${held.clusterId}|${held.item}|${periodKey(held.period) ?? ""}`) ?? [])
+      .filter((x) => x.v === v && this.#keep(x.s) && !(held.role && x.s.role && held.role !== x.s.role))
       .map((x) => x.s);
   }
 
   /** Served values of a cluster equal to this one, whatever their item. */
   sameValue(clusterId: number, value: unknown): Served[] {
-    return this.#byValue.get(`${clusterId}|${canon(value)}`) ?? [];
+    return (this.#t.byValue.get(`${clusterId}|${canon(value)}`) ?? []).filter(this.#keep);
   }
 
   message(held: HeldMessage): Served[] {
-    const byId = this.#messagesById.get(String(held.messageId)) ?? [];
-    const byText = this.#messagesByText.get(held.text) ?? [];
-    return [...new Set([...byId, ...byText])].sort((x, y) => x.seq - y.seq);
+    const byId = this.#t.messagesById.get(String(held.messageId)) ?? [];
+    const byText = this.#t.messagesByText.get(held.text) ?? [];
+    return [...new Set([...byId, ...byText])].filter(this.#keep).sort((x, y) => x.seq - y.seq);
   }
+}
+
+interface Tables {
+  byItem: Map<string, { s: Served; v: string }[]>;
+  byValue: Map<string, Served[]>;
+  messagesById: Map<string, Served[]>;
+  messagesByText: Map<string, Served[]>;
+}
+
+function buildTables(served: readonly Served[]): Tables {
+  const t: Tables = { byItem: new Map(), byValue: new Map(), messagesById: new Map(), messagesByText: new Map() };
+  const push = <T>(m: Map<string, T[]>, k: string, x: T) => {
+    const l = m.get(k);
+    if (l) l.push(x);
+    else m.set(k, [x]);
+  };
+  for (const s of served) {
+    const v = canon(s.value);
+    push(t.byItem, `${s.clusterId}|${s.item}|${periodKey(s.period) ?? ""}`, { s, v });
+    push(t.byValue, `${s.clusterId}|${v}`, s);
+    const m = servedMessage(s);
+    if (m?.id !== undefined) push(t.messagesById, m.id, s);
+    if (m?.text !== undefined) push(t.messagesByText, m.text, s);
+  }
+  return t;
 }
 
 /** The primitive fields of a record value (nested records and lists flattened). */
@@ -163,8 +188,13 @@ function attributeOne(held: HeldValue | HeldMessage, matches: Served[]): Attribu
 }
 
 /** Attributes every held item against the served events (pass the ones for this DUT). */
-export function attribute(holdings: Holdings, served: readonly Served[]): Attributed {
-  const index = new ServedIndex(served);
+export function attribute(
+  holdings: Holdings,
+  served: readonly Served[] | ServedIndex,
+  opts: { beforeSeq?: number } = {},
+): Attributed {
+  const all = served instanceof ServedIndex ? served : new ServedIndex(served);
+  const index = opts.beforeSeq === undefined ? all : all.before(opts.beforeSeq);
   const values = (list: HeldValue[] | undefined) =>
     (list ?? []).map((h) => {
       const exact = index.exact(h);

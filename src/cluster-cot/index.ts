@@ -20,7 +20,7 @@ import { cot09 } from "./cases/cot09-no-spurious.js";
 import { cot10 } from "./cases/cot10-away.js";
 import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
-import { DutView, type Run } from "./view.js";
+import { DutView, EventIndex, type Run } from "./view.js";
 
 /** The suite, in case order. */
 export const CASES: readonly CaseDef[] = [
@@ -78,8 +78,8 @@ function toResult(view: DutView, def: CaseDef, out: Outcome): CaseResult {
   };
 }
 
-export function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration): DutResult {
-  const view = new DutView({ events, run, dut });
+export function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration, index?: EventIndex): DutResult {
+  const view = new DutView({ events, run, dut, ...(index ? { index } : {}) });
   const prior = new Map<string, CaseResult>();
   const scope = outOfScope(dut);
   for (const def of CASES) {
@@ -115,5 +115,6 @@ export function evaluate(events: Evidence[]): DutResult[] {
   const run = runOf(events);
   if (!run) throw new Error("the evidence has no run event: cannot tell which devices were under test");
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
-  return run.duts.map((dut) => evaluateDut(sorted, run, dut));
+  const index = new EventIndex(sorted);
+  return run.duts.map((dut) => evaluateDut(sorted, run, dut, index));
 }

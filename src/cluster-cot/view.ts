@@ -17,7 +17,7 @@ import type {
   ServedEvent,
   ZclEvent,
 } from "../report/evidence.js";
-import { type Attributed, attribute } from "./attribution.js";
+import { type Attributed, attribute, ServedIndex } from "./attribution.js";
 
 export type Ev<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;
 export type Run = Evidence & RunEvent;
@@ -85,6 +85,26 @@ function hubEndpoints(hub: Record<string, unknown>): Partial<Record<EndpointRole
   return out;
 }
 
+/** A log indexed by seq and by kind, once per run. */
+export class EventIndex {
+  readonly bySeq = new Map<number, Evidence>();
+  readonly #byKind = new Map<string, Evidence[]>();
+
+  constructor(events: readonly Evidence[]) {
+    for (const e of events) {
+      this.bySeq.set(e.seq, e);
+      const list = this.#byKind.get(e.kind);
+      if (list) list.push(e);
+      else this.#byKind.set(e.kind, [e]);
+    }
+  }
+
+  /** Every event of a kind, in log order. */
+  all<K extends Evidence["kind"]>(kind: K): Ev<K>[] {
+    return (this.#byKind.get(kind) ?? []) as Ev<K>[];
+  }
+}
+
 export class DutView {
   readonly run: Run;
   readonly dut: DutDeclaration;
@@ -96,23 +116,19 @@ export class DutView {
   readonly served: (Evidence & ServedEvent)[];
   readonly sent: Zcl[];
   readonly zcl: Zcl[];
-  readonly #byKind = new Map<string, Evidence[]>();
+  readonly #index: EventIndex;
   readonly #probes: Probe[];
   readonly #attributed = new Map<number, Attributed>();
-  readonly #bySeq = new Map<number, Evidence>();
+  #servedIndex: ServedIndex | undefined;
 
-  constructor(opts: { events: readonly Evidence[]; run: Run; dut: DutDeclaration }) {
+  /** `index`: the log indexed once for every DUT of the run (built here when not given). */
+  constructor(opts: { events: readonly Evidence[]; run: Run; dut: DutDeclaration; index?: EventIndex }) {
     this.run = opts.run;
     this.dut = opts.dut;
     this.events = opts.events;
     this.windowMs = opts.run.windowMs;
     this.#endpoints = hubEndpoints(opts.run.hub ?? {});
-    for (const e of this.events) {
-      this.#bySeq.set(e.seq, e);
-      const list = this.#byKind.get(e.kind);
-      if (list) list.push(e);
-      else this.#byKind.set(e.kind, [e]);
-    }
+    this.#index = opts.index ?? new EventIndex(opts.events);
     for (const p of this.#all("phase")) {
       const span = this.#phases.get(p.name) ?? {};
       if (p.state === "start" && !span.start) span.start = p;
@@ -135,12 +151,11 @@ export class DutView {
 
   /** The event with this seq number. */
   event(seq: number): Evidence | undefined {
-    return this.#bySeq.get(seq);
+    return this.#index.bySeq.get(seq);
   }
 
-  /** Every event of a kind, in log order. */
   #all<K extends Evidence["kind"]>(kind: K): Ev<K>[] {
-    return (this.#byKind.get(kind) ?? []) as Ev<K>[];
+    return this.#index.all(kind);
   }
 
   #mine(device: string | undefined): boolean {
@@ -176,10 +191,10 @@ export class DutView {
   attributed(p: Probe): Attributed {
     let a = this.#attributed.get(p.seq);
     if (!a) {
-      a = attribute(
-        p.holdings ?? { consumption: [], messages: [], topUps: [], debts: [] },
-        this.served.filter((s) => s.seq < p.seq),
-      );
+      this.#servedIndex ??= new ServedIndex(this.served);
+      a = attribute(p.holdings ?? { consumption: [], messages: [], topUps: [], debts: [] }, this.#servedIndex, {
+        beforeSeq: p.seq,
+      });
       this.#attributed.set(p.seq, a);
     }
     return a;
