@@ -15,7 +15,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { VirtualDongle } from "../src/virtual/dongle.js";
 import { socatAvailable } from "../src/virtual/transport/pty.js";
-import { MtType, Subsystem } from "../src/virtual/znp/frame.js";
+import { RealClock } from "../src/hub/clock.js";
+import { HanMedium } from "../src/virtual/han/medium.js";
+import { EmulatedNode } from "../src/virtual/han/node.js";
+import { MtType, Subsystem, UnpiParser, encodeFrame } from "../src/virtual/znp/frame.js";
+import { createZnp } from "../src/virtual/znp/index.js";
+import { ZnpState } from "../src/virtual/znp/state.js";
 import { formNetwork } from "../src/virtual/znp/util.js";
 import { RawClient } from "../test/virtual/raw-client.js";
 import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
@@ -143,12 +148,66 @@ async function benchRaw(): Promise<void> {
   }
 }
 
+/** The dongle and a node in process, no socket: MT bytes in, AF_INCOMING_MSG out. */
+async function benchInProcess(): Promise<void> {
+  const medium = new HanMedium();
+  const emu = createZnp({ state: new ZnpState("0x00124b0001020304"), medium });
+  formNetwork(emu);
+  emu.state.endpoints.set(1, {
+    endpoint: 1,
+    profileId: 0x0104,
+    deviceId: 5,
+    deviceVersion: 0,
+    inClusters: [],
+    outClusters: [],
+  });
+  const node = new EmulatedNode({
+    ieee: "0x0d6f000000000001",
+    endpoints: [{ endpoint: 1, profileId: 0x0104, deviceId: 1, deviceVersion: 1, inClusters: [0], outClusters: [] }],
+    clock: new RealClock(),
+    medium,
+  });
+  medium.permitJoin(60);
+  await node.join();
+  let done: (() => void) | undefined;
+  const parser = new UnpiParser((f) => {
+    if (f.type === MtType.AREQ && f.subsystem === Subsystem.AF && f.command === 0x81) done?.();
+  });
+  emu.setSink((b) => parser.push(b));
+  const req = Buffer.alloc(15);
+  req.writeUInt16LE(node.nwk!, 0);
+  req[2] = 1;
+  req[3] = 1;
+  req[9] = 5;
+  Buffer.from([0x00, 1, 0x00, 0x00, 0x00]).copy(req, 10);
+  const frame = encodeFrame(MtType.SREQ, Subsystem.AF, 0x01, req);
+  const n = READS * 10;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const p = new Promise<void>((r) => {
+      done = r;
+    });
+    emu.receive(frame);
+    await p;
+  }
+  const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(
+    `${"in-process".padEnd(10)} ${(n / s).toFixed(0).padStart(7)} rt/s  | CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/rt` +
+      "  — dongle + node, MT bytes in and out, no socket\n",
+  );
+  medium.close();
+  emu.close();
+}
+
 quietHerdsman();
 process.stdout.write(
   `load average ${loadavg()
     .map((x) => x.toFixed(1))
     .join(" ")} (figures are wall-clock, shared CPU)\n`,
 );
+await benchInProcess();
 await benchRaw();
 process.stdout.write(
   `virtual ZNP: ${READS} genBasic reads via herdsman endpoint.read, one at a time and ${CONCURRENCY} at a time\n`,
