@@ -87,6 +87,8 @@ export class SeClient {
   /** CoT dates (hub ms) already acted on: kept across power cycles like the store. */
   readonly #acted = new Set<number>();
   readonly #sighted = new Set<number>();
+  /** CoT dates it has read while online (a power cycle does not forget them). */
+  readonly #seen = new Set<number>();
   readonly #scheduled = new Map<number, Cancel>();
   #baselineNext = false;
   #historyDay: number | undefined;
@@ -233,9 +235,9 @@ export class SeClient {
       }
     }
     if (this.#baselineNext) {
+      // what changed while it was away is taken as the way things are; what it saw before still counts
       this.#baselineNext = false;
-      for (const o of observations) if (o.dateMs !== undefined) this.#acted.add(o.dateMs);
-      return;
+      for (const o of observations) if (o.dateMs !== undefined && !this.#seen.has(o.dateMs)) this.#acted.add(o.dateMs);
     }
     await this.#act(observations, "poll");
   }
@@ -255,6 +257,7 @@ export class SeClient {
       }
     }
     for (const [date, control] of dates) {
+      this.#seen.add(date);
       if (this.#acted.has(date)) {
         if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) this.#clear(date, control, "repeat");
         continue;

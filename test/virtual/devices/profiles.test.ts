@@ -194,6 +194,19 @@ describe("a CoT made while the device was off (COT-10)", () => {
     });
   }
 
+  it("offline-miss still acts on a future CoT it saw before a power cycle", async () => {
+    const d = await setup("offline-miss");
+    const date = han.clock.now() + 5 * HOUR;
+    han.hub.performCot({ dateMs: date });
+    await han.clock.advance(HOUR); // seen at a poll
+    d.powerOff();
+    await han.clock.advance(HOUR);
+    await d.powerOn();
+    await han.clock.advanceTo(date + HOUR);
+    expect(d.client.clears.map((c) => c.why)).toEqual(["reached"]);
+    expect(consumptionTenancies(d.holdings())).toEqual(new Set([2]));
+  });
+
   it("offline-miss still acts on a CoT it sees while online", async () => {
     const d = await setup("offline-miss");
     han.hub.performCot();
