@@ -123,3 +123,18 @@ describe("adapter check", () => {
     expect(() => checkAdapterForSe("ember", true)).not.toThrow();
   });
 });
+
+describe("herdsman log masking", () => {
+  it("masks key-length hex runs and keeps IEEE addresses", async () => {
+    const { maskKeys } = await import("../../src/host/herdsman-log.js");
+    expect(
+      maskKeys(
+        "- Network Key: configured=0102030405060708090a0b0c0d0e0f10, adapter:active=ffeeddccbbaa99887766554433221100",
+      ),
+    ).toBe("- Network Key: configured=<redacted>, adapter:active=<redacted>");
+    expect(maskKeys("Install code 83FED3407A939723A5C639B26916D505C3B5 failed CRC validation")).toBe(
+      "Install code <redacted> failed CRC validation",
+    );
+    expect(maskKeys("Adding install code for 0x00db1234567890a0.")).toBe("Adding install code for 0x00db1234567890a0.");
+  });
+});
