@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
+import { LinkFaults } from "../../src/virtual/transport/faults.js";
 import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
 import { STATE_FILE } from "../../src/virtual/znp/state.js";
 import { RawClient } from "./raw-client.js";
@@ -130,5 +131,36 @@ describe("virtual ZNP on the wire", () => {
     await dongle!.stop();
     const again = await setup(dir);
     expect((await again.sreq(Subsystem.SYS, 0x1c, Buffer.concat([id, hex("00 00")]))).data).toEqual(hex("00 02 12 34"));
+  });
+});
+
+describe("link fault injection", () => {
+  it("a corrupted request goes unanswered, the next one is served", async () => {
+    const c = await setup();
+    dongle!.faults.corruptNext("toDongle", 1);
+    await expect(c.sreq(Subsystem.SYS, 0x01, Buffer.alloc(0))).rejects.toThrow(/no matching frame/);
+    expect((await c.sreq(Subsystem.SYS, 0x01)).command).toBe(0x01);
+  }, 10_000);
+
+  it("bytes dropped toward the host break that reply only", async () => {
+    const c = await setup();
+    dongle!.faults.dropNext("toHost", 2);
+    await expect(c.sreq(Subsystem.SYS, 0x04)).rejects.toThrow(/no matching frame/);
+    const f = await c.sreq(Subsystem.SYS, 0x04);
+    expect(`0x${Buffer.from(f.data).reverse().toString("hex")}`).toBe(dongle!.znp.ieee);
+  }, 10_000);
+
+  it("seeded per-byte corruption is repeatable", () => {
+    const run = () => {
+      const f = new LinkFaults(9);
+      f.setRates("toHost", { corrupt: 0.2 });
+      return f.filter("toHost", Buffer.alloc(200));
+    };
+    const a = run();
+    expect(a).toEqual(run());
+    const hit = [...a].filter((b) => b !== 0).length;
+    expect(hit).toBeGreaterThan(20);
+    expect(hit).toBeLessThan(60);
+    expect(new LinkFaults(9).filter("toHost", Buffer.from([1, 2, 3]))).toEqual(Buffer.from([1, 2, 3]));
   });
 });
