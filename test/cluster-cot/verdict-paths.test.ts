@@ -154,6 +154,22 @@ describe("error", () => {
     expect(byId(d!, "COT-01").reason).toContain("the hub admitted 0x00124b0000000bad");
   });
 
+  it("a device the hub admits on purpose (an ESME node declared in the run event) is no stranger", async () => {
+    const events = await synthRun({ duts: [{ kind: "ihd", profile: "compliant" }] });
+    const run = events.find((e) => e.kind === "run") as Evidence & { admitted?: { label: string; ieee: string }[] };
+    const esme = {
+      kind: "join",
+      device: "0x00124b00000000e5",
+      nwk: 0x3000,
+      accepted: true,
+      reason: "ESME node",
+    } as const;
+    events.push({ seq: events.length + 1, t: run.t, wall: run.wall, ...esme });
+    expect(byId(evaluate(events)[0]!, "COT-01").verdict).toBe("error");
+    run.admitted = [{ label: "esme", ieee: esme.device }];
+    expect(byId(evaluate(events)[0]!, "COT-01").verdict).toBe("pass");
+  });
+
   it("a log without a run event cannot be evaluated", () => {
     expect(() => evaluate([])).toThrow(/no run event/);
   });
