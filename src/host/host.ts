@@ -19,6 +19,7 @@
  */
 import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
 import { EventEmitter } from "node:events";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { Controller, Zcl } from "zigbee-herdsman";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
@@ -153,6 +154,9 @@ export class Host extends EventEmitter<HostEvents> {
       stateDir,
       this.#opts.channel === undefined ? {} : { channel: this.#opts.channel },
     );
+    // herdsman's coordinator backup holds the network key too, written with the default mode: the
+    // directory keeps others out.
+    chmodSync(stateDir, 0o700);
     if (this.#adapterType === "zstack") patchZStackEndpoints(this.#seEndpoints());
     const networkOptions = herdsmanNetworkOptions(network);
     // zstack puts the coordinator IEEE in place of the default EPID (GBCS: EPID = hub IEEE); pass none.

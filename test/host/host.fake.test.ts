@@ -91,6 +91,7 @@ describe("host on herdsman with a fake adapter", () => {
   it("keeps the network parameters in a 0600 file and never writes the key into the evidence", () => {
     const file = join(stateDir, "network.json");
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700); // herdsman's backup in it holds the key too
     const params = JSON.parse(readFileSync(file, "utf8")) as { networkKey: string; extendedPanId: string };
     expect(params.networkKey).toMatch(/^[0-9a-f]{32}$/);
     expect(params.extendedPanId).toBe("0x00124b00cafe0001");
