@@ -1,0 +1,118 @@
+/**
+ * The host's own share of a read: herdsman's Controller on a fake adapter (no ZNP, no TCP, no emulated
+ * device), the host, the hub model and the evidence log (a JSONL file). A Read Attributes frame is
+ * injected as the adapter's `zclPayload` event; the time runs until the host hands the reply to the
+ * adapter. Prints reads per second, latency p50/p99/max and CPU per read, with and without the host
+ * (without: herdsman answers a read to endpoint 1 by itself).
+ *
+ *   npx tsx scripts/bench-host-path.ts [--reads N] [--memory-evidence]
+ *
+ * Compare with scripts/bench-host.ts, which measures the whole stack over the virtual dongle.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Zcl } from "zigbee-herdsman";
+import { RealClock } from "../src/hub/clock.js";
+import { Hub } from "../src/hub/hub.js";
+import { Host } from "../src/host/host.js";
+import { EvidenceLog } from "../src/report/evidence.js";
+import { herdsmanClusters } from "../src/zcl/herdsman.js";
+import { FakeAdapter, useFakeAdapter } from "../test/host/fake-adapter.js";
+
+const { values } = parseArgs({
+  options: {
+    reads: { type: "string", default: "20000" },
+    "memory-evidence": { type: "boolean", default: false },
+  },
+});
+const READS = Number(values.reads);
+const IEEE = "0x00db1234567890a0";
+const NWK = 0x4a11;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-host-path-"));
+  const clock = new RealClock();
+  const evidence = new EvidenceLog({
+    ...(values["memory-evidence"] ? {} : { path: join(dir, "evidence.jsonl") }),
+    now: () => clock.now(),
+  });
+  const fake = new FakeAdapter();
+  const undo = useFakeAdapter(fake);
+  const hub = new Hub({ clock, seed: 1, evidence, hubIeee: "0x00124b00cafe0001" });
+  hub.deviceLog.add({ eui64: IEEE, installCode: "83FED3407A939723A5C639B26916D505C3B5", deviceType: 6 });
+  const host = new Host({
+    port: "tcp://127.0.0.1:1",
+    stateDir: join(dir, "state"),
+    hub,
+    clusters: herdsmanClusters(),
+    evidence,
+    clock,
+    channel: 15,
+  });
+  await host.start();
+  const interviewed = new Promise<void>((resolve) => host.on("interview", (e) => e.status !== "started" && resolve()));
+  fake.join({
+    ieee: IEEE,
+    nwk: NWK,
+    endpoints: [{ id: 1, profileId: 0x0109, deviceId: 0x0507, in: [], out: [0x0708] }],
+  });
+  await interviewed;
+
+  const measure = async (label: string, dstEp: number): Promise<void> => {
+    const latencies: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < READS; i++) {
+      const tsn = i & 0xff;
+      const bytes = Zcl.Frame.create(
+        0,
+        0,
+        false,
+        undefined,
+        tsn,
+        "read",
+        0x0708,
+        [{ attrId: 0x0200 }, { attrId: 0x0201 }],
+        {},
+      ).toBuffer();
+      const sent = fake.nextSent();
+      const start = performance.now();
+      fake.deliver({ nwk: NWK, srcEp: 1, dstEp, clusterId: 0x0708, bytes });
+      await sent;
+      latencies.push(performance.now() - start);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    latencies.sort((a, b) => a - b);
+    const f = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
+    console.log(
+      `${label}: ${READS} reads in ${seconds.toFixed(2)} s = ${Math.round(READS / seconds)} reads/s; ` +
+        `p50 ${f(percentile(latencies, 50))}, p99 ${f(percentile(latencies, 99))}, max ${f(latencies.at(-1) ?? 0)}; ` +
+        `CPU ${Math.round((cpu.user + cpu.system) / READS)} µs/read`,
+    );
+    fake.sent.length = 0;
+  };
+
+  await measure("warm-up (host + hub)", hub.endpoints.gpf);
+  await measure("host + hub + evidence", hub.endpoints.gpf);
+  await measure("herdsman alone (endpoint 1)", 1);
+
+  await host.stop();
+  undo();
+  evidence.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
