@@ -38,16 +38,16 @@ Example:
 
 type HtmlRenderer = (report: RunReport, events: Evidence[]) => string | Promise<string>;
 
-/** The HTML renderer if this build has one. */
-async function loadHtml(): Promise<HtmlRenderer | undefined> {
+/** The HTML renderer if this build has one (`spec`: where to look, for tests). */
+export async function loadHtml(spec = "../report/html.js"): Promise<HtmlRenderer | undefined> {
   // A specifier in a variable keeps the optional module out of the static import graph (and out of bundlers).
-  const spec = "../report/html.js";
+  const name = spec.replace(/^.*\/|\.js$/g, "");
   try {
     const mod = (await import(/* @vite-ignore */ spec)) as { renderHtml?: unknown };
     return typeof mod.renderHtml === "function" ? (mod.renderHtml as HtmlRenderer) : undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if ((code === "ERR_MODULE_NOT_FOUND" || code === "ERR_LOAD_URL") && String(err).includes("report/html")) {
+    if ((code === "ERR_MODULE_NOT_FOUND" || code === "ERR_LOAD_URL") && String(err).includes(name)) {
       return undefined;
     }
     throw err;
