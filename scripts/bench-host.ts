@@ -81,7 +81,12 @@ async function main(): Promise<void> {
       {},
     );
     const t0 = performance.now();
-    await node.zclRequest({ nwk: 0, ep: values.endpoint ? Number(values.endpoint) : hub.endpoints.gpf }, 0x0708, frame.toBuffer(), { profileId: 0x0109 });
+    await node.zclRequest(
+      { nwk: 0, ep: values.endpoint ? Number(values.endpoint) : hub.endpoints.gpf },
+      0x0708,
+      frame.toBuffer(),
+      { profileId: 0x0109 },
+    );
     return performance.now() - t0;
   };
 
