@@ -188,7 +188,7 @@ async function benchInProcess(): Promise<void> {
     const p = new Promise<void>((r) => {
       done = r;
     });
-    emu.receive(frame);
+    emu.fromHost(frame);
     await p;
   }
   const s = (performance.now() - t0) / 1000;

@@ -68,14 +68,14 @@ export class VirtualDongle {
     };
     this.faults = new LinkFaults(this.seed);
     this.faults.injector = (dir, bytes) => {
-      if (dir === "toDongle") this.znp.receive(bytes);
+      if (dir === "toDongle") this.znp.fromHost(bytes);
       else this.#write?.(bytes);
     };
     this.faults.cutter = () => this.#tcp.dropHost();
     this.#tcp = new TcpHostServer({
       onData: (chunk) => {
         this.linkBytes.toDongle += chunk.length;
-        this.znp.receive(this.faults.filter("toDongle", chunk));
+        this.znp.fromHost(this.faults.filter("toDongle", chunk));
       },
       onConnect: (write) => {
         this.#write = write;

@@ -65,6 +65,16 @@ export interface ZnpCounters {
 
 const SUBSYSTEMS = new Set<number>(Object.values(Subsystem));
 
+/**
+ * What a debug log may show of a frame's data: AF and ZDO bytes (APS payloads) in hex; only the length
+ * for the other subsystems, whose NV reads and writes and install codes carry key material.
+ */
+function loggable(subsystem: number, data: Buffer | undefined): string {
+  if (!data) return "";
+  if (subsystem === Subsystem.AF || subsystem === Subsystem.ZDO) return data.toString("hex");
+  return `(${data.length} bytes)`;
+}
+
 export class ZnpEmulator implements HanMember, TrustCentre {
   readonly state: ZnpState;
   readonly medium: HanMedium;
@@ -126,15 +136,8 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     if (!sink) this.#parser.reset();
   }
 
-  /** Bytes from the host. */
-  receive(chunk: Buffer): void;
-  receive(frame: ApsFrame): void;
-  receive(input: Buffer | ApsFrame): void {
-    if (Buffer.isBuffer(input)) this.#receiveBytes(input);
-    else this.#onAps(input);
-  }
-
-  #receiveBytes(chunk: Buffer): void {
+  /** Bytes from the host (any split of the stream). */
+  fromHost(chunk: Buffer): void {
     this.#parser.push(chunk);
     if (this.#parser.pending > 0) {
       clearTimeout(this.#expireTimer);
@@ -148,7 +151,7 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     const sink = this.#sink;
     if (!sink) return;
     this.counters.framesOut += 1;
-    if (this.#debug) this.#log.debug({ type, subsystem, command, data: data?.toString("hex") }, "znp out");
+    if (this.#debug) this.#log.debug({ type, subsystem, command, data: loggable(subsystem, data) }, "znp out");
     sink(encodeFrame(type, subsystem, command, data));
   }
 
@@ -205,10 +208,11 @@ export class ZnpEmulator implements HanMember, TrustCentre {
 
   // ---- HAN side ----
 
-  /** The handler of APS frames arriving for the coordinator (installed by af.ts / zdo.ts). */
+  /** The handler of APS frames arriving for the coordinator (installed by index.ts: zdo.ts / af.ts). */
   onAps: (frame: ApsFrame) => void = () => {};
 
-  #onAps(frame: ApsFrame): void {
+  /** An APS frame for the coordinator arrives from the HAN. */
+  receive(frame: ApsFrame): void {
     this.onAps(frame);
   }
 
