@@ -132,7 +132,7 @@ export class Host extends EventEmitter<HostEvents> {
     });
   }
 
-  /** The coordinator IEEE address (= extended PAN id on zstack), once started. */
+  /** The coordinator IEEE address (the hub's; on zstack also the extended PAN id), once started. */
   get coordinatorIeee(): string | undefined {
     return this.#coordinatorIeee;
   }
@@ -180,12 +180,16 @@ export class Host extends EventEmitter<HostEvents> {
     this.#controller = controller;
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
-    this.#coordinatorIeee = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
-    const coordinator = controller.getDevicesByType("Coordinator")[0];
-    if (coordinator && this.#adapterType === "zstack") this.#coordinatorIeee = coordinator.ieeeAddr;
-    if (this.#coordinatorIeee && network.extendedPanId !== this.#coordinatorIeee) {
-      network.extendedPanId = this.#coordinatorIeee;
+    this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
+    const epid = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
+    if (epid && network.extendedPanId !== epid) {
+      network.extendedPanId = epid;
       saveNetwork(stateDir, network);
+    }
+    if (epid && this.#coordinatorIeee && epid !== this.#coordinatorIeee) {
+      const message = `extended PAN id ${epid} is not the hub IEEE ${this.#coordinatorIeee} (GBCS wants them equal)`;
+      logger.warn(message);
+      this.#opts.evidence.append({ kind: "note", message });
     }
     this.#network = network;
     for (const device of controller.getDevicesIterator()) this.#prepare(device);

@@ -97,6 +97,12 @@ describe("host on the virtual dongle (tcp://)", () => {
     expect(host.devices().map((d) => d.ieee)).toEqual([ihd.ieee]);
   });
 
+  it("runs the network with the extended PAN id equal to the hub (coordinator) IEEE", () => {
+    expect(host.coordinatorIeee).toMatch(/^0x00124b00[0-9a-f]{8}$/);
+    expect(host.network?.extendedPanId).toBe(host.coordinatorIeee);
+    expect(evidence.events.some((e) => e.kind === "note" && e.message.startsWith("extended PAN id"))).toBe(false);
+  });
+
   it("answers Match_Desc for Device Management with the GPF and ESME endpoints (not 1)", async () => {
     // Match_Desc_req: NWKAddrOfInterest 0x0000, profile 0x0109, 1 input cluster 0x0708, 0 output clusters
     const body = Buffer.from([0x00, 0x00, 0x09, 0x01, 0x01, 0x08, 0x07, 0x00]);
