@@ -11,7 +11,7 @@ import { PROFILES, type Profile } from "./synth-device.js";
 
 const IDS = Array.from({ length: 12 }, (_, i) => `COT-${String(i + 1).padStart(2, "0")}`);
 
-/** Verdicts that differ from pass (COT-11 and COT-12 are set per kind below). */
+/** Verdicts that differ from pass (COT-11 and COT-12 are information). */
 const FAULTS: Record<Profile, Record<string, Verdict>> = {
   compliant: {},
   // never reads tenancy information: no query, so nothing is ever cleared
@@ -44,8 +44,8 @@ const FAULTS: Record<Profile, Record<string, Verdict>> = {
   "offline-miss": { "COT-10": "fail" },
 };
 
-function expected(kind: "ihd" | "ppmid", profile: Profile): Verdict[] {
-  const info: Record<string, Verdict> = { "COT-11": kind === "ihd" ? "not_applicable" : "info", "COT-12": "info" };
+function expected(profile: Profile): Verdict[] {
+  const info: Record<string, Verdict> = { "COT-11": "info", "COT-12": "info" };
   return IDS.map((id) => FAULTS[profile][id] ?? info[id] ?? "pass");
 }
 
@@ -59,7 +59,7 @@ describe.each(["ihd", "ppmid"] as const)("every profile as %s", (kind) => {
     const r = results.find((d) => d.label === `${kind}:${profile}`)!;
     expect(r.results.map((c) => c.id)).toEqual(IDS);
     expect(Object.fromEntries(r.results.map((c) => [c.id, c.verdict]))).toEqual(
-      Object.fromEntries(IDS.map((id, i) => [id, expected(kind, profile)[i]])),
+      Object.fromEntries(IDS.map((id, i) => [id, expected(profile)[i]])),
     );
   });
 
@@ -79,6 +79,24 @@ describe.each(["ihd", "ppmid"] as const)("every profile as %s", (kind) => {
 });
 
 describe("reasons name what the verdict rests on", () => {
+  it("COT-11 reports what became of tenancy-1 top-ups and debts, on a PPMID and on an IHD", async () => {
+    const [ihd, ppmid, kept] = evaluate(
+      await synthRun({
+        duts: [
+          { kind: "ihd", profile: "compliant" },
+          { kind: "ppmid", profile: "compliant" },
+          { kind: "ppmid", profile: "keeps-history" },
+        ],
+      }),
+    );
+    const reason = (d: DutResult | undefined) => d!.results.find((r) => r.id === "COT-11")!.reason;
+    expect(reason(ihd)).toMatch(/^IHD, tenancy 1, .*: top-up history: none held; debt recovery: none held$/);
+    expect(reason(ppmid)).toMatch(
+      /^PPMID, tenancy 1, .*: top-up history: cleared \(1 → 0\); debt recovery: cleared \(1 → 0\)$/,
+    );
+    expect(reason(kept)).toMatch(/top-up history: kept \(1 → 1\); debt recovery: kept \(1 → 1\)$/);
+  });
+
   it("COT-06 of keeps-messages names the probe, the message id of tenancy 1 and the CoT control", async () => {
     const [d] = evaluate(await synthRun({ duts: [{ kind: "ihd", profile: "keeps-messages" }] }));
     const c = d!.results.find((r) => r.id === "COT-06")!;

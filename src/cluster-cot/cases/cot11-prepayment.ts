@@ -3,8 +3,9 @@
  * debt-recovery information were asked for by one respondent and left out of SECMP0056's requirement
  * (domain.md §1.3), so the suite reports what a PPMID did with them and never fails on it.
  *
- * Info: per category, the outgoing tenancy's entries at `baseline` and at `after-cot`. An IHD:
- * `not_applicable`. Missing probes: `inconclusive`.
+ * Info: per category, the outgoing tenancy's entries at `baseline` and at `after-cot`, for a PPMID and for an
+ * IHD alike (an IHD may show prepayment data too; one that holds none is reported as such). Missing probes:
+ * `inconclusive`.
  */
 import { type Category, heldOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
@@ -17,9 +18,6 @@ export const cot11: CaseDef = {
   title: "Prepayment data (information)",
   phases: [PHASE.baseline, PHASE.observe],
   evaluate(view) {
-    if (view.dut.kind !== "ppmid") {
-      return outcome("not_applicable", "an IHD: top-up and debt-recovery data are a PPMID matter");
-    }
     const cot = needCot(view, PHASE.cot);
     if (isOutcome(cot)) return cot;
     const base = needProbe(view, PROBE.baseline);
@@ -36,7 +34,7 @@ export const cot11: CaseDef = {
     });
     return outcome(
       "info",
-      `tenancy ${cot.from}, probes seq ${base.seq} → ${after.seq} (CoT seq ${cot.event.seq}): ${parts.join("; ")}`,
+      `${view.dut.kind.toUpperCase()}, tenancy ${cot.from}, probes seq ${base.seq} → ${after.seq} (CoT seq ${cot.event.seq}): ${parts.join("; ")}`,
       [base.seq, cot.event.seq, after.seq],
     );
   },
