@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Controller } from "zigbee-herdsman";
 import { withCrc } from "../../src/hub/install-code.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
+import { EmulatedNode } from "../../src/virtual/han/node.js";
+import { GENERIC_NODE_ENDPOINT } from "../../src/virtual/kinds.js";
+import { deviceIdentity } from "../../src/virtual/registry.js";
 import { MtType, Subsystem, encodeFrame } from "../../src/virtual/znp/frame.js";
 import { interviewed, makeController, quietHerdsman, randomKey } from "./herdsman-harness.js";
 
@@ -60,6 +63,27 @@ describe("trust centre with install codes required", () => {
     expect(device.modelID).toBe("virtual-node");
     expect(joined).toContain(node.ieee);
   });
+});
+
+it("interviews a battery end device (announce without the receiver-on bit, route discovery)", async () => {
+  const { ieee, installCode } = deviceIdentity(99, 0);
+  const node = new EmulatedNode({
+    ieee,
+    installCode,
+    role: "endDevice",
+    endpoints: [{ ...GENERIC_NODE_ENDPOINT }],
+    basic: { modelId: "virtual-sensor" },
+    clock: dongle.clock,
+    medium: dongle.medium,
+  });
+  dongle.addNode(node);
+  await c.addInstallCode(herdsmanCode(node.ieee, installCode));
+  const done = interviewed(c, node.ieee);
+  await node.join();
+  const device = await done;
+  expect(device.type).toBe("EndDevice");
+  expect(device.powerSource).toBe("Battery");
+  expect(device.modelID).toBe("virtual-sensor");
 });
 
 describe("link faults", () => {
