@@ -168,7 +168,8 @@ export const command: CliCommand = {
         clock,
       });
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      const message = (err as Error).message;
+      throw new UsageError(message.includes("accept the risk") ? `${message} (--accept-adapter-risk)` : message);
     }
     host.on("join", (e) => out(e.accepted ? `joined: ${e.device}` : `refused: ${e.device} (${e.reason})`));
     host.on("interview", (e) => e.status !== "started" && out(`interview ${e.status}: ${e.device}`));

@@ -1,0 +1,54 @@
+/** `hanbench serve` options: defaults, and one-line usage errors. */
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../../src/cli/errors.js";
+import { parseServeArgs } from "../../src/cli/serve.js";
+
+const NOW = new Date("2026-11-28T14:00:00.000Z");
+
+describe("hanbench serve options", () => {
+  it("has bench defaults: zstack, .hanbench/state, an evidence file per start, endpoints 2 and 3", () => {
+    expect(parseServeArgs([], NOW)).toEqual({
+      adapter: "zstack",
+      acceptRisk: false,
+      state: ".hanbench/state",
+      evidence: ".hanbench/serve/2026-11-28T14-00-00-000Z/evidence.jsonl",
+      endpoints: { gpf: 2, esme: 3 },
+      providerId: 1,
+      seed: 1,
+    });
+  });
+
+  it("takes a port, endpoints, channel and the rest", () => {
+    const o = parseServeArgs(
+      ["--port", "tcp://127.0.0.1:6638", "--gpf-ep", "35", "--esme-ep", "36", "--channel", "25", "--baud", "460800"],
+      NOW,
+    );
+    expect(o).toMatchObject({
+      port: "tcp://127.0.0.1:6638",
+      endpoints: { gpf: 35, esme: 36 },
+      channel: 25,
+      baudRate: 460800,
+    });
+    expect(parseServeArgs(["-h"], NOW)).toBe("help");
+  });
+
+  it.each([
+    [["--adapter", "foo"], /--adapter must be one of zstack, ember/],
+    [["--gpf-ep", "1"], /--gpf-ep must be an integer 2\.\.240/],
+    [["--gpf-ep", "5", "--esme-ep", "5"], /must differ/],
+    [["--channel", "10"], /--channel must be an integer 11\.\.26/],
+    [["--port", "tcp://localhost"], /is not tcp:\/\/HOST:PORT/],
+    [["--frobnicate"], /Unknown option/],
+    [["extra"], /positional/i],
+  ])("refuses %j with one line", (argv, re) => {
+    let err: unknown;
+    try {
+      parseServeArgs(argv, NOW);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(re);
+    expect((err as Error).message).not.toContain("\n");
+  });
+});
