@@ -197,4 +197,21 @@ describe("simulated HAN", () => {
     await node.join();
     expect(node.nwk).toBe(nwk); // the trust centre remembers the address
   });
+
+  it("answers the host's NWK_addr_req (broadcast on the HAN) in Z-Stack's nwkAddrRsp layout", async () => {
+    const d = await formed();
+    const node = d.addDevice("node", { autoJoin: false });
+    d.medium.permitJoin(60);
+    await node.join();
+    const ieeeLe = Buffer.from(node.ieee.slice(2), "hex").reverse();
+    const rsp = client!.next(areq(0x80));
+    const srsp = await client!.sreq(Subsystem.ZDO, 0x00, Buffer.concat([ieeeLe, Buffer.from([0, 0])]));
+    expect([...srsp.data]).toEqual([0]);
+    const f = await rsp;
+    // status, IEEE, nwk, startIndex, numAssocDev (no source-address prefix)
+    expect(f.data).toHaveLength(13);
+    expect(f.data[0]).toBe(0);
+    expect(f.data.subarray(1, 9)).toEqual(ieeeLe);
+    expect(f.data.readUInt16LE(9)).toBe(node.nwk);
+  });
 });
