@@ -1,5 +1,6 @@
 /** The simulated HAN without herdsman: joins, device-to-device traffic, the tap, latency, loss, power, leave. */
 import { afterEach, describe, expect, it } from "vitest";
+import { linkKeyFromInstallCode } from "../../src/hub/install-code.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import { HanMedium } from "../../src/virtual/han/medium.js";
 import type { TapRecord } from "../../src/virtual/han/types.js";
@@ -213,5 +214,27 @@ describe("simulated HAN", () => {
     expect(f.data[0]).toBe(0);
     expect(f.data.subarray(1, 9)).toEqual(ieeeLe);
     expect(f.data.readUInt16LE(9)).toBe(node.nwk);
+  });
+
+  it("gates joins on install-code keys given as a code with CRC (format 1) or a hashed key (format 2)", async () => {
+    const d = await formed({ requireInstallCodes: true });
+    const a = d.addDevice("node", { autoJoin: false });
+    const b = d.addDevice("node", { autoJoin: false });
+    const add = (format: number, ieee: string, code: Buffer) =>
+      client!.sreq(
+        Subsystem.APP_CNF,
+        0x04,
+        Buffer.concat([Buffer.from([format]), Buffer.from(ieee.slice(2), "hex").reverse(), code]),
+      );
+    const badCrc = Buffer.from(a.installCode!);
+    badCrc[badCrc.length - 1]! ^= 0x01;
+    expect([...(await add(1, a.ieee, badCrc)).data]).toEqual([0x02]);
+    expect([...(await add(1, a.ieee, a.installCode!)).data]).toEqual([0]);
+    expect([...(await add(2, b.ieee, linkKeyFromInstallCode(b.installCode!))).data]).toEqual([0]);
+    d.medium.permitJoin(60);
+    await a.join();
+    await b.join();
+    expect(a.online && b.online).toBe(true);
+    expect(d.znp.state.linkKeys.get(a.ieee)).toEqual(linkKeyFromInstallCode(a.installCode!));
   });
 });
