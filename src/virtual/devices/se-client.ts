@@ -259,7 +259,11 @@ export class SeClient {
     for (const [date, control] of dates) {
       this.#seen.add(date);
       if (this.#acted.has(date)) {
-        if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) this.#clear(date, control, "repeat");
+        if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) {
+          // like after any clear, it fetches what the meter still serves; what only it had kept is gone
+          this.#clear(date, control, "repeat");
+          this.#historyDay = undefined;
+        }
         continue;
       }
       if (now >= date) {

@@ -135,19 +135,30 @@ describe("no spurious clearing (COT-09)", () => {
     expect(consumptionTenancies(d.holdings())).toEqual(new Set([1]));
   });
 
-  it("repeat-clear: clears again at later polls and loses tenancy-2 history", async () => {
+  it("repeat-clear: clears again at every poll and keeps only what the meter still serves", async () => {
     const d = await setup("repeat-clear");
+    const c = await han.add({ kind: "ihd", profile: "compliant" });
     han.hub.performCot();
     await han.clock.advance(30 * MIN);
-    expect(pastConsumption(d.holdings()).length).toBeGreaterThan(20); // the first clear fetched tenancy 2
-    await han.clock.advance(2 * HOUR);
-    expect(d.client.clears.length).toBe(5);
-    expect(d.client.clears.slice(1).every((c) => c.why === "repeat")).toBe(true);
-    const h = d.holdings();
-    expect(pastConsumption(h)).toEqual([]);
+    const key = (v: { role: string; item: string; period?: string }) => `${v.role} ${v.item} ${v.period}`;
+    const heldThen = new Set(pastConsumption(d.holdings()).map(key));
+    expect(heldThen.size).toBeGreaterThan(20); // the first clear fetched tenancy 2
+    expect(new Set(pastConsumption(c.holdings()).map(key))).toEqual(heldThen);
+    await han.clock.advance(25 * HOUR);
+    expect(d.client.clears.length).toBeGreaterThan(20);
+    expect(d.client.clears.slice(1).every((x) => x.why === "repeat")).toBe(true);
+    // a day later the oldest periods have rolled out of what the meter serves: the compliant display still
+    // holds them, the one that clears at every poll does not
+    const keptByCompliant = new Set(pastConsumption(c.holdings()).map(key));
+    const keptByRepeat = new Set(pastConsumption(d.holdings()).map(key));
+    expect(keptByRepeat.size).toBeGreaterThan(20); // fetched again after the last clear
+    const lost = [...heldThen].filter((k) => !keptByRepeat.has(k));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost.every((k) => keptByCompliant.has(k))).toBe(true);
+    expect(c.client.clears).toHaveLength(1);
     // what a poll refreshes comes back: the new message and the running periods
-    expect(messageTenancies(h)).toEqual(new Set([2]));
-    expect(consumptionTenancies(h)).toEqual(new Set([2]));
+    expect(messageTenancies(d.holdings())).toEqual(new Set([2]));
+    expect(consumptionTenancies(d.holdings())).toEqual(new Set([2]));
   });
 });
 
