@@ -28,20 +28,8 @@ import {
   readRsp,
   replyHeader,
 } from "./zcl-lite.js";
-import {
-  LogicalType,
-  ZdoCluster,
-  ZdoStatus,
-  activeEpRsp,
-  addrRsp,
-  deviceAnnce,
-  matchDescRsp,
-  matchEndpoints,
-  nodeDescRsp,
-  parseMatchDescReq,
-  simpleDescRsp,
-  statusRsp,
-} from "./zdo.js";
+import { LogicalType, ZdoCluster, ZdoStatus, deviceAnnce } from "./zdo.js";
+import { answerZdo } from "./node-zdo.js";
 
 export interface BasicInfo {
   zclVersion?: number;
@@ -481,65 +469,20 @@ export class EmulatedNode implements HanMember {
 
   /** The body answering a ZDO request, or undefined for no answer (e.g. a broadcast not about us). */
   protected zdoAnswer(cluster: number, body: Buffer, broadcast: boolean): Buffer | undefined {
-    const nwk = this.#nwk!;
-    const about = body.length >= 2 ? body.readUInt16LE(0) : -1;
-    const notMe = (status = ZdoStatus.DEVICE_NOT_FOUND) => {
-      if (broadcast) return undefined;
-      const b = Buffer.alloc(3);
-      b[0] = status;
-      b.writeUInt16LE(about < 0 ? nwk : about, 1);
-      return b;
-    };
-    switch (cluster) {
-      case ZdoCluster.NWK_ADDR_REQ: {
-        if (body.length < 8 || !body.subarray(0, 8).equals(this.#ieeeLe)) return broadcast ? undefined : notMe();
-        return addrRsp(this.#ieeeLe, nwk);
-      }
-      case ZdoCluster.IEEE_ADDR_REQ:
-        return about === nwk ? addrRsp(this.#ieeeLe, nwk) : notMe();
-      case ZdoCluster.NODE_DESC_REQ:
-        return about === nwk
-          ? nodeDescRsp(nwk, {
-              logicalType: this.logicalType,
-              macCapabilities: this.macCapabilities,
-              manufacturerCode: this.manufacturerCode,
-            })
-          : notMe();
-      case ZdoCluster.ACTIVE_EP_REQ:
-        return about === nwk
-          ? activeEpRsp(
-              nwk,
-              this.endpoints.map((e) => e.endpoint),
-            )
-          : notMe();
-      case ZdoCluster.SIMPLE_DESC_REQ: {
-        if (about !== nwk) return notMe();
-        const ep = body.length >= 3 ? body[2]! : 0;
-        return simpleDescRsp(
-          nwk,
-          this.endpoints.find((e) => e.endpoint === ep),
-          ep,
-        );
-      }
-      case ZdoCluster.MATCH_DESC_REQ: {
-        const req = parseMatchDescReq(body);
-        if (req.nwkOfInterest !== nwk && !isBroadcast(req.nwkOfInterest)) return notMe();
-        const eps = matchEndpoints(req, this.endpoints);
-        if (broadcast && eps.length === 0) return undefined;
-        return matchDescRsp(nwk, eps);
-      }
-      case ZdoCluster.BIND_REQ:
-      case ZdoCluster.UNBIND_REQ:
-      case ZdoCluster.MGMT_PERMIT_JOIN_REQ:
-        return broadcast ? undefined : statusRsp(ZdoStatus.SUCCESS);
-      case ZdoCluster.MGMT_LEAVE_REQ:
-        return statusRsp(ZdoStatus.SUCCESS);
-      case ZdoCluster.MGMT_LQI_REQ:
-      case ZdoCluster.MGMT_RTG_REQ:
-      case ZdoCluster.MGMT_BIND_REQ:
-        return broadcast ? undefined : Buffer.from([ZdoStatus.SUCCESS, 0, 0, 0]);
-      default:
-        return broadcast ? undefined : statusRsp(ZdoStatus.NOT_SUPPORTED);
-    }
+    return answerZdo(
+      {
+        nwk: this.#nwk!,
+        ieeeLe: this.#ieeeLe,
+        node: {
+          logicalType: this.logicalType,
+          macCapabilities: this.macCapabilities,
+          manufacturerCode: this.manufacturerCode,
+        },
+        endpoints: this.endpoints,
+      },
+      cluster,
+      body,
+      broadcast,
+    );
   }
 }
