@@ -61,8 +61,14 @@ function iso(ms: number): string {
 export class BenchConsole {
   readonly #d: ConsoleDeps;
 
+  /** Devices admitted in this session (a device in herdsman's database may be off the network). */
+  readonly #joined = new Set<string>();
+
   constructor(deps: ConsoleDeps) {
     this.#d = deps;
+    deps.host.on("join", (e) => {
+      if (e.accepted) this.#joined.add(e.device);
+    });
   }
 
   /** Runs one line. Resolves to "quit" when the session should end. Throws ConsoleError for bad input. */
@@ -210,26 +216,38 @@ export class BenchConsole {
     const eui = args
       .find((a) => !/^\d+$/.test(a))
       ?.toLowerCase()
-      .replace(/^0x/, "");
+      .replace(/^0x/, "")
+      .replace(/[\s:\-.]/g, "");
     const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? "120");
-    const matches = (ieee: string) => !eui || ieee.replace(/^0x/, "") === eui.replace(/[\s:\-.]/g, "");
-    const finished = new Set(["SUCCESSFUL", "FAILED"]);
-    const already = this.#d.host.devices().find((d) => matches(d.ieee) && finished.has(d.interview));
+    const matches = (ieee: string) => !eui || ieee.replace(/^0x/, "") === eui;
+    /** Joined in this session, and herdsman has finished (or will not start) its interview. */
+    const settled = (ieee: string) => {
+      const state = this.#d.host.devices().find((d) => d.ieee === ieee)?.interview;
+      return state === "SUCCESSFUL" || state === "FAILED";
+    };
+    const already = [...this.#joined].find((ieee) => matches(ieee) && settled(ieee));
     if (already) {
-      this.#d.out(`${already.ieee} is on the network`);
+      this.#d.out(`${already} is on the network`);
       return undefined;
     }
+    const host = this.#d.host;
     const ieee = await new Promise<string | undefined>((resolve) => {
       const timer = setTimeout(() => finish(undefined), seconds * 1000);
       const onInterview = (e: { device: string; status: string }) => {
         if (e.status !== "started" && matches(e.device)) finish(e.device);
       };
+      // A device herdsman already knows (a rejoin) is not interviewed again: its join is the end.
+      const onJoin = (e: { device: string; accepted: boolean }) => {
+        if (e.accepted && matches(e.device) && settled(e.device)) finish(e.device);
+      };
       const finish = (v: string | undefined) => {
         clearTimeout(timer);
-        this.#d.host.off("interview", onInterview);
+        host.off("interview", onInterview);
+        host.off("join", onJoin);
         resolve(v);
       };
-      this.#d.host.on("interview", onInterview);
+      host.on("interview", onInterview);
+      host.on("join", onJoin);
     });
     if (!ieee) throw new ConsoleError(`no device joined within ${seconds} s`);
     this.#d.out(`${ieee} joined`);

@@ -135,4 +135,31 @@ describe("bench console", () => {
     expect(await bench.execute("quit")).toBe("quit");
     expect(await run("# a comment")).toEqual([]);
   });
+
+  it("waits for a join: the interview of a new device, the join alone for a rejoin, or times out", async () => {
+    const device = {
+      ieee: "0x00db1234567890a0",
+      nwk: 0x3333,
+      endpoints: [{ id: 1, profileId: 0x0109, deviceId: 0x0507, in: [], out: [0x0708] }],
+    };
+    const first = run("wait join 00DB1234567890A0 5");
+    setTimeout(() => fake.join(device), 20);
+    expect(await first).toEqual(["0x00db1234567890a0 joined"]);
+    expect(await run("wait join 00DB1234567890A0 5")).toEqual(["0x00db1234567890a0 is on the network"]);
+    const timedOut = await fails("wait join 00DB1234567890B0 1");
+    expect(timedOut).toBe("no device joined within 1 s");
+    // A new console does not know the device joined; herdsman will not interview it again on a rejoin.
+    const other = new BenchConsole({
+      host,
+      hub,
+      tenancy: new Tenancy({ clock, providerId: 1 }),
+      clock,
+      out: (l) => lines.push(l),
+    });
+    lines.length = 0;
+    const rejoin = other.execute("wait join 00DB1234567890A0 5");
+    setTimeout(() => fake.join(device), 20);
+    await rejoin;
+    expect(lines).toEqual(["0x00db1234567890a0 joined"]);
+  });
 });
