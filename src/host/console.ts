@@ -19,7 +19,7 @@ export const CONSOLE_HELP = `commands (one per line; EUI-64 as 16 hex digits, wi
   cot [WHEN] [CONTROL] [push]     perform a CoT. WHEN: now (default), +DURATION (+30m, +2h) or an ISO time;
                                   CONTROL: ProposedTenancyChangeControl (default 0x600); push: also send
                                   PublishChangeOfTenancy unsolicited
-  devices                         the devices on the network
+  devices                         the devices the coordinator knows (interview, last seen, Device Log)
   requests EUI64 [N]              the last N (default 10) requests the device made
   wait join [EUI64] [SECONDS]     wait until a device (or the given one) joins; default 120 s
   wait SECONDS                    pause (for scripts)
