@@ -55,6 +55,7 @@ export class VirtualDongle {
   readonly #log = log("virtual-dongle");
   #url = "";
   #pty: SocatPty | undefined;
+  #stopping = false;
   #write: ((b: Buffer) => void) | undefined;
 
   private constructor(opts: VirtualDongleOptions) {
@@ -159,12 +160,24 @@ export class VirtualDongle {
     if (nwk !== undefined && this.znp.formed) node.restore(nwk);
   }
 
-  /** Closes the host connection (the dongle keeps listening). */
-  cut(): void {
+  /**
+   * Closes the host connection, like pulling the USB cable; the dongle keeps listening. With a pty, socat
+   * exits with its connection, so a new one is started at the same path (the cable plugged back in):
+   * the promise resolves once the path is there again.
+   */
+  async cut(): Promise<void> {
     this.faults.cut();
+    const old = this.#pty;
+    if (!old || this.#stopping) return;
+    await old.stop();
+    if (this.#stopping) return;
+    const fresh = new SocatPty(old.path, old.port);
+    this.#pty = fresh;
+    await fresh.start();
   }
 
   async stop(): Promise<void> {
+    this.#stopping = true;
     await this.#pty?.stop();
     for (const d of this.devices) d.dispose();
     this.medium.close();
