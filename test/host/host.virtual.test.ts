@@ -148,7 +148,7 @@ describe("host on the virtual dongle (tcp://)", () => {
     expect(valueBefore).not.toBe(msToZclUtc(implementationTime));
   });
 
-  it("answers Discover Attributes through the hub and refuses a cluster the GPF does not serve", async () => {
+  it("answers Discover Attributes through the hub, UNSUP_COMMAND for an unknown command, UNSUPPORTED_CLUSTER for a cluster the GPF does not serve", async () => {
     tsn = (tsn + 1) & 0xff;
     const discover = Zcl.Frame.create(
       0,
@@ -165,6 +165,9 @@ describe("host on the virtual dongle (tcp://)", () => {
     expect(rsp.frame.command.name).toBe("discoverRsp");
     const ids = (rsp.frame.payload as { attrInfos: { attrId: number }[] }).attrInfos.map((a) => a.attrId);
     expect(ids).toEqual(expect.arrayContaining([0x0200, 0x0201]));
+    tsn = (tsn + 1) & 0xff;
+    const unknown = await ask(ihd, hub.endpoints.gpf, 0x0708, Buffer.from([0x01, tsn, 0x7f])); // no such command
+    expect(unknown.frame.payload).toEqual({ cmdId: 0x7f, statusCode: 0x81 });
     const onOff = await ask(ihd, hub.endpoints.gpf, 0x0006, frame("read", 0x0006, [0]));
     expect(onOff.frame.command.name).toBe("defaultRsp");
     expect(onOff.frame.payload).toEqual({ cmdId: 0, statusCode: 0xc3 });
