@@ -7,6 +7,7 @@ import { log } from "../log.js";
 import { VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";
 import { deviceKinds } from "../virtual/registry.js";
+import { parseTcpUrl } from "../virtual/transport/tcp.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -81,8 +82,11 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   }
   if (v.help) return "help";
   const listen = (v.listen as string | undefined) ?? "tcp://127.0.0.1:6638";
-  if (!/^tcp:\/\/[^:/]+:\d{1,5}$/.test(listen))
-    throw new UsageError(`--listen must be tcp://HOST:PORT, got '${listen}'`);
+  try {
+    parseTcpUrl(listen);
+  } catch (err) {
+    throw new UsageError(`--listen: ${(err as Error).message}`);
+  }
   const devices = ((v.devices as string | undefined) ?? "")
     .split(",")
     .map((s) => s.trim())
