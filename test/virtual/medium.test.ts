@@ -114,6 +114,12 @@ describe("simulated HAN", () => {
     expect([...rsp]).toEqual([0, 0, 0, 1, 6]);
     const none = await ihd.zdoRequest(0x0000, ZdoCluster.MATCH_DESC_REQ, Buffer.from("0000090101110100", "hex"));
     expect([...none]).toEqual([0, 0, 0, 0]);
+    // Node_Desc and Simple_Desc of the coordinator, as a device discovering it would ask
+    const nd = await ihd.zdoRequest(0x0000, ZdoCluster.NODE_DESC_REQ, Buffer.from([0, 0]));
+    expect(nd[0]).toBe(0);
+    expect(nd[3]! & 0x07).toBe(0); // logical type: coordinator
+    const sd = await ihd.zdoRequest(0x0000, ZdoCluster.SIMPLE_DESC_REQ, Buffer.from([0, 0, 6]));
+    expect([...sd]).toEqual([0, 0, 0, 12, 6, 0x09, 0x01, 0x05, 0x00, 0, 2, 0x02, 0x07, 0x08, 0x07, 0]);
   });
 
   it("delays by the configured latency", async () => {
