@@ -30,6 +30,12 @@ const DEFAULT_STEP_MS = 15 * 60_000;
 const BATCH_MS = 60_000;
 /** Tenancy poll interval of the emulated displays in runs: hourly (a day of hub time is 24 polls). */
 const RUN_POLL_INTERVAL_MS = 60 * 60_000;
+/** The displays read their live values (time, running consumption, price, last message) every 6 h of hub time. */
+const RUN_REFRESH_INTERVAL_MS = 6 * 60 * 60_000;
+/** Real ms an emulated display waits for an answer: answers on the virtual HAN take milliseconds. */
+const RUN_RESPONSE_TIMEOUT_MS = 500;
+/** Real ms between a display joining and its first request (its key establishment, in a real home). */
+const RUN_START_DELAY_MS = 250;
 /** Real ms of silence on the HAN that count as "nothing in flight". */
 const QUIET_MS = 3;
 
@@ -62,7 +68,13 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   const clock = new SteppedClock(start, { batchMs: BATCH_MS });
   const evidence = opts.evidence(clock);
   const hub = new Hub({ clock, seed: opts.seed, evidence, hubIeee: coordinatorIeee(opts.seed) });
-  configureSeDevices({ hub, pollIntervalMs: opts.pollIntervalMs ?? RUN_POLL_INTERVAL_MS });
+  configureSeDevices({
+    hub,
+    pollIntervalMs: opts.pollIntervalMs ?? RUN_POLL_INTERVAL_MS,
+    refreshIntervalMs: RUN_REFRESH_INTERVAL_MS,
+    responseTimeoutMs: RUN_RESPONSE_TIMEOUT_MS,
+    startDelayMs: RUN_START_DELAY_MS,
+  });
   const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true });
   // The meter is there before the displays: it joins first, so their discovery finds it.
   const esme = dongle.addDevice("esme") as EmulatedEsme;

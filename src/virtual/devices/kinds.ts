@@ -17,6 +17,10 @@ export interface SeDevicesConfig {
   hub?: HubFrameHandler & { endpoints?: { esme: number } };
   /** Tenancy poll interval of IHDs and PPMIDs in hub ms (default 30 min). */
   pollIntervalMs?: number;
+  /** Hub ms between reads of the displayed values of IHDs and PPMIDs (default: every poll). */
+  refreshIntervalMs?: number;
+  /** Real ms between a display joining and its first request (default 0; see SeDeviceOptions). */
+  startDelayMs?: number;
   /** Real ms a display waits for an answer (default 3000). */
   responseTimeoutMs?: number;
   /** ESME endpoint when no hub gives one (default 3). */
@@ -36,6 +40,8 @@ function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice 
     medium: ctx.medium,
     autoJoin: ctx.autoJoin,
     ...(config.pollIntervalMs !== undefined ? { pollIntervalMs: config.pollIntervalMs } : {}),
+    ...(config.refreshIntervalMs !== undefined ? { refreshIntervalMs: config.refreshIntervalMs } : {}),
+    ...(config.startDelayMs !== undefined ? { startDelayMs: config.startDelayMs } : {}),
     ...(config.responseTimeoutMs !== undefined ? { responseTimeoutMs: config.responseTimeoutMs } : {}),
   });
 }

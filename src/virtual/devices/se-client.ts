@@ -39,6 +39,11 @@ export interface SeClientOptions {
   pollIntervalMs?: number;
   /** Delay of the first scheduled poll after start, to spread devices (default: one interval). */
   firstPollDelayMs?: number;
+  /**
+   * How often the displayed values (time, running consumption, price, last message) are read again, in hub
+   * ms (default: every poll). The tenancy check runs at every poll; history once a day and after a clear.
+   */
+  refreshIntervalMs?: number;
   /** For logs. */
   name?: string;
 }
@@ -69,6 +74,7 @@ export class SeClient {
   readonly store = new DeviceStore();
   readonly clock: Clock;
   readonly pollIntervalMs: number;
+  readonly refreshIntervalMs: number;
   /** Every tenancy reading, in order (for tests and diagnostics). */
   readonly observations: TenancyObservation[] = [];
   readonly clears: ClearRecord[] = [];
@@ -92,6 +98,7 @@ export class SeClient {
   readonly #scheduled = new Map<number, Cancel>();
   #baselineNext = false;
   #historyDay: number | undefined;
+  #refreshedAt: number | undefined;
 
   constructor(opts: SeClientOptions) {
     this.kind = opts.kind;
@@ -101,6 +108,8 @@ export class SeClient {
     this.#link = opts.link;
     this.pollIntervalMs = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     if (!(this.pollIntervalMs > 0)) throw new RangeError("poll interval must be > 0 ms");
+    this.refreshIntervalMs = opts.refreshIntervalMs ?? this.pollIntervalMs;
+    if (!(this.refreshIntervalMs > 0)) throw new RangeError("refresh interval must be > 0 ms");
     this.#firstPollDelayMs = opts.firstPollDelayMs ?? this.pollIntervalMs;
     this.#log = log("virtual-device").child({ device: opts.name ?? `${opts.kind}:${opts.profile}` });
     this.#fetcher = new DataFetcher({
@@ -159,9 +168,14 @@ export class SeClient {
     if (!this.#online) return;
     try {
       if (this.servers.length === 0) this.servers = await discoverServers(this.#link, this.behaviour.discover);
-      await this.#fetcher.readTime(this.servers);
+      const now = this.clock.now();
+      const live = this.#refreshedAt === undefined || now - this.#refreshedAt >= this.refreshIntervalMs;
+      if (live) await this.#fetcher.readTime(this.servers);
       await this.#checkTenancy();
-      await this.#refresh(false);
+      if (live || this.#historyDay !== dayNumber(now)) {
+        this.#refreshedAt = now;
+        await this.#refresh(false);
+      }
     } catch (err) {
       this.#error(err);
     }

@@ -25,6 +25,15 @@ export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints"> 
   pollIntervalMs?: number;
   /** Hub ms from start to the first scheduled poll (default one interval). */
   firstPollDelayMs?: number;
+  /** Hub ms between reads of the displayed values (default: every poll). */
+  refreshIntervalMs?: number;
+  /**
+   * Real ms between joining and the first request (default 0). A real Smart Energy device spends this time
+   * on key establishment with the trust centre before any application traffic; a run uses it so that the
+   * host has added the device before its first frame (herdsman drops frames from devices it does not know
+   * and looks them up with a request whose answer it never matches on zstack, a 10 s wait).
+   */
+  startDelayMs?: number;
   /** Real ms to wait for a ZCL or ZDO answer (default 3000). */
   responseTimeoutMs?: number;
   /** Real ms to collect answers to a broadcast Match_Desc (default 100). */
@@ -42,6 +51,7 @@ export class EmulatedSeDevice extends EmulatedNode {
   readonly client: SeClient;
   readonly #timeoutMs: number;
   readonly #windowMs: number;
+  readonly #startDelayMs: number;
   readonly #collectors = new Map<number, ZdoAnswer[]>();
   #broadcastTsn = 0xc0;
   #started: Promise<void> | undefined;
@@ -70,6 +80,7 @@ export class EmulatedSeDevice extends EmulatedNode {
     this.profile = opts.profile;
     this.#timeoutMs = opts.responseTimeoutMs ?? 3000;
     this.#windowMs = opts.broadcastWindowMs ?? 100;
+    this.#startDelayMs = opts.startDelayMs ?? 0;
     const link: SeLink = {
       zdo: (dst, cluster, body) => this.#zdo(dst, cluster, body),
       zcl: (dst, cluster, frame) =>
@@ -85,6 +96,7 @@ export class EmulatedSeDevice extends EmulatedNode {
       name: this.label,
       ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
       ...(opts.firstPollDelayMs !== undefined ? { firstPollDelayMs: opts.firstPollDelayMs } : {}),
+      ...(opts.refreshIntervalMs !== undefined ? { refreshIntervalMs: opts.refreshIntervalMs } : {}),
     });
   }
 
@@ -114,7 +126,11 @@ export class EmulatedSeDevice extends EmulatedNode {
 
   #start(): Promise<void> {
     if (!this.#started) {
-      this.#started = this.client.start();
+      const delay = this.#startDelayMs;
+      this.#started =
+        delay > 0
+          ? new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => this.client.start())
+          : this.client.start();
       this.#markStarted();
     }
     return this.#started;
