@@ -100,6 +100,7 @@ export class EmulatedNode implements HanMember {
   #tsn = 0;
   #zdoTsn = 0;
   #stopAutoJoin: (() => void) | undefined;
+  #disposed = false;
 
   constructor(opts: EmulatedNodeOptions) {
     if (!/^0x[0-9a-f]{16}$/i.test(opts.ieee))
@@ -123,9 +124,13 @@ export class EmulatedNode implements HanMember {
     }
     this.medium.attach(this);
     if (opts.autoJoin) {
+      // joins after the coordinator has answered the permit-join request (association takes a moment)
       this.#stopAutoJoin = this.medium.onPermitJoin((open: boolean) => {
-        if (open && !this.#joined && this.#powered)
+        if (!open) return;
+        setImmediate(() => {
+          if (this.#disposed || this.#joined || !this.#powered || !this.medium.joinPermitted) return;
           this.join().catch((err) => this.log.warn({ err: String(err) }, "auto-join failed"));
+        });
       });
     }
   }
@@ -245,6 +250,7 @@ export class EmulatedNode implements HanMember {
 
   /** Stops listening for permit-join windows and detaches from the medium. */
   dispose(): void {
+    this.#disposed = true;
     this.#stopAutoJoin?.();
     this.#failPending(new Error(`${this.label} was removed`));
     this.medium.detach(this);
