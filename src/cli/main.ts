@@ -55,7 +55,12 @@ export async function main(argv: string[]): Promise<number> {
     // A template path keeps the command modules out of the static import graph: each loads only when used.
     ({ command } = (await import(`./${name}.js`)) as { command: CliCommand });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(err).includes(`/cli/${name}.`)) {
+    // only the command's own module being absent means "not available"; anything it imports must be there
+    const missing = /Cannot find module '([^']+)'/.exec(String(err))?.[1] ?? "";
+    if (
+      (err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
+      new RegExp(`/cli/${name}\\.(js|ts)$`).test(missing)
+    ) {
       process.stderr.write(`hanbench: '${name}' is not available in this build yet.\n`);
       return Exit.usage;
     }

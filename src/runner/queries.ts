@@ -32,6 +32,26 @@ export function hasFetchedConsumption(
   return false;
 }
 
+const MESSAGING = 0x0703;
+
+/** The device answered, at or after evidence `fromSeq`, a Messaging command the hub sent it (its Default Response). */
+export function hasAcknowledgedMessage(events: readonly Evidence[], device: string, fromSeq: number): boolean {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.seq < fromSeq) break;
+    if (
+      e.kind === "zcl" &&
+      e.device === device &&
+      e.clusterId === MESSAGING &&
+      e.dir === "in" &&
+      e.commandId === 0x0b
+    ) {
+      if (e.frameType === "global") return true;
+    }
+  }
+  return false;
+}
+
 /** The device finished its interview (successfully or not). */
 export function isInterviewed(events: readonly Evidence[], device: string): boolean {
   return events.some((e) => e.kind === "interview" && e.device === device && e.status !== "started");

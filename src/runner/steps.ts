@@ -9,7 +9,7 @@ import { formatDuration } from "./duration.js";
 import type { RunEnv } from "./env.js";
 import { lookForDut } from "./look-for.js";
 import { type Progress, hubTime } from "./progress.js";
-import { hasFetchedConsumption, hasQueriedCot, isInterviewed, nextSeq } from "./queries.js";
+import { hasAcknowledgedMessage, hasFetchedConsumption, hasQueriedCot, isInterviewed, nextSeq } from "./queries.js";
 
 /** Real-time limit for the DUTs of a virtual run to join and be interviewed. */
 const VIRTUAL_JOIN_MS = 30_000;
@@ -67,6 +67,27 @@ async function admit(ctx: StepContext): Promise<void> {
   }
   // discovery follows the interview: let it happen
   await env.advance({ untilMs: env.clock.now(), label: "discovery" });
+}
+
+/** Real ms to wait for a pushed message to reach every DUT (its Default Response) before going on. */
+const MESSAGE_DELIVERY_MS = 5_000;
+
+async function publishMessage(ctx: StepContext): Promise<void> {
+  const { env } = ctx;
+  const from = nextSeq(env.evidence.events);
+  const m = env.hub.publishMessage();
+  ctx.progress.line(`  supplier message published: "${m.text}"`);
+  const delivered = () => env.duts.every((d) => hasAcknowledgedMessage(env.evidence.events, d.decl.ieee, from));
+  if (!(await env.settle(delivered, env.mode === "virtual" ? MESSAGE_DELIVERY_MS : ctx.timing.settleMs))) {
+    for (const d of env.duts.filter((x) => !hasAcknowledgedMessage(env.evidence.events, x.decl.ieee, from))) {
+      env.evidence.append({
+        kind: "note",
+        message: `${d.decl.label} did not acknowledge DisplayMessage ${m.messageId}`,
+        data: { device: d.decl.ieee, messageId: m.messageId },
+      });
+    }
+  }
+  await env.advance({ untilMs: env.clock.now(), label: "message delivery" });
 }
 
 async function awaitFetch(ctx: StepContext): Promise<void> {
@@ -147,12 +168,8 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       await env.stranger?.();
       await env.host.permitJoin(0);
       return;
-    case "publish-message": {
-      const m = env.hub.publishMessage();
-      ctx.progress.line(`  supplier message published: "${m.text}"`);
-      await env.advance({ untilMs: env.clock.now(), label: "message delivery" });
-      return;
-    }
+    case "publish-message":
+      return publishMessage(ctx);
     case "await-fetch":
       return awaitFetch(ctx);
     case "record-cot":

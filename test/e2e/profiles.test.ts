@@ -1,0 +1,102 @@
+/**
+ * The suite against every behaviour profile, through the whole stack (emulated devices → virtual ZNP →
+ * unmodified herdsman → host → hub → evidence → cases): each faulty profile fails exactly the cases
+ * cot-suite.md names for it (plus what they imply), and passes the rest.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildReport } from "../../src/report/json.js";
+import type { DutResult, RunReport } from "../../src/report/results.js";
+import { runSuite } from "../../src/runner/run.js";
+
+const PROFILES = [
+  "compliant",
+  "no-query",
+  "gpf-only",
+  "keeps-history",
+  "keeps-messages",
+  "early-clear",
+  "repeat-clear",
+  "fixed-endpoint",
+  "offline-miss",
+] as const;
+
+/** cot-suite.md's profile table, with the cases each fault implies. */
+const EXPECTED_FAILS: Record<(typeof PROFILES)[number], string[]> = {
+  compliant: [],
+  // never reads tenancy information: the queries fail, and so does every clear
+  "no-query": ["COT-03", "COT-04", "COT-05", "COT-06", "COT-08", "COT-10"],
+  "gpf-only": ["COT-04"],
+  "keeps-history": ["COT-05"],
+  "keeps-messages": ["COT-06"],
+  "early-clear": ["COT-08"],
+  "repeat-clear": ["COT-09"],
+  // talks to endpoint 1, where the hub serves nothing: no data, no queries reach a server
+  "fixed-endpoint": ["COT-01", "COT-02", "COT-03", "COT-04", "COT-07"],
+  "offline-miss": ["COT-10"],
+};
+
+function verdicts(d: DutResult) {
+  return Object.fromEntries(d.results.map((r) => [r.id, r.verdict]));
+}
+
+async function runProfiles(kind: "ihd" | "ppmid"): Promise<RunReport> {
+  const dir = mkdtempSync(join(tmpdir(), `hb-e2e-${kind}-`));
+  try {
+    const outcome = await runSuite({
+      mode: "virtual",
+      devices: PROFILES.map((p) => ({ kind, profile: p, label: `${kind}:${p}` })),
+      seed: 3,
+      windowMs: 24 * 3_600_000,
+      evidencePath: join(dir, "evidence.jsonl"),
+      quiet: true,
+      tool: "hanbench",
+      version: "test",
+    });
+    expect(outcome.aborted).toBeUndefined();
+    return buildReport(outcome.events);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const kind of ["ihd", "ppmid"] as const) {
+  describe(`every ${kind} profile in one virtual run`, () => {
+    let report: RunReport;
+    beforeAll(async () => {
+      report = await runProfiles(kind);
+    }, 120_000);
+    afterAll(() => undefined);
+
+    for (const profile of PROFILES) {
+      it(`${kind}:${profile} fails ${EXPECTED_FAILS[profile].join(", ") || "nothing"}`, () => {
+        const dut = report.duts.find((d) => d.label === `${kind}:${profile}`);
+        expect(dut, `no results for ${kind}:${profile}`).toBeDefined();
+        const v = verdicts(dut!);
+        expect(Object.keys(v).sort()).toEqual(
+          Array.from({ length: 12 }, (_, i) => `COT-${String(i + 1).padStart(2, "0")}`),
+        );
+        const failed = Object.entries(v)
+          .filter(([, verdict]) => verdict === "fail")
+          .map(([id]) => id)
+          .sort();
+        expect(failed).toEqual(EXPECTED_FAILS[profile]);
+        expect(Object.values(v)).not.toContain("error");
+        if (profile === "fixed-endpoint") {
+          // with no data ever fetched, the clear cases cannot be judged
+          for (const id of ["COT-05", "COT-06", "COT-08", "COT-10"]) expect(v[id]).toBe("inconclusive");
+        } else {
+          expect(v["COT-01"]).toBe("pass");
+          expect(v["COT-02"]).toBe("pass");
+          const rest = Object.entries(v).filter(([id]) => !EXPECTED_FAILS[profile].includes(id));
+          for (const [id, verdict] of rest)
+            expect([id, ["pass", "info", "not_applicable"].includes(verdict)]).toEqual([id, true]);
+        }
+        expect(v["COT-11"]).not.toBe("fail");
+        expect(v["COT-12"]).toBe("info");
+      });
+    }
+  });
+}
