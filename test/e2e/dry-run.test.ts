@@ -1,0 +1,162 @@
+/**
+ * The README's main job, as a user runs it: `hanbench run` on a fresh state, every case pass or info for the
+ * default IHD and PPMID, exit 0, with the reports, the HTML page and a capture that Wireshark's dissector
+ * (tshark, which we did not write) decodes down to the Smart Energy fields. And a faulty profile exits 1.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEvidence, type Evidence } from "../../src/report/evidence.js";
+import { parseJsonReport } from "../../src/report/json.js";
+import type { RunReport } from "../../src/report/results.js";
+
+const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
+
+function hanbench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("hanbench run (the default virtual dry-run)", () => {
+  let dir: string;
+  let result: Awaited<ReturnType<typeof hanbench>>;
+  let report: RunReport;
+  let events: Evidence[];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hb-dry-run-"));
+    result = await hanbench([
+      "run",
+      "--evidence",
+      join(dir, "evidence.jsonl"),
+      "--json",
+      join(dir, "report.json"),
+      "--junit",
+      join(dir, "junit.xml"),
+      "--html",
+      join(dir, "report.html"),
+      "--capture",
+      join(dir, "run.pcap"),
+    ]);
+    report = parseJsonReport(readFileSync(join(dir, "report.json"), "utf8"));
+    events = readEvidence(join(dir, "evidence.jsonl")).events;
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("exits 0 with every case pass or info for ihd:compliant and ppmid:compliant", () => {
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
+    for (const d of report.duts) {
+      expect(d.results).toHaveLength(12);
+      for (const r of d.results)
+        expect([d.label, r.id, ["pass", "info"].includes(r.verdict)]).toEqual([d.label, r.id, true]);
+    }
+    expect(result.stdout).toMatch(/20 pass, 4 info/);
+  });
+
+  it("keeps the evidence of the whole plan and names the baseline, without keys", () => {
+    const run = events.find((e) => e.kind === "run");
+    expect(run).toMatchObject({ mode: "virtual", baseline: { IHDTS: "5.0", PPMIDTS: "5.0", GBCS: "5.0" } });
+    const phases = events
+      .filter((e) => e.kind === "phase" && e.state === "end")
+      .map((e) => (e as { name: string }).name);
+    expect(phases).toEqual([
+      "join",
+      "baseline",
+      "cot",
+      "observe",
+      "new-data",
+      "repeat",
+      "future-cot",
+      "away-cot",
+      "control-bits",
+    ]);
+    const text = readFileSync(join(dir, "evidence.jsonl"), "utf8");
+    expect(text).not.toMatch(/networkKey|installCode/i);
+    expect(JSON.stringify(report.hub)).not.toMatch(/key/i);
+  });
+
+  it("writes JUnit with one testsuite per DUT and testcases named by case id", () => {
+    const xml = readFileSync(join(dir, "junit.xml"), "utf8");
+    expect(xml.match(/<testsuite\b/g)).toHaveLength(2);
+    expect(xml).toContain('name="COT-06 Clears supplier messages"');
+    expect(xml).not.toMatch(/<failure\b/);
+  });
+
+  it("writes a self-contained HTML report with the verdict table", () => {
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain("COT-01");
+    expect(html).toContain("ihd:compliant");
+    expect(html).not.toMatch(/<script\b|src="http|href="http/i);
+  });
+
+  it("writes a capture tshark decodes: 0x0200 reads with the CoT date, and the supplier message text", () => {
+    expect(existsSync(join(dir, "run.pcap"))).toBe(true);
+    const cot = events.find((e) => e.kind === "cot") as { implementationTime: string } | undefined;
+    expect(cot).toBeDefined();
+    const fields = (filter: string, names: string[]) => {
+      const args = ["-r", join(dir, "run.pcap"), "-T", "fields", "-E", "separator=|", "-Y", filter];
+      for (const n of names) args.push("-e", n);
+      const r = spawnSync("tshark", args, { encoding: "utf8", env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28 });
+      expect(r.error, "tshark must be installed (.ci/run installs it)").toBeUndefined();
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("|"));
+    };
+    // Read Attributes Responses of Device Management carrying 0x0200 with a UTC value
+    const dm = fields("zbee_aps.cluster == 0x0708 && zbee_zcl.attr.utc", [
+      "zbee_aps.profile",
+      "zbee_zcl_se.device_management.attr_id",
+      "zbee_zcl.attr.utc",
+    ]);
+    expect(dm.length).toBeGreaterThan(0);
+    expect(dm.every((r) => r[0] === "0x0109" && r[1]!.split(",").includes("0x0200"))).toBe(true);
+    // the first CoT's implementation time, as Wireshark prints a ZCL UTC time
+    const d = new Date(cot!.implementationTime);
+    const month = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+    const printed = `${month} ${String(d.getUTCDate()).padStart(2, " ")}, ${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)}`;
+    expect(dm.some((r) => r[2]!.startsWith(printed))).toBe(true);
+    const messages = fields("zbee_zcl_se.msg.message", ["zbee_zcl_se.msg.message"]).map((r) => r[0]);
+    const published = events.find((e) => e.kind === "served" && (e as { item: string }).item.endsWith(".message"));
+    const out = messages.join("\n");
+    expect(out).toContain((published as { value: string }).value);
+  });
+});
+
+describe("hanbench run with a faulty display", () => {
+  it("exits 1 and fails COT-06 for ihd:keeps-messages", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-dry-run-"));
+    try {
+      const r = await hanbench([
+        "run",
+        "--quiet",
+        "--devices",
+        "ihd:keeps-messages",
+        "--evidence",
+        join(dir, "e.jsonl"),
+      ]);
+      expect(r.code, r.stderr.slice(-2000)).toBe(1);
+      expect(r.stdout).toMatch(/COT-06 +fail/);
+      expect(r.stdout.match(/ fail /g)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("refuses an unknown profile with one line and exit 2", async () => {
+    const r = await hanbench(["run", "--devices", "ihd:sloppy"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown profile in 'ihd:sloppy'; profiles: compliant, no-query/);
+  });
+});
