@@ -14,6 +14,7 @@ import { ADAPTER_TYPES, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import { EvidenceLog } from "../report/evidence.js";
+import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { herdsmanClusters } from "../zcl/herdsman.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
@@ -36,6 +37,8 @@ Options:
   --state DIR        network parameters (network.json, mode 0600), herdsman database and coordinator
                      backup (default .hanbench/state)
   --evidence FILE    the evidence log, JSON lines (default .hanbench/serve/<start>/evidence.jsonl)
+  --capture FILE     also write every ZCL exchange as a pcap for Wireshark / tshark (decoded to the Smart
+                     Energy fields without extra settings)
   --channel N        channel of a new network (11..26; default one of 15, 20, 25); kept in --state
   --gpf-ep N         GPF endpoint (default ${DEFAULT_ENDPOINTS.gpf})
   --esme-ep N        ESME endpoint on the hub node (default ${DEFAULT_ENDPOINTS.esme})
@@ -63,6 +66,7 @@ interface ServeOptions {
   baudRate?: number;
   state: string;
   evidence: string;
+  capture?: string;
   channel?: number;
   endpoints: { gpf: number; esme: number };
   providerId: number;
@@ -89,6 +93,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
         baud: { type: "string" },
         state: { type: "string", default: ".hanbench/state" },
         evidence: { type: "string" },
+        capture: { type: "string" },
         channel: { type: "string" },
         "gpf-ep": { type: "string" },
         "esme-ep": { type: "string" },
@@ -124,6 +129,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
     seed: int("seed", v.seed as string | undefined, 0, 0x7fffffff) ?? 1,
   };
   if (typeof v.port === "string") opts.port = v.port;
+  if (typeof v.capture === "string") opts.capture = v.capture;
   const baud = int("baud", v.baud as string | undefined, 1200, 4_000_000);
   if (baud !== undefined) opts.baudRate = baud;
   const channel = int("channel", v.channel as string | undefined, 11, 26);
@@ -183,10 +189,17 @@ export const command: CliCommand = {
       return Exit.usage;
     }
     const net = host.network ?? {};
+    let capture: PcapWriter | undefined;
+    if (opts.capture) {
+      mkdirSync(dirname(opts.capture), { recursive: true });
+      capture = new PcapWriter(opts.capture, pcapOptionsFromRun({ hub: { ...net, hubIeee: host.coordinatorIeee } }));
+      const writer = capture;
+      evidence.onEvent((e) => writer.write(e));
+    }
     out(
       `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
     );
-    out(`evidence: ${opts.evidence}. Type 'help' for commands.`);
+    out(`evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}. Type 'help' for commands.`);
     const tenancy = new Tenancy({ clock, providerId: opts.providerId });
     const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
     let lost = false;
@@ -198,6 +211,7 @@ export const command: CliCommand = {
     });
     await runLines(console_, out, abort.signal);
     await host.stop().catch(() => undefined);
+    capture?.close();
     evidence.close();
     out("hub stopped");
     return lost ? Exit.failed : Exit.ok;

@@ -3,7 +3,7 @@
  * serve's stdin as a lab engineer would pipe it: add the device printed by `hanbench virtual`, open joining,
  * wait for the join, perform a CoT, list devices and requests, quit.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,7 +56,20 @@ describe("hanbench serve against hanbench virtual", () => {
 
     const evidencePath = join(dir, "evidence.jsonl");
     const state = join(dir, "state");
-    const serve = start(["serve", "--port", url, "--state", state, "--evidence", evidencePath, "--channel", "15"]);
+    const capturePath = join(dir, "serve.pcap");
+    const serve = start([
+      "serve",
+      "--port",
+      url,
+      "--state",
+      state,
+      "--evidence",
+      evidencePath,
+      "--capture",
+      capturePath,
+      "--channel",
+      "15",
+    ]);
     serve.child.stdin!.end(
       [
         `add ${eui} ${code} ihd`,
@@ -105,5 +118,16 @@ describe("hanbench serve against hanbench virtual", () => {
     ]);
     expect(events.find((e) => e.kind === "cot")).toMatchObject({ tenancy: 2, control: 0x200, pushed: false });
     expect(events.some((e) => e.kind === "zcl" && e.device === ieee && e.dir === "in")).toBe(true);
+    // the capture holds the same exchanges, as Wireshark's dissector reads them
+    const zclCount = events.filter((e) => e.kind === "zcl").length;
+    const tshark = spawnSync("tshark", ["-r", capturePath, "-T", "fields", "-e", "zbee_aps.cluster"], {
+      encoding: "utf8",
+    });
+    expect(tshark.status, tshark.stderr).toBe(0);
+    const clusters = tshark.stdout.split("\n").filter(Boolean);
+    expect(clusters.length).toBe(zclCount);
+    const hex = (n: number) => `0x${n.toString(16).padStart(4, "0")}`;
+    const expected = events.filter((e) => e.kind === "zcl").map((e) => hex((e as { clusterId: number }).clusterId));
+    expect(clusters).toEqual(expected);
   }, 90_000);
 });
