@@ -49,6 +49,7 @@ import {
 import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
 import { FrameTap } from "./tap.js";
+import { type ZdoRequestSeen, watchZdoRequests } from "./zdo-requests.js";
 
 type Frame = ZclFrame;
 
@@ -286,6 +287,22 @@ export class Host extends EventEmitter<HostEvents> {
       out.push(item);
     }
     return out;
+  }
+
+  /**
+   * zstack only: ZDO requests devices send to the coordinator (answered by the firmware, so otherwise unseen),
+   * with the sender's EUI-64 when herdsman knows it. Resolves with a function that stops watching.
+   */
+  async watchZdoRequests(
+    clusters: readonly number[],
+    listener: (r: ZdoRequestSeen & { ieee: string | undefined }) => void,
+  ): Promise<() => void> {
+    const adapter = this.#adapter;
+    if (!adapter) throw new Error("host is not started");
+    // a device asks right after joining, before herdsman has it in its database: the adapter-level join knows it
+    const ieeeOf = (nwk: number) =>
+      this.#findDevice(nwk)?.ieeeAddr ?? [...this.#joiningNwk].findLast(([, n]) => n === nwk)?.[0];
+    return watchZdoRequests(adapter, clusters, (r) => listener({ ...r, ieee: ieeeOf(r.srcNwk) }));
   }
 
   /** The last requests (client → server ZCL) a device made, oldest first. */

@@ -56,6 +56,25 @@ const RESPONSE_AREQ = new Set([
   0x8038,
 ]);
 
+/**
+ * ZDO clusters the host registered with ZDO_MSG_CB_REGISTER: device requests of these clusters are passed
+ * on as ZDO_MSG_CB_INCOMING (then answered as usual), as Z-Stack's ZDO_RegisterForZDOMsg does.
+ */
+const msgCallbacks = new WeakMap<ZnpEmulator, Set<number>>();
+
+/** ZDO_MSG_CB_INCOMING: srcaddr, wasbroadcast, clusterid, securityuse, seqnum, macdstaddr, then the body. */
+function msgCbIncoming(emu: ZnpEmulator, f: ApsFrame, tsn: number, body: Buffer): void {
+  const b = Buffer.alloc(9 + body.length);
+  b.writeUInt16LE(f.srcNwk, 0);
+  b[2] = isBroadcast(f.dstNwk) ? 1 : 0;
+  b.writeUInt16LE(f.clusterId, 3);
+  b[5] = 0;
+  b[6] = tsn;
+  b.writeUInt16LE(f.dstNwk, 7);
+  body.copy(b, 9);
+  emu.areq(Z, 0xff, b);
+}
+
 const COORDINATOR_NODE = { logicalType: LogicalType.COORDINATOR, macCapabilities: 0x8f, manufacturerCode: 0x0000 };
 
 /** Answer of the coordinator itself to a ZDO request body (without TSN), or undefined for none. */
@@ -151,6 +170,7 @@ export function onCoordinatorAps(emu: ZnpEmulator, f: ApsFrame): void {
     emu.areq(Z, 0xc1, b); // endDeviceAnnceInd
     return;
   }
+  if (msgCallbacks.get(emu)?.has(f.clusterId)) msgCbIncoming(emu, f, tsn, body);
   const rsp = coordinatorAnswer(emu, f.clusterId, body, isBroadcast(f.dstNwk));
   if (!rsp) return;
   const payload = Buffer.allocUnsafe(rsp.length + 1);
@@ -280,9 +300,18 @@ export function registerZdo(t: CommandTable): void {
     b.writeUInt8(info?.channel ?? 0, 23);
     return b;
   });
-  // msgCbRegister / msgCbRemove: accepted
-  sreq(0x3e, () => u8(0));
-  sreq(0x3f, () => u8(0));
+  // msgCbRegister / msgCbRemove
+  sreq(0x3e, (d, emu) => {
+    if (d.length < 2) throw new RangeError("msgCbRegister too short");
+    const set = msgCallbacks.get(emu) ?? new Set<number>();
+    set.add(d.readUInt16LE(0));
+    msgCallbacks.set(emu, set);
+    return u8(0);
+  });
+  sreq(0x3f, (d, emu) => {
+    if (d.length >= 2) msgCallbacks.get(emu)?.delete(d.readUInt16LE(0));
+    return u8(0);
+  });
 }
 
 function changeChannel(emu: ZnpEmulator, mask: number): void {
