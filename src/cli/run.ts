@@ -14,6 +14,7 @@ import type { CliCommand } from "./command.js";
 import { verdictTable } from "./report.js";
 import { toolVersion } from "./version.js";
 import { Exit, UsageError } from "./errors.js";
+import { benchSetup } from "./run-bench.js";
 
 export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
 
@@ -33,7 +34,11 @@ Bench:
   --dut FILE         a DUT declaration (JSON: label, kind, eui64, installCode, firmware, claims, probe);
                      repeat for several devices. See hardware/README.md.
   --window DURATION  how long a device has to query the CoT after it is recorded (default 24h of hub
-                     time; virtual runs pass it in milliseconds, bench runs wait it in real time)
+                     time; virtual runs pass it in milliseconds, bench runs wait it in real time). On the
+                     bench every other wait derives from it: a future CoT is dated 2 windows ahead, data
+                     fetches wait at most one window, and a whole run takes about 12 windows
+  --join-timeout DURATION  how long the bench waits for the DUTs to join and be interviewed (default
+                     5m; joining stays open meanwhile): switch them on or start their join when asked
 Reports (every run also keeps its evidence; see --evidence):
   --evidence FILE    the evidence log, JSON lines (default .hanbench/runs/<start>/evidence.jsonl)
   --json FILE        the results as JSON
@@ -74,6 +79,8 @@ export interface RunOptions {
   port?: string;
   adapter: string;
   windowMs: number;
+  /** Bench: longest wait for the DUTs to join. */
+  joinTimeoutMs?: number;
   seed: number;
   state?: string;
   evidence?: string;
@@ -138,7 +145,21 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     } catch (err) {
       throw new UsageError(`--window: ${(err as Error).message}`);
     }
-    if (windowMs < 60_000) throw new UsageError(`--window ${formatDuration(windowMs)} is too short; give at least 1m`);
+    // A bench rehearsal against fast-polling emulated devices (hanbench virtual --poll-interval) may use
+    // seconds; real devices poll every few minutes at best, and virtual runs count hub hours.
+    const floor = mode === "bench" ? 1_000 : 60_000;
+    if (windowMs < floor) {
+      throw new UsageError(`--window ${formatDuration(windowMs)} is too short; give at least ${formatDuration(floor)}`);
+    }
+  }
+  let joinTimeoutMs: number | undefined;
+  if (v["join-timeout"] !== undefined) {
+    if (mode !== "bench") throw new UsageError("--join-timeout is for bench runs (with --port)");
+    try {
+      joinTimeoutMs = parseDuration(v["join-timeout"]);
+    } catch (err) {
+      throw new UsageError(`--join-timeout: ${(err as Error).message}`);
+    }
   }
   let duts: DutFile[] = [];
   try {
@@ -155,6 +176,7 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     port: v.port,
     adapter,
     windowMs,
+    ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
     seed,
     state: v.state,
     evidence: v.evidence,
@@ -172,6 +194,7 @@ const OPTIONS = {
   adapter: { type: "string" },
   dut: { type: "string", multiple: true },
   window: { type: "string" },
+  "join-timeout": { type: "string" },
   seed: { type: "string" },
   state: { type: "string" },
   evidence: { type: "string" },
@@ -201,21 +224,32 @@ function write(path: string, text: string): void {
 
 async function execute(opts: RunOptions): Promise<number> {
   const { defaultEvidencePath, runSuite } = await import("../runner/run.js");
-  if (opts.mode === "bench") {
-    throw new UsageError("bench runs are not available in this build yet: use the virtual dry-run (no --port)");
-  }
   const evidencePath = opts.evidence ?? defaultEvidencePath();
-  const outcome = await runSuite({
-    mode: opts.mode,
-    devices: opts.devices,
-    seed: opts.seed,
-    windowMs: opts.windowMs,
-    evidencePath,
-    ...(opts.capture ? { capture: opts.capture } : {}),
-    quiet: opts.quiet,
-    tool: "hanbench",
-    version: toolVersion(),
-  });
+  const bench = opts.mode === "bench" ? await benchSetup(opts) : undefined;
+  let outcome: Awaited<ReturnType<typeof runSuite>>;
+  try {
+    outcome = await runSuite({
+      mode: opts.mode,
+      devices: opts.devices,
+      seed: opts.seed,
+      windowMs: opts.windowMs,
+      evidencePath,
+      ...(opts.capture ? { capture: opts.capture } : {}),
+      quiet: opts.quiet,
+      tool: "hanbench",
+      version: toolVersion(),
+      ...(bench ? { benchEnv: bench.env, signal: bench.signal } : {}),
+    });
+  } catch (err) {
+    if (bench?.isConfigError(err)) throw new UsageError((err as Error).message);
+    if (bench) {
+      process.stderr.write(`hanbench run: the bench did not start: ${(err as Error).message}\n`);
+      return Exit.usage;
+    }
+    throw err;
+  } finally {
+    bench?.dispose();
+  }
   const report = buildReport(outcome.events);
   const jsonPath = opts.json ?? join(dirname(evidencePath), "report.json");
   write(jsonPath, renderJson(report));

@@ -36,7 +36,9 @@ export interface RunSpec {
   tool: string;
   version: string;
   /** Bench runs: builds the world on the real clock (bench-env.ts). */
-  benchEnv?: (evidence: EvidenceLog) => Promise<RunEnv>;
+  benchEnv?: (evidence: EvidenceLog, progress: Progress) => Promise<RunEnv>;
+  /** Stops the run between steps (Ctrl-C); the evidence so far is kept and the run reported as aborted. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -55,7 +57,7 @@ export function defaultEvidencePath(): string {
   return join(".hanbench", "runs", stamp, "evidence.jsonl");
 }
 
-async function buildEnv(spec: RunSpec): Promise<{ env: RunEnv; evidence: EvidenceLog }> {
+async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEnv; evidence: EvidenceLog }> {
   mkdirSync(dirname(spec.evidencePath), { recursive: true });
   if (spec.mode === "virtual") {
     const { createVirtualEnv } = await import("./virtual-env.js");
@@ -73,7 +75,13 @@ async function buildEnv(spec: RunSpec): Promise<{ env: RunEnv; evidence: Evidenc
   if (!spec.benchEnv) throw new Error("a bench run needs its environment");
   const clock = new RealClock();
   const evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
-  return { env: await spec.benchEnv(evidence), evidence };
+  try {
+    return { env: await spec.benchEnv(evidence, progress), evidence };
+  } catch (err) {
+    evidence.append({ kind: "error", source: "bench", message: (err as Error).message });
+    evidence.close();
+    throw err;
+  }
 }
 
 export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
@@ -84,7 +92,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       : "hanbench: bench run of the CoT suite",
   );
   progress.status("forming the network (herdsman takes about 3 s)…");
-  const { env, evidence } = await buildEnv(spec);
+  const { env, evidence } = await buildEnv(spec, progress);
   const capture = spec.capture ? openCapture(spec.capture, env) : undefined;
   const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
   let aborted: string | undefined;
@@ -109,6 +117,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       );
       evidence.append({ kind: "phase", name: phase.name, state: "start", detail: phase.summary });
       for (const step of phase.steps) {
+        if (spec.signal?.aborted) throw new Error(`stopped (${String(spec.signal.reason ?? "aborted")})`);
         try {
           await runStep(ctx, step);
         } catch (err) {

@@ -105,7 +105,8 @@ async function awaitFetch(ctx: StepContext): Promise<void> {
 async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot" }>): Promise<void> {
   const { env, progress } = ctx;
   const now = env.clock.now();
-  const implementationTime = step.at === "now" ? now : now + ctx.timing.futureLeadMs;
+  // whole seconds, as ZCL UTCTime carries it: a device must not see the CoT take effect before the hub does
+  const implementationTime = Math.ceil((step.at === "now" ? now : now + ctx.timing.futureLeadMs) / 1000) * 1000;
   const seq = nextSeq(env.evidence.events);
   const record = await env.tenancy.record(env.hub, { control: step.control, implementationTime });
   ctx.lastCot = { record, seq };
