@@ -2,12 +2,16 @@
  * `hanbench virtual`: the virtual Z-Stack dongle on its own, for any zigbee-herdsman host (hanbench
  * serve, zigbee2mqtt …). Wiring only: src/virtual/dongle.ts does the work.
  */
+import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { RealClock, ScaledClock } from "../hub/clock.js";
+import { parseDuration } from "../runner/duration.js";
 import { log } from "../log.js";
 import { VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";
 import { deviceKinds } from "../virtual/registry.js";
 import { parseTcpUrl } from "../virtual/transport/tcp.js";
+import { type ConsoleDevice, type DeviceConsole, startConsoles } from "../virtual/console.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -32,13 +36,24 @@ Options:
                      e.g. node,node or ihd:compliant,esme
   --seed N           seed of the coordinator and device identities, addresses and loss (default 1)
   --require-install-codes  the trust centre admits only devices whose install code the host added
+  --poll-interval DURATION  how often the emulated IHDs and PPMIDs poll the hub for tenancy information
+                     and read their displayed values (default 30m), e.g. 2s to rehearse a bench run
+  --clock-scale N    device time runs N times faster than real time (default 1). For a standalone HAN
+                     only: a host on real time (hanbench run, serve) then disagrees with the devices
+                     about when a CoT takes effect; for bench rehearsals shorten --poll-interval instead
+  --console DIR      give each emulated IHD and PPMID a console pty at DIR/<label> (needs socat), like
+                     the serial console of a test build: 'dump' + Enter prints its data store as
+                     HIST <role> <item> <period> <value>, MSG <id> <text>, TOPUP …, DEBT … lines, then END
   --latency MS       one-way HAN latency in ms (default 0)
   --loss RATE        probability 0..1 that a HAN frame is lost (default 0)
   -h, --help         this help
 
-Example:
+Examples:
   hanbench virtual --listen tcp://127.0.0.1:6638 --state .hanbench/virtual --devices node,ihd:compliant
-  # then point herdsman at it: transport: { path: "tcp://127.0.0.1:6638", adapter: "zstack" }`;
+  # then point herdsman at it: transport: { path: "tcp://127.0.0.1:6638", adapter: "zstack" }
+  hanbench virtual --pty /tmp/hanbench-dongle --console /tmp/hanbench-consoles \
+    --devices ihd:compliant --require-install-codes --poll-interval 2s
+  # a bench rehearsal: hanbench run --port /tmp/hanbench-dongle --dut ihd.json (see hardware/README.md)`;
 
 export interface VirtualOptions {
   listen: string;
@@ -49,6 +64,10 @@ export interface VirtualOptions {
   requireInstallCodes: boolean;
   latencyMs: number;
   lossRate: number;
+  /** Tenancy poll interval of emulated displays, device ms. */
+  pollIntervalMs?: number;
+  clockScale: number;
+  console?: string;
 }
 
 function num(name: string, text: string | undefined, def: number, ok: (n: number) => boolean, what: string): number {
@@ -73,6 +92,9 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
         "require-install-codes": { type: "boolean" },
         latency: { type: "string" },
         loss: { type: "string" },
+        "poll-interval": { type: "string" },
+        "clock-scale": { type: "string" },
+        console: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: false,
@@ -104,16 +126,35 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
     requireInstallCodes: v["require-install-codes"] === true,
     latencyMs: num("latency", v.latency as string | undefined, 0, (n) => n >= 0 && n <= 60_000, "0..60000 ms"),
     lossRate: num("loss", v.loss as string | undefined, 0, (n) => n >= 0 && n <= 1, "a probability 0..1"),
+    clockScale: num(
+      "clock-scale",
+      v["clock-scale"] as string | undefined,
+      1,
+      (n) => n > 0 && n <= 1_000_000,
+      "a factor > 0 (at most 1000000)",
+    ),
   };
+  if (typeof v["poll-interval"] === "string") {
+    let ms: number;
+    try {
+      ms = parseDuration(v["poll-interval"]);
+    } catch (err) {
+      throw new UsageError(`--poll-interval: ${(err as Error).message}`);
+    }
+    if (ms < 100) throw new UsageError(`--poll-interval must be at least 100ms, got '${v["poll-interval"]}'`);
+    opts.pollIntervalMs = ms;
+  }
+  if (typeof v.console === "string") opts.console = v.console;
   if (typeof v.pty === "string") opts.pty = v.pty;
   if (typeof v.state === "string") opts.state = v.state;
   return opts;
 }
 
 /** Registers the Smart Energy device kinds when that module is present in this build. */
-async function loadSeKinds(): Promise<void> {
+async function loadSeKinds(pollIntervalMs?: number): Promise<void> {
   try {
-    await import("../virtual/devices/kinds.js");
+    const kinds = await import("../virtual/devices/kinds.js");
+    if (pollIntervalMs !== undefined) kinds.configureSeDevices({ pollIntervalMs });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code !== "ERR_MODULE_NOT_FOUND" || !String(e.message).includes("virtual/devices/kinds")) throw err;
@@ -141,6 +182,7 @@ export const command: CliCommand = {
         throw new UsageError(`unknown device kind '${kind}' in --devices; known kinds: ${deviceKinds().join(", ")}`);
       }
     }
+    if (opts.pollIntervalMs !== undefined) await loadSeKinds(opts.pollIntervalMs);
     let dongle: VirtualDongle;
     try {
       dongle = await VirtualDongle.start({
@@ -151,6 +193,7 @@ export const command: CliCommand = {
         requireInstallCodes: opts.requireInstallCodes,
         medium: { latencyMs: opts.latencyMs, lossRate: opts.lossRate },
         devices: opts.devices,
+        ...(opts.clockScale !== 1 ? { clock: new ScaledClock(new RealClock().now(), opts.clockScale) } : {}),
       });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
@@ -166,8 +209,28 @@ export const command: CliCommand = {
     out.push(
       `coordinator ${dongle.znp.ieee.slice(2).toUpperCase()}${opts.state ? `, state in ${opts.state}` : ", state in memory"}`,
     );
-    out.push(dongle.devices.length ? "devices (label  EUI-64  install code with CRC):" : "no devices (see --devices)");
-    for (const d of dongle.devices) out.push(deviceLine(d));
+    out.push(
+      dongle.devices.length
+        ? `devices (label  EUI-64  install code with CRC${opts.console ? "  console" : ""}):`
+        : "no devices (see --devices)",
+    );
+    let consoles: DeviceConsole[] = [];
+    if (opts.console) {
+      const withStore = dongle.devices.filter((d) => typeof (d as Partial<ConsoleDevice>).holdings === "function");
+      try {
+        mkdirSync(opts.console, { recursive: true });
+        consoles = await startConsoles(withStore as unknown as ConsoleDevice[], opts.console);
+      } catch (err) {
+        await dongle.stop();
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === "ENOENT") throw new UsageError("--console needs socat, which is not installed");
+        throw new UsageError(`--console: ${e.message}`);
+      }
+    }
+    for (const d of dongle.devices) {
+      const c = consoles.find((x) => (x.device as unknown) === d);
+      out.push(`${deviceLine(d)}${c ? `  console ${c.path}` : ""}`);
+    }
     process.stdout.write(`${out.join("\n")}\n`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -175,6 +238,7 @@ export const command: CliCommand = {
       process.once("SIGTERM", () => resolve("SIGTERM"));
     });
     log("virtual").info({ signal }, "stopping the virtual dongle");
+    await Promise.all(consoles.map((c) => c.stop()));
     await dongle.stop();
     return Exit.ok;
   },
