@@ -3,25 +3,17 @@
  * nine IHD profiles in one run ≤ 10 s, 16 devices ≤ 200 MB RSS). Each run is a fresh process, as a user
  * starts it; peak RSS is the kernel's high-water mark (VmHWM) of that process, sampled until it exits.
  *
- *   node --import tsx scripts/bench-run.ts [--repeat N]
+ *   node --import tsx scripts/bench-run.ts [--repeat N] [--only NAME-PREFIX]
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROFILES } from "../src/virtual/devices/profiles.js";
+import { parseArgs } from "node:util";
 
-const ALL_IHD = [
-  "compliant",
-  "no-query",
-  "gpf-only",
-  "keeps-history",
-  "keeps-messages",
-  "early-clear",
-  "repeat-clear",
-  "fixed-endpoint",
-  "offline-miss",
-].map((p) => `ihd:${p}`);
+const ALL_IHD = PROFILES.map((p) => `ihd:${p}`);
 
 const SIXTEEN = [
   ...Array.from({ length: 8 }, () => "ihd:compliant"),
@@ -62,9 +54,12 @@ async function once(args: string[]): Promise<{ ms: number; peakMb: number; code:
   return { ms: performance.now() - start, peakMb: peak / 1024, code };
 }
 
-const repeat = Number(process.argv[process.argv.indexOf("--repeat") + 1] || 1);
+const { values } = parseArgs({ options: { repeat: { type: "string", default: "1" }, only: { type: "string" } } });
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1)
+  throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
 console.log(`hanbench run benchmarks (${repeat} run(s) each; wall time includes process start and network forming)`);
-for (const s of SCENARIOS) {
+for (const s of SCENARIOS.filter((x) => !values.only || x.name.startsWith(values.only))) {
   const results = [];
   for (let i = 0; i < repeat; i++) results.push(await once(s.args));
   const ms = results.map((r) => r.ms);

@@ -7,19 +7,10 @@
  */
 import type { HeldMessage, HeldValue, Holdings } from "../../src/report/evidence.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER } from "../../src/cluster-cot/tenancy.js";
+import { PROFILES, type ProfileName } from "../../src/virtual/devices/profiles.js";
 
-export const PROFILES = [
-  "compliant",
-  "no-query",
-  "gpf-only",
-  "keeps-history",
-  "keeps-messages",
-  "early-clear",
-  "repeat-clear",
-  "fixed-endpoint",
-  "offline-miss",
-] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILES };
+export type Profile = ProfileName;
 
 /** What the hub tells a device that asks for the CoT. */
 export interface SeenCot {

@@ -10,21 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/report/json.js";
 import type { DutResult, RunReport } from "../../src/report/results.js";
 import { runSuite } from "../../src/runner/run.js";
-
-const PROFILES = [
-  "compliant",
-  "no-query",
-  "gpf-only",
-  "keeps-history",
-  "keeps-messages",
-  "early-clear",
-  "repeat-clear",
-  "fixed-endpoint",
-  "offline-miss",
-] as const;
+import type { ProfileName } from "../../src/virtual/devices/profiles.js";
 
 /** cot-suite.md's profile table, with the cases each fault implies. */
-const EXPECTED_FAILS: Record<(typeof PROFILES)[number], string[]> = {
+const EXPECTED_FAILS: Record<ProfileName, string[]> = {
   compliant: [],
   // never reads tenancy information: the queries fail, and so does every clear
   "no-query": ["COT-03", "COT-04", "COT-05", "COT-06", "COT-08", "COT-10"],
@@ -37,6 +26,8 @@ const EXPECTED_FAILS: Record<(typeof PROFILES)[number], string[]> = {
   "fixed-endpoint": ["COT-01", "COT-02", "COT-03", "COT-04", "COT-07"],
   "offline-miss": ["COT-10"],
 };
+
+const PROFILES = Object.keys(EXPECTED_FAILS) as ProfileName[];
 
 function verdicts(d: DutResult) {
   return Object.fromEntries(d.results.map((r) => [r.id, r.verdict]));
