@@ -229,18 +229,48 @@ export type Evidence = EventBase & EvidenceBody;
 
 /** Converts bigints and Buffers so that any decoded value can go into a JSON line. */
 export function jsonSafe(value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
-  if (Buffer.isBuffer(value)) return value.toString("hex");
-  if (value instanceof Uint8Array) return Buffer.from(value).toString("hex");
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "undefined":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "bigint":
+      return value.toString();
+    case "object":
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = jsonSafe(value[i]);
     return out;
   }
-  if (typeof value === "number" && !Number.isFinite(value)) return null;
-  return value;
+  if (value instanceof Uint8Array) {
+    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString(
+      "hex",
+    );
+  }
+  if (value instanceof Date) return value.toISOString();
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = jsonSafe((value as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** `new Date(ms).toISOString()`, remembering the last answer (many events share a millisecond). */
+class IsoCache {
+  #ms = Number.NaN;
+  #iso = "";
+  of(ms: number): string {
+    if (ms !== this.#ms) {
+      this.#iso = new Date(ms).toISOString();
+      this.#ms = ms;
+    }
+    return this.#iso;
+  }
 }
 
 export interface EvidenceSink {
@@ -263,6 +293,8 @@ export class EvidenceLog implements EvidenceSink {
   #flushScheduled = false;
   #listeners: ((e: Evidence) => void)[] = [];
   readonly #onExit = () => this.flush();
+  readonly #hubIso = new IsoCache();
+  readonly #wallIso = new IsoCache();
 
   constructor(opts: { path?: string; now: () => number }) {
     this.#now = opts.now;
@@ -275,8 +307,8 @@ export class EvidenceLog implements EvidenceSink {
   append(body: EvidenceBody): Evidence {
     const event = {
       seq: this.events.length + 1,
-      t: new Date(this.#now()).toISOString(),
-      wall: new Date().toISOString(),
+      t: this.#hubIso.of(this.#now()),
+      wall: this.#wallIso.of(Date.now()),
       ...(jsonSafe(body) as EvidenceBody),
     } as Evidence;
     this.events.push(event);
