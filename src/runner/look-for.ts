@@ -1,4 +1,9 @@
-/** What a probe should look for on a DUT: the marker texts and values the hub served it, per tenancy. */
+/**
+ * What a probe should look for on a DUT: the marker texts and values the hub served it, per tenancy.
+ *
+ * Probes come one after another through a run over a log that only grows, so what was gathered for a
+ * device is remembered per log and the next probe looks only at the events appended since.
+ */
 import type { Evidence, ServedEvent } from "../report/evidence.js";
 import type { LookFor } from "./probes/types.js";
 
@@ -8,35 +13,55 @@ const SAMPLES = 3;
 
 type Served = Evidence & ServedEvent;
 
-export function lookForDut(events: readonly Evidence[], device: string): LookFor {
-  const served = events.filter((e): e is Served => e.kind === "served" && (e.device === device || e.device === "*"));
-  const messages = new Map<string, LookFor["messages"][number]>();
-  const ids = new Map<string, number>();
-  for (const s of served) {
-    const key = `${s.tenancy}:${s.t}`;
-    if (s.item.endsWith("messageId") && typeof s.value === "number") ids.set(key, s.value);
-    if (s.item.endsWith(".message") && typeof s.value === "string") {
-      const messageId = ids.get(key);
-      if (messageId !== undefined && !messages.has(String(messageId))) {
-        messages.set(String(messageId), { messageId, text: s.value, tenancy: s.tenancy });
-      }
+interface Gathered {
+  /** Index of the next event to look at. */
+  next: number;
+  /** Message ids served, by `tenancy:t` (the message text follows its id in the same served batch). */
+  ids: Map<string, number>;
+  messages: Map<string, LookFor["messages"][number]>;
+  perTenancy: Map<number, number>;
+  consumption: LookFor["consumption"];
+}
+
+const gathered = new WeakMap<readonly Evidence[], Map<string, Gathered>>();
+
+function take(g: Gathered, s: Served): void {
+  const key = `${s.tenancy}:${s.t}`;
+  if (s.item.endsWith("messageId") && typeof s.value === "number") g.ids.set(key, s.value);
+  if (s.item.endsWith(".message") && typeof s.value === "string") {
+    const messageId = g.ids.get(key);
+    if (messageId !== undefined && !g.messages.has(String(messageId))) {
+      g.messages.set(String(messageId), { messageId, text: s.value, tenancy: s.tenancy });
     }
   }
-  const consumption: LookFor["consumption"] = [];
-  const perTenancy = new Map<number, number>();
-  for (const s of served) {
-    if (s.clusterId !== METERING || typeof s.value !== "number" || !s.period) continue;
-    const n = perTenancy.get(s.tenancy) ?? 0;
-    if (n >= SAMPLES) continue;
-    perTenancy.set(s.tenancy, n + 1);
-    consumption.push({
-      role: s.role,
-      clusterId: s.clusterId,
-      item: s.item,
-      value: s.value,
-      period: s.period,
-      tenancy: s.tenancy,
-    });
+  if (s.clusterId !== METERING || typeof s.value !== "number" || !s.period) return;
+  const n = g.perTenancy.get(s.tenancy) ?? 0;
+  if (n >= SAMPLES) return;
+  g.perTenancy.set(s.tenancy, n + 1);
+  g.consumption.push({
+    role: s.role,
+    clusterId: s.clusterId,
+    item: s.item,
+    value: s.value,
+    period: s.period,
+    tenancy: s.tenancy,
+  });
+}
+
+export function lookForDut(events: readonly Evidence[], device: string): LookFor {
+  let byDevice = gathered.get(events);
+  if (!byDevice) {
+    byDevice = new Map();
+    gathered.set(events, byDevice);
   }
-  return { messages: [...messages.values()], consumption };
+  let g = byDevice.get(device);
+  if (!g) {
+    g = { next: 0, ids: new Map(), messages: new Map(), perTenancy: new Map(), consumption: [] };
+    byDevice.set(device, g);
+  }
+  for (; g.next < events.length; g.next++) {
+    const e = events[g.next]!;
+    if (e.kind === "served" && (e.device === device || e.device === "*")) take(g, e);
+  }
+  return { messages: [...g.messages.values()], consumption: g.consumption.map((c) => ({ ...c })) };
 }
