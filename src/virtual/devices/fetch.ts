@@ -5,7 +5,7 @@
  */
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
 import type { EndpointRole } from "../../report/evidence.js";
-import { attributeDef } from "../../zcl/index.js";
+import { serverAttributeDef } from "../../hub/attribute-defs.js";
 import type { Server } from "./discovery.js";
 import { periodStart } from "./periods.js";
 import type { SeDeviceKind } from "./profiles.js";
@@ -194,7 +194,7 @@ export class DataFetcher {
         role: s.role,
         clusterId,
         // the name src/zcl gives the attribute, which is what the hub records as served
-        item: attributeDef(clusterId, a.id)?.name ?? a.name,
+        item: serverAttributeDef(clusterId, a.id)?.name ?? a.name,
         value: v,
         period: new Date(periodStart(now, a.unit, a.back)).toISOString(),
         series: `${a.name.replace(/^(current|previous)(Day|Week|Month)\d*/, "")}/${a.unit}`,
