@@ -37,7 +37,8 @@ export type Attributed = Record<Category, AttributedItem[]>;
 
 /** A canonical string for comparing JSON-safe values: numbers and numeric strings compare equal. */
 function canon(v: unknown): string {
-  if (typeof v === "number" || typeof v === "bigint") return JSON.stringify(String(v));
+  // a number's decimal form has nothing JSON escapes: quoting it is JSON.stringify(String(v))
+  if (typeof v === "number" || typeof v === "bigint") return `"${v}"`;
   if (Array.isArray(v)) return `[${v.map(canon).join(",")}]`;
   if (v && typeof v === "object") {
     const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -85,10 +85,24 @@ function hubEndpoints(hub: Record<string, unknown>): Partial<Record<EndpointRole
   return out;
 }
 
-/** A log indexed by seq and by kind, once per run. */
+/** Merges two lists in log order into one. */
+function mergeBySeq<T extends Evidence>(a: readonly T[], b: readonly T[]): T[] {
+  if (a.length === 0) return [...b];
+  if (b.length === 0) return [...a];
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.seq < b[j]!.seq ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/** A log indexed by seq and by kind (and, on demand, by kind and device), once per run. */
 export class EventIndex {
   readonly bySeq = new Map<number, Evidence>();
   readonly #byKind = new Map<string, Evidence[]>();
+  readonly #byKindDevice = new Map<string, Map<string, Evidence[]>>();
 
   constructor(events: readonly Evidence[]) {
     for (const e of events) {
@@ -102,6 +116,29 @@ export class EventIndex {
   /** Every event of a kind, in log order. */
   all<K extends Evidence["kind"]>(kind: K): Ev<K>[] {
     return (this.#byKind.get(kind) ?? []) as Ev<K>[];
+  }
+
+  /** Every event of a kind whose `device` is `device` (compared case-insensitively), in log order. */
+  ofDevice<K extends Evidence["kind"]>(kind: K, device: string): Ev<K>[] {
+    let byDevice = this.#byKindDevice.get(kind);
+    if (!byDevice) {
+      byDevice = new Map();
+      const lower = new Map<string, string>();
+      for (const e of this.all(kind)) {
+        const d = (e as { device?: unknown }).device;
+        if (typeof d !== "string") continue;
+        let key = lower.get(d);
+        if (key === undefined) {
+          key = d.toLowerCase();
+          lower.set(d, key);
+        }
+        const list = byDevice.get(key);
+        if (list) list.push(e);
+        else byDevice.set(key, [e]);
+      }
+      this.#byKindDevice.set(kind, byDevice);
+    }
+    return (byDevice.get(device.toLowerCase()) ?? []) as Ev<K>[];
   }
 }
 
@@ -143,10 +180,10 @@ export class DutView {
     }));
     const device = this.dut.ieee.toLowerCase();
     // Pushes to every device are logged once with device "*".
-    this.served = this.#all("served").filter((s) => s.device === "*" || s.device.toLowerCase() === device);
-    this.zcl = this.#all("zcl").filter((z) => z.device.toLowerCase() === device);
+    this.served = mergeBySeq(this.#index.ofDevice("served", "*"), this.#index.ofDevice("served", device));
+    this.zcl = [...this.#index.ofDevice("zcl", device)];
     this.sent = this.zcl.filter((z) => z.dir === "in");
-    this.#probes = this.#all("probe").filter((p) => this.#mine(p.device));
+    this.#probes = this.#index.ofDevice("probe", device);
   }
 
   /** The event with this seq number. */
