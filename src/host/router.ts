@@ -22,6 +22,7 @@ import type { CommandResult, ReadRecord, RequestContext } from "../hub/types.js"
 import { Status } from "../hub/types.js";
 import type { EvidenceSink } from "../report/evidence.js";
 import { log } from "../log.js";
+import { encodeZcl } from "../zcl/index.js";
 import { SE_PROFILE_ID } from "./endpoints.js";
 import type { HubPort } from "./hub-port.js";
 import type { RequestLog } from "./requests.js";
@@ -196,18 +197,33 @@ export class Router {
       this.#defaultRsp(device, ctx, frame.cluster.ID, header, result.status);
       return;
     }
-    const rsp = Zcl.Frame.create(
-      Zcl.FrameType.SPECIFIC,
-      Zcl.Direction.SERVER_TO_CLIENT,
-      true,
-      header.manufacturerCode,
-      header.transactionSequenceNumber,
-      result.commandId,
-      frame.cluster,
-      result.payload,
-      device.customClusters,
-    );
-    this.#send(device, ctx, rsp);
+    // The reply is encoded with src/zcl, whose definitions the hub's payloads follow, and handed to herdsman as
+    // bytes: some SE payloads (PublishTopUpLog, PublishDebtLog: repeated records of mixed fields) have no
+    // herdsman parameter type, and herdsman's definition carries them as one raw buffer.
+    let bytes: Buffer;
+    try {
+      bytes = encodeZcl(frame.cluster.ID, {
+        frameType: "specific",
+        direction: "serverToClient",
+        disableDefaultResponse: true,
+        ...(header.manufacturerCode !== undefined ? { manufacturerCode: header.manufacturerCode } : {}),
+        tsn: header.transactionSequenceNumber,
+        command: result.command,
+        commandId: result.commandId,
+        payload: result.payload,
+      });
+    } catch (err) {
+      this.#deps.evidence.append({
+        kind: "error",
+        source: "hub",
+        device: ctx.device,
+        message: `the hub's ${result.command} reply could not be encoded: ${(err as Error).message}`,
+      });
+      this.#defaultRsp(device, ctx, frame.cluster.ID, header, Status.FAILURE);
+      return;
+    }
+    const rspHeader = Zcl.Header.fromBuffer(bytes)!;
+    this.#send(device, ctx, Zcl.Frame.fromBuffer(frame.cluster.ID, rspHeader, bytes, device.customClusters));
   }
 
   /** A Default Response, unless the sender disabled it and the status is SUCCESS (ZCL 2.5.12.2). */

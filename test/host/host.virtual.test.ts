@@ -14,6 +14,7 @@ import { EvidenceLog, type JoinEvent } from "../../src/report/evidence.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import type { EmulatedNode } from "../../src/virtual/han/node.js";
 import { herdsmanClusters } from "../../src/zcl/herdsman.js";
+import { decodeZcl, encodeZcl } from "../../src/zcl/index.js";
 
 const SE = 0x0109;
 const clusters = herdsmanClusters();
@@ -177,6 +178,28 @@ describe("host on the virtual dongle (tcp://)", () => {
     const out = () => evidence.events.filter((e) => e.kind === "zcl" && e.dir === "out" && e.device === stranger.ieee);
     await expect(ask(stranger, hub.endpoints.gpf, 0x000a, frame("read", 0x000a, [0]))).rejects.toThrow();
     expect(out()).toHaveLength(0);
+  });
+
+  it("answers GetTopUpLog with the top-up records, byte for byte what the hub model encodes", async () => {
+    const request = encodeZcl(0x0705, {
+      frameType: "specific",
+      direction: "clientToServer",
+      disableDefaultResponse: false,
+      tsn: 0x5a,
+      command: "getTopUpLog",
+      payload: { latestEndTime: msToZclUtc(clock.now()), numberOfRecords: 5 },
+    });
+    const rsp = await ihd.zclRequest({ nwk: 0, ep: hub.endpoints.gpf }, 0x0705, request, {
+      profileId: SE,
+      timeoutMs: 5000,
+    });
+    const frame = decodeZcl(0x0705, rsp);
+    expect(frame.command).toBe("publishTopUpLog");
+    expect(frame.tsn).toBe(0x5a);
+    const topUps = (frame.payload as { topUps: unknown[] }).topUps;
+    expect(topUps.length).toBeGreaterThan(0);
+    const ctx = { device: ihd.ieee, nwk: ihd.nwk!, deviceEp: 1, hubEp: hub.endpoints.gpf, role: "gpf" as const };
+    expect(rsp.subarray(3).toString("hex")).toBe(hub.handleFrame(ctx, 0x0705, request)!.subarray(3).toString("hex"));
   });
 
   it("records the requests the device made", () => {
