@@ -20,11 +20,15 @@ const STREAM = { electricity: 1, gas: 2 } as const;
 export const GAS_WH_PER_DM3 = 11.2;
 /** The meter register's starting point: summation counts from here. */
 export const SUMMATION_ANCHOR_MS = Date.UTC(2024, 0, 1);
+/** Day number (days since the Unix epoch) of the anchor. */
+const ANCHOR_DAY = SUMMATION_ANCHOR_MS / DAY_MS;
 
 export class ConsumptionSeries {
   readonly #stream: number;
   readonly #level: number;
   readonly #days = new Map<number, { energy: number; volume: number }>();
+  /** Running totals of whole days from the anchor day: `[k]` is the sum of its first k days. */
+  readonly #running: Record<Measure, number[]> = { energy: [0], volume: [0] };
   /** The register reading at the anchor, in energy units (electricity) or volume units (gas). */
   readonly baseReading: number;
 
@@ -73,14 +77,32 @@ export class ConsumptionSeries {
     let total = 0;
     while (i < end) {
       if (i % 48 === 0 && i + 48 <= end) {
-        total += this.#day(i / 48)[measure];
-        i += 48;
+        // whole days: from the running totals when they start on or after the anchor day
+        const firstDay = i / 48;
+        const days = Math.floor((end - i) / 48);
+        if (firstDay >= ANCHOR_DAY) {
+          total += this.#daysFromAnchor(firstDay + days - ANCHOR_DAY, measure);
+          total -= this.#daysFromAnchor(firstDay - ANCHOR_DAY, measure);
+          i += days * 48;
+        } else {
+          total += this.#day(firstDay)[measure];
+          i += 48;
+        }
       } else {
         total += this.interval(i, measure);
         i++;
       }
     }
     return total;
+  }
+
+  /** Sum of the first `k` whole days from the anchor day. */
+  #daysFromAnchor(k: number, measure: Measure): number {
+    const running = this.#running[measure];
+    while (running.length <= k) {
+      running.push(running[running.length - 1]! + this.#day(ANCHOR_DAY + running.length - 1)[measure]);
+    }
+    return running[k]!;
   }
 
   /** The register reading at `ms`. */
