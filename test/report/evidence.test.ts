@@ -37,6 +37,20 @@ describe("evidence log", () => {
     log.close();
   });
 
+  it("writes a busy log's next lines in one batch, soon after the last write", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    const log = new EvidenceLog({ path, now: () => 0 });
+    log.append({ kind: "note", message: "a" });
+    await new Promise((r) => setImmediate(r));
+    log.append({ kind: "note", message: "b" });
+    log.append({ kind: "note", message: "c" });
+    await new Promise((r) => setTimeout(r, 60));
+    const lines = readFileSync(path, "utf8").trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(["a", "b", "c"]);
+    log.close();
+  });
+
   it("keeps what a process appended right before it crashed", () => {
     const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
     const path = join(dir, "e.jsonl");
