@@ -1,0 +1,280 @@
+/**
+ * Bench runs end to end without hardware: `hanbench virtual` plays the dongle on a socat pty, with emulated
+ * IHDs that poll in real time and a console pty each (a test build's serial console); `hanbench run --port
+ * <pty> --dut FILE` drives it as it would drive a USB stick, every process a child, every wait real.
+ *
+ * - console probes, one compliant IHD and one that keeps supplier messages, in one run: the compliant one
+ *   fails nothing, the other fails COT-06; exit code 1; JSON and JUnit reports written;
+ * - operator probe and no terminal: nothing is guessed, the probe cases are inconclusive, exit code 3;
+ * - SIGINT mid-run: the run stops after the step in progress and still writes its reports (exit code 3).
+ *
+ * The window is a few seconds and the displays poll every 500 ms, so each window holds several polls: the
+ * run is short but every verdict rests on real traffic and real dumps.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readEvidence } from "../../src/report/evidence.js";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "hanbench.js");
+const hasSocat = spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
+const children: ChildProcess[] = [];
+const root = mkdtempSync(join(tmpdir(), "hanbench-bench-e2e-"));
+
+interface Child {
+  child: ChildProcess;
+  out: string[];
+  err: string[];
+  closed: Promise<number | null>;
+}
+
+function start(args: string[]): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  children.push(child);
+  const out: string[] = [];
+  const err: string[] = [];
+  const collect = (into: string[]) => {
+    let rest = "";
+    return (chunk: Buffer) => {
+      const lines = (rest + chunk.toString()).split("\n");
+      rest = lines.pop() ?? "";
+      into.push(...lines);
+    };
+  };
+  child.stdout!.on("data", collect(out));
+  child.stderr!.on("data", collect(err));
+  const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { child, out, err, closed };
+}
+
+async function waitFor(lines: string[], re: RegExp, ms: number): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  for (;;) {
+    for (const line of lines) {
+      const m = line.match(re);
+      if (m) return m;
+    }
+    if (Date.now() > until) throw new Error(`no line matching ${re} within ${ms} ms; got:\n${lines.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function stop(c: Child): Promise<number | null> {
+  if (c.child.exitCode === null && c.child.signalCode === null && c.child.pid) process.kill(c.child.pid, "SIGTERM");
+  return c.closed;
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, "SIGTERM");
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Device {
+  label: string;
+  eui: string;
+  code: string;
+  console?: string;
+}
+
+/** `hanbench virtual` with a pty dongle and console ptys; resolves with the devices as it printed them. */
+async function virtualBench(
+  dir: string,
+  devices: string,
+): Promise<{ virtual: Child; port: string; devices: Device[] }> {
+  const port = join(dir, "dongle");
+  const virtual = start([
+    "virtual",
+    "--listen",
+    "tcp://127.0.0.1:0",
+    "--pty",
+    port,
+    "--console",
+    join(dir, "console"),
+    "--devices",
+    devices,
+    "--require-install-codes",
+    "--poll-interval",
+    "500ms",
+  ]);
+  await waitFor(virtual.out, /connect to: /, 20_000);
+  const count = devices.split(",").filter((d) => !d.startsWith("esme")).length;
+  const re = /^((?:ihd|ppmid)-\d+) \(\S+\)\s+([0-9A-F]{16})\s+([0-9A-F]{36})(?:\s+console (\S+))?$/;
+  const lines = () => virtual.out.filter((l) => re.test(l));
+  const until = Date.now() + 5_000;
+  while (lines().length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  const found: Device[] = lines().map((line) => {
+    const m = line.match(re)!;
+    return { label: m[1]!, eui: m[2]!, code: m[3]!, ...(m[4] ? { console: m[4] } : {}) };
+  });
+  expect(found).toHaveLength(count);
+  return { virtual, port, devices: found };
+}
+
+function consoleDut(dir: string, d: Device): string {
+  const path = join(dir, `${d.label}.json`);
+  expect(d.console, `${d.label} has a console`).toBeDefined();
+  writeFileSync(
+    path,
+    JSON.stringify({
+      label: d.label,
+      kind: "ihd",
+      eui64: d.eui,
+      installCode: d.code,
+      firmware: "virtual",
+      claims: "5.0",
+      probe: {
+        method: "console",
+        port: d.console,
+        baudRate: 115200,
+        dumpCommand: "dump\r\n",
+        endMarker: "END",
+        timeout: "2s",
+        patterns: {
+          consumption: "^HIST (?<role>esme|gpf) (?<item>\\S+) (?<period>\\S+) (?<value>\\d+)$",
+          message: "^MSG (?<messageId>\\d+) (?<text>.*)$",
+        },
+      },
+    }),
+  );
+  return path;
+}
+
+function operatorDut(dir: string, d: Device): string {
+  const path = join(dir, `${d.label}.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({ label: d.label, kind: "ihd", eui64: d.eui, installCode: d.code, probe: { method: "operator" } }),
+  );
+  return path;
+}
+
+function runArgs(dir: string, port: string, duts: string[], window: string): string[] {
+  return [
+    "run",
+    "--port",
+    port,
+    "--adapter",
+    "zstack",
+    ...duts.flatMap((f) => ["--dut", f]),
+    "--window",
+    window,
+    "--state",
+    join(dir, "state"),
+    "--evidence",
+    join(dir, "evidence.jsonl"),
+    "--json",
+    join(dir, "out.json"),
+    "--junit",
+    join(dir, "out.xml"),
+  ];
+}
+
+interface Report {
+  mode: string;
+  summary: Record<string, number>;
+  duts: { label: string; results: { id: string; verdict: string; reason: string }[] }[];
+}
+
+function verdicts(report: Report, label: string): Record<string, string> {
+  const dut = report.duts.find((d) => d.label === label);
+  expect(dut, `${label} in the report`).toBeDefined();
+  return Object.fromEntries(dut!.results.map((r) => [r.id, r.verdict]));
+}
+
+describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () => {
+  it.concurrent("console probes: the compliant IHD fails nothing, the one keeping messages fails COT-06 (exit 1)", async () => {
+    const dir = mkdtempSync(join(root, "console-"));
+    const bench = await virtualBench(dir, "ihd:compliant,ihd:keeps-messages,esme");
+    const [good, keeper] = bench.devices as [Device, Device];
+    const duts = [consoleDut(dir, good), consoleDut(dir, keeper)];
+    const run = start(runArgs(dir, bench.port, duts, "4s"));
+    const code = await run.closed;
+    await stop(bench.virtual);
+    const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
+    const ok = verdicts(report, good.label);
+    const bad = verdicts(report, keeper.label);
+    const context = `\n${run.err.filter((l) => !l.startsWith("{")).join("\n")}\n${run.out.join("\n")}`;
+    expect(report.mode, context).toBe("bench");
+    expect(
+      Object.values(ok).filter((v) => v === "fail"),
+      context,
+    ).toEqual([]);
+    for (const id of ["COT-01", "COT-02", "COT-03", "COT-04", "COT-05", "COT-06", "COT-07", "COT-09"]) {
+      expect(`${id} ${ok[id]}`, context).toBe(`${id} pass`);
+    }
+    // nobody to switch the devices off: COT-10 cannot be observed, and is not guessed
+    expect(ok["COT-10"]).toBe("inconclusive");
+    expect(bad["COT-06"], context).toBe("fail");
+    expect(bad["COT-05"], context).toBe("pass");
+    expect(code).toBe(1);
+
+    // the verdicts rest on console dumps of the devices' own stores
+    const events = readEvidence(join(dir, "evidence.jsonl")).events;
+    const probes = events.filter((e) => e.kind === "probe");
+    expect(probes.length).toBeGreaterThanOrEqual(2 * 9);
+    expect(probes.every((p) => p.kind === "probe" && p.method === "console" && p.ok)).toBe(true);
+    const baseline = probes.find((p) => p.kind === "probe" && p.purpose === "baseline" && p.label === keeper.label);
+    expect(baseline?.kind === "probe" && baseline.holdings?.messages.some((m) => m.text.startsWith("T1-MSG-"))).toBe(
+      true,
+    );
+    // discovery was seen through the coordinator's ZDO indications
+    expect(events.some((e) => e.kind === "discovery" && e.request === "matchDesc" && e.endpoints.length > 0)).toBe(
+      true,
+    );
+    const junit = readFileSync(join(dir, "out.xml"), "utf8");
+    expect(junit).toMatch(/<testsuite[^>]*name="[^"]*ihd-2/);
+    expect(junit).toMatch(/COT-06[\s\S]*?<failure/);
+  }, 90_000);
+
+  it.concurrent("operator probe without a terminal: inconclusive, never a guess (exit 3)", async () => {
+    const dir = mkdtempSync(join(root, "operator-"));
+    const bench = await virtualBench(dir, "ihd:compliant");
+    const dut = operatorDut(dir, bench.devices[0]!);
+    const run = start(runArgs(dir, bench.port, [dut], "2s"));
+    const code = await run.closed;
+    await stop(bench.virtual);
+    const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
+    const v = verdicts(report, bench.devices[0]!.label);
+    const context = `\n${run.out.join("\n")}`;
+    expect(report.summary.fail, context).toBe(0);
+    for (const id of ["COT-02", "COT-05", "COT-06", "COT-07", "COT-08", "COT-09", "COT-10"]) {
+      expect(`${id} ${v[id]}`, context).toBe(`${id} inconclusive`);
+    }
+    // what needs no person is still judged from the traffic
+    expect(v["COT-03"], context).toBe("pass");
+    expect(v["COT-04"], context).toBe("pass");
+    expect(code).toBe(3);
+    const probes = readEvidence(join(dir, "evidence.jsonl")).events.filter((e) => e.kind === "probe");
+    expect(probes.length).toBeGreaterThan(0);
+    for (const p of probes) {
+      expect(p.kind === "probe" && !p.ok && /terminal/.test(p.error ?? "")).toBe(true);
+    }
+  }, 90_000);
+
+  it.concurrent("SIGINT stops the run after the step in progress and still writes the reports (exit 3)", async () => {
+    const dir = mkdtempSync(join(root, "sigint-"));
+    const bench = await virtualBench(dir, "ihd:compliant");
+    const dut = consoleDut(dir, bench.devices[0]!);
+    const run = start(runArgs(dir, bench.port, [dut], "30s"));
+    // the observe phase waits one window (30 s): interrupt it
+    await waitFor(run.err, /\[4\/9\] observe/, 60_000);
+    const t0 = Date.now();
+    process.kill(run.child.pid!, "SIGINT");
+    const code = await run.closed;
+    const took = Date.now() - t0;
+    await stop(bench.virtual);
+    expect(code).toBe(3);
+    expect(took).toBeLessThan(20_000);
+    expect(run.err.join("\n")).toMatch(/stopped early/);
+    const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
+    const v = verdicts(report, bench.devices[0]!.label);
+    // what was seen before the stop is judged; what was never reached is not
+    expect(v["COT-02"]).toBe("pass");
+    expect(v["COT-07"]).not.toBe("pass");
+    const events = readEvidence(join(dir, "evidence.jsonl")).events;
+    expect(events.some((e) => e.kind === "error" && /stopped/.test(e.message))).toBe(true);
+    expect(existsSync(join(dir, "out.xml"))).toBe(true);
+  }, 90_000);
+});
