@@ -12,7 +12,7 @@ import { Hub } from "../hub/hub.js";
 import type { EndpointRole, Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
 import type { HubPort } from "../host/hub-port.js";
-import type { EvidenceLog } from "../report/evidence.js";
+import type { Evidence, EvidenceLog } from "../report/evidence.js";
 import { configureSeDevices } from "../virtual/devices/kinds.js";
 import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
 import type { EmulatedEsme } from "../virtual/devices/esme.js";
@@ -34,7 +34,10 @@ const RUN_POLL_INTERVAL_MS = 60 * 60_000;
 const RUN_REFRESH_INTERVAL_MS = 6 * 60 * 60_000;
 /** Real ms an emulated display waits for an answer: answers on the virtual HAN take milliseconds. */
 const RUN_RESPONSE_TIMEOUT_MS = 500;
-/** Real ms between a display joining and its first request (its key establishment, in a real home). */
+/**
+ * Real ms between a display joining and its first request (its key establishment, in a real home), at most:
+ * the display starts as soon as the host has begun its interview.
+ */
 const RUN_START_DELAY_MS = 250;
 /** Real ms of silence on the HAN that count as "nothing in flight". */
 const QUIET_MS = 3;
@@ -61,6 +64,20 @@ function gpfOnly(hub: Hub): HubPort {
   };
 }
 
+/** Resolves once the host has logged the start (or end) of the device's interview. */
+function interviewStarted(evidence: EvidenceLog, ieee: string): Promise<void> {
+  const device = ieee.toLowerCase();
+  const isIt = (e: Evidence) => e.kind === "interview" && e.device.toLowerCase() === device;
+  return new Promise((resolve) => {
+    if (evidence.events.some(isIt)) return resolve();
+    const stop = evidence.onEvent((e) => {
+      if (!isIt(e)) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv> {
   // The run starts at the wall-clock hour; from there hub time moves only when the runner says so.
   const start = Math.floor(new RealClock().now() / 3_600_000) * 3_600_000;
@@ -74,6 +91,8 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     refreshIntervalMs: RUN_REFRESH_INTERVAL_MS,
     responseTimeoutMs: RUN_RESPONSE_TIMEOUT_MS,
     startDelayMs: RUN_START_DELAY_MS,
+    // what the delay waits for: herdsman has added the device (custom clusters and all) and begun its interview
+    startGate: (ieee) => interviewStarted(evidence, ieee),
   });
   const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true });
   // The meter is there before the displays: it joins first, so their discovery finds it.

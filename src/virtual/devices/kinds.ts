@@ -21,6 +21,8 @@ export interface SeDevicesConfig {
   refreshIntervalMs?: number;
   /** Real ms between a display joining and its first request (default 0; see SeDeviceOptions). */
   startDelayMs?: number;
+  /** Ends a display's start delay early (see SeDeviceOptions.startGate), given the display's IEEE address. */
+  startGate?: (ieee: string) => Promise<void>;
   /** Real ms a display waits for an answer (default 3000). */
   responseTimeoutMs?: number;
   /** ESME endpoint when no hub gives one (default 3). */
@@ -42,6 +44,7 @@ function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice 
     ...(config.pollIntervalMs !== undefined ? { pollIntervalMs: config.pollIntervalMs } : {}),
     ...(config.refreshIntervalMs !== undefined ? { refreshIntervalMs: config.refreshIntervalMs } : {}),
     ...(config.startDelayMs !== undefined ? { startDelayMs: config.startDelayMs } : {}),
+    ...(config.startGate ? { startGate: () => config.startGate!(ctx.ieee) } : {}),
     ...(config.responseTimeoutMs !== undefined ? { responseTimeoutMs: config.responseTimeoutMs } : {}),
   });
 }

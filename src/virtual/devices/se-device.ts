@@ -34,6 +34,11 @@ export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints"> 
    * and looks them up with a request whose answer it never matches on zstack, a 10 s wait).
    */
   startDelayMs?: number;
+  /**
+   * Ends the start delay early: resolves once the host has what the delay waits for (a run: the host has
+   * added the device and begun its interview). The delay stays the longest wait.
+   */
+  startGate?: () => Promise<void>;
   /** Real ms to wait for a ZCL or ZDO answer (default 3000). */
   responseTimeoutMs?: number;
   /** Real ms to collect answers to a broadcast Match_Desc (default 100). */
@@ -52,6 +57,7 @@ export class EmulatedSeDevice extends EmulatedNode {
   readonly #timeoutMs: number;
   readonly #windowMs: number;
   readonly #startDelayMs: number;
+  readonly #startGate: (() => Promise<void>) | undefined;
   readonly #collectors = new Map<number, ZdoAnswer[]>();
   #broadcastTsn = 0xc0;
   #started: Promise<void> | undefined;
@@ -81,6 +87,7 @@ export class EmulatedSeDevice extends EmulatedNode {
     this.#timeoutMs = opts.responseTimeoutMs ?? 3000;
     this.#windowMs = opts.broadcastWindowMs ?? 100;
     this.#startDelayMs = opts.startDelayMs ?? 0;
+    this.#startGate = opts.startGate;
     const link: SeLink = {
       zdo: (dst, cluster, body) => this.#zdo(dst, cluster, body),
       zcl: (dst, cluster, frame) =>
@@ -127,13 +134,21 @@ export class EmulatedSeDevice extends EmulatedNode {
   #start(): Promise<void> {
     if (!this.#started) {
       const delay = this.#startDelayMs;
-      this.#started =
-        delay > 0
-          ? new Promise<void>((resolve) => setTimeout(resolve, delay)).then(() => this.client.start())
-          : this.client.start();
+      this.#started = delay > 0 ? this.#startDelay(delay).then(() => this.client.start()) : this.client.start();
       this.#markStarted();
     }
     return this.#started;
+  }
+
+  /** `delay` real ms, or less when the start gate opens first. */
+  #startDelay(delay: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.#startGate?.().then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   override powerOff(): void {
