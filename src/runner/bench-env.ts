@@ -184,7 +184,9 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     if (done?.()) return true;
     const total = untilMs - clock.now();
     if (total >= ANNOUNCE_MS)
-      progress.line(`  waiting for ${label} — until ${clock24(untilMs)}Z (${formatDuration(total)})`);
+      progress.line(
+        `  waiting for ${label} — until ${clock24(untilMs)}Z (${formatDuration(Math.round(total / 1000) * 1000)})`,
+      );
     while (clock.now() < untilMs && !signal?.aborted) {
       const left = untilMs - clock.now();
       progress.status(
