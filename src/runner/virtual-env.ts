@@ -12,6 +12,7 @@ import { Hub } from "../hub/hub.js";
 import type { EndpointRole, Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
 import type { HubPort } from "../host/hub-port.js";
+import { loadOrCreateNetwork } from "../host/network.js";
 import type { Evidence, EvidenceLog } from "../report/evidence.js";
 import { configureSeDevices } from "../virtual/devices/kinds.js";
 import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
@@ -94,7 +95,11 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     // what the delay waits for: herdsman has added the device (custom clusters and all) and begun its interview
     startGate: (ieee) => interviewStarted(evidence, ieee),
   });
-  const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true });
+  // The host's network is made first and the dongle comes up with it formed, as a dongle this hub formed in
+  // an earlier session: herdsman resumes it instead of forming it (3 s of waiting for the NIB to settle).
+  const stateDir = mkdtempSync(join(tmpdir(), "hanbench-run-"));
+  const network = loadOrCreateNetwork(stateDir);
+  const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true, network });
   // The meter is there before the displays: it joins first, so their discovery finds it.
   const esme = dongle.addDevice("esme") as EmulatedEsme;
   const nodes = opts.devices.map((d) =>
@@ -112,7 +117,6 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     esme: { ieee: esme.ieee, endpoint: esme.seEndpoint },
   });
 
-  const stateDir = mkdtempSync(join(tmpdir(), "hanbench-run-"));
   const host = new Host({
     port: dongle.url,
     adapter: "zstack",

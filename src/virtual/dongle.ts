@@ -15,6 +15,7 @@ import type { EmulatedNode } from "./han/node.js";
 import { createZnp } from "./znp/index.js";
 import type { ZnpEmulator } from "./znp/emulator.js";
 import { ZnpState } from "./znp/state.js";
+import { type FormedNetwork, preformNetwork } from "./znp/util.js";
 import { LinkFaults } from "./transport/faults.js";
 import { SocatPty } from "./transport/pty.js";
 import { TcpHostServer, parseTcpUrl } from "./transport/tcp.js";
@@ -40,6 +41,12 @@ export interface VirtualDongleOptions {
   devices?: string[];
   /** Device behaviour time (default RealClock). */
   clock?: Clock;
+  /**
+   * Come up with this network already formed, as a dongle a host formed in an earlier session: a host
+   * with the same channel, PAN ID and network key resumes it (herdsman then skips forming and its 3 s
+   * wait for the NIB). Ignored when a stored state already has a network.
+   */
+  network?: FormedNetwork;
 }
 
 export class VirtualDongle {
@@ -64,6 +71,7 @@ export class VirtualDongle {
     this.medium = new HanMedium({ ...opts.medium, seed: this.seed });
     const state = new ZnpState(opts.ieee ?? coordinatorIeee(this.seed), opts.stateDir);
     this.znp = createZnp({ state, medium: this.medium, requireInstallCodes: opts.requireInstallCodes ?? false });
+    if (opts.network && !this.znp.formed) preformNetwork(this.znp, opts.network);
     this.znp.onNetworkCleared = () => {
       for (const d of this.devices) d.forget();
     };

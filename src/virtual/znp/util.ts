@@ -40,6 +40,45 @@ export function formNetwork(emu: ZnpEmulator): void {
   emu.deviceState = DevState.ZB_COORD;
 }
 
+/** A network a host formed on this coordinator in an earlier session. */
+export interface FormedNetwork {
+  /** 11..26. */
+  channel: number;
+  panId: number;
+  /** 16 bytes. */
+  networkKey: Buffer;
+}
+
+/**
+ * Gives a factory-fresh coordinator the NV of one on which a host has already formed `network` (what herdsman
+ * writes before commissioning — channel mask, PAN ID, pre-configured key, the "configured" flag — and what
+ * forming then writes), so that a host with the same parameters resumes it instead of forming it again.
+ * The coordinator stays in HOLD until the host starts it (startupFromApp).
+ */
+export function preformNetwork(emu: ZnpEmulator, network: FormedNetwork): void {
+  if (network.networkKey.length !== 16) throw new RangeError("the network key is 16 bytes");
+  const nv = emu.state.nv;
+  const u16 = (v: number) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v);
+    return b;
+  };
+  const u32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0);
+    return b;
+  };
+  nv.set(NvId.CHANLIST, u32(1 << network.channel));
+  nv.set(NvId.PANID, u16(network.panId));
+  nv.set(NvId.EXTENDED_PAN_ID, Buffer.from(emu.ieeeLe));
+  nv.set(NvId.PRECFGKEY, Buffer.from(network.networkKey));
+  nv.set(NvId.PRECFGKEYS_ENABLE, Buffer.from([0]));
+  nv.set(NvId.LOGICAL_TYPE, Buffer.from([0])); // coordinator
+  nv.set(NvId.HAS_CONFIGURED_ZSTACK3, Buffer.from([0x55]));
+  formNetwork(emu);
+  emu.deviceState = DevState.HOLD;
+}
+
 export function registerUtil(t: CommandTable): void {
   const util = (cmd: number, h: (d: Buffer, emu: ZnpEmulator) => Buffer) => t.sreq.set(key(U, cmd), h);
   const cnf = (cmd: number, h: (d: Buffer, emu: ZnpEmulator) => Buffer) => t.sreq.set(key(A, cmd), h);
