@@ -82,6 +82,7 @@ interface Device {
 async function virtualBench(
   dir: string,
   devices: string,
+  opts: { requireInstallCodes: boolean } = { requireInstallCodes: true },
 ): Promise<{ virtual: Child; port: string; devices: Device[] }> {
   const port = join(dir, "dongle");
   const virtual = start([
@@ -94,7 +95,7 @@ async function virtualBench(
     join(dir, "console"),
     "--devices",
     devices,
-    "--require-install-codes",
+    ...(opts.requireInstallCodes ? ["--require-install-codes"] : []),
     "--poll-interval",
     "500ms",
   ]);
