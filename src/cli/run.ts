@@ -58,7 +58,13 @@ Exit codes: 0 every case passed (info allowed), 1 a case failed, 2 usage or conf
 Examples:
   hanbench run
   hanbench run --devices ihd:keeps-messages,ppmid:compliant --junit results.xml
-  hanbench run --port /dev/ttyUSB0 --adapter zstack --dut ihd.json --html report.html --window 2h`;
+  hanbench run --port /dev/ttyUSB0 --adapter zstack --dut ihd.json --html report.html --window 2h
+  # a bench rehearsal against 'hanbench virtual --pty /tmp/hb/dongle --console /tmp/hb/console
+  #   --poll-interval 500ms --devices ihd:compliant' (hardware/README.md, section 4):
+  hanbench run --port /tmp/hb/dongle --dut ihd-1.json --window 4s --state /tmp/hb/state
+
+Ctrl-C during a bench run stops it after the step in progress and still writes the reports (exit 3 unless
+a case already failed); a second Ctrl-C quits at once.`;
 
 export const PROFILES = [
   "compliant",

@@ -17,11 +17,13 @@ import { Exit, UsageError } from "./errors.js";
 
 export const HELP = `hanbench virtual — run the virtual Z-Stack ZNP dongle with emulated devices
 
-Usage: hanbench virtual [--listen tcp://HOST:PORT] [--pty PATH] [--state DIR] [--devices LIST] [options]
+Usage: hanbench virtual [--listen tcp://HOST:PORT] [--pty PATH] [--state DIR] [--devices LIST]
+                        [--poll-interval DURATION] [--console DIR] [options]
 
 A coordinator that zigbee-herdsman drives like a CC2652 (adapter "zstack"), over TCP or a pty, with a
 simulated HAN of emulated devices behind it. Runs until Ctrl-C (SIGINT) or SIGTERM. Prints the path to
-connect to, then one line per device: label, EUI-64 and install code (with CRC), as on a device label.
+connect to, then one line per device: label, EUI-64 and install code (with CRC), as on a device label
+(and its console path with --console).
 Devices join by themselves when the host permits joining; those that joined before (same --state and
 --seed) come back already joined.
 
@@ -51,7 +53,7 @@ Options:
 Examples:
   hanbench virtual --listen tcp://127.0.0.1:6638 --state .hanbench/virtual --devices node,ihd:compliant
   # then point herdsman at it: transport: { path: "tcp://127.0.0.1:6638", adapter: "zstack" }
-  hanbench virtual --pty /tmp/hanbench-dongle --console /tmp/hanbench-consoles \
+  hanbench virtual --pty /tmp/hanbench-dongle --console /tmp/hanbench-consoles \\
     --devices ihd:compliant --require-install-codes --poll-interval 2s
   # a bench rehearsal: hanbench run --port /tmp/hanbench-dongle --dut ihd.json (see hardware/README.md)`;
 
