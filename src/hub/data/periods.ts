@@ -28,6 +28,16 @@ export function monthStart(ms: number, monthsBack = 0): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack, 1);
 }
 
+/** ISO strings of recent period starts: the same few periods are served over and over. */
+const isoCache = new Map<number, string>();
+const ISO_CACHE_SIZE = 4096;
+
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    s = new Date(ms).toISOString();
+    if (isoCache.size >= ISO_CACHE_SIZE) isoCache.clear();
+    isoCache.set(ms, s);
+  }
+  return s;
 }

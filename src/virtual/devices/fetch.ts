@@ -6,6 +6,7 @@
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
 import type { EndpointRole } from "../../report/evidence.js";
 import { serverAttributeDef } from "../../hub/attribute-defs.js";
+import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
 import { periodStart } from "./periods.js";
 import type { SeDeviceKind } from "./profiles.js";
@@ -196,7 +197,7 @@ export class DataFetcher {
         // the name src/zcl gives the attribute, which is what the hub records as served
         item: serverAttributeDef(clusterId, a.id)?.name ?? a.name,
         value: v,
-        period: new Date(periodStart(now, a.unit, a.back)).toISOString(),
+        period: iso(periodStart(now, a.unit, a.back)),
         series: `${a.name.replace(/^(current|previous)(Day|Week|Month)\d*/, "")}/${a.unit}`,
         running: a.back === 0,
         storedAt: this.#o.clock.now(),
@@ -243,7 +244,7 @@ export class DataFetcher {
         clusterId: Cluster.metering,
         item: `getProfileResponse.intervals[${i}]`,
         value,
-        period: new Date(end - (i + 1) * len * 1000).toISOString(),
+        period: iso(end - (i + 1) * len * 1000),
         series: `profile:${len}`,
         running: false,
         storedAt: this.#o.clock.now(),
