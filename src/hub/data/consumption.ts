@@ -115,9 +115,11 @@ export class ConsumptionSeries {
     let d = this.#days.get(day);
     if (!d) {
       d = { energy: 0, volume: 0 };
+      const gas = this.commodity === "gas";
       for (let k = 0; k < 48; k++) {
-        d.energy += this.energy(day * 48 + k);
-        d.volume += this.volume(day * 48 + k);
+        const e = this.energy(day * 48 + k);
+        d.energy += e;
+        d.volume += gas ? Math.round(e / GAS_WH_PER_DM3) : e; // volume(i), without computing energy(i) again
       }
       this.#days.set(day, d);
     }
