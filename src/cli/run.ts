@@ -13,6 +13,7 @@ import { exitCodeFor } from "../report/results.js";
 import type { CliCommand } from "./command.js";
 import { verdictTable } from "./report.js";
 import { toolVersion } from "./version.js";
+import { PROFILES } from "../virtual/devices/profiles.js";
 import { Exit, UsageError } from "./errors.js";
 import { benchSetup } from "./run-bench.js";
 
@@ -66,17 +67,7 @@ Examples:
 Ctrl-C during a bench run stops it after the step in progress and still writes the reports (exit 3 unless
 a case already failed); a second Ctrl-C quits at once.`;
 
-export const PROFILES = [
-  "compliant",
-  "no-query",
-  "gpf-only",
-  "keeps-history",
-  "keeps-messages",
-  "early-clear",
-  "repeat-clear",
-  "fixed-endpoint",
-  "offline-miss",
-] as const;
+export { PROFILES };
 
 export interface RunOptions {
   mode: "virtual" | "bench";
