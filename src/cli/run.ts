@@ -67,7 +67,6 @@ Examples:
 Ctrl-C during a bench run stops it after the step in progress and still writes the reports (exit 3 unless
 a case already failed); a second Ctrl-C quits at once.`;
 
-
 export interface RunOptions {
   mode: "virtual" | "bench";
   devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
