@@ -91,7 +91,11 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       ? `hanbench: virtual dry-run of the CoT suite — ${spec.devices.map((d) => d.label).join(", ")} (seed ${spec.seed})`
       : "hanbench: bench run of the CoT suite",
   );
-  progress.status("forming the network (herdsman takes about 3 s)…");
+  progress.status(
+    spec.mode === "virtual"
+      ? "starting the virtual dongle and the hub…"
+      : "starting the coordinator (forming a new network takes herdsman about 3 s)…",
+  );
   const { env, evidence } = await buildEnv(spec, progress);
   const capture = spec.capture ? openCapture(spec.capture, env) : undefined;
   const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
