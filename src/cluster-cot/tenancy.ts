@@ -13,6 +13,7 @@
  * Pure: time comes from the Clock, no I/O.
  */
 import { type Clock, ZCL_EPOCH_OFFSET_S } from "../hub/clock.js";
+import type { CotRecord as HubCotRecord } from "../hub/tenancy.js";
 
 /** PTCC bit 9: Clear IHD Data – Consumer (historic consumption). */
 export const CLEAR_CONSUMER = 0x0000_0200;
@@ -26,20 +27,11 @@ export const RESERVED_CONTROL_BITS = 0xffff_8000;
 /** Tariff Type of PublishChangeOfTenancy (enum8). */
 export const TariffType = { delivered: 0, received: 1, both: 2 } as const;
 
-/** A CoT as the hub records it (what `recordCot` receives). */
-export interface CotRecord {
-  /** The tenancy that starts at `implementationTime`: 2 for the first CoT (tenancy 1 → 2), and so on. */
-  tenancy: number;
-  providerId: number;
-  issuerEventId: number;
-  tariffType: number;
-  /** Hub-time ms the CoT takes effect. */
-  implementationTime: number;
-  /** ProposedTenancyChangeControl (bitmap32). */
-  control: number;
-  /** Hub-time ms the CoT was recorded. */
-  recordedAt: number;
-  /** Push PublishChangeOfTenancy unsolicited (off unless asked for). */
+/**
+ * A CoT as the hub records it (what `recordCot` receives): the hub's record (src/hub/tenancy.ts) plus
+ * whether to push PublishChangeOfTenancy unsolicited (off unless asked for).
+ */
+export interface CotRecord extends HubCotRecord {
   push: boolean;
 }
 
