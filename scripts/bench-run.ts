@@ -58,7 +58,7 @@ const { values } = parseArgs({ options: { repeat: { type: "string", default: "1"
 const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1)
   throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
-console.log(`hanbench run benchmarks (${repeat} run(s) each; wall time includes process start and network forming)`);
+console.log(`hanbench run benchmarks (${repeat} run(s) each; wall time includes process start)`);
 for (const s of SCENARIOS.filter((x) => !values.only || x.name.startsWith(values.only))) {
   const results = [];
   for (let i = 0; i < repeat; i++) results.push(await once(s.args));
