@@ -9,8 +9,19 @@ export type { Logger };
 
 const REDACT = ["networkKey", "*.networkKey", "installCode", "*.installCode", "linkKey", "*.linkKey", "key", "*.key"];
 
+let defaultLevel = "info";
+
+/**
+ * The level used when HANBENCH_LOG_LEVEL does not say: a command whose own output is the interface (the
+ * progress and verdicts of `hanbench run`) keeps the logs to warnings and errors.
+ */
+export function setDefaultLogLevel(level: "info" | "warn" | "error"): void {
+  defaultLevel = level;
+  if (root && !process.env.HANBENCH_LOG_LEVEL && !process.env.VITEST) root.level = level;
+}
+
 function build(): Logger {
-  const level = process.env.HANBENCH_LOG_LEVEL ?? (process.env.VITEST ? "silent" : "info");
+  const level = process.env.HANBENCH_LOG_LEVEL ?? (process.env.VITEST ? "silent" : defaultLevel);
   if (process.stderr.isTTY && !process.env.HANBENCH_LOG_JSON) {
     return pino({
       level,
