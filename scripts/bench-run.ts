@@ -1,5 +1,6 @@
 /**
- * Wall time and peak memory of whole `hanbench run` invocations (the targets: the default dry-run ≤ 6 s cold,
+ * Wall time and peak memory of whole `hanbench run` invocations, started as a user starts them (the bin
+ * with its shebang's node flags; it runs the dist/ build when that is fresh). Targets: the default dry-run ≤ 6 s cold,
  * nine IHD profiles in one run ≤ 10 s, 16 devices ≤ 200 MB RSS). Each run is a fresh process, as a user
  * starts it; peak RSS is the kernel's high-water mark (VmHWM) of that process, sampled until it exits.
  *
@@ -38,13 +39,10 @@ function hwmKb(pid: number): number | undefined {
 async function once(args: string[]): Promise<{ ms: number; peakMb: number; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), "hb-bench-"));
   const start = performance.now();
-  const child = spawn(
-    process.execPath,
-    ["bin/hanbench.js", "run", "--quiet", "--evidence", join(dir, "e.jsonl"), ...args],
-    {
-      stdio: ["ignore", "ignore", "ignore"],
-    },
-  );
+  // the bin itself, so that its shebang's node flags apply (env execs node: the pid stays the same)
+  const child = spawn("bin/hanbench.js", ["run", "--quiet", "--evidence", join(dir, "e.jsonl"), ...args], {
+    stdio: ["ignore", "ignore", "ignore"],
+  });
   let peak = 0;
   const timer = setInterval(() => {
     peak = Math.max(peak, hwmKb(child.pid!) ?? 0);
