@@ -15,18 +15,8 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** Seconds between the Unix epoch and the ZCL epoch 2000-01-01T00:00:00Z. */
-export const ZCL_EPOCH_OFFSET_S = 946_684_800;
-
-/** ZCL UTC time (seconds since 2000-01-01Z) of a hub-time instant in ms. */
-export function msToZclUtc(ms: number): number {
-  return Math.floor(ms / 1000) - ZCL_EPOCH_OFFSET_S;
-}
-
-/** Hub-time ms of a ZCL UTC time. */
-export function zclUtcToMs(utc: number): number {
-  return (utc + ZCL_EPOCH_OFFSET_S) * 1000;
-}
+/** ZCL UTC time (seconds since 2000-01-01Z) of hub-time ms and back: src/zcl/time.ts, re-exported for clock users. */
+export { msToZclUtc, ZCL_EPOCH_OFFSET_S, zclUtcToMs } from "../zcl/time.js";
 
 /** Wall-clock time, for the bench. */
 export class RealClock implements Clock {

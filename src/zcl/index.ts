@@ -26,7 +26,7 @@ export {
   commandDef,
   commandsFor,
 } from "./registry.js";
-export { dateToZclUtc, isoToZclUtc, zclUtcToDate, zclUtcToIso } from "./time.js";
+export { isoToZclUtc, msToZclUtc, ZCL_EPOCH_OFFSET_S, zclUtcToIso, zclUtcToMs } from "./time.js";
 export {
   type AttributeDef,
   type BitField,

@@ -1,15 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SteppedClock, ScaledClock, msToZclUtc, zclUtcToMs } from "../../src/hub/clock.js";
-
-describe("ZCL UTC time", () => {
-  it("maps 0x1C374A80 to 2015-01-01T00:00:00Z (domain.md §0)", () => {
-    expect(new Date(zclUtcToMs(0x1c374a80)).toISOString()).toBe("2015-01-01T00:00:00.000Z");
-    expect(msToZclUtc(Date.parse("2015-01-01T00:00:00Z"))).toBe(0x1c374a80);
-  });
-  it("maps the GCS09 implementation time 0x1FC66E20 to 2016-11-22T02:46:56Z", () => {
-    expect(new Date(zclUtcToMs(0x1fc66e20)).toISOString()).toBe("2016-11-22T02:46:56.000Z");
-  });
-});
+import { SteppedClock, ScaledClock } from "../../src/hub/clock.js";
 
 describe("SteppedClock", () => {
   it("runs due timers in time order, each at its own time, and awaits them", async () => {

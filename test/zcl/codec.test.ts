@@ -21,8 +21,9 @@ import {
   ZclDecodeError,
   ZclEncodeError,
   type ZclFrame,
-  zclUtcToDate,
-  dateToZclUtc,
+  msToZclUtc,
+  zclUtcToIso,
+  zclUtcToMs,
 } from "../../src/zcl/index.js";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
@@ -385,9 +386,11 @@ describe("bits and time", () => {
     expect(fieldValues(MESSAGE_CONTROL_FIELDS, 0x0e)).toEqual({ transmission: "interPanOnly", importance: "critical" });
   });
 
-  it("converts ZCL UTC to dates and back", () => {
-    expect(zclUtcToDate(0x1c374a80).toISOString()).toBe("2015-01-01T00:00:00.000Z");
-    expect(dateToZclUtc(new Date("2016-11-22T02:46:56.900Z"))).toBe(533098016);
-    expect(zclUtcToDate(0).toISOString()).toBe("2000-01-01T00:00:00.000Z");
+  it("converts ZCL UTC to hub ms and back (0x1C374A80 is 2015-01-01T00:00:00Z, domain.md §0)", () => {
+    expect(new Date(zclUtcToMs(0x1c374a80)).toISOString()).toBe("2015-01-01T00:00:00.000Z");
+    expect(msToZclUtc(Date.parse("2015-01-01T00:00:00Z"))).toBe(0x1c374a80);
+    expect(msToZclUtc(Date.parse("2016-11-22T02:46:56.900Z"))).toBe(533098016);
+    expect(zclUtcToIso(0)).toBe("2000-01-01T00:00:00Z");
+    expect(zclUtcToIso(0x1fc66e20)).toBe("2016-11-22T02:46:56Z");
   });
 });

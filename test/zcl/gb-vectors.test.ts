@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bitNames, decodeZcl, encodeZcl, frameToJson, PTCC, zclUtcToDate } from "../../src/zcl/index.js";
+import { bitNames, decodeZcl, encodeZcl, frameToJson, PTCC, zclUtcToIso } from "../../src/zcl/index.js";
 import { bytes, GCS07_COMMAND, GCS09_COMMAND, VECTORS } from "./vectors.js";
 
 describe("GB RTDS vectors through the codec", () => {
@@ -11,7 +11,7 @@ describe("GB RTDS vectors through the codec", () => {
 
   it("GCS09 implementation time is 2016-11-22T02:46:56Z and PTCC is Clear IHD Data – Consumer only", () => {
     const { payload } = decodeZcl(0x0708, bytes(GCS09_COMMAND.hex));
-    expect(zclUtcToDate(payload.implementationDateTime as number).toISOString()).toBe("2016-11-22T02:46:56.000Z");
+    expect(zclUtcToIso(payload.implementationDateTime as number)).toBe("2016-11-22T02:46:56Z");
     expect(bitNames(PTCC, payload.proposedTenancyChangeControl as number)).toEqual(["clearIhdDataConsumer"]);
   });
 
