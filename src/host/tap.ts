@@ -22,15 +22,30 @@ export interface FrameMeta {
   clusterId: number;
 }
 
-/** The payload as it goes into evidence: attribute ids for reads, the decoded fields otherwise. */
-function evidencePayload(frame: Frame): unknown {
-  if (frame.header.isGlobal && frame.command.name === "read" && Array.isArray(frame.payload)) {
-    return (frame.payload as { attrId: number }[]).map((r) => r.attrId);
-  }
-  return frame.payload;
+/** What a decoder made of a frame's bytes; without it the event carries the bytes and the command id only. */
+export interface DecodedZcl {
+  /** Cluster name, when the decoder knows it. */
+  cluster?: string;
+  command: string;
+  /** Decoded payload (JSON-safe); for reads, the attribute ids. */
+  payload?: unknown;
 }
 
-export function zclEvent(dir: "in" | "out", meta: FrameMeta, frame: Frame | undefined, raw: Buffer): ZclEvent {
+/** herdsman's parse as evidence: attribute ids for reads, the decoded fields otherwise. */
+function decodedOf(frame: Frame): DecodedZcl {
+  const isRead = frame.header.isGlobal && frame.command.name === "read" && Array.isArray(frame.payload);
+  return {
+    cluster: frame.cluster.name,
+    command: frame.command.name,
+    payload: isRead ? (frame.payload as { attrId: number }[]).map((r) => r.attrId) : frame.payload,
+  };
+}
+
+/**
+ * One ZCL frame as evidence, from its bytes (header fields) and whatever decoded them: herdsman's parse on the
+ * host, src/zcl's decoder for frames seen on the virtual HAN.
+ */
+export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decoded?: DecodedZcl): ZclEvent {
   const fc = raw[0] ?? 0;
   const manufacturerSpecific = (fc & 0x04) !== 0;
   const tsn = raw[manufacturerSpecific ? 3 : 1] ?? 0;
@@ -47,15 +62,13 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, frame: Frame | unde
     direction: (fc & 0x08) === 0 ? "clientToServer" : "serverToClient",
     tsn,
     commandId,
-    command: frame ? frame.command.name : `0x${commandId.toString(16).padStart(2, "0")}`,
+    command: decoded ? decoded.command : `0x${commandId.toString(16).padStart(2, "0")}`,
     raw: raw.toString("hex"),
   };
   if (meta.role) event.role = meta.role;
   if (meta.profileId !== undefined) event.profileId = meta.profileId;
-  if (frame) {
-    event.cluster = frame.cluster.name;
-    event.payload = evidencePayload(frame);
-  }
+  if (decoded?.cluster !== undefined) event.cluster = decoded.cluster;
+  if (decoded?.payload !== undefined) event.payload = decoded.payload;
   return event;
 }
 
@@ -66,7 +79,7 @@ export class FrameTap {
   ) {}
 
   incoming(meta: FrameMeta, frame: Frame | undefined, raw: Buffer): void {
-    this.evidence.append(zclEvent("in", meta, frame, raw));
+    this.evidence.append(zclEvent("in", meta, raw, frame && decodedOf(frame)));
   }
 
   outgoing(opts: {
@@ -87,6 +100,6 @@ export class FrameTap {
       clusterId: frame.cluster.ID,
     };
     if (opts.profileId !== undefined) meta.profileId = opts.profileId;
-    this.evidence.append(zclEvent("out", meta, frame, frame.toBuffer()));
+    this.evidence.append(zclEvent("out", meta, frame.toBuffer(), decodedOf(frame)));
   }
 }

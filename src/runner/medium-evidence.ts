@@ -3,6 +3,7 @@
  * (a separate meter, as in a home), and the ZDO discovery a DUT does (answered by the coordinator's
  * firmware or by the ESME, never by herdsman). A lab would get the same from a sniffer.
  */
+import { type DecodedZcl, type FrameMeta, zclEvent } from "../host/tap.js";
 import type { EndpointRole, EvidenceSink, ZclEvent } from "../report/evidence.js";
 import type { HanMedium } from "../virtual/han/medium.js";
 import type { ApsFrame, TapRecord } from "../virtual/han/types.js";
@@ -25,8 +26,8 @@ export interface MediumEvidenceOptions {
   esme: { ieee: string; endpoint: number };
 }
 
-/** Decoded payload as the evidence wants it: attribute ids for reads, fields otherwise. */
-function payloadOf(clusterId: number, bytes: Buffer): { command: string; payload?: unknown } | undefined {
+/** src/zcl's decode as the evidence wants it: attribute ids for reads, fields otherwise. */
+function decodedOf(clusterId: number, bytes: Buffer): DecodedZcl | undefined {
   try {
     const f = decodeZcl(clusterId, bytes);
     if (f.frameType === "global" && f.command === "read") {
@@ -38,7 +39,8 @@ function payloadOf(clusterId: number, bytes: Buffer): { command: string; payload
   }
 }
 
-function zclEvent(
+/** A ZCL frame between a DUT and the ESME node; the ESME plays the hub's part (`hubEp`). */
+function zclEventOf(
   dir: "in" | "out",
   device: string,
   f: ApsFrame,
@@ -46,30 +48,16 @@ function zclEvent(
   hubEp: number,
   role: EndpointRole | undefined,
 ): ZclEvent {
-  const raw = f.payload;
-  const fc = raw[0] ?? 0;
-  const ms = (fc & 0x04) !== 0;
-  const commandId = raw[ms ? 4 : 2] ?? 0;
-  const decoded = payloadOf(f.clusterId, raw);
-  const event: ZclEvent = {
-    kind: "zcl",
-    dir,
+  const meta: FrameMeta = {
     device,
     nwk: deviceSide.nwk,
     deviceEp: deviceSide.ep,
     hubEp,
+    role,
     profileId: f.profileId,
     clusterId: f.clusterId,
-    frameType: (fc & 0x03) === 0 ? "global" : "specific",
-    direction: (fc & 0x08) === 0 ? "clientToServer" : "serverToClient",
-    tsn: raw[ms ? 3 : 1] ?? 0,
-    commandId,
-    command: decoded?.command ?? `0x${commandId.toString(16).padStart(2, "0")}`,
-    raw: raw.toString("hex"),
   };
-  if (role) event.role = role;
-  if (decoded?.payload !== undefined) event.payload = decoded.payload;
-  return event;
+  return zclEvent(dir, meta, f.payload, decodedOf(f.clusterId, f.payload));
 }
 
 /** Endpoints listed in a discovery response body (after the ZDO TSN). */
@@ -119,9 +107,9 @@ export function tapMedium(opts: MediumEvidenceOptions): () => void {
     const dst = ieeeOf(f.dstNwk);
     const roleFor = (ep: number): EndpointRole | undefined => (ep === esme.endpoint ? "esme" : undefined);
     if (src && duts.has(src) && dst === esme.ieee) {
-      evidence.append(zclEvent("in", src, f, { nwk: f.srcNwk, ep: f.srcEp }, f.dstEp, roleFor(f.dstEp)));
+      evidence.append(zclEventOf("in", src, f, { nwk: f.srcNwk, ep: f.srcEp }, f.dstEp, roleFor(f.dstEp)));
     } else if (dst && duts.has(dst) && src === esme.ieee) {
-      evidence.append(zclEvent("out", dst, f, { nwk: f.dstNwk, ep: f.dstEp }, f.srcEp, roleFor(f.srcEp)));
+      evidence.append(zclEventOf("out", dst, f, { nwk: f.dstNwk, ep: f.dstEp }, f.srcEp, roleFor(f.srcEp)));
     }
   });
 }
