@@ -227,6 +227,23 @@ export type EvidenceBody =
 
 export type Evidence = EventBase & EvidenceBody;
 
+/** Names of fields that could hold key material (network key, install codes, link keys, passwords). */
+const SECRET_NAME = /key|install|secret|password|token/i;
+
+/**
+ * A copy of `value` without any field named like key material, at any depth: the one rule by which the
+ * reports keep keys out even when a producer slipped one into the run event's hub parameters.
+ */
+export function withoutKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!SECRET_NAME.test(k)) out[k] = withoutKeys(v);
+    return out;
+  }
+  return value;
+}
+
 /** Converts bigints and Buffers so that any decoded value can go into a JSON line. */
 export function jsonSafe(value: unknown): unknown {
   switch (typeof value) {

@@ -3,7 +3,15 @@
  * reads after a run. Everything shown comes from the RunReport and the evidence log; every string from
  * them is escaped, since device names, messages and operator answers can hold anything.
  */
-import type { CotEvent, DutDeclaration, Evidence, ProbeEvent, RunEvent, ZclEvent } from "./evidence.js";
+import {
+  type CotEvent,
+  type DutDeclaration,
+  type Evidence,
+  type ProbeEvent,
+  type RunEvent,
+  withoutKeys,
+  type ZclEvent,
+} from "./evidence.js";
 import { type CaseResult, type DutResult, type RunReport, VERDICTS, type Verdict } from "./results.js";
 
 export interface HtmlOptions {
@@ -28,9 +36,6 @@ const VERDICT_CLASS = new Set<string>(VERDICTS);
 function verdictClass(v: string): string {
   return VERDICT_CLASS.has(v) ? `v-${v}` : "v-unknown";
 }
-
-/** Hub parameter names that could hold key material: never shown, even if a producer slipped. */
-const SECRET = /key|install|secret|password|token/i;
 
 const COT_ATTRS = new Map<number, string>([
   [0x0200, "ChangeOfTenancyUpdateDateTime"],
@@ -57,12 +62,11 @@ function kvTable(rows: [string, string][]): string {
 }
 
 function hubRows(hub: Record<string, unknown>): [string, string][] {
-  return Object.entries(hub)
-    .filter(([k]) => !SECRET.test(k))
-    .map(([k, v]) => [
-      k,
-      `<code>${esc(typeof v === "number" && k.toLowerCase().includes("pan") ? `0x${v.toString(16).padStart(4, "0")}` : v)}</code>`,
-    ]);
+  // never shown, even if a producer slipped one in
+  return Object.entries(withoutKeys(hub) as Record<string, unknown>).map(([k, v]) => [
+    k,
+    `<code>${esc(typeof v === "number" && k.toLowerCase().includes("pan") ? `0x${v.toString(16).padStart(4, "0")}` : v)}</code>`,
+  ]);
 }
 
 function header(report: RunReport, run: RunEvent | undefined): string {

@@ -1,24 +1,11 @@
 /**
  * The run report as JSON: the `RunReport` structure of results.ts, built from the evidence log (the run
  * event for tool, version, hub parameters and DUTs; the cases of src/cluster-cot for the verdicts).
- * Hub parameters never carry keys: anything named like a key is dropped before it reaches a report.
+ * Hub parameters never carry keys: anything named like a key is dropped (evidence.ts `withoutKeys`).
  */
 import { evaluate, runOf } from "../cluster-cot/index.js";
-import type { Evidence } from "./evidence.js";
+import { type Evidence, withoutKeys } from "./evidence.js";
 import { type RunReport, summarise, VERDICTS } from "./results.js";
-
-const SECRET = /key|installcode|password|secret/i;
-
-/** A copy of hub parameters without any field named like key material. */
-export function withoutKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutKeys);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (!SECRET.test(k)) out[k] = withoutKeys(v);
-    return out;
-  }
-  return value;
-}
 
 /** The report of a run: throws if the evidence has no run event. */
 export function buildReport(events: Evidence[]): RunReport {

@@ -3,7 +3,7 @@ import { mkdtempSync, appendFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EvidenceLog, jsonSafe, readEvidence } from "../../src/report/evidence.js";
+import { EvidenceLog, jsonSafe, readEvidence, withoutKeys } from "../../src/report/evidence.js";
 
 describe("evidence log", () => {
   it("appends numbered JSON lines with hub time, on disk once flushed", () => {
@@ -88,6 +88,24 @@ describe("evidence log", () => {
       b: "01ab",
       c: [null],
       d: "1970-01-01T00:00:00.000Z",
+    });
+  });
+
+  it("drops fields named like key material at any depth and keeps the rest", () => {
+    const hub = {
+      channel: 15,
+      networkKey: "00112233445566778899aabbccddeeff",
+      endpoints: { gpf: 2, esme: 3 },
+      trustCentre: { mode: "install-code", linkKey: "x", TCLinkKey: "y" },
+      devices: [{ ieee: "0x00db1234567890a0", installCode: "z" }],
+      password: "p",
+      apiToken: "t",
+    };
+    expect(withoutKeys(hub)).toEqual({
+      channel: 15,
+      endpoints: { gpf: 2, esme: 3 },
+      trustCentre: { mode: "install-code" },
+      devices: [{ ieee: "0x00db1234567890a0" }],
     });
   });
 });
