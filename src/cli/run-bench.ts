@@ -22,7 +22,7 @@ export interface BenchSetup {
 }
 
 export async function benchSetup(opts: RunOptions): Promise<BenchSetup> {
-  const { BenchConfigError, createBenchEnv, dutInstallCode } = await import("../runner/bench-env.js");
+  const { BenchConfigError, createBenchEnv } = await import("../runner/bench-env.js");
   const { ADAPTER_TYPES } = await import("../host/endpoints.js");
   if (!(ADAPTER_TYPES as readonly string[]).includes(opts.adapter)) {
     throw new UsageError(`--adapter must be one of ${ADAPTER_TYPES.join(", ")}, got '${opts.adapter}'`);
@@ -31,13 +31,6 @@ export async function benchSetup(opts: RunOptions): Promise<BenchSetup> {
     throw new UsageError(
       `--adapter ${opts.adapter}: bench runs need zstack, the only adapter that can register the hub's Smart Energy endpoints (see hardware/README.md)`,
     );
-  }
-  for (const dut of opts.duts) {
-    try {
-      dutInstallCode(dut);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
   }
   if (!opts.port) throw new UsageError("a bench run needs --port");
   const port = opts.port;

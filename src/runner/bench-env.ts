@@ -16,7 +16,6 @@ import { createInterface } from "node:readline/promises";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub, ROLES } from "../hub/hub.js";
-import { parseInstallCode } from "../hub/install-code.js";
 import type { AdapterType } from "../host/endpoints.js";
 import { SE_PROFILE_ID } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
@@ -66,15 +65,6 @@ export class BenchConfigError extends Error {
   override name = "BenchConfigError";
 }
 
-/** The DUT file's install code as code + CRC; a wrong CRC or length is a configuration error naming the file. */
-export function dutInstallCode(dut: DutFile): Buffer {
-  try {
-    return parseInstallCode(dut.installCode);
-  } catch (err) {
-    throw new BenchConfigError(`${dut.path}: "installCode": ${(err as Error).message}`);
-  }
-}
-
 function probeFor(dut: DutFile, io: OperatorIo | undefined): Probe {
   return dut.probe.method === "console" ? new ConsoleProbe(dut.probe) : new OperatorProbe(dut.label, io);
 }
@@ -103,7 +93,6 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
   const duts: Dut[] = opts.duts.map((file) => {
     if (known.has(file.ieee)) throw new BenchConfigError(`${file.path}: EUI-64 ${file.ieee} is declared twice`);
     known.add(file.ieee);
-    const installCode = dutInstallCode(file);
     const decl = {
       label: file.label,
       kind: file.kind,
@@ -117,7 +106,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
       decl,
       probe: probeFor(file, opts.operatorIo),
       deviceType: file.kind === "ppmid" ? GBCS_TYPE.ppmid : GBCS_TYPE.type2,
-      installCode,
+      installCode: file.installCode,
       setOnline: (online: boolean) => askPower({ label: file.label, ieee: file.ieee, online }),
     };
   });

@@ -17,6 +17,8 @@
  * }
  */
 import { readFileSync } from "node:fs";
+import { normaliseEui64 } from "../hub/device-log.js";
+import { parseInstallCode } from "../hub/install-code.js";
 import { parseDuration } from "./duration.js";
 
 export interface ConsoleProbeSpec {
@@ -46,7 +48,8 @@ export interface DutFile {
   kind: "ihd" | "ppmid";
   /** herdsman's form: 0x + 16 lower-case hex digits. */
   ieee: string;
-  installCode: string;
+  /** The install code followed by its CRC (checked, or computed for a code given without one). Key material. */
+  installCode: Buffer;
   firmware?: string;
   claims?: string;
   probe: ConsoleProbeSpec | OperatorProbeSpec;
@@ -75,13 +78,6 @@ function untrimmed(obj: Record<string, unknown>, name: string, path: string): st
 
 function optStr(obj: Record<string, unknown>, name: string, path: string): string | undefined {
   return name in obj ? str(obj, name, path) : undefined;
-}
-
-/** EUI-64 in any common notation → `0x` + 16 lower-case hex digits. */
-export function normaliseEui64(text: string): string {
-  const hex = text.replace(/^0x/i, "").replace(/[:\-\s.]/g, "");
-  if (!/^[0-9a-fA-F]{16}$/.test(hex)) throw new DutFileError(`'${text}' is not an EUI-64 (16 hex digits)`);
-  return `0x${hex.toLowerCase()}`;
 }
 
 const PATTERN_GROUPS: Record<keyof ConsoleProbeSpec["patterns"], string[]> = {
@@ -159,24 +155,26 @@ export function parseDutFile(text: string, path: string): DutFile {
   const o = raw as Record<string, unknown>;
   const kind = str(o, "kind", path);
   if (kind !== "ihd" && kind !== "ppmid") throw new DutFileError(`${path}: "kind" must be "ihd" or "ppmid"`);
+  const eui64 = str(o, "eui64", path);
   let ieee: string;
   try {
-    ieee = normaliseEui64(str(o, "eui64", path));
+    ieee = normaliseEui64(eui64);
   } catch (err) {
     throw new DutFileError(`${path}: "eui64": ${(err as Error).message}`);
   }
-  const installCode = str(o, "installCode", path).replace(/[:\-\s]/g, "");
-  if (!/^[0-9a-fA-F]+$/.test(installCode) || ![16, 20, 28, 36].includes(installCode.length)) {
-    throw new DutFileError(
-      `${path}: "installCode" must be 6, 8, 12 or 16 bytes plus its 2-byte CRC, in hex (e.g. 36 hex digits)`,
-    );
+  const code = str(o, "installCode", path);
+  let installCode: Buffer;
+  try {
+    installCode = parseInstallCode(code);
+  } catch (err) {
+    throw new DutFileError(`${path}: "installCode": ${(err as Error).message}`);
   }
   return {
     path,
     label: str(o, "label", path),
     kind,
     ieee,
-    installCode: installCode.toUpperCase(),
+    installCode,
     firmware: optStr(o, "firmware", path),
     claims: optStr(o, "claims", path),
     probe: parseProbe(o.probe, path),

@@ -12,8 +12,6 @@ import { parseVirtualArgs } from "../../src/cli/virtual.js";
 import { UsageError } from "../../src/cli/errors.js";
 import { parseMsgCbIncoming } from "../../src/host/zdo-requests.js";
 import type { Holdings } from "../../src/report/evidence.js";
-import { BenchConfigError, dutInstallCode } from "../../src/runner/bench-env.js";
-import { parseDutFile } from "../../src/runner/dut-file.js";
 import { parseDump } from "../../src/runner/probes/console.js";
 import { answer, consoleName, dumpLines } from "../../src/virtual/console.js";
 
@@ -95,23 +93,6 @@ describe("ZDO_MSG_CB_INCOMING", () => {
     const tcDeviceInd = Buffer.from([0xfe, 0x0c, 0x45, 0xca, ...Buffer.alloc(12), 0]);
     expect(parseMsgCbIncoming(tcDeviceInd)).toBeUndefined();
     expect(parseMsgCbIncoming(Buffer.from([0xfe, 0x02, 0x45, 0xff, 1, 2, 0]))).toBeUndefined();
-  });
-});
-
-describe("DUT install codes", () => {
-  const base = { label: "x", kind: "ihd", eui64: "0D6F0053CBE880FE", probe: { method: "operator" } };
-  it("accepts a code with its CRC and refuses a wrong CRC naming the file", () => {
-    const good = parseDutFile(
-      JSON.stringify({ ...base, installCode: "B63C173FEAEE55D6D95E9D8E25419D801D5B" }),
-      "a.json",
-    );
-    expect(dutInstallCode(good).length).toBe(18);
-    const bad = parseDutFile(
-      JSON.stringify({ ...base, installCode: "B63C173FEAEE55D6D95E9D8E25419D801D5C" }),
-      "b.json",
-    );
-    expect(() => dutInstallCode(bad)).toThrow(BenchConfigError);
-    expect(() => dutInstallCode(bad)).toThrow(/b\.json.*CRC/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DutFileError, normaliseEui64, parseDutFile } from "../../src/runner/dut-file.js";
+import { DutFileError, parseDutFile } from "../../src/runner/dut-file.js";
 
 const good = {
   label: "acme-ihd",
@@ -29,7 +29,8 @@ describe("DUT file", () => {
   it("reads a console-probe declaration", () => {
     const d = parse(good);
     expect(d.ieee).toBe("0x000d6f000abcdef0");
-    expect(d.installCode).toBe("83FED3407A939723A5C639B26916D505C3B5");
+    // the Zigbee specification's install-code example: the code and its CRC-16/X-25, C3B5
+    expect(d.installCode.toString("hex").toUpperCase()).toBe("83FED3407A939723A5C639B26916D505C3B5");
     expect(d.probe.method).toBe("console");
     if (d.probe.method !== "console") throw new Error("unreachable");
     expect(d.probe.timeoutMs).toBe(2000);
@@ -48,8 +49,10 @@ describe("DUT file", () => {
 
   it.each([
     [{ ...good, kind: "cad" }, /"kind" must be "ihd" or "ppmid"/],
-    [{ ...good, eui64: "00:0D:6F" }, /"eui64": '00:0D:6F' is not an EUI-64/],
-    [{ ...good, installCode: "1234" }, /"installCode" must be 6, 8, 12 or 16 bytes/],
+    [{ ...good, eui64: "00:0D:6F" }, /"eui64": EUI-64 must be 16 hex digits/],
+    [{ ...good, installCode: "1234" }, /"installCode": install code has 2 bytes/],
+    [{ ...good, installCode: "83FED3407A939723A5C639B26916D505C3B6" }, /"installCode": install code CRC mismatch/],
+    [{ ...good, eui64: undefined }, /^ihd\.json: missing "eui64"$/],
     [{ ...good, label: undefined }, /missing "label"/],
     [{ ...good, probe: { ...good.probe, method: "telepathy" } }, /probe method must be "console" or "operator"/],
     [{ ...good, probe: { ...good.probe, patterns: { message: "^MSG (.*)$" } } }, /needs a named group \(\?<messageId>/],
@@ -60,12 +63,13 @@ describe("DUT file", () => {
     expect(() => parse(o)).toThrow(message);
   });
 
-  it("refuses text that is not JSON, naming the file", () => {
-    expect(() => parseDutFile("{label:", "x.json")).toThrow(/^x\.json: not valid JSON/);
+  it("computes the CRC of an install code given without one", () => {
+    expect(parse({ ...good, installCode: "83FED3407A939723A5C639B26916D505" }).installCode).toEqual(
+      Buffer.from("83FED3407A939723A5C639B26916D505C3B5", "hex"),
+    );
   });
 
-  it("normalises EUI-64 notations", () => {
-    expect(normaliseEui64("0x00DB1234567890A0")).toBe("0x00db1234567890a0");
-    expect(normaliseEui64("00-db-12-34-56-78-90-a0")).toBe("0x00db1234567890a0");
+  it("refuses text that is not JSON, naming the file", () => {
+    expect(() => parseDutFile("{label:", "x.json")).toThrow(/^x\.json: not valid JSON/);
   });
 });
