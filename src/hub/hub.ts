@@ -1,6 +1,6 @@
 /**
  * The Comms Hub model: the CHF Device Log, the GPF and ESME cluster servers, tenancy-tagged data and the
- * CoTs in force. Pure: no herdsman, no ports, time from the injected Clock. Used by src/host (through
+ * CoTs in force. Pure: no herdsman controller or adapter, no ports, time from the injected Clock. Used by src/host (through
  * zigbee-herdsman) and by the virtual ESME node.
  *
  * ```ts

@@ -1,32 +1,21 @@
 /**
  * Zigbee install codes (domain.md §14): parsing, the CRC-16/X-25 that follows the code on the wire
  * (little-endian), and the preconfigured trust-centre link key derived from code+CRC with the AES-MMO hash
- * (Matyas–Meyer–Oseas over AES-128, Zigbee padding; Zigbee specification annex B.6).
+ * (Zigbee specification annex B.6). The CRC and the hash are zigbee-herdsman's own (its zspec utilities,
+ * no adapter code), so the hub and the virtual coordinator derive exactly the key herdsman would.
  *
  * Install codes and link keys are key material: never log them, never put them in evidence.
  */
-import { createCipheriv } from "node:crypto";
+import { aes128MmoHash, crc16X25 } from "zigbee-herdsman/dist/zspec/utils.js";
 
 /** Install-code lengths without the CRC, in bytes. */
 export const INSTALL_CODE_LENGTHS = [6, 8, 12, 16] as const;
 
-const BLOCK = 16;
-
-/** CRC-16/X-25 (poly 0x1021 reflected, init 0xFFFF, xorout 0xFFFF). The value is sent little-endian. */
-export function installCodeCrc(code: Uint8Array): number {
-  let crc = 0xffff;
-  for (const byte of code) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
-  }
-  return (crc ^ 0xffff) & 0xffff;
-}
-
-/** The code followed by its CRC, little-endian: what the link key is derived from. */
+/** The code followed by its CRC-16/X-25, little-endian: what the link key is derived from. */
 export function withCrc(code: Uint8Array): Buffer {
   const out = Buffer.alloc(code.length + 2);
   out.set(code, 0);
-  out.writeUInt16LE(installCodeCrc(code), code.length);
+  out.writeUInt16LE(crc16X25(code), code.length);
   return out;
 }
 
@@ -44,7 +33,7 @@ export function checkInstallCode(codeWithCrc: Uint8Array): void {
   }
   const code = codeWithCrc.subarray(0, n);
   const given = Buffer.from(codeWithCrc).readUInt16LE(n);
-  const expected = installCodeCrc(code);
+  const expected = crc16X25(code);
   if (given !== expected) {
     throw new Error(
       `install code CRC mismatch: the last two bytes give ${hex16(given)} (little-endian) but the CRC-16/X-25 of the ${n}-byte code is ${hex16(expected)}`,
@@ -81,51 +70,8 @@ export function parseInstallCode(text: string): Buffer {
   );
 }
 
-function aesEncryptBlock(key: Buffer, block: Buffer): Buffer {
-  const cipher = createCipheriv("aes-128-ecb", key, null);
-  cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(block), cipher.final()]);
-}
-
-/** Zigbee MMO padding: a 1 bit, zeros, then the bit length (16 bits, or 32 bits + 16 zero bits when long). */
-function mmoPad(data: Uint8Array): Buffer {
-  const bits = data.length * 8;
-  if (bits < 1 << 16) {
-    // l + 1 + k ≡ 7n (mod 8n) with n = 16: the length field is the last 2 bytes of a block.
-    let total = data.length + 1;
-    while (total % BLOCK !== BLOCK - 2) total++;
-    const out = Buffer.alloc(total + 2);
-    out.set(data, 0);
-    out[data.length] = 0x80;
-    out.writeUInt16BE(bits, total);
-    return out;
-  }
-  if (bits >= 2 ** 32) throw new RangeError("AES-MMO input too long");
-  // l + 1 + k ≡ 5n (mod 8n): then 32-bit length and 16 zero bits fill the block.
-  let total = data.length + 1;
-  while (total % BLOCK !== BLOCK - 6) total++;
-  const out = Buffer.alloc(total + 6);
-  out.set(data, 0);
-  out[data.length] = 0x80;
-  out.writeUInt32BE(bits, total);
-  return out;
-}
-
-/** The Zigbee AES-MMO hash (16 bytes) of `data`. */
-export function aesMmoHash(data: Uint8Array): Buffer {
-  const padded = mmoPad(data);
-  let hash: Buffer = Buffer.alloc(BLOCK);
-  for (let off = 0; off < padded.length; off += BLOCK) {
-    const block = padded.subarray(off, off + BLOCK);
-    const enc = aesEncryptBlock(hash, block);
-    for (let i = 0; i < BLOCK; i++) enc[i] = enc[i]! ^ block[i]!;
-    hash = enc;
-  }
-  return hash;
-}
-
 /** The preconfigured trust-centre link key of an install code given with its CRC (checked first). */
 export function linkKeyFromInstallCode(codeWithCrc: Uint8Array): Buffer {
   checkInstallCode(codeWithCrc);
-  return aesMmoHash(codeWithCrc);
+  return aes128MmoHash(Buffer.from(codeWithCrc));
 }
