@@ -1,7 +1,7 @@
 /**
  * The Comms Hub model: the CHF Device Log, the GPF and ESME cluster servers, tenancy-tagged data and the
- * CoTs in force. Pure: no herdsman controller or adapter, no ports, time from the injected Clock. Used by src/host (through
- * zigbee-herdsman) and by the virtual ESME node.
+ * CoTs in force. Pure: no herdsman controller or adapter, no ports, time from the injected Clock. Used by
+ * src/host (through zigbee-herdsman) and by the virtual ESME node.
  *
  * ```ts
  * const hub = new Hub({ clock, seed, evidence, hubIeee, endpoints: { gpf: 2, esme: 3 } });
