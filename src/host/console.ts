@@ -4,7 +4,7 @@
  * the hub keeps running. `help` lists the commands.
  */
 import type { Tenancy } from "../cluster-cot/tenancy.js";
-import { GbcsDeviceType } from "../hub/device-log.js";
+import { GbcsDeviceType, normaliseEui64 } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import { type Clock, msToZclUtc } from "../hub/clock.js";
 import { formatDuration, parseDuration } from "../runner/duration.js";
@@ -194,7 +194,7 @@ export class BenchConsole {
     if (!eui64) throw new ConsoleError("usage: requests EUI64 [N]");
     const count = Number(n);
     if (!Number.isInteger(count) || count < 1) throw new ConsoleError(`'${n}' is not a count`);
-    const list = this.#d.host.lastRequests(eui64, count);
+    const list = this.#d.host.lastRequests(eui64Arg(eui64), count);
     if (list.length === 0) this.#d.out(`no requests from ${eui64}`);
     for (const r of list) {
       const cluster = `0x${r.clusterId.toString(16).padStart(4, "0")}`;
@@ -213,13 +213,10 @@ export class BenchConsole {
   }
 
   async #waitJoin(args: string[]): Promise<undefined> {
-    const eui = args
-      .find((a) => !/^\d+$/.test(a))
-      ?.toLowerCase()
-      .replace(/^0x/, "")
-      .replace(/[\s:\-.]/g, "");
+    const euiText = args.find((a) => !/^\d+$/.test(a));
+    const eui = euiText === undefined ? undefined : eui64Arg(euiText);
     const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? "120");
-    const matches = (ieee: string) => !eui || ieee.replace(/^0x/, "") === eui;
+    const matches = (ieee: string) => !eui || ieee === eui;
     /** Joined in this session, and herdsman has finished (or will not start) its interview. */
     const settled = (ieee: string) => {
       const state = this.#d.host.devices().find((d) => d.ieee === ieee)?.interview;
@@ -252,6 +249,15 @@ export class BenchConsole {
     if (!ieee) throw new ConsoleError(`no device joined within ${seconds} s`);
     this.#d.out(`${ieee} joined`);
     return undefined;
+  }
+}
+
+/** An EUI-64 argument in herdsman's form; a bad one is a ConsoleError. */
+function eui64Arg(text: string): string {
+  try {
+    return normaliseEui64(text);
+  } catch (err) {
+    return rethrow(err);
   }
 }
 

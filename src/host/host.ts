@@ -27,6 +27,7 @@ import type { DeviceJoinedPayload } from "zigbee-herdsman/dist/adapter/events.js
 import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import type { Clock } from "../hub/clock.js";
+import { normaliseEui64 } from "../hub/device-log.js";
 import type { Push } from "../hub/types.js";
 import type { EndpointRole, EvidenceSink, InterviewEvent, JoinEvent, LeaveEvent } from "../report/evidence.js";
 import { log } from "../log.js";
@@ -239,7 +240,7 @@ export class Host extends EventEmitter<HostEvents> {
   /** Removes a device from the Device Log; if it is on the network it is asked to leave. */
   async removeDevice(eui64: string): Promise<void> {
     this.#opts.hub.deviceLog.remove(eui64);
-    const ieee = normalise(eui64);
+    const ieee = normaliseEui64(eui64);
     this.#codesGiven.delete(ieee);
     const device = this.#controller?.getDeviceByIeeeAddr(ieee);
     if (!device) return;
@@ -307,7 +308,7 @@ export class Host extends EventEmitter<HostEvents> {
 
   /** The last requests (client → server ZCL) a device made, oldest first. */
   lastRequests(device: string, n?: number): RequestSummary[] {
-    return this.#requests.last(normalise(device), n);
+    return this.#requests.last(normaliseEui64(device), n);
   }
 
   #need(): Controller {
@@ -489,13 +490,4 @@ function clientEndpointOf(device: Device, clusterId: number): number {
     eps[0]?.ID ??
     1
   );
-}
-
-function normalise(eui64: string): string {
-  const hex = eui64
-    .trim()
-    .replace(/^0x/i, "")
-    .replace(/[\s:\-.]/g, "")
-    .toLowerCase();
-  return `0x${hex}`;
 }

@@ -131,6 +131,7 @@ describe("bench console", () => {
   it("lists devices and requests, and rejects unknown commands", async () => {
     expect(await run("devices")).toEqual(["no devices on the network"]);
     expect(await run("requests 00DB1234567890A0")).toEqual(["no requests from 00DB1234567890A0"]);
+    expect(await fails("requests 00DB12")).toMatch(/EUI-64 must be 16 hex digits/);
     expect(await fails("frobnicate")).toMatch(/unknown command 'frobnicate'/);
     expect(await bench.execute("quit")).toBe("quit");
     expect(await run("# a comment")).toEqual([]);
@@ -148,6 +149,7 @@ describe("bench console", () => {
     expect(await run("wait join 00DB1234567890A0 5")).toEqual(["0x00db1234567890a0 is on the network"]);
     const timedOut = await fails("wait join 00DB1234567890B0 1");
     expect(timedOut).toBe("no device joined within 1 s");
+    expect(await fails("wait join 00DB12 1")).toMatch(/EUI-64 must be 16 hex digits/);
     // A new console does not know the device joined; herdsman will not interview it again on a rejoin.
     const other = new BenchConsole({
       host,
