@@ -3,7 +3,7 @@
  * with --port and --dut it is a bench run against real devices.
  */
 import { parseArgs } from "node:util";
-import { formatDuration, parseDuration } from "../runner/duration.js";
+import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RealClock, ScaledClock } from "../hub/clock.js";
-import { parseDuration } from "../runner/duration.js";
+import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
 import { VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";

@@ -7,7 +7,7 @@ import type { Tenancy } from "../cluster-cot/tenancy.js";
 import { GbcsDeviceType, normaliseEui64 } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import { type Clock, msToZclUtc } from "../hub/clock.js";
-import { formatDuration, parseDuration } from "../runner/duration.js";
+import { formatDuration, parseDuration } from "../duration.js";
 import type { Host } from "./host.js";
 
 export const CONSOLE_HELP = `commands (one per line; EUI-64 as 16 hex digits, with or without 0x and separators):

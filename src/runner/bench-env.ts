@@ -23,7 +23,7 @@ import { loadOrCreateNetwork } from "../host/network.js";
 import type { ZdoRequestSeen } from "../host/zdo-requests.js";
 import type { EvidenceLog } from "../report/evidence.js";
 import { herdsmanClusters } from "../zcl/index.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../duration.js";
 import type { DutFile } from "./dut-file.js";
 import type { Dut, RunEnv } from "./env.js";
 import { ConsoleProbe } from "./probes/console.js";

@@ -19,7 +19,7 @@
 import { readFileSync } from "node:fs";
 import { normaliseEui64 } from "../hub/device-log.js";
 import { parseInstallCode } from "../hub/install-code.js";
-import { parseDuration } from "./duration.js";
+import { parseDuration } from "../duration.js";
 
 export interface ConsoleProbeSpec {
   method: "console";

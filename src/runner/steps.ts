@@ -5,7 +5,7 @@
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
 import type { Step, Timing } from "../cluster-cot/plan.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../duration.js";
 import type { RunEnv } from "./env.js";
 import { lookForDut } from "./look-for.js";
 import { type Progress, hubTime } from "./progress.js";

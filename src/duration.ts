@@ -1,4 +1,7 @@
-/** Durations on the command line: `90s`, `30m`, `24h`, `2d`, `1h30m`, or plain milliseconds (`1500`). */
+/**
+ * Durations as people write them and read them (command line, bench console, DUT files, progress lines):
+ * `90s`, `30m`, `24h`, `2d`, `1h30m`, or plain milliseconds (`1500`).
+ */
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function parseDuration(text: string): number {
