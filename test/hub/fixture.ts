@@ -1,9 +1,15 @@
-/** Shared set-up for hub tests: a hub on a SteppedClock, request contexts, and frame round trips. */
+/**
+ * Shared set-up for hub tests: a hub on a SteppedClock, request contexts, and frame round trips. Every reply
+ * is parsed by unmodified zigbee-herdsman (`Zcl.Frame.fromBuffer` with herdsmanClusters()), as the host's
+ * peer would: a reply herdsman cannot parse, or whose header it reads differently, fails the test, and
+ * Read Attributes records are taken from herdsman's parse rather than from our codec.
+ */
+import { Zcl } from "zigbee-herdsman";
 import { EvidenceLog, type ServedEvent } from "../../src/report/evidence.js";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import type { EndpointRole, RequestContext } from "../../src/hub/types.js";
-import { decodeZcl, encodeZcl, type ZclFrame } from "../../src/zcl/index.js";
+import { decodeZcl, encodeZcl, herdsmanClusters, type ZclFrame } from "../../src/zcl/index.js";
 
 /** A Wednesday, mid-morning: the current day, week and month are all partial. */
 export const T0 = Date.parse("2026-03-04T10:15:00Z");
@@ -46,16 +52,43 @@ export function roundTrip(
     payload: req.payload ?? {},
   });
   const bytes = hub.handleFrame(ctx(hub, role), clusterId, request);
-  return { bytes, frame: bytes && decodeZcl(clusterId, bytes) };
+  if (!bytes) return { bytes, frame: undefined, herdsman: undefined };
+  const herdsman = herdsmanDecode(clusterId, bytes);
+  const frame = decodeZcl(clusterId, bytes);
+  const h = herdsman.header;
+  // global commands have herdsman's own names (discoverRsp); cluster commands ours, by herdsmanClusters()
+  const name = (n: string) => (frame.frameType === "global" ? "" : n);
+  const seen = [
+    h.transactionSequenceNumber,
+    h.commandIdentifier,
+    h.frameControl.direction,
+    name(herdsman.command.name),
+  ];
+  const ours = [frame.tsn, frame.commandId, frame.direction === "serverToClient" ? 1 : 0, name(frame.command)];
+  if (seen.join() !== ours.join()) {
+    throw new Error(`herdsman reads the reply as ${seen.join()}, our codec as ${ours.join()}`);
+  }
+  return { bytes, frame, herdsman };
+}
+
+/** A reply as zigbee-herdsman parses it. */
+export function herdsmanDecode(clusterId: number, bytes: Buffer): Zcl.Frame {
+  const header = Zcl.Header.fromBuffer(bytes);
+  if (!header) throw new Error(`herdsman cannot read the ZCL header of ${bytes.toString("hex")}`);
+  return Zcl.Frame.fromBuffer(clusterId, header, bytes, herdsmanClusters());
 }
 
 export function readAttrs(hub: Hub, role: EndpointRole, clusterId: number, attributes: number[]) {
-  const { bytes, frame } = roundTrip(hub, role, clusterId, {
+  const { bytes, frame, herdsman } = roundTrip(hub, role, clusterId, {
     frameType: "global",
     command: "read",
     payload: { attributes },
   });
-  const records =
-    (frame!.payload.records as { attrId: number; status: number; type?: number; value?: unknown }[]) ?? [];
+  const parsed = herdsman!.payload as { attrId: number; status: number; dataType?: number; attrData?: unknown }[];
+  const records = parsed.map((r) => ({
+    attrId: r.attrId,
+    status: r.status,
+    ...(r.dataType === undefined ? {} : { type: r.dataType, value: r.attrData }),
+  }));
   return { bytes: bytes!, frame: frame!, records, byId: new Map(records.map((r) => [r.attrId, r])) };
 }

@@ -126,6 +126,7 @@ describe("every served attribute", () => {
       for (const role of ["gpf", "esme"] as const) {
         for (const clusterId of hub.serverClusters(role).inClusters) {
           const ids = hub.attributeIds(role, clusterId);
+          if (ids.length === 0) continue; // Messaging: commands only (herdsman cannot parse an empty readRsp)
           const { records } = readAttrs(hub, role, clusterId, ids);
           expect(
             records.filter((r) => r.status !== 0).map((r) => r.attrId),
