@@ -18,7 +18,6 @@ import { RealClock } from "../src/hub/clock.js";
 import { Hub } from "../src/hub/hub.js";
 import { Host } from "../src/host/host.js";
 import { EvidenceLog } from "../src/report/evidence.js";
-import { herdsmanClusters } from "../src/zcl/herdsman.js";
 import { FakeAdapter, useFakeAdapter } from "../test/host/fake-adapter.js";
 
 const { values } = parseArgs({
@@ -50,7 +49,6 @@ async function main(): Promise<void> {
     port: "tcp://127.0.0.1:1",
     stateDir: join(dir, "state"),
     hub,
-    clusters: herdsmanClusters(),
     evidence,
     clock,
     channel: 15,

@@ -22,7 +22,6 @@ import { Host } from "../src/host/host.js";
 import { EvidenceLog } from "../src/report/evidence.js";
 import { VirtualDongle } from "../src/virtual/dongle.js";
 import type { EmulatedNode } from "../src/virtual/han/node.js";
-import { herdsmanClusters } from "../src/zcl/herdsman.js";
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +54,6 @@ async function main(): Promise<void> {
     port: dongle.url,
     stateDir: join(dir, "state"),
     hub,
-    clusters: herdsmanClusters(),
     evidence,
     clock,
     channel: 15,

@@ -15,7 +15,6 @@ import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import { EvidenceLog } from "../report/evidence.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
-import { herdsmanClusters } from "../zcl/herdsman.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -169,7 +168,6 @@ export const command: CliCommand = {
         ...(opts.baudRate ? { baudRate: opts.baudRate } : {}),
         stateDir: opts.state,
         hub,
-        clusters: herdsmanClusters(),
         evidence,
         clock,
       });

@@ -2,7 +2,7 @@
  * The host: the emulated Comms Hub on a Zigbee coordinator, through zigbee-herdsman.
  *
  * ```ts
- * const host = new Host({ port: "tcp://127.0.0.1:6638", adapter: "zstack", stateDir, hub, clusters, evidence, clock });
+ * const host = new Host({ port: "tcp://127.0.0.1:6638", adapter: "zstack", stateDir, hub, evidence, clock });
  * await host.start();            // controller up, SE endpoints registered, install codes given
  * await host.permitJoin(120);    // devices in the Device Log may join
  * host.devices();                // who is on the network
@@ -28,6 +28,7 @@ import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import type { Clock } from "../hub/clock.js";
 import { normaliseEui64 } from "../hub/device-log.js";
+import { herdsmanClusters } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
 import type { EndpointRole, EvidenceSink, InterviewEvent, JoinEvent, LeaveEvent } from "../report/evidence.js";
 import { log } from "../log.js";
@@ -67,8 +68,8 @@ export interface HostOptions {
   /** Holds network.json (0600), herdsman's database and the coordinator backup. */
   stateDir: string;
   hub: HubPort;
-  /** The SE cluster definitions added to every device (src/zcl `herdsmanClusters()`). */
-  clusters: Record<string, Cluster>;
+  /** The cluster definitions added to every device (default: src/zcl's SE clusters, `herdsmanClusters()`). */
+  clusters?: Record<string, Cluster>;
   evidence: EvidenceSink;
   clock: Clock;
   /** Channel for a new network (default: one of 15, 20, 25). Ignored once network.json exists. */
@@ -390,7 +391,7 @@ export class Host extends EventEmitter<HostEvents> {
   /** Custom clusters (not persisted by herdsman), the read hook and no automatic Default Responses. */
   #prepare(device: Device): void {
     if (device.type === "Coordinator") return;
-    for (const [name, cluster] of Object.entries(this.#opts.clusters)) {
+    for (const [name, cluster] of Object.entries(this.#opts.clusters ?? herdsmanClusters())) {
       if (!device.customClusters[name]) device.addCustomCluster(name, cluster);
     }
     device.customReadResponse = this.#router.customReadResponse(device);

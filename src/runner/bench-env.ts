@@ -13,7 +13,6 @@
  * the coordinator advertises for it.
  */
 import { createInterface } from "node:readline/promises";
-import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub, ROLES } from "../hub/hub.js";
 import type { AdapterType } from "../host/endpoints.js";
@@ -22,16 +21,15 @@ import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import type { ZdoRequestSeen } from "../host/zdo-requests.js";
 import type { EvidenceLog } from "../report/evidence.js";
-import { herdsmanClusters } from "../zcl/index.js";
 import { formatDuration } from "../duration.js";
 import type { DutFile } from "./dut-file.js";
-import type { Dut, RunEnv } from "./env.js";
+import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { ConsoleProbe } from "./probes/console.js";
 import { type OperatorIo, OperatorProbe } from "./probes/operator.js";
 import type { Probe } from "./probes/types.js";
 import type { Progress } from "./progress.js";
+import { isInterviewed } from "./queries.js";
 
-const GBCS_TYPE = { ppmid: 5, type2: 6 } as const;
 const MATCH_DESC_REQ = 0x0006;
 const SIMPLE_DESC_REQ = 0x0004;
 /** Real ms between checks of a wait's condition. */
@@ -105,7 +103,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     return {
       decl,
       probe: probeFor(file, opts.operatorIo),
-      deviceType: file.kind === "ppmid" ? GBCS_TYPE.ppmid : GBCS_TYPE.type2,
+      deviceType: dutDeviceType(file.kind),
       installCode: file.installCode,
       setOnline: (online: boolean) => askPower({ label: file.label, ieee: file.ieee, online }),
     };
@@ -126,7 +124,6 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     ...(opts.baudRate ? { baudRate: opts.baudRate } : {}),
     stateDir: opts.stateDir,
     hub,
-    clusters: herdsmanClusters() as never,
     evidence,
     clock,
   });
@@ -195,10 +192,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
   async function awaitJoins(): Promise<void> {
     const joinMs = opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
     const deadline = clock.now() + joinMs;
-    const ready = () =>
-      duts.every((d) =>
-        evidence.events.some((e) => e.kind === "interview" && e.device === d.decl.ieee && e.status !== "started"),
-      );
+    const ready = () => duts.every((d) => isInterviewed(evidence.events, d.decl.ieee));
     while (!ready() && clock.now() < deadline && !signal?.aborted) {
       const until = Math.min(deadline, clock.now() + PERMIT_RENEW_MS);
       if (await waitUntil(until, "the DUTs to join and be interviewed", ready)) return;
@@ -243,7 +237,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     clock,
     hub,
     host,
-    tenancy: new Tenancy({ clock, providerId: 0x0000_1234 }),
+    tenancy: runTenancy(clock),
     evidence,
     duts,
     admitted: [],

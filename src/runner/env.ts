@@ -2,8 +2,9 @@
  * What the phases of a run act on: the hub, the host, the evidence, the DUTs and a way to let hub time
  * pass. A virtual run (virtual-env.ts) steps a SteppedClock; a bench run (bench-env.ts) waits in real time.
  */
-import type { Tenancy } from "../cluster-cot/tenancy.js";
+import { Tenancy } from "../cluster-cot/tenancy.js";
 import type { Clock } from "../hub/clock.js";
+import { GbcsDeviceType } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import type { Host } from "../host/host.js";
 import type { DutDeclaration, EvidenceLog } from "../report/evidence.js";
@@ -43,4 +44,17 @@ export interface RunEnv {
   /** Virtual only: a device not in the Device Log tries to join. Resolves once the attempt is over. */
   stranger?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The supplier (provider id) of every CoT a run records. */
+const RUN_PROVIDER_ID = 0x0000_1234;
+
+/** The CoT recorder of a run, on the run's hub clock. */
+export function runTenancy(clock: Clock): Tenancy {
+  return new Tenancy({ clock, providerId: RUN_PROVIDER_ID });
+}
+
+/** GBCS device type a DUT goes into the Device Log with: PPMID, or Type 2 for an IHD. */
+export function dutDeviceType(kind: "ihd" | "ppmid"): number {
+  return kind === "ppmid" ? GbcsDeviceType.PPMID : GbcsDeviceType.TYPE2;
 }

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock, SteppedClock } from "../hub/clock.js";
+import { GbcsDeviceType } from "../hub/device-log.js";
 import { Hub } from "../hub/hub.js";
 import type { EndpointRole, Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
@@ -19,12 +19,11 @@ import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
 import type { EmulatedEsme } from "../virtual/devices/esme.js";
 import { VirtualDongle } from "../virtual/dongle.js";
 import { coordinatorIeee } from "../virtual/registry.js";
-import { herdsmanClusters } from "../zcl/index.js";
-import type { Dut, RunEnv } from "./env.js";
+import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { tapMedium } from "./medium-evidence.js";
 import { VirtualProbe } from "./probes/virtual.js";
+import { isInterviewed } from "./queries.js";
 
-const GBCS_TYPE = { esme: 1, ppmid: 5, type2: 6 } as const;
 /** Hub time between checks while waiting for a condition. */
 const DEFAULT_STEP_MS = 15 * 60_000;
 /** Hub time within which due device timers run together. */
@@ -122,7 +121,6 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     adapter: "zstack",
     stateDir,
     hub: gpfOnly(hub),
-    clusters: herdsmanClusters() as never,
     evidence,
     clock,
   });
@@ -131,7 +129,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     return {
       decl: { label: d.label, kind: d.kind, ieee: node.ieee, profile: d.profile, probe: "virtual", claims: "5.0" },
       probe: new VirtualProbe(node),
-      deviceType: d.kind === "ppmid" ? GBCS_TYPE.ppmid : GBCS_TYPE.type2,
+      deviceType: dutDeviceType(d.kind),
       installCode: node.installCode!,
       async setOnline(online: boolean) {
         if (online) await node.powerOn();
@@ -156,7 +154,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     clock,
     hub,
     host,
-    tenancy: new Tenancy({ clock, providerId: 0x0000_1234 }),
+    tenancy: runTenancy(clock),
     evidence,
     duts,
     admitted: [{ label: "esme", ieee: esme.ieee }],
@@ -231,11 +229,9 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   try {
     await host.start();
     // the ESME is a meter in the home: it is in the Device Log and joins like any device, before the DUTs
-    await host.addDevice({ eui64: esme.ieee, installCode: esme.installCode!, deviceType: GBCS_TYPE.esme });
+    await host.addDevice({ eui64: esme.ieee, installCode: esme.installCode!, deviceType: GbcsDeviceType.ESME });
     await host.permitJoin(254);
-    const interviewed = () =>
-      evidence.events.some((e) => e.kind === "interview" && e.device === esme.ieee && e.status !== "started");
-    if (!(await env.settle(interviewed, 20_000)))
+    if (!(await env.settle(() => isInterviewed(evidence.events, esme.ieee), 20_000)))
       throw new Error("the emulated ESME did not join the virtual HAN within 20 s");
   } catch (err) {
     await env.close();

@@ -12,7 +12,6 @@ import { Hub } from "../../src/hub/hub.js";
 import { BenchConsole, ConsoleError, words } from "../../src/host/console.js";
 import { Host } from "../../src/host/host.js";
 import { EvidenceLog } from "../../src/report/evidence.js";
-import { herdsmanClusters } from "../../src/zcl/herdsman.js";
 import { FakeAdapter, useFakeAdapter } from "./fake-adapter.js";
 
 const CODE = "83FED3407A939723A5C639B26916D505C3B5";
@@ -52,7 +51,6 @@ beforeAll(async () => {
     port: "tcp://127.0.0.1:1",
     stateDir,
     hub,
-    clusters: herdsmanClusters(),
     evidence,
     clock,
     channel: 15,
