@@ -2,7 +2,6 @@
  * The `hanbench` command: finds the subcommand and hands it the rest of the arguments.
  * Each subcommand lives in its own module under src/cli and exports `command: CliCommand`.
  */
-import { setDefaultLogLevel } from "../log.js";
 import { Exit, UsageError } from "./errors.js";
 import type { CliCommand } from "./command.js";
 
@@ -52,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     return Exit.usage;
   }
   // a run's own output (progress, verdicts) is its interface: its logs default to warnings and errors
-  if (name === "run") setDefaultLogLevel("warn");
+  // (loaded here, not at the top: --help and --version need no logger)
+  if (name === "run") (await import("../log.js")).setDefaultLogLevel("warn");
   let command: CliCommand;
   try {
     // A template path keeps the command modules out of the static import graph: each loads only when used.
