@@ -42,7 +42,7 @@ export function roundTrip(
     tsn?: number;
     ddr?: boolean;
   },
-): { bytes: Buffer | undefined; frame: ZclFrame | undefined } {
+): { bytes: Buffer | undefined; frame: ZclFrame | undefined; herdsman: Zcl.Frame | undefined } {
   const request = encodeZcl(clusterId, {
     frameType: req.frameType ?? "specific",
     direction: "clientToServer",
