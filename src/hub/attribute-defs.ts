@@ -1,17 +1,5 @@
 /**
- * Server attribute definitions by (cluster, attribute id), remembered: src/zcl's lookup searches a
- * cluster's attribute list, and every attribute the hub serves or a display stores asks it again.
- * The cluster records are frozen at load, so an answer never goes stale.
+ * Server attribute definitions by (cluster, attribute id): src/zcl's `attributeDef`, which indexes the
+ * cluster records once at load. Kept under this name for existing importers; new code calls `attributeDef`.
  */
-import { type AttributeDef, attributeDef } from "../zcl/index.js";
-
-const known = new Map<number, AttributeDef | undefined>();
-
-/** The server attribute `attrId` of cluster `clusterId` (as src/zcl `attributeDef` without options). */
-export function serverAttributeDef(clusterId: number, attrId: number): AttributeDef | undefined {
-  const key = clusterId * 0x1_0000 + attrId;
-  if (known.has(key)) return known.get(key);
-  const def = attributeDef(clusterId, attrId);
-  known.set(key, def);
-  return def;
-}
+export { attributeDef as serverAttributeDef } from "../zcl/index.js";

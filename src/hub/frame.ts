@@ -7,8 +7,7 @@
  * a cluster the role does not serve → UNSUPPORTED_CLUSTER (0xC3). Frames a device sends server → client
  * (e.g. its Default Response to a push) and frames shorter than a ZCL header get no reply.
  */
-import { serverAttributeDef } from "./attribute-defs.js";
-import { ZclDecodeError, decodeZcl, encodeZcl, type ZclFrame } from "../zcl/index.js";
+import { attributeDef, ZclDecodeError, decodeZcl, encodeZcl, type ZclFrame } from "../zcl/index.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
 import { Status } from "./types.js";
 
@@ -120,7 +119,7 @@ function globalReply(
       const max = Number(frame.payload.maxAttrIds);
       const all = host.attributeIds(ctx.role, clusterId).filter((id) => id >= start);
       const ids = all.slice(0, max);
-      const records = ids.map((attrId) => ({ attrId, type: serverAttributeDef(clusterId, attrId)!.type }));
+      const records = ids.map((attrId) => ({ attrId, type: attributeDef(clusterId, attrId)!.type }));
       return reply("discoverAttributesRsp", { discoveryComplete: ids.length === all.length, records });
     }
     case "defaultRsp":

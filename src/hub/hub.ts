@@ -55,8 +55,7 @@ import {
   type RequestContext,
   Status,
 } from "./types.js";
-import { writeValue } from "../zcl/index.js";
-import { serverAttributeDef } from "./attribute-defs.js";
+import { attributeDef, writeValue } from "../zcl/index.js";
 
 /** The tenancy a served number belongs to (its last two decimal digits). */
 export { tenancyOfValue } from "./data/tag.js";
@@ -150,7 +149,7 @@ export class Hub implements FrameHandlerHost {
     const env = this.#env(ctx, clusterId);
     return attrIds.map((attrId) => {
       const a = server?.attributes.get(attrId);
-      const def = serverAttributeDef(clusterId, attrId);
+      const def = attributeDef(clusterId, attrId);
       if (!a || !def) return { attrId, status: Status.UNSUPPORTED_ATTRIBUTE };
       try {
         const value = a.get(env);

@@ -30,14 +30,24 @@ export function clusterByName(name: string): ClusterDef | undefined {
   return byName.get(name.toLowerCase());
 }
 
+/** Attribute records by cluster, side and id, built once at load (the cluster records are frozen). */
+const attrByKey = new Map<number, AttributeDef>();
+const attrKey = (clusterId: number, client: boolean, attrId: number) =>
+  (clusterId * 2 + (client ? 1 : 0)) * 0x1_0000 + attrId;
+for (const c of CLUSTERS) {
+  for (const a of c.attributes) {
+    const key = attrKey(c.id, !!a.client, a.id);
+    if (!attrByKey.has(key)) attrByKey.set(key, a);
+  }
+}
+
 /** A server attribute by default; `{client: true}` for the client-side set (e.g. Device Management event configuration). */
 export function attributeDef(
   clusterId: number,
   attrId: number,
   opts: { client?: boolean } = {},
 ): AttributeDef | undefined {
-  const client = !!opts.client;
-  return clusterById(clusterId)?.attributes.find((a) => a.id === attrId && !!a.client === client);
+  return attrByKey.get(attrKey(clusterId, !!opts.client, attrId));
 }
 
 export function attributeByName(
