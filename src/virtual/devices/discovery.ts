@@ -6,14 +6,8 @@
 import type { EndpointRole } from "../../report/evidence.js";
 import type { SeLink } from "./link.js";
 import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID } from "./se-payloads.js";
-import {
-  FrameType,
-  GlobalCommand,
-  decodeFrame,
-  decodeReadResponse,
-  encodeFrame,
-  encodeReadRequest,
-} from "./zcl-bytes.js";
+import type { ReadRecord } from "../../hub/types.js";
+import { decodeZcl, encodeZcl } from "../../zcl/index.js";
 import {
   BROADCAST_RX_ON,
   ZDO_SUCCESS,
@@ -74,22 +68,20 @@ export async function discoverServers(link: SeLink, discover: boolean): Promise<
     if (!answer) continue;
     const desc = decodeSimpleDescResponse(answer.body).descriptor;
     if (!desc || desc.profileId !== SE_PROFILE_ID || !desc.inClusters.includes(Cluster.metering)) continue;
-    const frame = encodeFrame(
-      {
-        frameType: FrameType.global,
-        serverToClient: false,
-        disableDefaultResponse: false,
-        tsn: tsn++,
-        commandId: GlobalCommand.read,
-      },
-      encodeReadRequest([MeteringAttr.meteringDeviceType]),
-    );
+    const frame = encodeZcl(Cluster.metering, {
+      frameType: "global",
+      direction: "clientToServer",
+      disableDefaultResponse: false,
+      tsn: tsn++,
+      command: "read",
+      payload: { attributes: [MeteringAttr.meteringDeviceType] },
+    });
     const reply = await link.zcl({ nwk, ep }, Cluster.metering, frame);
     if (!reply) continue;
-    const rsp = decodeFrame(reply);
-    if (rsp.frameType !== FrameType.global || rsp.commandId !== GlobalCommand.readResponse) continue;
-    const rec = decodeReadResponse(rsp.payload).find((r) => r.attrId === MeteringAttr.meteringDeviceType);
-    if (rec?.status !== ZDO_SUCCESS || rec.type === undefined || typeof rec.value !== "number") continue;
+    const rsp = decodeZcl(Cluster.metering, reply);
+    if (rsp.command !== "readRsp") continue;
+    const rec = (rsp.payload.records as ReadRecord[]).find((r) => r.attrId === MeteringAttr.meteringDeviceType);
+    if (rec?.status !== 0 || typeof rec.value !== "number") continue;
     servers.push({ role: rec.value === ELECTRIC_METERING ? "esme" : "gpf", nwk, ep, clusters: desc.inClusters });
   }
   return servers;

@@ -4,46 +4,25 @@
  * Every value lands in the device store with its role, item and period.
  */
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
-import type { EndpointRole } from "../../report/evidence.js";
 import { serverAttributeDef } from "../../hub/attribute-defs.js";
 import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
 import { periodStart } from "./periods.js";
 import type { SeDeviceKind } from "./profiles.js";
+import type { ReadRecord } from "../../hub/types.js";
+import { decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
 import {
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
   Cluster,
   HISTORICAL_CONSUMPTION,
   HISTORICAL_COST,
-  MessagingCmd,
   MeteringAttr,
-  MeteringCmd,
   PROFILE_INTERVAL_S,
   PrepaymentAttr,
-  PrepaymentCmd,
-  PriceCmd,
-  type PriceSummary,
   type SeriesAttribute,
   TimeAttr,
-  decodeDisplayMessage,
-  decodeGetProfileResponse,
-  decodePublishDebtLog,
-  decodePublishPrice,
-  decodePublishTopUpLog,
-  encodeGetDebtRepaymentLog,
-  encodeGetProfile,
-  encodeGetTopUpLog,
 } from "./se-payloads.js";
 import type { DeviceStore } from "./store.js";
-import {
-  FrameType,
-  GlobalCommand,
-  type ZclFrame,
-  decodeFrame,
-  decodeReadResponse,
-  encodeFrame,
-  encodeReadRequest,
-} from "./zcl-bytes.js";
 
 /** A server did not answer: the rest of its requests in this poll are skipped. */
 export class NoAnswer extends Error {}
@@ -65,9 +44,6 @@ export interface DataFetcherOptions {
 export class DataFetcher {
   /** Hub time minus device time, learnt from the Time cluster (ms). */
   timeOffsetMs = 0;
-  /** Latest price per server, and latest credit figures (what the display shows now, not history). */
-  readonly price = new Map<EndpointRole, PriceSummary>();
-  readonly live = new Map<string, number | string | boolean>();
   readonly #o: DataFetcherOptions;
 
   constructor(opts: DataFetcherOptions) {
@@ -100,8 +76,6 @@ export class DataFetcher {
           const running = this.#seriesFor(s).filter((a) => a.back === 0);
           const ids = [MeteringAttr.currentSummationDelivered, ...running.map((a) => a.id)];
           const recs = await this.read(s, Cluster.metering, ids);
-          const summ = recs.get(MeteringAttr.currentSummationDelivered);
-          if (summ !== undefined) this.live.set(`${s.role}/currentSummationDelivered`, summ);
           this.#storeSeries(s, Cluster.metering, running, recs);
         });
       }
@@ -109,10 +83,7 @@ export class DataFetcher {
       if (s.clusters.includes(Cluster.price)) await step("GetCurrentPrice", () => this.#getCurrentPrice(s));
       if (this.#o.kind === "ppmid" && s.clusters.includes(Cluster.prepayment)) {
         await step("credit", async () => {
-          const ids = [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt];
-          for (const [id, v] of await this.read(s, Cluster.prepayment, ids)) {
-            this.live.set(`${s.role}/prepayment/0x${id.toString(16)}`, v);
-          }
+          await this.read(s, Cluster.prepayment, [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt]);
         });
         await step("cost", async () => {
           const running = HISTORICAL_COST.filter((a) => a.back === 0);
@@ -158,17 +129,13 @@ export class DataFetcher {
   }
 
   /** Read Attributes in chunks; resolves with the values of the attributes read successfully. */
-  async read(
-    server: Server,
-    clusterId: number,
-    attrIds: readonly number[],
-  ): Promise<Map<number, number | string | boolean>> {
-    const out = new Map<number, number | string | boolean>();
+  async read(server: Server, clusterId: number, attrIds: readonly number[]): Promise<Map<number, unknown>> {
+    const out = new Map<number, unknown>();
     for (let i = 0; i < attrIds.length; i += READ_CHUNK) {
       const chunk = attrIds.slice(i, i + READ_CHUNK);
-      const rsp = await this.#send(server, clusterId, FrameType.global, GlobalCommand.read, encodeReadRequest(chunk));
-      if (rsp.frameType !== FrameType.global || rsp.commandId !== GlobalCommand.readResponse) continue;
-      for (const rec of decodeReadResponse(rsp.payload))
+      const rsp = await this.#send(server, clusterId, "global", "read", { attributes: chunk });
+      if (rsp.command !== "readRsp") continue;
+      for (const rec of rsp.payload.records as ReadRecord[])
         if (rec.status === 0 && rec.value !== undefined) out.set(rec.attrId, rec.value);
     }
     return out;
@@ -181,12 +148,7 @@ export class DataFetcher {
       : HISTORICAL_CONSUMPTION;
   }
 
-  #storeSeries(
-    s: Server,
-    clusterId: number,
-    attrs: readonly SeriesAttribute[],
-    values: Map<number, number | string | boolean>,
-  ): void {
+  #storeSeries(s: Server, clusterId: number, attrs: readonly SeriesAttribute[], values: Map<number, unknown>): void {
     const now = this.#now();
     for (const a of attrs) {
       const v = values.get(a.id);
@@ -206,15 +168,9 @@ export class DataFetcher {
   }
 
   async #getLastMessage(s: Server): Promise<void> {
-    const rsp = await this.#send(
-      s,
-      Cluster.messaging,
-      FrameType.specific,
-      MessagingCmd.getLastMessage,
-      Buffer.alloc(0),
-    );
-    if (rsp.frameType !== FrameType.specific || rsp.commandId !== MessagingCmd.displayMessage) return; // NOT_FOUND: none
-    const m = decodeDisplayMessage(rsp.payload);
+    const rsp = await this.#send(s, Cluster.messaging, "specific", "getLastMessage", {});
+    if (rsp.command !== "displayMessage") return; // NOT_FOUND: none
+    const m = rsp.payload as { messageId: number; message: string };
     this.#o.store.putMessage({
       role: s.role,
       messageId: m.messageId,
@@ -224,16 +180,15 @@ export class DataFetcher {
   }
 
   async #getCurrentPrice(s: Server): Promise<void> {
-    const rsp = await this.#send(s, Cluster.price, FrameType.specific, PriceCmd.getCurrentPrice, Buffer.from([0x00]));
-    if (rsp.frameType !== FrameType.specific || rsp.commandId !== PriceCmd.publishPrice) return;
-    this.price.set(s.role, decodePublishPrice(rsp.payload));
+    // the display shows the price; the bench judges only what it keeps, so an answer is decoded and let go
+    await this.#send(s, Cluster.price, "specific", "getCurrentPrice", { commandOptions: 0 });
   }
 
   async #getProfile(s: Server): Promise<void> {
-    const payload = encodeGetProfile({ intervalChannel: 0, endTime: 0, numberOfPeriods: PROFILE_PERIODS });
-    const rsp = await this.#send(s, Cluster.metering, FrameType.specific, MeteringCmd.getProfile, payload);
-    if (rsp.frameType !== FrameType.specific || rsp.commandId !== MeteringCmd.getProfileResponse) return;
-    const p = decodeGetProfileResponse(rsp.payload);
+    const payload = { intervalChannel: 0, endTime: 0, numberOfPeriods: PROFILE_PERIODS };
+    const rsp = await this.#send(s, Cluster.metering, "specific", "getProfile", payload);
+    if (rsp.command !== "getProfileResponse") return;
+    const p = rsp.payload as { endTime: number; status: number; profileIntervalPeriod: number; intervals: number[] };
     const len = PROFILE_INTERVAL_S[p.profileIntervalPeriod];
     if (p.status !== 0 || len === undefined || p.endTime === 0) return;
     const end = zclUtcToMs(p.endTime);
@@ -253,25 +208,26 @@ export class DataFetcher {
   }
 
   async #getTopUpLog(s: Server): Promise<void> {
-    const payload = encodeGetTopUpLog(msToZclUtc(this.#now()), 5);
-    const rsp = await this.#send(s, Cluster.prepayment, FrameType.specific, PrepaymentCmd.getTopUpLog, payload);
-    if (rsp.frameType !== FrameType.specific || rsp.commandId !== PrepaymentCmd.publishTopUpLog) return;
-    for (const t of decodePublishTopUpLog(rsp.payload).entries) {
+    const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfRecords: 5 };
+    const rsp = await this.#send(s, Cluster.prepayment, "specific", "getTopUpLog", payload);
+    if (rsp.command !== "publishTopUpLog") return;
+    for (const t of rsp.payload.topUps as { topUpCode: Buffer; topUpAmount: number; topUpTime: number }[]) {
       this.#o.store.putTopUp({
         role: s.role,
         clusterId: Cluster.prepayment,
-        code: t.code,
-        amount: t.amount,
-        time: new Date(zclUtcToMs(t.time)).toISOString(),
+        code: t.topUpCode.toString("utf8"),
+        amount: t.topUpAmount,
+        time: new Date(zclUtcToMs(t.topUpTime)).toISOString(),
       });
     }
   }
 
   async #getDebtLog(s: Server): Promise<void> {
-    const payload = encodeGetDebtRepaymentLog(msToZclUtc(this.#now()), 10, 0xff);
-    const rsp = await this.#send(s, Cluster.prepayment, FrameType.specific, PrepaymentCmd.getDebtRepaymentLog, payload);
-    if (rsp.frameType !== FrameType.specific || rsp.commandId !== PrepaymentCmd.publishDebtLog) return;
-    for (const d of decodePublishDebtLog(rsp.payload).entries) {
+    const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfDebts: 10, debtType: 0xff };
+    const rsp = await this.#send(s, Cluster.prepayment, "specific", "getDebtRepaymentLog", payload);
+    if (rsp.command !== "publishDebtLog") return;
+    type Debt = { collectionTime: number; amountCollected: number; debtType: number; outstandingDebt: number };
+    for (const d of rsp.payload.debts as Debt[]) {
       this.#o.store.putDebtPayment({
         role: s.role,
         clusterId: Cluster.prepayment,
@@ -283,24 +239,29 @@ export class DataFetcher {
     }
   }
 
+  /** Sends a client → server request and decodes the answer with src/zcl (a Default Response is a global frame). */
   async #send(
     server: Server,
     clusterId: number,
-    frameType: 0 | 1,
-    commandId: number,
-    payload: Buffer,
+    frameType: FrameType,
+    command: string,
+    payload: Record<string, unknown>,
   ): Promise<ZclFrame> {
     const tsn = this.#o.tsn();
-    const frame = encodeFrame(
-      { frameType, serverToClient: false, disableDefaultResponse: false, tsn, commandId },
+    const frame = encodeZcl(clusterId, {
+      frameType,
+      direction: "clientToServer",
+      disableDefaultResponse: false,
+      tsn,
+      command,
       payload,
-    );
+    });
     const reply = await this.#o.request(server, clusterId, frame);
     if (!reply)
       throw new NoAnswer(
         `no answer from ${server.role} (0x${server.nwk.toString(16)}/${server.ep}) to cluster 0x${clusterId.toString(16)}`,
       );
-    return decodeFrame(reply);
+    return decodeZcl(clusterId, reply);
   }
 
   /**

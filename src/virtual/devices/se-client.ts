@@ -14,17 +14,10 @@ import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
 import { DeviceStore } from "./store.js";
 import { dayNumber } from "./periods.js";
-import {
-  Cluster,
-  ControlBit,
-  DeviceManagementCmd,
-  MessagingCmd,
-  Tenancy,
-  decodeCancelMessage,
-  decodeDisplayMessage,
-  decodePublishChangeOfTenancy,
-} from "./se-payloads.js";
-import { FrameType, GlobalCommand, decodeFrame, encodeFrame, type ZclFrame } from "./zcl-bytes.js";
+import { decodeZcl, type ZclFrame } from "../../zcl/index.js";
+import { Status } from "../../hub/types.js";
+import { defaultRsp, parseHeader, type ZclHeader } from "../han/zcl-lite.js";
+import { Cluster, ControlBit, DeviceManagementCmd, Tenancy } from "./se-payloads.js";
 import { discoverServers, type Server } from "./discovery.js";
 import { DataFetcher, NoAnswer } from "./fetch.js";
 
@@ -183,38 +176,39 @@ export class SeClient {
 
   /** An unsolicited frame from a server (DisplayMessage push, CancelMessage, PublishChangeOfTenancy). */
   async handleFrame(src: NodeAddress, clusterId: number, bytes: Buffer): Promise<Buffer | undefined> {
-    let frame: ZclFrame;
+    let h: ZclHeader;
     try {
-      frame = decodeFrame(bytes);
+      h = parseHeader(bytes);
     } catch (err) {
       this.#error(err);
       return undefined;
     }
-    if (frame.frameType !== FrameType.specific || !frame.serverToClient) return undefined;
+    if (h.frameType !== 1 || !h.serverToClient) return undefined;
+    const messaging = clusterId === Cluster.messaging;
+    const cot = clusterId === Cluster.deviceManagement && h.commandId === DeviceManagementCmd.publishChangeOfTenancy;
+    if (!messaging && !cot) return defaultRsp(h, Status.UNSUP_COMMAND);
     const role = this.#roleOf(src);
     try {
-      if (clusterId === Cluster.messaging) this.#onMessaging(role, frame);
-      else if (
-        clusterId === Cluster.deviceManagement &&
-        frame.commandId === DeviceManagementCmd.publishChangeOfTenancy
-      ) {
-        if (this.behaviour.queryRoles.includes(role)) {
-          const cot = decodePublishChangeOfTenancy(frame.payload);
-          const obs: TenancyObservation = {
-            role,
-            atMs: this.clock.now(),
-            dateMs: validDate(cot.implementationDateTime),
-            control: cot.proposedTenancyChangeControl,
-          };
-          this.observations.push(obs);
-          await this.#act([obs], "push");
-        }
-      } else return this.#defaultResponse(frame, 0x81);
+      if (messaging) this.#onMessaging(role, decodeZcl(clusterId, bytes));
+      else if (this.behaviour.queryRoles.includes(role)) {
+        const p = decodeZcl(clusterId, bytes).payload as {
+          implementationDateTime: number;
+          proposedTenancyChangeControl: number;
+        };
+        const obs: TenancyObservation = {
+          role,
+          atMs: this.clock.now(),
+          dateMs: validDate(p.implementationDateTime),
+          control: p.proposedTenancyChangeControl,
+        };
+        this.observations.push(obs);
+        await this.#act([obs], "push");
+      }
     } catch (err) {
       this.#error(err);
-      return this.#defaultResponse(frame, 0x80);
+      return defaultRsp(h, Status.MALFORMED_COMMAND);
     }
-    return this.#defaultResponse(frame, 0x00);
+    return h.disableDefaultResponse ? undefined : defaultRsp(h, Status.SUCCESS);
   }
 
   holdings(): Holdings {
@@ -338,21 +332,18 @@ export class SeClient {
   }
 
   #onMessaging(role: EndpointRole, frame: ZclFrame): void {
-    switch (frame.commandId) {
-      case MessagingCmd.displayMessage:
-      case MessagingCmd.displayProtectedMessage: {
-        const m = decodeDisplayMessage(frame.payload);
-        this.store.putMessage({ role, messageId: m.messageId, text: m.message, receivedAt: this.clock.now() });
+    const p = frame.payload as { messageId: number; message: string };
+    switch (frame.command) {
+      case "displayMessage":
+      case "displayProtectedMessage":
+        this.store.putMessage({ role, messageId: p.messageId, text: p.message, receivedAt: this.clock.now() });
         break;
-      }
-      case MessagingCmd.cancelMessage:
-        this.store.cancelMessage(decodeCancelMessage(frame.payload).messageId, role);
+      case "cancelMessage":
+        this.store.cancelMessage(p.messageId, role);
         break;
-      case MessagingCmd.cancelAllMessages:
+      case "cancelAllMessages":
         this.store.clearMessages();
         break;
-      default:
-        throw new Error(`unexpected Messaging command 0x${frame.commandId.toString(16)}`);
     }
   }
 
@@ -383,20 +374,6 @@ export class SeClient {
     const s =
       this.servers.find((x) => x.nwk === src.nwk && x.ep === src.ep) ?? this.servers.find((x) => x.nwk === src.nwk);
     return s?.role ?? (src.nwk === 0 ? "gpf" : "esme");
-  }
-
-  #defaultResponse(frame: ZclFrame, status: number): Buffer | undefined {
-    if (frame.disableDefaultResponse && status === 0) return undefined;
-    return encodeFrame(
-      {
-        frameType: FrameType.global,
-        serverToClient: false,
-        disableDefaultResponse: true,
-        tsn: frame.tsn,
-        commandId: GlobalCommand.defaultResponse,
-      },
-      Buffer.from([frame.commandId, status]),
-    );
   }
 
   #error(err: unknown): void {

@@ -11,20 +11,9 @@ import {
   Cluster,
   HISTORICAL_CONSUMPTION,
   HISTORICAL_COST,
-  encodeDisplayMessage,
-  encodeGetProfileResponse,
-  encodePublishDebtLog,
-  encodePublishTopUpLog,
 } from "../../../src/virtual/devices/se-payloads.js";
-import {
-  type AttributeRecord,
-  DataType,
-  Writer,
-  decodeFrame,
-  decodeReadRequest,
-  encodeFrame,
-  encodeReadResponse,
-} from "../../../src/virtual/devices/zcl-bytes.js";
+import type { ReadRecord } from "../../../src/hub/types.js";
+import { DataType, type FrameType, decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
 
 export const TAG = 100_000;
 export const tenancyOf = (value: number): number => Math.floor(value / TAG);
@@ -86,135 +75,135 @@ export class FakeHub {
   }
 
   handleFrame(ctx: RequestContext, clusterId: number, bytes: Buffer): Buffer | undefined {
-    const f = decodeFrame(bytes);
+    const f = decodeZcl(clusterId, bytes);
     const t = this.tenancy();
     const req: Request = {
       role: ctx.role,
       device: ctx.device,
       hubEp: ctx.hubEp,
       clusterId,
-      global: f.frameType === 0,
+      global: f.frameType === "global",
       commandId: f.commandId,
       atMs: this.clock.now(),
     };
     this.requests.push(req);
-    const reply = (frameType: 0 | 1, commandId: number, payload: Buffer) =>
-      encodeFrame(
-        { frameType, serverToClient: true, disableDefaultResponse: true, tsn: f.tsn, commandId },
-        this.garble.has(`${clusterId}/${f.commandId}`) ? payload.subarray(0, 7) : payload,
-      );
-    if (f.frameType === 0 && f.commandId === 0x00) {
-      req.attrs = decodeReadRequest(f.payload);
-      return reply(0, 0x01, encodeReadResponse(req.attrs.map((id) => this.#attribute(ctx.role, clusterId, id, t))));
+    const reply = (frameType: FrameType, command: string, payload: Record<string, unknown>) => {
+      const frame = encodeZcl(clusterId, {
+        frameType,
+        direction: "serverToClient",
+        disableDefaultResponse: true,
+        tsn: f.tsn,
+        command,
+        payload,
+      });
+      return this.garble.has(`${clusterId}/${f.commandId}`) ? frame.subarray(0, 3 + 7) : frame;
+    };
+    if (f.command === "read") {
+      req.attrs = f.payload.attributes as number[];
+      return reply("global", "readRsp", {
+        records: req.attrs.map((id) => this.#attribute(ctx.role, clusterId, id, t)),
+      });
     }
-    if (f.frameType === 0) return undefined;
-    const key = `${clusterId}/${f.commandId}`;
+    if (f.frameType === "global") return undefined;
     const now = this.clock.now();
-    switch (key) {
-      case `${Cluster.messaging}/0`:
-        return reply(
-          1,
-          0x00,
-          encodeDisplayMessage({
-            messageId: this.messageId(t),
-            messageControl: 0,
-            startTime: 0,
-            durationInMinutes: 0xffff,
-            message: this.messageText(t),
-          }),
-        );
-      case `${Cluster.metering}/0`: {
+    switch (`${clusterId}/${f.command}`) {
+      case `${Cluster.messaging}/getLastMessage`:
+        return reply("specific", "displayMessage", {
+          messageId: this.messageId(t),
+          messageControl: 0,
+          startTime: 0,
+          durationInMinutes: 0xffff,
+          message: this.messageText(t),
+        });
+      case `${Cluster.metering}/getProfile`: {
         const end = Math.floor(now / 1_800_000) * 1_800_000;
-        return reply(
-          1,
-          0x00,
-          encodeGetProfileResponse({
-            endTime: msToZclUtc(end),
-            status: 0,
-            profileIntervalPeriod: 2,
-            intervals: Array.from({ length: 24 }, (_, i) => t * TAG + ((end / 1_800_000 - i) % 1000)),
-          }),
-        );
+        const intervals = Array.from({ length: 24 }, (_, i) => t * TAG + ((end / 1_800_000 - i) % 1000));
+        return reply("specific", "getProfileResponse", {
+          endTime: msToZclUtc(end),
+          status: 0,
+          profileIntervalPeriod: 2,
+          numberOfPeriodsDelivered: intervals.length,
+          intervals,
+        });
       }
-      case `${Cluster.price}/0`: {
-        const w = new Writer().u32(1).string("Standard").u32(7).u32(msToZclUtc(now)).u8(0).u16(826).u8(0x21).u8(0x11);
-        return reply(
-          1,
-          0x00,
-          w
-            .u32(0)
-            .u16(0xffff)
-            .u32(t * TAG + 2345)
-            .bytes(),
-        );
-      }
-      case `${Cluster.prepayment}/8`:
-        return reply(
-          1,
-          0x05,
-          encodePublishTopUpLog({
-            commandIndex: 0,
-            totalCommands: 1,
-            entries: [1, 2].map((n) => ({
-              code: `T${t}-TOPUP-${n}`,
-              amount: t * TAG + n * 500,
-              time: msToZclUtc(now) - n * 86_400,
-            })),
-          }),
-        );
-      case `${Cluster.prepayment}/10`:
-        return reply(
-          1,
-          0x06,
-          encodePublishDebtLog({
-            commandIndex: 0,
-            totalCommands: 1,
-            entries: [
-              {
-                collectionTime: msToZclUtc(now) - 3600,
-                amountCollected: t * TAG + 40,
-                debtType: 0,
-                outstandingDebt: t * TAG + 900,
-              },
-            ],
-          }),
-        );
-      case `${Cluster.deviceManagement}/0`: {
+      case `${Cluster.price}/getCurrentPrice`:
+        return reply("specific", "publishPrice", {
+          providerId: 1,
+          rateLabel: Buffer.from("Standard"),
+          issuerEventId: 7,
+          currentTime: msToZclUtc(now),
+          unitOfMeasure: 0,
+          currency: 826,
+          priceTrailingDigitAndPriceTier: 0x21,
+          numberOfPriceTiersAndRegisterTier: 0x11,
+          startTime: 0,
+          durationInMinutes: 0xffff,
+          price: t * TAG + 2345,
+        });
+      case `${Cluster.prepayment}/getTopUpLog`:
+        return reply("specific", "publishTopUpLog", {
+          commandIndex: 0,
+          totalCommands: 1,
+          topUps: [1, 2].map((n) => ({
+            topUpCode: Buffer.from(`T${t}-TOPUP-${n}`),
+            topUpAmount: t * TAG + n * 500,
+            topUpTime: msToZclUtc(now) - n * 86_400,
+          })),
+        });
+      case `${Cluster.prepayment}/getDebtRepaymentLog`:
+        return reply("specific", "publishDebtLog", {
+          commandIndex: 0,
+          totalCommands: 1,
+          debts: [
+            {
+              collectionTime: msToZclUtc(now) - 3600,
+              amountCollected: t * TAG + 40,
+              debtType: 0,
+              outstandingDebt: t * TAG + 900,
+            },
+          ],
+        });
+      case `${Cluster.deviceManagement}/getChangeOfTenancy`: {
         const cot = this.cots.at(-1);
-        if (!cot) return reply(0, 0x0b, Buffer.from([0x00, 0x8b]));
-        const w = new Writer().u32(0).u32(this.cots.length).u8(0).u32(msToZclUtc(cot.dateMs)).u32(cot.control);
-        return reply(1, 0x00, w.bytes());
+        if (!cot) return reply("global", "defaultRsp", { commandId: f.commandId, status: 0x8b });
+        return reply("specific", "publishChangeOfTenancy", {
+          providerId: 0,
+          issuerEventId: this.cots.length,
+          tariffType: 0,
+          implementationDateTime: msToZclUtc(cot.dateMs),
+          proposedTenancyChangeControl: cot.control,
+        });
       }
       default:
-        return reply(0, 0x0b, Buffer.from([f.commandId, 0x81]));
+        return reply("global", "defaultRsp", { commandId: f.commandId, status: 0x81 });
     }
   }
 
-  #attribute(role: EndpointRole, clusterId: number, id: number, t: number): AttributeRecord {
-    const ok = (type: number, value: number): AttributeRecord => ({ attrId: id, status: 0, type, value });
+  #attribute(role: EndpointRole, clusterId: number, id: number, t: number): ReadRecord {
+    const ok = (type: number, value: number): ReadRecord => ({ attrId: id, status: 0, type, value });
     const tagged = (type: number, n: number) => ok(type, t * TAG + (n % TAG));
     const cot = this.cots.at(-1);
     switch (clusterId) {
       case Cluster.time:
-        if (id === 0x0000) return ok(DataType.utc, msToZclUtc(this.clock.now()));
-        if (id === 0x0001) return ok(DataType.bitmap8, 0x02);
+        if (id === 0x0000) return ok(DataType.UTC, msToZclUtc(this.clock.now()));
+        if (id === 0x0001) return ok(DataType.BITMAP8, 0x02);
         break;
       case Cluster.metering:
-        if (id === 0x0306) return ok(DataType.bitmap8, role === "esme" ? 0 : 128);
-        if (id === 0x0000) return ok(DataType.uint48, t * TAG + 12_345);
+        if (id === 0x0306) return ok(DataType.BITMAP8, role === "esme" ? 0 : 128);
+        if (id === 0x0000) return ok(DataType.UINT48, t * TAG + 12_345);
         if (HISTORY.has(id))
           return tagged(
-            id >= 0x0440 && id < 0x0460 ? DataType.uint32 : DataType.uint24,
+            id >= 0x0440 && id < 0x0460 ? DataType.UINT32 : DataType.UINT24,
             id * 7 + (role === "esme" ? 1 : 2),
           );
         break;
       case Cluster.prepayment:
-        if (id === 0x0001 || id === 0x0005) return tagged(DataType.int32, id * 11);
-        if (COST.has(id)) return tagged(DataType.uint48, id * 3);
+        if (id === 0x0001 || id === 0x0005) return tagged(DataType.INT32, id * 11);
+        if (COST.has(id)) return tagged(DataType.UINT48, id * 3);
         break;
       case Cluster.deviceManagement:
-        if (id === 0x0200 && cot) return ok(DataType.utc, msToZclUtc(cot.dateMs));
-        if (id === 0x0201 && cot) return ok(DataType.bitmap32, cot.control);
+        if (id === 0x0200 && cot) return ok(DataType.UTC, msToZclUtc(cot.dateMs));
+        if (id === 0x0201 && cot) return ok(DataType.BITMAP32, cot.control);
         break;
     }
     return { attrId: id, status: 0x86 };

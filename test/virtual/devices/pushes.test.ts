@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { msToZclUtc } from "../../../src/hub/clock.js";
 import { DISPLAY_ENDPOINT, type EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
-import { Cluster, encodeDisplayMessage } from "../../../src/virtual/devices/se-payloads.js";
-import { Writer, decodeFrame, encodeFrame } from "../../../src/virtual/devices/zcl-bytes.js";
+import { Cluster } from "../../../src/virtual/devices/se-payloads.js";
+import { decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
 import type { ProfileName } from "../../../src/virtual/devices/profiles.js";
 import { GPF_EP, HOUR, TestHan } from "./han-fixture.js";
 import { consumptionTenancies } from "./helpers.js";
@@ -11,17 +11,26 @@ import { consumptionTenancies } from "./helpers.js";
 let han: TestHan;
 afterEach(() => han?.close());
 
-/** Sends a server → client command from the coordinator's GPF endpoint; resolves with the device's answer, if any. */
-async function push(
-  d: EmulatedSeDevice,
-  clusterId: number,
-  commandId: number,
-  payload: Buffer,
-): Promise<Buffer | undefined> {
-  const frame = encodeFrame(
-    { frameType: 1, serverToClient: true, disableDefaultResponse: false, tsn: 0x55, commandId },
+/** A server → client command as src/zcl encodes it. */
+const command = (clusterId: number, name: string, payload: Record<string, unknown>) =>
+  encodeZcl(clusterId, {
+    frameType: "specific",
+    direction: "serverToClient",
+    disableDefaultResponse: false,
+    tsn: 0x55,
+    command: name,
     payload,
-  );
+  });
+
+/** The Default Response payload of a device's answer, decoded by src/zcl. */
+const defaultRsp = (clusterId: number, answer: Buffer | undefined) => {
+  const f = answer && decodeZcl(clusterId, answer);
+  expect(f).toMatchObject({ frameType: "global", direction: "clientToServer", tsn: 0x55, command: "defaultRsp" });
+  return f!.payload;
+};
+
+/** Sends a server → client frame from the coordinator's GPF endpoint; resolves with the device's answer, if any. */
+async function push(d: EmulatedSeDevice, clusterId: number, frame: Buffer): Promise<Buffer | undefined> {
   const answers: Buffer[] = [];
   const stop = han.medium.onFrame((r) => {
     if (r.frame.srcNwk === d.nwk && r.frame.clusterId === clusterId && r.frame.dstEp === GPF_EP)
@@ -43,33 +52,50 @@ async function setup(profile: ProfileName = "compliant"): Promise<EmulatedSeDevi
 }
 
 const display = (messageId: number, message: string) =>
-  encodeDisplayMessage({ messageId, messageControl: 0, startTime: 0, durationInMinutes: 0xffff, message });
+  command(Cluster.messaging, "displayMessage", {
+    messageId,
+    messageControl: 0,
+    startTime: 0,
+    durationInMinutes: 0xffff,
+    message,
+  });
 
 describe("pushes", () => {
   it("stores a pushed DisplayMessage, answers with Default Response SUCCESS, and honours CancelMessage and CancelAllMessages", async () => {
     const d = await setup();
-    const answer = await push(d, Cluster.messaging, 0x00, display(77, "pushed"));
-    expect(answer && decodeFrame(answer)).toMatchObject({
-      frameType: 0,
-      commandId: 0x0b,
-      payload: Buffer.from([0x00, 0x00]),
-    });
-    expect(d.holdings().messages).toContainEqual({ messageId: 77, text: "pushed" });
+    const answer = await push(d, Cluster.messaging, display(77, "pushed £5 credit"));
+    expect(defaultRsp(Cluster.messaging, answer)).toEqual({ commandId: 0x00, status: 0x00 });
+    expect(d.holdings().messages).toContainEqual({ messageId: 77, text: "pushed £5 credit" });
 
-    await push(d, Cluster.messaging, 0x01, new Writer().u32(77).u8(0).bytes());
+    await push(d, Cluster.messaging, command(Cluster.messaging, "cancelMessage", { messageId: 77, messageControl: 0 }));
     expect(d.holdings().messages.map((m) => m.messageId)).not.toContain(77);
 
-    await push(d, Cluster.messaging, 0x00, display(78, "another"));
-    await push(d, Cluster.messaging, 0x03, new Writer().u32(0).bytes());
+    await push(d, Cluster.messaging, display(78, "another"));
+    await push(d, Cluster.messaging, command(Cluster.messaging, "cancelAllMessages", { implementationDateTime: 0 }));
     expect(d.holdings().messages).toEqual([]);
+  });
+
+  it("takes the GB GCS07 DisplayMessage and GCS09 PublishChangeOfTenancy vectors (domain.md §16) byte for byte", async () => {
+    const d = await setup();
+    const hex = (s: string) => Buffer.from(s.replace(/ /g, ""), "hex");
+    const gcs07 = hex("09 00 00 80 4A 37 1C 00 00 00 00 00 FF FF 05 52 65 73 65 74");
+    expect(await push(d, Cluster.messaging, gcs07)).toBeDefined();
+    expect(d.holdings().messages).toContainEqual({ messageId: 0x1c374a80, text: "Reset" });
+    const gcs09 = hex("09 00 00 00 00 00 00 80 4A 37 1C 00 20 6E C6 1F 00 02 00 00");
+    await push(d, Cluster.deviceManagement, gcs09);
+    // 2016-11-22T02:46:56Z is long past: acted on at once; control 0x200 clears the consumer's data only
+    expect(d.client.clears).toMatchObject([
+      { why: "push", dateMs: Date.parse("2016-11-22T02:46:56Z"), control: 0x200, consumer: true, supplier: false },
+    ]);
   });
 
   it("answers an unknown or malformed command with a Default Response error", async () => {
     const d = await setup();
-    const unknown = await push(d, Cluster.price, 0x09, Buffer.alloc(0));
-    expect(unknown && decodeFrame(unknown).payload).toEqual(Buffer.from([0x09, 0x81]));
-    const short = await push(d, Cluster.messaging, 0x00, Buffer.from([1, 2]));
-    expect(short && decodeFrame(short).payload).toEqual(Buffer.from([0x00, 0x80]));
+    // frame control 0x09: cluster-specific, server → client; TSN 0x55
+    const unknown = await push(d, Cluster.price, Buffer.from([0x09, 0x55, 0x09]));
+    expect(defaultRsp(Cluster.price, unknown)).toEqual({ commandId: 0x09, status: 0x81 });
+    const short = await push(d, Cluster.messaging, Buffer.from([0x09, 0x55, 0x00, 1, 2]));
+    expect(defaultRsp(Cluster.messaging, short)).toEqual({ commandId: 0x00, status: 0x80 });
     expect(d.client.errors.length).toBe(1);
   });
 
@@ -81,8 +107,14 @@ describe("pushes", () => {
       const d = await setup(profile);
       await han.clock.advance(HOUR);
       const cot = han.hub.performCot(); // the hub's data switches now; the device hears it by push
-      const payload = new Writer().u32(0).u32(1).u8(0).u32(msToZclUtc(cot.dateMs)).u32(0x600).bytes();
-      await push(d, Cluster.deviceManagement, 0x00, payload);
+      const frame = command(Cluster.deviceManagement, "publishChangeOfTenancy", {
+        providerId: 0,
+        issuerEventId: 1,
+        tariffType: 0,
+        implementationDateTime: msToZclUtc(cot.dateMs),
+        proposedTenancyChangeControl: 0x600,
+      });
+      await push(d, Cluster.deviceManagement, frame);
       expect(d.client.clears.map((c) => c.why)).toEqual(acts ? ["push"] : []);
       expect(d.holdings().consumption.length > 0 && consumptionTenancies(d.holdings()).has(1)).toBe(!acts);
     });

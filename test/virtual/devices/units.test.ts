@@ -10,11 +10,9 @@ import {
   HISTORICAL_CONSUMPTION,
   HISTORICAL_COST,
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
-  decodeDisplayMessage,
-  decodePublishChangeOfTenancy,
-  encodeDisplayMessage,
+  Cluster,
 } from "../../../src/virtual/devices/se-payloads.js";
-import { decodeFrame, decodeReadResponse, encodeReadResponse } from "../../../src/virtual/devices/zcl-bytes.js";
+import { attributeDef } from "../../../src/zcl/index.js";
 import {
   decodeMatchDescRequest,
   decodeSimpleDescResponse,
@@ -84,59 +82,19 @@ describe("identities and the registry", () => {
   });
 });
 
-describe("SE payloads", () => {
-  it("decodes the GB GCS07 DisplayMessage vector (no ExtendedMessageControl)", () => {
-    const f = decodeFrame(
-      Buffer.from("09 00 00 80 4A 37 1C 00 00 00 00 00 FF FF 05 52 65 73 65 74".replace(/ /g, ""), "hex"),
-    );
-    expect(f).toMatchObject({ frameType: 1, serverToClient: true, commandId: 0 });
-    const m = decodeDisplayMessage(f.payload);
-    expect(m).toEqual({
-      messageId: 0x1c374a80,
-      messageControl: 0,
-      startTime: 0,
-      durationInMinutes: 0xffff,
-      message: "Reset",
-    });
-    expect(encodeDisplayMessage(m).equals(f.payload)).toBe(true);
-  });
-
-  it("decodes the GB GCS09 PublishChangeOfTenancy vector", () => {
-    const f = decodeFrame(
-      Buffer.from("09 00 00 00 00 00 00 80 4A 37 1C 00 20 6E C6 1F 00 02 00 00".replace(/ /g, ""), "hex"),
-    );
-    expect(decodePublishChangeOfTenancy(f.payload)).toEqual({
-      providerId: 0,
-      issuerEventId: 473385600,
-      tariffType: 0,
-      implementationDateTime: 533098016,
-      proposedTenancyChangeControl: 512,
-    });
-  });
-
-  it("round-trips read responses with failed records in between", () => {
-    const recs = [
-      { attrId: 0x0200, status: 0, type: 0xe2, value: 533098016 },
-      { attrId: 0x0201, status: 0x86 },
-      { attrId: 0x0400, status: 0, type: 0x2a, value: -5 },
-      { attrId: 0x0308, status: 0, type: 0x41, value: "SN1" },
-    ];
-    expect(decodeReadResponse(encodeReadResponse(recs))).toEqual(recs);
-    expect(() => decodeReadResponse(Buffer.from([0x00, 0x02, 0x00, 0xe2, 0x01]))).toThrow("payload ends");
-  });
-
-  it("uses the historical attribute ids of domain.md §4.2, §4.3 and §5.1", () => {
-    const byName = (list: typeof HISTORICAL_CONSUMPTION) => new Map(list.map((a) => [a.name, a.id]));
-    const m = byName(HISTORICAL_CONSUMPTION);
-    expect(m.get("previousDay6ConsumptionDelivered")).toBe(0x0428);
-    expect(m.get("previousWeek5ConsumptionDelivered")).toBe(0x043a);
-    expect(m.get("previousMonth13ConsumptionDelivered")).toBe(0x045a);
-    expect(byName(ALTERNATIVE_HISTORICAL_CONSUMPTION).get("previousDayAlternativeConsumptionDelivered")).toBe(0x0c03);
-    const c = byName(HISTORICAL_COST);
-    expect(c.get("currentDayCostConsumptionDelivered")).toBe(0x051c);
-    expect(c.get("previousDayCostConsumptionDelivered")).toBe(0x051e);
-    expect(c.get("previousDay2CostConsumptionDelivered")).toBe(0x0520);
-    expect(c.get("currentMonthCostConsumptionDelivered")).toBe(0x0540);
+describe("SE attribute sets", () => {
+  it("name every historical attribute as src/zcl does (herdsman spells the current/previous day 'Consump')", () => {
+    const sets = [
+      [Cluster.metering, HISTORICAL_CONSUMPTION],
+      [Cluster.metering, ALTERNATIVE_HISTORICAL_CONSUMPTION],
+      [Cluster.prepayment, HISTORICAL_COST],
+    ] as const;
+    for (const [clusterId, set] of sets) {
+      for (const a of set) {
+        const name = attributeDef(clusterId, a.id)?.name.replace(/Consump(?=Delivered)/, "Consumption");
+        expect(name, `0x${a.id.toString(16)}`).toBe(a.name);
+      }
+    }
     expect(HISTORICAL_CONSUMPTION).toHaveLength(2 + 7 + 2 + 4 + 2 + 12);
   });
 });
