@@ -19,7 +19,6 @@ import type { Evidence, HeldMessage, HeldValue, Holdings, ServedEvent } from "..
 export const MESSAGING_CLUSTER = 0x0703;
 
 export type Category = "consumption" | "messages" | "topUps" | "debts";
-export const CATEGORIES: readonly Category[] = ["consumption", "messages", "topUps", "debts"];
 
 export type Served = Evidence & ServedEvent;
 
@@ -45,10 +44,6 @@ function canon(v: unknown): string {
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canon(x)}`).join(",")}}`;
   }
   return JSON.stringify(v ?? null);
-}
-
-export function sameValue(a: unknown, b: unknown): boolean {
-  return canon(a) === canon(b);
 }
 
 /**
