@@ -68,6 +68,15 @@ export function roundTrip(
   if (seen.join() !== ours.join()) {
     throw new Error(`herdsman reads the reply as ${seen.join()}, our codec as ${ours.join()}`);
   }
+  if (frame.frameType === "specific") {
+    // every field herdsman can express (not a raw BUFFER of repeated records) must read the same
+    for (const [k, v] of Object.entries(herdsman.payload as Record<string, unknown>)) {
+      if (Buffer.isBuffer(v)) continue;
+      const a = JSON.stringify(v);
+      const b = JSON.stringify(frame.payload[k]);
+      if (a !== b) throw new Error(`${frame.command}.${k}: herdsman reads ${a}, our codec ${b}`);
+    }
+  }
   return { bytes, frame, herdsman };
 }
 
