@@ -2,9 +2,9 @@
  * `hanbench ports`: the serial ports of this machine, their USB identity and the dongle profile each
  * matches (adapter type, baud rate, flow control, support in hanbench).
  */
-import { parseArgs } from "node:util";
 import { listPorts, type PortInfo, type PortListing } from "../bench/ports.js";
 import { type DongleProfile, type MatchBy, loadProfiles, matchProfiles } from "../bench/profiles.js";
+import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -83,25 +83,20 @@ function describe(rows: PortRow[], listing: PortListing, profiles: DongleProfile
 
 export const command: CliCommand = {
   async run(argv) {
-    let values: Record<string, string | boolean | undefined>;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          json: { type: "boolean", default: false },
-          all: { type: "boolean", default: false },
-          "sysfs-only": { type: "boolean", default: false },
-          "sys-root": { type: "string" },
-          "dev-root": { type: "string" },
-          profiles: { type: "string" },
-          help: { type: "boolean", short: "h", default: false },
-        },
-        allowPositionals: false,
-        strict: true,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine({
+      args: argv,
+      options: {
+        json: { type: "boolean", default: false },
+        all: { type: "boolean", default: false },
+        "sysfs-only": { type: "boolean", default: false },
+        "sys-root": { type: "string" },
+        "dev-root": { type: "string" },
+        profiles: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return Exit.ok;

@@ -5,12 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import type { Evidence } from "../report/evidence.js";
 import { readEvidence } from "../report/evidence.js";
 import { buildReport, renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
 import { exitCodeFor, type RunReport, VERDICTS } from "../report/results.js";
+import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -54,7 +54,8 @@ export async function loadHtml(spec = "../report/html.js"): Promise<HtmlRenderer
   }
 }
 
-function write(path: string, text: string): void {
+/** Writes a report file, making its directory; a path that cannot be written is a usage error. */
+export function writeOutput(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -81,13 +82,16 @@ export function verdictTable(report: RunReport): string {
 
 export const command: CliCommand = {
   async run(argv) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(argv);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseCommandLine({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: "string" },
+        junit: { type: "string" },
+        html: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
     if (values.help) {
       process.stdout.write(`${HELP}\n`);
       return Exit.ok;
@@ -106,8 +110,8 @@ export const command: CliCommand = {
     }
     const report = buildReport(read.events);
     process.stdout.write(verdictTable(report));
-    if (values.json) write(values.json, renderJson(report));
-    if (values.junit) write(values.junit, renderJunit(report));
+    if (values.json) writeOutput(values.json, renderJson(report));
+    if (values.junit) writeOutput(values.junit, renderJunit(report));
     if (values.html) {
       const render = await loadHtml();
       if (!render) {
@@ -116,21 +120,8 @@ export const command: CliCommand = {
         );
         return Exit.usage;
       }
-      write(values.html, await render(report, read.events));
+      writeOutput(values.html, await render(report, read.events));
     }
     return exitCodeFor(report.summary);
   },
 };
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: "string" },
-      junit: { type: "string" },
-      html: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}

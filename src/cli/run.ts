@@ -2,16 +2,15 @@
  * `hanbench run`: the Change-of-Tenancy suite. Without --port it is a dry-run on the virtual HAN;
  * with --port and --dut it is a bench run against real devices.
  */
-import { parseArgs } from "node:util";
 import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildReport, renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
 import { exitCodeFor } from "../report/results.js";
+import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
-import { verdictTable } from "./report.js";
+import { verdictTable, writeOutput } from "./report.js";
 import { toolVersion } from "./version.js";
 import { PROFILES } from "../virtual/devices/profiles.js";
 import { Exit, UsageError } from "./errors.js";
@@ -109,13 +108,10 @@ export function parseDeviceList(text: string): RunOptions["devices"] {
 }
 
 export function parseRunArgs(argv: string[]): RunOptions | "help" {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. See 'hanbench run --help'.`);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = parseCommandLine(
+    { args: argv, options: OPTIONS, allowPositionals: true, strict: true },
+    "See 'hanbench run --help'.",
+  );
   if (v.help) return "help";
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'. See 'hanbench run --help'.`);
   const mode = v.port ? "bench" : "virtual";
@@ -212,11 +208,6 @@ export const command: CliCommand = {
   },
 };
 
-function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
 async function execute(opts: RunOptions): Promise<number> {
   const { defaultEvidencePath, runSuite } = await import("../runner/run.js");
   const evidencePath = opts.evidence ?? defaultEvidencePath();
@@ -247,11 +238,11 @@ async function execute(opts: RunOptions): Promise<number> {
   }
   const report = buildReport(outcome.events);
   const jsonPath = opts.json ?? join(dirname(evidencePath), "report.json");
-  write(jsonPath, renderJson(report));
-  if (opts.junit) write(opts.junit, renderJunit(report));
+  writeOutput(jsonPath, renderJson(report));
+  if (opts.junit) writeOutput(opts.junit, renderJunit(report));
   if (opts.html) {
     const { renderHtml } = await import("../report/html.js");
-    write(opts.html, renderHtml(report, outcome.events));
+    writeOutput(opts.html, renderHtml(report, outcome.events));
   }
   process.stdout.write(`${verdictTable(report)}\n`);
   const files = [`evidence ${evidencePath}`, `report ${jsonPath}`];

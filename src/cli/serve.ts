@@ -5,7 +5,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
@@ -15,6 +14,7 @@ import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import { EvidenceLog } from "../report/evidence.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
+import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -81,31 +81,26 @@ function int(name: string, text: string | undefined, min: number, max: number): 
 }
 
 export function parseServeArgs(argv: string[], now = new Date()): ServeOptions | "help" {
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    ({ values: v } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: "string" },
-        adapter: { type: "string", default: "zstack" },
-        "accept-adapter-risk": { type: "boolean", default: false },
-        baud: { type: "string" },
-        state: { type: "string", default: ".hanbench/state" },
-        evidence: { type: "string" },
-        capture: { type: "string" },
-        channel: { type: "string" },
-        "gpf-ep": { type: "string" },
-        "esme-ep": { type: "string" },
-        "provider-id": { type: "string" },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const v: Record<string, string | boolean | undefined> = parseCommandLine({
+    args: argv,
+    options: {
+      port: { type: "string" },
+      adapter: { type: "string", default: "zstack" },
+      "accept-adapter-risk": { type: "boolean", default: false },
+      baud: { type: "string" },
+      state: { type: "string", default: ".hanbench/state" },
+      evidence: { type: "string" },
+      capture: { type: "string" },
+      channel: { type: "string" },
+      "gpf-ep": { type: "string" },
+      "esme-ep": { type: "string" },
+      "provider-id": { type: "string" },
+      seed: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
   if (v.help) return "help";
   const adapter = String(v.adapter);
   if (!(ADAPTER_TYPES as readonly string[]).includes(adapter)) {

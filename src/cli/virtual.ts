@@ -3,7 +3,6 @@
  * serve, zigbee2mqtt …). Wiring only: src/virtual/dongle.ts does the work.
  */
 import { mkdirSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { RealClock, ScaledClock } from "../hub/clock.js";
 import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
@@ -12,6 +11,7 @@ import type { EmulatedNode } from "../virtual/han/node.js";
 import { deviceKinds } from "../virtual/registry.js";
 import { parseTcpUrl } from "../virtual/transport/tcp.js";
 import { type ConsoleDevice, type DeviceConsole, startConsoles } from "../virtual/console.js";
+import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -81,29 +81,24 @@ function num(name: string, text: string | undefined, def: number, ok: (n: number
 }
 
 export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    ({ values: v } = parseArgs({
-      args: argv,
-      options: {
-        listen: { type: "string" },
-        pty: { type: "string" },
-        state: { type: "string" },
-        devices: { type: "string" },
-        seed: { type: "string" },
-        "require-install-codes": { type: "boolean" },
-        latency: { type: "string" },
-        loss: { type: "string" },
-        "poll-interval": { type: "string" },
-        "clock-scale": { type: "string" },
-        console: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const v: Record<string, string | boolean | undefined> = parseCommandLine({
+    args: argv,
+    options: {
+      listen: { type: "string" },
+      pty: { type: "string" },
+      state: { type: "string" },
+      devices: { type: "string" },
+      seed: { type: "string" },
+      "require-install-codes": { type: "boolean" },
+      latency: { type: "string" },
+      loss: { type: "string" },
+      "poll-interval": { type: "string" },
+      "clock-scale": { type: "string" },
+      console: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: false,
+  }).values;
   if (v.help) return "help";
   const listen = (v.listen as string | undefined) ?? "tcp://127.0.0.1:6638";
   try {

@@ -2,7 +2,7 @@
  * `hanbench zcl decode|encode`: Smart Energy ZCL frames to JSON and back. Wiring only: the codec and the
  * JSON conventions are in src/zcl. Bad input is one line naming the field (and byte offset), exit code 2.
  */
-import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import {
   CLUSTERS,
   type ClusterDef,
@@ -16,6 +16,7 @@ import {
   ZclDecodeError,
   ZclEncodeError,
 } from "../zcl/index.js";
+import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -125,16 +126,12 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 type Values = Record<string, string | boolean | undefined>;
 
 function parse(argv: string[], options: Options): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-    });
-    return { values: values as Values, positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0]!);
-  }
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    options: { ...options, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
+  return { values: values as Values, positionals };
 }
 
 function decode(argv: string[]): number {
