@@ -124,18 +124,6 @@ export class Tenancy {
     return this.#records.at(-1);
   }
 
-  /** The tenancy in force at hub time `ms` (1 before any CoT takes effect). */
-  tenancyAt(ms: number): number {
-    let tenancy = 1;
-    for (const r of this.#records) if (r.implementationTime <= ms) tenancy = r.tenancy;
-    return tenancy;
-  }
-
-  /** The tenancy in force now. */
-  get current(): number {
-    return this.tenancyAt(this.#clock.now());
-  }
-
   /** Validates a request and returns the record it would make; changes nothing. Throws CotRefusedError. */
   build(req: CotRequest = {}): CotRecord {
     const prev = this.latest;

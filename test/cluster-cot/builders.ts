@@ -5,6 +5,7 @@
  * executable sketch of what the runner does per step.
  */
 import type { Clock } from "../../src/hub/clock.js";
+import { TenancySchedule } from "../../src/hub/tenancy.js";
 import { defaultTiming, type PhaseName, type Step, VIRTUAL_PLAN } from "../../src/cluster-cot/plan.js";
 import { type CotRecord, Tenancy } from "../../src/cluster-cot/tenancy.js";
 import type { DutDeclaration, EndpointRole, Evidence, EvidenceBody, HeldMessage } from "../../src/report/evidence.js";
@@ -66,6 +67,8 @@ export async function synthRun(opts: SynthOptions): Promise<Evidence[]> {
   const timing = defaultTiming(opts.windowMs);
   const clock: Clock = { now: () => log.now, at: () => () => {}, sleep: () => Promise.resolve() };
   const tenancy = new Tenancy({ clock, providerId: 0x0042 });
+  /** The tenancy in force, as the hub model derives it from the recorded CoTs. */
+  const schedule = new TenancySchedule(clock);
   const recorded: CotRecord[] = [];
   const messages = new Map<number, HeldMessage[]>();
   const duts: Dut[] = opts.duts.map((d, i) => ({
@@ -95,7 +98,7 @@ export async function synthRun(opts: SynthOptions): Promise<Evidence[]> {
     duts: duts.map((d) => d.decl),
   });
 
-  const tenancyNow = () => tenancy.tenancyAt(log.now);
+  const tenancyNow = () => schedule.current();
   /** First day a tenancy owns data of (tenancy 1: three days before the run). */
   const startDay = (t: number) =>
     Math.floor((t === 1 ? T0 - 3 * DAY : recorded.find((r) => r.tenancy === t)!.implementationTime) / DAY) * DAY;
@@ -219,6 +222,7 @@ export async function synthRun(opts: SynthOptions): Promise<Evidence[]> {
   const hub = {
     recordCot(r: CotRecord) {
       recorded.push(r);
+      schedule.record(r);
       log.add({
         kind: "cot",
         tenancy: r.tenancy,

@@ -34,7 +34,6 @@ describe("tenancy state machine", () => {
     });
     expect(DEFAULT_CONTROL).toBe(0x600);
     expect(hub.seen).toEqual([r]);
-    expect(tenancy.current).toBe(2);
   });
 
   it("increments the issuer event id and the tenancy, and honours a push request", async () => {
@@ -43,15 +42,6 @@ describe("tenancy state machine", () => {
     await clock.advance(1000);
     const r = await tenancy.record(hub, { control: 0x200, push: true });
     expect([r.tenancy, r.issuerEventId, r.control, r.push]).toEqual([3, 2, 0x200, true]);
-  });
-
-  it("keeps the old tenancy in force until a future implementation time", async () => {
-    const { tenancy, hub, clock } = setup();
-    await tenancy.record(hub, { implementationTime: T0 + 3_600_000 });
-    expect(tenancy.current).toBe(1);
-    expect(tenancy.tenancyAt(T0 + 3_600_000)).toBe(2);
-    await clock.advance(3_600_000);
-    expect(tenancy.current).toBe(2);
   });
 
   it.each([
@@ -82,7 +72,8 @@ describe("tenancy state machine", () => {
     const failing = { recordCot: () => Promise.reject(new Error("hub down")) };
     await expect(tenancy.record(failing)).rejects.toThrow("hub down");
     expect(tenancy.records).toHaveLength(0);
-    expect(tenancy.current).toBe(1);
+    // nothing was committed: the same request builds the first CoT again
+    expect(tenancy.build()).toMatchObject({ tenancy: 2, issuerEventId: 1 });
   });
 
   it("applies its records to the hub model, whose cot events carry the same tenancy and fields", async () => {
