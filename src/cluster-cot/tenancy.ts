@@ -14,11 +14,12 @@
  */
 import { type Clock, ZCL_EPOCH_OFFSET_S } from "../hub/clock.js";
 import type { CotRecord as HubCotRecord } from "../hub/tenancy.js";
+import { PTCC } from "../zcl/index.js";
 
-/** PTCC bit 9: Clear IHD Data – Consumer (historic consumption). */
-export const CLEAR_CONSUMER = 0x0000_0200;
-/** PTCC bit 10: Clear IHD Data – Supplier (supplier messages). */
-export const CLEAR_SUPPLIER = 0x0000_0400;
+/** PTCC bit 9: Clear IHD Data – Consumer (historic consumption); src/zcl's PTCC bitmap. */
+export const CLEAR_CONSUMER = PTCC.clearIhdDataConsumer;
+/** PTCC bit 10: Clear IHD Data – Supplier (supplier messages); src/zcl's PTCC bitmap. */
+export const CLEAR_SUPPLIER = PTCC.clearIhdDataSupplier;
 /** The control a CoT carries unless told otherwise. */
 export const DEFAULT_CONTROL = CLEAR_CONSUMER | CLEAR_SUPPLIER;
 /** PTCC bits 15–31 are reserved (domain.md §3.2). */
