@@ -29,7 +29,6 @@ import type { RequestLog } from "./requests.js";
 import type { FrameTap } from "./tap.js";
 
 type Frame = ZclFrame;
-type CustomClusters = Device["customClusters"];
 
 const logger = log("host");
 
@@ -108,7 +107,7 @@ export class Router {
     });
     try {
       const { hub } = this.#deps;
-      if (role === undefined) this.#notHub(device, payload, header, frame);
+      if (role === undefined) this.#notHub(device, ctx, payload.clusterID, header, frame);
       else if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(role, payload.clusterID) !== false) {
         // The hot paths: reads and cluster commands the hub model serves.
         if (header.isSpecific) this.#specific(device, ctx, frame, header);
@@ -121,23 +120,11 @@ export class Router {
     }
   };
 
-  #notHub(device: Device, payload: ZclPayload, header: Zcl.Header, frame: Frame | undefined): void {
+  #notHub(device: Device, ctx: RequestContext, clusterId: number, header: Zcl.Header, frame: Frame | undefined): void {
     // Reads: herdsman's own answer (UNSUPPORTED_ATTRIBUTE, or its Time/Basic defaults), from that endpoint.
     if (header.isSpecific) {
-      const ctx = {
-        device: device.ieeeAddr,
-        nwk: device.networkAddress,
-        deviceEp: payload.endpoint,
-        hubEp: payload.destinationEndpoint,
-      };
-      this.#defaultRsp(
-        device,
-        ctx,
-        payload.clusterID,
-        header,
-        frame ? Status.UNSUPPORTED_CLUSTER : Status.UNSUP_COMMAND,
-        true,
-      );
+      const status = frame ? Status.UNSUPPORTED_CLUSTER : Status.UNSUP_COMMAND;
+      this.#defaultRsp(device, ctx, clusterId, header, status, true);
     }
   }
 
@@ -146,18 +133,7 @@ export class Router {
     const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
     this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
     if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
-    const rsp = Zcl.Frame.create(
-      Zcl.FrameType.GLOBAL,
-      Zcl.Direction.SERVER_TO_CLIENT,
-      true,
-      header.manufacturerCode,
-      header.transactionSequenceNumber,
-      "readRsp",
-      frame.cluster,
-      records.map(toReadRspRecord),
-      device.customClusters,
-    );
-    this.#send(device, ctx, rsp);
+    this.#send(device, ctx, globalAnswer(device, header, "readRsp", frame.cluster, records.map(toReadRspRecord)));
   }
 
   /**
@@ -237,17 +213,10 @@ export class Router {
   ): void {
     if (status === Status.SUCCESS && header.frameControl.disableDefaultResponse) return;
     if (header.isGlobal && header.commandIdentifier === 0x0b) return;
-    const rsp = Zcl.Frame.create(
-      Zcl.FrameType.GLOBAL,
-      Zcl.Direction.SERVER_TO_CLIENT,
-      true,
-      header.manufacturerCode,
-      header.transactionSequenceNumber,
-      "defaultRsp",
-      clusterId,
-      { cmdId: header.commandIdentifier, statusCode: status },
-      device.customClusters as CustomClusters,
-    );
+    const rsp = globalAnswer(device, header, "defaultRsp", clusterId, {
+      cmdId: header.commandIdentifier,
+      statusCode: status,
+    });
     this.#send(device, ctx, rsp, foreignEndpoint);
   }
 
@@ -270,6 +239,27 @@ export class Router {
     logger.warn({ device: ctx.device, err: message }, `could not ${what} a frame`);
     this.#deps.evidence.append({ kind: "error", source: `host.${what}`, message, device: ctx.device });
   }
+}
+
+/** A global command answering `header` (its TSN and manufacturer code), server to client, no Default Response asked. */
+function globalAnswer(
+  device: Device,
+  header: Zcl.Header,
+  command: "readRsp" | "defaultRsp",
+  cluster: number | Frame["cluster"],
+  payload: unknown,
+): Frame {
+  return Zcl.Frame.create(
+    Zcl.FrameType.GLOBAL,
+    Zcl.Direction.SERVER_TO_CLIENT,
+    true,
+    header.manufacturerCode,
+    header.transactionSequenceNumber,
+    command,
+    cluster,
+    payload as Parameters<typeof Zcl.Frame.create>[7],
+    device.customClusters,
+  );
 }
 
 function claimKey(nwk: number, tsn: number, clusterId: number): string {
