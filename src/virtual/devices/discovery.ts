@@ -8,15 +8,15 @@ import type { SeLink } from "./link.js";
 import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID } from "./se-payloads.js";
 import type { ReadRecord } from "../../hub/types.js";
 import { decodeZcl, encodeZcl } from "../../zcl/index.js";
+import { BROADCAST_RX_ON } from "../han/types.js";
 import {
-  BROADCAST_RX_ON,
-  ZDO_SUCCESS,
   ZdoCluster,
-  decodeMatchDescResponse,
-  decodeSimpleDescResponse,
-  encodeMatchDescRequest,
-  encodeSimpleDescRequest,
-} from "./zdo-bytes.js";
+  ZdoStatus,
+  matchDescReq,
+  parseMatchDescRsp,
+  parseSimpleDescRsp,
+  simpleDescReq,
+} from "../han/zdo.js";
 
 export interface Server {
   role: EndpointRole;
@@ -48,25 +48,20 @@ export async function discoverServers(link: SeLink, discover: boolean): Promise<
   if (!discover) return [{ ...FIXED_ENDPOINT }];
   const found = new Map<string, { nwk: number; ep: number }>();
   for (const dst of [0x0000, BROADCAST_RX_ON]) {
-    const body = encodeMatchDescRequest({
-      nwkAddrOfInterest: dst,
-      profileId: SE_PROFILE_ID,
-      inClusters: WANTED,
-      outClusters: [],
-    });
-    for (const answer of await link.zdo(dst, ZdoCluster.matchDescReq, body)) {
-      const rsp = decodeMatchDescResponse(answer.body);
-      if (rsp.status !== ZDO_SUCCESS) continue;
-      const nwk = dst === BROADCAST_RX_ON ? answer.srcNwk : rsp.nwkAddrOfInterest;
+    const body = matchDescReq({ nwkOfInterest: dst, profileId: SE_PROFILE_ID, inClusters: WANTED, outClusters: [] });
+    for (const answer of await link.zdo(dst, ZdoCluster.MATCH_DESC_REQ, body)) {
+      const rsp = parseMatchDescRsp(answer.body);
+      if (rsp.status !== ZdoStatus.SUCCESS) continue;
+      const nwk = dst === BROADCAST_RX_ON ? answer.srcNwk : rsp.nwk;
       for (const ep of rsp.endpoints) found.set(`${nwk}/${ep}`, { nwk, ep });
     }
   }
   const servers: Server[] = [];
   let tsn = 0x80;
   for (const { nwk, ep } of found.values()) {
-    const [answer] = await link.zdo(nwk, ZdoCluster.simpleDescReq, encodeSimpleDescRequest(nwk, ep));
+    const [answer] = await link.zdo(nwk, ZdoCluster.SIMPLE_DESC_REQ, simpleDescReq(nwk, ep));
     if (!answer) continue;
-    const desc = decodeSimpleDescResponse(answer.body).descriptor;
+    const desc = parseSimpleDescRsp(answer.body).descriptor;
     if (!desc || desc.profileId !== SE_PROFILE_ID || !desc.inClusters.includes(Cluster.metering)) continue;
     const frame = encodeZcl(Cluster.metering, {
       frameType: "global",

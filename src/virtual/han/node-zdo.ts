@@ -1,4 +1,7 @@
-/** How an emulated node answers ZDO requests about itself (Zigbee spec 2.4.3), from its descriptors. */
+/**
+ * How a node (an emulated device, or the virtual coordinator itself) answers ZDO requests about itself
+ * (Zigbee spec 2.4.3), from its descriptors.
+ */
 import type { SimpleDescriptor } from "./types.js";
 import { isBroadcast } from "./types.js";
 import {

@@ -1,6 +1,7 @@
 /**
- * ZDO bodies (Zigbee spec 2.4.3/2.4.4), without the leading ZDO TSN, as both the virtual coordinator and
- * the emulated nodes answer them from their own descriptors.
+ * ZDO bodies (Zigbee spec 2.4.3/2.4.4), without the leading ZDO TSN: the answers the virtual coordinator and
+ * the emulated nodes give from their own descriptors, and the discovery requests an emulated display sends
+ * (Match_Desc, Simple_Desc) with the parsers of their responses.
  */
 import type { SimpleDescriptor } from "./types.js";
 
@@ -95,8 +96,58 @@ export function simpleDescRsp(nwk: number, sd: SimpleDescriptor | undefined, end
 export interface MatchDescReq {
   nwkOfInterest: number;
   profileId: number;
-  inClusters: number[];
-  outClusters: number[];
+  inClusters: readonly number[];
+  outClusters: readonly number[];
+}
+
+/** Match_Desc_req body: nwk of interest, profile, in and out cluster lists. */
+export function matchDescReq(req: MatchDescReq): Buffer {
+  const b = Buffer.alloc(6 + 2 * (req.inClusters.length + req.outClusters.length));
+  let o = b.writeUInt16LE(req.nwkOfInterest, 0);
+  o = b.writeUInt16LE(req.profileId, o);
+  for (const list of [req.inClusters, req.outClusters]) {
+    o = b.writeUInt8(list.length, o);
+    for (const c of list) o = b.writeUInt16LE(c, o);
+  }
+  return b;
+}
+
+/** Simple_Desc_req body: nwk of interest, endpoint. */
+export function simpleDescReq(nwk: number, endpoint: number): Buffer {
+  const b = Buffer.alloc(3);
+  b.writeUInt16LE(nwk, 0);
+  b.writeUInt8(endpoint, 2);
+  return b;
+}
+
+/** Match_Desc_rsp (or Active_EP_rsp) body → status, nwk and endpoints (none unless SUCCESS). */
+export function parseMatchDescRsp(body: Buffer): { status: number; nwk: number; endpoints: number[] } {
+  const status = body.readUInt8(0);
+  const nwk = body.readUInt16LE(1);
+  if (status !== ZdoStatus.SUCCESS || body.length < 4) return { status, nwk, endpoints: [] };
+  return { status, nwk, endpoints: [...body.subarray(4, 4 + body.readUInt8(3))] };
+}
+
+/** Simple_Desc_rsp body → status, nwk and the descriptor (absent unless SUCCESS with a non-empty one). */
+export function parseSimpleDescRsp(body: Buffer): { status: number; nwk: number; descriptor?: SimpleDescriptor } {
+  const status = body.readUInt8(0);
+  const nwk = body.readUInt16LE(1);
+  if (status !== ZdoStatus.SUCCESS || body.length < 4 || body.readUInt8(3) === 0) return { status, nwk };
+  let o = 4;
+  const endpoint = body.readUInt8(o);
+  const profileId = body.readUInt16LE(o + 1);
+  const deviceId = body.readUInt16LE(o + 3);
+  const deviceVersion = body.readUInt8(o + 5) & 0x0f;
+  o += 6;
+  const list = () => {
+    const n = body.readUInt8(o++);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++, o += 2) out.push(body.readUInt16LE(o));
+    return out;
+  };
+  const inClusters = list();
+  const outClusters = list();
+  return { status, nwk, descriptor: { endpoint, profileId, deviceId, deviceVersion, inClusters, outClusters } };
 }
 
 export function parseMatchDescReq(body: Buffer): MatchDescReq {

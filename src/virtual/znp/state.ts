@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { SimpleDescriptor } from "../han/types.js";
 import { seedTables } from "./tables.js";
 
 export const NvId = {
@@ -27,15 +28,6 @@ export const NvId = {
   TCLK_SEED: 0x101,
 } as const;
 
-export interface RegisteredEndpoint {
-  endpoint: number;
-  profileId: number;
-  deviceId: number;
-  deviceVersion: number;
-  inClusters: number[];
-  outClusters: number[];
-}
-
 export interface KnownDevice {
   ieee: string;
   nwk: number;
@@ -46,7 +38,7 @@ interface FileShape {
   ieee: string;
   nv: Record<string, string>;
   ext: Record<string, string>;
-  endpoints: RegisteredEndpoint[];
+  endpoints: SimpleDescriptor[];
   groups: { endpoint: number; group: number }[];
   linkKeys: Record<string, string>;
   devices: KnownDevice[];
@@ -71,7 +63,7 @@ const extKey = (sysId: number, itemId: number, subId: number) => `${sysId}:${ite
 export class ZnpState {
   readonly nv = new Map<number, Buffer>();
   readonly ext = new Map<string, Buffer>();
-  readonly endpoints = new Map<number, RegisteredEndpoint>();
+  readonly endpoints = new Map<number, SimpleDescriptor>();
   readonly groups: { endpoint: number; group: number }[] = [];
   /** Trust-centre link keys by IEEE (lower-case "0x…"), already hashed from install codes. */
   readonly linkKeys = new Map<string, Buffer>();

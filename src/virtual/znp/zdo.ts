@@ -14,19 +14,8 @@ import { NvId } from "./state.js";
 import { firstChannel } from "./util.js";
 import type { ApsFrame } from "../han/types.js";
 import { BROADCAST_RX_ON, isBroadcast } from "../han/types.js";
-import {
-  LogicalType,
-  ZdoCluster,
-  ZdoStatus,
-  activeEpRsp,
-  addrRsp,
-  matchDescRsp,
-  matchEndpoints,
-  nodeDescRsp,
-  parseMatchDescReq,
-  simpleDescRsp,
-  statusRsp,
-} from "../han/zdo.js";
+import { answerZdo } from "../han/node-zdo.js";
+import { LogicalType, ZdoCluster } from "../han/zdo.js";
 
 const Z = Subsystem.ZDO;
 const u8 = (v: number) => Buffer.from([v & 0xff]);
@@ -84,48 +73,13 @@ export function coordinatorAnswer(
   body: Buffer,
   broadcast: boolean,
 ): Buffer | undefined {
-  const eps = emu.state.endpoints;
-  const about = body.length >= 2 ? body.readUInt16LE(0) : 0;
-  const notMe = () => {
-    if (broadcast) return undefined;
-    const b = Buffer.alloc(3);
-    b[0] = ZdoStatus.DEVICE_NOT_FOUND;
-    b.writeUInt16LE(about, 1);
-    return b;
+  const self = {
+    nwk: 0x0000,
+    ieeeLe: emu.ieeeLe,
+    node: COORDINATOR_NODE,
+    endpoints: [...emu.state.endpoints.values()],
   };
-  switch (cluster) {
-    case ZdoCluster.NWK_ADDR_REQ:
-      return body.length >= 8 && body.subarray(0, 8).equals(emu.ieeeLe) ? addrRsp(emu.ieeeLe, 0) : undefined;
-    case ZdoCluster.IEEE_ADDR_REQ:
-      return about === 0 ? addrRsp(emu.ieeeLe, 0) : notMe();
-    case ZdoCluster.NODE_DESC_REQ:
-      return about === 0 ? nodeDescRsp(0, COORDINATOR_NODE) : notMe();
-    case ZdoCluster.ACTIVE_EP_REQ:
-      return about === 0 ? activeEpRsp(0, [...eps.keys()]) : notMe();
-    case ZdoCluster.SIMPLE_DESC_REQ: {
-      if (about !== 0) return notMe();
-      const ep = body.length >= 3 ? body[2]! : 0;
-      return simpleDescRsp(0, eps.get(ep), ep);
-    }
-    case ZdoCluster.MATCH_DESC_REQ: {
-      const req = parseMatchDescReq(body);
-      if (req.nwkOfInterest !== 0 && !isBroadcast(req.nwkOfInterest)) return notMe();
-      const hits = matchEndpoints(req, eps.values());
-      if (broadcast && hits.length === 0) return undefined;
-      return matchDescRsp(0, hits);
-    }
-    case ZdoCluster.BIND_REQ:
-    case ZdoCluster.UNBIND_REQ:
-    case ZdoCluster.MGMT_PERMIT_JOIN_REQ:
-    case ZdoCluster.MGMT_LEAVE_REQ:
-      return broadcast ? undefined : statusRsp(ZdoStatus.SUCCESS);
-    case ZdoCluster.MGMT_LQI_REQ:
-    case ZdoCluster.MGMT_RTG_REQ:
-    case ZdoCluster.MGMT_BIND_REQ:
-      return broadcast ? undefined : Buffer.from([ZdoStatus.SUCCESS, 0, 0, 0]);
-    default:
-      return broadcast ? undefined : statusRsp(ZdoStatus.NOT_SUPPORTED);
-  }
+  return answerZdo(self, cluster, body, broadcast);
 }
 
 /** A ZDO response body (without TSN) from `srcNwk` → the host's AREQ. */

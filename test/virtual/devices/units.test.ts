@@ -13,13 +13,16 @@ import {
   Cluster,
 } from "../../../src/virtual/devices/se-payloads.js";
 import { attributeDef } from "../../../src/zcl/index.js";
+import { Zdo } from "zigbee-herdsman";
 import {
-  decodeMatchDescRequest,
-  decodeSimpleDescResponse,
-  encodeMatchDescRequest,
-  encodeSimpleDescResponse,
-} from "../../../src/virtual/devices/zdo-bytes.js";
-import { simpleDescRsp } from "../../../src/virtual/han/zdo.js";
+  matchDescReq,
+  matchDescRsp,
+  parseMatchDescReq,
+  parseMatchDescRsp,
+  parseSimpleDescRsp,
+  simpleDescReq,
+  simpleDescRsp,
+} from "../../../src/virtual/han/zdo.js";
 import { periodStart } from "../../../src/virtual/devices/periods.js";
 import { DeviceStore } from "../../../src/virtual/devices/store.js";
 
@@ -99,24 +102,61 @@ describe("SE attribute sets", () => {
   });
 });
 
-describe("ZDO bodies", () => {
-  it("Match_Desc request round-trips and Simple_Desc responses agree with the node's encoder", () => {
-    const req = { nwkAddrOfInterest: 0xfffd, profileId: 0x0109, inClusters: [0x0702, 0x0708], outClusters: [] };
-    expect(decodeMatchDescRequest(encodeMatchDescRequest(req))).toEqual(req);
-    const sd = {
+describe("ZDO bodies, judged by herdsman's ZDO codec", () => {
+  const sd = {
+    endpoint: 3,
+    profileId: 0x0109,
+    deviceId: 0x0502,
+    deviceVersion: 1,
+    inClusters: [0x0702, 0x0708],
+    outClusters: [0x000a],
+  };
+
+  it("a display's Match_Desc and Simple_Desc requests are the bytes herdsman builds", () => {
+    const req = { nwkOfInterest: 0xfffd, profileId: 0x0109, inClusters: [0x0702, 0x0708], outClusters: [0x000a] };
+    const herdsman = Zdo.Buffalo.buildRequest(
+      false,
+      Zdo.ClusterId.MATCH_DESCRIPTORS_REQUEST,
+      0xfffd,
+      0x0109,
+      [0x0702, 0x0708],
+      [0x000a],
+    );
+    expect(matchDescReq(req).toString("hex")).toBe(herdsman.toString("hex"));
+    expect(parseMatchDescReq(herdsman)).toEqual(req);
+    const simple = Zdo.Buffalo.buildRequest(false, Zdo.ClusterId.SIMPLE_DESCRIPTOR_REQUEST, 0x1234, 3);
+    expect(simpleDescReq(0x1234, 3).toString("hex")).toBe(simple.toString("hex"));
+  });
+
+  it("Simple_Desc and Match_Desc responses read the same through herdsman and through the display's parser", () => {
+    const [status, rsp] = Zdo.Buffalo.readResponse(
+      false,
+      Zdo.ClusterId.SIMPLE_DESCRIPTOR_RESPONSE,
+      simpleDescRsp(0x1234, sd, 3),
+    );
+    expect(status).toBe(Zdo.Status.SUCCESS);
+    expect(rsp).toMatchObject({
+      nwkAddress: 0x1234,
       endpoint: 3,
       profileId: 0x0109,
       deviceId: 0x0502,
       deviceVersion: 1,
-      inClusters: [0x0702, 0x0708],
-      outClusters: [0x000a],
-    };
-    expect(encodeSimpleDescResponse(0, 0x1234, sd).equals(simpleDescRsp(0x1234, sd, 3))).toBe(true);
-    expect(decodeSimpleDescResponse(simpleDescRsp(0x1234, sd, 3)).descriptor).toEqual(sd);
-    expect(decodeSimpleDescResponse(simpleDescRsp(0x1234, undefined, 9))).toEqual({
-      status: 0x83,
-      nwkAddrOfInterest: 0x1234,
+      inClusterList: sd.inClusters,
+      outClusterList: sd.outClusters,
     });
+    expect(parseSimpleDescRsp(simpleDescRsp(0x1234, sd, 3))).toEqual({ status: 0, nwk: 0x1234, descriptor: sd });
+    const missing = simpleDescRsp(0x1234, undefined, 9);
+    expect(Zdo.Buffalo.readResponse(false, Zdo.ClusterId.SIMPLE_DESCRIPTOR_RESPONSE, missing)[0]).toBe(
+      Zdo.Status.NOT_ACTIVE,
+    );
+    expect(parseSimpleDescRsp(missing)).toEqual({ status: Zdo.Status.NOT_ACTIVE, nwk: 0x1234 });
+
+    const match = matchDescRsp(0x0000, [1, 3]);
+    expect(Zdo.Buffalo.readResponse(false, Zdo.ClusterId.MATCH_DESCRIPTORS_RESPONSE, match)).toEqual([
+      Zdo.Status.SUCCESS,
+      { nwkAddress: 0, endpointList: [1, 3] },
+    ]);
+    expect(parseMatchDescRsp(match)).toEqual({ status: 0, nwk: 0, endpoints: [1, 3] });
   });
 });
 
