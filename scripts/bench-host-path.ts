@@ -9,16 +9,11 @@
  *
  * Compare with scripts/bench-host.ts, which measures the whole stack over the virtual dongle.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Zcl } from "zigbee-herdsman";
 import { RealClock } from "../src/hub/clock.js";
-import { Hub } from "../src/hub/hub.js";
-import { Host } from "../src/host/host.js";
-import { EvidenceLog } from "../src/report/evidence.js";
 import { FakeAdapter, useFakeAdapter } from "../test/host/fake-adapter.js";
+import { interviewed, startHubHost } from "../test/support/hub-host.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,32 +30,24 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-host-path-"));
-  const clock = new RealClock();
-  const evidence = new EvidenceLog({
-    ...(values["memory-evidence"] ? {} : { path: join(dir, "evidence.jsonl") }),
-    now: () => clock.now(),
-  });
   const fake = new FakeAdapter();
   const undo = useFakeAdapter(fake);
-  const hub = new Hub({ clock, seed: 1, evidence, hubIeee: "0x00124b00cafe0001" });
-  hub.deviceLog.add({ eui64: IEEE, installCode: "83FED3407A939723A5C639B26916D505C3B5", deviceType: 6 });
-  const host = new Host({
+  const stack = await startHubHost({
     port: "tcp://127.0.0.1:1",
-    stateDir: join(dir, "state"),
-    hub,
-    evidence,
-    clock,
-    channel: 15,
+    clock: new RealClock(),
+    seed: 1,
+    hubIeee: "0x00124b00cafe0001",
+    memoryEvidence: values["memory-evidence"],
+    devices: [{ eui64: IEEE, installCode: "83FED3407A939723A5C639B26916D505C3B5", deviceType: 6 }],
   });
-  await host.start();
-  const interviewed = new Promise<void>((resolve) => host.on("interview", (e) => e.status !== "started" && resolve()));
+  const { hub, host } = stack;
+  const joined = interviewed(host);
   fake.join({
     ieee: IEEE,
     nwk: NWK,
     endpoints: [{ id: 1, profileId: 0x0109, deviceId: 0x0507, in: [], out: [0x0708] }],
   });
-  await interviewed;
+  await joined;
 
   const measure = async (label: string, dstEp: number): Promise<void> => {
     const latencies: number[] = [];
@@ -101,10 +88,8 @@ async function main(): Promise<void> {
   await measure("host + hub + evidence", hub.endpoints.gpf);
   await measure("herdsman alone (endpoint 1)", 1);
 
-  await host.stop();
+  await stack.stop();
   undo();
-  evidence.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 main().then(

@@ -11,17 +11,13 @@
  *
  * Target: ≥ 5,000 reads/s with p99 < 1 ms.
  */
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Zcl } from "zigbee-herdsman";
 import { RealClock } from "../src/hub/clock.js";
-import { Hub } from "../src/hub/hub.js";
-import { Host } from "../src/host/host.js";
-import { EvidenceLog } from "../src/report/evidence.js";
 import { VirtualDongle } from "../src/virtual/dongle.js";
 import type { EmulatedNode } from "../src/virtual/han/node.js";
+import { interviewed, startHubHost } from "../test/support/hub-host.js";
 
 const { values } = parseArgs({
   options: {
@@ -39,27 +35,18 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-host-"));
-  const clock = new RealClock();
-  const evidencePath = join(dir, "evidence.jsonl");
-  const evidence = new EvidenceLog({
-    ...(values["memory-evidence"] ? {} : { path: evidencePath }),
-    now: () => clock.now(),
-  });
   const dongle = await VirtualDongle.start({ devices: ["node"] });
   const node = dongle.devices[0] as EmulatedNode;
-  const hub = new Hub({ clock, seed: 1, evidence, hubIeee: "0x00124b0000000000" });
-  hub.deviceLog.add({ eui64: node.ieee, installCode: node.installCode!, deviceType: 6 });
-  const host = new Host({
+  const stack = await startHubHost({
     port: dongle.url,
-    stateDir: join(dir, "state"),
-    hub,
-    evidence,
-    clock,
-    channel: 15,
+    clock: new RealClock(),
+    seed: 1,
+    hubIeee: "0x00124b0000000000",
+    memoryEvidence: values["memory-evidence"],
+    devices: [{ eui64: node.ieee, installCode: node.installCode!, deviceType: 6 }],
   });
-  await host.start();
-  const joined = new Promise<void>((resolve) => host.on("interview", (e) => e.status !== "started" && resolve()));
+  const { evidence, evidencePath, hub, host } = stack;
+  const joined = interviewed(host);
   await host.permitJoin(60);
   await joined;
   await host.permitJoin(0);
@@ -115,16 +102,14 @@ async function main(): Promise<void> {
   await measure("warm-up", 500, 1);
   await measure("one at a time", READS, 1);
   await measure(`${CONCURRENCY} in flight`, READS, CONCURRENCY);
-  if (!values["memory-evidence"]) {
+  if (evidencePath) {
     console.log(
       `evidence file: ${(statSync(evidencePath).size / 1e6).toFixed(1)} MB, ${evidence.events.length} events`,
     );
   }
 
-  await host.stop();
+  await stack.stop();
   await dongle.stop();
-  evidence.close();
-  rmSync(dir, { recursive: true, force: true });
 }
 
 main().then(

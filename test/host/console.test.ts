@@ -2,16 +2,13 @@
  * The bench console of `hanbench serve`, on a host with a fake adapter and the real hub model: every
  * command's answer, and one clear line for bad input.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tenancy } from "../../src/cluster-cot/tenancy.js";
 import { SteppedClock } from "../../src/hub/clock.js";
-import { Hub } from "../../src/hub/hub.js";
+import type { Hub } from "../../src/hub/hub.js";
 import { BenchConsole, ConsoleError, words } from "../../src/host/console.js";
-import { Host } from "../../src/host/host.js";
-import { EvidenceLog } from "../../src/report/evidence.js";
+import type { Host } from "../../src/host/host.js";
+import { type HubHost, startHubHost } from "../support/hub-host.js";
 import { FakeAdapter, useFakeAdapter } from "./fake-adapter.js";
 
 const CODE = "83FED3407A939723A5C639B26916D505C3B5";
@@ -19,7 +16,7 @@ const start = Date.UTC(2026, 10, 28, 12);
 const clock = new SteppedClock(start);
 const fake = new FakeAdapter();
 const lines: string[] = [];
-let stateDir: string;
+let stack: HubHost;
 let host: Host;
 let hub: Hub;
 let bench: BenchConsole;
@@ -43,19 +40,15 @@ async function fails(line: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), "hanbench-console-"));
   undo = useFakeAdapter(fake);
-  const evidence = new EvidenceLog({ now: () => clock.now() });
-  hub = new Hub({ clock, seed: 1, evidence, hubIeee: "0x00124b00cafe0001" });
-  host = new Host({
+  stack = await startHubHost({
     port: "tcp://127.0.0.1:1",
-    stateDir,
-    hub,
-    evidence,
     clock,
-    channel: 15,
+    seed: 1,
+    hubIeee: "0x00124b00cafe0001",
+    memoryEvidence: true,
   });
-  await host.start();
+  ({ hub, host } = stack);
   bench = new BenchConsole({
     host,
     hub,
@@ -66,9 +59,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await host.stop();
+  await stack.stop();
   undo();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe("bench console", () => {

@@ -2,25 +2,23 @@
  * The host on the virtual Z-Stack dongle over tcp://: the whole stack, with unmodified herdsman speaking
  * ZNP to the emulator, the hub model behind the host, and generic emulated nodes as devices.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Zcl } from "zigbee-herdsman";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { msToZclUtc, RealClock } from "../../src/hub/clock.js";
-import { Hub } from "../../src/hub/hub.js";
-import { Host } from "../../src/host/host.js";
-import { EvidenceLog, type JoinEvent } from "../../src/report/evidence.js";
+import type { Hub } from "../../src/hub/hub.js";
+import type { Host } from "../../src/host/host.js";
+import type { EvidenceLog, JoinEvent } from "../../src/report/evidence.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import type { EmulatedNode } from "../../src/virtual/han/node.js";
 import { herdsmanClusters } from "../../src/zcl/herdsman.js";
 import { decodeZcl, encodeZcl } from "../../src/zcl/index.js";
+import { type HubHost, startHubHost } from "../support/hub-host.js";
 
 const SE = 0x0109;
 const clusters = herdsmanClusters();
 const clock = new RealClock();
 let dongle: VirtualDongle;
-let stateDir: string;
+let stack: HubHost | undefined;
 let evidence: EvidenceLog;
 let hub: Hub;
 let host: Host;
@@ -56,14 +54,17 @@ async function ask(node: EmulatedNode, ep: number, clusterId: number, bytes: Buf
 }
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), "hanbench-host-virtual-"));
   dongle = await VirtualDongle.start({ devices: ["node", "node"] });
   [ihd, stranger] = dongle.devices as [EmulatedNode, EmulatedNode];
-  evidence = new EvidenceLog({ now: () => clock.now() });
-  hub = new Hub({ clock, seed: 7, evidence, hubIeee: "0x00124b0000000000" });
-  hub.deviceLog.add({ eui64: ihd.ieee, installCode: ihd.installCode!, deviceType: 6 });
-  host = new Host({ port: dongle.url, adapter: "zstack", stateDir, hub, clusters, evidence, clock, channel: 15 });
-  await host.start();
+  stack = await startHubHost({
+    port: dongle.url,
+    clock,
+    seed: 7,
+    hubIeee: "0x00124b0000000000",
+    memoryEvidence: true,
+    devices: [{ eui64: ihd.ieee, installCode: ihd.installCode!, deviceType: 6 }],
+  });
+  ({ evidence, hub, host } = stack);
   const joined = new Promise<void>((resolve) => {
     let admitted = false;
     let refused = false;
@@ -83,9 +84,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await host?.stop();
+  await stack?.stop();
   await dongle?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe("host on the virtual dongle (tcp://)", () => {
