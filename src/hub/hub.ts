@@ -25,7 +25,7 @@
  * Data by tenancy (data/*.ts): every tenancy has its own seeded series and records for all time. From a
  * CoT's implementation time on, only the new tenancy's data is served — for every period, including
  * periods before the CoT (served from the new tenancy's series, never zero). Every tenancy-data number
- * ends in the tenancy's two decimal digits (`tenancyOfValue(v)`), texts carry `T<n>-` markers, and
+ * ends in the tenancy's two decimal digits (data/tag.ts `tenancyOfValue(v)`), texts carry `T<n>-` markers, and
  * top-up and debt times differ per tenancy, so a value a device holds names exactly one tenancy.
  * Supplier messages belong to the tenancy in force when published; GetLastMessage serves only the
  * current tenancy's (NOT_FOUND until it has one). Periods are UTC days, Monday weeks, calendar months.
@@ -56,9 +56,6 @@ import {
   Status,
 } from "./types.js";
 import { attributeDef, writeValue } from "../zcl/index.js";
-
-/** The tenancy a served number belongs to (its last two decimal digits). */
-export { tenancyOfValue } from "./data/tag.js";
 
 export const DEFAULT_ENDPOINTS = { gpf: 2, esme: 3 } as const;
 export const ROLES: readonly EndpointRole[] = ["gpf", "esme"];
