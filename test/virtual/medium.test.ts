@@ -1,10 +1,10 @@
-/** The simulated HAN without herdsman: joins, device-to-device traffic, the tap, latency, loss, power, leave. */
+/** The simulated HAN without the herdsman controller: joins, device-to-device traffic, the tap, latency, loss, power, leave. */
 import { afterEach, describe, expect, it } from "vitest";
+import { Zcl } from "zigbee-herdsman";
 import { linkKeyFromInstallCode } from "../../src/hub/install-code.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import { HanMedium } from "../../src/virtual/han/medium.js";
 import type { TapRecord } from "../../src/virtual/han/types.js";
-import { ZclType, parseReadRsp, zclFrame } from "../../src/virtual/han/zcl-lite.js";
 import { ZdoCluster } from "../../src/virtual/han/zdo.js";
 import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
 import { formNetwork } from "../../src/virtual/znp/util.js";
@@ -27,13 +27,22 @@ async function formed(opts: Parameters<typeof VirtualDongle.start>[0] = {}): Pro
   return dongle;
 }
 
-const readBasic = (tsn: number, ...ids: number[]) => {
-  const p = Buffer.alloc(ids.length * 2);
-  ids.forEach((id, i) => {
-    p.writeUInt16LE(id, i * 2);
-  });
-  return zclFrame({ frameType: 0, tsn, commandId: 0x00, payload: p });
-};
+/** Read Attributes of genBasic, built by herdsman. */
+const readBasic = (tsn: number, ...ids: number[]) =>
+  Zcl.Frame.create(
+    Zcl.FrameType.GLOBAL,
+    Zcl.Direction.CLIENT_TO_SERVER,
+    false,
+    undefined,
+    tsn,
+    "read",
+    0x0000,
+    ids.map((attrId) => ({ attrId })),
+    {},
+  ).toBuffer();
+/** A response as herdsman reads it. */
+const herdsmanFrame = (clusterId: number, bytes: Buffer) =>
+  Zcl.Frame.fromBuffer(clusterId, Zcl.Header.fromBuffer(bytes), bytes, {});
 
 const areq = (cmd: number) => (f: { type: number; subsystem: number; command: number }) =>
   f.type === MtType.AREQ && f.subsystem === Subsystem.ZDO && f.command === cmd;
@@ -77,7 +86,7 @@ describe("simulated HAN", () => {
     const d = await formed();
     const a = d.addDevice("node", { autoJoin: false });
     const b = d.addDevice("node", { autoJoin: false });
-    b.setAttribute(1, 0x0000, 0x0005, ZclType.CHAR_STR, "meter-like");
+    b.setAttribute(1, 0x0000, 0x0005, Zcl.DataType.CHAR_STR, "meter-like");
     d.medium.permitJoin(60);
     await a.join();
     await b.join();
@@ -86,9 +95,11 @@ describe("simulated HAN", () => {
       if (r.frame.dstEp !== 0) seen.push(r); // leave out the announces still in flight
     });
     const rsp = await a.zclRequest({ nwk: b.nwk!, ep: 1 }, 0x0000, readBasic(a.nextTsn(), 0x0005, 0x0004, 0x7777));
-    expect(parseReadRsp(rsp)).toEqual([
-      { attrId: 0x0005, status: 0, type: ZclType.CHAR_STR, value: "meter-like" },
-      { attrId: 0x0004, status: 0, type: ZclType.CHAR_STR, value: "hanbench" },
+    const f = herdsmanFrame(0x0000, rsp);
+    expect(f.command.name).toBe("readRsp");
+    expect(f.payload).toEqual([
+      { attrId: 0x0005, status: 0, dataType: Zcl.DataType.CHAR_STR, attrData: "meter-like" },
+      { attrId: 0x0004, status: 0, dataType: Zcl.DataType.CHAR_STR, attrData: "hanbench" },
       { attrId: 0x7777, status: 0x86 },
     ]);
     expect(seen.map((r) => [r.frame.srcNwk, r.frame.dstNwk, r.frame.clusterId, r.delivered])).toEqual([

@@ -15,13 +15,12 @@ import type { HanMedium } from "./medium.js";
 import { ieeeToLe } from "../znp/state.js";
 import type { ApsFrame, HanMember, SimpleDescriptor } from "./types.js";
 import { BROADCAST_RX_ON, isBroadcast } from "./types.js";
+import { Status } from "../../hub/types.js";
+import { DataType, globalCommand } from "../../zcl/index.js";
 import {
   type Attribute,
   type AttrValue,
-  GlobalCmd,
   type ZclHeader,
-  ZclStatus,
-  ZclType,
   defaultRsp,
   parseHeader,
   readAttributeIds,
@@ -119,8 +118,8 @@ export class EmulatedNode implements HanMember {
     this.#endpointIds = new Set(opts.endpoints.map((e) => e.endpoint));
     for (const sd of opts.endpoints) if (sd.inClusters.includes(0x0000)) this.#fillBasic(sd.endpoint, opts.basic ?? {});
     for (const sd of opts.endpoints) {
-      if (sd.inClusters.includes(0x0006)) this.setAttribute(sd.endpoint, 0x0006, 0x0000, ZclType.BOOL, false);
-      if (sd.inClusters.includes(0x0003)) this.setAttribute(sd.endpoint, 0x0003, 0x0000, ZclType.UINT16, 0);
+      if (sd.inClusters.includes(0x0006)) this.setAttribute(sd.endpoint, 0x0006, 0x0000, DataType.BOOLEAN, false);
+      if (sd.inClusters.includes(0x0003)) this.setAttribute(sd.endpoint, 0x0003, 0x0000, DataType.UINT16, 0);
     }
     this.medium.attach(this);
     if (opts.autoJoin) {
@@ -176,16 +175,16 @@ export class EmulatedNode implements HanMember {
     const set = (id: number, type: number, v: AttrValue | undefined) => {
       if (v !== undefined) this.setAttribute(ep, 0x0000, id, type, v);
     };
-    set(0x0000, ZclType.UINT8, b.zclVersion ?? 8);
-    set(0x0001, ZclType.UINT8, b.appVersion ?? 1);
-    set(0x0002, ZclType.UINT8, b.stackVersion ?? 2);
-    set(0x0003, ZclType.UINT8, b.hwVersion ?? 1);
-    set(0x0004, ZclType.CHAR_STR, b.manufacturerName ?? "hanbench");
-    set(0x0005, ZclType.CHAR_STR, b.modelId ?? "virtual-node");
-    set(0x0006, ZclType.CHAR_STR, b.dateCode);
-    set(0x0007, ZclType.ENUM8, b.powerSource ?? (this.logicalType === LogicalType.ROUTER ? 1 : 3));
-    set(0x0011, ZclType.ENUM8, b.physicalEnvironment);
-    set(0x4000, ZclType.CHAR_STR, b.swBuildId);
+    set(0x0000, DataType.UINT8, b.zclVersion ?? 8);
+    set(0x0001, DataType.UINT8, b.appVersion ?? 1);
+    set(0x0002, DataType.UINT8, b.stackVersion ?? 2);
+    set(0x0003, DataType.UINT8, b.hwVersion ?? 1);
+    set(0x0004, DataType.CHAR_STR, b.manufacturerName ?? "hanbench");
+    set(0x0005, DataType.CHAR_STR, b.modelId ?? "virtual-node");
+    set(0x0006, DataType.CHAR_STR, b.dateCode);
+    set(0x0007, DataType.ENUM8, b.powerSource ?? (this.logicalType === LogicalType.ROUTER ? 1 : 3));
+    set(0x0011, DataType.ENUM8, b.physicalEnvironment);
+    set(0x4000, DataType.CHAR_STR, b.swBuildId);
   }
 
   // ---- network membership ----
@@ -418,40 +417,47 @@ export class EmulatedNode implements HanMember {
     const h = header;
     const data = frame.payload;
     if (h.frameType === 0) {
-      switch (h.commandId) {
-        case GlobalCmd.READ:
-          return readRsp(h, readAttributeIds(data, h), this.attributes(frame.dstEp, frame.clusterId));
-        case GlobalCmd.CONFIGURE_REPORTING:
+      switch (globalCommand(h.commandId)?.name) {
+        case "read": {
+          let ids: number[];
+          try {
+            ids = readAttributeIds(data, h);
+          } catch {
+            return defaultRsp(h, Status.MALFORMED_COMMAND);
+          }
+          return readRsp(h, ids, this.attributes(frame.dstEp, frame.clusterId));
+        }
+        case "configureReporting":
           return Buffer.concat([
-            replyHeader(h, 0, GlobalCmd.CONFIGURE_REPORTING_RSP),
-            Buffer.from([ZclStatus.SUCCESS]),
+            replyHeader(h, 0, globalCommand("configureReportingRsp")!.id),
+            Buffer.from([Status.SUCCESS]),
           ]);
-        case GlobalCmd.READ_RSP:
-        case GlobalCmd.WRITE_RSP:
-        case GlobalCmd.CONFIGURE_REPORTING_RSP:
-        case GlobalCmd.REPORT:
-        case GlobalCmd.DEFAULT_RSP:
+        case "readRsp":
+        case "writeRsp":
+        case "configureReportingRsp":
+        case "report":
+        case "defaultRsp":
           return undefined; // responses and reports need no answer
         default:
-          return defaultRsp(h, ZclStatus.UNSUP_GENERAL_COMMAND);
+          return defaultRsp(h, Status.UNSUP_GENERAL_COMMAND);
       }
     }
-    if (h.serverToClient) return this.#maybeDefault(h, ZclStatus.SUCCESS);
+    if (h.serverToClient) return this.#maybeDefault(h, Status.SUCCESS);
     if (frame.clusterId === 0x0006 && h.commandId <= 2) {
       const cur = this.getAttribute(frame.dstEp, 0x0006, 0x0000)?.value === true;
       const next = h.commandId === 2 ? !cur : h.commandId === 1;
-      this.setAttribute(frame.dstEp, 0x0006, 0x0000, ZclType.BOOL, next);
-      return this.#maybeDefault(h, ZclStatus.SUCCESS);
+      this.setAttribute(frame.dstEp, 0x0006, 0x0000, DataType.BOOLEAN, next);
+      return this.#maybeDefault(h, Status.SUCCESS);
     }
     if (frame.clusterId === 0x0003 && h.commandId === 0 && data.length >= h.payloadOffset + 2) {
-      this.setAttribute(frame.dstEp, 0x0003, 0x0000, ZclType.UINT16, data.readUInt16LE(h.payloadOffset));
-      return this.#maybeDefault(h, ZclStatus.SUCCESS);
+      this.setAttribute(frame.dstEp, 0x0003, 0x0000, DataType.UINT16, data.readUInt16LE(h.payloadOffset));
+      return this.#maybeDefault(h, Status.SUCCESS);
     }
-    return defaultRsp(h, ZclStatus.UNSUP_CLUSTER_COMMAND);
+    return defaultRsp(h, Status.UNSUP_COMMAND);
   }
 
   #maybeDefault(h: ZclHeader, status: number): Buffer | undefined {
-    if (h.disableDefaultResponse && status === ZclStatus.SUCCESS) return undefined;
+    if (h.disableDefaultResponse && status === Status.SUCCESS) return undefined;
     return defaultRsp(h, status);
   }
 
