@@ -5,7 +5,7 @@
  */
 import type { EndpointRole } from "../../report/evidence.js";
 import type { SeLink } from "./link.js";
-import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID } from "./se-payloads.js";
+import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID, SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import type { ReadRecord } from "../../hub/types.js";
 import { decodeZcl, encodeZcl } from "../../zcl/index.js";
 import { BROADCAST_RX_ON } from "../han/types.js";
@@ -34,14 +34,7 @@ export const FIXED_ENDPOINT: Server = {
   role: "gpf",
   nwk: 0x0000,
   ep: 1,
-  clusters: [
-    Cluster.time,
-    Cluster.price,
-    Cluster.metering,
-    Cluster.messaging,
-    Cluster.prepayment,
-    Cluster.deviceManagement,
-  ],
+  clusters: [...SE_SERVER_CLUSTERS],
 };
 
 export async function discoverServers(link: SeLink, discover: boolean): Promise<Server[]> {

@@ -9,7 +9,7 @@ import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import { isBroadcast } from "../han/types.js";
 import type { ApsFrame } from "../han/types.js";
 import type { ZclHeader } from "../han/zcl-lite.js";
-import { Cluster, SE_PROFILE_ID } from "./se-payloads.js";
+import { Cluster, SE_PROFILE_ID, SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import { SeDeviceId } from "./se-device.js";
 
 /** Default SE endpoint of the emulated ESME. */
@@ -29,15 +29,7 @@ export interface EsmeOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
   endpoint?: number;
 }
 
-export const ESME_SERVER_CLUSTERS = [
-  Cluster.basic,
-  Cluster.time,
-  Cluster.price,
-  Cluster.metering,
-  Cluster.messaging,
-  Cluster.prepayment,
-  Cluster.deviceManagement,
-];
+export const ESME_SERVER_CLUSTERS = [Cluster.basic, ...SE_SERVER_CLUSTERS];
 
 export class EmulatedEsme extends EmulatedNode {
   readonly seEndpoint: number;

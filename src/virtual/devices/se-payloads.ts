@@ -15,6 +15,16 @@ export const Cluster = {
 
 export const SE_PROFILE_ID = 0x0109;
 
+/** The Smart Energy server clusters of a meter's or the Comms Hub's endpoint (Basic aside). */
+export const SE_SERVER_CLUSTERS: readonly number[] = [
+  Cluster.time,
+  Cluster.price,
+  Cluster.metering,
+  Cluster.messaging,
+  Cluster.prepayment,
+  Cluster.deviceManagement,
+];
+
 /** Device Management tenancy attributes. */
 export const Tenancy = { updateDateTime: 0x0200, proposedChangeControl: 0x0201 } as const;
 /** ProposedTenancyChangeControl bits an IHD / PPMID acts on. */
