@@ -4,13 +4,12 @@
  * Every value lands in the device store with its role, item and period.
  */
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
-import { serverAttributeDef } from "../../hub/attribute-defs.js";
 import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
 import { periodStart } from "./periods.js";
 import type { SeDeviceKind } from "./profiles.js";
 import type { ReadRecord } from "../../hub/types.js";
-import { decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
+import { attributeDef, decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
 import {
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
   Cluster,
@@ -157,7 +156,7 @@ export class DataFetcher {
         role: s.role,
         clusterId,
         // the name src/zcl gives the attribute, which is what the hub records as served
-        item: serverAttributeDef(clusterId, a.id)?.name ?? a.name,
+        item: attributeDef(clusterId, a.id)?.name ?? a.name,
         value: v,
         period: iso(periodStart(now, a.unit, a.back)),
         series: `${a.name.replace(/^(current|previous)(Day|Week|Month)\d*/, "")}/${a.unit}`,
