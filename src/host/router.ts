@@ -96,14 +96,16 @@ export class Router {
     this.#deps.tap.incoming({ ...ctx, role, clusterId: payload.clusterID }, frame, payload.data);
     const clientToServer = header.frameControl.direction === Zcl.Direction.CLIENT_TO_SERVER;
     if (payload.wasBroadcast || !clientToServer) return;
+    const attrIds =
+      frame && header.isGlobal && header.commandIdentifier === GLOBAL_READ
+        ? (frame.payload as { attrId: number }[]).map((r) => r.attrId)
+        : undefined;
     this.#deps.requests.record(ctx.device, {
       hubEp,
       role,
       clusterId: payload.clusterID,
       command: frame ? frame.command.name : `0x${header.commandIdentifier.toString(16)}`,
-      ...(frame && header.isGlobal && header.commandIdentifier === GLOBAL_READ
-        ? { attrIds: (frame.payload as { attrId: number }[]).map((r) => r.attrId) }
-        : {}),
+      ...(attrIds ? { attrIds } : {}),
     });
     try {
       const { hub } = this.#deps;
@@ -111,7 +113,7 @@ export class Router {
       else if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(role, payload.clusterID) !== false) {
         // The hot paths: reads and cluster commands the hub model serves.
         if (header.isSpecific) this.#specific(device, ctx, frame, header);
-        else if (header.commandIdentifier === GLOBAL_READ) this.#read(device, ctx, frame, header);
+        else if (attrIds) this.#read(device, ctx, frame, header, attrIds);
         else this.#other(device, ctx, payload, header, Status.UNSUP_GENERAL_COMMAND);
       } else this.#other(device, ctx, payload, header, frame ? Status.UNSUP_COMMAND : parseStatus);
     } catch (err) {
@@ -128,8 +130,7 @@ export class Router {
     }
   }
 
-  #read(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header): void {
-    const attrIds = (frame.payload as { attrId: number }[]).map((r) => r.attrId);
+  #read(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header, attrIds: readonly number[]): void {
     const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
     this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
     if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
