@@ -326,12 +326,14 @@ export class EvidenceLog implements EvidenceSink {
   }
 
   append(body: EvidenceBody): Evidence {
-    const event = {
+    const fields: Record<string, unknown> = {
       seq: this.events.length + 1,
       t: this.#hubIso.of(this.#now()),
       wall: this.#wallIso.of(Date.now()),
-      ...(jsonSafe(body) as EvidenceBody),
-    } as Evidence;
+    };
+    // the body's fields made JSON-safe straight into the event (one copy, not a copy then a spread)
+    for (const k of Object.keys(body)) fields[k] = jsonSafe((body as unknown as Record<string, unknown>)[k]);
+    const event = fields as unknown as Evidence;
     this.events.push(event);
     if (this.#fd !== undefined) {
       const line = `${JSON.stringify(event)}\n`;
