@@ -8,6 +8,7 @@
  * held at `after-new-data` is gone at `after-repeat` (attribution.ts `lostItems`: a value fetched again after
  * a clear does not hide the history that went with it), with no CoT recorded in between.
  */
+import { Status } from "../../hub/types.js";
 import type { ZclEvent } from "../../report/evidence.js";
 import { type Category, heldOf, listHeld, lostItems } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
@@ -15,7 +16,6 @@ import { ATTR_CHANGE_OF_TENANCY_UPDATE, DEVICE_MANAGEMENT_CLUSTER, METERING_CLUS
 import { MESSAGING_CLUSTER } from "../attribution.js";
 import { type CaseDef, countsOf, heldCategories, isOutcome, names, needCot, needProbe, outcome } from "./case.js";
 
-const NOT_FOUND = 0x8b;
 const CMD_READ_RSP = 0x01;
 const CMD_DEFAULT_RSP = 0x0b;
 
@@ -23,7 +23,7 @@ const CMD_DEFAULT_RSP = 0x0b;
 export function isNoCotAnswer(z: ZclEvent): boolean {
   if (z.dir !== "out" || z.clusterId !== DEVICE_MANAGEMENT_CLUSTER || z.frameType !== "global") return false;
   const p = (z.payload ?? {}) as Record<string, unknown>;
-  if (z.commandId === CMD_DEFAULT_RSP) return Number(p.statusCode ?? p.status) === NOT_FOUND;
+  if (z.commandId === CMD_DEFAULT_RSP) return Number(p.statusCode ?? p.status) === Status.NOT_FOUND;
   if (z.commandId !== CMD_READ_RSP || !Array.isArray(z.payload)) return false;
   return (z.payload as Record<string, unknown>[]).some(
     (r) => readAttrIds([r]).includes(ATTR_CHANGE_OF_TENANCY_UPDATE) && Number(r.status ?? 0) !== 0,
