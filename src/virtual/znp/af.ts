@@ -7,6 +7,7 @@ import { Subsystem } from "./frame.js";
 import { type CommandTable, DevState, type ZnpEmulator, key } from "./emulator.js";
 import type { ApsFrame } from "../han/types.js";
 import { isBroadcast } from "../han/types.js";
+import { ieeeFromLe } from "./state.js";
 
 const AF = Subsystem.AF;
 const u8 = (v: number) => Buffer.from([v & 0xff]);
@@ -141,8 +142,7 @@ export function registerAf(t: CommandTable): void {
     const srcEp = d[12]!;
     let dstNwk: number;
     if (mode === 3) {
-      const ieee = `0x${Buffer.from(d.subarray(1, 9)).reverse().toString("hex")}`;
-      dstNwk = emu.state.devices.get(ieee) ?? 0xfffe;
+      dstNwk = emu.state.devices.get(ieeeFromLe(d, 1)) ?? 0xfffe;
     } else if (mode === 1)
       dstNwk = 0xfffd; // group: every rx-on node filters by its own groups
     else dstNwk = d.readUInt16LE(1);
