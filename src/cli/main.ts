@@ -53,22 +53,8 @@ export async function main(argv: string[]): Promise<number> {
   // a run's own output (progress, verdicts) is its interface: its logs default to warnings and errors
   // (loaded here, not at the top: --help and --version need no logger)
   if (name === "run") (await import("../log.js")).setDefaultLogLevel("warn");
-  let command: CliCommand;
-  try {
-    // A template path keeps the command modules out of the static import graph: each loads only when used.
-    ({ command } = (await import(`./${name}.js`)) as { command: CliCommand });
-  } catch (err) {
-    // only the command's own module being absent means "not available"; anything it imports must be there
-    const missing = /Cannot find module '([^']+)'/.exec(String(err))?.[1] ?? "";
-    if (
-      (err as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
-      new RegExp(`/cli/${name}\\.(js|ts)$`).test(missing)
-    ) {
-      process.stderr.write(`hanbench: '${name}' is not available in this build yet.\n`);
-      return Exit.usage;
-    }
-    throw err;
-  }
+  // A template path keeps the command modules out of the static import graph: each loads only when used.
+  const { command } = (await import(`./${name}.js`)) as { command: CliCommand };
   try {
     return await command.run(rest);
   } catch (err) {

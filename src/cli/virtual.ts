@@ -6,6 +6,8 @@ import { mkdirSync } from "node:fs";
 import { RealClock, ScaledClock } from "../hub/clock.js";
 import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
+// importing the module registers the Smart Energy kinds (ihd, ppmid, esme) with the registry
+import { configureSeDevices } from "../virtual/devices/kinds.js";
 import { VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";
 import { deviceKinds } from "../virtual/registry.js";
@@ -147,17 +149,6 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   return opts;
 }
 
-/** Registers the Smart Energy device kinds when that module is present in this build. */
-async function loadSeKinds(pollIntervalMs?: number): Promise<void> {
-  try {
-    const kinds = await import("../virtual/devices/kinds.js");
-    if (pollIntervalMs !== undefined) kinds.configureSeDevices({ pollIntervalMs });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code !== "ERR_MODULE_NOT_FOUND" || !String(e.message).includes("virtual/devices/kinds")) throw err;
-  }
-}
-
 /** One device as a lab would read it off its label: label, EUI-64, install code with CRC. */
 export function deviceLine(d: EmulatedNode): string {
   const eui = d.ieee.slice(2).toUpperCase();
@@ -167,7 +158,6 @@ export function deviceLine(d: EmulatedNode): string {
 
 export const command: CliCommand = {
   async run(argv) {
-    await loadSeKinds();
     const opts = parseVirtualArgs(argv);
     if (opts === "help") {
       process.stdout.write(`${HELP.replace("KINDS", deviceKinds().join(", "))}\n`);
@@ -179,7 +169,7 @@ export const command: CliCommand = {
         throw new UsageError(`unknown device kind '${kind}' in --devices; known kinds: ${deviceKinds().join(", ")}`);
       }
     }
-    if (opts.pollIntervalMs !== undefined) await loadSeKinds(opts.pollIntervalMs);
+    if (opts.pollIntervalMs !== undefined) configureSeDevices({ pollIntervalMs: opts.pollIntervalMs });
     let dongle: VirtualDongle;
     try {
       dongle = await VirtualDongle.start({
