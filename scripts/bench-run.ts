@@ -7,8 +7,7 @@
  *   node --import tsx scripts/bench-run.ts [--repeat N] [--only NAME-PREFIX]
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROFILES } from "../src/virtual/devices/profiles.js";
@@ -49,6 +48,7 @@ async function once(args: string[]): Promise<{ ms: number; peakMb: number; code:
   }, 20);
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   clearInterval(timer);
+  rmSync(dir, { recursive: true, force: true });
   return { ms: performance.now() - start, peakMb: peak / 1024, code };
 }
 

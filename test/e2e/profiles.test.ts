@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/report/json.js";
 import type { DutResult, RunReport } from "../../src/report/results.js";
 import { runSuite } from "../../src/runner/run.js";
@@ -59,7 +59,6 @@ for (const kind of ["ihd", "ppmid"] as const) {
     beforeAll(async () => {
       report = await runProfiles(kind);
     }, 120_000);
-    afterAll(() => undefined);
 
     for (const profile of PROFILES) {
       it(`${kind}:${profile} fails ${EXPECTED_FAILS[profile].join(", ") || "nothing"}`, () => {
