@@ -18,6 +18,7 @@
  * the raw bytes; a read of attribute 0x0201 is displayed correctly.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
+import { normaliseEui64 } from "../hub/device-log.js";
 import type { EventBase, Evidence, RunEvent, ZclEvent } from "./evidence.js";
 
 /** pcap link type for IEEE 802.15.4 frames with FCS (Wireshark's default for 802.15.4). */
@@ -282,8 +283,12 @@ function numberOf(v: unknown): number | undefined {
 }
 
 function ieeeOf(v: unknown): string | undefined {
-  if (typeof v === "string" && /^(0x)?[0-9a-f]{16}$/i.test(v)) return v.startsWith("0x") ? v : `0x${v}`;
-  return undefined;
+  if (typeof v !== "string") return undefined;
+  try {
+    return normaliseEui64(v);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
