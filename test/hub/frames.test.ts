@@ -109,6 +109,19 @@ describe("bad requests get a Default Response, never an exception", () => {
     expect(hub.handleFrame(ctx(hub, "gpf"), 0x0006, hex("00 05 00 00 00"))?.toString("hex")).toBe("18050b00c3");
   });
 
+  it("UNSUP_MANUF_CLUSTER_COMMAND (0x83) / UNSUP_MANUF_GENERAL_COMMAND (0x84) for manufacturer-specific frames", () => {
+    const { hub } = makeHub();
+    // FC 0x05: cluster-specific + manufacturer code 0x1234, TSN 0x21, command 0x00
+    expect(hub.handleFrame(ctx(hub, "gpf"), 0x0708, hex("05 34 12 21 00"))?.toString("hex")).toBe("18210b0083");
+    expect(hub.handleFrame(ctx(hub, "gpf"), 0x0708, hex("04 34 12 22 00 00 02"))?.toString("hex")).toBe("18220b0084");
+    expect(hub.handleFrame(ctx(hub, "gpf"), 0x0708, hex("05 34 12"))).toBeUndefined(); // shorter than its header
+  });
+
+  it("MALFORMED_COMMAND for a reserved frame type, with the request's TSN and command id", () => {
+    const { hub } = makeHub();
+    expect(hub.handleFrame(ctx(hub, "gpf"), 0x0708, hex("02 23 00 00 02"))?.toString("hex")).toBe("18230b0080");
+  });
+
   it("no reply to a device's own responses or to a frame shorter than a header", () => {
     const { hub } = makeHub();
     expect(hub.handleFrame(ctx(hub, "gpf"), 0x0703, hex("18 01 0b 00 00"))).toBeUndefined();
