@@ -4,12 +4,12 @@
  * Every value lands in the device store with its role, item and period.
  */
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
+import { periodBounds } from "../../hub/data/history.js";
 import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
-import { periodStart } from "./periods.js";
 import type { SeDeviceKind } from "./profiles.js";
 import type { ReadRecord } from "../../hub/types.js";
-import { attributeDef, decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
+import { decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
 import {
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
   Cluster,
@@ -156,10 +156,10 @@ export class DataFetcher {
         role: s.role,
         clusterId,
         // the name src/zcl gives the attribute, which is what the hub records as served
-        item: attributeDef(clusterId, a.id)?.name ?? a.name,
+        item: a.name,
         value: v,
-        period: iso(periodStart(now, a.unit, a.back)),
-        series: `${a.name.replace(/^(current|previous)(Day|Week|Month)\d*/, "")}/${a.unit}`,
+        period: iso(periodBounds(a, now).start),
+        series: a.series,
         running: a.back === 0,
         storedAt: this.#o.clock.now(),
       });

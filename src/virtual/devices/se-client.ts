@@ -13,7 +13,7 @@ import { log } from "../../log.js";
 import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
 import { DeviceStore } from "./store.js";
-import { dayNumber } from "./periods.js";
+import { dayStart } from "../../hub/data/periods.js";
 import { decodeZcl, type ZclFrame } from "../../zcl/index.js";
 import { Status } from "../../hub/types.js";
 import { defaultRsp, parseHeader, type ZclHeader } from "../han/zcl-lite.js";
@@ -165,7 +165,7 @@ export class SeClient {
       const live = this.#refreshedAt === undefined || now - this.#refreshedAt >= this.refreshIntervalMs;
       if (live) await this.#fetcher.readTime(this.servers);
       await this.#checkTenancy();
-      if (live || this.#historyDay !== dayNumber(now)) {
+      if (live || this.#historyDay !== dayStart(now)) {
         this.#refreshedAt = now;
         await this.#refresh(false);
       }
@@ -324,7 +324,7 @@ export class SeClient {
   /** Running values every poll; history when the day changed or after a clear wanted it. */
   async #refresh(force: boolean): Promise<void> {
     await this.#fetcher.refreshLive(this.servers);
-    const today = dayNumber(this.clock.now());
+    const today = dayStart(this.clock.now());
     if (force || this.#historyDay !== today) {
       this.#historyDay = today;
       await this.#fetcher.refreshHistory(this.servers);

@@ -2,6 +2,15 @@
  * Smart Energy cluster ids and the attribute ids a client reads (domain.md §3–§7). The frames themselves are
  * encoded and decoded by src/zcl.
  */
+import {
+  ALTERNATIVE_HISTORY,
+  COST_HISTORY,
+  type HistoryLayout,
+  METERING_HISTORY,
+  type PeriodSpec,
+  historyAttributes,
+} from "../../hub/data/history.js";
+import { attributeDef } from "../../zcl/index.js";
 
 export const Cluster = {
   basic: 0x0000,
@@ -40,47 +49,33 @@ export const MeteringAttr = {
 /** MeteringDeviceType 0 is Electric Metering; gas is 1, and the mirrored types (GPF) are 128 and up. */
 export const ELECTRIC_METERING = 0;
 
-export type PeriodUnit = "day" | "week" | "month";
-
-/** One attribute of a consumption series: which period it holds, counted back from the current one. */
-export interface SeriesAttribute {
+/** One attribute of a consumption series: the period it holds (the hub's layout) and its src/zcl name. */
+export interface SeriesAttribute extends PeriodSpec {
   id: number;
   name: string;
-  unit: PeriodUnit;
-  /** 0 = the current period, 1 = the previous one, … */
-  back: number;
+  /** The series it belongs to in the device's store, e.g. `ConsumptionDelivered/day`. */
+  series: string;
 }
 
-function series(base: number, alt: string, cost: boolean): SeriesAttribute[] {
-  const out: SeriesAttribute[] = [];
-  const what = cost ? "CostConsumptionDelivered" : `${alt}ConsumptionDelivered`;
-  const name = (prefix: string) => `${prefix}${what}`;
-  out.push({ id: base + 0x01, name: name("currentDay"), unit: "day", back: 0 });
-  out.push({ id: base + 0x03, name: name("previousDay"), unit: "day", back: 1 });
-  for (let n = 2; n <= 8; n++)
-    out.push({ id: base + 0x20 + 2 * (n - 2), name: name(`previousDay${n}`), unit: "day", back: n });
-  out.push({ id: base + 0x30, name: name("currentWeek"), unit: "week", back: 0 });
-  out.push({ id: base + 0x32, name: name("previousWeek"), unit: "week", back: 1 });
-  for (let n = 2; n <= 5; n++)
-    out.push({ id: base + 0x34 + 2 * (n - 2), name: name(`previousWeek${n}`), unit: "week", back: n });
-  out.push({ id: base + 0x40, name: name("currentMonth"), unit: "month", back: 0 });
-  out.push({ id: base + 0x42, name: name("previousMonth"), unit: "month", back: 1 });
-  for (let n = 2; n <= 13; n++)
-    out.push({ id: base + 0x44 + 2 * (n - 2), name: name(`previousMonth${n}`), unit: "month", back: n });
-  return out;
+function series(clusterId: number, layout: HistoryLayout, what: string): SeriesAttribute[] {
+  return [...historyAttributes(layout)].map(([id, spec]) => ({
+    id,
+    ...spec,
+    name: attributeDef(clusterId, id)?.name ?? `0x${id.toString(16)}`,
+    series: `${what}/${spec.kind}`,
+  }));
 }
 
 /** Metering Historical Consumption set (0x04xx), delivered side. */
-export const HISTORICAL_CONSUMPTION = series(0x0400, "", false);
+export const HISTORICAL_CONSUMPTION = series(Cluster.metering, METERING_HISTORY, "ConsumptionDelivered");
 /** Metering Alternative Historical Consumption set (0x0Cxx): kWh on the GPF's gas mirror. */
-export const ALTERNATIVE_HISTORICAL_CONSUMPTION = series(0x0c00, "Alternative", false);
-/**
- * Prepayment Historical Cost Consumption set (0x05xx): the same layout from 0x051C, with the current day at
- * 0x051C and the previous day at 0x051E.
- */
-export const HISTORICAL_COST = series(0x0500, "", true).map((a) =>
-  a.back === 0 && a.unit === "day" ? { ...a, id: 0x051c } : a.back === 1 && a.unit === "day" ? { ...a, id: 0x051e } : a,
+export const ALTERNATIVE_HISTORICAL_CONSUMPTION = series(
+  Cluster.metering,
+  ALTERNATIVE_HISTORY,
+  "AlternativeConsumptionDelivered",
 );
+/** Prepayment Historical Cost Consumption set (0x05xx, from 0x051C). */
+export const HISTORICAL_COST = series(Cluster.prepayment, COST_HISTORY, "CostConsumptionDelivered");
 
 export const PrepaymentAttr = { creditRemaining: 0x0001, accumulatedDebt: 0x0005 } as const;
 
