@@ -7,7 +7,7 @@
  * a cluster the role does not serve → UNSUPPORTED_CLUSTER (0xC3). Frames a device sends server → client
  * (e.g. its Default Response to a push) and frames shorter than a ZCL header get no reply.
  */
-import { attributeDef, ZclDecodeError, decodeZcl, encodeZcl, type ZclFrame } from "../zcl/index.js";
+import { attributeDef, decodeZcl, decodeZclHeader, encodeZcl, ZclDecodeError, type ZclFrame } from "../zcl/index.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
 import { Status } from "./types.js";
 
@@ -18,11 +18,6 @@ export interface FrameHandlerHost {
   attributeIds(role: EndpointRole, clusterId: number): number[];
   error(message: string, device?: string): void;
 }
-
-const FC_SPECIFIC = 0x01;
-const FC_MANUFACTURER = 0x04;
-const FC_SERVER_TO_CLIENT = 0x08;
-const FC_DISABLE_DEFAULT_RSP = 0x10;
 
 function defaultRsp(clusterId: number, tsn: number, commandId: number, status: number): Buffer {
   return encodeZcl(clusterId, {
@@ -41,19 +36,13 @@ export function handleZclFrame(
   clusterId: number,
   bytes: Uint8Array,
 ): Buffer | undefined {
-  if (bytes.length < 1) return undefined;
-  const fc = bytes[0]!;
-  const manufacturer = (fc & FC_MANUFACTURER) !== 0;
-  const headerLen = manufacturer ? 5 : 3;
-  if (bytes.length < headerLen) return undefined;
-  if (fc & FC_SERVER_TO_CLIENT) return undefined;
-  const tsn = bytes[headerLen - 2]!;
-  const commandId = bytes[headerLen - 1]!;
-  const specific = (fc & 0x03) === FC_SPECIFIC;
-  const ddr = (fc & FC_DISABLE_DEFAULT_RSP) !== 0;
-  const fail = (status: number) => defaultRsp(clusterId, tsn, commandId, status);
+  const h = decodeZclHeader(bytes);
+  if (!h || h.direction === "serverToClient") return undefined;
+  const fail = (status: number) => defaultRsp(clusterId, h.tsn, h.commandId, status);
 
-  if (manufacturer) return fail(specific ? Status.UNSUP_MANUF_CLUSTER_COMMAND : Status.UNSUP_MANUF_GENERAL_COMMAND);
+  if (h.manufacturerCode !== undefined) {
+    return fail(h.frameType === "specific" ? Status.UNSUP_MANUF_CLUSTER_COMMAND : Status.UNSUP_MANUF_GENERAL_COMMAND);
+  }
   if (!host.serves(ctx.role, clusterId)) return fail(Status.UNSUPPORTED_CLUSTER);
 
   let frame: ZclFrame;
@@ -76,14 +65,14 @@ export function handleZclFrame(
     });
     if (result.kind === "none") return undefined;
     if (result.kind === "default") {
-      if (result.status === Status.SUCCESS && ddr) return undefined;
+      if (result.status === Status.SUCCESS && h.disableDefaultResponse) return undefined;
       return fail(result.status);
     }
     return encodeZcl(clusterId, {
       frameType: "specific",
       direction: "serverToClient",
       disableDefaultResponse: true,
-      tsn,
+      tsn: h.tsn,
       command: result.command,
       commandId: result.commandId,
       payload: result.payload,

@@ -7,7 +7,7 @@ import { ZclDecodeError, ZclEncodeError } from "./errors.js";
 import { globalCommand, unknownGlobal } from "./foundation.js";
 import { decodeParams, encodeParams } from "./payload.js";
 import { clusterById, commandsFor } from "./registry.js";
-import type { CommandDef, ZclFrame } from "./types.js";
+import type { CommandDef, Direction, ZclFrame } from "./types.js";
 
 const FC_SPECIFIC = 0x01;
 const FC_MANUFACTURER = 0x04;
@@ -68,24 +68,56 @@ export function encodeZcl(clusterId: number, frame: ZclFrameInput): Buffer {
   return Buffer.concat([head, body]);
 }
 
+/** The header of a ZCL frame, read without looking at the payload. */
+export interface ZclHeader {
+  frameControl: number;
+  /** Frame type bits 0–1: 0 global, 1 cluster-specific, 2 and 3 reserved. */
+  frameType: "global" | "specific" | "reserved";
+  direction: Direction;
+  disableDefaultResponse: boolean;
+  manufacturerCode?: number;
+  tsn: number;
+  commandId: number;
+  /** Header length in bytes (3, or 5 with a manufacturer code): where the payload starts. */
+  length: number;
+}
+
+const FRAME_TYPES = ["global", "specific", "reserved", "reserved"] as const;
+
+/** The header of a frame, or undefined when the bytes are shorter than one. Checks nothing else. */
+export function decodeZclHeader(bytes: Uint8Array): ZclHeader | undefined {
+  if (bytes.length < 1) return undefined;
+  const fc = bytes[0]!;
+  const manufacturerSpecific = (fc & FC_MANUFACTURER) !== 0;
+  const length = manufacturerSpecific ? 5 : 3;
+  if (bytes.length < length) return undefined;
+  const header: ZclHeader = {
+    frameControl: fc,
+    frameType: FRAME_TYPES[fc & 0x03]!,
+    direction: fc & FC_SERVER_TO_CLIENT ? "serverToClient" : "clientToServer",
+    disableDefaultResponse: (fc & FC_DISABLE_DEFAULT_RSP) !== 0,
+    tsn: bytes[length - 2]!,
+    commandId: bytes[length - 1]!,
+    length,
+  };
+  if (manufacturerSpecific) header.manufacturerCode = bytes[1]! | (bytes[2]! << 8);
+  return header;
+}
+
 /** Decodes a frame of cluster `clusterId`. Throws ZclDecodeError on malformed input. */
 export function decodeZcl(clusterId: number, bytes: Uint8Array): ZclFrame {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 1) throw new ZclDecodeError("frameControl", 0, "empty frame");
-  const fc = buf[0]!;
-  const type = fc & 0x03;
+  const type = buf[0]! & 0x03;
   if (type > 1) throw new ZclDecodeError("frameControl", 0, `reserved frame type ${type}`);
-  const manufacturerSpecific = (fc & FC_MANUFACTURER) !== 0;
-  const headerLen = manufacturerSpecific ? 5 : 3;
-  if (buf.length < headerLen) {
+  const header = decodeZclHeader(buf);
+  if (!header) {
+    const headerLen = buf[0]! & FC_MANUFACTURER ? 5 : 3;
     const missing =
-      manufacturerSpecific && buf.length < 3 ? "manufacturerCode" : buf.length < headerLen - 1 ? "tsn" : "commandId";
+      headerLen === 5 && buf.length < 3 ? "manufacturerCode" : buf.length < headerLen - 1 ? "tsn" : "commandId";
     throw new ZclDecodeError(missing, buf.length, `truncated header: ${headerLen} bytes needed, ${buf.length} given`);
   }
-  const manufacturerCode = manufacturerSpecific ? buf.readUInt16LE(1) : undefined;
-  const tsn = buf[headerLen - 2]!;
-  const commandId = buf[headerLen - 1]!;
-  const direction = fc & FC_SERVER_TO_CLIENT ? "serverToClient" : "clientToServer";
+  const { manufacturerCode, tsn, commandId, direction, length: headerLen } = header;
   let command: string;
   let payload: Record<string, unknown>;
   let end: number;
@@ -115,7 +147,7 @@ export function decodeZcl(clusterId: number, bytes: Uint8Array): ZclFrame {
   const frame: ZclFrame = {
     frameType: type === 0 ? "global" : "specific",
     direction,
-    disableDefaultResponse: (fc & FC_DISABLE_DEFAULT_RSP) !== 0,
+    disableDefaultResponse: header.disableDefaultResponse,
     tsn,
     commandId,
     command,

@@ -13,7 +13,7 @@ export {
 } from "./bits.js";
 export { ZclDecodeError, ZclEncodeError } from "./errors.js";
 export { GLOBAL_COMMANDS, type GlobalCommand, globalCommand } from "./foundation.js";
-export { decodeZcl, encodeZcl, type ZclFrameInput } from "./frame.js";
+export { decodeZcl, decodeZclHeader, encodeZcl, type ZclFrameInput, type ZclHeader } from "./frame.js";
 export { herdsmanClusters } from "./herdsman.js";
 export { frameFromJson, frameToJson } from "./json.js";
 export { decodeParams, encodeParams } from "./payload.js";

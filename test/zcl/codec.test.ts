@@ -10,6 +10,7 @@ import {
   DataType,
   decodeValue,
   decodeZcl,
+  decodeZclHeader,
   encodeValue,
   encodeZcl,
   fieldValues,
@@ -101,6 +102,22 @@ describe("frame header", () => {
   it("looks up by commandId when no name is given, and checks they agree", () => {
     expect(encodeZcl(0x0708, { ...base, command: "", commandId: 5 }).toString("hex")).toBe("010005");
     expect(() => encodeZcl(0x0708, { ...base, commandId: 5 })).toThrow(/does not match getChangeOfTenancy/);
+  });
+
+  it("reads a header alone, whatever the payload, and nothing shorter than one", () => {
+    expect(decodeZclHeader(hex("1d 34 12 07 42 ff"))).toEqual({
+      frameControl: 0x1d,
+      frameType: "specific",
+      direction: "serverToClient",
+      disableDefaultResponse: true,
+      manufacturerCode: 0x1234,
+      tsn: 7,
+      commandId: 0x42,
+      length: 5,
+    });
+    expect(decodeZclHeader(hex("02 09 00"))).toMatchObject({ frameType: "reserved", tsn: 9, length: 3 });
+    expect(decodeZclHeader(hex("00 09 00"))).not.toHaveProperty("manufacturerCode");
+    for (const short of ["", "01 00", "05 34 12 07"]) expect(decodeZclHeader(hex(short))).toBeUndefined();
   });
 
   it("rejects bad headers with the field and offset", () => {
