@@ -16,7 +16,7 @@ import { DeviceStore } from "./store.js";
 import { dayStart } from "../../hub/data/periods.js";
 import { decodeZcl, type ZclFrame } from "../../zcl/index.js";
 import { Status } from "../../hub/types.js";
-import { defaultRsp, parseHeader, type ZclHeader } from "../han/zcl-lite.js";
+import { defaultRsp, type ZclHeader } from "../han/zcl-lite.js";
 import { Cluster, ControlBit, DeviceManagementCmd, Tenancy } from "./se-payloads.js";
 import { discoverServers, type Server } from "./discovery.js";
 import { DataFetcher, NoAnswer } from "./fetch.js";
@@ -174,16 +174,11 @@ export class SeClient {
     }
   }
 
-  /** An unsolicited frame from a server (DisplayMessage push, CancelMessage, PublishChangeOfTenancy). */
-  async handleFrame(src: NodeAddress, clusterId: number, bytes: Buffer): Promise<Buffer | undefined> {
-    let h: ZclHeader;
-    try {
-      h = parseHeader(bytes);
-    } catch (err) {
-      this.#error(err);
-      return undefined;
-    }
-    if (h.frameType !== 1 || !h.serverToClient) return undefined;
+  /**
+   * An unsolicited cluster-specific server → client frame (DisplayMessage push, CancelMessage,
+   * PublishChangeOfTenancy), with its header as the node parsed it. Resolves with the Default Response.
+   */
+  async handleFrame(src: NodeAddress, clusterId: number, bytes: Buffer, h: ZclHeader): Promise<Buffer | undefined> {
     const messaging = clusterId === Cluster.messaging;
     const cot = clusterId === Cluster.deviceManagement && h.commandId === DeviceManagementCmd.publishChangeOfTenancy;
     if (!messaging && !cot) return defaultRsp(h, Status.UNSUP_COMMAND);

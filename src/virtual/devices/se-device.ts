@@ -186,7 +186,7 @@ export class EmulatedSeDevice extends EmulatedNode {
   protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
     const h = header ?? parseHeader(frame.payload);
     if (h.frameType === 1 && h.serverToClient) {
-      return this.client.handleFrame({ nwk: frame.srcNwk, ep: frame.srcEp }, frame.clusterId, frame.payload);
+      return this.client.handleFrame({ nwk: frame.srcNwk, ep: frame.srcEp }, frame.clusterId, frame.payload, h);
     }
     return super.handleZcl(frame, h);
   }
