@@ -25,8 +25,6 @@ export interface SeDevicesConfig {
   startGate?: (ieee: string) => Promise<void>;
   /** Real ms a display waits for an answer (default 3000). */
   responseTimeoutMs?: number;
-  /** ESME endpoint when no hub gives one (default 3). */
-  esmeEndpoint?: number;
 }
 
 function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice {
@@ -52,8 +50,7 @@ function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice 
 function esme(ctx: DeviceContext, config: SeDevicesConfig): EmulatedEsme {
   if (ctx.profile !== undefined) parseDeviceSpec(ctx.spec); // throws the "no behaviour profile" error
   const hub = config.hub ?? new Hub({ clock: ctx.clock, seed: ctx.seed, hubIeee: coordinatorIeee(ctx.seed) });
-  const endpoint =
-    config.hub?.endpoints?.esme ?? config.esmeEndpoint ?? (hub instanceof Hub ? hub.endpoints.esme : undefined);
+  const endpoint = hub.endpoints?.esme; // a frame handler without endpoints: the ESME's default
   return new EmulatedEsme({
     ieee: ctx.ieee,
     installCode: ctx.installCode,
