@@ -4,9 +4,9 @@
  * firmware or by the ESME, never by herdsman). A lab would get the same from a sniffer.
  */
 import { type DecodedZcl, type FrameMeta, zclEvent } from "../host/tap.js";
-import type { EndpointRole, EvidenceSink, ZclEvent } from "../report/evidence.js";
+import type { EvidenceSink } from "../report/evidence.js";
 import type { HanMedium } from "../virtual/han/medium.js";
-import type { ApsFrame, TapRecord } from "../virtual/han/types.js";
+import type { TapRecord } from "../virtual/han/types.js";
 import { decodeZcl } from "../zcl/index.js";
 
 const ZDO_PROFILE = 0;
@@ -37,27 +37,6 @@ function decodedOf(clusterId: number, bytes: Buffer): DecodedZcl | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A ZCL frame between a DUT and the ESME node; the ESME plays the hub's part (`hubEp`). */
-function zclEventOf(
-  dir: "in" | "out",
-  device: string,
-  f: ApsFrame,
-  deviceSide: { nwk: number; ep: number },
-  hubEp: number,
-  role: EndpointRole | undefined,
-): ZclEvent {
-  const meta: FrameMeta = {
-    device,
-    nwk: deviceSide.nwk,
-    deviceEp: deviceSide.ep,
-    hubEp,
-    role,
-    profileId: f.profileId,
-    clusterId: f.clusterId,
-  };
-  return zclEvent(dir, meta, f.payload, decodedOf(f.clusterId, f.payload));
 }
 
 /** Endpoints listed in a discovery response body (after the ZDO TSN). */
@@ -105,11 +84,20 @@ export function tapMedium(opts: MediumEvidenceOptions): () => void {
     if (f.srcNwk === 0 || f.dstNwk === 0 || f.profileId === ZDO_PROFILE) return; // the host logs coordinator traffic
     const src = ieeeOf(f.srcNwk);
     const dst = ieeeOf(f.dstNwk);
-    const roleFor = (ep: number): EndpointRole | undefined => (ep === esme.endpoint ? "esme" : undefined);
-    if (src && duts.has(src) && dst === esme.ieee) {
-      evidence.append(zclEventOf("in", src, f, { nwk: f.srcNwk, ep: f.srcEp }, f.dstEp, roleFor(f.dstEp)));
-    } else if (dst && duts.has(dst) && src === esme.ieee) {
-      evidence.append(zclEventOf("out", dst, f, { nwk: f.dstNwk, ep: f.dstEp }, f.srcEp, roleFor(f.srcEp)));
-    }
+    // a frame between a DUT and the ESME node: the ESME plays the hub's part (`in`: DUT → ESME)
+    const dir =
+      src && duts.has(src) && dst === esme.ieee ? "in" : dst && duts.has(dst) && src === esme.ieee ? "out" : undefined;
+    if (!dir) return;
+    const hubEp = dir === "in" ? f.dstEp : f.srcEp;
+    const meta: FrameMeta = {
+      device: (dir === "in" ? src : dst)!,
+      nwk: dir === "in" ? f.srcNwk : f.dstNwk,
+      deviceEp: dir === "in" ? f.srcEp : f.dstEp,
+      hubEp,
+      role: hubEp === esme.endpoint ? "esme" : undefined,
+      profileId: f.profileId,
+      clusterId: f.clusterId,
+    };
+    evidence.append(zclEvent(dir, meta, f.payload, decodedOf(f.clusterId, f.payload)));
   });
 }
