@@ -151,7 +151,7 @@ export class Hub implements FrameHandlerHost {
       try {
         const value = a.get(env);
         writeValue(def.type, value, def.name); // refuses a value its type cannot carry
-        env.served(def.name, Buffer.isBuffer(value) ? value.toString("utf8") : value, a.period?.(env));
+        env.served(def.name, value, a.period?.(env));
         return { attrId, status: Status.SUCCESS, type: def.type, value };
       } catch (e) {
         this.#error(`read ${def.name}: ${(e as Error).message}`, ctx.device);
@@ -279,7 +279,8 @@ export class Hub implements FrameHandlerHost {
           role,
           clusterId,
           item,
-          value,
+          // octet strings (top-up codes, labels) are recorded as their text, as a display shows them
+          value: Buffer.isBuffer(value) ? value.toString("utf8") : value,
           tenancy,
           ...(period === undefined ? {} : { period: iso(period) }),
         });

@@ -163,7 +163,7 @@ describe("Prepayment", () => {
   });
 
   it("GetTopUpLog → PublishTopUpLog with the latest top-ups, newest first, matching the top-up sets", () => {
-    const { hub } = makeHub();
+    const { hub, evidence } = makeHub();
     const { frame, bytes } = roundTrip(hub, "gpf", 0x0705, {
       command: "getTopUpLog",
       payload: { latestEndTime: 0, numberOfRecords: 3 },
@@ -177,6 +177,10 @@ describe("Prepayment", () => {
     expect(topUps[0]!.topUpTime).toBe(sets.get(0x0100)!.value);
     expect(topUps[0]!.topUpAmount).toBe(sets.get(0x0101)!.value);
     expect(topUps[0]!.topUpCode.equals(sets.get(0x0103)!.value as Buffer)).toBe(true);
+    // the code goes into the evidence as the text a display shows, not as bytes
+    const code = served(evidence).find((e) => e.item === "publishTopUpLog.topUps[0].topUpCode");
+    expect(code?.value).toBe(topUps[0]!.topUpCode.toString("utf8"));
+    expect(code?.value).toMatch(/^T1-/);
   });
 
   it("GetDebtRepaymentLog → PublishDebtLog filtered by debt type; an unknown type is INVALID_FIELD", () => {

@@ -63,7 +63,7 @@ export function prepaymentServer(): ClusterServer {
     const n = wanted(field(req, "numberOfRecords"));
     const topUps = env.data.topUpsBefore(until, n).map((t, i) => {
       const rec = { topUpCode: Buffer.from(t.code), topUpAmount: env.tag(t.amount), topUpTime: msToZclUtc(t.time) };
-      env.served(`publishTopUpLog.topUps[${i}].topUpCode`, t.code);
+      env.served(`publishTopUpLog.topUps[${i}].topUpCode`, rec.topUpCode);
       env.served(`publishTopUpLog.topUps[${i}].topUpAmount`, rec.topUpAmount);
       env.served(`publishTopUpLog.topUps[${i}].topUpTime`, rec.topUpTime);
       return rec;

@@ -30,7 +30,7 @@ export interface ServeEnv {
   identity: HubIdentity;
   /** The served form of a raw figure of the tenancy in force (tag.ts). */
   tag(raw: number): number;
-  /** Records a value served to the requesting device (item: attribute name or `command.field[i]`). */
+  /** Records a value served to the requesting device (item: attribute name or `command.field[i]`; bytes as text). */
   served(item: string, value: unknown, period?: number): void;
   /** Records something a device told the hub (e.g. a message confirmation) as a note event. */
   note(message: string, data: Record<string, unknown>): void;
