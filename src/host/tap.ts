@@ -9,6 +9,7 @@
  */
 import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
 import type { EndpointRole, EvidenceSink, ZclEvent } from "../report/evidence.js";
+import { decodeZclHeader } from "../zcl/index.js";
 
 type Frame = ZclFrame;
 
@@ -46,10 +47,9 @@ function decodedOf(frame: Frame): DecodedZcl {
  * host, src/zcl's decoder for frames seen on the virtual HAN.
  */
 export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decoded?: DecodedZcl): ZclEvent {
-  const fc = raw[0] ?? 0;
-  const manufacturerSpecific = (fc & 0x04) !== 0;
-  const tsn = raw[manufacturerSpecific ? 3 : 1] ?? 0;
-  const commandId = raw[manufacturerSpecific ? 4 : 2] ?? 0;
+  // a frame too short for a header (never one herdsman parsed) is kept with its bytes and zeros
+  const header = decodeZclHeader(raw);
+  const commandId = header?.commandId ?? 0;
   const event: ZclEvent = {
     kind: "zcl",
     dir,
@@ -58,9 +58,9 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decode
     deviceEp: meta.deviceEp,
     hubEp: meta.hubEp,
     clusterId: meta.clusterId,
-    frameType: (fc & 0x03) === 0 ? "global" : "specific",
-    direction: (fc & 0x08) === 0 ? "clientToServer" : "serverToClient",
-    tsn,
+    frameType: !header || header.frameType === "global" ? "global" : "specific",
+    direction: header?.direction ?? "clientToServer",
+    tsn: header?.tsn ?? 0,
     commandId,
     command: decoded ? decoded.command : `0x${commandId.toString(16).padStart(2, "0")}`,
     raw: raw.toString("hex"),
