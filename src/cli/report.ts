@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Evidence } from "../report/evidence.js";
 import { readEvidence } from "../report/evidence.js";
 import { buildReport, renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
@@ -27,7 +26,7 @@ Options:
   --json FILE    write the run report as JSON (tool, version, hub parameters without keys, one entry per
                  device with one result per case, and the verdict summary)
   --junit FILE   write JUnit XML: one testsuite per device, one testcase per case ("COT-06 Clears ...")
-  --html FILE    write the HTML report (needs src/report/html.ts)
+  --html FILE    write the HTML report (one self-contained page)
   -h, --help     this text
 
 Exit code: 0 every case passed (or was info / not applicable), 1 a case failed, 3 nothing failed but
@@ -35,24 +34,6 @@ something was inconclusive or in error, 2 bad usage or an unreadable log.
 
 Example:
   hanbench report runs/2026-05-04.evidence.jsonl --junit results/cot.xml --json results/cot.json`;
-
-type HtmlRenderer = (report: RunReport, events: Evidence[]) => string | Promise<string>;
-
-/** The HTML renderer if this build has one (`spec`: where to look, for tests). */
-export async function loadHtml(spec = "../report/html.js"): Promise<HtmlRenderer | undefined> {
-  // A specifier in a variable keeps the optional module out of the static import graph (and out of bundlers).
-  const name = spec.replace(/^.*\/|\.js$/g, "");
-  try {
-    const mod = (await import(/* @vite-ignore */ spec)) as { renderHtml?: unknown };
-    return typeof mod.renderHtml === "function" ? (mod.renderHtml as HtmlRenderer) : undefined;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if ((code === "ERR_MODULE_NOT_FOUND" || code === "ERR_LOAD_URL") && String(err).includes(name)) {
-      return undefined;
-    }
-    throw err;
-  }
-}
 
 /** Writes a report file, making its directory; a path that cannot be written is a usage error. */
 export function writeOutput(path: string, text: string): void {
@@ -113,14 +94,8 @@ export const command: CliCommand = {
     if (values.json) writeOutput(values.json, renderJson(report));
     if (values.junit) writeOutput(values.junit, renderJunit(report));
     if (values.html) {
-      const render = await loadHtml();
-      if (!render) {
-        process.stderr.write(
-          "hanbench report: --html is not available: this build has no HTML renderer (src/report/html.ts); the other reports were written\n",
-        );
-        return Exit.usage;
-      }
-      writeOutput(values.html, await render(report, read.events));
+      const { renderHtml } = await import("../report/html.js");
+      writeOutput(values.html, renderHtml(report, read.events));
     }
     return exitCodeFor(report.summary);
   },

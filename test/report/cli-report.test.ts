@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { command, loadHtml } from "../../src/cli/report.js";
+import { command } from "../../src/cli/report.js";
 import { UsageError } from "../../src/cli/errors.js";
 import type { Evidence } from "../../src/report/evidence.js";
 import { buildReport, parseJsonReport } from "../../src/report/json.js";
@@ -85,12 +85,6 @@ describe("hanbench report", () => {
     expect(r.code).toBe(1);
     expect(existsSync(html)).toBe(true);
     expect(readFileSync(html, "utf8")).toContain("COT-09");
-  });
-
-  it("tells a missing HTML renderer apart from a broken one", async () => {
-    expect(await loadHtml("../report/no-such-renderer.js")).toBeUndefined();
-    expect(typeof (await loadHtml())).toBe("function");
-    await expect(loadHtml("../report/json.js")).resolves.toBeUndefined(); // a module without renderHtml
   });
 
   it("refuses bad usage with one line: no file, two files, an unknown option, a log of something else", async () => {
