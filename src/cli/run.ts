@@ -12,7 +12,8 @@ import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { verdictTable, writeOutput } from "./report.js";
 import { toolVersion } from "./version.js";
-import { PROFILES } from "../virtual/devices/profiles.js";
+import { type DeviceSpec, parseDeviceList as parseDevices } from "../virtual/devices/profiles.js";
+import { DeviceSpecError } from "../virtual/registry.js";
 import { Exit, UsageError } from "./errors.js";
 import { benchSetup } from "./run-bench.js";
 
@@ -85,25 +86,24 @@ export interface RunOptions {
   quiet: boolean;
 }
 
+/** `--devices`: the devices module's device list, displays only, repeats numbered (`ihd:compliant#2`). */
 export function parseDeviceList(text: string): RunOptions["devices"] {
-  const items = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (items.length === 0) throw new UsageError("--devices is empty (example: ihd:compliant,ppmid:keeps-history)");
+  let specs: DeviceSpec[];
+  try {
+    specs = parseDevices(text);
+  } catch (err) {
+    if (err instanceof DeviceSpecError) throw new UsageError(`--devices: ${err.message}`);
+    throw err;
+  }
   const seen = new Map<string, number>();
-  return items.map((item) => {
-    const [kind, profile = "compliant", ...extra] = item.split(":");
-    if (kind !== "ihd" && kind !== "ppmid") {
-      throw new UsageError(`--devices: '${item}' — the kind must be ihd or ppmid (example: ihd:keeps-history)`);
+  return specs.map((spec) => {
+    if (spec.kind === "esme" || !spec.profile) {
+      throw new UsageError(`--devices: '${spec.label}' is not a device under test; the run brings its own ESME`);
     }
-    if (extra.length || !(PROFILES as readonly string[]).includes(profile)) {
-      throw new UsageError(`--devices: unknown profile in '${item}'; profiles: ${PROFILES.join(", ")}`);
-    }
-    const base = `${kind}:${profile}`;
+    const base = `${spec.kind}:${spec.profile}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
-    return { kind, profile, label: n === 1 ? base : `${base}#${n}` };
+    return { kind: spec.kind, profile: spec.profile, label: n === 1 ? base : `${base}#${n}` };
   });
 }
 

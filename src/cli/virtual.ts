@@ -10,7 +10,8 @@ import { log } from "../log.js";
 import { configureSeDevices } from "../virtual/devices/kinds.js";
 import { VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";
-import { deviceKinds } from "../virtual/registry.js";
+import { DeviceSpecError, deviceKinds } from "../virtual/registry.js";
+import { PtyPathError } from "../virtual/transport/pty.js";
 import { parseTcpUrl } from "../virtual/transport/tcp.js";
 import { type ConsoleDevice, type DeviceConsole, startConsoles } from "../virtual/console.js";
 import { parseCommandLine } from "./args.js";
@@ -163,12 +164,6 @@ export const command: CliCommand = {
       process.stdout.write(`${HELP.replace("KINDS", deviceKinds().join(", "))}\n`);
       return Exit.ok;
     }
-    for (const spec of opts.devices) {
-      const kind = spec.split(":")[0]!;
-      if (!deviceKinds().includes(kind)) {
-        throw new UsageError(`unknown device kind '${kind}' in --devices; known kinds: ${deviceKinds().join(", ")}`);
-      }
-    }
     if (opts.pollIntervalMs !== undefined) configureSeDevices({ pollIntervalMs: opts.pollIntervalMs });
     let dongle: VirtualDongle;
     try {
@@ -186,9 +181,8 @@ export const command: CliCommand = {
       const e = err as NodeJS.ErrnoException;
       if (e.code === "EADDRINUSE") throw new UsageError(`${opts.listen} is already in use`);
       if (e.code === "ENOENT" && opts.pty) throw new UsageError("--pty needs socat, which is not installed");
-      if (/unknown device kind|takes no profile|behaviour profile|already exists/.test(e.message)) {
-        throw new UsageError(e.message);
-      }
+      if (err instanceof DeviceSpecError) throw new UsageError(`--devices: ${e.message}`);
+      if (err instanceof PtyPathError) throw new UsageError(`--pty: ${e.message}`);
       throw err;
     }
     const out: string[] = [`virtual Z-Stack dongle ready; connect to: ${dongle.path}`];

@@ -1,6 +1,6 @@
 /** The generic device kind `node`: one HA endpoint with Basic, Identify and On/Off servers. */
 import { EmulatedNode } from "./han/node.js";
-import { registerDeviceKind } from "./registry.js";
+import { DeviceSpecError, registerDeviceKind } from "./registry.js";
 
 export const GENERIC_NODE_ENDPOINT = {
   endpoint: 1,
@@ -12,7 +12,8 @@ export const GENERIC_NODE_ENDPOINT = {
 };
 
 registerDeviceKind("node", (ctx) => {
-  if (ctx.profile !== undefined) throw new Error(`device kind 'node' takes no profile (got 'node:${ctx.profile}')`);
+  if (ctx.profile !== undefined)
+    throw new DeviceSpecError(`device kind 'node' takes no profile (got 'node:${ctx.profile}')`);
   return new EmulatedNode({
     ieee: ctx.ieee,
     installCode: ctx.installCode,

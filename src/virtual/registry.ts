@@ -30,6 +30,11 @@ export interface DeviceContext {
   autoJoin: boolean;
 }
 
+/** A device spec that names no device this dongle can emulate (what a user typed in a device list). */
+export class DeviceSpecError extends Error {
+  override name = "DeviceSpecError";
+}
+
 export type DeviceFactory = (ctx: DeviceContext) => EmulatedNode;
 
 const kinds = new Map<string, DeviceFactory>();
@@ -74,7 +79,7 @@ export function createDevice(spec: string, opts: CreateDeviceOptions): EmulatedN
   const profile = colon < 0 ? undefined : spec.slice(colon + 1);
   const factory = kinds.get(spec) ?? kinds.get(kind);
   if (!factory) {
-    throw new Error(`unknown device kind '${kind}'; known kinds: ${deviceKinds().join(", ") || "(none)"}`);
+    throw new DeviceSpecError(`unknown device kind '${kind}'; known kinds: ${deviceKinds().join(", ") || "(none)"}`);
   }
   const { ieee, installCode } = deviceIdentity(opts.seed, opts.index);
   return factory({

@@ -157,6 +157,6 @@ describe("hanbench run with a faulty display", () => {
     const r = await hanbench(["run", "--devices", "ihd:sloppy"]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/unknown profile in 'ihd:sloppy'; profiles: compliant, no-query/);
+    expect(r.stderr).toMatch(/--devices: 'ihd:sloppy': unknown profile 'sloppy'; valid profiles: compliant, no-query/);
   });
 });

@@ -67,11 +67,19 @@ describe("hanbench virtual", () => {
     expect(r.stdout).toMatch(/Kinds: .*node/);
   });
 
-  it("rejects an unknown device kind and a bad loss rate in one line, exit code 2", () => {
+  it("rejects an unknown device kind or profile and a bad loss rate in one line, exit code 2", () => {
     const bad = spawnSync(process.execPath, [BIN, "virtual", "--devices", "node,toaster"], { env, encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toMatch(/unknown device kind 'toaster'/);
+    for (const spec of ["ihd:sloppy", "esme:compliant", "node:x"]) {
+      const r = spawnSync(process.execPath, [BIN, "virtual", "--listen", "tcp://127.0.0.1:0", "--devices", spec], {
+        env,
+        encoding: "utf8",
+      });
+      expect([spec, r.status, r.stderr.trim().split("\n").length]).toEqual([spec, 2, 1]);
+      expect(r.stderr).toMatch(/^hanbench virtual: --devices: /);
+    }
     const loss = spawnSync(process.execPath, [BIN, "virtual", "--loss", "2"], { env, encoding: "utf8" });
     expect(loss.status).toBe(2);
     expect(loss.stderr).toMatch(/--loss must be a probability/);

@@ -4,8 +4,8 @@
  * switch its name says, so it fails its own case(s) and nothing else.
  */
 import type { EndpointRole } from "../../report/evidence.js";
-// a device list is user input (--devices): its errors print as one line with exit code 2
-import { UsageError } from "../../cli/errors.js";
+// a device list is user input (--devices): the CLI prints these errors as one line with exit code 2
+import { DeviceSpecError } from "../registry.js";
 
 export const PROFILES = [
   "compliant",
@@ -87,16 +87,16 @@ export function parseDeviceSpec(text: string): DeviceSpec {
   const label = text.trim();
   const [kind = "", profile, ...extra] = label.split(":");
   if (kind === "esme") {
-    if (profile !== undefined) throw new UsageError(`'${label}': the ESME has no behaviour profile; write 'esme'`);
+    if (profile !== undefined) throw new DeviceSpecError(`'${label}': the ESME has no behaviour profile; write 'esme'`);
     return { kind: "esme", label };
   }
   if (!(SE_DEVICE_KINDS as readonly string[]).includes(kind)) {
-    throw new UsageError(`'${label}': unknown device kind '${kind}'; valid kinds: ihd, ppmid, esme`);
+    throw new DeviceSpecError(`'${label}': unknown device kind '${kind}'; valid kinds: ihd, ppmid, esme`);
   }
-  if (extra.length > 0) throw new UsageError(`'${label}': expected <kind>:<profile>, e.g. ihd:compliant`);
+  if (extra.length > 0) throw new DeviceSpecError(`'${label}': expected <kind>:<profile>, e.g. ihd:compliant`);
   const name = profile ?? "compliant";
   if (!isProfileName(name)) {
-    throw new UsageError(`'${label}': unknown profile '${name}'; valid profiles: ${PROFILES.join(", ")}`);
+    throw new DeviceSpecError(`'${label}': unknown profile '${name}'; valid profiles: ${PROFILES.join(", ")}`);
   }
   return { kind: kind as SeDeviceKind, profile: name, label: profile === undefined ? `${kind}:compliant` : label };
 }
@@ -104,6 +104,7 @@ export function parseDeviceSpec(text: string): DeviceSpec {
 /** Parses a comma-separated device list (`ihd:compliant,ppmid:keeps-history,esme`). */
 export function parseDeviceList(text: string): DeviceSpec[] {
   const parts = text.split(",").filter((p) => p.trim() !== "");
-  if (parts.length === 0) throw new UsageError("the device list is empty; e.g. ihd:compliant,ppmid:compliant,esme");
+  if (parts.length === 0)
+    throw new DeviceSpecError("the device list is empty; e.g. ihd:compliant,ppmid:compliant,esme");
   return parts.map(parseDeviceSpec);
 }

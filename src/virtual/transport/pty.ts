@@ -12,6 +12,11 @@ export function socatAvailable(): boolean {
   return spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
 }
 
+/** The pty path asked for cannot be used (something is there already). */
+export class PtyPathError extends Error {
+  override name = "PtyPathError";
+}
+
 export class SocatPty {
   readonly #log = log("virtual-pty");
   #child: ChildProcess | undefined;
@@ -28,7 +33,8 @@ export class SocatPty {
 
   /** Starts socat and resolves once PATH exists. */
   async start(timeoutMs = 5000): Promise<void> {
-    if (existsSync(this.path)) throw new Error(`${this.path} already exists; remove it or choose another --pty path`);
+    if (existsSync(this.path))
+      throw new PtyPathError(`${this.path} already exists; remove it or choose another --pty path`);
     const child = spawn("socat", [`pty,raw,echo=0,link=${this.path}`, `tcp:127.0.0.1:${this.port}`], {
       stdio: ["ignore", "ignore", "pipe"],
     });
