@@ -5,10 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { readEvidence } from "../report/evidence.js";
-import { buildReport, renderJson } from "../report/json.js";
+import { readEvidence } from "../evidence/read.js";
+import { buildReport } from "../cluster-cot/run-report.js";
+import { renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
-import { exitCodeFor, type RunReport, VERDICTS } from "../report/results.js";
+import { exitCodeFor, type RunReport, VERDICTS } from "../cluster-cot/results.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";

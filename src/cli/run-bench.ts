@@ -7,9 +7,9 @@
 import { join } from "node:path";
 import type { RunEnv } from "../runner/env.js";
 import type { Progress } from "../runner/progress.js";
-import type { EvidenceLog } from "../report/evidence.js";
+import type { EvidenceLog } from "../evidence/log.js";
 import { UsageError } from "./errors.js";
-import type { RunOptions } from "./run.js";
+import type { DutFile } from "../runner/dut-file.js";
 
 export const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
@@ -21,7 +21,18 @@ export interface BenchSetup {
   dispose(): void;
 }
 
-export async function benchSetup(opts: RunOptions): Promise<BenchSetup> {
+/** What the bench branch takes of `hanbench run`'s options. */
+export interface BenchRunOptions {
+  adapter: string;
+  port?: string;
+  state?: string;
+  duts: DutFile[];
+  seed: number;
+  /** Longest wait for the DUTs to join. */
+  joinTimeoutMs?: number;
+}
+
+export async function benchSetup(opts: BenchRunOptions): Promise<BenchSetup> {
   const { BenchConfigError, createBenchEnv } = await import("../runner/bench-env.js");
   const { ADAPTER_TYPES } = await import("../host/endpoints.js");
   if (!(ADAPTER_TYPES as readonly string[]).includes(opts.adapter)) {

@@ -5,9 +5,10 @@
 import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
 import { dirname, join } from "node:path";
-import { buildReport, renderJson } from "../report/json.js";
+import { buildReport } from "../cluster-cot/run-report.js";
+import { renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
-import { exitCodeFor } from "../report/results.js";
+import { exitCodeFor } from "../cluster-cot/results.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { verdictTable, writeOutput } from "./report.js";

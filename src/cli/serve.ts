@@ -1,6 +1,6 @@
 /**
  * `hanbench serve`: the emulated Comms Hub on a coordinator dongle, for a person at the bench. Wiring only:
- * the hub model (src/hub), the host (src/host) and the console (src/host/console.ts) on stdin/stdout.
+ * the hub model (src/hub), the host (src/host) and the console (src/runner/console.ts) on stdin/stdout.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -8,11 +8,11 @@ import { createInterface } from "node:readline";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
-import { BenchConsole, ConsoleError } from "../host/console.js";
+import { BenchConsole, ConsoleError } from "../runner/console.js";
 import { ADAPTER_TYPES, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
-import { EvidenceLog } from "../report/evidence.js";
+import { EvidenceLog } from "../evidence/log.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";

@@ -14,7 +14,7 @@
  *   A served message value is an object with `messageId` (or `id`) and `message` (or `text`), or the text
  *   itself.
  */
-import type { Evidence, HeldMessage, HeldValue, Holdings, ServedEvent } from "../report/evidence.js";
+import type { Evidence, HeldMessage, HeldValue, Holdings, ServedEvent } from "../evidence/events.js";
 
 export const MESSAGING_CLUSTER = 0x0703;
 

@@ -7,8 +7,8 @@
  *   (`ErrorEvent` of this DUT or of the whole run) was logged inside the phases it reads: the bench, not the
  *   device, is why the evidence is missing. A case inconclusive only because COT-02 was not met stays so.
  */
-import type { DutDeclaration, Evidence } from "../report/evidence.js";
-import type { CaseResult, DutResult } from "../report/results.js";
+import type { DutDeclaration, Evidence } from "../evidence/events.js";
+import type { CaseResult, DutResult } from "./results.js";
 import { type CaseDef, type Outcome, outcome } from "./cases/case.js";
 import { cot01 } from "./cases/cot01-joins-discovers.js";
 import { cot02 } from "./cases/cot02-holds-previous.js";

@@ -16,7 +16,7 @@ import type {
   RunEvent,
   ServedEvent,
   ZclEvent,
-} from "../report/evidence.js";
+} from "../evidence/events.js";
 import { type Attributed, attribute, ServedIndex } from "./attribution.js";
 
 export type Ev<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;

@@ -11,7 +11,7 @@
  * Other adapters are refused for Smart Energy (herdsman.md §13.2) unless the caller accepts the risk.
  */
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
-import type { EndpointRole } from "../report/evidence.js";
+import type { EndpointRole } from "../evidence/events.js";
 
 export const SE_PROFILE_ID = 0x0109;
 

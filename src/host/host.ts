@@ -30,7 +30,8 @@ import type { Clock } from "../hub/clock.js";
 import { normaliseEui64 } from "../hub/device-log.js";
 import { herdsmanClusters } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
-import type { EndpointRole, EvidenceSink, InterviewEvent, JoinEvent, LeaveEvent } from "../report/evidence.js";
+import type { EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";
+import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import {
   type AdapterType,

@@ -3,7 +3,7 @@
  * hub's classes, so it can be tested with a stand-in and the hub can grow without touching the host.
  */
 import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "../hub/types.js";
-import type { EndpointRole } from "../report/evidence.js";
+import type { EndpointRole } from "../evidence/events.js";
 
 /** What the host needs of the CHF Device Log (src/hub/device-log.ts `DeviceLog` fits as it is). */
 export interface DeviceLogPort {

@@ -4,7 +4,7 @@
  * record is the evidence log.
  */
 import type { Clock } from "../hub/clock.js";
-import type { EndpointRole } from "../report/evidence.js";
+import type { EndpointRole } from "../evidence/events.js";
 
 export interface RequestSummary {
   /** Hub time, ms. */

@@ -20,7 +20,7 @@ import type { ZclPayload } from "zigbee-herdsman/dist/adapter/events.js";
 import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { CommandResult, ReadRecord, RequestContext } from "../hub/types.js";
 import { Status } from "../hub/types.js";
-import type { EvidenceSink } from "../report/evidence.js";
+import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import { encodeZcl } from "../zcl/index.js";
 import { SE_PROFILE_ID } from "./endpoints.js";

@@ -8,7 +8,8 @@
  * router, which has already parsed them. The hot path is one object and one synchronous append per frame.
  */
 import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
-import type { EndpointRole, EvidenceSink, ZclEvent } from "../report/evidence.js";
+import type { EndpointRole, ZclEvent } from "../evidence/events.js";
+import type { EvidenceSink } from "../evidence/log.js";
 import { decodeZclHeader } from "../zcl/index.js";
 
 type Frame = ZclFrame;

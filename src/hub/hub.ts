@@ -32,7 +32,7 @@
  * Every value served goes to the evidence sink as a `served` event tagged with the tenancy in force
  * (pushes to every device carry device "*"); every recorded CoT as a `cot` event.
  */
-import type { EvidenceSink } from "../report/evidence.js";
+import type { EvidenceSink } from "../evidence/log.js";
 import type { Clock } from "./clock.js";
 import { type SupplierMessage, MessageStore } from "./data/messages.js";
 import { iso } from "./data/periods.js";

@@ -2,7 +2,7 @@
  * The contract between the hub model (pure) and whatever carries frames to it: src/host (through
  * zigbee-herdsman) or an emulated ESME node on the virtual HAN. The hub never sees herdsman or a port.
  */
-import type { EndpointRole } from "../report/evidence.js";
+import type { EndpointRole } from "../evidence/events.js";
 
 export type { EndpointRole };
 

@@ -3,16 +3,9 @@
  * reads after a run. Everything shown comes from the RunReport and the evidence log; every string from
  * them is escaped, since device names, messages and operator answers can hold anything.
  */
-import {
-  type CotEvent,
-  type DutDeclaration,
-  type Evidence,
-  type ProbeEvent,
-  type RunEvent,
-  withoutKeys,
-  type ZclEvent,
-} from "./evidence.js";
-import { type CaseResult, type DutResult, type RunReport, VERDICTS, type Verdict } from "./results.js";
+import type { CotEvent, DutDeclaration, Evidence, ProbeEvent, RunEvent, ZclEvent } from "../evidence/events.js";
+import { withoutKeys } from "../evidence/json-safe.js";
+import { type CaseResult, type DutResult, type RunReport, VERDICTS, type Verdict } from "../cluster-cot/results.js";
 
 export interface HtmlOptions {
   /** Most timeline rows per device (the rows nearest to a CoT are kept). Default 300. */

@@ -4,7 +4,7 @@
  * `<error>`, `inconclusive` / `not_applicable` / `info` → `<skipped>` whose message begins with the verdict.
  * Counts are in the attributes of every suite and of the root.
  */
-import type { CaseResult, DutResult, RunReport } from "./results.js";
+import type { CaseResult, DutResult, RunReport } from "../cluster-cot/results.js";
 
 /** Text safe for an XML attribute or element: the five entities escaped, characters XML 1.0 forbids removed. */
 export function xmlEscape(text: string): string {

@@ -19,7 +19,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { normaliseEui64 } from "../hub/device-log.js";
-import type { EventBase, Evidence, RunEvent, ZclEvent } from "./evidence.js";
+import type { EventBase, Evidence, RunEvent, ZclEvent } from "../evidence/events.js";
 
 /** pcap link type for IEEE 802.15.4 frames with FCS (Wireshark's default for 802.15.4). */
 export const LINKTYPE_IEEE802_15_4_WITHFCS = 195;

@@ -20,7 +20,7 @@ import { SE_PROFILE_ID } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import type { ZdoRequestSeen } from "../host/zdo-requests.js";
-import type { EvidenceLog } from "../report/evidence.js";
+import type { EvidenceLog } from "../evidence/log.js";
 import { formatDuration } from "../duration.js";
 import type { DutFile } from "./dut-file.js";
 import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";

@@ -7,7 +7,8 @@ import type { Clock } from "../hub/clock.js";
 import { GbcsDeviceType } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import type { Host } from "../host/host.js";
-import type { DutDeclaration, EvidenceLog } from "../report/evidence.js";
+import type { DutDeclaration } from "../evidence/events.js";
+import type { EvidenceLog } from "../evidence/log.js";
 import type { Probe } from "./probes/types.js";
 
 export interface Dut {

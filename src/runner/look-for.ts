@@ -4,7 +4,7 @@
  * Probes come one after another through a run over a log that only grows, so what was gathered for a
  * device is remembered per log and the next probe looks only at the events appended since.
  */
-import type { Evidence, ServedEvent } from "../report/evidence.js";
+import type { Evidence, ServedEvent } from "../evidence/events.js";
 import type { LookFor } from "./probes/types.js";
 
 const METERING = 0x0702;

@@ -4,7 +4,7 @@
  * firmware or by the ESME, never by herdsman). A lab would get the same from a sniffer.
  */
 import { type DecodedZcl, type FrameMeta, zclEvent } from "../host/tap.js";
-import type { EvidenceSink } from "../report/evidence.js";
+import type { EvidenceSink } from "../evidence/log.js";
 import type { HanMedium } from "../virtual/han/medium.js";
 import type { TapRecord } from "../virtual/han/types.js";
 import { decodeZcl } from "../zcl/index.js";

@@ -6,7 +6,7 @@
  * a "yes"). Asked of an array that is not append-only, the answers would be stale: the log never changes
  * what it already holds.
  */
-import type { Evidence } from "../report/evidence.js";
+import type { Evidence } from "../evidence/events.js";
 
 const DEVICE_MANAGEMENT = 0x0708;
 const METERING = 0x0702;

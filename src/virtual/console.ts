@@ -14,7 +14,7 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import type { HeldValue, Holdings } from "../report/evidence.js";
+import type { HeldValue, Holdings } from "../evidence/events.js";
 import { log } from "../log.js";
 import { SocatPty } from "./transport/pty.js";
 

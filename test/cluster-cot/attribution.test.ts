@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { attribute, heldOf, lostItems, type Served, seriesOf } from "../../src/cluster-cot/attribution.js";
-import type { Holdings } from "../../src/report/evidence.js";
+import type { Holdings } from "../../src/evidence/events.js";
 
 let seq = 0;
 function served(p: Partial<Served> & Pick<Served, "item" | "value" | "tenancy">): Served {

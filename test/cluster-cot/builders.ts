@@ -8,7 +8,7 @@ import type { Clock } from "../../src/hub/clock.js";
 import { TenancySchedule } from "../../src/hub/tenancy.js";
 import { defaultTiming, type PhaseName, type Step, VIRTUAL_PLAN } from "../../src/cluster-cot/plan.js";
 import { type CotRecord, Tenancy } from "../../src/cluster-cot/tenancy.js";
-import type { DutDeclaration, EndpointRole, Evidence, EvidenceBody, HeldMessage } from "../../src/report/evidence.js";
+import type { DutDeclaration, EndpointRole, Evidence, EvidenceBody, HeldMessage } from "../../src/evidence/events.js";
 import { type Profile, type SeenCot, SynthDevice } from "./synth-device.js";
 import { frames } from "./synth-frames.js";
 

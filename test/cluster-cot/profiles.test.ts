@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate } from "../../src/cluster-cot/index.js";
-import type { DutResult, Verdict } from "../../src/report/results.js";
+import type { DutResult, Verdict } from "../../src/cluster-cot/results.js";
 import { synthRun } from "./builders.js";
 import { PROFILES, type Profile } from "./synth-device.js";
 

@@ -5,7 +5,7 @@
  * history is fetched again when the day changes or after it enacted a CoT. Past periods are kept as first
  * fetched; the running period is replaced.
  */
-import type { HeldMessage, HeldValue, Holdings } from "../../src/report/evidence.js";
+import type { HeldMessage, HeldValue, Holdings } from "../../src/evidence/events.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER } from "../../src/cluster-cot/tenancy.js";
 import { PROFILES, type ProfileName } from "../../src/virtual/devices/profiles.js";
 

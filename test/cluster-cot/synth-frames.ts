@@ -2,7 +2,7 @@
  * The ZCL frames of a synthetic run, shaped as the host's evidence tap logs them (src/host/tap.ts): reads
  * carry the attribute ids, Default Responses `{cmdId, statusCode}`, Read Attributes Responses the records.
  */
-import type { EndpointRole, HeldMessage } from "../../src/report/evidence.js";
+import type { EndpointRole, HeldMessage } from "../../src/evidence/events.js";
 import type { Dut, SynthLog } from "./builders.js";
 
 interface Frame {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { type CotRecord, CotRefusedError, DEFAULT_CONTROL, Tenancy } from "../../src/cluster-cot/tenancy.js";
 import { Hub } from "../../src/hub/hub.js";
-import { EvidenceLog } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z");
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/cluster-cot/index.js";
-import type { Evidence } from "../../src/report/evidence.js";
-import type { CaseResult, DutResult } from "../../src/report/results.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import type { CaseResult, DutResult } from "../../src/cluster-cot/results.js";
 import { synthRun } from "./builders.js";
 
 function verdicts(d: DutResult): Record<string, string> {

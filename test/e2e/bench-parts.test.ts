@@ -11,7 +11,7 @@ import { parseRunArgs } from "../../src/cli/run.js";
 import { parseVirtualArgs } from "../../src/cli/virtual.js";
 import { UsageError } from "../../src/cli/errors.js";
 import { parseMsgCbIncoming } from "../../src/host/zdo-requests.js";
-import type { Holdings } from "../../src/report/evidence.js";
+import type { Holdings } from "../../src/evidence/events.js";
 import { parseDump } from "../../src/runner/probes/console.js";
 import { answer, consoleName, dumpLines } from "../../src/virtual/console.js";
 

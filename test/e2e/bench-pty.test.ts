@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readEvidence } from "../../src/report/evidence.js";
+import { readEvidence } from "../../src/evidence/read.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "hanbench.js");
 const hasSocat = spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;

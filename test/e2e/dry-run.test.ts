@@ -8,9 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvidence, type Evidence } from "../../src/report/evidence.js";
+import { readEvidence } from "../../src/evidence/read.js";
+import type { Evidence } from "../../src/evidence/events.js";
 import { parseJsonReport } from "../../src/report/json.js";
-import type { RunReport } from "../../src/report/results.js";
+import type { RunReport } from "../../src/cluster-cot/results.js";
 
 const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
 

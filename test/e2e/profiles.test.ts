@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildReport } from "../../src/report/json.js";
-import type { DutResult, RunReport } from "../../src/report/results.js";
+import { buildReport } from "../../src/cluster-cot/run-report.js";
+import type { DutResult, RunReport } from "../../src/cluster-cot/results.js";
 import { runSuite } from "../../src/runner/run.js";
 import type { ProfileName } from "../../src/virtual/devices/profiles.js";
 

@@ -9,7 +9,7 @@ import { DeviceLog } from "../../src/hub/device-log.js";
 import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "../../src/hub/types.js";
 import { Status } from "../../src/hub/types.js";
 import type { HubPort } from "../../src/host/hub-port.js";
-import type { EndpointRole } from "../../src/report/evidence.js";
+import type { EndpointRole } from "../../src/evidence/events.js";
 
 const DT = Zcl.DataType;
 

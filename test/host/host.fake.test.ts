@@ -11,7 +11,8 @@ import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoint
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Host } from "../../src/host/host.js";
-import { EvidenceLog, type ZclEvent } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
+import type { ZclEvent } from "../../src/evidence/events.js";
 import { FakeAdapter, type SentFrame, useFakeAdapter } from "./fake-adapter.js";
 import { FakeHub, TEST_CLUSTERS } from "./fake-hub.js";
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readEvidence } from "../../src/report/evidence.js";
+import { readEvidence } from "../../src/evidence/read.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "hanbench.js");
 const children: ChildProcess[] = [];

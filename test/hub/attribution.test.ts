@@ -8,7 +8,7 @@ import { msToZclUtc } from "../../src/hub/clock.js";
 import { tenancyOfValue } from "../../src/hub/data/tag.js";
 import type { Hub } from "../../src/hub/hub.js";
 import type { EndpointRole } from "../../src/hub/types.js";
-import type { ServedEvent } from "../../src/report/evidence.js";
+import type { ServedEvent } from "../../src/evidence/events.js";
 import { makeHub, readAttrs, roundTrip, served, T0 } from "./fixture.js";
 
 const COT = { providerId: 0x1234, tariffType: 0, control: 0x600 };

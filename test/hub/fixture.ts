@@ -5,7 +5,8 @@
  * Read Attributes records are taken from herdsman's parse rather than from our codec.
  */
 import { Zcl } from "zigbee-herdsman";
-import { EvidenceLog, type ServedEvent } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
+import type { ServedEvent } from "../../src/evidence/events.js";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import type { EndpointRole, RequestContext } from "../../src/hub/types.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import type { Push } from "../../src/hub/types.js";
-import { EvidenceLog } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
 import { ctx, DEVICE, makeHub, readAttrs, served, T0 } from "./fixture.js";
 
 describe("Hub endpoints", () => {

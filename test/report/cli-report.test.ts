@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { command } from "../../src/cli/report.js";
 import { UsageError } from "../../src/cli/errors.js";
-import type { Evidence } from "../../src/report/evidence.js";
-import { buildReport, parseJsonReport } from "../../src/report/json.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import { buildReport } from "../../src/cluster-cot/run-report.js";
+import { parseJsonReport } from "../../src/report/json.js";
 import { synthRun, type SynthOptions } from "../cluster-cot/builders.js";
 import { readXml } from "./xml-reader.js";
 

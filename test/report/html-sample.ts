@@ -3,8 +3,9 @@
  * one that keeps its history), a CoT, operator answers and one hostile string in a reason, a label and
  * an answer. Used by test/report/html.test.ts and by scripts/html-screenshot.sh --sample.
  */
-import { EvidenceLog, type Evidence } from "../../src/report/evidence.js";
-import { type CaseResult, type RunReport, summarise } from "../../src/report/results.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import { type CaseResult, type RunReport, summarise } from "../../src/cluster-cot/results.js";
 
 export const HOSTILE = `<script>alert("x")</script> & <img src="http://evil.example/x.png" onerror='boom()'>`;
 

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluate } from "../../src/cluster-cot/index.js";
-import type { Evidence } from "../../src/report/evidence.js";
-import { buildReport, parseJsonReport, renderJson } from "../../src/report/json.js";
-import { summarise, VERDICTS } from "../../src/report/results.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import { buildReport } from "../../src/cluster-cot/run-report.js";
+import { parseJsonReport, renderJson } from "../../src/report/json.js";
+import { summarise, VERDICTS } from "../../src/cluster-cot/results.js";
 import { synthRun } from "../cluster-cot/builders.js";
 
 let events: Evidence[];

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RunReport } from "../../src/report/results.js";
-import { buildReport } from "../../src/report/json.js";
+import type { RunReport } from "../../src/cluster-cot/results.js";
+import { buildReport } from "../../src/cluster-cot/run-report.js";
 import { renderJunit, xmlEscape } from "../../src/report/junit.js";
 import { synthRun } from "../cluster-cot/builders.js";
 import { readXml, type XmlElement } from "./xml-reader.js";

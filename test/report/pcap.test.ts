@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EvidenceLog, type ZclEvent } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
+import type { ZclEvent } from "../../src/evidence/events.js";
 import { LINKTYPE_IEEE802_15_4_WITHFCS, PcapWriter, fcs802154, writePcap } from "../../src/report/pcap.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hb-pcap-"));

@@ -5,7 +5,8 @@
  */
 import { Zcl, Zdo } from "zigbee-herdsman";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Evidence, EvidenceSink } from "../../src/report/evidence.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import type { EvidenceSink } from "../../src/evidence/log.js";
 import { tapMedium } from "../../src/runner/medium-evidence.js";
 import { HanMedium } from "../../src/virtual/han/medium.js";
 import type { ApsFrame, HanMember } from "../../src/virtual/han/types.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Clock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import { Host } from "../../src/host/host.js";
-import { EvidenceLog } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
 
 export interface HubHostOptions {
   port: string;

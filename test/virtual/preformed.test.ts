@@ -10,7 +10,7 @@ import { RealClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import { Host } from "../../src/host/host.js";
 import { type NetworkParameters, saveNetwork } from "../../src/host/network.js";
-import { EvidenceLog } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import type { EmulatedNode } from "../../src/virtual/han/node.js";
 import { readNib } from "../../src/virtual/znp/nib.js";

@@ -2,7 +2,7 @@
  * What a conformance case is: an id and title from cot-suite.md, the phases whose evidence it reads, and a
  * function from the DUT's view of the evidence (plus the results of the cases before it) to an outcome.
  */
-import type { CaseResult, Verdict } from "../../report/results.js";
+import type { CaseResult, Verdict } from "../results.js";
 import { type Attributed, type Category, heldOf } from "../attribution.js";
 import type { PhaseName } from "../plan.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER } from "../tenancy.js";

@@ -8,7 +8,7 @@
  * (ChangeOfTenancyUpdateDateTime) or GetChangeOfTenancy (0x0708 client command 0x00) to the GPF (COT-03) /
  * ESME (COT-04) endpoint. Evidence that ends before the window does: `inconclusive`.
  */
-import type { EndpointRole } from "../../report/evidence.js";
+import type { EndpointRole } from "../../evidence/events.js";
 import { PHASE } from "../plan.js";
 import { isCotQuery, ms, type Zcl } from "../view.js";
 import { type CaseDef, hours, isOutcome, needCot, outcome } from "./case.js";

@@ -9,7 +9,7 @@
  * a clear does not hide the history that went with it), with no CoT recorded in between.
  */
 import { Status } from "../../hub/types.js";
-import type { ZclEvent } from "../../report/evidence.js";
+import type { ZclEvent } from "../../evidence/events.js";
 import { type Category, heldOf, listHeld, lostItems } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
 import { ATTR_CHANGE_OF_TENANCY_UPDATE, DEVICE_MANAGEMENT_CLUSTER, METERING_CLUSTER, readAttrIds } from "../view.js";

@@ -5,7 +5,7 @@
  */
 import { DelimiterParser } from "@serialport/parser-delimiter";
 import { SerialPort } from "serialport";
-import type { Holdings } from "../../report/evidence.js";
+import type { Holdings } from "../../evidence/events.js";
 import type { ConsoleProbeSpec } from "../dut-file.js";
 import { emptyHoldings, type LookFor, type Probe, type ProbeAnswer } from "./types.js";
 

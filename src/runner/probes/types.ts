@@ -1,5 +1,5 @@
 /** How the suite learns what a DUT holds (cot-suite.md "Probes"). */
-import type { HeldMessage, HeldValue, Holdings } from "../../report/evidence.js";
+import type { HeldMessage, HeldValue, Holdings } from "../../evidence/events.js";
 
 /** What the probe should look for: the marker texts and values the hub served, per tenancy. */
 export interface LookFor {

@@ -1,5 +1,5 @@
 /** The virtual probe: an emulated device's own data store, read directly. */
-import type { Holdings } from "../../report/evidence.js";
+import type { Holdings } from "../../evidence/events.js";
 import type { LookFor, Probe, ProbeAnswer } from "./types.js";
 
 export interface HoldingsView {

@@ -3,7 +3,7 @@
  * coordinator and as a broadcast, Simple_Desc of each match, then the Metering MeteringDeviceType read to
  * tell the electricity meter (ESME) from the gas mirror on the Comms Hub (GPF).
  */
-import type { EndpointRole } from "../../report/evidence.js";
+import type { EndpointRole } from "../../evidence/events.js";
 import type { SeLink } from "./link.js";
 import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID, SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import type { ReadRecord } from "../../hub/types.js";

@@ -3,7 +3,7 @@
  * A profile is a set of switches over one reference behaviour; each faulty profile flips exactly the
  * switch its name says, so it fails its own case(s) and nothing else.
  */
-import type { EndpointRole } from "../../report/evidence.js";
+import type { EndpointRole } from "../../evidence/events.js";
 // a device list is user input (--devices): the CLI prints these errors as one line with exit code 2
 import { DeviceSpecError } from "../registry.js";
 

@@ -8,7 +8,7 @@
  * `SteppedClock.advanceTo` completes it before moving on.
  */
 import { type Cancel, type Clock, zclUtcToMs } from "../../hub/clock.js";
-import type { EndpointRole, Holdings } from "../../report/evidence.js";
+import type { EndpointRole, Holdings } from "../../evidence/events.js";
 import { log } from "../../log.js";
 import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";

@@ -2,7 +2,7 @@
  * An emulated IHD or PPMID on the simulated HAN: an EmulatedNode (join with its install code, answer ZDO
  * and Basic) whose behaviour is an SeClient (se-client.ts) talking ZCL to the ESME and the GPF.
  */
-import type { Holdings } from "../../report/evidence.js";
+import type { Holdings } from "../../evidence/events.js";
 import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import type { ApsFrame } from "../han/types.js";
 import { isBroadcast } from "../han/types.js";

@@ -8,7 +8,7 @@
  * month) is refreshed. So a device that fails to clear still shows the previous occupier's history after
  * fetching the new tenancy's data.
  */
-import type { EndpointRole, HeldMessage, HeldValue, Holdings } from "../../report/evidence.js";
+import type { EndpointRole, HeldMessage, HeldValue, Holdings } from "../../evidence/events.js";
 
 export interface ConsumptionEntry {
   role: EndpointRole;

@@ -5,7 +5,7 @@
  */
 import { type Clock, msToZclUtc } from "../../../src/hub/clock.js";
 import type { RequestContext } from "../../../src/hub/types.js";
-import type { EndpointRole } from "../../../src/report/evidence.js";
+import type { EndpointRole } from "../../../src/evidence/events.js";
 import {
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
   Cluster,

@@ -1,4 +1,4 @@
-import type { Holdings } from "../../../src/report/evidence.js";
+import type { Holdings } from "../../../src/evidence/events.js";
 import { tenancyOf } from "./fake-hub.js";
 
 /** Tenancies of the consumption values a device holds. */

@@ -13,7 +13,7 @@ import { GbcsDeviceType } from "../../../src/hub/device-log.js";
 import { tenancyOfValue } from "../../../src/hub/data/tag.js";
 import { Hub } from "../../../src/hub/hub.js";
 import { Host } from "../../../src/host/host.js";
-import { EvidenceLog } from "../../../src/report/evidence.js";
+import { EvidenceLog } from "../../../src/evidence/log.js";
 import { VirtualDongle } from "../../../src/virtual/dongle.js";
 import { configureSeDevices } from "../../../src/virtual/devices/kinds.js";
 import type { EmulatedEsme } from "../../../src/virtual/devices/esme.js";

@@ -6,7 +6,7 @@
 import { SteppedClock } from "../../../src/hub/clock.js";
 import { GbcsDeviceType } from "../../../src/hub/device-log.js";
 import { Hub } from "../../../src/hub/hub.js";
-import { EvidenceLog } from "../../../src/report/evidence.js";
+import { EvidenceLog } from "../../../src/evidence/log.js";
 import { HanMedium } from "../../../src/virtual/han/medium.js";
 import { EmulatedNode } from "../../../src/virtual/han/node.js";
 import type { ApsFrame, TrustCentre } from "../../../src/virtual/han/types.js";

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { tenancyOfValue } from "../../../src/hub/data/tag.js";
-import type { Holdings } from "../../../src/report/evidence.js";
+import type { Holdings } from "../../../src/evidence/events.js";
 import type { EmulatedEsme } from "../../../src/virtual/devices/esme.js";
 import type { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
 import { Cluster } from "../../../src/virtual/devices/se-payloads.js";

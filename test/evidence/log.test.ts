@@ -3,7 +3,9 @@ import { mkdtempSync, appendFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EvidenceLog, jsonSafe, readEvidence, withoutKeys } from "../../src/report/evidence.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
+import { jsonSafe, withoutKeys } from "../../src/evidence/json-safe.js";
+import { readEvidence } from "../../src/evidence/read.js";
 
 describe("evidence log", () => {
   it("appends numbered JSON lines with hub time, on disk once flushed", () => {
@@ -55,7 +57,7 @@ describe("evidence log", () => {
     const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
     const path = join(dir, "e.jsonl");
     const script = `
-      import { EvidenceLog } from ${JSON.stringify(new URL("../../src/report/evidence.ts", import.meta.url).pathname)};
+      import { EvidenceLog } from ${JSON.stringify(new URL("../../src/evidence/log.ts", import.meta.url).pathname)};
       const log = new EvidenceLog({ path: ${JSON.stringify(path)}, now: () => 0 });
       for (let i = 0; i < 3; i++) log.append({ kind: "note", message: "seen " + i });
       throw new Error("the bench fell over");`;

@@ -8,7 +8,7 @@ import { GbcsDeviceType, normaliseEui64 } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import { type Clock, msToZclUtc } from "../hub/clock.js";
 import { formatDuration, parseDuration } from "../duration.js";
-import type { Host } from "./host.js";
+import type { Host } from "../host/host.js";
 
 export const CONSOLE_HELP = `commands (one per line; EUI-64 as 16 hex digits, with or without 0x and separators):
   add EUI64 INSTALL_CODE [TYPE]   put a device in the Device Log (TYPE: ihd|type2 (default), ppmid, esme, gsme, hcalcs)

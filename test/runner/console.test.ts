@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tenancy } from "../../src/cluster-cot/tenancy.js";
 import { SteppedClock } from "../../src/hub/clock.js";
 import type { Hub } from "../../src/hub/hub.js";
-import { BenchConsole, ConsoleError, words } from "../../src/host/console.js";
+import { BenchConsole, ConsoleError, words } from "../../src/runner/console.js";
 import type { Host } from "../../src/host/host.js";
 import { type HubHost, startHubHost } from "../support/hub-host.js";
-import { FakeAdapter, useFakeAdapter } from "./fake-adapter.js";
+import { FakeAdapter, useFakeAdapter } from "../host/fake-adapter.js";
 
 const CODE = "83FED3407A939723A5C639B26916D505C3B5";
 const start = Date.UTC(2026, 10, 28, 12);

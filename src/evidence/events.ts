@@ -1,0 +1,228 @@
+/**
+ * The evidence events: one JSON object per line of a run's evidence log (log.ts), appended as things happen.
+ * Cases are evaluated over these events and every report is rendered from them, so `hanbench report
+ * <evidence>` re-creates a run's results. This layer sits at the bottom: every other layer writes these
+ * events, and it imports nothing of the project above src/zcl.
+ *
+ * Values in events are JSON-safe: bigints become decimal strings, Buffers become hex strings.
+ * Keys (network key, install codes, link keys) never go into evidence.
+ */
+
+/** The role of a hub-side Smart Energy server endpoint. */
+export type EndpointRole = "gpf" | "esme";
+
+/** Fields common to every event. */
+export interface EventBase {
+  /** Position in the log, from 1. */
+  seq: number;
+  /** Hub time (ISO-8601, UTC). */
+  t: string;
+  /** Wall-clock time (ISO-8601, UTC). */
+  wall: string;
+}
+
+/** The run itself: written first. */
+export interface RunEvent {
+  kind: "run";
+  tool: string;
+  version: string;
+  mode: "virtual" | "bench";
+  seed: number;
+  /** Hub parameters without keys: channel, panId, extendedPanId, hub IEEE, endpoints of GPF and ESME. */
+  hub: Record<string, unknown>;
+  /** Baseline of the suite (specification versions). */
+  baseline: Record<string, string>;
+  /** Detection window in hub ms. */
+  windowMs: number;
+  duts: DutDeclaration[];
+  /** Devices other than the DUTs that the hub admits on purpose (the ESME when it is a node of its own). */
+  admitted?: { label: string; ieee: string }[];
+}
+
+export interface DutDeclaration {
+  /** e.g. `ihd:keeps-history`, or the label of a DUT file. */
+  label: string;
+  kind: "ihd" | "ppmid";
+  /** EUI-64 as 16 lower-case hex digits with 0x prefix (herdsman's form). */
+  ieee: string;
+  /** Behaviour profile (virtual) or DUT file path (bench). */
+  profile?: string;
+  dutFile?: string;
+  firmware?: string;
+  /** IHDTS / PPMIDTS version the device claims, e.g. "5.0". */
+  claims?: string;
+  probe: "virtual" | "console" | "operator";
+}
+
+export interface PhaseEvent {
+  kind: "phase";
+  name: string;
+  state: "start" | "end";
+  detail?: string;
+}
+
+/** A ZCL frame that went over the HAN between a device and the hub (either direction). */
+export interface ZclEvent {
+  kind: "zcl";
+  /** `in`: device → hub. `out`: hub → device. */
+  dir: "in" | "out";
+  /** The device's IEEE address. */
+  device: string;
+  nwk: number;
+  /** Device endpoint. */
+  deviceEp: number;
+  /** Hub endpoint the frame was addressed to (in) or sent from (out). */
+  hubEp: number;
+  /** Which hub server the hub endpoint is, if it is one of them. */
+  role?: EndpointRole;
+  profileId?: number;
+  clusterId: number;
+  cluster?: string;
+  frameType: "global" | "specific";
+  direction: "clientToServer" | "serverToClient";
+  tsn: number;
+  commandId: number;
+  command: string;
+  /** Decoded payload (JSON-safe). For reads, the attribute ids. */
+  payload?: unknown;
+  /** The ZCL frame bytes, hex. */
+  raw: string;
+}
+
+/**
+ * A value the hub served, tagged with the tenancy it belongs to (cot-suite.md "Data tagged by tenancy").
+ * `item` names what was served: an attribute name (`previousDayConsumptionDelivered`), a command field
+ * (`getProfileResponse.intervals[3]`), or a message id (`displayMessage`).
+ */
+export interface ServedEvent {
+  kind: "served";
+  device: string;
+  role: EndpointRole;
+  clusterId: number;
+  item: string;
+  value: unknown;
+  tenancy: number;
+  /** The period the value belongs to (ISO start), if it is a consumption value. */
+  period?: string;
+}
+
+export interface JoinEvent {
+  kind: "join";
+  device: string;
+  nwk: number;
+  accepted: boolean;
+  reason: string;
+}
+
+export interface LeaveEvent {
+  kind: "leave";
+  device: string;
+  reason?: string;
+}
+
+export interface InterviewEvent {
+  kind: "interview";
+  device: string;
+  status: "started" | "successful" | "failed";
+}
+
+/** A ZDO discovery request a device sent to the hub (Match_Desc, Simple_Desc, Active_EP). */
+export interface DiscoveryEvent {
+  kind: "discovery";
+  device: string;
+  request: "matchDesc" | "simpleDesc" | "activeEp" | "nodeDesc";
+  /** What the hub answered with (endpoint numbers). */
+  endpoints: number[];
+  clusters?: number[];
+  /** Who answered: the hub's IEEE address, or the ESME's when it is a node of its own. */
+  responder?: string;
+}
+
+/** A CoT recorded by the hub. */
+export interface CotEvent {
+  kind: "cot";
+  /** The tenancy that starts at the implementation time: 2 for the first CoT (tenancy 1 → 2), and so on. */
+  tenancy: number;
+  providerId: number;
+  issuerEventId: number;
+  tariffType: number;
+  /** ISO time the CoT takes effect. */
+  implementationTime: string;
+  /** ProposedTenancyChangeControl. */
+  control: number;
+  /** Whether the hub pushed PublishChangeOfTenancy unsolicited. */
+  pushed: boolean;
+}
+
+/** Power or network presence of a device changed (virtual runs, or an operator step on the bench). */
+export interface PresenceEvent {
+  kind: "presence";
+  device: string;
+  online: boolean;
+}
+
+/** What a probe found a DUT holding. */
+export interface ProbeEvent {
+  kind: "probe";
+  device: string;
+  label: string;
+  method: "virtual" | "console" | "operator";
+  /** Why the probe was taken (e.g. "baseline", "after-cot", "before-future-cot"). */
+  purpose: string;
+  ok: boolean;
+  /** When ok is false: why no answer could be had. */
+  error?: string;
+  holdings?: Holdings;
+  /** Operator answers, verbatim. */
+  answers?: Record<string, string>;
+}
+
+export interface Holdings {
+  consumption: HeldValue[];
+  messages: HeldMessage[];
+  topUps: HeldValue[];
+  debts: HeldValue[];
+}
+
+export interface HeldValue {
+  role: EndpointRole;
+  clusterId: number;
+  item: string;
+  value: unknown;
+  period?: string;
+}
+
+export interface HeldMessage {
+  messageId: number;
+  text: string;
+}
+
+export interface ErrorEvent {
+  kind: "error";
+  source: string;
+  message: string;
+  device?: string;
+}
+
+export interface NoteEvent {
+  kind: "note";
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export type EvidenceBody =
+  | RunEvent
+  | PhaseEvent
+  | ZclEvent
+  | ServedEvent
+  | JoinEvent
+  | LeaveEvent
+  | InterviewEvent
+  | DiscoveryEvent
+  | CotEvent
+  | PresenceEvent
+  | ProbeEvent
+  | ErrorEvent
+  | NoteEvent;
+
+export type Evidence = EventBase & EvidenceBody;

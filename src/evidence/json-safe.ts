@@ -1,0 +1,51 @@
+/** What may go into an evidence line: JSON-safe values, and nothing named like key material. */
+
+/** Names of fields that could hold key material (network key, install codes, link keys, passwords). */
+const SECRET_NAME = /key|install|secret|password|token/i;
+
+/**
+ * A copy of `value` without any field named like key material, at any depth: the one rule by which the
+ * reports keep keys out even when a producer slipped one into the run event's hub parameters.
+ */
+export function withoutKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!SECRET_NAME.test(k)) out[k] = withoutKeys(v);
+    return out;
+  }
+  return value;
+}
+
+/** Converts bigints and Buffers so that any decoded value can go into a JSON line. */
+export function jsonSafe(value: unknown): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "undefined":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "bigint":
+      return value.toString();
+    case "object":
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = jsonSafe(value[i]);
+    return out;
+  }
+  if (value instanceof Uint8Array) {
+    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString(
+      "hex",
+    );
+  }
+  if (value instanceof Date) return value.toISOString();
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = jsonSafe((value as Record<string, unknown>)[k]);
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * The evidence log: one JSON object per line, appended as things happen and written straight through to
+ * the file (a crash keeps everything already seen).
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { Evidence, EvidenceBody } from "./events.js";
+import { jsonSafe } from "./json-safe.js";
+
+/** `new Date(ms).toISOString()`, remembering the last answer (many events share a millisecond). */
+class IsoCache {
+  #ms = Number.NaN;
+  #iso = "";
+  of(ms: number): string {
+    if (ms !== this.#ms) {
+      this.#iso = new Date(ms).toISOString();
+      this.#ms = ms;
+    }
+    return this.#iso;
+  }
+}
+
+export interface EvidenceSink {
+  append(body: EvidenceBody): Evidence;
+}
+
+/**
+ * The run's evidence: kept in memory for the cases and, when given a path, appended to a JSONL file.
+ * Lines are collected during one turn of the event loop and written with one system call at its end (or
+ * as soon as 64 KiB are waiting). A busy log (one written less than `BUSY_MS` ago) collects for up to
+ * `BUSY_MS` instead, so a virtual run of many frames pays one system call per batch rather than per turn.
+ * `flush()` writes at once, and the process writes what is waiting when it exits, even on an uncaught
+ * exception. So a crash loses nothing already seen.
+ */
+const BUSY_MS = 20;
+
+export class EvidenceLog implements EvidenceSink {
+  readonly events: Evidence[] = [];
+  readonly #now: () => number;
+  #fd: number | undefined;
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #flushScheduled = false;
+  #flushedAt = Number.NEGATIVE_INFINITY;
+  #listeners: ((e: Evidence) => void)[] = [];
+  readonly #onExit = () => this.flush();
+  readonly #hubIso = new IsoCache();
+  readonly #wallIso = new IsoCache();
+
+  constructor(opts: { path?: string; now: () => number }) {
+    this.#now = opts.now;
+    if (opts.path) {
+      this.#fd = openSync(opts.path, "a", 0o644);
+      process.on("exit", this.#onExit);
+    }
+  }
+
+  append(body: EvidenceBody): Evidence {
+    // An object literal with a spread: V8 gives each kind of event a shared shape. Adding the body's keys one by
+    // one to an object instead leaves it in dictionary mode, ~250 bytes more per event (a 16-device run holds
+    // ~110k events: 179 -> 208 MB peak RSS measured).
+    const event = {
+      seq: this.events.length + 1,
+      t: this.#hubIso.of(this.#now()),
+      wall: this.#wallIso.of(Date.now()),
+      ...(jsonSafe(body) as EvidenceBody),
+    } as Evidence;
+    this.events.push(event);
+    if (this.#fd !== undefined) {
+      const line = `${JSON.stringify(event)}\n`;
+      this.#pending.push(line);
+      this.#pendingBytes += line.length;
+      if (this.#pendingBytes >= 65_536) this.flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        const since = performance.now() - this.#flushedAt;
+        if (since >= BUSY_MS) setImmediate(() => this.flush());
+        // unref'd: a process about to end writes what is waiting on exit
+        else setTimeout(() => this.flush(), BUSY_MS - since).unref();
+      }
+    }
+    for (const l of this.#listeners) l(event);
+    return event;
+  }
+
+  /** Writes every line still waiting. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#fd === undefined || this.#pending.length === 0) return;
+    const text = this.#pending.join("");
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    writeSync(this.#fd, text);
+    this.#flushedAt = performance.now();
+  }
+
+  /** Called for every event appended (progress displays, live views, captures). */
+  onEvent(listener: (e: Evidence) => void): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  close(): void {
+    this.flush();
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+    process.off("exit", this.#onExit);
+  }
+}
