@@ -92,6 +92,25 @@ describe("UnpiParser", () => {
     expect(parser.pending).toBe(0);
   });
 
+  it("after line noise of several false starts, one expire() drops them all and a ping after it comes out at once", () => {
+    // the bytes of issue 11 item 6: three SOFs each announcing 48 data bytes that never come
+    const { frames, parser } = parseAll([hex("fe30aabb fe30ccdd fe30eeff")]);
+    expect(parser.pending).toBe(12);
+    parser.expire();
+    expect(parser.pending).toBe(0);
+    expect(parser.stats.truncated).toBe(3);
+    parser.push(ping);
+    expect(frames.map((f) => f.command)).toEqual([0x01]);
+  });
+
+  it("expire() keeps the complete frames that follow each dropped start", () => {
+    const { frames, parser } = parseAll([Buffer.concat([hex("fe30aabb"), ping, hex("fe30ccdd"), nvLen, hex("fe30")])]);
+    expect(frames).toHaveLength(0);
+    parser.expire();
+    expect(frames.map((f) => f.command)).toEqual([0x01, 0x13]);
+    expect(parser.pending).toBe(0);
+  });
+
   it("treats a SOF with an impossible length as noise", () => {
     const { frames } = parseAll([Buffer.concat([hex("fe ff"), ping])]);
     expect(frames.map((f) => f.command)).toEqual([0x01]);

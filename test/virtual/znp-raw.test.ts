@@ -82,6 +82,15 @@ describe("virtual ZNP on the wire", () => {
     expect(stats.frames).toBe(1);
   });
 
+  it("answers a ping sent right after line noise of false frame starts (issue 11 item 6)", async () => {
+    const c = await setup();
+    const reply = c.next((f) => f.type === MtType.SRSP && f.subsystem === Subsystem.SYS && f.command === 0x01);
+    c.write(hex("fe30aabb fe30ccdd fe30eeff"));
+    c.write(hex("fe00210120"));
+    expect((await reply).data).toHaveLength(2);
+    expect(dongle!.znp.parserStats.truncated).toBe(3);
+  });
+
   it("creates NV items with status 9, reports 0 for an existing one, and reads back writes", async () => {
     const c = await setup();
     const id = hex("50 01");

@@ -6,7 +6,9 @@
  * silently drops a frame whose FCS is wrong (counting it) and keeps going. When a frame's FCS does not
  * match and a SOF occurs inside it, the parser resyncs on that SOF (a truncated frame followed by a good
  * one loses only itself). A partial frame left waiting when the line goes quiet is dropped by `expire()`,
- * which the owner calls from an inter-byte timer, as the firmware's UART timeout does.
+ * which the owner calls from an inter-byte timer, as the firmware's UART timeout does; it rescans what
+ * follows the dropped SOF, and drops every further partial frame it finds, so one quiet period clears
+ * any amount of noise and the next frame is answered as soon as it arrives.
  */
 
 export const SOF = 0xfe;
@@ -90,14 +92,17 @@ export class UnpiParser {
 
   /**
    * The line went quiet with part of a frame held (the firmware's inter-byte timeout): that frame was
-   * truncated. Drop its SOF, count it, and parse whatever complete frames follow it.
+   * truncated. Drop its SOF, count it, and parse whatever complete frames follow it. Every byte held
+   * arrived before the quiet, so a partial frame left after that rescan was truncated too: it goes the
+   * same way, until nothing is held (line noise such as `fe30aabb fe30ccdd` is several false starts).
    */
   expire(): void {
-    if (this.#buf.length === 0) return;
-    const rest = this.#buf.subarray(1);
-    this.#buf = EMPTY;
-    this.stats.truncated += 1;
-    this.push(Buffer.from(rest));
+    while (this.#buf.length > 0) {
+      const rest = this.#buf.subarray(1);
+      this.#buf = EMPTY;
+      this.stats.truncated += 1;
+      this.push(Buffer.from(rest));
+    }
   }
 
   push(chunk: Buffer): void {
