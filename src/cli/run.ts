@@ -4,6 +4,7 @@
  */
 import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
+import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildReport } from "../cluster-cot/run-report.js";
 import { renderJson } from "../report/json.js";
@@ -16,6 +17,8 @@ import { toolVersion } from "./version.js";
 import { type DeviceSpec, parseDeviceList as parseDevices } from "../virtual/devices/profiles.js";
 import { DeviceSpecError } from "../virtual/registry.js";
 import { Exit, UsageError } from "./errors.js";
+import { DEVICE_LOG_CAPACITY } from "../hub/device-log.js";
+import { redactText } from "../redact.js";
 import { benchSetup } from "./run-bench.js";
 
 export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
@@ -29,12 +32,14 @@ Devices (virtual):
   --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
                      (default ihd:compliant,ppmid:compliant). KIND is ihd or ppmid; PROFILE one of
                      compliant, no-query, gpf-only, keeps-history, keeps-messages, early-clear,
-                     repeat-clear, fixed-endpoint, offline-miss.
+                     repeat-clear, fixed-endpoint, offline-miss. At most 15: the hub's Device Log
+                     holds 16 entries and the run's own ESME takes one.
 Bench:
   --port PATH        the dongle: a serial path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://HOST:PORT
   --adapter TYPE     herdsman adapter type (default zstack; the only one with a Smart Energy endpoint)
   --dut FILE         a DUT declaration (JSON: label, kind, eui64, installCode, firmware, claims, probe);
-                     repeat for several devices. See hardware/README.md.
+                     repeat for several devices (at most 16, the Device Log's size). See
+                     hardware/README.md.
   --window DURATION  how long a device has to query the CoT after it is recorded (default 24h of hub
                      time; virtual runs pass it in milliseconds, bench runs wait it in real time). On the
                      bench every other wait derives from it: a future CoT is dated 2 windows ahead, data
@@ -49,8 +54,10 @@ Reports (every run also keeps its evidence; see --evidence):
   --capture FILE     every ZCL exchange as a pcap for Wireshark / tshark
 Other:
   --seed N           seed of the tenancy data and device identities (default 1)
-  --state DIR        where the host keeps its network parameters and herdsman database
-                     (default: a fresh temporary directory for virtual runs, .hanbench/state on the bench)
+  --state DIR        where the host keeps its network parameters, herdsman database and coordinator
+                     backup (files mode 0600). Bench: default .hanbench/state, reused from run to run.
+                     Virtual: a new or empty directory, kept after the run for inspection (a virtual
+                     run starts from a fresh network); default a temporary directory, removed after
   --quiet            no progress display
   -h, --help         this help
 
@@ -160,10 +167,13 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     if (err instanceof DutFileError) throw new UsageError(err.message);
     throw err;
   }
+  if (mode === "virtual" && v.state !== undefined) checkFreshState(v.state);
+  const devices = mode === "virtual" ? parseDeviceList(v.devices ?? "ihd:compliant,ppmid:compliant") : [];
+  checkDeviceLogRoom(mode === "virtual" ? devices.length : duts.length, mode);
   const adapter = v.adapter ?? "zstack";
   return {
     mode,
-    devices: mode === "virtual" ? parseDeviceList(v.devices ?? "ihd:compliant,ppmid:compliant") : [],
+    devices,
     duts,
     port: v.port,
     adapter,
@@ -178,6 +188,38 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     capture: v.capture,
     quiet: v.quiet ?? false,
   };
+}
+
+/**
+ * Every DUT needs an entry in the hub's Device Log (16 entries); in a virtual run the ESME is a node of its
+ * own and takes one too. A DUT without an entry could not join, and would fail COT-01 for the bench's limit.
+ */
+function checkDeviceLogRoom(duts: number, mode: "virtual" | "bench"): void {
+  const room = mode === "virtual" ? DEVICE_LOG_CAPACITY - 1 : DEVICE_LOG_CAPACITY;
+  if (duts <= room) return;
+  throw new UsageError(
+    mode === "virtual"
+      ? `--devices lists ${duts} devices under test, but at most ${room} fit: the hub's Device Log holds ${DEVICE_LOG_CAPACITY} entries and the run's ESME, a node of its own, takes one`
+      : `${duts} --dut files, but at most ${room} devices fit: the hub's Device Log holds ${DEVICE_LOG_CAPACITY} entries`,
+  );
+}
+
+/** A virtual run's --state: a directory that does not exist yet, or an empty one. */
+function checkFreshState(dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    if (code === "ENOTDIR") throw new UsageError(`--state ${dir} is a file, not a directory`);
+    throw new UsageError(`--state ${dir}: ${(err as Error).message}`);
+  }
+  if (entries.length > 0) {
+    throw new UsageError(
+      `--state ${dir} is not empty (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}): a virtual run starts from a fresh network; give a new or empty directory`,
+    );
+  }
 }
 
 const OPTIONS = {
@@ -221,6 +263,7 @@ async function execute(opts: RunOptions): Promise<number> {
       seed: opts.seed,
       windowMs: opts.windowMs,
       evidencePath,
+      ...(opts.mode === "virtual" && opts.state !== undefined ? { stateDir: opts.state } : {}),
       ...(opts.capture ? { capture: opts.capture } : {}),
       quiet: opts.quiet,
       tool: "hanbench",

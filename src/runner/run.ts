@@ -32,6 +32,8 @@ export interface RunSpec {
   seed: number;
   windowMs: number;
   evidencePath: string;
+  /** Virtual runs: keep the host's state here (a new or empty directory) instead of a temporary one. */
+  stateDir?: string;
   capture?: string;
   quiet: boolean;
   tool: string;
@@ -66,6 +68,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
     const env = await createVirtualEnv({
       devices: spec.devices,
       seed: spec.seed,
+      ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       evidence: (clock: SteppedClock) => {
         evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
         return evidence;

@@ -3,7 +3,7 @@
  * the host on herdsman driving the dongle over tcp://, the hub model serving the GPF (through the host) and
  * the ESME (through the ESME node), all on one SteppedClock that the runner advances.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RealClock, SteppedClock } from "../hub/clock.js";
@@ -49,6 +49,11 @@ export interface VirtualEnvOptions {
   evidence: (clock: SteppedClock) => EvidenceLog;
   /** Tenancy poll interval of the emulated displays (hub ms). */
   pollIntervalMs?: number;
+  /**
+   * Where the host keeps its network parameters, herdsman database and coordinator backup, left there after
+   * the run (a new or empty directory: the caller checks). Default: a temporary directory, removed at the end.
+   */
+  stateDir?: string;
 }
 
 /** The hub as the host sees it when the ESME is a node of its own: only the GPF is on the coordinator. */
@@ -97,7 +102,9 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   });
   // The host's network is made first and the dongle comes up with it formed, as a dongle this hub formed in
   // an earlier session: herdsman resumes it instead of forming it (3 s of waiting for the NIB to settle).
-  const stateDir = mkdtempSync(join(tmpdir(), "hanbench-run-"));
+  const keepState = opts.stateDir !== undefined;
+  if (opts.stateDir !== undefined) mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "hanbench-run-"));
   const network = loadOrCreateNetwork(stateDir);
   const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true, network });
   // The meter is there before the displays: it joins first, so their discovery finds it.
@@ -224,7 +231,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       for (const n of nodes) n.dispose();
       await host.stop().catch(() => undefined);
       await dongle.stop();
-      rmSync(stateDir, { recursive: true, force: true });
+      if (!keepState) rmSync(stateDir, { recursive: true, force: true });
     },
   };
   try {

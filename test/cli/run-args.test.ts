@@ -1,0 +1,88 @@
+/**
+ * `hanbench run`'s options that the bench's own limits decide: how many devices the Device Log can take
+ * (issue 11, item 3) and what --state means in a virtual run (item 9). Refused before anything starts, as one
+ * usage line and exit 2.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { UsageError } from "../../src/cli/errors.js";
+import { parseRunArgs } from "../../src/cli/run.js";
+
+const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "hanbench-run-args-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const displays = (n: number) => Array.from({ length: n }, () => "ihd:compliant").join(",");
+
+function dutFile(i: number): string {
+  const path = join(dir, `dut-${i}.json`);
+  const eui = `0x0d6f00000000${i.toString(16).padStart(4, "0")}`;
+  writeFileSync(
+    path,
+    JSON.stringify({ label: `ihd ${i}`, kind: "ihd", eui64: eui, installCode: "83FED3407A939723A5C639B26916D505C3B5" }),
+  );
+  return path;
+}
+
+describe("hanbench run: devices under test and the Device Log", () => {
+  it("takes 15 emulated devices, the Device Log's 16 entries less the run's ESME", () => {
+    const opts = parseRunArgs(["--devices", displays(15)]);
+    expect(opts === "help" ? 0 : opts.devices).toHaveLength(15);
+  });
+
+  it.each([16, 1000])("refuses %i emulated devices, saying how many fit and why", (n) => {
+    const run = () => parseRunArgs(["--devices", displays(n)]);
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(
+      `--devices lists ${n} devices under test, but at most 15 fit: the hub's Device Log holds 16 entries and the run's ESME, a node of its own, takes one`,
+    );
+  });
+
+  it("takes 16 DUT files on the bench, where the ESME is an endpoint of the hub node, and refuses 17", () => {
+    const duts = Array.from({ length: 17 }, (_, i) => ["--dut", dutFile(i)]).flat();
+    const sixteen = parseRunArgs(["--port", "/dev/null", ...duts.slice(0, 32)]);
+    expect(sixteen === "help" ? 0 : sixteen.duts).toHaveLength(16);
+    expect(() => parseRunArgs(["--port", "/dev/null", ...duts])).toThrow(
+      "17 --dut files, but at most 16 devices fit: the hub's Device Log holds 16 entries",
+    );
+  });
+
+  it("refuses 1,000 devices at once: one line, exit 2, and no run directory made", () => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    const r = spawnSync(process.execPath, [BIN, "run", "--devices", displays(1000)], {
+      cwd,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "hanbench run: --devices lists 1000 devices under test, but at most 15 fit: the hub's Device Log holds 16 entries and the run's ESME, a node of its own, takes one",
+    ]);
+    expect(existsSync(join(cwd, ".hanbench"))).toBe(false);
+  });
+});
+
+describe("hanbench run --state in a virtual run", () => {
+  it("is taken when the directory is new or empty", () => {
+    const empty = join(dir, "empty-state");
+    mkdirSync(empty);
+    expect(parseRunArgs(["--state", empty])).toMatchObject({ mode: "virtual", state: empty });
+    expect(parseRunArgs(["--state", join(dir, "new-state")])).toMatchObject({ state: join(dir, "new-state") });
+  });
+
+  it("is refused when the directory holds an earlier state, or is a file", () => {
+    const used = join(dir, "used-state");
+    mkdirSync(used);
+    writeFileSync(join(used, "network.json"), "{}");
+    expect(() => parseRunArgs(["--state", used])).toThrow(
+      `--state ${used} is not empty (network.json): a virtual run starts from a fresh network; give a new or empty directory`,
+    );
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    expect(() => parseRunArgs(["--state", file])).toThrow(`--state ${file} is a file, not a directory`);
+  });
+});
