@@ -2,6 +2,7 @@
  * The `hanbench` command: finds the subcommand and hands it the rest of the arguments.
  * Each subcommand lives in its own module under src/cli and exports `command: CliCommand`.
  */
+import { redactText } from "../redact.js";
 import { Exit, UsageError } from "./errors.js";
 import type { CliCommand } from "./command.js";
 
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`hanbench ${name}: ${err.message}\n`);
+      process.stderr.write(`hanbench ${name}: ${redactText(err.message)}\n`);
       return Exit.usage;
     }
     throw err;

@@ -273,7 +273,7 @@ async function execute(opts: RunOptions): Promise<number> {
   } catch (err) {
     if (bench?.isConfigError(err)) throw new UsageError((err as Error).message);
     if (bench) {
-      process.stderr.write(`hanbench run: the bench did not start: ${(err as Error).message}\n`);
+      process.stderr.write(`hanbench run: the bench did not start: ${redactText((err as Error).message)}\n`);
       return Exit.usage;
     }
     throw err;
@@ -295,7 +295,7 @@ async function execute(opts: RunOptions): Promise<number> {
   if (opts.capture) files.push(`capture ${opts.capture}`);
   process.stdout.write(`${files.join(" · ")}\n`);
   if (outcome.aborted) {
-    process.stderr.write(`hanbench run: the run stopped early: ${outcome.aborted}\n`);
+    process.stderr.write(`hanbench run: the run stopped early: ${redactText(outcome.aborted)}\n`);
     return Math.max(exitCodeFor(report.summary), Exit.inconclusive);
   }
   return exitCodeFor(report.summary);

@@ -17,6 +17,7 @@ import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
+import { redactText } from "../redact.js";
 
 export const HELP = `hanbench serve — run the emulated Comms Hub (CHF + GPF + ESME) on a Zigbee coordinator
 
@@ -141,7 +142,8 @@ export const command: CliCommand = {
       process.stdout.write(`${HELP}\n`);
       return Exit.ok;
     }
-    const out = (line: string) => process.stdout.write(`${line}\n`);
+    // the console's answers go through the same redaction as the logs (src/redact.ts)
+    const out = (line: string) => process.stdout.write(`${redactText(line)}\n`);
     const clock = new RealClock();
     mkdirSync(dirname(opts.evidence), { recursive: true });
     const evidence = new EvidenceLog({ path: opts.evidence, now: () => clock.now() });
@@ -177,7 +179,7 @@ export const command: CliCommand = {
       await host.start();
     } catch (err) {
       evidence.close();
-      process.stderr.write(`hanbench serve: the coordinator did not start: ${(err as Error).message}\n`);
+      process.stderr.write(`hanbench serve: the coordinator did not start: ${redactText((err as Error).message)}\n`);
       await host.stop().catch(() => undefined);
       return Exit.usage;
     }

@@ -1,7 +1,5 @@
-/** What may go into an evidence line: JSON-safe values, and nothing named like key material. */
-
-/** Names of fields that could hold key material (network key, install codes, link keys, passwords). */
-const SECRET_NAME = /key|install|secret|password|token/i;
+/** What may go into an evidence line: JSON-safe values, no registered secret, nothing named like key material. */
+import { redactText, SECRET_NAME } from "../redact.js";
 
 /**
  * A copy of `value` without any field named like key material, at any depth: the one rule by which the
@@ -17,10 +15,14 @@ export function withoutKeys(value: unknown): unknown {
   return value;
 }
 
-/** Converts bigints and Buffers so that any decoded value can go into a JSON line. */
+/**
+ * Converts bigints and Buffers so that any decoded value can go into a JSON line, and scrubs the run's
+ * registered secrets (src/redact.ts) from every string and byte field.
+ */
 export function jsonSafe(value: unknown): unknown {
   switch (typeof value) {
     case "string":
+      return redactText(value);
     case "boolean":
     case "undefined":
       return value;
@@ -40,8 +42,8 @@ export function jsonSafe(value: unknown): unknown {
     return out;
   }
   if (value instanceof Uint8Array) {
-    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString(
-      "hex",
+    return redactText(
+      (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString("hex"),
     );
   }
   if (value instanceof Date) return value.toISOString();

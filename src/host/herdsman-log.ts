@@ -6,7 +6,8 @@
  * Key material: herdsman prints the network key and install codes in some messages (a configuration
  * mismatch, provisioning, a bad install code) and dumps whole ZNP frames, NV writes of keys included, at
  * debug level. Debug lines of the Z-Stack frame, NV and commissioning namespaces are therefore dropped,
- * and long hex runs are masked in every message that is kept.
+ * and long hex runs are masked in every message that is kept. What is kept then goes through the logger's
+ * redaction of the run's registered secrets (src/redact.ts), like every other line.
  */
 import { setLogger } from "zigbee-herdsman";
 import { log } from "../log.js";

@@ -8,11 +8,13 @@
  * the host records what the coordinator reports, and every later start passes it explicitly.
  *
  * The network key is key material: it never goes into a log line or the evidence (`describeNetwork`
- * leaves it out).
+ * leaves it out), and it is registered with src/redact.ts as soon as it is made or read, so that nothing
+ * the tool prints can show it.
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { addSecret } from "../redact.js";
 
 export interface NetworkParameters {
   /** 11..26. */
@@ -33,7 +35,9 @@ const PREFERRED_CHANNELS = [15, 20, 25];
 export function generateNetwork(opts: { channel?: number } = {}): NetworkParameters {
   const channel = opts.channel ?? PREFERRED_CHANNELS[randomInt(PREFERRED_CHANNELS.length)]!;
   checkChannel(channel);
-  return { channel, panId: randomInt(1, 0xfffe + 1), networkKey: randomBytes(16) };
+  const networkKey = randomBytes(16);
+  addSecret(networkKey);
+  return { channel, panId: randomInt(1, 0xfffe + 1), networkKey };
 }
 
 function checkChannel(channel: number): void {
@@ -55,6 +59,7 @@ function parseFile(text: string, path: string): NetworkParameters {
   if (typeof raw.channel !== "number" || typeof raw.panId !== "number" || key.length !== 16) {
     throw new Error(`${path} is not a hanbench network file (channel, panId and a 16-byte networkKey are needed)`);
   }
+  addSecret(key);
   checkChannel(raw.channel);
   if (raw.panId < 1 || raw.panId > 0xfffe) throw new Error(`${path}: panId ${raw.panId} is outside 0x0001..0xFFFE`);
   const out: NetworkParameters = { channel: raw.channel, panId: raw.panId, networkKey: key };

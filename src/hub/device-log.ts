@@ -3,8 +3,10 @@
  * EUI-64, install code (with CRC) and GBCS device type (§12). Capacity 16, as in known implementations.
  *
  * Install codes are key material: `toJSON`, `toString` and `list()` never show them; the trust centre
- * asks for one device's link key with `linkKeyOf`.
+ * asks for one device's link key with `linkKeyOf`. Each code (with and without its CRC) and its link key
+ * are registered with src/redact.ts when the device is added, so no output of the tool can show them.
  */
+import { addSecret } from "../redact.js";
 import { linkKeyFromInstallCode, parseInstallCode } from "./install-code.js";
 
 /** GBCS device types (domain.md §12). */
@@ -100,7 +102,8 @@ export class DeviceLog {
     try {
       codeWithCrc =
         typeof opts.installCode === "string" ? parseInstallCode(opts.installCode) : Buffer.from(opts.installCode);
-      linkKeyFromInstallCode(codeWithCrc); // checks length and CRC
+      const linkKey = linkKeyFromInstallCode(codeWithCrc); // checks length and CRC
+      addSecret(codeWithCrc, codeWithCrc.subarray(0, -2), linkKey);
     } catch (e) {
       throw new DeviceLogError(`install code of ${eui64} refused: ${(e as Error).message}`, "bad-install-code");
     }

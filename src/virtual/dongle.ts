@@ -10,6 +10,7 @@
  */
 import { type Clock, RealClock } from "../hub/clock.js";
 import { log } from "../log.js";
+import { addSecret } from "../redact.js";
 import { HanMedium, type MediumOptions } from "./han/medium.js";
 import type { EmulatedNode } from "./han/node.js";
 import { createZnp } from "./znp/index.js";
@@ -71,6 +72,7 @@ export class VirtualDongle {
     this.medium = new HanMedium({ ...opts.medium, seed: this.seed });
     const state = new ZnpState(opts.ieee ?? coordinatorIeee(this.seed), opts.stateDir);
     this.znp = createZnp({ state, medium: this.medium, requireInstallCodes: opts.requireInstallCodes ?? false });
+    if (opts.network) addSecret(opts.network.networkKey);
     if (opts.network && !this.znp.formed) preformNetwork(this.znp, opts.network);
     this.znp.onNetworkCleared = () => {
       for (const d of this.devices) d.forget();

@@ -4,7 +4,8 @@
  * kinds (the Smart Energy devices in src/virtual/devices/) without changes here.
  */
 import type { Clock } from "../hub/clock.js";
-import { withCrc } from "../hub/install-code.js";
+import { linkKeyFromInstallCode, withCrc } from "../hub/install-code.js";
+import { addSecret } from "../redact.js";
 import type { HanMedium } from "./han/medium.js";
 import type { EmulatedNode } from "./han/node.js";
 import { Rng, seedOf } from "./han/rng.js";
@@ -82,6 +83,8 @@ export function createDevice(spec: string, opts: CreateDeviceOptions): EmulatedN
     throw new DeviceSpecError(`unknown device kind '${kind}'; known kinds: ${deviceKinds().join(", ") || "(none)"}`);
   }
   const { ieee, installCode } = deviceIdentity(opts.seed, opts.index);
+  // printed on the device table of `hanbench virtual` (its label), and nowhere else
+  addSecret(installCode, installCode.subarray(0, -2), linkKeyFromInstallCode(installCode));
   return factory({
     spec,
     kind,

@@ -65,13 +65,20 @@ export interface ZnpCounters {
 
 const SUBSYSTEMS = new Set<number>(Object.values(Subsystem));
 
+/** ZDO commands whose data holds a key: setLinkKey, getLinkKey, secAddLinkKey, secEntryLookupExt, extUpdateNwkKey. */
+const ZDO_KEY_COMMANDS = new Set([0x23, 0x25, 0x42, 0x43, 0x4e]);
+
 /**
- * What a debug log may show of a frame's data: AF and ZDO bytes (APS payloads) in hex; only the length
- * for the other subsystems, whose NV reads and writes and install codes carry key material.
+ * What a debug log may show of a frame's data, in either direction: AF and ZDO bytes (APS payloads) in hex;
+ * only the length for the other subsystems, whose NV reads and writes and install codes carry key material,
+ * and for the ZDO commands that carry keys. The line then goes through the logger's redaction
+ * (src/redact.ts) like any other.
  */
-function loggable(subsystem: number, data: Buffer | undefined): string {
+function loggable(subsystem: number, command: number, data: Buffer | undefined): string {
   if (!data) return "";
-  if (subsystem === Subsystem.AF || subsystem === Subsystem.ZDO) return data.toString("hex");
+  if (subsystem === Subsystem.AF || (subsystem === Subsystem.ZDO && !ZDO_KEY_COMMANDS.has(command))) {
+    return data.toString("hex");
+  }
   return `(${data.length} bytes)`;
 }
 
@@ -151,7 +158,7 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     const sink = this.#sink;
     if (!sink) return;
     this.counters.framesOut += 1;
-    if (this.#debug) this.#log.debug({ type, subsystem, command, data: loggable(subsystem, data) }, "znp out");
+    if (this.#debug) this.#log.debug({ type, subsystem, command, data: loggable(subsystem, command, data) }, "znp out");
     sink(encodeFrame(type, subsystem, command, data));
   }
 
@@ -164,7 +171,7 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     this.counters.framesIn += 1;
     if (this.#debug)
       this.#log.debug(
-        { type: f.type, subsystem: f.subsystem, command: f.command, data: f.data.toString("hex") },
+        { type: f.type, subsystem: f.subsystem, command: f.command, data: loggable(f.subsystem, f.command, f.data) },
         "znp in",
       );
     const k = key(f.subsystem, f.command);
