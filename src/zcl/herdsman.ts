@@ -9,6 +9,8 @@
  * - Optional trailing fields: `MINIMUM_REMAINING_BUFFER_BYTES` with the field's size.
  * - `when` conditions: `FIELD_EQUAL`.
  * - Lists of uint8/16/24/32 counted by the immediately preceding parameter: `LIST_UINT8..32`.
+ * - Attributes by side: herdsman finds an attribute by id alone, so a client attribute sharing its id with a
+ *   server attribute (KeyEstablishmentSuite) is left out and read under the server attribute's name.
  * - NOT expressible: repeated records of mixed fields (PublishTopUpLog, PublishDebtLog,
  *   ReportEventConfiguration, ScheduleSnapshot), lists running to the end of the frame, and raw remainders.
  *   These become one `BUFFER` parameter holding the raw bytes; decode them with `decodeParams`.
@@ -110,11 +112,22 @@ function commandRecord(def: ClusterDef, list: "commands" | "commandsResponse"): 
   return out;
 }
 
+/**
+ * A client attribute with the id of a server attribute (Key Establishment's KeyEstablishmentSuite, 0x0000 on
+ * both sides). herdsman looks attributes up by id alone, whatever the side, so such a pair cannot both be
+ * registered: the server's is kept, and herdsman reads the client's under the server's name.
+ */
+function shadowed(def: ClusterDef, a: AttributeDef): boolean {
+  return !!a.client && def.attributes.some((b) => !b.client && b.id === a.id);
+}
+
 function toCluster(def: ClusterDef): Cluster {
   return {
     ID: def.id,
     name: def.name,
-    attributes: Object.fromEntries(def.attributes.map((a) => [a.name, toAttribute(a)])),
+    attributes: Object.fromEntries(
+      def.attributes.filter((a) => !shadowed(def, a)).map((a) => [a.name, toAttribute(a)]),
+    ),
     commands: commandRecord(def, "commands"),
     commandsResponse: commandRecord(def, "commandsResponse"),
   };

@@ -1,7 +1,8 @@
 /** Lookup of the cluster records by id or name, and of attributes and commands within them. */
 import { basic, time } from "./clusters/basic-time.js";
 import { deviceManagement } from "./clusters/device-management.js";
-import { events, keyEstablishment } from "./clusters/events-ke.js";
+import { events } from "./clusters/events.js";
+import { keyEstablishment } from "./clusters/key-establishment.js";
 import { messaging } from "./clusters/messaging.js";
 import { metering } from "./clusters/metering.js";
 import { prepayment } from "./clusters/prepayment.js";
