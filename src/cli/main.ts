@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string }> = {
   },
   serve: { summary: "run the emulated Comms Hub on a dongle, for a person at the bench" },
   zcl: { summary: "decode or encode Smart Energy ZCL frames" },
+  cert: { summary: "show or issue Smart Energy implicit certificates (CBKE)" },
   report: { summary: "re-render reports (JSON, JUnit, HTML) from an evidence log" },
   ports: { summary: "list serial ports and the matching dongle profiles" },
 };
