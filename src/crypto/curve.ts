@@ -180,11 +180,9 @@ export class KoblitzCurve {
     const count = 1 << (w - 2);
     const table: NonNullable<Point>[] = [P];
     const twice = this.double(P);
-    for (let i = 1; i < count; i++) {
-      const next = this.add(table[i - 1]!, twice);
-      if (next === null) break; // P of tiny order: the shorter table still covers the digits the NAF uses
-      table.push(next);
-    }
+    // (2i+1)P is never infinity for i < count: the only small orders on these curves divide the cofactor (2 or
+    // 4), and an odd multiple of a point of order 2 or 4 is not infinity
+    for (let i = 1; i < count; i++) table.push(this.add(table[i - 1]!, twice)!);
     return table;
   }
 
@@ -196,21 +194,10 @@ export class KoblitzCurve {
       Q = this.#ldDouble(Q);
       const d = digits[i]!;
       if (d === 0) continue;
-      const T = table[(Math.abs(d) - 1) >>> 1];
-      if (T === undefined) return this.#slowMul(k, table[0]!);
+      const T = table[(Math.abs(d) - 1) >>> 1]!;
       Q = this.#ldAddAffine(Q, d > 0 ? T : this.negate(T)!);
     }
     return this.#toAffine(Q);
-  }
-
-  /** Double-and-add in affine form, for the rare points whose odd-multiple table ends early. */
-  #slowMul(k: bigint, P: NonNullable<Point>): Point {
-    let R: Point = null;
-    for (let i = k.toString(2).length - 1; i >= 0; i--) {
-      R = this.double(R);
-      if ((k >> BigInt(i)) & 1n) R = this.add(R, P);
-    }
-    return R;
   }
 
   #toAffine(Q: LdPoint): Point {

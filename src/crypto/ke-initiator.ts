@@ -30,6 +30,7 @@ import {
   newEphemeral,
   type OwnCredentials,
   supportedSuites,
+  terminateMessage,
   u8Seconds,
 } from "./ke.js";
 
@@ -232,17 +233,7 @@ export class KeInitiator {
   }
 
   #terminate(status: number, reason: string): KeStep {
-    return this.#fail(
-      {
-        command: "terminateKeyEstablishment",
-        payload: {
-          statusCode: status,
-          waitTime: u8Seconds(this.#cfg.terminateWaitTime, 30),
-          keyEstablishmentSuite: supportedSuites(this.#cfg),
-        },
-      },
-      { by: "self", status, reason },
-    );
+    return this.#fail(terminateMessage(this.#cfg, status), { by: "self", status, reason });
   }
 
   #fail(send: KeMessage | undefined, failure: NonNullable<KeStep["failure"]>): KeStep {

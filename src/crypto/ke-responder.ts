@@ -32,7 +32,7 @@ import {
   keyFingerprint,
   newEphemeral,
   type OwnCredentials,
-  supportedSuites,
+  terminateMessage,
   u8Seconds,
 } from "./ke.js";
 import { suiteById } from "./suite.js";
@@ -218,17 +218,7 @@ export class KeResponder {
   }
 
   #terminate(status: number, reason: string): KeStep {
-    return this.#fail(
-      {
-        command: "terminateKeyEstablishment",
-        payload: {
-          statusCode: status,
-          waitTime: u8Seconds(this.#cfg.terminateWaitTime, 30),
-          keyEstablishmentSuite: supportedSuites(this.#cfg),
-        },
-      },
-      { by: "self", status, reason },
-    );
+    return this.#fail(terminateMessage(this.#cfg, status), { by: "self", status, reason });
   }
 
   #fail(send: KeMessage | undefined, failure: NonNullable<KeStep["failure"]>): KeStep {

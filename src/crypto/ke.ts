@@ -132,6 +132,22 @@ export interface KeStep {
   failure?: KeFailure;
 }
 
+/**
+ * A Terminate Key Establishment from this side: `status`, this side's WaitTime and its supported suites. The
+ * machines send it on their own failures; the hub sends it itself with NO_RESOURCES to a device that starts
+ * an exchange while it has no room for another (its limit on exchanges at once).
+ */
+export function terminateMessage(cfg: KeConfig, status: number): KeMessage {
+  return {
+    command: "terminateKeyEstablishment",
+    payload: {
+      statusCode: status,
+      waitTime: u8Seconds(cfg.terminateWaitTime, 30),
+      keyEstablishmentSuite: supportedSuites(cfg),
+    },
+  };
+}
+
 /** The fingerprint of a link key: the first 8 octets of SHA-256("hanbench link key" ‖ key), hex. */
 export function keyFingerprint(key: Uint8Array): string {
   return createHash("sha256").update("hanbench link key").update(key).digest().subarray(0, 8).toString("hex");

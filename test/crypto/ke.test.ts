@@ -8,7 +8,14 @@ import { issueCertificate } from "../../src/crypto/cbke.js";
 import { encodeSuite2Certificate } from "../../src/crypto/cert.js";
 import { KeInitiator } from "../../src/crypto/ke-initiator.js";
 import { KeResponder } from "../../src/crypto/ke-responder.js";
-import { type KeConfig, type KeMessage, KeStatus, type KeStep, type TrustedCa } from "../../src/crypto/ke.js";
+import {
+  type KeConfig,
+  type KeMessage,
+  KeStatus,
+  type KeStep,
+  type TrustedCa,
+  terminateMessage,
+} from "../../src/crypto/ke.js";
 import { randomScalar } from "../../src/crypto/scalar.js";
 import { SUITE1, SUITE2 } from "../../src/crypto/suite.js";
 import { ANNEX_SUITE1, ANNEX_SUITE2, type AnnexVectors } from "./annex-vectors.js";
@@ -279,6 +286,23 @@ describe("the responder terminates", () => {
       failure: { by: "partner", status: 1, waitTime: 10, reason: "the partner terminated: UNKNOWN_ISSUER" },
     });
     expect(v.deadline).toBeUndefined();
+  });
+});
+
+describe("a hub with no room for another exchange", () => {
+  it("refuses with NO_RESOURCES and its wait time, which the initiator reads as the responder's failure", () => {
+    const { responderCfg, initiatorCfg } = pair({ responder: { terminateWaitTime: 45 } });
+    const u = new KeInitiator(initiatorCfg, HUB);
+    u.start(0);
+    const refusal = terminateMessage(responderCfg, KeStatus.NO_RESOURCES);
+    expect(refusal).toEqual({
+      command: "terminateKeyEstablishment",
+      payload: { statusCode: 4, waitTime: 45, keyEstablishmentSuite: 2 },
+    });
+    expect(u.receive(refusal, 0)).toMatchObject({
+      state: "failed",
+      failure: { by: "partner", status: 4, waitTime: 45, reason: "the responder terminated: NO_RESOURCES" },
+    });
   });
 });
 

@@ -61,6 +61,24 @@ describe.each([
     }
   });
 
+  it("computes d·G as OpenSSL does for edge scalars: tiny, all ones, one bit, next to n", () => {
+    const bits = c.nBits;
+    const edges = [1n, 2n, 3n, 4n, 5n, 7n, 8n, 15n, 16n, 17n, 31n, 33n, 63n, 65n];
+    for (const k of [64, 128, 141, bits - 2, bits - 1]) edges.push((1n << BigInt(k)) - 1n, 1n << BigInt(k));
+    edges.push(c.n - 1n, c.n - 2n, c.n - 3n, (c.n - 1n) / 2n, (c.n + 1n) / 2n);
+    for (const d of edges) {
+      if (d <= 0n || d >= c.n) continue;
+      const e = createECDH(c.name);
+      e.setPrivateKey(scalarHex(c, d));
+      expect(c.compress(c.mulG(d)).toString("hex"), `d = 0x${d.toString(16)}`).toBe(
+        e.getPublicKey("hex", "compressed"),
+      );
+      expect(c.compress(c.mul(d, c.G)).toString("hex"), `d = 0x${d.toString(16)}`).toBe(
+        e.getPublicKey("hex", "compressed"),
+      );
+    }
+  });
+
   it("decompresses random points to the y OpenSSL gives, for both parities", () => {
     const parities = new Set<string>();
     for (let i = 0; i < ROUNDS; i++) {
@@ -110,6 +128,20 @@ describe.each([
       const kP = c.mul(own.d, c.decode(Buffer.from(peer.compressed, "hex")));
       expect(F.toBytes(kP!.x).toString("hex")).toBe(x);
     }
+  });
+
+  it("handles the point of order 2, (0, 1), that the cofactor lets a bad partner send", () => {
+    const T = c.decode(Buffer.concat([Buffer.from([0x02]), Buffer.alloc(F.bytes)]));
+    expect(F.toBigInt(T.y)).toBe(1n);
+    expect(c.double(T)).toBeNull();
+    expect(c.mul(2n, T)).toBeNull();
+    expect(c.mul(12345n, T)).toEqual(T);
+    expect(c.inSubgroup(T)).toBe(false);
+    expect(c.inSubgroup(c.G)).toBe(true);
+    // a subgroup point plus T: the cofactor multiple removes T again
+    const a = opensslKey(c).d;
+    const mixed = c.add(c.mulG(a), T);
+    expect(c.compress(c.mul(c.h * 3n, mixed))).toEqual(c.compress(c.mulG((c.h * 3n * a) % c.n)));
   });
 
   it("keeps n·G at infinity, and adds and doubles consistently with scalar multiplication", () => {
