@@ -189,9 +189,10 @@ async function show(argv: string[]): Promise<number> {
   let caFrom = "from the file";
   if (values.ca !== undefined) {
     const given = values.ca;
-    caOctets = /^(0x)?[0-9a-f\s:]+$/i.test(given)
-      ? input("--ca", () => parseHex(given, "--ca"))
-      : input(given, () => parseCredentials(readText(given, "CA file")).caPublic);
+    // a file of that name first ("ca" or "cafe" are hex too), else the key in hex
+    caOctets = existsSync(given)
+      ? input(given, () => parseCredentials(readText(given, "CA file")).caPublic)
+      : input("--ca", () => parseHex(given, "--ca"));
     if (!caOctets) throw new UsageError(`--ca ${given}: no 'CA Pub Key' in the file`);
     caFrom = "from --ca";
   }

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ANNEX_SUITE2 } from "../crypto/annex-vectors.js";
 import { CERTICOM_SUITE1, CERTICOM_SUITE2 } from "../crypto/certicom-bundles.js";
@@ -20,9 +21,15 @@ interface Run {
   stderr: string;
 }
 
+const BIN = fileURLToPath(new URL("../../bin/hanbench.js", import.meta.url));
+
 function hanbench(...args: string[]): Promise<Run> {
+  return hanbenchIn(process.cwd(), ...args);
+}
+
+function hanbenchIn(cwd: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile("node", ["bin/hanbench.js", ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile("node", [BIN, ...args], { timeout: 60_000, cwd }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 1) : 0;
       resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
     });
@@ -73,6 +80,12 @@ describe("hanbench cert show", { timeout: 120_000 }, () => {
     expect(plain.code).toBe(0);
     expect(field(plain.stdout, "public key")).toBe(`${ANNEX_SUITE2.qV} (reconstructed, ECQV)`);
     expect(field(plain.stdout, "key usage")).toBe("0x88 (key agreement, digital signature)");
+    // --ca naming a file (here "ca", which is hex digits too) reads its 'CA Pub Key'
+    file("ca", `CA Pub Key:\n${ANNEX_SUITE2.caPublic}\n`);
+    const fromFile = await hanbenchIn(dir, "cert", "show", "annex.hex", "--ca", "ca");
+    expect(fromFile.code).toBe(0);
+    expect(field(fromFile.stdout, "CA public key")).toBe(`${ANNEX_SUITE2.caPublic} (from --ca)`);
+    expect(field(fromFile.stdout, "public key")).toBe(`${ANNEX_SUITE2.qV} (reconstructed, ECQV)`);
   });
 
   it("exits 1 when the private key does not match the certificate", async () => {
