@@ -24,7 +24,7 @@ import {
 } from "../crypto/cert.js";
 import { bytesToBigInt, randomScalar } from "../crypto/scalar.js";
 import { type CbkeSuite, SUITE1, SUITE2 } from "../crypto/suite.js";
-import { normaliseEui64 } from "../hub/device-log.js";
+import { hex as hexNumber, normaliseEui64 } from "../hex.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
@@ -127,7 +127,7 @@ function decodeCa(suite: CbkeSuite, octets: Buffer, where: string): CurvePoint {
 }
 
 function describe(cert: ImplicitCertificate): string[] {
-  const h8 = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
+  const h8 = (n: number) => hexNumber(n, 2);
   const rows: [string, string][] = [["certificate", `${cert.suite.name}, ${cert.raw.length} octets`]];
   if (cert.kind === "suite2") {
     const iso = (s: number) => new Date(s * 1000).toISOString().replace(".000Z", "Z");

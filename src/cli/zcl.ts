@@ -19,8 +19,9 @@ import {
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
+import { hex } from "../hex.js";
 
-const CLUSTER_LIST = CLUSTERS.map((c) => `${c.name} (0x${c.id.toString(16).padStart(4, "0")})`).join(", ");
+const CLUSTER_LIST = CLUSTERS.map((c) => `${c.name} (${hex(c.id, 4)})`).join(", ");
 
 const HELP = `hanbench zcl — decode or encode Smart Energy ZCL frames (the ZCL frame only, no APS/GBZ wrapper)
 

@@ -14,6 +14,7 @@
  * are named (`Timing`) and resolved by the runner from the run's options.
  */
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER, DEFAULT_CONTROL } from "./tenancy.js";
+import { hex } from "../hex.js";
 
 export type RunMode = "virtual" | "bench";
 
@@ -46,13 +47,9 @@ export const PROBE = {
 /** The controls COT-12 tries, each on a fresh tenancy. */
 export const CONTROL_STEPS = [CLEAR_CONSUMER, CLEAR_SUPPLIER, CLEAR_CONSUMER | CLEAR_SUPPLIER, 0] as const;
 
-function controlHex(control: number): string {
-  return `0x${control.toString(16).padStart(3, "0")}`;
-}
-
 /** Probe after the CoT of a control step: `control-0x200`, `control-0x400`, `control-0x600`, `control-0x000`. */
 export function controlProbe(control: number): string {
-  return `control-${controlHex(control)}`;
+  return `control-${hex(control, 3)}`;
 }
 
 /** Probe before the CoT of a control step: `control-0x200-before` … */

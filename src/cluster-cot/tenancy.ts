@@ -15,6 +15,7 @@
 import { type Clock, ZCL_EPOCH_OFFSET_S } from "../hub/clock.js";
 import type { CotRecord as HubCotRecord } from "../hub/tenancy.js";
 import { PTCC } from "../zcl/index.js";
+import { hex } from "../hex.js";
 
 /** PTCC bit 9: Clear IHD Data – Consumer (historic consumption); src/zcl's PTCC bitmap. */
 export const CLEAR_CONSUMER = PTCC.clearIhdDataConsumer;
@@ -92,10 +93,6 @@ function checkUint32(name: string, v: number): void {
   }
 }
 
-function hex32(v: number): string {
-  return `0x${v.toString(16).padStart(8, "0")}`;
-}
-
 export class Tenancy {
   readonly #clock: Clock;
   readonly #providerId: number;
@@ -157,7 +154,7 @@ export class Tenancy {
       );
     }
     if ((control & RESERVED_CONTROL_BITS) >>> 0 !== 0) {
-      throw new CotRefusedError("invalid-field", `control ${hex32(control)} sets reserved bits 15-31`);
+      throw new CotRefusedError("invalid-field", `control ${hex(control, 8)} sets reserved bits 15-31`);
     }
     if (
       !Number.isInteger(implementationTime) ||

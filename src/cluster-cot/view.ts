@@ -286,7 +286,3 @@ export class DutView {
     return this.events.at(-1) ?? this.run;
   }
 }
-
-export function hex(v: number, width = 4): string {
-  return `0x${v.toString(16).padStart(width, "0")}`;
-}

@@ -27,7 +27,7 @@ import type { DeviceJoinedPayload } from "zigbee-herdsman/dist/adapter/events.js
 import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import type { Clock } from "../hub/clock.js";
-import { normaliseEui64 } from "../hub/device-log.js";
+import { normaliseEui64 } from "../hex.js";
 import { herdsmanClusters } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
 import type { EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";

@@ -15,6 +15,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { addSecret } from "../redact.js";
+import { eui64ToBytes, hex } from "../hex.js";
 
 export interface NetworkParameters {
   /** 11..26. */
@@ -102,30 +103,20 @@ export function herdsmanNetworkOptions(params: NetworkParameters): {
 } {
   return {
     panID: params.panId,
-    ...(params.extendedPanId ? { extendedPanID: ieeeToBytes(params.extendedPanId) } : {}),
+    // herdsman's zstack adapter writes these byte-reversed to NV, as it does the coordinator IEEE it substitutes
+    // for the default EPID, so the big-endian reading order is the one to pass
+    ...(params.extendedPanId ? { extendedPanID: eui64ToBytes(params.extendedPanId) } : {}),
     channelList: [params.channel],
     networkKey: [...params.networkKey],
     networkKeyDistribute: false,
   };
 }
 
-/**
- * `0x00124b0001020304` → the 8 numbers herdsman takes for `extendedPanID`. herdsman's zstack adapter
- * writes them byte-reversed to NV, the same way it handles the coordinator IEEE it substitutes for the
- * default EPID, so the big-endian reading order is the one to pass here.
- */
-export function ieeeToBytes(ieee: string): number[] {
-  const hex = ieee.replace(/^0x/, "");
-  const out: number[] = [];
-  for (let i = 0; i < 16; i += 2) out.push(Number.parseInt(hex.slice(i, i + 2), 16));
-  return out;
-}
-
 /** The parameters without the key: safe for logs and the run event. */
 export function describeNetwork(params: NetworkParameters): Record<string, unknown> {
   return {
     channel: params.channel,
-    panId: `0x${params.panId.toString(16).padStart(4, "0")}`,
+    panId: hex(params.panId, 4),
     ...(params.extendedPanId ? { extendedPanId: params.extendedPanId } : {}),
   };
 }

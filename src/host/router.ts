@@ -27,6 +27,7 @@ import { SE_PROFILE_ID } from "./endpoints.js";
 import type { HubPort } from "./hub-port.js";
 import type { RequestLog } from "./requests.js";
 import type { FrameTap } from "./tap.js";
+import { hex } from "../hex.js";
 
 type Frame = ZclFrame;
 
@@ -104,7 +105,7 @@ export class Router {
       hubEp,
       role,
       clusterId: payload.clusterID,
-      command: frame ? frame.command.name : `0x${header.commandIdentifier.toString(16)}`,
+      command: frame ? frame.command.name : hex(header.commandIdentifier),
       ...(attrIds ? { attrIds } : {}),
     });
     try {

@@ -11,6 +11,7 @@ import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
 import type { EndpointRole, ZclEvent } from "../evidence/events.js";
 import type { EvidenceSink } from "../evidence/log.js";
 import { decodeZclHeader } from "../zcl/index.js";
+import { hex } from "../hex.js";
 
 type Frame = ZclFrame;
 
@@ -63,7 +64,7 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decode
     direction: header?.direction ?? "clientToServer",
     tsn: header?.tsn ?? 0,
     commandId,
-    command: decoded ? decoded.command : `0x${commandId.toString(16).padStart(2, "0")}`,
+    command: decoded ? decoded.command : hex(commandId, 2),
     raw: raw.toString("hex"),
   };
   if (meta.role) event.role = meta.role;

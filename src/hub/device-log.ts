@@ -7,6 +7,7 @@
  * are registered with src/redact.ts when the device is added, so no output of the tool can show them.
  */
 import { addSecret } from "../redact.js";
+import { parseEui64 } from "../hex.js";
 import { linkKeyFromInstallCode, parseInstallCode } from "./install-code.js";
 
 /** GBCS device types (domain.md §12). */
@@ -56,16 +57,13 @@ interface StoredEntry extends DeviceLogEntry {
   codeWithCrc: Buffer;
 }
 
-/** Normalises an EUI-64 (`00DB1234567890A0`, `0x00db…`, `00:db:12:…`) to `0x` + 16 lower-case hex digits. */
-export function normaliseEui64(text: string): string {
-  const hex = text
-    .trim()
-    .replace(/^0x/i, "")
-    .replace(/[\s:\-.]/g, "");
-  if (!/^[0-9a-fA-F]{16}$/.test(hex)) {
+/** The log's key of an EUI-64 (src/hex.ts `parseEui64`), or a DeviceLogError. */
+function eui64Key(text: string): string {
+  const eui64 = parseEui64(text);
+  if (eui64 === undefined) {
     throw new DeviceLogError(`EUI-64 must be 16 hex digits (got ${JSON.stringify(text)})`, "bad-eui64");
   }
-  return `0x${hex.toLowerCase()}`;
+  return eui64;
 }
 
 export class DeviceLog {
@@ -82,7 +80,7 @@ export class DeviceLog {
    * type is not a GBCS type, or the install code is invalid.
    */
   add(opts: { eui64: string; installCode: string | Uint8Array; deviceType: number }): DeviceLogEntry {
-    const eui64 = normaliseEui64(opts.eui64);
+    const eui64 = eui64Key(opts.eui64);
     if (!Number.isInteger(opts.deviceType) || TYPE_NAMES[opts.deviceType] === undefined) {
       throw new DeviceLogError(
         `device type ${opts.deviceType} is not a GBCS device type (0 GSME, 1 ESME, 2 CHF, 3 GPF, 4 HCALCS, 5 PPMID, 6 Type 2)`,
@@ -115,20 +113,20 @@ export class DeviceLog {
 
   /** Removes a device; throws when it is not in the log. */
   remove(eui64: string): void {
-    const key = normaliseEui64(eui64);
+    const key = eui64Key(eui64);
     if (!this.#entries.delete(key)) throw new DeviceLogError(`device ${key} is not in the Device Log`, "not-found");
   }
 
   has(eui64: string): boolean {
     try {
-      return this.#entries.has(normaliseEui64(eui64));
+      return this.#entries.has(eui64Key(eui64));
     } catch {
       return false;
     }
   }
 
   get(eui64: string): DeviceLogEntry | undefined {
-    const e = this.#entries.get(normaliseEui64(eui64));
+    const e = this.#entries.get(eui64Key(eui64));
     return e && publicEntry(e);
   }
 
@@ -142,13 +140,13 @@ export class DeviceLog {
 
   /** The install code with CRC, for the trust centre only. */
   installCodeOf(eui64: string): Buffer | undefined {
-    const e = this.#entries.get(normaliseEui64(eui64));
+    const e = this.#entries.get(eui64Key(eui64));
     return e && Buffer.from(e.codeWithCrc);
   }
 
   /** The preconfigured link key derived from the device's install code, for the trust centre only. */
   linkKeyOf(eui64: string): Buffer | undefined {
-    const e = this.#entries.get(normaliseEui64(eui64));
+    const e = this.#entries.get(eui64Key(eui64));
     return e && linkKeyFromInstallCode(e.codeWithCrc);
   }
 

@@ -10,6 +10,7 @@
 import { attributeDef, decodeZcl, decodeZclHeader, encodeZcl, ZclDecodeError, type ZclFrame } from "../zcl/index.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
 import { Status } from "./types.js";
+import { hex } from "../hex.js";
 
 export interface FrameHandlerHost {
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
@@ -78,7 +79,7 @@ export function handleZclFrame(
       payload: result.payload,
     });
   } catch (e) {
-    host.error(`reply to ${frame.command} on cluster 0x${clusterId.toString(16)}: ${(e as Error).message}`, ctx.device);
+    host.error(`reply to ${frame.command} on cluster ${hex(clusterId)}: ${(e as Error).message}`, ctx.device);
     return fail(Status.FAILURE);
   }
 }

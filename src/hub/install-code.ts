@@ -7,6 +7,7 @@
  * Install codes and link keys are key material: never log them, never put them in evidence.
  */
 import { aes128MmoHash, crc16X25 } from "zigbee-herdsman/dist/zspec/utils.js";
+import { hexUpper } from "../hex.js";
 
 /** Install-code lengths without the CRC, in bytes. */
 export const INSTALL_CODE_LENGTHS = [6, 8, 12, 16] as const;
@@ -17,10 +18,6 @@ export function withCrc(code: Uint8Array): Buffer {
   out.set(code, 0);
   out.writeUInt16LE(crc16X25(code), code.length);
   return out;
-}
-
-function hex16(n: number): string {
-  return `0x${n.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 /** Throws unless `codeWithCrc` is a code of a valid length followed by its correct CRC. */
@@ -36,7 +33,7 @@ export function checkInstallCode(codeWithCrc: Uint8Array): void {
   const expected = crc16X25(code);
   if (given !== expected) {
     throw new Error(
-      `install code CRC mismatch: the last two bytes give ${hex16(given)} (little-endian) but the CRC-16/X-25 of the ${n}-byte code is ${hex16(expected)}`,
+      `install code CRC mismatch: the last two bytes give ${hexUpper(given, 4)} (little-endian) but the CRC-16/X-25 of the ${n}-byte code is ${hexUpper(expected, 4)}`,
     );
   }
 }

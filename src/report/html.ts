@@ -6,6 +6,7 @@
 import type { CotEvent, DutDeclaration, Evidence, ProbeEvent, RunEvent, ZclEvent } from "../evidence/events.js";
 import { withoutKeys } from "../evidence/json-safe.js";
 import { type CaseResult, type DutResult, type RunReport, VERDICTS, type Verdict } from "../cluster-cot/results.js";
+import { hex } from "../hex.js";
 
 export interface HtmlOptions {
   /** Most timeline rows per device (the rows nearest to a CoT are kept). Default 300. */
@@ -58,7 +59,7 @@ function hubRows(hub: Record<string, unknown>): [string, string][] {
   // never shown, even if a producer slipped one in
   return Object.entries(withoutKeys(hub) as Record<string, unknown>).map(([k, v]) => [
     k,
-    `<code>${esc(typeof v === "number" && k.toLowerCase().includes("pan") ? `0x${v.toString(16).padStart(4, "0")}` : v)}</code>`,
+    `<code>${esc(typeof v === "number" && k.toLowerCase().includes("pan") ? hex(v, 4) : v)}</code>`,
   ]);
 }
 
@@ -98,10 +99,6 @@ function verdictTable(dut: DutResult): string {
     return `<tr><td class="mono">${esc(r.id)}</td><td>${esc(r.title)}</td><td class="verdict ${verdictClass(r.verdict)}">${esc(r.verdict)}</td><td>${esc(r.reason)}</td><td class="mono">${refs}</td></tr>`;
   });
   return `<table class="verdicts"><thead><tr><th>case</th><th>title</th><th>verdict</th><th>reason</th><th>evidence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
-}
-
-function hex(n: number, width: number): string {
-  return `0x${n.toString(16).padStart(width, "0")}`;
 }
 
 function describeZcl(e: ZclEvent): string {

@@ -18,7 +18,7 @@
  * the raw bytes; a read of attribute 0x0201 is displayed correctly.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { normaliseEui64 } from "../hub/device-log.js";
+import { eui64ToLe, parseEui64 } from "../hex.js";
 import type { EventBase, Evidence, RunEvent, ZclEvent } from "../evidence/events.js";
 
 /** pcap link type for IEEE 802.15.4 frames with FCS (Wireshark's default for 802.15.4). */
@@ -63,13 +63,6 @@ export function fcs802154(data: Uint8Array): Buffer {
   return out;
 }
 
-/** `0x00db1234567890a0` → 8 bytes little-endian (as Zigbee sends an EUI-64). */
-function ieeeLE(ieee: string): Buffer {
-  const hex = ieee.replace(/^0x/i, "").padStart(16, "0");
-  if (!/^[0-9a-f]{16}$/i.test(hex)) throw new Error(`not an EUI-64: ${ieee}`);
-  return Buffer.from(hex, "hex").reverse();
-}
-
 /** Per-sender counters, as each node keeps its own MAC sequence, NWK sequence and APS counter. */
 interface Counters {
   mac: number;
@@ -95,9 +88,9 @@ export function buildFrames(event: ZclEvent, opts: PcapOptions, counters: Counte
   const zcl = Buffer.from(event.raw, "hex");
   const hub =
     event.role === "esme" && opts.esmeNode
-      ? { nwk: opts.esmeNode.nwk, ieee: ieeeLE(opts.esmeNode.ieee) }
-      : { nwk: opts.hubNwk ?? 0x0000, ieee: ieeeLE(opts.hubIeee ?? "0x0000000000000000") };
-  const dev = { nwk: event.nwk, ieee: ieeeLE(event.device) };
+      ? { nwk: opts.esmeNode.nwk, ieee: eui64ToLe(opts.esmeNode.ieee) }
+      : { nwk: opts.hubNwk ?? 0x0000, ieee: eui64ToLe(opts.hubIeee ?? "0x0000000000000000") };
+  const dev = { nwk: event.nwk, ieee: eui64ToLe(event.device) };
   const hop: Hop =
     event.dir === "in"
       ? {
@@ -283,12 +276,7 @@ function numberOf(v: unknown): number | undefined {
 }
 
 function ieeeOf(v: unknown): string | undefined {
-  if (typeof v !== "string") return undefined;
-  try {
-    return normaliseEui64(v);
-  } catch {
-    return undefined;
-  }
+  return typeof v === "string" ? parseEui64(v) : undefined;
 }
 
 /**

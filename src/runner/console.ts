@@ -4,7 +4,8 @@
  * the hub keeps running. `help` lists the commands.
  */
 import type { Tenancy } from "../cluster-cot/tenancy.js";
-import { GbcsDeviceType, normaliseEui64 } from "../hub/device-log.js";
+import { hex, normaliseEui64 } from "../hex.js";
+import { GbcsDeviceType } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import { type Clock, msToZclUtc } from "../hub/clock.js";
 import { formatDuration, parseDuration } from "../duration.js";
@@ -171,7 +172,7 @@ export class BenchConsole {
       .catch(rethrow);
     const when = rec.implementationTime > now ? `in ${formatDuration(rec.implementationTime - now)}` : "now";
     this.#d.out(
-      `CoT recorded: tenancy ${rec.tenancy} from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control 0x${rec.control.toString(16).padStart(8, "0")}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
+      `CoT recorded: tenancy ${rec.tenancy} from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control ${hex(rec.control, 8)}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
     );
     return undefined;
   }
@@ -180,7 +181,7 @@ export class BenchConsole {
     const devices = this.#d.host.devices();
     if (devices.length === 0) this.#d.out("no devices on the network");
     for (const d of devices) {
-      const nwk = `0x${d.nwk.toString(16).padStart(4, "0")}`;
+      const nwk = hex(d.nwk, 4);
       const seen = d.lastSeen ? ` last seen ${iso(d.lastSeen)}` : "";
       const model = d.modelId ? ` ${d.manufacturer ?? "?"}/${d.modelId}` : "";
       const log = d.inDeviceLog ? "" : " NOT IN DEVICE LOG";
@@ -197,8 +198,8 @@ export class BenchConsole {
     const list = this.#d.host.lastRequests(eui64Arg(eui64), count);
     if (list.length === 0) this.#d.out(`no requests from ${eui64}`);
     for (const r of list) {
-      const cluster = `0x${r.clusterId.toString(16).padStart(4, "0")}`;
-      const attrs = r.attrIds ? ` ${r.attrIds.map((a) => `0x${a.toString(16).padStart(4, "0")}`).join(",")}` : "";
+      const cluster = hex(r.clusterId, 4);
+      const attrs = r.attrIds ? ` ${r.attrIds.map((a) => hex(a, 4)).join(",")}` : "";
       this.#d.out(`${iso(r.at)} ep ${r.hubEp} (${r.role ?? "not a hub endpoint"}) ${cluster} ${r.command}${attrs}`);
     }
     return undefined;

@@ -17,7 +17,7 @@
  * }
  */
 import { readFileSync } from "node:fs";
-import { normaliseEui64 } from "../hub/device-log.js";
+import { normaliseEui64 } from "../hex.js";
 import { parseInstallCode } from "../hub/install-code.js";
 import { parseDuration } from "../duration.js";
 

@@ -8,6 +8,7 @@ import type { EvidenceSink } from "../evidence/log.js";
 import type { HanMedium } from "../virtual/han/medium.js";
 import type { TapRecord } from "../virtual/han/types.js";
 import { decodeZcl } from "../zcl/index.js";
+import { hex } from "../hex.js";
 
 const ZDO_PROFILE = 0;
 const DISCOVERY_RESPONSES = new Map<number, "matchDesc" | "simpleDesc" | "activeEp" | "nodeDesc">([
@@ -77,7 +78,7 @@ export function tapMedium(opts: MediumEvidenceOptions): () => void {
         request,
         endpoints: found.endpoints,
         ...(found.clusters ? { clusters: found.clusters } : {}),
-        responder: ieeeOf(f.srcNwk) ?? `nwk 0x${f.srcNwk.toString(16)}`,
+        responder: ieeeOf(f.srcNwk) ?? `nwk ${hex(f.srcNwk)}`,
       });
       return;
     }

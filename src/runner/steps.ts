@@ -10,6 +10,7 @@ import type { RunEnv } from "./env.js";
 import { lookForDut } from "./look-for.js";
 import { type Progress, hubTime } from "./progress.js";
 import { hasAcknowledgedMessage, hasFetchedConsumption, hasQueriedCot, isInterviewed, nextSeq } from "./queries.js";
+import { hex } from "../hex.js";
 
 /** Real-time limit for the DUTs of a virtual run to join and be interviewed. */
 const VIRTUAL_JOIN_MS = 30_000;
@@ -20,10 +21,6 @@ export interface StepContext {
   progress: Progress;
   /** The newest CoT of the run, and the seq of the evidence appended just before it. */
   lastCot?: { record: CotRecord; seq: number };
-}
-
-function hex(control: number): string {
-  return `0x${control.toString(16).padStart(8, "0")}`;
 }
 
 /** Seq from which the tenancy in force began (its CoT event, or the start of the run). */
@@ -111,7 +108,7 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   const record = await env.tenancy.record(env.hub, { control: step.control, implementationTime });
   ctx.lastCot = { record, seq };
   progress.line(
-    `  CoT recorded: tenancy ${record.tenancy} from ${hubTime(implementationTime)}, control ${hex(step.control)}, not pushed`,
+    `  CoT recorded: tenancy ${record.tenancy} from ${hubTime(implementationTime)}, control ${hex(step.control, 8)}, not pushed`,
   );
 }
 

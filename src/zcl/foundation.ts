@@ -10,6 +10,7 @@
 import { ZclDecodeError, ZclEncodeError } from "./errors.js";
 import { DataType } from "./types.js";
 import { decodeValue, isAnalogType, writeValue } from "./values.js";
+import { hex } from "../hex.js";
 
 type Payload = Record<string, unknown>;
 type Rec = Record<string, unknown>;
@@ -286,9 +287,5 @@ export function globalCommand(key: number | string): GlobalCommand | undefined {
 
 /** Throws the decode error for an unknown global command id. */
 export function unknownGlobal(id: number, offset: number): never {
-  throw new ZclDecodeError(
-    "commandId",
-    offset,
-    `global command 0x${id.toString(16).padStart(2, "0")} is not supported`,
-  );
+  throw new ZclDecodeError("commandId", offset, `global command ${hex(id, 2)} is not supported`);
 }

@@ -8,13 +8,12 @@ import { globalCommand, unknownGlobal } from "./foundation.js";
 import { decodeParams, encodeParams } from "./payload.js";
 import { clusterById, commandsFor } from "./registry.js";
 import type { CommandDef, Direction, ZclFrame } from "./types.js";
+import { hex } from "../hex.js";
 
 const FC_SPECIFIC = 0x01;
 const FC_MANUFACTURER = 0x04;
 const FC_SERVER_TO_CLIENT = 0x08;
 const FC_DISABLE_DEFAULT_RSP = 0x10;
-
-const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, "0")}`;
 
 export type ZclFrameInput = Omit<ZclFrame, "commandId"> & { commandId?: number };
 

@@ -15,6 +15,7 @@ import { attributeDef, clusterById, commandDef } from "./registry.js";
 import { isoToZclUtc, zclUtcToIso } from "./time.js";
 import { DataType, type Direction, dataTypeName, type ParamDef, type ValueLimits, type ZclFrame } from "./types.js";
 import { isBigIntType } from "./values.js";
+import { hex } from "../hex.js";
 
 type Json = Record<string, unknown>;
 
@@ -93,7 +94,7 @@ function globalToJson(clusterId: number, frame: ZclFrame): Json {
 export function frameToJson(clusterId: number, frame: ZclFrame): Json {
   const cluster = clusterById(clusterId);
   const out: Json = {
-    clusterId: `0x${clusterId.toString(16).padStart(4, "0")}`,
+    clusterId: hex(clusterId, 4),
     cluster: cluster?.name ?? null,
     frameType: frame.frameType,
     manufacturerSpecific: frame.manufacturerCode !== undefined,

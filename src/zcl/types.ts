@@ -2,6 +2,7 @@
  * ZCL data type ids (ZCL spec, Table 2-10) and the shapes of the declarative cluster definitions.
  * Definitions are data only; the codec (values.ts, payload.ts, foundation.ts, frame.ts) reads them.
  */
+import { hex } from "../hex.js";
 
 /** ZCL data type ids. */
 export const DataType = {
@@ -68,7 +69,7 @@ export type DataTypeId = (typeof DataType)[keyof typeof DataType];
 /** Name of a data type id (`UTC`, `BITMAP32`), or `0xNN` when unknown. */
 export function dataTypeName(type: number): string {
   for (const [name, id] of Object.entries(DataType)) if (id === type) return name;
-  return `0x${type.toString(16).padStart(2, "0")}`;
+  return hex(type, 2);
 }
 
 /**

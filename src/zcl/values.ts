@@ -5,6 +5,7 @@
  * string (UTF-8); OCTET_STR → Buffer; BOOLEAN → boolean (0/1; any other byte stays a number); IEEE_ADDR →
  * `0x` + 16 hex digits; SEC_KEY → Buffer; floats → number. Sentinels (0xFFFF …) stay plain numbers.
  */
+import { eui64FromLe, eui64ToLe } from "../hex.js";
 import { ZclDecodeError, ZclEncodeError } from "./errors.js";
 import { DataType, dataTypeName } from "./types.js";
 
@@ -158,12 +159,7 @@ export function decodeValue(type: number, buf: Uint8Array, offset: number, field
     }
     case "ieee": {
       need(b, offset, 8, field, type);
-      return [
-        `0x${Buffer.from(b.subarray(offset, offset + 8))
-          .reverse()
-          .toString("hex")}`,
-        offset + 8,
-      ];
+      return [eui64FromLe(b, offset), offset + 8];
     }
     case "key": {
       need(b, offset, 16, field, type);
@@ -252,13 +248,11 @@ export function writeValue(type: number, value: unknown, field = "value"): Buffe
       return Buffer.concat([head, bytes]);
     }
     case "ieee": {
-      let v: bigint;
-      if (typeof value === "string" && /^(0x)?[0-9a-fA-F]{16}$/.test(value))
-        v = BigInt(`0x${value.replace(/^0x/, "")}`);
-      else if (typeof value === "bigint" && value >= 0n && value < 1n << 64n) v = value;
-      else throw new ZclEncodeError(field, `IEEE_ADDR needs 0x + 16 hex digits, got ${describe(value)}`);
+      if (typeof value === "string" && /^(0x)?[0-9a-fA-F]{16}$/.test(value)) return eui64ToLe(value);
+      if (typeof value !== "bigint" || value < 0n || value >= 1n << 64n)
+        throw new ZclEncodeError(field, `IEEE_ADDR needs 0x + 16 hex digits, got ${describe(value)}`);
       const out = Buffer.alloc(8);
-      out.writeBigUInt64LE(v);
+      out.writeBigUInt64LE(value);
       return out;
     }
     case "key": {

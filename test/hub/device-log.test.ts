@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { DEVICE_LOG_CAPACITY, DeviceLog, GbcsDeviceType, normaliseEui64 } from "../../src/hub/device-log.js";
+import { DEVICE_LOG_CAPACITY, DeviceLog, DeviceLogError, GbcsDeviceType } from "../../src/hub/device-log.js";
 import { linkKeyFromInstallCode, parseInstallCode } from "../../src/hub/install-code.js";
 
 const CODE = "83FED3407A939723A5C639B26916D505C3B5";
@@ -10,10 +10,19 @@ function eui(n: number): string {
 }
 
 describe("DeviceLog", () => {
-  it("normalises EUI-64s to herdsman's form", () => {
-    expect(normaliseEui64("00DB1234567890A0")).toBe("0x00db1234567890a0");
-    expect(normaliseEui64("0x00:DB:12:34:56:78:90:A0")).toBe("0x00db1234567890a0");
-    expect(() => normaliseEui64("00DB1234567890")).toThrow(/16 hex digits/);
+  it("keys entries by the EUI-64 in herdsman's form, and refuses one that is not 16 hex digits", () => {
+    const log = new DeviceLog();
+    const e = log.add({ eui64: "0x00:DB:12:34:56:78:90:A0", installCode: CODE, deviceType: GbcsDeviceType.PPMID });
+    expect(e.eui64).toBe("0x00db1234567890a0");
+    let err: unknown;
+    try {
+      log.add({ eui64: "00DB1234567890", installCode: CODE, deviceType: GbcsDeviceType.PPMID });
+    } catch (x) {
+      err = x;
+    }
+    expect(err).toBeInstanceOf(DeviceLogError);
+    expect(err).toMatchObject({ code: "bad-eui64", message: 'EUI-64 must be 16 hex digits (got "00DB1234567890")' });
+    expect(log.has("not an eui64")).toBe(false);
   });
 
   it("adds, lists, finds and removes entries", () => {

@@ -7,6 +7,7 @@ import { type Attributed, type Category, heldOf } from "../attribution.js";
 import type { PhaseName } from "../plan.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER } from "../tenancy.js";
 import type { CotInfo, DutView, Probe } from "../view.js";
+import { hex } from "../../hex.js";
 
 export interface Outcome {
   verdict: Verdict;
@@ -97,7 +98,7 @@ export function hours(ms: number): string {
 }
 
 export function control32(control: number): string {
-  return `0x${(control >>> 0).toString(16).padStart(8, "0")}`;
+  return hex(control >>> 0, 8);
 }
 
 /** The categories of which the holdings have something of the tenancy. */

@@ -8,7 +8,8 @@
  * A stranger the hub admitted is a bench fault (`error`).
  */
 import { PHASE } from "../plan.js";
-import { hex, type Zcl } from "../view.js";
+import { hex } from "../../hex.js";
+import type { Zcl } from "../view.js";
 import { type CaseDef, outcome } from "./case.js";
 
 /** Global commands a device sends as answers, not requests (read/write/configure responses, reports, Default Response). */
@@ -20,7 +21,7 @@ function isRequest(z: Zcl): boolean {
 }
 
 function frame(z: Zcl): string {
-  return `seq ${z.seq} cluster ${hex(z.clusterId)} ${z.command} to hub endpoint ${z.hubEp}`;
+  return `seq ${z.seq} cluster ${hex(z.clusterId, 4)} ${z.command} to hub endpoint ${z.hubEp}`;
 }
 
 export const cot01: CaseDef = {

@@ -10,6 +10,7 @@
 import { type Category, heldOf } from "../attribution.js";
 import { CONTROL_STEPS, controlBeforeProbe, controlProbe, PHASE } from "../plan.js";
 import { type CaseDef, isOutcome, needProbe, outcome } from "./case.js";
+import { hex } from "../../hex.js";
 
 const SHORT: Record<string, string> = { consumption: "consumption", messages: "messages" };
 
@@ -22,7 +23,7 @@ export const cot12: CaseDef = {
     const evidence: number[] = [];
     let answered = 0;
     const parts = CONTROL_STEPS.map((control) => {
-      const name = `0x${control.toString(16).padStart(3, "0")}`;
+      const name = hex(control, 3);
       const cot = cots.find((c) => c.event.control === control);
       if (!cot) return `${name}: no CoT`;
       const before = needProbe(view, controlBeforeProbe(control));

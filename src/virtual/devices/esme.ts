@@ -11,6 +11,7 @@ import type { ApsFrame } from "../han/types.js";
 import type { ZclHeader } from "../han/zcl-lite.js";
 import { Cluster, SE_PROFILE_ID, SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import { SeDeviceId } from "./se-device.js";
+import { hex } from "../../hex.js";
 
 /** Default SE endpoint of the emulated ESME. */
 export const ESME_ENDPOINT = 3;
@@ -93,7 +94,7 @@ export class EmulatedEsme extends EmulatedNode {
     if (frame.dstEp !== this.seEndpoint || header?.serverToClient || frame.srcNwk === 0x0000) {
       return super.handleZcl(frame, header);
     }
-    const device = this.medium.member(frame.srcNwk)?.ieee ?? `nwk:0x${frame.srcNwk.toString(16).padStart(4, "0")}`;
+    const device = this.medium.member(frame.srcNwk)?.ieee ?? `nwk:${hex(frame.srcNwk, 4)}`;
     const ctx: RequestContext = {
       device,
       nwk: frame.srcNwk,

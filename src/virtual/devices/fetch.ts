@@ -22,6 +22,7 @@ import {
   TimeAttr,
 } from "./se-payloads.js";
 import type { DeviceStore } from "./store.js";
+import { hex } from "../../hex.js";
 
 /** A server did not answer: the rest of its requests in this poll are skipped. */
 export class NoAnswer extends Error {}
@@ -258,7 +259,7 @@ export class DataFetcher {
     const reply = await this.#o.request(server, clusterId, frame);
     if (!reply)
       throw new NoAnswer(
-        `no answer from ${server.role} (0x${server.nwk.toString(16)}/${server.ep}) to cluster 0x${clusterId.toString(16)}`,
+        `no answer from ${server.role} (${hex(server.nwk)}/${server.ep}) to cluster ${hex(clusterId)}`,
       );
     return decodeZcl(clusterId, reply);
   }
@@ -275,7 +276,7 @@ export class DataFetcher {
           await run();
         } catch (err) {
           if (err instanceof NoAnswer) throw err;
-          this.#o.onError(`${what} from ${s.role} (0x${s.nwk.toString(16)}/${s.ep}): ${(err as Error).message}`);
+          this.#o.onError(`${what} from ${s.role} (${hex(s.nwk)}/${s.ep}): ${(err as Error).message}`);
         }
       };
       try {

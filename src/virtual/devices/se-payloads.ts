@@ -11,6 +11,7 @@ import {
   historyAttributes,
 } from "../../hub/data/history.js";
 import { attributeDef } from "../../zcl/index.js";
+import { hex } from "../../hex.js";
 
 export const Cluster = {
   basic: 0x0000,
@@ -61,7 +62,7 @@ function series(clusterId: number, layout: HistoryLayout, what: string): SeriesA
   return [...historyAttributes(layout)].map(([id, spec]) => ({
     id,
     ...spec,
-    name: attributeDef(clusterId, id)?.name ?? `0x${id.toString(16)}`,
+    name: attributeDef(clusterId, id)?.name ?? hex(id),
     series: `${what}/${spec.kind}`,
   }));
 }

@@ -12,7 +12,7 @@
 import type { Clock } from "../../hub/clock.js";
 import { log } from "../../log.js";
 import type { HanMedium } from "./medium.js";
-import { ieeeToLe } from "../znp/state.js";
+import { eui64ToLe, hex } from "../../hex.js";
 import type { ApsFrame, HanMember, SimpleDescriptor } from "./types.js";
 import { BROADCAST_RX_ON, isBroadcast } from "./types.js";
 import { Status } from "../../hub/types.js";
@@ -114,7 +114,7 @@ export class EmulatedNode implements HanMember {
     this.logicalType = router ? LogicalType.ROUTER : LogicalType.END_DEVICE;
     this.macCapabilities = router ? 0x8e : 0x80;
     this.manufacturerCode = opts.manufacturerCode ?? 0x1234;
-    this.#ieeeLe = ieeeToLe(this.ieee);
+    this.#ieeeLe = eui64ToLe(this.ieee);
     this.#endpointIds = new Set(opts.endpoints.map((e) => e.endpoint));
     for (const sd of opts.endpoints) if (sd.inClusters.includes(0x0000)) this.#fillBasic(sd.endpoint, opts.basic ?? {});
     for (const sd of opts.endpoints) {
@@ -286,7 +286,7 @@ export class EmulatedNode implements HanMember {
     const p = this.#wait(
       `z:${dstNwk}:${clusterId | 0x8000}:${tsn}`,
       timeoutMs,
-      `ZDO 0x${clusterId.toString(16)} to 0x${dstNwk.toString(16)}`,
+      `ZDO ${hex(clusterId)} to ${hex(dstNwk)}`,
     );
     this.#sendZdoFrame(dstNwk, clusterId, tsn, body);
     return p;
@@ -323,7 +323,7 @@ export class EmulatedNode implements HanMember {
     const p = this.#wait(
       `c:${dst.nwk}:${dst.ep}:${clusterId}:${h.tsn}:${dir}`,
       opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      `ZCL cluster 0x${clusterId.toString(16)} tsn ${h.tsn} to 0x${dst.nwk.toString(16)}/${dst.ep}`,
+      `ZCL cluster ${hex(clusterId)} tsn ${h.tsn} to ${hex(dst.nwk)}/${dst.ep}`,
     );
     this.sendZcl(dst, clusterId, frame, opts);
     return p;
