@@ -15,8 +15,7 @@
  *   itself.
  */
 import type { Evidence, HeldMessage, HeldValue, Holdings, ServedEvent } from "../evidence/events.js";
-
-export const MESSAGING_CLUSTER = 0x0703;
+import { ClusterId } from "../zcl/index.js";
 
 export type Category = "consumption" | "messages" | "topUps" | "debts";
 
@@ -52,7 +51,7 @@ function canon(v: unknown): string {
  * `displayMessage.message`); or the text itself.
  */
 export function servedMessage(s: ServedEvent): { id?: string; text?: string } | undefined {
-  if (s.clusterId !== MESSAGING_CLUSTER) return undefined;
+  if (s.clusterId !== ClusterId.messaging) return undefined;
   const v = s.value;
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;

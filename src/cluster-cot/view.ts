@@ -18,6 +18,7 @@ import type {
   ZclEvent,
 } from "../evidence/events.js";
 import { type Attributed, attribute, ServedIndex } from "./attribution.js";
+import { attributeId, ClusterId, commandId, globalCommand } from "../zcl/index.js";
 
 export type Ev<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;
 export type Run = Evidence & RunEvent;
@@ -25,11 +26,9 @@ export type Zcl = Evidence & ZclEvent;
 export type Probe = Evidence & ProbeEvent;
 export type Cot = Evidence & CotEvent;
 
-export const DEVICE_MANAGEMENT_CLUSTER = 0x0708;
-export const METERING_CLUSTER = 0x0702;
-export const ATTR_CHANGE_OF_TENANCY_UPDATE = 0x0200;
-export const CMD_GET_CHANGE_OF_TENANCY = 0x00;
-const CMD_READ_ATTRIBUTES = 0x00;
+export const ATTR_CHANGE_OF_TENANCY_UPDATE = attributeId(ClusterId.deviceManagement, "changeOfTenancyUpdateDateTime");
+const CMD_GET_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "clientToServer", "getChangeOfTenancy");
+const CMD_READ_ATTRIBUTES = globalCommand("read")!.id;
 
 /** A CoT with the tenancies it changes: the k-th CoT of the run moves tenancy k to k+1. */
 export interface CotInfo {
@@ -69,7 +68,7 @@ export function readAttrIds(payload: unknown): number[] {
 
 /** A device → hub frame asking for CoT information: Read 0x0708/0x0200 or GetChangeOfTenancy. */
 export function isCotQuery(z: ZclEvent): boolean {
-  if (z.dir !== "in" || z.clusterId !== DEVICE_MANAGEMENT_CLUSTER || z.direction !== "clientToServer") return false;
+  if (z.dir !== "in" || z.clusterId !== ClusterId.deviceManagement || z.direction !== "clientToServer") return false;
   if (z.frameType === "specific") return z.commandId === CMD_GET_CHANGE_OF_TENANCY;
   return z.commandId === CMD_READ_ATTRIBUTES && readAttrIds(z.payload).includes(ATTR_CHANGE_OF_TENANCY_UPDATE);
 }

@@ -12,8 +12,7 @@
  */
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
 import type { EndpointRole } from "../evidence/events.js";
-
-export const SE_PROFILE_ID = 0x0109;
+import { SE_PROFILE_ID } from "../zcl/index.js";
 
 /** SE device ids: Energy Service Interface (the GPF plays the ESI towards the HAN) and Metering device. */
 export const SE_DEVICE_ID: Record<EndpointRole, number> = { gpf: 0x0500, esme: 0x0501 };

@@ -28,18 +28,12 @@ import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import type { Clock } from "../hub/clock.js";
 import { normaliseEui64 } from "../hex.js";
-import { herdsmanClusters } from "../zcl/index.js";
+import { herdsmanClusters, SE_PROFILE_ID } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
 import type { EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";
 import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
-import {
-  type AdapterType,
-  checkAdapterForSe,
-  patchZStackEndpoints,
-  SE_PROFILE_ID,
-  type SeEndpoint,
-} from "./endpoints.js";
+import { type AdapterType, checkAdapterForSe, patchZStackEndpoints, type SeEndpoint } from "./endpoints.js";
 import { routeHerdsmanLogs } from "./herdsman-log.js";
 import type { HubPort } from "./hub-port.js";
 import {

@@ -7,9 +7,16 @@
  * a cluster the role does not serve → UNSUPPORTED_CLUSTER (0xC3). Frames a device sends server → client
  * (e.g. its Default Response to a push) and frames shorter than a ZCL header get no reply.
  */
-import { attributeDef, decodeZcl, decodeZclHeader, encodeZcl, ZclDecodeError, type ZclFrame } from "../zcl/index.js";
+import {
+  attributeDef,
+  decodeZcl,
+  decodeZclHeader,
+  encodeZcl,
+  Status,
+  ZclDecodeError,
+  type ZclFrame,
+} from "../zcl/index.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
-import { Status } from "./types.js";
 import { hex } from "../hex.js";
 
 export interface FrameHandlerHost {

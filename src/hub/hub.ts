@@ -46,18 +46,13 @@ import { displayMessagePayload } from "./servers/messaging.js";
 import { publishChangeOfTenancyPayload } from "./servers/device-management.js";
 import { type ClusterServer, type HubIdentity, MalformedCommand, type ServeEnv } from "./servers/server.js";
 import { type CotInput, type CotRecord, TenancySchedule } from "./tenancy.js";
-import {
-  type CommandRequest,
-  type CommandResult,
-  type EndpointRole,
-  type Push,
-  type ReadRecord,
-  type RequestContext,
-  Status,
-} from "./types.js";
-import { attributeDef, writeValue } from "../zcl/index.js";
+import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
+import { ClusterId, commandId, Status, writeValue } from "../zcl/index.js";
 
 export const DEFAULT_ENDPOINTS = { gpf: 2, esme: 3 } as const;
+
+const DISPLAY_MESSAGE = commandId(ClusterId.messaging, "serverToClient", "displayMessage");
+const PUBLISH_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "serverToClient", "publishChangeOfTenancy");
 export const ROLES: readonly EndpointRole[] = ["gpf", "esme"];
 const COMMODITY: Record<EndpointRole, Commodity> = { gpf: "gas", esme: "electricity" };
 
@@ -146,8 +141,8 @@ export class Hub implements FrameHandlerHost {
     const env = this.#env(ctx, clusterId);
     return attrIds.map((attrId) => {
       const a = server?.attributes.get(attrId);
-      const def = attributeDef(clusterId, attrId);
-      if (!a || !def) return { attrId, status: Status.UNSUPPORTED_ATTRIBUTE };
+      if (!a) return { attrId, status: Status.UNSUPPORTED_ATTRIBUTE };
+      const def = a.def;
       try {
         const value = a.get(env);
         writeValue(def.type, value, def.name); // refuses a value its type cannot carry
@@ -210,7 +205,13 @@ export class Hub implements FrameHandlerHost {
     });
     for (const role of msg.roles) {
       this.#push(
-        { role, clusterId: 0x0703, commandId: 0x00, command: "displayMessage", payload: displayMessagePayload(msg) },
+        {
+          role,
+          clusterId: ClusterId.messaging,
+          commandId: DISPLAY_MESSAGE,
+          command: "displayMessage",
+          payload: displayMessagePayload(msg),
+        },
         msg.tenancy,
         {
           "displayMessage.messageId": msg.messageId,
@@ -244,7 +245,13 @@ export class Hub implements FrameHandlerHost {
       const items = Object.fromEntries(Object.entries(payload).map(([k, v]) => [`publishChangeOfTenancy.${k}`, v]));
       for (const role of ROLES) {
         this.#push(
-          { role, clusterId: 0x0708, commandId: 0x00, command: "publishChangeOfTenancy", payload },
+          {
+            role,
+            clusterId: ClusterId.deviceManagement,
+            commandId: PUBLISH_CHANGE_OF_TENANCY,
+            command: "publishChangeOfTenancy",
+            payload,
+          },
           this.tenancyAt(this.clock.now()),
           items,
         );

@@ -7,6 +7,7 @@ import type { CotEvent, DutDeclaration, Evidence, ProbeEvent, RunEvent, ZclEvent
 import { withoutKeys } from "../evidence/json-safe.js";
 import { type CaseResult, type DutResult, type RunReport, VERDICTS, type Verdict } from "../cluster-cot/results.js";
 import { hex } from "../hex.js";
+import { attributeId, ClusterId } from "../zcl/index.js";
 
 export interface HtmlOptions {
   /** Most timeline rows per device (the rows nearest to a CoT are kept). Default 300. */
@@ -32,8 +33,8 @@ function verdictClass(v: string): string {
 }
 
 const COT_ATTRS = new Map<number, string>([
-  [0x0200, "ChangeOfTenancyUpdateDateTime"],
-  [0x0201, "ProposedTenancyChangeControl"],
+  [attributeId(ClusterId.deviceManagement, "changeOfTenancyUpdateDateTime"), "ChangeOfTenancyUpdateDateTime"],
+  [attributeId(ClusterId.deviceManagement, "proposedTenancyChangeControl"), "ProposedTenancyChangeControl"],
 ]);
 
 const CSS = `
@@ -106,7 +107,7 @@ function describeZcl(e: ZclEvent): string {
   if (e.command === "read" && Array.isArray(e.payload)) {
     const attrs = (e.payload as unknown[]).map((a) =>
       typeof a === "number"
-        ? e.clusterId === 0x0708 && COT_ATTRS.has(a)
+        ? e.clusterId === ClusterId.deviceManagement && COT_ATTRS.has(a)
           ? `${hex(a, 4)} ${COT_ATTRS.get(a)}`
           : hex(a, 4)
         : String(a),

@@ -20,6 +20,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { eui64ToLe, parseEui64 } from "../hex.js";
 import type { EventBase, Evidence, RunEvent, ZclEvent } from "../evidence/events.js";
+import { SE_PROFILE_ID } from "../zcl/index.js";
 
 /** pcap link type for IEEE 802.15.4 frames with FCS (Wireshark's default for 802.15.4). */
 export const LINKTYPE_IEEE802_15_4_WITHFCS = 195;
@@ -28,7 +29,6 @@ export const LINKTYPE_IEEE802_15_4_WITHFCS = 195;
 const MAX_PSDU = 127;
 const MAC_HEADER_LEN = 9;
 const FCS_LEN = 2;
-const SE_PROFILE = 0x0109;
 
 export interface PcapOptions {
   /** PAN id of the HAN. */
@@ -109,7 +109,7 @@ export function buildFrames(event: ZclEvent, opts: PcapOptions, counters: Counte
           srcEp: event.hubEp,
           dstEp: event.deviceEp,
         };
-  const profile = event.profileId ?? SE_PROFILE;
+  const profile = event.profileId ?? SE_PROFILE_ID;
   const apsCounter = counters.aps++ & 0xff;
 
   const nwkWithIeee = 8 + 16;

@@ -16,7 +16,6 @@ import { createInterface } from "node:readline/promises";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub, ROLES } from "../hub/hub.js";
 import type { AdapterType } from "../host/endpoints.js";
-import { SE_PROFILE_ID } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import type { ZdoRequestSeen } from "../host/zdo-requests.js";
@@ -29,6 +28,7 @@ import { type OperatorIo, OperatorProbe } from "./probes/operator.js";
 import type { Probe } from "./probes/types.js";
 import type { Progress } from "./progress.js";
 import { isInterviewed } from "./queries.js";
+import { SE_PROFILE_ID } from "../zcl/index.js";
 
 const MATCH_DESC_REQ = 0x0006;
 const SIMPLE_DESC_REQ = 0x0004;

@@ -6,8 +6,8 @@
  */
 import type { Evidence, ServedEvent } from "../evidence/events.js";
 import type { LookFor } from "./probes/types.js";
+import { ClusterId } from "../zcl/index.js";
 
-const METERING = 0x0702;
 /** Consumption samples per tenancy an operator is asked about. */
 const SAMPLES = 3;
 
@@ -34,7 +34,7 @@ function take(g: Gathered, s: Served): void {
       g.messages.set(String(messageId), { messageId, text: s.value, tenancy: s.tenancy });
     }
   }
-  if (s.clusterId !== METERING || typeof s.value !== "number" || !s.period) return;
+  if (s.clusterId !== ClusterId.metering || typeof s.value !== "number" || !s.period) return;
   const n = g.perTenancy.get(s.tenancy) ?? 0;
   if (n >= SAMPLES) return;
   g.perTenancy.set(s.tenancy, n + 1);

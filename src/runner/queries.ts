@@ -7,11 +7,9 @@
  * what it already holds.
  */
 import type { Evidence } from "../evidence/events.js";
+import { attributeId, ClusterId } from "../zcl/index.js";
 
-const DEVICE_MANAGEMENT = 0x0708;
-const METERING = 0x0702;
-const CHANGE_OF_TENANCY_UPDATE = 0x0200;
-const MESSAGING = 0x0703;
+const CHANGE_OF_TENANCY_UPDATE = attributeId(ClusterId.deviceManagement, "changeOfTenancyUpdateDateTime");
 
 interface Scan {
   /** Index of the next event to look at. */
@@ -66,7 +64,8 @@ function anySince(
 /** The device read 0x0708/0x0200 or sent GetChangeOfTenancy, at or after evidence `fromSeq`. */
 export function hasQueriedCot(events: readonly Evidence[], device: string, fromSeq: number): boolean {
   return anySince(events, `cot-query ${device}`, fromSeq, (e) => {
-    if (e.kind !== "zcl" || e.dir !== "in" || e.device !== device || e.clusterId !== DEVICE_MANAGEMENT) return false;
+    if (e.kind !== "zcl" || e.dir !== "in" || e.device !== device || e.clusterId !== ClusterId.deviceManagement)
+      return false;
     if (e.frameType === "specific" && e.commandId === 0x00 && e.direction === "clientToServer") return true;
     return e.command === "read" && Array.isArray(e.payload) && e.payload.includes(CHANGE_OF_TENANCY_UPDATE);
   });
@@ -83,7 +82,7 @@ export function hasFetchedConsumption(
     events,
     `fetched ${device} ${tenancy}`,
     fromSeq,
-    (e) => e.kind === "served" && e.device === device && e.tenancy === tenancy && e.clusterId === METERING,
+    (e) => e.kind === "served" && e.device === device && e.tenancy === tenancy && e.clusterId === ClusterId.metering,
   );
 }
 
@@ -96,7 +95,7 @@ export function hasAcknowledgedMessage(events: readonly Evidence[], device: stri
     (e) =>
       e.kind === "zcl" &&
       e.device === device &&
-      e.clusterId === MESSAGING &&
+      e.clusterId === ClusterId.messaging &&
       e.dir === "in" &&
       e.commandId === 0x0b &&
       e.frameType === "global",

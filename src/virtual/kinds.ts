@@ -1,13 +1,14 @@
 /** The generic device kind `node`: one HA endpoint with Basic, Identify and On/Off servers. */
 import { EmulatedNode } from "./han/node.js";
 import { DeviceSpecError, registerDeviceKind } from "./registry.js";
+import { ClusterId, HA_PROFILE_ID } from "../zcl/index.js";
 
 export const GENERIC_NODE_ENDPOINT = {
   endpoint: 1,
-  profileId: 0x0104,
+  profileId: HA_PROFILE_ID,
   deviceId: 0x0100,
   deviceVersion: 1,
-  inClusters: [0x0000, 0x0003, 0x0006],
+  inClusters: [ClusterId.basic, ClusterId.identify, ClusterId.onOff],
   outClusters: [],
 };
 

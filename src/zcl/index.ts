@@ -15,6 +15,7 @@ export { ZclDecodeError, ZclEncodeError } from "./errors.js";
 export { GLOBAL_COMMANDS, type GlobalCommand, globalCommand } from "./foundation.js";
 export { decodeZcl, decodeZclHeader, encodeZcl, type ZclFrameInput, type ZclHeader } from "./frame.js";
 export { herdsmanClusters } from "./herdsman.js";
+export { attributeId, ClusterId, commandId, HA_PROFILE_ID, SE_PROFILE_ID } from "./ids.js";
 export { frameFromJson, frameToJson } from "./json.js";
 export { decodeParams, encodeParams } from "./payload.js";
 export {
@@ -26,6 +27,7 @@ export {
   commandDef,
   commandsFor,
 } from "./registry.js";
+export { Status, type StatusCode } from "./status.js";
 export { isoToZclUtc, msToZclUtc, ZCL_EPOCH_OFFSET_S, zclUtcToIso, zclUtcToMs } from "./time.js";
 export {
   type AttributeDef,

@@ -7,7 +7,7 @@ import { Zcl } from "zigbee-herdsman";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import { DeviceLog } from "../../src/hub/device-log.js";
 import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "../../src/hub/types.js";
-import { Status } from "../../src/hub/types.js";
+import { Status } from "../../src/zcl/index.js";
 import type { HubPort } from "../../src/host/hub-port.js";
 import type { EndpointRole } from "../../src/evidence/events.js";
 

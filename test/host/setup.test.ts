@@ -4,12 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  checkAdapterForSe,
-  patchZStackEndpoints,
-  restoreZStackEndpoints,
-  SE_PROFILE_ID,
-} from "../../src/host/endpoints.js";
+import { checkAdapterForSe, patchZStackEndpoints, restoreZStackEndpoints } from "../../src/host/endpoints.js";
 import { describeNetwork, herdsmanNetworkOptions, loadOrCreateNetwork } from "../../src/host/network.js";
 
 const dirs: string[] = [];
@@ -79,7 +74,7 @@ describe("zstack endpoint table", () => {
       { role: "gpf", endpoint: 2, inClusters: [0x0000, 0x0708], outClusters: [0x000a] },
       { role: "esme", endpoint: 3, inClusters: [0x0702] },
     ]);
-    const se = Endpoints.filter((e) => e.appprofid === SE_PROFILE_ID);
+    const se = Endpoints.filter((e) => e.appprofid === 0x0109);
     expect(se.map((e) => e.endpoint)).toEqual([2, 3]);
     expect(se[0]).toMatchObject({
       appdeviceid: 0x0500,
@@ -96,7 +91,7 @@ describe("zstack endpoint table", () => {
     const shipped = Endpoints.length;
     patchZStackEndpoints([{ role: "gpf", endpoint: 0x23, inClusters: [0x0708] }]);
     patchZStackEndpoints([{ role: "gpf", endpoint: 0x24, inClusters: [0x0708] }]);
-    expect(Endpoints.filter((e) => e.appprofid === SE_PROFILE_ID).map((e) => e.endpoint)).toEqual([0x24]);
+    expect(Endpoints.filter((e) => e.appprofid === 0x0109).map((e) => e.endpoint)).toEqual([0x24]);
     expect(Endpoints.length).toBe(shipped);
   });
 

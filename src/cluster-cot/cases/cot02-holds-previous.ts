@@ -9,7 +9,7 @@
  */
 import { heldOf, listHeld } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { METERING_CLUSTER } from "../view.js";
+import { ClusterId } from "../../zcl/index.js";
 import { type CaseDef, isOutcome, needCot, needProbe, outcome } from "./case.js";
 
 export const cot02: CaseDef = {
@@ -29,7 +29,7 @@ export const cot02: CaseDef = {
     }
     const t = cot.from;
     const fetched = view.served.filter(
-      (s) => s.clusterId === METERING_CLUSTER && s.tenancy === t && s.seq < cot.event.seq,
+      (s) => s.clusterId === ClusterId.metering && s.tenancy === t && s.seq < cot.event.seq,
     );
     const a = view.attributed(p);
     const cons = heldOf(a, "consumption", t);

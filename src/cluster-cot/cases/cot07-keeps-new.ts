@@ -7,9 +7,9 @@
  * what the hub served this DUT for the tenancy the CoT of phase `cot` started. No new-tenancy message
  * published to the DUT: `inconclusive` (the bench did not do its part).
  */
-import { heldOf, listHeld, MESSAGING_CLUSTER, type Served, servedMessage } from "../attribution.js";
+import { heldOf, listHeld, type Served, servedMessage } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { METERING_CLUSTER } from "../view.js";
+import { ClusterId } from "../../zcl/index.js";
 import { type CaseDef, isOutcome, needCot, needProbe, outcome } from "./case.js";
 
 /** How many distinct messages the served events carry (a message may be logged as one event per field). */
@@ -35,8 +35,8 @@ export const cot07: CaseDef = {
     if (isOutcome(p)) return p;
     const t = cot.to;
     const served = view.served.filter((s) => s.tenancy === t && s.seq < p.seq);
-    const servedMsgs = served.filter((s) => s.clusterId === MESSAGING_CLUSTER);
-    const servedCons = served.filter((s) => s.clusterId === METERING_CLUSTER);
+    const servedMsgs = served.filter((s) => s.clusterId === ClusterId.messaging);
+    const servedCons = served.filter((s) => s.clusterId === ClusterId.metering);
     if (servedMsgs.length === 0) {
       return outcome(
         "inconclusive",

@@ -8,20 +8,19 @@
  * held at `after-new-data` is gone at `after-repeat` (attribution.ts `lostItems`: a value fetched again after
  * a clear does not hide the history that went with it), with no CoT recorded in between.
  */
-import { Status } from "../../hub/types.js";
+import { ClusterId, globalCommand, Status } from "../../zcl/index.js";
 import type { ZclEvent } from "../../evidence/events.js";
 import { type Category, heldOf, listHeld, lostItems } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { ATTR_CHANGE_OF_TENANCY_UPDATE, DEVICE_MANAGEMENT_CLUSTER, METERING_CLUSTER, readAttrIds } from "../view.js";
-import { MESSAGING_CLUSTER } from "../attribution.js";
+import { ATTR_CHANGE_OF_TENANCY_UPDATE, readAttrIds } from "../view.js";
 import { type CaseDef, countsOf, heldCategories, isOutcome, names, needCot, needProbe, outcome } from "./case.js";
 
-const CMD_READ_RSP = 0x01;
-const CMD_DEFAULT_RSP = 0x0b;
+const CMD_READ_RSP = globalCommand("readRsp")!.id;
+const CMD_DEFAULT_RSP = globalCommand("defaultRsp")!.id;
 
 /** A hub → DUT answer saying there is no CoT: Default Response NOT_FOUND, or 0x0200 read with a failure status. */
 export function isNoCotAnswer(z: ZclEvent): boolean {
-  if (z.dir !== "out" || z.clusterId !== DEVICE_MANAGEMENT_CLUSTER || z.frameType !== "global") return false;
+  if (z.dir !== "out" || z.clusterId !== ClusterId.deviceManagement || z.frameType !== "global") return false;
   const p = (z.payload ?? {}) as Record<string, unknown>;
   if (z.commandId === CMD_DEFAULT_RSP) return Number(p.statusCode ?? p.status) === Status.NOT_FOUND;
   if (z.commandId !== CMD_READ_RSP || !Array.isArray(z.payload)) return false;
@@ -30,7 +29,10 @@ export function isNoCotAnswer(z: ZclEvent): boolean {
   );
 }
 
-const CLUSTER_OF: Partial<Record<Category, number>> = { consumption: METERING_CLUSTER, messages: MESSAGING_CLUSTER };
+const CLUSTER_OF: Partial<Record<Category, number>> = {
+  consumption: ClusterId.metering,
+  messages: ClusterId.messaging,
+};
 
 export const cot09: CaseDef = {
   id: "COT-09",

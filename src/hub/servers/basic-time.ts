@@ -4,22 +4,24 @@
  * last Sunday of October 01:00Z, shift 3600 s; the time zone is 0.
  */
 import { msToZclUtc } from "../clock.js";
-import { type AttributeServer, type ClusterServer, constant } from "./server.js";
+import { ClusterId } from "../../zcl/index.js";
+import { type ClusterServer, clusterServer, constant } from "./server.js";
 
 export const GB_TIME_STATUS = 0x09;
 export const GB_PHYSICAL_ENVIRONMENT = 0x01;
 
 export function basicServer(): ClusterServer {
-  const attributes = new Map<number, AttributeServer>([
-    [0x0000, constant(0x03)], // ZCL version
-    [0x0001, constant(0x01)], // application version
-    [0x0003, constant(0x01)], // hardware version
-    [0x0004, { get: (env) => env.identity.manufacturerName }],
-    [0x0005, { get: (env) => `${env.identity.modelId} ${env.role.toUpperCase()}` }],
-    [0x0007, constant(0x01)], // mains, single phase
-    [0x0011, constant(GB_PHYSICAL_ENVIRONMENT)],
-  ]);
-  return { clusterId: 0x0000, attributes, commands: new Map() };
+  return clusterServer(ClusterId.basic, {
+    attributes: {
+      zclVersion: constant(0x03),
+      appVersion: constant(0x01),
+      hwVersion: constant(0x01),
+      manufacturerName: { get: (env) => env.identity.manufacturerName },
+      modelId: { get: (env) => `${env.identity.modelId} ${env.role.toUpperCase()}` },
+      powerSource: constant(0x01), // mains, single phase
+      physicalEnv: constant(GB_PHYSICAL_ENVIRONMENT),
+    },
+  });
 }
 
 /** Last Sunday of `month` (0-based) at 01:00Z. */
@@ -38,17 +40,18 @@ export function timeServer(): ClusterServer {
     const d = dst(now);
     return now >= d.start && now < d.end;
   };
-  const attributes = new Map<number, AttributeServer>([
-    [0x0000, { get: (env) => msToZclUtc(env.now) }],
-    [0x0001, constant(GB_TIME_STATUS)],
-    [0x0002, constant(0)],
-    [0x0003, { get: (env) => msToZclUtc(dst(env.now).start) }],
-    [0x0004, { get: (env) => msToZclUtc(dst(env.now).end) }],
-    [0x0005, constant(3600)],
-    [0x0006, { get: (env) => msToZclUtc(env.now) }],
-    [0x0007, { get: (env) => msToZclUtc(env.now) + (inDst(env.now) ? 3600 : 0) }],
-    [0x0008, { get: (env) => msToZclUtc(env.identity.startedAt) }],
-    [0x0009, constant(0xffffffff)],
-  ]);
-  return { clusterId: 0x000a, attributes, commands: new Map() };
+  return clusterServer(ClusterId.time, {
+    attributes: {
+      time: { get: (env) => msToZclUtc(env.now) },
+      timeStatus: constant(GB_TIME_STATUS),
+      timeZone: constant(0),
+      dstStart: { get: (env) => msToZclUtc(dst(env.now).start) },
+      dstEnd: { get: (env) => msToZclUtc(dst(env.now).end) },
+      dstShift: constant(3600),
+      standardTime: { get: (env) => msToZclUtc(env.now) },
+      localTime: { get: (env) => msToZclUtc(env.now) + (inDst(env.now) ? 3600 : 0) },
+      lastSetTime: { get: (env) => msToZclUtc(env.identity.startedAt) },
+      validUntilTime: constant(0xffffffff),
+    },
+  });
 }

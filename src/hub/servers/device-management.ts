@@ -12,8 +12,8 @@
  */
 import { msToZclUtc } from "../clock.js";
 import type { CotRecord } from "../tenancy.js";
-import { Status } from "../types.js";
-import type { ClusterServer, CommandHandler } from "./server.js";
+import { ClusterId, Status } from "../../zcl/index.js";
+import { type ClusterServer, type CommandHandler, clusterServer } from "./server.js";
 
 export const NO_COT_DATE = 0xffffffff;
 
@@ -36,21 +36,17 @@ export function deviceManagementServer(): ClusterServer {
     for (const [k, v] of Object.entries(payload)) env.served(`publishChangeOfTenancy.${k}`, v);
     return { kind: "response", commandId: 0x00, command: "publishChangeOfTenancy", payload };
   };
-  return {
-    clusterId: 0x0708,
-    attributes: new Map([
-      [0x0100, { get: (env) => env.schedule.latest()?.providerId ?? env.tag(env.data.providerId) }],
-      [
-        0x0200,
-        {
-          get: (env) => {
-            const latest = env.schedule.latest();
-            return latest ? msToZclUtc(latest.implementationTime) : NO_COT_DATE;
-          },
+  return clusterServer(ClusterId.deviceManagement, {
+    attributes: {
+      providerId: { get: (env) => env.schedule.latest()?.providerId ?? env.tag(env.data.providerId) },
+      changeOfTenancyUpdateDateTime: {
+        get: (env) => {
+          const latest = env.schedule.latest();
+          return latest ? msToZclUtc(latest.implementationTime) : NO_COT_DATE;
         },
-      ],
-      [0x0201, { get: (env) => env.schedule.latest()?.control ?? 0 }],
-    ]),
-    commands: new Map([[0x00, getChangeOfTenancy]]),
-  };
+      },
+      proposedTenancyChangeControl: { get: (env) => env.schedule.latest()?.control ?? 0 },
+    },
+    commands: { getChangeOfTenancy },
+  });
 }

@@ -6,8 +6,8 @@
  */
 import { msToZclUtc } from "../clock.js";
 import type { SupplierMessage } from "../data/messages.js";
-import { Status } from "../types.js";
-import { type ClusterServer, type CommandHandler, field, success } from "./server.js";
+import { ClusterId, Status } from "../../zcl/index.js";
+import { type ClusterServer, type CommandHandler, clusterServer, field, success } from "./server.js";
 
 /** The DisplayMessage payload of a message (src/zcl field names). */
 export function displayMessagePayload(m: SupplierMessage): Record<string, unknown> {
@@ -39,13 +39,7 @@ export function messagingServer(): ClusterServer {
     field(req, "earliestImplementationTime");
     return { kind: "default", status: Status.NOT_FOUND };
   };
-  return {
-    clusterId: 0x0703,
-    attributes: new Map(),
-    commands: new Map([
-      [0x00, getLastMessage],
-      [0x01, messageConfirmation],
-      [0x02, getMessageCancellation],
-    ]),
-  };
+  return clusterServer(ClusterId.messaging, {
+    commands: { getLastMessage, messageConfirmation, getMessageCancellation },
+  });
 }

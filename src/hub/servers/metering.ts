@@ -13,9 +13,16 @@ import { msToZclUtc, zclUtcToMs } from "../clock.js";
 import { ALTERNATIVE_HISTORY, METERING_HISTORY } from "../data/history.js";
 import { HALF_HOUR_MS, halfHourIndex } from "../data/periods.js";
 import type { EndpointRole } from "../types.js";
-import { Status } from "../types.js";
+import { ClusterId, Status } from "../../zcl/index.js";
 import { historyServers } from "./history-attrs.js";
-import { type AttributeServer, type ClusterServer, type CommandHandler, constant, field } from "./server.js";
+import {
+  type AttributeTable,
+  type ClusterServer,
+  type CommandHandler,
+  clusterServer,
+  constant,
+  field,
+} from "./server.js";
 
 export const MAX_PROFILE_PERIODS = 16;
 export const MAX_SAMPLES = 16;
@@ -26,29 +33,31 @@ const FORMAT_5_3 = 0x2b; // 5 digits left of the decimal point, 3 right
 export function meteringServer(role: EndpointRole): ClusterServer {
   const gas = role === "gpf";
   const measure = gas ? "volume" : "energy";
-  const attributes = new Map<number, AttributeServer>([
-    [0x0000, { get: (env) => env.tag(env.data.series.summation(env.now, measure)) }],
-    [0x0014, constant(0x02)], // supply ON
-    [0x0200, constant(0x00)],
-    [0x0300, constant(gas ? 0x01 : 0x00)], // m³ / kWh
-    [0x0301, constant(1)],
-    [0x0302, constant(10_000)],
-    [0x0303, constant(FORMAT_5_3)],
-    [0x0305, constant(FORMAT_5_3)],
-    [0x0306, constant(gas ? 0x01 : 0x00)], // gas / electric metering
-    ...historyServers(METERING_HISTORY, (env, s, e) => env.data.series.sum(s, e, measure)),
-  ]);
-  if (gas) {
-    attributes.set(0x0312, constant(0x00)); // kWh
-    attributes.set(0x0314, constant(FORMAT_5_3));
-    for (const [id, a] of historyServers(ALTERNATIVE_HISTORY, (env, s, e) => env.data.series.sum(s, e, "energy"))) {
-      attributes.set(id, a);
-    }
-  } else {
-    attributes.set(0x0304, constant(FORMAT_5_3));
-    // Instantaneous demand in kW (value / 10000): twice the current half-hour's energy.
-    attributes.set(0x0400, { get: (env) => env.tag(2 * env.data.series.energy(halfHourIndex(env.now))) });
-  }
+  const attributes: AttributeTable = {
+    currentSummDelivered: { get: (env) => env.tag(env.data.series.summation(env.now, measure)) },
+    supplyStatus: constant(0x02), // supply ON
+    status: constant(0x00),
+    unitOfMeasure: constant(gas ? 0x01 : 0x00), // m³ / kWh
+    multiplier: constant(1),
+    divisor: constant(10_000),
+    summaFormatting: constant(FORMAT_5_3),
+    historicalConsumpFormatting: constant(FORMAT_5_3),
+    meteringDeviceType: constant(gas ? 0x01 : 0x00), // gas / electric metering
+    ...historyServers(ClusterId.metering, METERING_HISTORY, (env, s, e) => env.data.series.sum(s, e, measure)),
+    ...(gas
+      ? {
+          alternativeUnitOfMeasure: constant(0x00), // kWh
+          alternativeConsumptionFormatting: constant(FORMAT_5_3),
+          ...historyServers(ClusterId.metering, ALTERNATIVE_HISTORY, (env, s, e) =>
+            env.data.series.sum(s, e, "energy"),
+          ),
+        }
+      : {
+          demandFormatting: constant(FORMAT_5_3),
+          // Instantaneous demand in kW (value / 10000): twice the current half-hour's energy.
+          instantaneousDemand: { get: (env) => env.tag(2 * env.data.series.energy(halfHourIndex(env.now))) },
+        }),
+  };
 
   const getProfile: CommandHandler = (env, req) => {
     const channel = field(req, "intervalChannel");
@@ -112,12 +121,5 @@ export function meteringServer(role: EndpointRole): ClusterServer {
     };
   };
 
-  return {
-    clusterId: 0x0702,
-    attributes,
-    commands: new Map([
-      [0x00, getProfile],
-      [0x08, getSampledData],
-    ]),
-  };
+  return clusterServer(ClusterId.metering, { attributes, commands: { getProfile, getSampledData } });
 }

@@ -10,9 +10,17 @@
  */
 import { msToZclUtc, zclUtcToMs } from "../clock.js";
 import { COST_HISTORY } from "../data/history.js";
-import { Status } from "../types.js";
+import { ClusterId, Status } from "../../zcl/index.js";
 import { historyServers } from "./history-attrs.js";
-import { type AttributeServer, type ClusterServer, type CommandHandler, constant, field } from "./server.js";
+import {
+  type AttributeTable,
+  type ClusterServer,
+  type CommandHandler,
+  clusterServer,
+  constant,
+  field,
+  type ServeEnv,
+} from "./server.js";
 
 export const MAX_LOG_RECORDS = 5;
 export const GBP = 826;
@@ -26,36 +34,37 @@ function wanted(n: number): number {
 }
 
 export function prepaymentServer(): ClusterServer {
-  const attributes = new Map<number, AttributeServer>([
-    [0x0000, constant(0x0001)], // payment control configuration: disconnection enabled
-    [0x0001, { get: (env) => env.tag(env.data.creditAt(env.now)) }],
-    [0x0003, constant(0x01)], // credit OK
-    [0x0004, { get: (env) => msToZclUtc(Math.floor(env.now / 3_600_000) * 3_600_000) }],
-    [0x0005, { get: (env) => env.tag(env.data.debts.reduce((s, d) => s + d.amount, 0)) }],
-    [0x0500, constant(0x2d)], // 5 digits left, 5 right
-    [0x0501, constant(0x00)], // kWh
-    [0x0503, constant(GBP)],
-    ...historyServers(COST_HISTORY, (env, s, e) => env.data.cost(env.data.series.sum(s, e, "energy"))),
-  ]);
+  const attributes: AttributeTable = {
+    paymentControlConfiguration: constant(0x0001), // disconnection enabled
+    creditRemaining: { get: (env) => env.tag(env.data.creditAt(env.now)) },
+    creditStatus: constant(0x01), // credit OK
+    creditRemainingTimestamp: { get: (env) => msToZclUtc(Math.floor(env.now / 3_600_000) * 3_600_000) },
+    accumulatedDebt: { get: (env) => env.tag(env.data.debts.reduce((s, d) => s + d.amount, 0)) },
+    historicalCostConsumptionFormatting: constant(0x2d), // 5 digits left, 5 right
+    consumptionUnitOfMeasurement: constant(0x00), // kWh
+    currency: constant(GBP),
+    ...historyServers(ClusterId.prepayment, COST_HISTORY, (env, s, e) =>
+      env.data.cost(env.data.series.sum(s, e, "energy")),
+    ),
+  };
+  // top-up sets 1..5 (set 1 the latest) and debt sets 1..3
   for (let n = 1; n <= 5; n++) {
-    const base = 0x0100 + 0x10 * (n - 1);
-    const topUp = (env: Parameters<AttributeServer["get"]>[0]) => env.data.topUpsBefore(env.now, n)[n - 1]!;
-    attributes.set(base, { get: (env) => msToZclUtc(topUp(env).time) });
-    attributes.set(base + 1, { get: (env) => env.tag(topUp(env).amount) });
-    attributes.set(base + 2, constant(0x00)); // ESI
-    attributes.set(base + 3, { get: (env) => Buffer.from(topUp(env).code) });
+    const topUp = (env: ServeEnv) => env.data.topUpsBefore(env.now, n)[n - 1]!;
+    attributes[`topUpDateTime${n}`] = { get: (env) => msToZclUtc(topUp(env).time) };
+    attributes[`topUpAmount${n}`] = { get: (env) => env.tag(topUp(env).amount) };
+    attributes[`originatingDevice${n}`] = constant(0x00); // ESI
+    attributes[`topUpCode${n}`] = { get: (env) => Buffer.from(topUp(env).code) };
   }
   for (let n = 1; n <= 3; n++) {
-    const base = 0x0210 + 0x10 * (n - 1);
-    const debt = (env: Parameters<AttributeServer["get"]>[0]) => env.data.debts[n - 1]!;
-    attributes.set(base, { get: (env) => Buffer.from(debt(env).label) });
-    attributes.set(base + 1, { get: (env) => env.tag(debt(env).amount) });
-    attributes.set(base + 2, { get: (env) => debt(env).recoveryMethod });
-    attributes.set(base + 3, { get: (env) => msToZclUtc(debt(env).recoveryStartTime) });
-    attributes.set(base + 4, { get: (env) => debt(env).recoveryCollectionTime });
-    attributes.set(base + 6, { get: (env) => debt(env).recoveryFrequency });
-    attributes.set(base + 7, { get: (env) => env.tag(debt(env).recoveryAmount) });
-    attributes.set(base + 9, { get: (env) => debt(env).recoveryTopUpPercentage });
+    const debt = (env: ServeEnv) => env.data.debts[n - 1]!;
+    attributes[`debtLabel${n}`] = { get: (env) => Buffer.from(debt(env).label) };
+    attributes[`debtAmount${n}`] = { get: (env) => env.tag(debt(env).amount) };
+    attributes[`debtRecoveryMethod${n}`] = { get: (env) => debt(env).recoveryMethod };
+    attributes[`debtRecoveryStartTime${n}`] = { get: (env) => msToZclUtc(debt(env).recoveryStartTime) };
+    attributes[`debtRecoveryCollectionTime${n}`] = { get: (env) => debt(env).recoveryCollectionTime };
+    attributes[`debtRecoveryFrequency${n}`] = { get: (env) => debt(env).recoveryFrequency };
+    attributes[`debtRecoveryAmount${n}`] = { get: (env) => env.tag(debt(env).recoveryAmount) };
+    attributes[`debtRecoveryTopUpPercentage${n}`] = { get: (env) => debt(env).recoveryTopUpPercentage };
   }
 
   const getTopUpLog: CommandHandler = (env, req) => {
@@ -102,12 +111,5 @@ export function prepaymentServer(): ClusterServer {
     };
   };
 
-  return {
-    clusterId: 0x0705,
-    attributes,
-    commands: new Map([
-      [0x08, getTopUpLog],
-      [0x0a, getDebtRepaymentLog],
-    ]),
-  };
+  return clusterServer(ClusterId.prepayment, { attributes, commands: { getTopUpLog, getDebtRepaymentLog } });
 }

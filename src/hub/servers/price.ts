@@ -8,29 +8,30 @@
  */
 import { msToZclUtc } from "../clock.js";
 import type { EndpointRole } from "../types.js";
-import { type AttributeServer, type ClusterServer, type CommandHandler, constant } from "./server.js";
+import { ClusterId } from "../../zcl/index.js";
+import { type AttributeTable, type ClusterServer, type CommandHandler, clusterServer, constant } from "./server.js";
 
 const TRAILING_DIGITS = 5;
 const GBP = 826;
 
 export function priceServer(role: EndpointRole): ClusterServer {
   const gas = role === "gpf";
-  const attributes = new Map<number, AttributeServer>([
-    [0x0300, constant(gas ? 1 : 0)],
-    [0x0301, { get: (env) => env.tag(env.data.standingCharge) }],
-    [0x0400, { get: (env) => env.tag(env.data.unitPrice) }],
-    [0x0610, { get: (env) => Buffer.from(`T${env.tenancy}-TARIFF-${gas ? "GAS" : "ELEC"}`) }],
-    [0x0611, constant(0)],
-    [0x0615, constant(0x00)], // kWh
-    [0x0616, constant(GBP)],
-    [0x0617, constant(TRAILING_DIGITS << 4)],
-  ]);
+  const attributes: AttributeTable = {
+    commodityType: constant(gas ? 1 : 0),
+    standingCharge: { get: (env) => env.tag(env.data.standingCharge) },
+    noTierBlock1Price: { get: (env) => env.tag(env.data.unitPrice) },
+    tariffLabel: { get: (env) => Buffer.from(`T${env.tenancy}-TARIFF-${gas ? "GAS" : "ELEC"}`) },
+    numberOfPriceTiersInUse: constant(0),
+    unitOfMeasure: constant(0x00), // kWh
+    currency: constant(GBP),
+    priceTrailingDigit: constant(TRAILING_DIGITS << 4),
+  };
   if (gas) {
-    attributes.set(0x0302, constant(1_022_640)); // 1.022640
-    attributes.set(0x0303, constant(6 << 4));
-    attributes.set(0x0304, constant(395_000)); // 39.5000
-    attributes.set(0x0305, constant(0x01)); // MJ/m³
-    attributes.set(0x0306, constant(4 << 4));
+    attributes.conversionFactor = constant(1_022_640); // 1.022640
+    attributes.conversionFactorTrailingDigit = constant(6 << 4);
+    attributes.calorificValue = constant(395_000); // 39.5000
+    attributes.calorificValueUnit = constant(0x01); // MJ/m³
+    attributes.calorificValueTrailingDigit = constant(4 << 4);
   }
 
   const getCurrentPrice: CommandHandler = (env) => {
@@ -53,5 +54,5 @@ export function priceServer(role: EndpointRole): ClusterServer {
     return { kind: "response", commandId: 0x00, command: "publishPrice", payload };
   };
 
-  return { clusterId: 0x0700, attributes, commands: new Map([[0x00, getCurrentPrice]]) };
+  return clusterServer(ClusterId.price, { attributes, commands: { getCurrentPrice } });
 }

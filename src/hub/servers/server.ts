@@ -1,11 +1,15 @@
 /**
- * The shape of a hub cluster server: a table of attribute getters and a table of command handlers keyed
- * by command id, each a pure function of the request environment. Attribute names and ZCL types come
- * from src/zcl's definitions; the hub turns getters into Read Attributes records.
+ * The shape of a hub cluster server: a table of attribute getters and a table of command handlers, each a
+ * pure function of the request environment. Servers write both tables by src/zcl names (attribute names,
+ * client → server command names); `clusterServer` keys them by id with each attribute's src/zcl record, so
+ * the hub turns getters into Read Attributes records without a second lookup, and a name the cluster record
+ * does not have fails when the servers are built.
  */
 import type { CommodityData } from "../data/tenancy-data.js";
 import type { MessageStore } from "../data/messages.js";
 import type { TenancySchedule } from "../tenancy.js";
+import { hex } from "../../hex.js";
+import { type AttributeDef, attributeByName, clusterById, commandDef } from "../../zcl/index.js";
 import type { CommandRequest, CommandResult, EndpointRole, RequestContext } from "../types.js";
 
 /** Strings and fixed values the hub presents about itself. */
@@ -45,10 +49,45 @@ export interface AttributeServer {
 
 export type CommandHandler = (env: ServeEnv, req: CommandRequest) => CommandResult;
 
+/** An attribute server with the attribute's src/zcl record (id, name, ZCL type). */
+export interface ServedAttribute extends AttributeServer {
+  readonly def: AttributeDef;
+}
+
 export interface ClusterServer {
   clusterId: number;
-  attributes: ReadonlyMap<number, AttributeServer>;
+  /** By attribute id. */
+  attributes: ReadonlyMap<number, ServedAttribute>;
+  /** By client → server command id. */
   commands: ReadonlyMap<number, CommandHandler>;
+}
+
+/** Attribute servers by src/zcl attribute name (server side). */
+export type AttributeTable = Record<string, AttributeServer>;
+
+/**
+ * A cluster server from tables by name: attribute servers by attribute name, command handlers by the name of
+ * the client → server command. Throws for a cluster, attribute or command src/zcl does not define.
+ */
+export function clusterServer(
+  clusterId: number,
+  tables: { attributes?: AttributeTable; commands?: Record<string, CommandHandler> },
+): ClusterServer {
+  const cluster = clusterById(clusterId);
+  if (!cluster) throw new Error(`hub server for cluster ${hex(clusterId, 4)}, which src/zcl does not define`);
+  const attributes = new Map<number, ServedAttribute>();
+  for (const [name, server] of Object.entries(tables.attributes ?? {})) {
+    const def = attributeByName(clusterId, name);
+    if (!def) throw new Error(`${cluster.name} has no attribute '${name}'`);
+    attributes.set(def.id, { ...server, def });
+  }
+  const commands = new Map<number, CommandHandler>();
+  for (const [name, handler] of Object.entries(tables.commands ?? {})) {
+    const def = commandDef(clusterId, "clientToServer", name);
+    if (!def) throw new Error(`${cluster.name} has no client command '${name}'`);
+    commands.set(def.id, handler);
+  }
+  return { clusterId, attributes, commands };
 }
 
 /** Thrown by handlers for a payload that lacks a field or has one of the wrong kind. */

@@ -8,9 +8,7 @@ import { SerialPort } from "serialport";
 import type { Holdings } from "../../evidence/events.js";
 import type { ConsoleProbeSpec } from "../dut-file.js";
 import { emptyHoldings, type LookFor, type Probe, type ProbeAnswer } from "./types.js";
-
-const METERING = 0x0702;
-const PREPAYMENT = 0x0705;
+import { ClusterId } from "../../zcl/index.js";
 
 function role(groups: Record<string, string | undefined>): "esme" | "gpf" {
   return groups.role?.toLowerCase() === "gpf" ? "gpf" : "esme";
@@ -29,7 +27,7 @@ export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"
     if (c) {
       h.consumption.push({
         role: role(c),
-        clusterId: METERING,
+        clusterId: ClusterId.metering,
         item: c.item!,
         value: numberOrText(c.value),
         ...(c.period ? { period: c.period } : {}),
@@ -43,11 +41,12 @@ export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"
     }
     const t = patterns.topUp?.exec(line)?.groups;
     if (t) {
-      h.topUps.push({ role: role(t), clusterId: PREPAYMENT, item: t.item!, value: numberOrText(t.value) });
+      h.topUps.push({ role: role(t), clusterId: ClusterId.prepayment, item: t.item!, value: numberOrText(t.value) });
       continue;
     }
     const d = patterns.debt?.exec(line)?.groups;
-    if (d) h.debts.push({ role: role(d), clusterId: PREPAYMENT, item: d.item!, value: numberOrText(d.value) });
+    if (d)
+      h.debts.push({ role: role(d), clusterId: ClusterId.prepayment, item: d.item!, value: numberOrText(d.value) });
   }
   return h;
 }

@@ -5,9 +5,9 @@
  */
 import type { EndpointRole } from "../../evidence/events.js";
 import type { SeLink } from "./link.js";
-import { Cluster, ELECTRIC_METERING, MeteringAttr, SE_PROFILE_ID, SE_SERVER_CLUSTERS } from "./se-payloads.js";
+import { ELECTRIC_METERING, MeteringAttr, SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import type { ReadRecord } from "../../hub/types.js";
-import { decodeZcl, encodeZcl } from "../../zcl/index.js";
+import { ClusterId, decodeZcl, encodeZcl, SE_PROFILE_ID } from "../../zcl/index.js";
 import { BROADCAST_RX_ON } from "../han/types.js";
 import {
   ZdoCluster,
@@ -27,7 +27,7 @@ export interface Server {
 }
 
 /** The SE server clusters a display looks for. */
-const WANTED = [Cluster.metering, Cluster.deviceManagement];
+const WANTED = [ClusterId.metering, ClusterId.deviceManagement];
 
 /** The endpoint a device that skips discovery assumes: endpoint 1 of the coordinator, taken as the hub. */
 export const FIXED_ENDPOINT: Server = {
@@ -55,8 +55,8 @@ export async function discoverServers(link: SeLink, discover: boolean): Promise<
     const [answer] = await link.zdo(nwk, ZdoCluster.SIMPLE_DESC_REQ, simpleDescReq(nwk, ep));
     if (!answer) continue;
     const desc = parseSimpleDescRsp(answer.body).descriptor;
-    if (!desc || desc.profileId !== SE_PROFILE_ID || !desc.inClusters.includes(Cluster.metering)) continue;
-    const frame = encodeZcl(Cluster.metering, {
+    if (!desc || desc.profileId !== SE_PROFILE_ID || !desc.inClusters.includes(ClusterId.metering)) continue;
+    const frame = encodeZcl(ClusterId.metering, {
       frameType: "global",
       direction: "clientToServer",
       disableDefaultResponse: false,
@@ -64,9 +64,9 @@ export async function discoverServers(link: SeLink, discover: boolean): Promise<
       command: "read",
       payload: { attributes: [MeteringAttr.meteringDeviceType] },
     });
-    const reply = await link.zcl({ nwk, ep }, Cluster.metering, frame);
+    const reply = await link.zcl({ nwk, ep }, ClusterId.metering, frame);
     if (!reply) continue;
-    const rsp = decodeZcl(Cluster.metering, reply);
+    const rsp = decodeZcl(ClusterId.metering, reply);
     if (rsp.command !== "readRsp") continue;
     const rec = (rsp.payload.records as ReadRecord[]).find((r) => r.attrId === MeteringAttr.meteringDeviceType);
     if (rec?.status !== 0 || typeof rec.value !== "number") continue;

@@ -9,7 +9,8 @@ import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import { isBroadcast } from "../han/types.js";
 import type { ApsFrame } from "../han/types.js";
 import type { ZclHeader } from "../han/zcl-lite.js";
-import { Cluster, SE_PROFILE_ID, SE_SERVER_CLUSTERS } from "./se-payloads.js";
+import { ClusterId, SE_PROFILE_ID } from "../../zcl/index.js";
+import { SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import { SeDeviceId } from "./se-device.js";
 import { hex } from "../../hex.js";
 
@@ -30,7 +31,7 @@ export interface EsmeOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
   endpoint?: number;
 }
 
-export const ESME_SERVER_CLUSTERS = [Cluster.basic, ...SE_SERVER_CLUSTERS];
+export const ESME_SERVER_CLUSTERS = [ClusterId.basic, ...SE_SERVER_CLUSTERS];
 
 export class EmulatedEsme extends EmulatedNode {
   readonly seEndpoint: number;

@@ -9,10 +9,9 @@ import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
 import type { SeDeviceKind } from "./profiles.js";
 import type { ReadRecord } from "../../hub/types.js";
-import { decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
+import { ClusterId, decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
 import {
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
-  Cluster,
   HISTORICAL_CONSUMPTION,
   HISTORICAL_COST,
   MeteringAttr,
@@ -56,12 +55,12 @@ export class DataFetcher {
 
   async readTime(servers: Server[]): Promise<void> {
     const hub =
-      servers.find((s) => s.role === "gpf" && s.clusters.includes(Cluster.time)) ??
-      servers.find((s) => s.clusters.includes(Cluster.time));
+      servers.find((s) => s.role === "gpf" && s.clusters.includes(ClusterId.time)) ??
+      servers.find((s) => s.clusters.includes(ClusterId.time));
     if (!hub) return;
     await this.#each([hub], async (s, step) => {
       await step("time", async () => {
-        const recs = await this.read(s, Cluster.time, [TimeAttr.time, TimeAttr.timeStatus]);
+        const recs = await this.read(s, ClusterId.time, [TimeAttr.time, TimeAttr.timeStatus]);
         const t = recs.get(TimeAttr.time);
         if (typeof t === "number" && t > 0)
           this.timeOffsetMs = zclUtcToMs(t) - Math.floor(this.#o.clock.now() / 1000) * 1000;
@@ -71,28 +70,28 @@ export class DataFetcher {
 
   async refreshLive(servers: Server[]): Promise<void> {
     await this.#each(servers, async (s, step) => {
-      if (s.clusters.includes(Cluster.metering)) {
+      if (s.clusters.includes(ClusterId.metering)) {
         await step("metering", async () => {
           const running = this.#seriesFor(s).filter((a) => a.back === 0);
           const ids = [MeteringAttr.currentSummationDelivered, ...running.map((a) => a.id)];
-          const recs = await this.read(s, Cluster.metering, ids);
-          this.#storeSeries(s, Cluster.metering, running, recs);
+          const recs = await this.read(s, ClusterId.metering, ids);
+          this.#storeSeries(s, ClusterId.metering, running, recs);
         });
       }
-      if (s.clusters.includes(Cluster.messaging)) await step("GetLastMessage", () => this.#getLastMessage(s));
-      if (s.clusters.includes(Cluster.price)) await step("GetCurrentPrice", () => this.#getCurrentPrice(s));
-      if (this.#o.kind === "ppmid" && s.clusters.includes(Cluster.prepayment)) {
+      if (s.clusters.includes(ClusterId.messaging)) await step("GetLastMessage", () => this.#getLastMessage(s));
+      if (s.clusters.includes(ClusterId.price)) await step("GetCurrentPrice", () => this.#getCurrentPrice(s));
+      if (this.#o.kind === "ppmid" && s.clusters.includes(ClusterId.prepayment)) {
         await step("credit", async () => {
-          await this.read(s, Cluster.prepayment, [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt]);
+          await this.read(s, ClusterId.prepayment, [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt]);
         });
         await step("cost", async () => {
           const running = HISTORICAL_COST.filter((a) => a.back === 0);
           const recs = await this.read(
             s,
-            Cluster.prepayment,
+            ClusterId.prepayment,
             running.map((a) => a.id),
           );
-          this.#storeSeries(s, Cluster.prepayment, running, recs);
+          this.#storeSeries(s, ClusterId.prepayment, running, recs);
         });
       }
     });
@@ -100,27 +99,27 @@ export class DataFetcher {
 
   async refreshHistory(servers: Server[]): Promise<void> {
     await this.#each(servers, async (s, step) => {
-      if (s.clusters.includes(Cluster.metering)) {
+      if (s.clusters.includes(ClusterId.metering)) {
         await step("metering history", async () => {
           const past = this.#seriesFor(s).filter((a) => a.back > 0);
           const recs = await this.read(
             s,
-            Cluster.metering,
+            ClusterId.metering,
             past.map((a) => a.id),
           );
-          this.#storeSeries(s, Cluster.metering, past, recs);
+          this.#storeSeries(s, ClusterId.metering, past, recs);
         });
         await step("GetProfile", () => this.#getProfile(s));
       }
-      if (this.#o.kind === "ppmid" && s.clusters.includes(Cluster.prepayment)) {
+      if (this.#o.kind === "ppmid" && s.clusters.includes(ClusterId.prepayment)) {
         await step("cost history", async () => {
           const past = HISTORICAL_COST.filter((a) => a.back > 0);
           const recs = await this.read(
             s,
-            Cluster.prepayment,
+            ClusterId.prepayment,
             past.map((a) => a.id),
           );
-          this.#storeSeries(s, Cluster.prepayment, past, recs);
+          this.#storeSeries(s, ClusterId.prepayment, past, recs);
         });
         await step("GetTopUpLog", () => this.#getTopUpLog(s));
         await step("GetDebtRepaymentLog", () => this.#getDebtLog(s));
@@ -168,7 +167,7 @@ export class DataFetcher {
   }
 
   async #getLastMessage(s: Server): Promise<void> {
-    const rsp = await this.#send(s, Cluster.messaging, "specific", "getLastMessage", {});
+    const rsp = await this.#send(s, ClusterId.messaging, "specific", "getLastMessage", {});
     if (rsp.command !== "displayMessage") return; // NOT_FOUND: none
     const m = rsp.payload as { messageId: number; message: string };
     this.#o.store.putMessage({
@@ -181,12 +180,12 @@ export class DataFetcher {
 
   async #getCurrentPrice(s: Server): Promise<void> {
     // the display shows the price; the bench judges only what it keeps, so an answer is decoded and let go
-    await this.#send(s, Cluster.price, "specific", "getCurrentPrice", { commandOptions: 0 });
+    await this.#send(s, ClusterId.price, "specific", "getCurrentPrice", { commandOptions: 0 });
   }
 
   async #getProfile(s: Server): Promise<void> {
     const payload = { intervalChannel: 0, endTime: 0, numberOfPeriods: PROFILE_PERIODS };
-    const rsp = await this.#send(s, Cluster.metering, "specific", "getProfile", payload);
+    const rsp = await this.#send(s, ClusterId.metering, "specific", "getProfile", payload);
     if (rsp.command !== "getProfileResponse") return;
     const p = rsp.payload as { endTime: number; status: number; profileIntervalPeriod: number; intervals: number[] };
     const len = PROFILE_INTERVAL_S[p.profileIntervalPeriod];
@@ -196,7 +195,7 @@ export class DataFetcher {
     p.intervals.forEach((value, i) => {
       this.#o.store.putConsumption({
         role: s.role,
-        clusterId: Cluster.metering,
+        clusterId: ClusterId.metering,
         item: `getProfileResponse.intervals[${i}]`,
         value,
         period: iso(end - (i + 1) * len * 1000),
@@ -209,12 +208,12 @@ export class DataFetcher {
 
   async #getTopUpLog(s: Server): Promise<void> {
     const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfRecords: 5 };
-    const rsp = await this.#send(s, Cluster.prepayment, "specific", "getTopUpLog", payload);
+    const rsp = await this.#send(s, ClusterId.prepayment, "specific", "getTopUpLog", payload);
     if (rsp.command !== "publishTopUpLog") return;
     for (const t of rsp.payload.topUps as { topUpCode: Buffer; topUpAmount: number; topUpTime: number }[]) {
       this.#o.store.putTopUp({
         role: s.role,
-        clusterId: Cluster.prepayment,
+        clusterId: ClusterId.prepayment,
         code: t.topUpCode.toString("utf8"),
         amount: t.topUpAmount,
         time: new Date(zclUtcToMs(t.topUpTime)).toISOString(),
@@ -224,13 +223,13 @@ export class DataFetcher {
 
   async #getDebtLog(s: Server): Promise<void> {
     const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfDebts: 10, debtType: 0xff };
-    const rsp = await this.#send(s, Cluster.prepayment, "specific", "getDebtRepaymentLog", payload);
+    const rsp = await this.#send(s, ClusterId.prepayment, "specific", "getDebtRepaymentLog", payload);
     if (rsp.command !== "publishDebtLog") return;
     type Debt = { collectionTime: number; amountCollected: number; debtType: number; outstandingDebt: number };
     for (const d of rsp.payload.debts as Debt[]) {
       this.#o.store.putDebtPayment({
         role: s.role,
-        clusterId: Cluster.prepayment,
+        clusterId: ClusterId.prepayment,
         debtType: d.debtType,
         amountCollected: d.amountCollected,
         outstandingDebt: d.outstandingDebt,

@@ -14,14 +14,15 @@ import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
 import { DeviceStore } from "./store.js";
 import { dayStart } from "../../hub/data/periods.js";
-import { decodeZcl, type ZclFrame } from "../../zcl/index.js";
-import { Status } from "../../hub/types.js";
+import { ClusterId, commandId, decodeZcl, PTCC, Status, type ZclFrame } from "../../zcl/index.js";
 import { defaultRsp, type ZclHeader } from "../han/zcl-lite.js";
-import { Cluster, ControlBit, DeviceManagementCmd, Tenancy } from "./se-payloads.js";
+import { Tenancy } from "./se-payloads.js";
 import { discoverServers, type Server } from "./discovery.js";
 import { DataFetcher, NoAnswer } from "./fetch.js";
 
 export const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
+
+const PUBLISH_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "serverToClient", "publishChangeOfTenancy");
 
 export interface SeClientOptions {
   kind: SeDeviceKind;
@@ -179,8 +180,8 @@ export class SeClient {
    * PublishChangeOfTenancy), with its header as the node parsed it. Resolves with the Default Response.
    */
   async handleFrame(src: NodeAddress, clusterId: number, bytes: Buffer, h: ZclHeader): Promise<Buffer | undefined> {
-    const messaging = clusterId === Cluster.messaging;
-    const cot = clusterId === Cluster.deviceManagement && h.commandId === DeviceManagementCmd.publishChangeOfTenancy;
+    const messaging = clusterId === ClusterId.messaging;
+    const cot = clusterId === ClusterId.deviceManagement && h.commandId === PUBLISH_CHANGE_OF_TENANCY;
     if (!messaging && !cot) return defaultRsp(h, Status.UNSUP_COMMAND);
     const role = this.#roleOf(src);
     try {
@@ -217,7 +218,7 @@ export class SeClient {
     for (const role of this.behaviour.queryRoles) {
       for (const server of this.servers.filter((s) => s.role === role)) {
         try {
-          const records = await this.#fetcher.read(server, Cluster.deviceManagement, [
+          const records = await this.#fetcher.read(server, ClusterId.deviceManagement, [
             Tenancy.updateDateTime,
             Tenancy.proposedChangeControl,
           ]);
@@ -303,8 +304,8 @@ export class SeClient {
   }
 
   #clear(date: number, control: number, why: ClearRecord["why"]): void {
-    const consumer = (control & ControlBit.clearConsumer) !== 0 && this.behaviour.clearConsumer;
-    const supplier = (control & ControlBit.clearSupplier) !== 0 && this.behaviour.clearSupplier;
+    const consumer = (control & PTCC.clearIhdDataConsumer) !== 0 && this.behaviour.clearConsumer;
+    const supplier = (control & PTCC.clearIhdDataSupplier) !== 0 && this.behaviour.clearSupplier;
     if (consumer) {
       this.store.clearConsumption();
       if (this.kind === "ppmid") this.store.clearPrepayment();

@@ -9,7 +9,7 @@ import { isBroadcast } from "../han/types.js";
 import { type ZclHeader, parseHeader } from "../han/zcl-lite.js";
 import type { SeLink, ZdoAnswer } from "./link.js";
 import type { ProfileName, SeDeviceKind } from "./profiles.js";
-import { Cluster, SE_PROFILE_ID } from "./se-payloads.js";
+import { ClusterId, SE_PROFILE_ID } from "../../zcl/index.js";
 import { SeClient } from "./se-client.js";
 
 /** SE device ids (ZSE device descriptions). */
@@ -46,8 +46,8 @@ export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints"> 
 }
 
 function clientClusters(kind: SeDeviceKind): number[] {
-  const common = [Cluster.time, Cluster.price, Cluster.metering, Cluster.messaging, Cluster.deviceManagement];
-  return kind === "ppmid" ? [...common, Cluster.prepayment] : common;
+  const common = [ClusterId.time, ClusterId.price, ClusterId.metering, ClusterId.messaging, ClusterId.deviceManagement];
+  return kind === "ppmid" ? [...common, ClusterId.prepayment] : common;
 }
 
 export class EmulatedSeDevice extends EmulatedNode {
@@ -76,7 +76,7 @@ export class EmulatedSeDevice extends EmulatedNode {
           profileId: SE_PROFILE_ID,
           deviceId: SeDeviceId[opts.kind],
           deviceVersion: 1,
-          inClusters: [Cluster.basic, 0x0003],
+          inClusters: [ClusterId.basic, ClusterId.identify],
           outClusters: clientClusters(opts.kind),
         },
       ],

@@ -15,8 +15,7 @@ import type { HanMedium } from "./medium.js";
 import { eui64ToLe, hex } from "../../hex.js";
 import type { ApsFrame, HanMember, SimpleDescriptor } from "./types.js";
 import { BROADCAST_RX_ON, isBroadcast } from "./types.js";
-import { Status } from "../../hub/types.js";
-import { DataType, globalCommand } from "../../zcl/index.js";
+import { attributeByName, ClusterId, DataType, globalCommand, HA_PROFILE_ID, Status } from "../../zcl/index.js";
 import {
   type Attribute,
   type AttrValue,
@@ -78,6 +77,10 @@ interface Pending {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** On/Off's OnOff and Identify's IdentifyTime (ZCL general clusters, each attribute 0x0000). */
+const ON_OFF = 0x0000;
+const IDENTIFY_TIME = 0x0000;
+
 export class EmulatedNode implements HanMember {
   readonly ieee: string;
   readonly label: string;
@@ -116,10 +119,14 @@ export class EmulatedNode implements HanMember {
     this.manufacturerCode = opts.manufacturerCode ?? 0x1234;
     this.#ieeeLe = eui64ToLe(this.ieee);
     this.#endpointIds = new Set(opts.endpoints.map((e) => e.endpoint));
-    for (const sd of opts.endpoints) if (sd.inClusters.includes(0x0000)) this.#fillBasic(sd.endpoint, opts.basic ?? {});
     for (const sd of opts.endpoints) {
-      if (sd.inClusters.includes(0x0006)) this.setAttribute(sd.endpoint, 0x0006, 0x0000, DataType.BOOLEAN, false);
-      if (sd.inClusters.includes(0x0003)) this.setAttribute(sd.endpoint, 0x0003, 0x0000, DataType.UINT16, 0);
+      if (sd.inClusters.includes(ClusterId.basic)) this.#fillBasic(sd.endpoint, opts.basic ?? {});
+    }
+    for (const sd of opts.endpoints) {
+      if (sd.inClusters.includes(ClusterId.onOff))
+        this.setAttribute(sd.endpoint, ClusterId.onOff, ON_OFF, DataType.BOOLEAN, false);
+      if (sd.inClusters.includes(ClusterId.identify))
+        this.setAttribute(sd.endpoint, ClusterId.identify, IDENTIFY_TIME, DataType.UINT16, 0);
     }
     this.medium.attach(this);
     if (opts.autoJoin) {
@@ -172,19 +179,21 @@ export class EmulatedNode implements HanMember {
   }
 
   #fillBasic(ep: number, b: BasicInfo): void {
-    const set = (id: number, type: number, v: AttrValue | undefined) => {
-      if (v !== undefined) this.setAttribute(ep, 0x0000, id, type, v);
+    // by src/zcl's Basic attribute names, with their ids and types
+    const set = (name: string, v: AttrValue | undefined) => {
+      const def = attributeByName(ClusterId.basic, name)!;
+      if (v !== undefined) this.setAttribute(ep, ClusterId.basic, def.id, def.type, v);
     };
-    set(0x0000, DataType.UINT8, b.zclVersion ?? 8);
-    set(0x0001, DataType.UINT8, b.appVersion ?? 1);
-    set(0x0002, DataType.UINT8, b.stackVersion ?? 2);
-    set(0x0003, DataType.UINT8, b.hwVersion ?? 1);
-    set(0x0004, DataType.CHAR_STR, b.manufacturerName ?? "hanbench");
-    set(0x0005, DataType.CHAR_STR, b.modelId ?? "virtual-node");
-    set(0x0006, DataType.CHAR_STR, b.dateCode);
-    set(0x0007, DataType.ENUM8, b.powerSource ?? (this.logicalType === LogicalType.ROUTER ? 1 : 3));
-    set(0x0011, DataType.ENUM8, b.physicalEnvironment);
-    set(0x4000, DataType.CHAR_STR, b.swBuildId);
+    set("zclVersion", b.zclVersion ?? 8);
+    set("appVersion", b.appVersion ?? 1);
+    set("stackVersion", b.stackVersion ?? 2);
+    set("hwVersion", b.hwVersion ?? 1);
+    set("manufacturerName", b.manufacturerName ?? "hanbench");
+    set("modelId", b.modelId ?? "virtual-node");
+    set("dateCode", b.dateCode);
+    set("powerSource", b.powerSource ?? (this.logicalType === LogicalType.ROUTER ? 1 : 3));
+    set("physicalEnv", b.physicalEnvironment);
+    set("swBuildId", b.swBuildId);
   }
 
   // ---- network membership ----
@@ -300,7 +309,7 @@ export class EmulatedNode implements HanMember {
       srcEp: opts.srcEp ?? this.endpoints[0]?.endpoint ?? 1,
       dstNwk: dst.nwk,
       dstEp: dst.ep,
-      profileId: opts.profileId ?? this.endpoints[0]?.profileId ?? 0x0104,
+      profileId: opts.profileId ?? this.endpoints[0]?.profileId ?? HA_PROFILE_ID,
       clusterId,
       payload: frame,
     });
@@ -443,14 +452,20 @@ export class EmulatedNode implements HanMember {
       }
     }
     if (h.serverToClient) return this.#maybeDefault(h, Status.SUCCESS);
-    if (frame.clusterId === 0x0006 && h.commandId <= 2) {
-      const cur = this.getAttribute(frame.dstEp, 0x0006, 0x0000)?.value === true;
+    if (frame.clusterId === ClusterId.onOff && h.commandId <= 2) {
+      const cur = this.getAttribute(frame.dstEp, ClusterId.onOff, ON_OFF)?.value === true;
       const next = h.commandId === 2 ? !cur : h.commandId === 1;
-      this.setAttribute(frame.dstEp, 0x0006, 0x0000, DataType.BOOLEAN, next);
+      this.setAttribute(frame.dstEp, ClusterId.onOff, ON_OFF, DataType.BOOLEAN, next);
       return this.#maybeDefault(h, Status.SUCCESS);
     }
-    if (frame.clusterId === 0x0003 && h.commandId === 0 && data.length >= h.payloadOffset + 2) {
-      this.setAttribute(frame.dstEp, 0x0003, 0x0000, DataType.UINT16, data.readUInt16LE(h.payloadOffset));
+    if (frame.clusterId === ClusterId.identify && h.commandId === 0 && data.length >= h.payloadOffset + 2) {
+      this.setAttribute(
+        frame.dstEp,
+        ClusterId.identify,
+        IDENTIFY_TIME,
+        DataType.UINT16,
+        data.readUInt16LE(h.payloadOffset),
+      );
       return this.#maybeDefault(h, Status.SUCCESS);
     }
     return defaultRsp(h, Status.UNSUP_COMMAND);

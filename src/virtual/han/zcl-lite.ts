@@ -3,8 +3,7 @@
  * TSN and direction) and the header of a reply. Payloads (Read Attributes and its response, Default
  * Response) are encoded and decoded by src/zcl's global commands.
  */
-import { Status } from "../../hub/types.js";
-import { type GlobalCommand, globalCommand } from "../../zcl/index.js";
+import { type GlobalCommand, globalCommand, Status } from "../../zcl/index.js";
 
 export interface ZclHeader {
   frameControl: number;

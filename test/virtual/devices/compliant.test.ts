@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Cluster } from "../../../src/virtual/devices/se-payloads.js";
+import { ClusterId } from "../../../src/zcl/index.js";
 import { GPF_EP, HOUR, MIN, TestHan } from "./han-fixture.js";
 import { consumptionTenancies, messageTenancies, pastConsumption } from "./helpers.js";
 
@@ -42,7 +42,7 @@ describe("compliant IHD", () => {
     expect(pastConsumption(after).length).toBeGreaterThan(20);
     // it asked both servers for the tenancy attributes
     for (const role of ["gpf", "esme"] as const) {
-      const dm = han.hub.requestsOf(ihd.ieee, { role, clusterId: Cluster.deviceManagement });
+      const dm = han.hub.requestsOf(ihd.ieee, { role, clusterId: ClusterId.deviceManagement });
       expect(dm.some((r) => r.attrs?.includes(0x0200))).toBe(true);
     }
     expect(ihd.client.clears).toHaveLength(1);

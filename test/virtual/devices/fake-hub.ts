@@ -8,12 +8,11 @@ import type { RequestContext } from "../../../src/hub/types.js";
 import type { EndpointRole } from "../../../src/evidence/events.js";
 import {
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
-  Cluster,
   HISTORICAL_CONSUMPTION,
   HISTORICAL_COST,
 } from "../../../src/virtual/devices/se-payloads.js";
 import type { ReadRecord } from "../../../src/hub/types.js";
-import { DataType, type FrameType, decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
+import { ClusterId, DataType, type FrameType, decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
 
 export const TAG = 100_000;
 export const tenancyOf = (value: number): number => Math.floor(value / TAG);
@@ -107,7 +106,7 @@ export class FakeHub {
     if (f.frameType === "global") return undefined;
     const now = this.clock.now();
     switch (`${clusterId}/${f.command}`) {
-      case `${Cluster.messaging}/getLastMessage`:
+      case `${ClusterId.messaging}/getLastMessage`:
         return reply("specific", "displayMessage", {
           messageId: this.messageId(t),
           messageControl: 0,
@@ -115,7 +114,7 @@ export class FakeHub {
           durationInMinutes: 0xffff,
           message: this.messageText(t),
         });
-      case `${Cluster.metering}/getProfile`: {
+      case `${ClusterId.metering}/getProfile`: {
         const end = Math.floor(now / 1_800_000) * 1_800_000;
         const intervals = Array.from({ length: 24 }, (_, i) => t * TAG + ((end / 1_800_000 - i) % 1000));
         return reply("specific", "getProfileResponse", {
@@ -126,7 +125,7 @@ export class FakeHub {
           intervals,
         });
       }
-      case `${Cluster.price}/getCurrentPrice`:
+      case `${ClusterId.price}/getCurrentPrice`:
         return reply("specific", "publishPrice", {
           providerId: 1,
           rateLabel: Buffer.from("Standard"),
@@ -140,7 +139,7 @@ export class FakeHub {
           durationInMinutes: 0xffff,
           price: t * TAG + 2345,
         });
-      case `${Cluster.prepayment}/getTopUpLog`:
+      case `${ClusterId.prepayment}/getTopUpLog`:
         return reply("specific", "publishTopUpLog", {
           commandIndex: 0,
           totalCommands: 1,
@@ -150,7 +149,7 @@ export class FakeHub {
             topUpTime: msToZclUtc(now) - n * 86_400,
           })),
         });
-      case `${Cluster.prepayment}/getDebtRepaymentLog`:
+      case `${ClusterId.prepayment}/getDebtRepaymentLog`:
         return reply("specific", "publishDebtLog", {
           commandIndex: 0,
           totalCommands: 1,
@@ -163,7 +162,7 @@ export class FakeHub {
             },
           ],
         });
-      case `${Cluster.deviceManagement}/getChangeOfTenancy`: {
+      case `${ClusterId.deviceManagement}/getChangeOfTenancy`: {
         const cot = this.cots.at(-1);
         if (!cot) return reply("global", "defaultRsp", { commandId: f.commandId, status: 0x8b });
         return reply("specific", "publishChangeOfTenancy", {
@@ -184,11 +183,11 @@ export class FakeHub {
     const tagged = (type: number, n: number) => ok(type, t * TAG + (n % TAG));
     const cot = this.cots.at(-1);
     switch (clusterId) {
-      case Cluster.time:
+      case ClusterId.time:
         if (id === 0x0000) return ok(DataType.UTC, msToZclUtc(this.clock.now()));
         if (id === 0x0001) return ok(DataType.BITMAP8, 0x02);
         break;
-      case Cluster.metering:
+      case ClusterId.metering:
         if (id === 0x0306) return ok(DataType.BITMAP8, role === "esme" ? 0 : 128);
         if (id === 0x0000) return ok(DataType.UINT48, t * TAG + 12_345);
         if (HISTORY.has(id))
@@ -197,11 +196,11 @@ export class FakeHub {
             id * 7 + (role === "esme" ? 1 : 2),
           );
         break;
-      case Cluster.prepayment:
+      case ClusterId.prepayment:
         if (id === 0x0001 || id === 0x0005) return tagged(DataType.INT32, id * 11);
         if (COST.has(id)) return tagged(DataType.UINT48, id * 3);
         break;
-      case Cluster.deviceManagement:
+      case ClusterId.deviceManagement:
         if (id === 0x0200 && cot) return ok(DataType.UTC, msToZclUtc(cot.dateMs));
         if (id === 0x0201 && cot) return ok(DataType.BITMAP32, cot.control);
         break;

@@ -10,7 +10,7 @@ import type { ZclHeader } from "../../../src/virtual/han/zcl-lite.js";
 import { ESME_SERVER_CLUSTERS, EmulatedEsme } from "../../../src/virtual/devices/esme.js";
 import { deviceIdentity } from "../../../src/virtual/registry.js";
 import type { ProfileName, SeDeviceKind } from "../../../src/virtual/devices/profiles.js";
-import { SE_PROFILE_ID } from "../../../src/virtual/devices/se-payloads.js";
+import { SE_PROFILE_ID } from "../../../src/zcl/index.js";
 import { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
 import { FakeHub } from "./fake-hub.js";
 

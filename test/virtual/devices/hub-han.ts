@@ -13,7 +13,7 @@ import type { ApsFrame, TrustCentre } from "../../../src/virtual/han/types.js";
 import type { ZclHeader } from "../../../src/virtual/han/zcl-lite.js";
 import { createDevice } from "../../../src/virtual/registry.js";
 import { configureSeDevices } from "../../../src/virtual/devices/kinds.js";
-import { SE_PROFILE_ID } from "../../../src/virtual/devices/se-payloads.js";
+import { SE_PROFILE_ID } from "../../../src/zcl/index.js";
 import { START } from "./han-fixture.js";
 
 const HUB_IEEE = "0x00124b00000c0ffe";

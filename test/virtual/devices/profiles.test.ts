@@ -3,7 +3,7 @@
  * says (cot-suite.md, "Emulated device behaviour profiles"), and the compliant device is the control.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Cluster } from "../../../src/virtual/devices/se-payloads.js";
+import { ClusterId } from "../../../src/zcl/index.js";
 import type { ProfileName, SeDeviceKind } from "../../../src/virtual/devices/profiles.js";
 import type { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
 import { HOUR, MIN, TestHan } from "./han-fixture.js";
@@ -22,7 +22,7 @@ async function setup(profile: ProfileName, kind: SeDeviceKind = "ihd"): Promise<
 
 function tenancyReads(device: EmulatedSeDevice, role: "gpf" | "esme") {
   return han.hub
-    .requestsOf(device.ieee, { role, clusterId: Cluster.deviceManagement })
+    .requestsOf(device.ieee, { role, clusterId: ClusterId.deviceManagement })
     .filter((r) => r.attrs?.includes(0x0200));
 }
 
@@ -41,7 +41,7 @@ describe("behaviour profiles after an immediate CoT (control 0x600)", () => {
     const d = await setup("no-query");
     han.hub.performCot();
     await han.clock.advance(24 * HOUR);
-    expect(han.hub.requestsOf(d.ieee, { clusterId: Cluster.deviceManagement })).toEqual([]);
+    expect(han.hub.requestsOf(d.ieee, { clusterId: ClusterId.deviceManagement })).toEqual([]);
     const h = d.holdings();
     expect(consumptionTenancies(h).has(1)).toBe(true);
     expect(messageTenancies(h)).toEqual(new Set([1, 2]));
@@ -255,7 +255,7 @@ describe("PPMID", () => {
     const before = d.holdings();
     expect(before.topUps.length).toBeGreaterThan(0);
     expect(before.debts.length).toBeGreaterThan(0);
-    expect(before.consumption.some((v) => v.clusterId === Cluster.prepayment)).toBe(true);
+    expect(before.consumption.some((v) => v.clusterId === ClusterId.prepayment)).toBe(true);
     han.hub.performCot();
     await han.clock.advance(HOUR);
     const after = d.holdings();
@@ -272,7 +272,7 @@ describe("PPMID", () => {
   it("a garbled answer is reported and the rest of the poll still runs", async () => {
     han = new TestHan();
     await han.start();
-    han.hub.garble.add(`${Cluster.prepayment}/8`); // PublishTopUpLog cut short, as a broken encoder would
+    han.hub.garble.add(`${ClusterId.prepayment}/8`); // PublishTopUpLog cut short, as a broken encoder would
     const d = await han.add({ kind: "ppmid", profile: "compliant" });
     expect(d.client.errors.length).toBeGreaterThan(0);
     expect(d.client.errors[0]).toMatch(/^GetTopUpLog from (gpf|esme) .*topUpCode.*truncated/);

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { msToZclUtc } from "../../../src/hub/clock.js";
 import { DISPLAY_ENDPOINT, type EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
-import { Cluster } from "../../../src/virtual/devices/se-payloads.js";
+import { ClusterId } from "../../../src/zcl/index.js";
 import { decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
 import type { ProfileName } from "../../../src/virtual/devices/profiles.js";
 import { GPF_EP, HOUR, TestHan } from "./han-fixture.js";
@@ -52,7 +52,7 @@ async function setup(profile: ProfileName = "compliant"): Promise<EmulatedSeDevi
 }
 
 const display = (messageId: number, message: string) =>
-  command(Cluster.messaging, "displayMessage", {
+  command(ClusterId.messaging, "displayMessage", {
     messageId,
     messageControl: 0,
     startTime: 0,
@@ -63,15 +63,23 @@ const display = (messageId: number, message: string) =>
 describe("pushes", () => {
   it("stores a pushed DisplayMessage, answers with Default Response SUCCESS, and honours CancelMessage and CancelAllMessages", async () => {
     const d = await setup();
-    const answer = await push(d, Cluster.messaging, display(77, "pushed £5 credit"));
-    expect(defaultRsp(Cluster.messaging, answer)).toEqual({ commandId: 0x00, status: 0x00 });
+    const answer = await push(d, ClusterId.messaging, display(77, "pushed £5 credit"));
+    expect(defaultRsp(ClusterId.messaging, answer)).toEqual({ commandId: 0x00, status: 0x00 });
     expect(d.holdings().messages).toContainEqual({ messageId: 77, text: "pushed £5 credit" });
 
-    await push(d, Cluster.messaging, command(Cluster.messaging, "cancelMessage", { messageId: 77, messageControl: 0 }));
+    await push(
+      d,
+      ClusterId.messaging,
+      command(ClusterId.messaging, "cancelMessage", { messageId: 77, messageControl: 0 }),
+    );
     expect(d.holdings().messages.map((m) => m.messageId)).not.toContain(77);
 
-    await push(d, Cluster.messaging, display(78, "another"));
-    await push(d, Cluster.messaging, command(Cluster.messaging, "cancelAllMessages", { implementationDateTime: 0 }));
+    await push(d, ClusterId.messaging, display(78, "another"));
+    await push(
+      d,
+      ClusterId.messaging,
+      command(ClusterId.messaging, "cancelAllMessages", { implementationDateTime: 0 }),
+    );
     expect(d.holdings().messages).toEqual([]);
   });
 
@@ -79,10 +87,10 @@ describe("pushes", () => {
     const d = await setup();
     const hex = (s: string) => Buffer.from(s.replace(/ /g, ""), "hex");
     const gcs07 = hex("09 00 00 80 4A 37 1C 00 00 00 00 00 FF FF 05 52 65 73 65 74");
-    expect(await push(d, Cluster.messaging, gcs07)).toBeDefined();
+    expect(await push(d, ClusterId.messaging, gcs07)).toBeDefined();
     expect(d.holdings().messages).toContainEqual({ messageId: 0x1c374a80, text: "Reset" });
     const gcs09 = hex("09 00 00 00 00 00 00 80 4A 37 1C 00 20 6E C6 1F 00 02 00 00");
-    await push(d, Cluster.deviceManagement, gcs09);
+    await push(d, ClusterId.deviceManagement, gcs09);
     // 2016-11-22T02:46:56Z is long past: acted on at once; control 0x200 clears the consumer's data only
     expect(d.client.clears).toMatchObject([
       { why: "push", dateMs: Date.parse("2016-11-22T02:46:56Z"), control: 0x200, consumer: true, supplier: false },
@@ -92,10 +100,10 @@ describe("pushes", () => {
   it("answers an unknown or malformed command with a Default Response error", async () => {
     const d = await setup();
     // frame control 0x09: cluster-specific, server → client; TSN 0x55
-    const unknown = await push(d, Cluster.price, Buffer.from([0x09, 0x55, 0x09]));
-    expect(defaultRsp(Cluster.price, unknown)).toEqual({ commandId: 0x09, status: 0x81 });
-    const short = await push(d, Cluster.messaging, Buffer.from([0x09, 0x55, 0x00, 1, 2]));
-    expect(defaultRsp(Cluster.messaging, short)).toEqual({ commandId: 0x00, status: 0x80 });
+    const unknown = await push(d, ClusterId.price, Buffer.from([0x09, 0x55, 0x09]));
+    expect(defaultRsp(ClusterId.price, unknown)).toEqual({ commandId: 0x09, status: 0x81 });
+    const short = await push(d, ClusterId.messaging, Buffer.from([0x09, 0x55, 0x00, 1, 2]));
+    expect(defaultRsp(ClusterId.messaging, short)).toEqual({ commandId: 0x00, status: 0x80 });
     expect(d.client.errors.length).toBe(1);
   });
 
@@ -107,14 +115,14 @@ describe("pushes", () => {
       const d = await setup(profile);
       await han.clock.advance(HOUR);
       const cot = han.hub.performCot(); // the hub's data switches now; the device hears it by push
-      const frame = command(Cluster.deviceManagement, "publishChangeOfTenancy", {
+      const frame = command(ClusterId.deviceManagement, "publishChangeOfTenancy", {
         providerId: 0,
         issuerEventId: 1,
         tariffType: 0,
         implementationDateTime: msToZclUtc(cot.dateMs),
         proposedTenancyChangeControl: 0x600,
       });
-      await push(d, Cluster.deviceManagement, frame);
+      await push(d, ClusterId.deviceManagement, frame);
       expect(d.client.clears.map((c) => c.why)).toEqual(acts ? ["push"] : []);
       expect(d.holdings().consumption.length > 0 && consumptionTenancies(d.holdings()).has(1)).toBe(!acts);
     });

@@ -7,7 +7,7 @@ import { tenancyOfValue } from "../../../src/hub/data/tag.js";
 import type { Holdings } from "../../../src/evidence/events.js";
 import type { EmulatedEsme } from "../../../src/virtual/devices/esme.js";
 import type { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
-import { Cluster } from "../../../src/virtual/devices/se-payloads.js";
+import { ClusterId } from "../../../src/zcl/index.js";
 import { HOUR } from "./han-fixture.js";
 import { HubHan } from "./hub-han.js";
 
@@ -76,7 +76,7 @@ describe("emulated devices with the real hub model", () => {
 
     // the hub saw the tenancy reads on both endpoints, as served evidence
     const dmReads = han.evidence.events.filter(
-      (e) => e.kind === "served" && e.device === compliant.ieee && e.clusterId === Cluster.deviceManagement,
+      (e) => e.kind === "served" && e.device === compliant.ieee && e.clusterId === ClusterId.deviceManagement,
     );
     expect(new Set(dmReads.map((e) => (e.kind === "served" ? e.role : "")))).toEqual(new Set(["gpf", "esme"]));
   });

@@ -10,9 +10,8 @@ import {
   HISTORICAL_CONSUMPTION,
   HISTORICAL_COST,
   ALTERNATIVE_HISTORICAL_CONSUMPTION,
-  Cluster,
 } from "../../../src/virtual/devices/se-payloads.js";
-import { attributeDef } from "../../../src/zcl/index.js";
+import { attributeDef, ClusterId } from "../../../src/zcl/index.js";
 import { Zdo } from "zigbee-herdsman";
 import {
   matchDescReq,
@@ -87,9 +86,9 @@ describe("identities and the registry", () => {
 describe("SE attribute sets", () => {
   it("the hub's history layouts put each period where src/zcl's attribute name says it is", () => {
     const sets = [
-      [Cluster.metering, HISTORICAL_CONSUMPTION],
-      [Cluster.metering, ALTERNATIVE_HISTORICAL_CONSUMPTION],
-      [Cluster.prepayment, HISTORICAL_COST],
+      [ClusterId.metering, HISTORICAL_CONSUMPTION],
+      [ClusterId.metering, ALTERNATIVE_HISTORICAL_CONSUMPTION],
+      [ClusterId.prepayment, HISTORICAL_COST],
     ] as const;
     for (const [clusterId, set] of sets) {
       for (const a of set) {
