@@ -8,8 +8,7 @@ import type { Push, RequestContext } from "../../hub/types.js";
 import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import { isBroadcast } from "../han/types.js";
 import type { ApsFrame } from "../han/types.js";
-import type { ZclHeader } from "../han/zcl-lite.js";
-import { ClusterId, SE_PROFILE_ID } from "../../zcl/index.js";
+import { ClusterId, SE_PROFILE_ID, type ZclHeader } from "../../zcl/index.js";
 import { SE_SERVER_CLUSTERS } from "./se-payloads.js";
 import { SeDeviceId } from "./se-device.js";
 import { hex } from "../../hex.js";
@@ -90,9 +89,9 @@ export class EmulatedEsme extends EmulatedNode {
     this.sendZcl(dst, clusterId, frame, { srcEp: this.seEndpoint, profileId: SE_PROFILE_ID });
   }
 
-  protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
+  protected override handleZcl(frame: ApsFrame, header: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
     // the coordinator interviewing the meter (Basic reads) is not a hub client: the node answers itself
-    if (frame.dstEp !== this.seEndpoint || header?.serverToClient || frame.srcNwk === 0x0000) {
+    if (frame.dstEp !== this.seEndpoint || header.direction === "serverToClient" || frame.srcNwk === 0x0000) {
       return super.handleZcl(frame, header);
     }
     const device = this.medium.member(frame.srcNwk)?.ieee ?? `nwk:${hex(frame.srcNwk, 4)}`;

@@ -6,10 +6,9 @@ import type { Holdings } from "../../evidence/events.js";
 import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import type { ApsFrame } from "../han/types.js";
 import { isBroadcast } from "../han/types.js";
-import { type ZclHeader, parseHeader } from "../han/zcl-lite.js";
 import type { SeLink, ZdoAnswer } from "./link.js";
 import type { ProfileName, SeDeviceKind } from "./profiles.js";
-import { ClusterId, SE_PROFILE_ID } from "../../zcl/index.js";
+import { ClusterId, SE_PROFILE_ID, type ZclHeader } from "../../zcl/index.js";
 import { SeClient } from "./se-client.js";
 
 /** SE device ids (ZSE device descriptions). */
@@ -183,9 +182,8 @@ export class EmulatedSeDevice extends EmulatedNode {
     super.receive(frame);
   }
 
-  protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
-    const h = header ?? parseHeader(frame.payload);
-    if (h.frameType === 1 && h.serverToClient) {
+  protected override handleZcl(frame: ApsFrame, h: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
+    if (h.frameType === "specific" && h.direction === "serverToClient") {
       return this.client.handleFrame({ nwk: frame.srcNwk, ep: frame.srcEp }, frame.clusterId, frame.payload, h);
     }
     return super.handleZcl(frame, h);

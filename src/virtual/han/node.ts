@@ -15,17 +15,17 @@ import type { HanMedium } from "./medium.js";
 import { eui64ToLe, hex } from "../../hex.js";
 import type { ApsFrame, HanMember, SimpleDescriptor } from "./types.js";
 import { BROADCAST_RX_ON, isBroadcast } from "./types.js";
-import { attributeByName, ClusterId, DataType, globalCommand, HA_PROFILE_ID, Status } from "../../zcl/index.js";
 import {
-  type Attribute,
-  type AttrValue,
+  attributeByName,
+  ClusterId,
+  DataType,
+  decodeZclHeader,
+  globalCommand,
+  HA_PROFILE_ID,
+  Status,
   type ZclHeader,
-  defaultRsp,
-  parseHeader,
-  readAttributeIds,
-  readRsp,
-  replyHeader,
-} from "./zcl-lite.js";
+} from "../../zcl/index.js";
+import { type Attribute, type AttrValue, defaultRsp, readAttributeIds, readRsp, replyHeader } from "./zcl-lite.js";
 import { LogicalType, ZdoCluster, ZdoStatus, deviceAnnce } from "./zdo.js";
 import { answerZdo } from "./node-zdo.js";
 
@@ -327,8 +327,9 @@ export class EmulatedNode implements HanMember {
     opts: ZclRequestOptions = {},
   ): Promise<Buffer> {
     if (!this.online) return Promise.reject(new Error(`${this.label} is not in the network`));
-    const h = parseHeader(frame);
-    const dir = h.serverToClient ? 0 : 1;
+    const h = decodeZclHeader(frame);
+    if (!h) throw new RangeError(`ZCL frame of ${frame.length} bytes is shorter than its header`);
+    const dir = h.direction === "serverToClient" ? 0 : 1;
     const p = this.#wait(
       `c:${dst.nwk}:${dst.ep}:${clusterId}:${h.tsn}:${dir}`,
       opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -375,14 +376,10 @@ export class EmulatedNode implements HanMember {
     }
     // APS drops frames for an endpoint the node does not have (0xFF is the broadcast endpoint)
     if (frame.dstEp !== 0xff && !this.#endpointIds.has(frame.dstEp)) return;
-    let h: ZclHeader;
-    try {
-      h = parseHeader(frame.payload);
-    } catch {
-      return; // not ZCL: a real stack drops it
-    }
+    const h = decodeZclHeader(frame.payload);
+    if (!h) return; // not ZCL: a real stack drops it
     if (this.#pending.size > 0) {
-      const key = `c:${frame.srcNwk}:${frame.srcEp}:${frame.clusterId}:${h.tsn}:${h.serverToClient ? 1 : 0}`;
+      const key = `c:${frame.srcNwk}:${frame.srcEp}:${frame.clusterId}:${h.tsn}:${h.direction === "serverToClient" ? 1 : 0}`;
       if (this.#settle(key, frame.payload)) return;
     }
     let reply: Buffer | undefined | Promise<Buffer | undefined>;
@@ -419,13 +416,9 @@ export class EmulatedNode implements HanMember {
    * and handles On/Off (0x0006) and Identify (0x0003); anything else gets an "unsupported" Default
    * Response. `header` is the parsed ZCL header of `frame.payload`.
    */
-  protected handleZcl(
-    frame: ApsFrame,
-    header: ZclHeader = parseHeader(frame.payload),
-  ): Buffer | undefined | Promise<Buffer | undefined> {
-    const h = header;
+  protected handleZcl(frame: ApsFrame, h: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
     const data = frame.payload;
-    if (h.frameType === 0) {
+    if (h.frameType === "global") {
       switch (globalCommand(h.commandId)?.name) {
         case "read": {
           let ids: number[];
@@ -438,7 +431,7 @@ export class EmulatedNode implements HanMember {
         }
         case "configureReporting":
           return Buffer.concat([
-            replyHeader(h, 0, globalCommand("configureReportingRsp")!.id),
+            replyHeader(h, globalCommand("configureReportingRsp")!.id),
             Buffer.from([Status.SUCCESS]),
           ]);
         case "readRsp":
@@ -451,21 +444,15 @@ export class EmulatedNode implements HanMember {
           return defaultRsp(h, Status.UNSUP_GENERAL_COMMAND);
       }
     }
-    if (h.serverToClient) return this.#maybeDefault(h, Status.SUCCESS);
+    if (h.direction === "serverToClient") return this.#maybeDefault(h, Status.SUCCESS);
     if (frame.clusterId === ClusterId.onOff && h.commandId <= 2) {
       const cur = this.getAttribute(frame.dstEp, ClusterId.onOff, ON_OFF)?.value === true;
       const next = h.commandId === 2 ? !cur : h.commandId === 1;
       this.setAttribute(frame.dstEp, ClusterId.onOff, ON_OFF, DataType.BOOLEAN, next);
       return this.#maybeDefault(h, Status.SUCCESS);
     }
-    if (frame.clusterId === ClusterId.identify && h.commandId === 0 && data.length >= h.payloadOffset + 2) {
-      this.setAttribute(
-        frame.dstEp,
-        ClusterId.identify,
-        IDENTIFY_TIME,
-        DataType.UINT16,
-        data.readUInt16LE(h.payloadOffset),
-      );
+    if (frame.clusterId === ClusterId.identify && h.commandId === 0 && data.length >= h.length + 2) {
+      this.setAttribute(frame.dstEp, ClusterId.identify, IDENTIFY_TIME, DataType.UINT16, data.readUInt16LE(h.length));
       return this.#maybeDefault(h, Status.SUCCESS);
     }
     return defaultRsp(h, Status.UNSUP_COMMAND);

@@ -1,46 +1,13 @@
 /**
- * What an emulated node needs of ZCL on every frame: the header (to match a response to its request by
- * TSN and direction) and the header of a reply. Payloads (Read Attributes and its response, Default
- * Response) are encoded and decoded by src/zcl's global commands.
+ * What an emulated node needs of ZCL to answer a frame: the header of a reply, and the global replies it
+ * sends itself. Frame headers are read by src/zcl's `decodeZclHeader`; payloads (Read Attributes and its
+ * response, Default Response) are encoded and decoded by src/zcl's global commands.
  */
-import { type GlobalCommand, globalCommand, Status } from "../../zcl/index.js";
+import { type GlobalCommand, globalCommand, Status, type ZclHeader } from "../../zcl/index.js";
 
-export interface ZclHeader {
-  frameControl: number;
-  /** 0 global (profile-wide), 1 cluster-specific. */
-  frameType: number;
-  manufacturerCode: number | undefined;
-  /** True for server → client. */
-  serverToClient: boolean;
-  disableDefaultResponse: boolean;
-  tsn: number;
-  commandId: number;
-  /** Offset of the payload in the frame. */
-  payloadOffset: number;
-}
-
-export function parseHeader(frame: Buffer): ZclHeader {
-  if (frame.length < 3) throw new RangeError(`ZCL frame of ${frame.length} bytes is shorter than a header`);
-  const fc = frame[0]!;
-  const manuf = (fc & 0x04) !== 0;
-  if (manuf && frame.length < 5) throw new RangeError("manufacturer-specific ZCL frame is shorter than its header");
-  const o = manuf ? 3 : 1;
-  return {
-    frameControl: fc,
-    frameType: fc & 0x03,
-    manufacturerCode: manuf ? frame.readUInt16LE(1) : undefined,
-    serverToClient: (fc & 0x08) !== 0,
-    disableDefaultResponse: (fc & 0x10) !== 0,
-    tsn: frame[o]!,
-    commandId: frame[o + 1]!,
-    payloadOffset: o + 2,
-  };
-}
-
-/** A header for a frame answering `req` (opposite direction, default response disabled). */
-export function replyHeader(req: ZclHeader, frameType: number, commandId: number): Buffer {
-  const fc =
-    (frameType & 0x03) | (req.serverToClient ? 0 : 0x08) | 0x10 | (req.manufacturerCode !== undefined ? 0x04 : 0);
+/** A header for a global frame answering `req` (opposite direction, default response disabled). */
+export function replyHeader(req: ZclHeader, commandId: number): Buffer {
+  const fc = (req.direction === "serverToClient" ? 0 : 0x08) | 0x10 | (req.manufacturerCode !== undefined ? 0x04 : 0);
   if (req.manufacturerCode !== undefined) {
     const b = Buffer.alloc(5);
     b[0] = fc;
@@ -59,7 +26,7 @@ const DEFAULT_RSP = global("defaultRsp");
 
 /** A global reply to `req`: its header and `payload` encoded by src/zcl's `command`. */
 function globalReply(req: ZclHeader, command: GlobalCommand, payload: Record<string, unknown>): Buffer {
-  return Buffer.concat([replyHeader(req, 0, command.id), command.encode(payload)]);
+  return Buffer.concat([replyHeader(req, command.id), command.encode(payload)]);
 }
 
 export function defaultRsp(req: ZclHeader, status: number): Buffer {
@@ -76,7 +43,7 @@ export interface Attribute {
 
 /** Attribute ids of a Read Attributes request. */
 export function readAttributeIds(frame: Buffer, h: ZclHeader): number[] {
-  return READ.decode(frame, h.payloadOffset)[0].attributes as number[];
+  return READ.decode(frame, h.length)[0].attributes as number[];
 }
 
 /** Read Attributes Response answering `req` from `attrs` (missing ids → UNSUPPORTED_ATTRIBUTE). */

@@ -6,7 +6,7 @@ import { SteppedClock } from "../../../src/hub/clock.js";
 import { HanMedium } from "../../../src/virtual/han/medium.js";
 import { EmulatedNode } from "../../../src/virtual/han/node.js";
 import type { ApsFrame, TrustCentre } from "../../../src/virtual/han/types.js";
-import type { ZclHeader } from "../../../src/virtual/han/zcl-lite.js";
+import type { ZclHeader } from "../../../src/zcl/index.js";
 import { ESME_SERVER_CLUSTERS, EmulatedEsme } from "../../../src/virtual/devices/esme.js";
 import { deviceIdentity } from "../../../src/virtual/registry.js";
 import type { ProfileName, SeDeviceKind } from "../../../src/virtual/devices/profiles.js";
@@ -59,7 +59,7 @@ class TestCoordinator extends EmulatedNode {
       ],
     });
   }
-  protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
+  protected override handleZcl(frame: ApsFrame, header: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
     if (frame.dstEp !== GPF_EP) return super.handleZcl(frame, header);
     const device = this.medium.member(frame.srcNwk)?.ieee ?? "unknown";
     return this.han.hub.handleFrame(

@@ -10,7 +10,7 @@ import { EvidenceLog } from "../../../src/evidence/log.js";
 import { HanMedium } from "../../../src/virtual/han/medium.js";
 import { EmulatedNode } from "../../../src/virtual/han/node.js";
 import type { ApsFrame, TrustCentre } from "../../../src/virtual/han/types.js";
-import type { ZclHeader } from "../../../src/virtual/han/zcl-lite.js";
+import type { ZclHeader } from "../../../src/zcl/index.js";
 import { createDevice } from "../../../src/virtual/registry.js";
 import { configureSeDevices } from "../../../src/virtual/devices/kinds.js";
 import { SE_PROFILE_ID } from "../../../src/zcl/index.js";
@@ -51,7 +51,7 @@ class HubCoordinator extends EmulatedNode {
       }
     });
   }
-  protected override handleZcl(frame: ApsFrame, header?: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
+  protected override handleZcl(frame: ApsFrame, header: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
     if (frame.dstEp !== this.#hub.endpoints.gpf) return super.handleZcl(frame, header);
     const device = this.medium.member(frame.srcNwk)?.ieee ?? "unknown";
     const ctx = { device, nwk: frame.srcNwk, deviceEp: frame.srcEp, hubEp: frame.dstEp, role: "gpf" as const };
