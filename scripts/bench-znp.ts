@@ -21,7 +21,7 @@ import { EmulatedNode } from "../src/virtual/han/node.js";
 import { MtType, Subsystem, UnpiParser, encodeFrame } from "../src/virtual/znp/frame.js";
 import { createZnp } from "../src/virtual/znp/index.js";
 import { ZnpState } from "../src/virtual/znp/state.js";
-import { formNetwork } from "../src/virtual/znp/util.js";
+import { formNetwork } from "../src/virtual/znp/commissioning.js";
 import { RawClient } from "../test/virtual/raw-client.js";
 import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
 

@@ -16,7 +16,7 @@ import type { EmulatedNode } from "./han/node.js";
 import { createZnp } from "./znp/index.js";
 import type { ZnpEmulator } from "./znp/emulator.js";
 import { ZnpState } from "./znp/state.js";
-import { type FormedNetwork, preformNetwork } from "./znp/util.js";
+import { type FormedNetwork, preformNetwork } from "./znp/commissioning.js";
 import { LinkFaults } from "./transport/faults.js";
 import { SocatPty } from "./transport/pty.js";
 import { TcpHostServer, parseTcpUrl } from "./transport/tcp.js";

@@ -7,7 +7,7 @@ import { HanMedium } from "../../src/virtual/han/medium.js";
 import type { TapRecord } from "../../src/virtual/han/types.js";
 import { ZdoCluster } from "../../src/virtual/han/zdo.js";
 import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
-import { formNetwork } from "../../src/virtual/znp/util.js";
+import { formNetwork } from "../../src/virtual/znp/commissioning.js";
 import { RawClient } from "./raw-client.js";
 
 let dongle: VirtualDongle | undefined;

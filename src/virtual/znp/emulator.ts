@@ -1,32 +1,71 @@
 /**
- * The virtual Z-Stack ZNP: speaks MT over UNPI to one host (zigbee-herdsman's zstack adapter) and acts as
- * coordinator and trust centre on the simulated HAN. Commands are a table of responders keyed by
- * (subsystem, command id) — see sys.ts, af.ts, zdo.ts and util.ts. An SREQ nobody answers gets the
- * RPC_Error SRSP a real ZNP sends (ErrorCode 1 invalid subsystem, 2 invalid command id, 3 invalid
- * parameter, 4 invalid length; then the request's CMD0, CMD1).
+ * The virtual Z-Stack ZNP: speaks MT over UNPI to one host and acts as coordinator and trust centre on the
+ * simulated HAN. Commands are the declarative table of commands.ts; what the coordinator does for each is
+ * a responder keyed by (subsystem, command) — sys.ts, af.ts, zdo.ts, util.ts, app-cnf.ts, sapi.ts, put
+ * together by index.ts. A command the emulator does not implement is answered as the firmware answers one
+ * it does not know (mt.c MT_ProcessIncoming): an SREQ of a subsystem this build lacks gets RPC_Error 1
+ * (invalid subsystem), an unknown SREQ of one it has RPC_Error 2 (invalid command id) — except APP_CNF,
+ * whose command switch has no default and so sends nothing — and an unknown AREQ nothing.
  */
 import { linkKeyFromInstallCode } from "../../hub/install-code.js";
-import { log } from "../../log.js";
+import { type Logger, log } from "../../log.js";
 import type { HanMedium } from "../han/medium.js";
 import type { ApsFrame, HanMember, TrustCentre } from "../han/types.js";
-import { MtType, Subsystem, UnpiParser, encodeFrame, type MtFrame } from "./frame.js";
+import {
+  type MtCommand,
+  RPC_ERROR,
+  RpcError,
+  SUBSYSTEMS,
+  ZDO_LEAVE_IND,
+  ZDO_TC_DEV_IND,
+  commandKey,
+  mtCommand,
+} from "./commands.js";
+import { MtType, UnpiParser, encodeFrame, type MtFrame } from "./frame.js";
+import { type Layout, LayoutError, type Params, decode, encode } from "./layout.js";
 import { NvId, type ZnpState, ieeeToLe } from "./state.js";
 
-/** SREQ responder: returns the SRSP data (sent with the same subsystem and command id). */
-export type SreqHandler = (data: Buffer, emu: ZnpEmulator) => Buffer;
-/** AREQ from the host (e.g. SYS resetReq). */
-export type AreqHandler = (data: Buffer, emu: ZnpEmulator) => void;
+/** Answers an SREQ: returns the SRSP fields, or `undefined` to send no SRSP (as some firmware paths do). */
+export type SreqHandler<C extends MtCommand> = (
+  req: Params<C["request"]>,
+  emu: ZnpEmulator,
+  raw: Buffer,
+) => Params<C["response"]> | undefined;
+/** Handles an AREQ from the host (SYS_RESET_REQ). */
+export type AreqHandler<C extends MtCommand> = (req: Params<C["request"]>, emu: ZnpEmulator, raw: Buffer) => void;
 
-export interface CommandTable {
-  sreq: Map<number, SreqHandler>;
-  areq: Map<number, AreqHandler>;
+export interface Responder {
+  readonly command: MtCommand;
+  readonly sreq?: SreqHandler<MtCommand>;
+  readonly areq?: AreqHandler<MtCommand>;
 }
 
-export const key = (subsystem: number, command: number) => (subsystem << 8) | command;
+export type ResponderTable = ReadonlyMap<number, Responder>;
 
+/** The responder of an SREQ of the table. */
+export function onSreq<C extends MtCommand>(command: C, handler: SreqHandler<C>): Responder {
+  if (command.type !== "SREQ") throw new TypeError(`${command.name} is not an SREQ`);
+  return { command, sreq: handler as unknown as SreqHandler<MtCommand> };
+}
+
+/** The handler of an AREQ the host sends. */
+export function onAreq<C extends MtCommand>(command: C, handler: AreqHandler<C>): Responder {
+  if (command.type !== "AREQ") throw new TypeError(`${command.name} is not an AREQ`);
+  return { command, areq: handler as unknown as AreqHandler<MtCommand> };
+}
+
+/** Responders keyed by (subsystem, command); a command given twice is a mistake in the table. */
+export function responderTable(...groups: (readonly Responder[])[]): ResponderTable {
+  const out = new Map<number, Responder>();
+  for (const r of groups.flat()) {
+    if (out.has(r.command.key)) throw new Error(`two responders for ${r.command.name}`);
+    out.set(r.command.key, r);
+  }
+  return out;
+}
+
+/** Device states (ZDO_STATE_CHANGE_IND, UTIL_GET_DEVICE_INFO): 0 HOLD … 8 COORD_STARTING, 9 ZB_COORD. */
 export const DevState = { HOLD: 0, COORD_STARTING: 8, ZB_COORD: 9 } as const;
-
-export const RpcError = { INVALID_SUBSYSTEM: 1, INVALID_COMMAND: 2, INVALID_PARAMETER: 3, INVALID_LENGTH: 4 } as const;
 
 export interface ZnpVersionInfo {
   transportRev: number;
@@ -53,8 +92,10 @@ export interface ZnpEmulatorOptions {
   /** Only devices whose install-code key the trust centre was given may join (default false). */
   requireInstallCodes?: boolean;
   version?: ZnpVersionInfo;
-  /** Handlers added or overriding the built-in table (tests, other firmware quirks). */
-  extraCommands?: Partial<CommandTable>;
+  /** Responders added to or replacing the built-in ones (tests, other firmware quirks). */
+  extraResponders?: readonly Responder[];
+  /** Where frame logs go (default: the "virtual-znp" child of the process logger). */
+  logger?: Logger;
 }
 
 export interface ZnpCounters {
@@ -63,63 +104,58 @@ export interface ZnpCounters {
   rpcErrors: number;
 }
 
-const SUBSYSTEMS = new Set<number>(Object.values(Subsystem));
-
-/** ZDO commands whose data holds a key: setLinkKey, getLinkKey, secAddLinkKey, secEntryLookupExt, extUpdateNwkKey. */
-const ZDO_KEY_COMMANDS = new Set([0x23, 0x25, 0x42, 0x43, 0x4e]);
-
-/**
- * What a debug log may show of a frame's data, in either direction: AF and ZDO bytes (APS payloads) in hex;
- * only the length for the other subsystems, whose NV reads and writes and install codes carry key material,
- * and for the ZDO commands that carry keys. The line then goes through the logger's redaction
- * (src/redact.ts) like any other.
- */
-function loggable(subsystem: number, command: number, data: Buffer | undefined): string {
-  if (!data) return "";
-  if (subsystem === Subsystem.AF || (subsystem === Subsystem.ZDO && !ZDO_KEY_COMMANDS.has(command))) {
-    return data.toString("hex");
-  }
-  return `(${data.length} bytes)`;
-}
-
 export class ZnpEmulator implements HanMember, TrustCentre {
   readonly state: ZnpState;
   readonly medium: HanMedium;
   readonly version: ZnpVersionInfo;
+  /** The trust centre admits only devices whose install-code key it holds (bdbJoinUsesInstallCodeKey). */
   requireInstallCodes: boolean;
-  readonly ieee: string;
-  readonly ieeeLe: Buffer;
   readonly nwk = 0x0000;
   readonly counters: ZnpCounters = { framesIn: 0, framesOut: 0, rpcErrors: 0 };
+  /** MT capability bitmap (SYS_PING): the subsystems that have responders. */
+  readonly capabilities: number;
   deviceState: number;
   /** Primary channel mask set by bdbSetChannel (used when forming). */
   primaryChannelMask: number | undefined;
   /** Called when a reset with STARTUP_OPTION clear bits wiped the network (devices must rejoin). */
   onNetworkCleared: () => void = () => {};
-  readonly #table: CommandTable;
+  readonly #responders: ResponderTable;
+  readonly #subsystems: ReadonlySet<number>;
   readonly #parser: UnpiParser;
-  readonly #log = log("virtual-znp");
+  readonly #log: Logger;
   readonly #debug: boolean;
   #sink: ((bytes: Buffer) => void) | undefined;
   #expireTimer: NodeJS.Timeout | undefined;
   /** ZDO TSNs of requests the host sent to devices. */
   #zdoTsn = 0;
 
-  constructor(opts: ZnpEmulatorOptions, table: CommandTable) {
+  constructor(opts: ZnpEmulatorOptions, responders: ResponderTable) {
     this.state = opts.state;
     this.medium = opts.medium;
     this.version = opts.version ?? DEFAULT_VERSION;
     this.requireInstallCodes = opts.requireInstallCodes ?? false;
-    this.ieee = opts.state.coordinatorIeee;
-    this.ieeeLe = ieeeToLe(this.ieee);
-    this.#table = {
-      sreq: new Map([...table.sreq, ...(opts.extraCommands?.sreq ?? [])]),
-      areq: new Map([...table.areq, ...(opts.extraCommands?.areq ?? [])]),
-    };
+    this.#responders = opts.extraResponders?.length
+      ? new Map([...responders, ...opts.extraResponders.map((r) => [r.command.key, r] as const)])
+      : responders;
+    this.#subsystems = new Set([...this.#responders.values()].map((r) => r.command.subsystem));
+    let caps = 0;
+    for (const s of this.#subsystems) caps |= SUBSYSTEMS[s]?.capability ?? 0;
+    this.capabilities = caps;
     this.deviceState = this.formed ? DevState.ZB_COORD : DevState.HOLD;
     this.#parser = new UnpiParser((f) => this.#onFrame(f));
+    this.#log = opts.logger ?? log("virtual-znp");
     this.#debug = this.#log.isLevelEnabled("debug");
     this.medium.setCoordinator(this, this);
+  }
+
+  /** The coordinator's IEEE ("0x…"), from NV EXTADDR. */
+  get ieee(): string {
+    return this.state.coordinatorIeee;
+  }
+
+  /** The coordinator's IEEE as stored and sent (8 bytes, little-endian). */
+  get ieeeLe(): Buffer {
+    return this.state.extAddrLe;
   }
 
   /** A network has been formed (the NIB exists). */
@@ -153,64 +189,76 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     }
   }
 
-  /** Sends one frame to the host. */
-  send(type: number, subsystem: number, command: number, data?: Buffer): void {
+  /** Sends an AREQ of the table (a callback) with its fields. */
+  callback<C extends MtCommand>(command: C, fields: Params<C["request"]>): void {
+    this.#send(MtType.AREQ, command, encode(command.request, fields as Params<Layout>));
+  }
+
+  #send(type: number, command: MtCommand, data: Buffer): void {
     const sink = this.#sink;
     if (!sink) return;
     this.counters.framesOut += 1;
-    if (this.#debug) this.#log.debug({ type, subsystem, command, data: loggable(subsystem, command, data) }, "znp out");
-    sink(encodeFrame(type, subsystem, command, data));
+    if (this.#debug) this.#logFrame("znp out", type, command.subsystem, command.id, data, command);
+    sink(encodeFrame(type, command.subsystem, command.id, data));
   }
 
-  /** Sends an AREQ (callback) to the host. */
-  areq(subsystem: number, command: number, data?: Buffer): void {
-    this.send(MtType.AREQ, subsystem, command, data);
+  /**
+   * A debug line per frame: the command's name and payload length, and the payload itself only for
+   * commands whose payload cannot carry key material (NV items, install codes and link keys can).
+   */
+  #logFrame(msg: string, type: number, subsystem: number, id: number, data: Buffer, command?: MtCommand): void {
+    const name = command?.name ?? `${SUBSYSTEMS[subsystem]?.name ?? subsystem}:0x${id.toString(16).padStart(2, "0")}`;
+    const shown = command && !command.secret ? { data: data.toString("hex") } : {};
+    this.#log.debug({ type, command: name, length: data.length, ...shown }, msg);
   }
 
   #onFrame(f: MtFrame): void {
     this.counters.framesIn += 1;
-    if (this.#debug)
-      this.#log.debug(
-        { type: f.type, subsystem: f.subsystem, command: f.command, data: loggable(f.subsystem, f.command, f.data) },
-        "znp in",
-      );
-    const k = key(f.subsystem, f.command);
-    if (f.type === MtType.SREQ) {
-      const handler = this.#table.sreq.get(k);
-      if (!handler) {
-        this.#rpcError(SUBSYSTEMS.has(f.subsystem) ? RpcError.INVALID_COMMAND : RpcError.INVALID_SUBSYSTEM, f);
-        return;
-      }
-      let rsp: Buffer;
-      try {
-        rsp = handler(f.data, this);
-      } catch (err) {
-        const short = (err as NodeJS.ErrnoException).code === "ERR_OUT_OF_RANGE" || err instanceof RangeError;
-        this.#log.warn({ subsystem: f.subsystem, command: f.command, err: String(err) }, "SREQ rejected");
-        this.#rpcError(short ? RpcError.INVALID_LENGTH : RpcError.INVALID_PARAMETER, f);
-        return;
-      }
-      this.send(MtType.SRSP, f.subsystem, f.command, rsp);
+    const responder = this.#responders.get(commandKey(f.subsystem, f.command));
+    if (this.#debug) {
+      const known = responder?.command ?? mtCommand(f.subsystem, f.command);
+      this.#logFrame("znp in", f.type, f.subsystem, f.command, f.data, known);
+    }
+    if (f.type === MtType.SREQ) this.#onSreq(f, responder);
+    else if (f.type === MtType.AREQ) this.#onAreq(f, responder);
+  }
+
+  #onSreq(f: MtFrame, responder: Responder | undefined): void {
+    const handler = responder?.sreq;
+    if (!responder || !handler) {
+      if (!this.#subsystems.has(f.subsystem)) this.#rpcError(RpcError.INVALID_SUBSYSTEM, f);
+      else if (SUBSYSTEMS[f.subsystem]?.unknownCommand !== "no-reply") this.#rpcError(RpcError.INVALID_COMMAND, f);
       return;
     }
-    if (f.type === MtType.AREQ) {
-      const handler = this.#table.areq.get(k);
-      if (!handler) {
-        this.#log.warn({ subsystem: f.subsystem, command: f.command }, "unknown AREQ ignored");
-        return;
-      }
-      try {
-        handler(f.data, this);
-      } catch (err) {
-        this.#log.warn({ subsystem: f.subsystem, command: f.command, err: String(err) }, "AREQ failed");
-      }
+    const command = responder.command;
+    let rsp: Params<Layout> | undefined;
+    try {
+      rsp = handler(decode(command.request, f.data), this, f.data);
+    } catch (err) {
+      this.#log.warn({ command: command.name, length: f.data.length, err: String(err) }, "SREQ rejected");
+      this.#rpcError(err instanceof LayoutError ? RpcError.INVALID_LENGTH : RpcError.INVALID_PARAMETER, f);
+      return;
+    }
+    if (rsp) this.#send(MtType.SRSP, command, encode(command.response, rsp));
+  }
+
+  #onAreq(f: MtFrame, responder: Responder | undefined): void {
+    const handler = responder?.areq;
+    if (!responder || !handler) {
+      this.#log.warn({ subsystem: f.subsystem, command: f.command }, "unknown AREQ ignored");
+      return;
+    }
+    try {
+      handler(decode(responder.command.request, f.data), this, f.data);
+    } catch (err) {
+      this.#log.warn({ command: responder.command.name, err: String(err) }, "AREQ failed");
     }
   }
 
   #rpcError(code: number, f: MtFrame): void {
     this.counters.rpcErrors += 1;
     const cmd0 = (f.type << 5) | f.subsystem;
-    this.send(MtType.SRSP, Subsystem.RPC_ERROR, 0x00, Buffer.from([code, cmd0, f.command]));
+    this.#send(MtType.SRSP, RPC_ERROR, encode(RPC_ERROR.response, { errorCode: code, cmd0, cmd1: f.command }));
   }
 
   // ---- HAN side ----
@@ -256,21 +304,17 @@ export class ZnpEmulator implements HanMember, TrustCentre {
       this.state.save();
     }
     if (rejoin) return; // a secured rejoin only announces
-    const d = Buffer.alloc(12);
-    d.writeUInt16LE(nwk, 0);
-    ieeeToLe(ieee).copy(d, 2);
-    d.writeUInt16LE(0x0000, 10);
-    this.areq(Subsystem.ZDO, 0xca, d); // tcDeviceInd
+    this.callback(ZDO_TC_DEV_IND, { srcNwkAddr: nwk, extAddr: ieeeToLe(ieee), parentNwkAddr: 0x0000 });
   }
 
   deviceLeft(ieee: string, nwk: number, rejoin: boolean): void {
-    const d = Buffer.alloc(13);
-    d.writeUInt16LE(nwk, 0);
-    ieeeToLe(ieee).copy(d, 2);
-    d.writeUInt8(0, 10); // request
-    d.writeUInt8(0, 11); // remove children
-    d.writeUInt8(rejoin ? 1 : 0, 12);
-    this.areq(Subsystem.ZDO, 0xc9, d); // leaveInd
+    this.callback(ZDO_LEAVE_IND, {
+      srcAddr: nwk,
+      extAddr: ieeeToLe(ieee),
+      request: 0,
+      removeChildren: 0,
+      rejoin: rejoin ? 1 : 0,
+    });
   }
 
   /** Stops timers; the state is saved as it changes. */

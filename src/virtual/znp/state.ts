@@ -93,9 +93,14 @@ export class ZnpState {
     this.factoryReset();
   }
 
-  /** The IEEE the state was created with (a loaded state keeps its own). */
+  /** The coordinator's IEEE from NV EXTADDR ("0x…"); the one the state was created with if the item is gone. */
   get coordinatorIeee(): string {
-    return ieeeFromLe(this.nv.get(NvId.EXTADDR) ?? ieeeToLe(this.ieee));
+    return ieeeFromLe(this.extAddrLe);
+  }
+
+  /** The coordinator's IEEE as NV EXTADDR holds it (8 bytes, little-endian). */
+  get extAddrLe(): Buffer {
+    return this.nv.get(NvId.EXTADDR) ?? ieeeToLe(this.ieee);
   }
 
   /** NV as a new CC2652 ships it: IEEE, an empty 24-byte NWKKEY (aligned build), zeroed keys, empty tables. */

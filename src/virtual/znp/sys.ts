@@ -1,12 +1,29 @@
 /**
- * SYS subsystem: ping, version, IEEE, the legacy (osalNv*) and extended (nv*) NV items, stack tune and
- * the soft/hard reset with its reset indication.
+ * SYS subsystem: ping, version, IEEE, the legacy (osalNv*) and extended (nv*) NV items, stack tune, TX
+ * power and the soft/hard reset with its reset indication.
  */
-import { Subsystem } from "./frame.js";
-import { type CommandTable, DevState, type ZnpEmulator, key } from "./emulator.js";
+import {
+  SYS_GET_EXTADDR,
+  SYS_NV_CREATE,
+  SYS_NV_DELETE,
+  SYS_NV_LENGTH,
+  SYS_NV_READ,
+  SYS_NV_WRITE,
+  SYS_OSAL_NV_DELETE,
+  SYS_OSAL_NV_ITEM_INIT,
+  SYS_OSAL_NV_LENGTH,
+  SYS_OSAL_NV_READ,
+  SYS_OSAL_NV_READ_EXT,
+  SYS_OSAL_NV_WRITE,
+  SYS_OSAL_NV_WRITE_EXT,
+  SYS_PING,
+  SYS_RESET_IND,
+  SYS_RESET_REQ,
+  SYS_STACK_TUNE,
+  SYS_VERSION,
+} from "./commands.js";
+import { DevState, type Responder, type ZnpEmulator, onAreq, onSreq } from "./emulator.js";
 import { NvId } from "./state.js";
-
-const S = Subsystem.SYS;
 
 /** ZnpCommandStatus values the NV commands answer with. */
 export const NvStatus = {
@@ -17,24 +34,13 @@ export const NvStatus = {
   BAD_ITEM_LEN: 0x0c,
 } as const;
 
-/** MT capabilities: SYS, MAC, NWK, AF, ZDO, SAPI, UTIL, DEBUG, APP, APP_CNF, GP. */
-const CAPABILITIES = 0x0d79 | 0x0002;
-
 /** Largest value chunk one read SRSP carries (frame data max 250, minus status and length). */
 const MAX_READ = 244;
+const EMPTY = Buffer.alloc(0);
 
-function u8(v: number): Buffer {
-  return Buffer.from([v & 0xff]);
-}
-
-function readChunk(item: Buffer | undefined, offset: number): Buffer {
-  if (!item || offset > item.length) return Buffer.from([NvStatus.OPER_FAILED, 0]);
-  const chunk = item.subarray(offset, offset + MAX_READ);
-  const out = Buffer.alloc(2 + chunk.length);
-  out[0] = NvStatus.SUCCESS;
-  out[1] = chunk.length;
-  chunk.copy(out, 2);
-  return out;
+function readChunk(item: Buffer | undefined, offset: number) {
+  if (!item || offset > item.length) return { status: NvStatus.OPER_FAILED, value: EMPTY };
+  return { status: NvStatus.SUCCESS, value: item.subarray(offset, offset + MAX_READ) };
 }
 
 function writeInto(emu: ZnpEmulator, id: number, offset: number, value: Buffer): number {
@@ -59,124 +65,85 @@ export function resetDevice(emu: ZnpEmulator, type: number): void {
   }
   emu.deviceState = emu.formed ? DevState.ZB_COORD : DevState.HOLD;
   const v = emu.version;
-  const ind = Buffer.from([type === 0 ? 0x00 : 0x02, v.transportRev, v.product, v.major, v.minor, 1]);
-  setTimeout(() => emu.areq(S, 0x80, ind), 5);
+  setTimeout(
+    () =>
+      emu.callback(SYS_RESET_IND, {
+        reason: type === 0 ? 0x00 : 0x02,
+        transportRev: v.transportRev,
+        productId: v.product,
+        majorRel: v.major,
+        minorRel: v.minor,
+        hwRev: 1,
+      }),
+    5,
+  );
 }
 
-export function registerSys(t: CommandTable): void {
-  const sreq = (cmd: number, h: (d: Buffer, emu: ZnpEmulator) => Buffer) => t.sreq.set(key(S, cmd), h);
-
-  sreq(0x01, () => {
-    const b = Buffer.alloc(2);
-    b.writeUInt16LE(CAPABILITIES);
-    return b;
-  });
-  sreq(0x02, (_d, emu) => {
+export const SYS_RESPONDERS: readonly Responder[] = [
+  onSreq(SYS_PING, (_req, emu) => ({ capabilities: emu.capabilities })),
+  onSreq(SYS_VERSION, (_req, emu) => {
     const v = emu.version;
-    const b = Buffer.alloc(9);
-    b.writeUInt8(v.transportRev, 0);
-    b.writeUInt8(v.product, 1);
-    b.writeUInt8(v.major, 2);
-    b.writeUInt8(v.minor, 3);
-    b.writeUInt8(v.maint, 4);
-    b.writeUInt32LE(v.revision, 5);
-    return b;
-  });
-  sreq(0x04, (_d, emu) => Buffer.from(emu.ieeeLe));
+    return {
+      transportRev: v.transportRev,
+      product: v.product,
+      majorRel: v.major,
+      minorRel: v.minor,
+      maintRel: v.maint,
+      revision: v.revision,
+    };
+  }),
+  onSreq(SYS_GET_EXTADDR, (_req, emu) => ({ extAddr: emu.ieeeLe })),
 
-  // osalNvItemInit: id, len, initlen, initvalue → 0x09 when created, 0x00 when it already existed
-  sreq(0x07, (d, emu) => {
-    const id = d.readUInt16LE(0);
-    const len = d.readUInt16LE(2);
-    const initLen = d.readUInt8(4);
-    if (d.length < 5 + initLen) throw new RangeError("osalNvItemInit initvalue shorter than initlen");
-    if (emu.state.nv.has(id)) return u8(NvStatus.SUCCESS);
+  // 0x09 when created, 0x00 when it already existed
+  onSreq(SYS_OSAL_NV_ITEM_INIT, ({ id, len, initValue }, emu) => {
+    if (emu.state.nv.has(id)) return { status: NvStatus.SUCCESS };
     const item = Buffer.alloc(len);
-    d.copy(item, 0, 5, 5 + Math.min(initLen, len));
+    initValue.copy(item, 0, 0, Math.min(initValue.length, len));
     emu.state.nv.set(id, item);
     emu.state.save();
-    return u8(NvStatus.ITEM_UNINIT);
-  });
-  // osalNvRead: id, offset u8
-  sreq(0x08, (d, emu) => readChunk(emu.state.nv.get(d.readUInt16LE(0)), d.readUInt8(2)));
-  // osalNvWrite: id, offset u8, len u8, value
-  sreq(0x09, (d, emu) => {
-    const len = d.readUInt8(3);
-    if (d.length < 4 + len) throw new RangeError("osalNvWrite value shorter than len");
-    return u8(writeInto(emu, d.readUInt16LE(0), d.readUInt8(2), d.subarray(4, 4 + len)));
-  });
-  // osalNvDelete: id, len
-  sreq(0x12, (d, emu) => {
-    const id = d.readUInt16LE(0);
-    d.readUInt16LE(2);
-    if (!emu.state.nv.delete(id)) return u8(NvStatus.ITEM_UNINIT);
+    return { status: NvStatus.ITEM_UNINIT };
+  }),
+  onSreq(SYS_OSAL_NV_READ, ({ id, offset }, emu) => readChunk(emu.state.nv.get(id), offset)),
+  onSreq(SYS_OSAL_NV_WRITE, ({ id, offset, value }, emu) => ({ status: writeInto(emu, id, offset, value) })),
+  onSreq(SYS_OSAL_NV_DELETE, ({ id }, emu) => {
+    if (!emu.state.nv.delete(id)) return { status: NvStatus.ITEM_UNINIT };
     emu.state.save();
-    return u8(NvStatus.SUCCESS);
-  });
-  // osalNvLength: id → u16
-  sreq(0x13, (d, emu) => {
-    const b = Buffer.alloc(2);
-    b.writeUInt16LE(emu.state.nv.get(d.readUInt16LE(0))?.length ?? 0);
-    return b;
-  });
-  // stackTune: operation, value → value
-  sreq(0x0f, (d) => {
-    d.readUInt8(1);
-    return u8(0);
-  });
-  // osalNvReadExt: id, offset u16
-  sreq(0x1c, (d, emu) => readChunk(emu.state.nv.get(d.readUInt16LE(0)), d.readUInt16LE(2)));
-  // osalNvWriteExt: id, offset u16, len u16, value
-  sreq(0x1d, (d, emu) => {
-    const len = d.readUInt16LE(4);
-    if (d.length < 6 + len) throw new RangeError("osalNvWriteExt value shorter than len");
-    return u8(writeInto(emu, d.readUInt16LE(0), d.readUInt16LE(2), d.subarray(6, 6 + len)));
-  });
+    return { status: NvStatus.SUCCESS };
+  }),
+  onSreq(SYS_OSAL_NV_LENGTH, ({ id }, emu) => ({ length: emu.state.nv.get(id)?.length ?? 0 })),
+  onSreq(SYS_STACK_TUNE, () => ({ value: 0 })),
+  onSreq(SYS_OSAL_NV_READ_EXT, ({ id, offset }, emu) => readChunk(emu.state.nv.get(id), offset)),
+  onSreq(SYS_OSAL_NV_WRITE_EXT, ({ id, offset, value }, emu) => ({ status: writeInto(emu, id, offset, value) })),
 
-  // extended NV (sysid, itemid u16, subid u16 …)
-  const ext = (d: Buffer) => [d.readUInt8(0), d.readUInt16LE(1), d.readUInt16LE(3)] as const;
-  sreq(0x30, (d, emu) => {
-    const [sys, item, sub] = ext(d);
-    const len = d.readUInt32LE(5);
-    if (!emu.state.getExt(sys, item, sub)) {
-      emu.state.setExt(sys, item, sub, Buffer.alloc(len));
+  onSreq(SYS_NV_CREATE, ({ sysId, itemId, subId, length }, emu) => {
+    if (!emu.state.getExt(sysId, itemId, subId)) {
+      emu.state.setExt(sysId, itemId, subId, Buffer.alloc(length));
       emu.state.save();
     }
-    return u8(NvStatus.SUCCESS);
-  });
-  sreq(0x31, (d, emu) => {
-    const [sys, item, sub] = ext(d);
-    if (!emu.state.getExt(sys, item, sub)) return u8(NvStatus.ITEM_UNINIT);
-    emu.state.setExt(sys, item, sub, undefined);
+    return { status: NvStatus.SUCCESS };
+  }),
+  onSreq(SYS_NV_DELETE, ({ sysId, itemId, subId }, emu) => {
+    if (!emu.state.getExt(sysId, itemId, subId)) return { status: NvStatus.ITEM_UNINIT };
+    emu.state.setExt(sysId, itemId, subId, undefined);
     emu.state.save();
-    return u8(NvStatus.SUCCESS);
-  });
-  sreq(0x32, (d, emu) => {
-    const [sys, item, sub] = ext(d);
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(emu.state.getExt(sys, item, sub)?.length ?? 0);
-    return b;
-  });
-  sreq(0x33, (d, emu) => {
-    const [sys, item, sub] = ext(d);
-    const offset = d.readUInt16LE(5);
-    const len = d.readUInt8(7);
-    const value = emu.state.getExt(sys, item, sub);
-    if (!value || offset + len > value.length) return Buffer.from([NvStatus.OPER_FAILED, 0]);
-    return Buffer.concat([Buffer.from([NvStatus.SUCCESS, len]), value.subarray(offset, offset + len)]);
-  });
-  sreq(0x34, (d, emu) => {
-    const [sys, item, sub] = ext(d);
-    const offset = d.readUInt16LE(5);
-    const len = d.readUInt8(7);
-    if (d.length < 8 + len) throw new RangeError("nvWrite value shorter than len");
-    const value = emu.state.getExt(sys, item, sub);
-    if (!value || offset + len > value.length) return u8(NvStatus.OPER_FAILED);
-    d.copy(value, offset, 8, 8 + len);
+    return { status: NvStatus.SUCCESS };
+  }),
+  onSreq(SYS_NV_LENGTH, ({ sysId, itemId, subId }, emu) => ({
+    length: emu.state.getExt(sysId, itemId, subId)?.length ?? 0,
+  })),
+  onSreq(SYS_NV_READ, ({ sysId, itemId, subId, offset, length }, emu) => {
+    const value = emu.state.getExt(sysId, itemId, subId);
+    if (!value || offset + length > value.length) return { status: NvStatus.OPER_FAILED, value: EMPTY };
+    return { status: NvStatus.SUCCESS, value: value.subarray(offset, offset + length) };
+  }),
+  onSreq(SYS_NV_WRITE, ({ sysId, itemId, subId, offset, value }, emu) => {
+    const item = emu.state.getExt(sysId, itemId, subId);
+    if (!item || offset + value.length > item.length) return { status: NvStatus.OPER_FAILED };
+    value.copy(item, offset);
     emu.state.save();
-    return u8(NvStatus.SUCCESS);
-  });
+    return { status: NvStatus.SUCCESS };
+  }),
 
-  // resetReq (AREQ): type 0 hard, 1 soft → resetInd
-  t.areq.set(key(S, 0x00), (d, emu) => resetDevice(emu, d.length > 0 ? d[0]! : 1));
-}
+  // type 0 hard, 1 soft → SYS_RESET_IND
+  onAreq(SYS_RESET_REQ, (_req, emu, raw) => resetDevice(emu, raw.length > 0 ? raw[0]! : 1)),
+];

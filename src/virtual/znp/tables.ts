@@ -5,7 +5,12 @@
  * (item 0x4C). Herdsman reads their capacity to restore a backup onto a blank adapter. Entry sizes are
  * those of the 16-bit aligned (ARM) structs.
  */
-import type { ZnpState } from "./state.js";
+
+/** What seeding needs of the NV store (state.ts's ZnpState), without importing it. */
+export interface NvTarget {
+  readonly nv: Map<number, Buffer>;
+  setExt(sysId: number, itemId: number, subId: number, value: Buffer): void;
+}
 
 export const NV_SYS_ZSTACK = 1;
 export const ExItem = {
@@ -33,7 +38,7 @@ const TABLES: { item: number; entries: number; entry: () => Buffer }[] = [
  */
 export const SECURITY_MANAGER_TABLE = { id: 0x4c, entries: 20, entrySize: 6 } as const;
 
-export function seedTables(state: ZnpState): void {
+export function seedTables(state: NvTarget): void {
   for (const t of TABLES) {
     for (let sub = 0; sub < t.entries; sub++) state.setExt(NV_SYS_ZSTACK, t.item, sub, t.entry());
   }

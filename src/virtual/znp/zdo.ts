@@ -2,48 +2,57 @@
  * ZDO subsystem. Requests from the host arrive as SREQs carrying the ZDO body without TSN (prefixed with
  * the destination per command); those for 0x0000 are answered from the coordinator's own state (the AF
  * registrations), the others go over the HAN. ZDO responses from devices come back to the host as AREQs
- * (CMD1 = 0x80 | low bits of the response cluster) with the source address prefixed. Device requests
- * to the coordinator (Match_Desc from an IHD looking for SE servers, Node_Desc …) are answered here, as
- * real Z-Stack does. Also: startupFromApp, groups, route discovery and network info.
+ * (id 0x80 | low bits of the response cluster) with the source address prefixed. Device requests to the
+ * coordinator (Match_Desc from an IHD looking for SE servers, Node_Desc …) are answered here, as real
+ * Z-Stack does. Also: startupFromApp, groups, route discovery and network info.
  */
-import { Subsystem } from "./frame.js";
-import { type CommandTable, DevState, type ZnpEmulator, key } from "./emulator.js";
-import { deliverToHost } from "./af.js";
-import { buildNib, readNib } from "./nib.js";
-import { NvId } from "./state.js";
-import { firstChannel } from "./util.js";
 import type { ApsFrame } from "../han/types.js";
 import { BROADCAST_RX_ON, isBroadcast } from "../han/types.js";
 import { answerZdo } from "../han/node-zdo.js";
 import { LogicalType, ZdoCluster } from "../han/zdo.js";
+import {
+  type MtCommand,
+  ZDO_ACTIVE_EP_REQ,
+  ZDO_BIND_REQ,
+  ZDO_END_DEVICE_ANNCE_IND,
+  ZDO_EXT_ADD_GROUP,
+  ZDO_EXT_FIND_GROUP,
+  ZDO_EXT_NWK_INFO,
+  ZDO_EXT_ROUTE_DISC,
+  ZDO_IEEE_ADDR_REQ,
+  ZDO_IEEE_ADDR_RSP,
+  ZDO_MATCH_DESC_REQ,
+  ZDO_MGMT_BIND_REQ,
+  ZDO_MGMT_LEAVE_REQ,
+  ZDO_MGMT_LQI_REQ,
+  ZDO_MGMT_NWK_UPDATE_NOTIFY,
+  ZDO_MGMT_NWK_UPDATE_REQ,
+  ZDO_MGMT_PERMIT_JOIN_REQ,
+  ZDO_MGMT_PERMIT_JOIN_RSP,
+  ZDO_MGMT_RTG_REQ,
+  ZDO_MSG_CB_INCOMING,
+  ZDO_MSG_CB_REGISTER,
+  ZDO_MSG_CB_REMOVE,
+  ZDO_NODE_DESC_REQ,
+  ZDO_NWK_ADDR_REQ,
+  ZDO_NWK_ADDR_RSP,
+  ZDO_PERMIT_JOIN_IND,
+  ZDO_POWER_DESC_REQ,
+  ZDO_RSP_CALLBACKS,
+  ZDO_SIMPLE_DESC_REQ,
+  ZDO_STARTUP_FROM_APP,
+  ZDO_STATE_CHANGE_IND,
+  ZDO_UNBIND_REQ,
+} from "./commands.js";
+import { deliverToHost } from "./af.js";
+import { DevState, type Responder, type ZnpEmulator, onSreq } from "./emulator.js";
+import { buildNib, readNib } from "./nib.js";
+import { NvId } from "./state.js";
+import { firstChannel } from "./commissioning.js";
+import { decode, u8, u16, u32, list8 } from "./layout.js";
 
-const Z = Subsystem.ZDO;
-const u8 = (v: number) => Buffer.from([v & 0xff]);
-
-/** MT ZDO SREQ command id → ZDO request cluster (they coincide except Mgmt_NWK_Update). */
-const REQUEST_CLUSTER = new Map<number, number>([
-  [0x00, 0x0000],
-  [0x01, 0x0001],
-  [0x02, 0x0002],
-  [0x03, 0x0003],
-  [0x04, 0x0004],
-  [0x05, 0x0005],
-  [0x06, 0x0006],
-  [0x21, 0x0021],
-  [0x22, 0x0022],
-  [0x31, 0x0031],
-  [0x32, 0x0032],
-  [0x33, 0x0033],
-  [0x34, 0x0034],
-  [0x36, 0x0036],
-  [0x37, 0x0038],
-]);
-
-/** Response clusters the host has an AREQ for. */
-const RESPONSE_AREQ = new Set([
-  0x8000, 0x8001, 0x8002, 0x8003, 0x8004, 0x8005, 0x8006, 0x8021, 0x8022, 0x8031, 0x8032, 0x8033, 0x8034, 0x8036,
-  0x8038,
-]);
+/** ZDO_STATUS values the ZDO SREQs answer with. */
+const ZStatus = { SUCCESS: 0x00, FAILURE: 0x01, NWK_INVALID_REQUEST: 0xc2 } as const;
 
 /**
  * ZDO clusters the host registered with ZDO_MSG_CB_REGISTER: device requests of these clusters are passed
@@ -51,17 +60,16 @@ const RESPONSE_AREQ = new Set([
  */
 const msgCallbacks = new WeakMap<ZnpEmulator, Set<number>>();
 
-/** ZDO_MSG_CB_INCOMING: srcaddr, wasbroadcast, clusterid, securityuse, seqnum, macdstaddr, then the body. */
 function msgCbIncoming(emu: ZnpEmulator, f: ApsFrame, tsn: number, body: Buffer): void {
-  const b = Buffer.alloc(9 + body.length);
-  b.writeUInt16LE(f.srcNwk, 0);
-  b[2] = isBroadcast(f.dstNwk) ? 1 : 0;
-  b.writeUInt16LE(f.clusterId, 3);
-  b[5] = 0;
-  b[6] = tsn;
-  b.writeUInt16LE(f.dstNwk, 7);
-  body.copy(b, 9);
-  emu.areq(Z, 0xff, b);
+  emu.callback(ZDO_MSG_CB_INCOMING, {
+    srcAddr: f.srcNwk,
+    wasBroadcast: isBroadcast(f.dstNwk) ? 1 : 0,
+    clusterId: f.clusterId,
+    securityUse: 0,
+    seqNum: tsn,
+    macDstAddr: f.dstNwk,
+    data: body,
+  });
 }
 
 const COORDINATOR_NODE = { logicalType: LogicalType.COORDINATOR, macCapabilities: 0x8f, manufacturerCode: 0x0000 };
@@ -82,25 +90,47 @@ export function coordinatorAnswer(
   return answerZdo(self, cluster, body, broadcast);
 }
 
+/** Mgmt_NWK_Update_notify after its TSN (ZDO_MGMT_NWK_UPDATE_NOTIFY without the source address). */
+const NWK_UPDATE_NOTIFY_BODY = [
+  u8("status"),
+  u32("scannedChannels"),
+  u16("totalTransmissions"),
+  u16("transmissionFailures"),
+  list8("energyValues"),
+] as const;
+
 /** A ZDO response body (without TSN) from `srcNwk` → the host's AREQ. */
 export function zdoResponseToHost(emu: ZnpEmulator, srcNwk: number, cluster: number, body: Buffer): void {
-  if (!RESPONSE_AREQ.has(cluster)) return;
-  const cmd = 0x80 | (cluster & 0x7f);
   if (cluster === 0x8000 || cluster === 0x8001) {
-    // Z-Stack layout: no source prefix; startIndex (byte 11) before numAssocDev (byte 12)
-    const b = Buffer.alloc(Math.max(13, body.length));
-    body.copy(b, 0);
-    if (body.length >= 13) {
-      b[11] = body[12]!;
-      b[12] = body[11]!;
-    }
-    emu.areq(Z, cmd, b);
+    // Z-Stack layout: no source prefix; startIndex before the associated-device list
+    if (body.length < 11) return;
+    const command = cluster === 0x8000 ? ZDO_NWK_ADDR_RSP : ZDO_IEEE_ADDR_RSP;
+    const n = body.length >= 13 ? body[11]! : 0;
+    const assocDevices: number[] = [];
+    for (let i = 0; i < n && 13 + 2 * i + 1 < body.length; i++) assocDevices.push(body.readUInt16LE(13 + 2 * i));
+    emu.callback(command, {
+      status: body[0]!,
+      ieeeAddr: body.subarray(1, 9),
+      nwkAddr: body.readUInt16LE(9),
+      startIndex: body.length >= 13 ? body[12]! : 0,
+      assocDevices,
+    });
     return;
   }
-  const b = Buffer.allocUnsafe(2 + body.length);
-  b.writeUInt16LE(srcNwk, 0);
-  body.copy(b, 2);
-  emu.areq(Z, cmd, b);
+  if (cluster === 0x8036) {
+    if (body.length >= 1) emu.callback(ZDO_MGMT_PERMIT_JOIN_RSP, { srcAddr: srcNwk, status: body[0]! });
+    return;
+  }
+  if (cluster === 0x8038) {
+    try {
+      emu.callback(ZDO_MGMT_NWK_UPDATE_NOTIFY, { srcAddr: srcNwk, ...decode(NWK_UPDATE_NOTIFY_BODY, body) });
+    } catch {
+      // a malformed notify from a device: nothing the host could parse either
+    }
+    return;
+  }
+  const command = ZDO_RSP_CALLBACKS.get(cluster);
+  if (command) emu.callback(command, { srcAddr: srcNwk, body });
 }
 
 /** An APS frame for the coordinator: ZDO handled here, everything else to the host. */
@@ -118,10 +148,12 @@ export function onCoordinatorAps(emu: ZnpEmulator, f: ApsFrame): void {
   }
   if (f.clusterId === ZdoCluster.DEVICE_ANNCE) {
     if (body.length < 11) return;
-    const b = Buffer.allocUnsafe(13);
-    b.writeUInt16LE(f.srcNwk, 0);
-    body.copy(b, 2, 0, 11);
-    emu.areq(Z, 0xc1, b); // endDeviceAnnceInd
+    emu.callback(ZDO_END_DEVICE_ANNCE_IND, {
+      srcAddr: f.srcNwk,
+      nwkAddr: body.readUInt16LE(0),
+      ieeeAddr: body.subarray(2, 10),
+      capabilities: body[10]!,
+    });
     return;
   }
   if (msgCallbacks.get(emu)?.has(f.clusterId)) msgCbIncoming(emu, f, tsn, body);
@@ -158,115 +190,115 @@ function hostZdo(emu: ZnpEmulator, dst: number, cluster: number, body: Buffer): 
   sendZdo(emu, dst, cluster, body);
 }
 
-export function registerZdo(t: CommandTable): void {
-  const sreq = (cmd: number, h: (d: Buffer, emu: ZnpEmulator) => Buffer) => t.sreq.set(key(Z, cmd), h);
+/** ZDO requests a coordinator not yet on a network still answers (about itself). */
+const OFFLINE_OK = new Set<number>([ZDO_ACTIVE_EP_REQ.id, ZDO_SIMPLE_DESC_REQ.id, ZDO_NODE_DESC_REQ.id]);
 
-  for (const [cmd, cluster] of REQUEST_CLUSTER) {
-    sreq(cmd, (d, emu) => {
-      if (emu.deviceState !== DevState.ZB_COORD && cmd !== 0x05 && cmd !== 0x04 && cmd !== 0x02) return u8(0xc2);
-      switch (cluster) {
-        case ZdoCluster.NWK_ADDR_REQ: {
-          if (d.length < 10) throw new RangeError("nwkAddrReq too short");
-          const body = Buffer.from(d);
-          if (body.subarray(0, 8).equals(emu.ieeeLe)) hostZdo(emu, 0, cluster, body);
-          else sendZdo(emu, BROADCAST_RX_ON, cluster, body);
-          return u8(0);
-        }
-        case ZdoCluster.IEEE_ADDR_REQ: {
-          const about = d.readUInt16LE(0);
-          hostZdo(emu, about, cluster, Buffer.from(d));
-          return u8(0);
-        }
-        case ZdoCluster.MGMT_PERMIT_JOIN_REQ: {
-          const mode = d.readUInt8(0);
-          const dst = d.readUInt16LE(1);
-          const duration = d.readUInt8(3);
-          const body = Buffer.from(d.subarray(3));
-          emu.medium.permitJoin(duration);
-          setImmediate(() => emu.areq(Z, 0xcb, u8(duration))); // permitJoinInd
-          if (mode === 0x0f || isBroadcast(dst)) sendZdo(emu, isBroadcast(dst) ? dst : 0xfffc, cluster, body);
-          else hostZdo(emu, dst, cluster, body);
-          return u8(0);
-        }
-        case ZdoCluster.MGMT_NWK_UPDATE_REQ: {
-          const dst = d.readUInt16LE(0);
-          const channels = d.readUInt32LE(3);
-          const duration = d.readUInt8(7);
-          if (duration === 0xfe) changeChannel(emu, channels);
-          if (dst !== 0) sendZdo(emu, dst, cluster, Buffer.from(d.subarray(3)));
-          return u8(0);
-        }
-        default: {
-          const dst = d.readUInt16LE(0);
-          hostZdo(emu, dst, cluster, Buffer.from(d.subarray(2)));
-          return u8(0);
-        }
-      }
-    });
-  }
+/**
+ * A ZDO request SREQ whose payload is the destination (u16) then the ZDO request body: the body goes to
+ * `cluster` at the destination.
+ */
+function addressed(command: MtCommand, cluster: number): Responder {
+  return onSreq(command, (_req, emu, raw) => {
+    if (emu.deviceState !== DevState.ZB_COORD && !OFFLINE_OK.has(command.id))
+      return { status: ZStatus.NWK_INVALID_REQUEST };
+    hostZdo(emu, raw.readUInt16LE(0), cluster, Buffer.from(raw.subarray(2)));
+    return { status: ZStatus.SUCCESS };
+  });
+}
 
-  // startupFromApp: start the stored network → status 0 (restored) / 1 (new), then stateChangeInd(9)
-  sreq(0x40, (_d, emu) => {
+function online(emu: ZnpEmulator): boolean {
+  return emu.deviceState === DevState.ZB_COORD;
+}
+
+export const ZDO_RESPONDERS: readonly Responder[] = [
+  onSreq(ZDO_NWK_ADDR_REQ, (req, emu, raw) => {
+    if (!online(emu)) return { status: ZStatus.NWK_INVALID_REQUEST };
+    const body = Buffer.from(raw.subarray(0, 10));
+    if (req.ieeeAddr.equals(emu.ieeeLe)) hostZdo(emu, 0, ZdoCluster.NWK_ADDR_REQ, body);
+    else sendZdo(emu, BROADCAST_RX_ON, ZdoCluster.NWK_ADDR_REQ, body);
+    return { status: ZStatus.SUCCESS };
+  }),
+  onSreq(ZDO_IEEE_ADDR_REQ, (req, emu, raw) => {
+    if (!online(emu)) return { status: ZStatus.NWK_INVALID_REQUEST };
+    hostZdo(emu, req.shortAddr, ZdoCluster.IEEE_ADDR_REQ, Buffer.from(raw.subarray(0, 4)));
+    return { status: ZStatus.SUCCESS };
+  }),
+  addressed(ZDO_NODE_DESC_REQ, ZdoCluster.NODE_DESC_REQ),
+  addressed(ZDO_POWER_DESC_REQ, ZdoCluster.POWER_DESC_REQ),
+  addressed(ZDO_SIMPLE_DESC_REQ, ZdoCluster.SIMPLE_DESC_REQ),
+  addressed(ZDO_ACTIVE_EP_REQ, ZdoCluster.ACTIVE_EP_REQ),
+  addressed(ZDO_MATCH_DESC_REQ, ZdoCluster.MATCH_DESC_REQ),
+  addressed(ZDO_BIND_REQ, ZdoCluster.BIND_REQ),
+  addressed(ZDO_UNBIND_REQ, ZdoCluster.UNBIND_REQ),
+  addressed(ZDO_MGMT_LQI_REQ, ZdoCluster.MGMT_LQI_REQ),
+  addressed(ZDO_MGMT_RTG_REQ, ZdoCluster.MGMT_RTG_REQ),
+  addressed(ZDO_MGMT_BIND_REQ, ZdoCluster.MGMT_BIND_REQ),
+  addressed(ZDO_MGMT_LEAVE_REQ, ZdoCluster.MGMT_LEAVE_REQ),
+
+  onSreq(ZDO_MGMT_PERMIT_JOIN_REQ, (req, emu, raw) => {
+    if (!online(emu)) return { status: ZStatus.NWK_INVALID_REQUEST };
+    const body = Buffer.from(raw.subarray(3));
+    emu.medium.permitJoin(req.duration);
+    setImmediate(() => emu.callback(ZDO_PERMIT_JOIN_IND, { duration: req.duration }));
+    if (req.addrMode === 0x0f || isBroadcast(req.dstAddr))
+      sendZdo(emu, isBroadcast(req.dstAddr) ? req.dstAddr : 0xfffc, ZdoCluster.MGMT_PERMIT_JOIN_REQ, body);
+    else hostZdo(emu, req.dstAddr, ZdoCluster.MGMT_PERMIT_JOIN_REQ, body);
+    return { status: ZStatus.SUCCESS };
+  }),
+  onSreq(ZDO_MGMT_NWK_UPDATE_REQ, (req, emu, raw) => {
+    if (!online(emu)) return { status: ZStatus.NWK_INVALID_REQUEST };
+    if (req.scanDuration === 0xfe) changeChannel(emu, req.channelMask);
+    if (req.dstAddr !== 0) sendZdo(emu, req.dstAddr, ZdoCluster.MGMT_NWK_UPDATE_REQ, Buffer.from(raw.subarray(3)));
+    return { status: ZStatus.SUCCESS };
+  }),
+
+  // start the stored network → status 0 (restored) / 1 (new), then ZDO_STATE_CHANGE_IND(9)
+  onSreq(ZDO_STARTUP_FROM_APP, (_req, emu) => {
     const formed = emu.formed;
     if (formed) {
       setImmediate(() => {
         emu.deviceState = DevState.ZB_COORD;
-        emu.areq(Z, 0xc0, u8(DevState.ZB_COORD));
+        emu.callback(ZDO_STATE_CHANGE_IND, { state: DevState.ZB_COORD });
       });
     }
-    return u8(formed ? 0 : 1);
-  });
-  // extRouteDisc: dst, options, radius
-  sreq(0x45, (d) => {
-    d.readUInt8(3);
-    return u8(0);
-  });
-  // extFindGroup: endpoint, group → status, group, namelen, name
-  sreq(0x4a, (d, emu) => {
-    const endpoint = d.readUInt8(0);
-    const group = d.readUInt16LE(1);
-    const found = emu.state.groups.some((g) => g.endpoint === endpoint && g.group === group);
-    const b = Buffer.alloc(4);
-    b[0] = found ? 0 : 1;
-    b.writeUInt16LE(group, 1);
-    return b;
-  });
-  // extAddGroup: endpoint, group, namelen, name
-  sreq(0x4b, (d, emu) => {
-    const endpoint = d.readUInt8(0);
-    const group = d.readUInt16LE(1);
-    if (!emu.state.groups.some((g) => g.endpoint === endpoint && g.group === group)) {
-      emu.state.groups.push({ endpoint, group });
+    return { status: formed ? 0 : 1 };
+  }),
+  onSreq(ZDO_EXT_ROUTE_DISC, () => ({ status: ZStatus.SUCCESS })),
+  onSreq(ZDO_EXT_FIND_GROUP, ({ endpoint, groupId }, emu) => {
+    const found = emu.state.groups.some((g) => g.endpoint === endpoint && g.group === groupId);
+    return { status: found ? ZStatus.SUCCESS : ZStatus.FAILURE, groupId, name: Buffer.alloc(16) };
+  }),
+  onSreq(ZDO_EXT_ADD_GROUP, ({ endpoint, groupId }, emu) => {
+    if (!emu.state.groups.some((g) => g.endpoint === endpoint && g.group === groupId)) {
+      emu.state.groups.push({ endpoint, group: groupId });
       emu.state.save();
     }
-    return u8(0);
-  });
-  // extNwkInfo → shortaddr, devstate, panid, parentaddr, extpanid, parentextaddr, channel
-  sreq(0x50, (_d, emu) => {
+    return { status: ZStatus.SUCCESS };
+  }),
+  onSreq(ZDO_EXT_NWK_INFO, (_req, emu) => {
     const nib = emu.state.nv.get(NvId.NIB);
     const info = nib ? readNib(nib) : undefined;
-    const b = Buffer.alloc(24);
-    b.writeUInt16LE(info ? 0x0000 : 0xfffe, 0);
-    b.writeUInt8(emu.deviceState, 2);
-    b.writeUInt16LE(info?.panId ?? 0xffff, 3);
-    b.writeUInt16LE(0x0000, 5);
-    info?.extendedPanIdLe.copy(b, 7);
-    b.writeUInt8(info?.channel ?? 0, 23);
-    return b;
-  });
-  // msgCbRegister / msgCbRemove
-  sreq(0x3e, (d, emu) => {
-    if (d.length < 2) throw new RangeError("msgCbRegister too short");
+    return {
+      shortAddr: info ? 0x0000 : 0xfffe,
+      devState: emu.deviceState,
+      panId: info?.panId ?? 0xffff,
+      parentAddr: 0x0000,
+      extendedPanId: info?.extendedPanIdLe ?? Buffer.alloc(8),
+      parentExtAddr: Buffer.alloc(8),
+      channel: info?.channel ?? 0,
+    };
+  }),
+  onSreq(ZDO_MSG_CB_REGISTER, ({ clusterId }, emu) => {
     const set = msgCallbacks.get(emu) ?? new Set<number>();
-    set.add(d.readUInt16LE(0));
+    set.add(clusterId);
     msgCallbacks.set(emu, set);
-    return u8(0);
-  });
-  sreq(0x3f, (d, emu) => {
-    if (d.length >= 2) msgCallbacks.get(emu)?.delete(d.readUInt16LE(0));
-    return u8(0);
-  });
-}
+    return { status: ZStatus.SUCCESS };
+  }),
+  onSreq(ZDO_MSG_CB_REMOVE, ({ clusterId }, emu) => {
+    msgCallbacks.get(emu)?.delete(clusterId);
+    return { status: ZStatus.SUCCESS };
+  }),
+];
 
 function changeChannel(emu: ZnpEmulator, mask: number): void {
   const nib = emu.state.nv.get(NvId.NIB);
