@@ -148,6 +148,7 @@ export class AshNcpLink {
   #notReadyUntil = 0;
   #notReadyTimer: unknown;
   #receiving = false;
+  readonly #backlog: Uint8Array[] = [];
   readonly #onRx = (rx: AshRx) => this.#receive(rx);
 
   constructor(opts: AshLinkOptions) {
@@ -175,11 +176,19 @@ export class AshNcpLink {
     return this.#responses.length + this.#callbacks.length;
   }
 
-  /** Bytes from the host, any split of the stream. */
+  /**
+   * Bytes from the host, any split of the stream. A chunk that arrives while one is being handled (a host
+   * answering from inside our write) waits for it, so the decoder never runs twice at once.
+   */
   receive(chunk: Uint8Array): void {
+    if (this.#receiving) {
+      this.#backlog.push(chunk);
+      return;
+    }
     this.#receiving = true;
     try {
       this.decoder.push(chunk, this.#onRx);
+      for (let next = this.#backlog.shift(); next; next = this.#backlog.shift()) this.decoder.push(next, this.#onRx);
     } finally {
       this.#receiving = false;
     }

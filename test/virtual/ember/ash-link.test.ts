@@ -229,6 +229,26 @@ describe("ASH link, NCP side", () => {
   });
 });
 
+describe("ASH link, re-entered", () => {
+  it("takes bytes a host sends from inside the NCP's write after the chunk in progress", () => {
+    const received: Buffer[] = [];
+    const written: Buffer[] = [];
+    const link: AshNcpLink = new AshNcpLink({
+      timers: new ManualTimers(),
+      write: (b) => {
+        written.push(b);
+        // a host that answers a NAK at once with the frame again, before our receive() has returned
+        if (b[0] === nakControl(0)) link.receive(encodeDataFrame(0, 0, true, EZSP));
+      },
+      onData: (ezsp) => received.push(ezsp),
+      onReset: () => {},
+    });
+    link.receive(encodeDataFrame(1, 0, false, EZSP)); // out of sequence: NAK(0)
+    expect(received).toEqual([EZSP]);
+    expect(frames(written).map((f) => f.control)).toEqual([nakControl(0), ackControl(1)]);
+  });
+});
+
 describe("ASH decoder", () => {
   it("finds the same frames whatever the chunking, as a stream Transform too", async () => {
     const wire = Buffer.concat([
