@@ -30,6 +30,8 @@ export interface HanMember {
   readonly nwk: number | undefined;
   /** Reachable now: joined and powered. */
   readonly online: boolean;
+  /** MAC capability flags it joins with (0x02 set: a router; clear: an end device), when it has them. */
+  readonly macCapabilities?: number;
   /** A frame addressed to this member (or broadcast) arrives. */
   receive(frame: ApsFrame): void;
 }
