@@ -1,6 +1,7 @@
 /**
- * `hanbench virtual`: the virtual Z-Stack dongle on its own, for any zigbee-herdsman host (hanbench
- * serve, zigbee2mqtt …). Wiring only: src/virtual/dongle.ts does the work.
+ * `hanbench virtual`: the virtual dongle (Z-Stack ZNP, or EmberZNet NCP with --adapter ember) on its own,
+ * for any zigbee-herdsman host (hanbench serve, zigbee2mqtt …). Wiring only: src/virtual/dongle.ts does the
+ * work.
  */
 import { mkdirSync } from "node:fs";
 import { RealClock, ScaledClock } from "../hub/clock.js";
@@ -8,7 +9,7 @@ import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
 // importing the module registers the Smart Energy kinds (ihd, ppmid, esme) with the registry
 import { configureSeDevices } from "../virtual/devices/kinds.js";
-import { VirtualDongle } from "../virtual/dongle.js";
+import { VIRTUAL_ADAPTERS, type VirtualAdapter, VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";
 import { DeviceSpecError, deviceKinds } from "../virtual/registry.js";
 import { PtyPathError } from "../virtual/transport/pty.js";
@@ -18,25 +19,29 @@ import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
-export const HELP = `hanbench virtual — run the virtual Z-Stack ZNP dongle with emulated devices
+export const HELP = `hanbench virtual — run the virtual dongle (Z-Stack ZNP or EmberZNet NCP) with emulated devices
 
-Usage: hanbench virtual [--listen tcp://HOST:PORT] [--pty PATH] [--state DIR] [--devices LIST]
-                        [--poll-interval DURATION] [--console DIR] [options]
+Usage: hanbench virtual [--adapter zstack|ember] [--listen tcp://HOST:PORT] [--pty PATH] [--state DIR]
+                        [--devices LIST] [--poll-interval DURATION] [--console DIR] [options]
 
-A coordinator that zigbee-herdsman drives like a CC2652 (adapter "zstack"), over TCP or a pty, with a
-simulated HAN of emulated devices behind it. Runs until Ctrl-C (SIGINT) or SIGTERM. Prints the path to
+A coordinator that zigbee-herdsman drives like a CC2652 (adapter "zstack") or like a Silicon Labs stick
+with EmberZNet NCP firmware (adapter "ember"), over TCP or a pty, with a simulated HAN of emulated devices
+behind it. Runs until Ctrl-C (SIGINT) or SIGTERM. Prints the path to
 connect to, then one line per device: label, EUI-64 and install code (with CRC), as on a device label
 (and its console path with --console).
 Devices join by themselves when the host permits joining; those that joined before (same --state and
 --seed) come back already joined.
 
 Options:
+  --adapter NAME     the coordinator protocol: zstack (Z-Stack MT, default) or ember (EZSP over ASH,
+                     as EmberZNet 8.2 firmware speaks it); the host names the same adapter
   --listen URL       TCP address (default tcp://127.0.0.1:6638; port 0 picks a free one). One host at a
                      time: a second connection is refused while one is open.
   --pty PATH         also expose the dongle as a pty at PATH (needs socat); hosts open PATH like a
                      serial port
-  --state DIR        keep the dongle's NV (network, keys, endpoints, device table) in DIR/virtual-znp.json
-                     (mode 0600); default: in memory, so every start is a factory-fresh dongle
+  --state DIR        keep the dongle's NV (network, keys, endpoints, device table) in DIR/virtual-znp.json,
+                     or its tokens in DIR/virtual-ncp.json for ember (mode 0600); default: in memory, so
+                     every start is a factory-fresh dongle
   --devices LIST     comma-separated device specs (default none). Kinds: KINDS
                      e.g. node,node or ihd:compliant,esme
   --seed N           seed of the coordinator and device identities, addresses and loss (default 1)
@@ -56,11 +61,14 @@ Options:
 Examples:
   hanbench virtual --listen tcp://127.0.0.1:6638 --state .hanbench/virtual --devices node,ihd:compliant
   # then point herdsman at it: transport: { path: "tcp://127.0.0.1:6638", adapter: "zstack" }
+  hanbench virtual --adapter ember --pty /tmp/hanbench-ncp --devices ihd:compliant --require-install-codes
+  # herdsman: transport: { path: "/tmp/hanbench-ncp", adapter: "ember" }
   hanbench virtual --pty /tmp/hanbench-dongle --console /tmp/hanbench-consoles \\
     --devices ihd:compliant --require-install-codes --poll-interval 2s
   # a bench rehearsal: hanbench run --port /tmp/hanbench-dongle --dut ihd.json (see hardware/README.md)`;
 
 export interface VirtualOptions {
+  adapter: VirtualAdapter;
   listen: string;
   pty?: string;
   state?: string;
@@ -87,6 +95,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   const v: Record<string, string | boolean | undefined> = parseCommandLine({
     args: argv,
     options: {
+      adapter: { type: "string" },
       listen: { type: "string" },
       pty: { type: "string" },
       state: { type: "string" },
@@ -113,7 +122,11 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+  const adapter = (v.adapter as string | undefined) ?? "zstack";
+  if (!(VIRTUAL_ADAPTERS as readonly string[]).includes(adapter))
+    throw new UsageError(`--adapter must be one of ${VIRTUAL_ADAPTERS.join(", ")}, got '${adapter}'`);
   const opts: VirtualOptions = {
+    adapter: adapter as VirtualAdapter,
     listen,
     devices,
     seed: num(
@@ -168,6 +181,7 @@ export const command: CliCommand = {
     let dongle: VirtualDongle;
     try {
       dongle = await VirtualDongle.start({
+        adapter: opts.adapter,
         listen: opts.listen,
         pty: opts.pty,
         stateDir: opts.state,
@@ -185,10 +199,11 @@ export const command: CliCommand = {
       if (err instanceof PtyPathError) throw new UsageError(`--pty: ${e.message}`);
       throw err;
     }
-    const out: string[] = [`virtual Z-Stack dongle ready; connect to: ${dongle.path}`];
+    const what = opts.adapter === "ember" ? "EmberZNet NCP (herdsman adapter ember)" : "Z-Stack dongle";
+    const out: string[] = [`virtual ${what} ready; connect to: ${dongle.path}`];
     if (dongle.path !== dongle.url) out.push(`(also on ${dongle.url})`);
     out.push(
-      `coordinator ${dongle.znp.ieee.slice(2).toUpperCase()}${opts.state ? `, state in ${opts.state}` : ", state in memory"}`,
+      `coordinator ${dongle.coordinator.ieee.slice(2).toUpperCase()}${opts.state ? `, state in ${opts.state}` : ", state in memory"}`,
     );
     out.push(
       dongle.devices.length

@@ -1,6 +1,7 @@
 /**
- * The virtual dongle: a virtual ZNP coordinator on a simulated HAN, reachable over TCP (`tcp://`) and
- * optionally through a socat pty, with emulated devices and link fault injection.
+ * The virtual dongle: a virtual coordinator on a simulated HAN — a Z-Stack ZNP (herdsman adapter
+ * "zstack", the default) or an EmberZNet NCP ("ember") — reachable over TCP (`tcp://`) and optionally
+ * through a socat pty, with emulated devices and link fault injection.
  *
  * ```ts
  * const dongle = await VirtualDongle.start({ stateDir, devices: ["node"] });
@@ -13,6 +14,7 @@ import { log } from "../log.js";
 import { addSecret } from "../redact.js";
 import { HanMedium, type MediumOptions } from "./han/medium.js";
 import type { EmulatedNode } from "./han/node.js";
+import { type EmberNcp, NcpState, createEmberNcp, preformEmberNetwork } from "./ember/index.js";
 import { createZnp } from "./znp/index.js";
 import type { ZnpEmulator } from "./znp/emulator.js";
 import { ZnpState } from "./znp/state.js";
@@ -23,7 +25,29 @@ import { TcpHostServer, parseTcpUrl } from "./transport/tcp.js";
 import { coordinatorIeee, createDevice } from "./registry.js";
 import "./kinds.js";
 
+/** The coordinator protocols the dongle can speak, named as herdsman names its adapters. */
+export type VirtualAdapter = "zstack" | "ember";
+export const VIRTUAL_ADAPTERS: readonly VirtualAdapter[] = ["zstack", "ember"];
+
+/** What the dongle needs of a coordinator, whatever its protocol. */
+export interface VirtualCoordinator {
+  readonly ieee: string;
+  /** A network is in its non-volatile state. */
+  readonly formed: boolean;
+  /** Called when the network was wiped (the devices must forget it). */
+  onNetworkCleared: () => void;
+  /** Bytes from the host. */
+  fromHost(chunk: Buffer): void;
+  /** Where bytes for the host go; `undefined` while no host is connected. */
+  setSink(sink: ((bytes: Buffer) => void) | undefined): void;
+  /** The network address a device had when it joined before. */
+  rememberedAddress(ieee: string): number | undefined;
+  close(): void;
+}
+
 export interface VirtualDongleOptions {
+  /** The coordinator protocol (default "zstack"). */
+  adapter?: VirtualAdapter;
   /** `tcp://HOST:PORT` to listen on (default tcp://127.0.0.1:0, a free port). */
   listen?: string;
   /** Also expose the dongle as a pty at this path (needs socat). */
@@ -51,8 +75,9 @@ export interface VirtualDongleOptions {
 }
 
 export class VirtualDongle {
+  readonly adapter: VirtualAdapter;
   readonly medium: HanMedium;
-  readonly znp: ZnpEmulator;
+  readonly coordinator: VirtualCoordinator;
   readonly faults: LinkFaults;
   readonly clock: Clock;
   readonly seed: number;
@@ -70,27 +95,40 @@ export class VirtualDongle {
     this.seed = opts.seed ?? 1;
     this.clock = opts.clock ?? new RealClock();
     this.medium = new HanMedium({ ...opts.medium, seed: this.seed });
-    const state = new ZnpState(opts.ieee ?? coordinatorIeee(this.seed), opts.stateDir);
-    this.znp = createZnp({ state, medium: this.medium, requireInstallCodes: opts.requireInstallCodes ?? false });
+    this.adapter = opts.adapter ?? "zstack";
+    const ieee = opts.ieee ?? coordinatorIeee(this.seed);
+    const requireInstallCodes = opts.requireInstallCodes ?? false;
     if (opts.network) addSecret(opts.network.networkKey);
-    if (opts.network && !this.znp.formed) preformNetwork(this.znp, opts.network);
-    this.znp.onNetworkCleared = () => {
+    if (this.adapter === "ember") {
+      const ncp = createEmberNcp({
+        state: new NcpState(ieee, opts.stateDir),
+        medium: this.medium,
+        requireInstallCodes,
+      });
+      if (opts.network && !ncp.formed) preformEmberNetwork(ncp, opts.network);
+      this.coordinator = ncp;
+    } else {
+      const znp = createZnp({ state: new ZnpState(ieee, opts.stateDir), medium: this.medium, requireInstallCodes });
+      if (opts.network && !znp.formed) preformNetwork(znp, opts.network);
+      this.coordinator = znp;
+    }
+    this.coordinator.onNetworkCleared = () => {
       for (const d of this.devices) d.forget();
     };
     this.faults = new LinkFaults(this.seed);
     this.faults.injector = (dir, bytes) => {
-      if (dir === "toDongle") this.znp.fromHost(bytes);
+      if (dir === "toDongle") this.coordinator.fromHost(bytes);
       else this.#write?.(bytes);
     };
     this.faults.cutter = () => this.#tcp.dropHost();
     this.#tcp = new TcpHostServer({
       onData: (chunk) => {
         this.linkBytes.toDongle += chunk.length;
-        this.znp.fromHost(this.faults.filter("toDongle", chunk));
+        this.coordinator.fromHost(this.faults.filter("toDongle", chunk));
       },
       onConnect: (write) => {
         this.#write = write;
-        this.znp.setSink((bytes) => {
+        this.coordinator.setSink((bytes) => {
           const out = this.faults.filter("toHost", bytes);
           this.linkBytes.toHost += out.length;
           if (this.faults.replyDelayMs > 0) setTimeout(() => write(out), this.faults.replyDelayMs);
@@ -100,7 +138,7 @@ export class VirtualDongle {
       },
       onDisconnect: () => {
         this.#write = undefined;
-        this.znp.setSink(undefined);
+        this.coordinator.setSink(undefined);
         this.#log.info("host disconnected");
       },
     });
@@ -123,6 +161,18 @@ export class VirtualDongle {
       throw err;
     }
     return d;
+  }
+
+  /** The virtual Z-Stack ZNP (throws on an EmberZNet dongle). */
+  get znp(): ZnpEmulator {
+    if (this.adapter !== "zstack") throw new Error(`this virtual dongle is an ${this.adapter} coordinator, not zstack`);
+    return this.coordinator as ZnpEmulator;
+  }
+
+  /** The virtual EmberZNet NCP (throws on a Z-Stack dongle). */
+  get ncp(): EmberNcp {
+    if (this.adapter !== "ember") throw new Error(`this virtual dongle is a ${this.adapter} coordinator, not ember`);
+    return this.coordinator as EmberNcp;
   }
 
   /** The `tcp://` URL of the dongle. */
@@ -166,8 +216,8 @@ export class VirtualDongle {
   /** Adds a node built elsewhere (restores it if the trust centre remembers it). */
   addNode(node: EmulatedNode): void {
     this.devices.push(node);
-    const nwk = this.znp.rememberedAddress(node.ieee);
-    if (nwk !== undefined && this.znp.formed) node.restore(nwk);
+    const nwk = this.coordinator.rememberedAddress(node.ieee);
+    if (nwk !== undefined && this.coordinator.formed) node.restore(nwk);
   }
 
   /**
@@ -191,7 +241,7 @@ export class VirtualDongle {
     await this.#pty?.stop();
     for (const d of this.devices) d.dispose();
     this.medium.close();
-    this.znp.close();
+    this.coordinator.close();
     await this.#tcp.close();
   }
 }

@@ -16,10 +16,15 @@ export const NETWORK = {
   channelList: [15],
 };
 
-export function makeController(path: string, dir: string, networkKey: number[]): Controller {
+export function makeController(
+  path: string,
+  dir: string,
+  networkKey: number[],
+  adapter: "zstack" | "ember" = "zstack",
+): Controller {
   return new Controller({
     network: { ...NETWORK, networkKey, networkKeyDistribute: false },
-    transport: { path, adapter: "zstack" },
+    transport: { path, adapter },
     databasePath: join(dir, "database.db"),
     databaseBackupPath: join(dir, "database.db.backup"),
     backupPath: join(dir, "coordinator_backup.json"),
