@@ -20,7 +20,7 @@ import { cot09 } from "./cases/cot09-no-spurious.js";
 import { cot10 } from "./cases/cot10-away.js";
 import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
-import { DutView, EventIndex, type Run } from "./view.js";
+import { DutView, type Run } from "./view.js";
 
 /** The suite, in case order. */
 export const CASES: readonly CaseDef[] = [
@@ -78,8 +78,9 @@ function toResult(view: DutView, def: CaseDef, out: Outcome): CaseResult {
   };
 }
 
-export function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration, index?: EventIndex): DutResult {
-  const view = new DutView({ events, run, dut, ...(index ? { index } : {}) });
+/** The cases for one DUT; `events` in seq order. */
+export function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration): DutResult {
+  const view = new DutView({ events, run, dut });
   const prior = new Map<string, CaseResult>();
   const scope = outOfScope(dut);
   for (const def of CASES) {
@@ -114,7 +115,8 @@ export function runOf(events: readonly Evidence[]): Run | undefined {
 export function evaluate(events: Evidence[]): DutResult[] {
   const run = runOf(events);
   if (!run) throw new Error("the evidence has no run event: cannot tell which devices were under test");
-  const sorted = [...events].sort((a, b) => a.seq - b.seq);
-  const index = new EventIndex(sorted);
-  return run.duts.map((dut) => evaluateDut(sorted, run, dut, index));
+  // a run's own log is in seq order already, and its index (the one the runner's waits read) is reused
+  const inOrder = events.every((e, i) => i === 0 || events[i - 1]!.seq < e.seq);
+  const sorted = inOrder ? events : [...events].sort((a, b) => a.seq - b.seq);
+  return run.duts.map((dut) => evaluateDut(sorted, run, dut));
 }

@@ -17,18 +17,14 @@ import type {
   ServedEvent,
   ZclEvent,
 } from "../evidence/events.js";
+import { type Ev, EvidenceIndex } from "../evidence/log-index.js";
 import { type Attributed, attribute, ServedIndex } from "./attribution.js";
-import { attributeId, ClusterId, commandId, globalCommand } from "../zcl/index.js";
+import { isCotQuery } from "./questions.js";
 
-export type Ev<K extends Evidence["kind"]> = Extract<Evidence, { kind: K }>;
 export type Run = Evidence & RunEvent;
 export type Zcl = Evidence & ZclEvent;
 export type Probe = Evidence & ProbeEvent;
 export type Cot = Evidence & CotEvent;
-
-export const ATTR_CHANGE_OF_TENANCY_UPDATE = attributeId(ClusterId.deviceManagement, "changeOfTenancyUpdateDateTime");
-const CMD_GET_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "clientToServer", "getChangeOfTenancy");
-const CMD_READ_ATTRIBUTES = globalCommand("read")!.id;
 
 /** A CoT with the tenancies it changes: the k-th CoT of the run moves tenancy k to k+1. */
 export interface CotInfo {
@@ -45,32 +41,6 @@ export interface PhaseSpan {
 
 export function ms(e: { t: string }): number {
   return Date.parse(e.t);
-}
-
-/** Attribute ids of a Read Attributes payload: `[0x200, …]`, `[{attrId}, …]` or `{attrIds: […]}`. */
-export function readAttrIds(payload: unknown): number[] {
-  const list = Array.isArray(payload)
-    ? payload
-    : payload && typeof payload === "object"
-      ? ((payload as Record<string, unknown>).attrIds ?? (payload as Record<string, unknown>).attributes)
-      : undefined;
-  if (!Array.isArray(list)) return [];
-  return list
-    .map((x) =>
-      typeof x === "number"
-        ? x
-        : x && typeof x === "object"
-          ? Number((x as Record<string, unknown>).attrId ?? (x as Record<string, unknown>).attrid)
-          : Number.NaN,
-    )
-    .filter((n) => Number.isInteger(n));
-}
-
-/** A device → hub frame asking for CoT information: Read 0x0708/0x0200 or GetChangeOfTenancy. */
-export function isCotQuery(z: ZclEvent): boolean {
-  if (z.dir !== "in" || z.clusterId !== ClusterId.deviceManagement || z.direction !== "clientToServer") return false;
-  if (z.frameType === "specific") return z.commandId === CMD_GET_CHANGE_OF_TENANCY;
-  return z.commandId === CMD_READ_ATTRIBUTES && readAttrIds(z.payload).includes(ATTR_CHANGE_OF_TENANCY_UPDATE);
 }
 
 /** Hub endpoint numbers by role, from the run's hub parameters (`endpoints: {gpf, esme}` or `gpfEndpoint`…). */
@@ -97,50 +67,6 @@ function mergeBySeq<T extends Evidence>(a: readonly T[], b: readonly T[]): T[] {
   return out;
 }
 
-/** A log indexed by seq and by kind (and, on demand, by kind and device), once per run. */
-export class EventIndex {
-  readonly bySeq = new Map<number, Evidence>();
-  readonly #byKind = new Map<string, Evidence[]>();
-  readonly #byKindDevice = new Map<string, Map<string, Evidence[]>>();
-
-  constructor(events: readonly Evidence[]) {
-    for (const e of events) {
-      this.bySeq.set(e.seq, e);
-      const list = this.#byKind.get(e.kind);
-      if (list) list.push(e);
-      else this.#byKind.set(e.kind, [e]);
-    }
-  }
-
-  /** Every event of a kind, in log order. */
-  all<K extends Evidence["kind"]>(kind: K): Ev<K>[] {
-    return (this.#byKind.get(kind) ?? []) as Ev<K>[];
-  }
-
-  /** Every event of a kind whose `device` is `device` (compared case-insensitively), in log order. */
-  ofDevice<K extends Evidence["kind"]>(kind: K, device: string): Ev<K>[] {
-    let byDevice = this.#byKindDevice.get(kind);
-    if (!byDevice) {
-      byDevice = new Map();
-      const lower = new Map<string, string>();
-      for (const e of this.all(kind)) {
-        const d = (e as { device?: unknown }).device;
-        if (typeof d !== "string") continue;
-        let key = lower.get(d);
-        if (key === undefined) {
-          key = d.toLowerCase();
-          lower.set(d, key);
-        }
-        const list = byDevice.get(key);
-        if (list) list.push(e);
-        else byDevice.set(key, [e]);
-      }
-      this.#byKindDevice.set(kind, byDevice);
-    }
-    return (byDevice.get(device.toLowerCase()) ?? []) as Ev<K>[];
-  }
-}
-
 export class DutView {
   readonly run: Run;
   readonly dut: DutDeclaration;
@@ -152,19 +78,19 @@ export class DutView {
   readonly served: (Evidence & ServedEvent)[];
   readonly sent: Zcl[];
   readonly zcl: Zcl[];
-  readonly #index: EventIndex;
-  readonly #probes: Probe[];
+  readonly #index: EvidenceIndex;
+  readonly #probes: readonly Probe[];
   readonly #attributed = new Map<number, Attributed>();
   #servedIndex: ServedIndex | undefined;
 
-  /** `index`: the log indexed once for every DUT of the run (built here when not given). */
-  constructor(opts: { events: readonly Evidence[]; run: Run; dut: DutDeclaration; index?: EventIndex }) {
+  /** The events in seq order; their index is the log's one EvidenceIndex, shared by every DUT and the runner. */
+  constructor(opts: { events: readonly Evidence[]; run: Run; dut: DutDeclaration }) {
     this.run = opts.run;
     this.dut = opts.dut;
     this.events = opts.events;
     this.windowMs = opts.run.windowMs;
     this.#endpoints = hubEndpoints(opts.run.hub ?? {});
-    this.#index = opts.index ?? new EventIndex(opts.events);
+    this.#index = EvidenceIndex.of(opts.events);
     for (const p of this.#all("phase")) {
       const span = this.#phases.get(p.name) ?? {};
       if (p.state === "start" && !span.start) span.start = p;
@@ -187,10 +113,10 @@ export class DutView {
 
   /** The event with this seq number. */
   event(seq: number): Evidence | undefined {
-    return this.#index.bySeq.get(seq);
+    return this.#index.event(seq);
   }
 
-  #all<K extends Evidence["kind"]>(kind: K): Ev<K>[] {
+  #all<K extends Evidence["kind"]>(kind: K): readonly Ev<K>[] {
     return this.#index.all(kind);
   }
 

@@ -83,11 +83,17 @@ export interface ZclEvent {
   tsn: number;
   commandId: number;
   command: string;
-  /** Decoded payload (JSON-safe). For reads, the attribute ids. */
+  /**
+   * Decoded payload (JSON-safe). A Read Attributes frame carries the attribute ids (`ReadAttributesPayload`,
+   * read back with zcl-event.ts `readAttributeIds`); other frames the fields their decoder gave.
+   */
   payload?: unknown;
   /** The ZCL frame bytes, hex. */
   raw: string;
 }
+
+/** The payload of a Read Attributes ZclEvent: the attribute ids asked for, in order. */
+export type ReadAttributesPayload = readonly number[];
 
 /**
  * A value the hub served, tagged with the tenancy it belongs to (cot-suite.md "Data tagged by tenancy").

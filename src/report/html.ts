@@ -8,6 +8,7 @@ import { withoutKeys } from "../evidence/json-safe.js";
 import { type CaseResult, type DutResult, type RunReport, VERDICTS, type Verdict } from "../cluster-cot/results.js";
 import { hex } from "../hex.js";
 import { attributeId, ClusterId } from "../zcl/index.js";
+import { readAttributeIds } from "../evidence/zcl-event.js";
 
 export interface HtmlOptions {
   /** Most timeline rows per device (the rows nearest to a CoT are kept). Default 300. */
@@ -104,8 +105,9 @@ function verdictTable(dut: DutResult): string {
 
 function describeZcl(e: ZclEvent): string {
   const what = `${e.cluster ?? hex(e.clusterId, 4)} ${e.command}`;
-  if (e.command === "read" && Array.isArray(e.payload)) {
-    const attrs = (e.payload as unknown[]).map((a) =>
+  const ids: readonly unknown[] | undefined = readAttributeIds(e);
+  if (ids) {
+    const attrs = ids.map((a) =>
       typeof a === "number"
         ? e.clusterId === ClusterId.deviceManagement && COT_ATTRS.has(a)
           ? `${hex(a, 4)} ${COT_ATTRS.get(a)}`

@@ -27,8 +27,9 @@ import { ConsoleProbe } from "./probes/console.js";
 import { type OperatorIo, OperatorProbe } from "./probes/operator.js";
 import type { Probe } from "./probes/types.js";
 import type { Progress } from "./progress.js";
-import { isInterviewed } from "./queries.js";
 import { SE_PROFILE_ID } from "../zcl/index.js";
+import { isInterviewed } from "../cluster-cot/questions.js";
+import { EvidenceIndex } from "../evidence/log-index.js";
 
 const MATCH_DESC_REQ = 0x0006;
 const SIMPLE_DESC_REQ = 0x0004;
@@ -192,7 +193,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
   async function awaitJoins(): Promise<void> {
     const joinMs = opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
     const deadline = clock.now() + joinMs;
-    const ready = () => duts.every((d) => isInterviewed(evidence.events, d.decl.ieee));
+    const ready = () => duts.every((d) => isInterviewed(EvidenceIndex.of(evidence.events), d.decl.ieee));
     while (!ready() && clock.now() < deadline && !signal?.aborted) {
       const until = Math.min(deadline, clock.now() + PERMIT_RENEW_MS);
       if (await waitUntil(until, "the DUTs to join and be interviewed", ready)) return;

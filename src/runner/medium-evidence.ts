@@ -3,8 +3,8 @@
  * (a separate meter, as in a home), and the ZDO discovery a DUT does (answered by the coordinator's
  * firmware or by the ESME, never by herdsman). A lab would get the same from a sniffer.
  */
-import { type DecodedZcl, type FrameMeta, zclEvent } from "../host/tap.js";
 import type { EvidenceSink } from "../evidence/log.js";
+import { type DecodedZcl, type FrameMeta, zclEvent } from "../evidence/zcl-event.js";
 import type { HanMedium } from "../virtual/han/medium.js";
 import type { TapRecord } from "../virtual/han/types.js";
 import { decodeZcl } from "../zcl/index.js";
@@ -27,13 +27,11 @@ export interface MediumEvidenceOptions {
   esme: { ieee: string; endpoint: number };
 }
 
-/** src/zcl's decode as the evidence wants it: attribute ids for reads, fields otherwise. */
+/** src/zcl's decode as the evidence wants it: a read's attribute ids, the fields otherwise. */
 function decodedOf(clusterId: number, bytes: Buffer): DecodedZcl | undefined {
   try {
     const f = decodeZcl(clusterId, bytes);
-    if (f.frameType === "global" && f.command === "read") {
-      return { command: f.command, payload: (f.payload as { attributes: number[] }).attributes };
-    }
+    if (f.frameType === "global" && f.command === "read") return { read: f.payload.attributes as number[] };
     return { command: f.command, payload: f.payload };
   } catch {
     return undefined;

@@ -5,11 +5,17 @@
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
 import type { Step, Timing } from "../cluster-cot/plan.js";
+import {
+  hasAcknowledgedMessage,
+  hasFetchedConsumption,
+  hasQueriedCot,
+  isInterviewed,
+} from "../cluster-cot/questions.js";
+import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import type { RunEnv } from "./env.js";
 import { lookForDut } from "./look-for.js";
 import { type Progress, hubTime } from "./progress.js";
-import { hasAcknowledgedMessage, hasFetchedConsumption, hasQueriedCot, isInterviewed, nextSeq } from "./queries.js";
 import { hex } from "../hex.js";
 
 /** Real-time limit for the DUTs of a virtual run to join and be interviewed. */
@@ -21,6 +27,11 @@ export interface StepContext {
   progress: Progress;
   /** The newest CoT of the run, and the seq of the evidence appended just before it. */
   lastCot?: { record: CotRecord; seq: number };
+}
+
+/** The run's evidence index: the one the verdicts read at the end of the run. */
+function indexOf(env: RunEnv): EvidenceIndex {
+  return EvidenceIndex.of(env.evidence.events);
 }
 
 /** Seq from which the tenancy in force began (its CoT event, or the start of the run). */
@@ -51,9 +62,9 @@ async function admit(ctx: StepContext): Promise<void> {
     );
   }
   await env.startJoining?.();
-  const all = () => env.duts.every((d) => isInterviewed(env.evidence.events, d.decl.ieee));
+  const all = () => env.duts.every((d) => isInterviewed(indexOf(env), d.decl.ieee));
   if (!(await env.settle(all, joinMs))) {
-    for (const d of env.duts.filter((x) => !isInterviewed(env.evidence.events, x.decl.ieee))) {
+    for (const d of env.duts.filter((x) => !isInterviewed(indexOf(env), x.decl.ieee))) {
       env.evidence.append({
         kind: "error",
         source: "join",
@@ -71,12 +82,12 @@ const MESSAGE_DELIVERY_MS = 5_000;
 
 async function publishMessage(ctx: StepContext): Promise<void> {
   const { env } = ctx;
-  const from = nextSeq(env.evidence.events);
+  const from = indexOf(env).nextSeq();
   const m = env.hub.publishMessage();
   ctx.progress.line(`  supplier message published: "${m.text}"`);
-  const delivered = () => env.duts.every((d) => hasAcknowledgedMessage(env.evidence.events, d.decl.ieee, from));
+  const delivered = () => env.duts.every((d) => hasAcknowledgedMessage(indexOf(env), d.decl.ieee, from));
   if (!(await env.settle(delivered, env.mode === "virtual" ? MESSAGE_DELIVERY_MS : ctx.timing.settleMs))) {
-    for (const d of env.duts.filter((x) => !hasAcknowledgedMessage(env.evidence.events, x.decl.ieee, from))) {
+    for (const d of env.duts.filter((x) => !hasAcknowledgedMessage(indexOf(env), x.decl.ieee, from))) {
       env.evidence.append({
         kind: "note",
         message: `${d.decl.label} did not acknowledge DisplayMessage ${m.messageId}`,
@@ -91,7 +102,7 @@ async function awaitFetch(ctx: StepContext): Promise<void> {
   const { env } = ctx;
   const tenancy = env.hub.tenancyAt(env.clock.now());
   const from = tenancyStartSeq(ctx, tenancy);
-  const fetched = () => env.duts.every((d) => hasFetchedConsumption(env.evidence.events, d.decl.ieee, tenancy, from));
+  const fetched = () => env.duts.every((d) => hasFetchedConsumption(indexOf(env), d.decl.ieee, tenancy, from));
   await env.advance({
     untilMs: env.clock.now() + ctx.timing.settleMs,
     done: fetched,
@@ -104,7 +115,7 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   const now = env.clock.now();
   // whole seconds, as ZCL UTCTime carries it: a device must not see the CoT take effect before the hub does
   const implementationTime = Math.ceil((step.at === "now" ? now : now + ctx.timing.futureLeadMs) / 1000) * 1000;
-  const seq = nextSeq(env.evidence.events);
+  const seq = indexOf(env).nextSeq();
   const record = await env.tenancy.record(env.hub, { control: step.control, implementationTime });
   ctx.lastCot = { record, seq };
   progress.line(
@@ -134,7 +145,7 @@ async function wait(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Prom
   const limit = Math.min(now + timing.windowMs, cot.record.implementationTime - timing.beforeMarginMs);
   await env.advance({
     untilMs: Math.max(now, limit),
-    done: () => env.duts.every((d) => hasQueriedCot(env.evidence.events, d.decl.ieee, cot.seq)),
+    done: () => env.duts.every((d) => hasQueriedCot(indexOf(env), d.decl.ieee, cot.seq)),
     label: "each DUT to query the CoT",
   });
 }

@@ -23,7 +23,8 @@ import { coordinatorIeee } from "../virtual/registry.js";
 import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { tapMedium } from "./medium-evidence.js";
 import { VirtualProbe } from "./probes/virtual.js";
-import { isInterviewed } from "./queries.js";
+import { isInterviewed } from "../cluster-cot/questions.js";
+import { EvidenceIndex } from "../evidence/log-index.js";
 
 /** Hub time between checks while waiting for a condition. */
 const DEFAULT_STEP_MS = 15 * 60_000;
@@ -239,7 +240,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     // the ESME is a meter in the home: it is in the Device Log and joins like any device, before the DUTs
     await host.addDevice({ eui64: esme.ieee, installCode: esme.installCode!, deviceType: GbcsDeviceType.ESME });
     await host.permitJoin(254);
-    if (!(await env.settle(() => isInterviewed(evidence.events, esme.ieee), 20_000)))
+    if (!(await env.settle(() => isInterviewed(EvidenceIndex.of(evidence.events), esme.ieee), 20_000)))
       throw new Error("the emulated ESME did not join the virtual HAN within 20 s");
   } catch (err) {
     await env.close();

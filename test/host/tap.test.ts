@@ -1,77 +1,56 @@
-/**
- * The evidence builder the host's tap and the virtual HAN's tap share: the header fields it reads from the
- * bytes must be what herdsman's own header parser (the peer we did not write) reads from them.
- */
+/** The host's tap: frames herdsman parsed become evidence, a read with its attribute ids. */
 import { describe, expect, it } from "vitest";
 import { Zcl } from "zigbee-herdsman";
-import { type FrameMeta, zclEvent } from "../../src/host/tap.js";
+import type { Evidence, ZclEvent } from "../../src/evidence/events.js";
+import { EvidenceLog } from "../../src/evidence/log.js";
+import { readAttributeIds } from "../../src/evidence/zcl-event.js";
+import { FrameTap } from "../../src/host/tap.js";
+import { herdsmanClusters } from "../../src/zcl/index.js";
 
-const META: FrameMeta = {
+function tapped(): { tap: FrameTap; events: Evidence[] } {
+  const log = new EvidenceLog({ now: () => 0 });
+  return { tap: new FrameTap(log, (ep) => (ep === 2 ? "gpf" : undefined)), events: log.events };
+}
+
+const meta = {
   device: "0x00db1234567890a0",
   nwk: 0x4a11,
   deviceEp: 1,
   hubEp: 2,
-  role: "gpf",
+  role: "gpf" as const,
   clusterId: 0x0708,
 };
+const parse = (hex: string) => {
+  const raw = Buffer.from(hex, "hex");
+  return Zcl.Frame.fromBuffer(0x0708, Zcl.Header.fromBuffer(raw), raw, herdsmanClusters());
+};
 
-const FRAMES: [string, string][] = [
-  ["global read, client to server", "00420000020102"],
-  ["global read, client to server, no default response", "10420000020102"],
-  [
-    "specific PublishChangeOfTenancy pushed, server to client, default response asked",
-    "09610000000000804a371c00206ec61f00020000",
-  ],
-  ["global read response, server to client, no default response", "184301000200"],
-  ["specific GetChangeOfTenancy", "016000"],
-  ["specific PublishChangeOfTenancy, server to client (GCS09)", "19610000000000804a371c00206ec61f00020000"],
-  ["manufacturer-specific global, server to client", "1c5e1044110a"],
-  ["manufacturer-specific specific", "0534120723"],
-];
-
-describe("zclEvent", () => {
-  it.each(FRAMES)("reads the header as herdsman does: %s", (_name, hex) => {
-    const raw = Buffer.from(hex, "hex");
-    const header = Zcl.Header.fromBuffer(raw);
-    if (!header) throw new Error("herdsman could not parse the header");
-    const event = zclEvent("in", META, raw);
-    expect(event).toMatchObject({
-      frameType: header.isGlobal ? "global" : "specific",
-      direction: header.frameControl.direction === Zcl.Direction.CLIENT_TO_SERVER ? "clientToServer" : "serverToClient",
-      tsn: header.transactionSequenceNumber,
-      commandId: header.commandIdentifier,
-      raw: hex,
+describe("FrameTap", () => {
+  it("records herdsman's Read Attributes as the attribute ids asked for", () => {
+    const { tap, events } = tapped();
+    tap.incoming(meta, parse("00420000020102"), Buffer.from("00420000020102", "hex"));
+    const z = events[0]!;
+    expect(z).toMatchObject({
+      kind: "zcl",
+      dir: "in",
+      command: "read",
+      cluster: "seDeviceManagement",
+      payload: [0x0200, 0x0201],
     });
-    // undecoded: the command is named by its id, no payload or cluster name is invented
-    expect(event.command).toBe(`0x${header.commandIdentifier.toString(16).padStart(2, "0")}`);
-    expect(event).not.toHaveProperty("payload");
-    expect(event).not.toHaveProperty("cluster");
+    expect(readAttributeIds(z as ZclEvent)).toEqual([0x0200, 0x0201]);
   });
 
-  it("takes the command, cluster name and payload from the decoder, and the addressing from the meta", () => {
-    const raw = Buffer.from("00420000020102", "hex");
-    const event = zclEvent("out", { ...META, role: undefined, profileId: 0x0109 }, raw, {
-      cluster: "seDeviceManagement",
-      command: "read",
-      payload: [0x0200, 0x0201],
-    });
-    expect(event).toEqual({
-      kind: "zcl",
-      dir: "out",
-      device: META.device,
-      nwk: META.nwk,
-      deviceEp: 1,
-      hubEp: 2,
-      profileId: 0x0109,
-      clusterId: 0x0708,
-      cluster: "seDeviceManagement",
-      frameType: "global",
-      direction: "clientToServer",
-      tsn: 0x42,
-      commandId: 0,
-      command: "read",
-      payload: [0x0200, 0x0201],
-      raw: "00420000020102",
-    });
+  it("records other frames with herdsman's decoded fields", () => {
+    const { tap, events } = tapped();
+    tap.incoming(meta, parse("016000"), Buffer.from("016000", "hex"));
+    expect(events[0]).toMatchObject({ command: "getChangeOfTenancy", frameType: "specific", payload: {} });
+    expect(readAttributeIds(events[0] as ZclEvent)).toBeUndefined();
+  });
+
+  it("keeps a frame herdsman could not parse with its bytes and command id", () => {
+    const { tap, events } = tapped();
+    tap.incoming(meta, undefined, Buffer.from("0142ee", "hex"));
+    expect(events[0]).toMatchObject({ command: "0xee", raw: "0142ee" });
+    expect(events[0]).not.toHaveProperty("payload");
   });
 });

@@ -10,7 +10,8 @@
  */
 import type { EndpointRole } from "../../evidence/events.js";
 import { PHASE } from "../plan.js";
-import { isCotQuery, ms, type Zcl } from "../view.js";
+import { isCotQuery } from "../questions.js";
+import { ms, type Zcl } from "../view.js";
 import { type CaseDef, hours, isOutcome, needCot, outcome } from "./case.js";
 
 function what(z: Zcl): string {

@@ -12,7 +12,7 @@ import { ClusterId, globalCommand, Status } from "../../zcl/index.js";
 import type { ZclEvent } from "../../evidence/events.js";
 import { type Category, heldOf, listHeld, lostItems } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { ATTR_CHANGE_OF_TENANCY_UPDATE, readAttrIds } from "../view.js";
+import { ATTR_CHANGE_OF_TENANCY_UPDATE } from "../questions.js";
 import { type CaseDef, countsOf, heldCategories, isOutcome, names, needCot, needProbe, outcome } from "./case.js";
 
 const CMD_READ_RSP = globalCommand("readRsp")!.id;
@@ -25,7 +25,7 @@ export function isNoCotAnswer(z: ZclEvent): boolean {
   if (z.commandId === CMD_DEFAULT_RSP) return Number(p.statusCode ?? p.status) === Status.NOT_FOUND;
   if (z.commandId !== CMD_READ_RSP || !Array.isArray(z.payload)) return false;
   return (z.payload as Record<string, unknown>[]).some(
-    (r) => readAttrIds([r]).includes(ATTR_CHANGE_OF_TENANCY_UPDATE) && Number(r.status ?? 0) !== 0,
+    (r) => r.attrId === ATTR_CHANGE_OF_TENANCY_UPDATE && Number(r.status ?? 0) !== 0,
   );
 }
 

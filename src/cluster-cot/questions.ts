@@ -1,0 +1,57 @@
+/**
+ * The questions asked of a run's evidence, each defined once: the runner's waits ask them while the run goes
+ * on (has every DUT queried the CoT yet?) and the cases ask the same ones for their verdicts, both over the
+ * log's one EvidenceIndex. So the runner cannot stop waiting on a frame the verdict does not count.
+ */
+import type { ZclEvent } from "../evidence/events.js";
+import type { EvidenceIndex } from "../evidence/log-index.js";
+import { readAttributeIds } from "../evidence/zcl-event.js";
+import { attributeId, ClusterId, commandId, globalCommand } from "../zcl/index.js";
+
+/** Device Management ChangeOfTenancyUpdateDateTime, the attribute a CoT query reads. */
+export const ATTR_CHANGE_OF_TENANCY_UPDATE = attributeId(ClusterId.deviceManagement, "changeOfTenancyUpdateDateTime");
+const GET_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "clientToServer", "getChangeOfTenancy");
+const DEFAULT_RSP = globalCommand("defaultRsp")!.id;
+
+/**
+ * A device → hub frame asking for CoT information (cot-suite.md COT-03/04): Read Attributes of Device
+ * Management ChangeOfTenancyUpdateDateTime (0x0708/0x0200), or GetChangeOfTenancy, client → server.
+ */
+export function isCotQuery(z: ZclEvent): boolean {
+  if (z.dir !== "in" || z.clusterId !== ClusterId.deviceManagement || z.direction !== "clientToServer") return false;
+  if (z.frameType === "specific") return z.commandId === GET_CHANGE_OF_TENANCY;
+  return readAttributeIds(z)?.includes(ATTR_CHANGE_OF_TENANCY_UPDATE) ?? false;
+}
+
+/** The device sent a CoT query (`isCotQuery`) at or after evidence `fromSeq`. */
+export function hasQueriedCot(index: EvidenceIndex, device: string, fromSeq: number): boolean {
+  return index.anySince("cot query", "zcl", device, fromSeq, isCotQuery);
+}
+
+/** The hub served the device consumption (Metering) of `tenancy`, at or after evidence `fromSeq`. */
+export function hasFetchedConsumption(index: EvidenceIndex, device: string, tenancy: number, fromSeq: number): boolean {
+  return index.anySince(
+    `consumption of tenancy ${tenancy}`,
+    "served",
+    device,
+    fromSeq,
+    (e) => e.tenancy === tenancy && e.clusterId === ClusterId.metering,
+  );
+}
+
+/** The device answered, at or after evidence `fromSeq`, a Messaging command the hub sent it (its Default Response). */
+export function hasAcknowledgedMessage(index: EvidenceIndex, device: string, fromSeq: number): boolean {
+  return index.anySince(
+    "message acknowledged",
+    "zcl",
+    device,
+    fromSeq,
+    (e) =>
+      e.dir === "in" && e.clusterId === ClusterId.messaging && e.frameType === "global" && e.commandId === DEFAULT_RSP,
+  );
+}
+
+/** The device finished its interview (successfully or not). */
+export function isInterviewed(index: EvidenceIndex, device: string): boolean {
+  return index.anySince("interviewed", "interview", device, 0, (e) => e.status !== "started");
+}

@@ -1,0 +1,74 @@
+/**
+ * The one builder of `ZclEvent`s, which the host's tap (frames herdsman parsed) and the virtual HAN's tap
+ * (frames src/zcl decoded) both use, and the one reader of a Read Attributes event's payload: the header
+ * fields come from the bytes (src/zcl's decodeZclHeader), the command and payload from whatever decoded them.
+ */
+import { hex } from "../hex.js";
+import { decodeZclHeader } from "../zcl/index.js";
+import type { EndpointRole, ReadAttributesPayload, ZclEvent } from "./events.js";
+
+/** Where a frame went: the device and hub ends, and the cluster. */
+export interface FrameMeta {
+  device: string;
+  nwk: number;
+  deviceEp: number;
+  hubEp: number;
+  role: EndpointRole | undefined;
+  profileId?: number;
+  clusterId: number;
+}
+
+/**
+ * What a decoder made of a frame's bytes; without it the event carries the bytes and the command id only.
+ * A Read Attributes request is given by its attribute ids (`read`), whatever shape the decoder holds them in.
+ */
+export type DecodedZcl =
+  | {
+      /** Cluster name, when the decoder knows it. */
+      cluster?: string;
+      /** The attribute ids a Read Attributes frame asks for, in order. */
+      read: ReadAttributesPayload;
+    }
+  | {
+      cluster?: string;
+      command: string;
+      /** Decoded payload (JSON-safe). */
+      payload?: unknown;
+    };
+
+/** Global command 0x00, Read Attributes (ZCL foundation). */
+const READ_ATTRIBUTES = 0x00;
+
+/** One ZCL frame as evidence, from its bytes (header fields) and whatever decoded them. */
+export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decoded?: DecodedZcl): ZclEvent {
+  // a frame too short for a header (never one herdsman parsed) is kept with its bytes and zeros
+  const header = decodeZclHeader(raw);
+  const commandId = header?.commandId ?? 0;
+  const event: ZclEvent = {
+    kind: "zcl",
+    dir,
+    device: meta.device,
+    nwk: meta.nwk,
+    deviceEp: meta.deviceEp,
+    hubEp: meta.hubEp,
+    clusterId: meta.clusterId,
+    frameType: !header || header.frameType === "global" ? "global" : "specific",
+    direction: header?.direction ?? "clientToServer",
+    tsn: header?.tsn ?? 0,
+    commandId,
+    command: decoded ? ("read" in decoded ? "read" : decoded.command) : hex(commandId, 2),
+    raw: raw.toString("hex"),
+  };
+  if (meta.role) event.role = meta.role;
+  if (meta.profileId !== undefined) event.profileId = meta.profileId;
+  if (decoded?.cluster !== undefined) event.cluster = decoded.cluster;
+  if (decoded && "read" in decoded) event.payload = [...decoded.read];
+  else if (decoded?.payload !== undefined) event.payload = decoded.payload;
+  return event;
+}
+
+/** The attribute ids of a Read Attributes frame (global command 0x00) as `zclEvent` wrote them, else undefined. */
+export function readAttributeIds(z: ZclEvent): ReadAttributesPayload | undefined {
+  if (z.frameType !== "global" || z.commandId !== READ_ATTRIBUTES || !Array.isArray(z.payload)) return undefined;
+  return z.payload as ReadAttributesPayload;
+}
