@@ -7,15 +7,18 @@ import type { EvidenceSink } from "../evidence/log.js";
 import { type DecodedZcl, type FrameMeta, zclEvent } from "../evidence/zcl-event.js";
 import type { HanMedium } from "../virtual/han/medium.js";
 import type { TapRecord } from "../virtual/han/types.js";
+import { parseMatchDescRsp, parseSimpleDescRsp, ZdoCluster, ZdoStatus } from "../virtual/han/zdo.js";
 import { decodeZcl } from "../zcl/index.js";
 import { hex } from "../hex.js";
 
 const ZDO_PROFILE = 0;
+/** A ZDO response is its request's cluster with bit 15 set. */
+const RSP = 0x8000;
 const DISCOVERY_RESPONSES = new Map<number, "matchDesc" | "simpleDesc" | "activeEp" | "nodeDesc">([
-  [0x8006, "matchDesc"],
-  [0x8004, "simpleDesc"],
-  [0x8005, "activeEp"],
-  [0x8002, "nodeDesc"],
+  [ZdoCluster.MATCH_DESC_REQ | RSP, "matchDesc"],
+  [ZdoCluster.SIMPLE_DESC_REQ | RSP, "simpleDesc"],
+  [ZdoCluster.ACTIVE_EP_REQ | RSP, "activeEp"],
+  [ZdoCluster.NODE_DESC_REQ | RSP, "nodeDesc"],
 ]);
 
 export interface MediumEvidenceOptions {
@@ -38,21 +41,22 @@ function decodedOf(clusterId: number, bytes: Buffer): DecodedZcl | undefined {
   }
 }
 
-/** Endpoints listed in a discovery response body (after the ZDO TSN). */
+/**
+ * Endpoints listed in a discovery response body (after the ZDO TSN), read with the ZDO codec: none for a
+ * failure status; a Simple_Desc response without its descriptor, or cut short, is no evidence.
+ */
 function endpointsOf(clusterId: number, body: Buffer): { endpoints: number[]; clusters?: number[] } | undefined {
-  if (body[0] !== 0) return { endpoints: [] };
-  if (clusterId === 0x8006 || clusterId === 0x8005) {
-    const n = body[3] ?? 0;
-    return { endpoints: [...body.subarray(4, 4 + n)] };
-  }
-  if (clusterId === 0x8004) {
-    // status, nwk(2), length, endpoint, profile(2), device(2), version, inCount, in[], outCount, out[]
-    const ep = body[4];
-    if (ep === undefined) return undefined;
-    const inCount = body[10] ?? 0;
-    const clusters: number[] = [];
-    for (let i = 0; i < inCount; i++) clusters.push(body.readUInt16LE(11 + 2 * i));
-    return { endpoints: [ep], clusters };
+  if (body[0] !== ZdoStatus.SUCCESS) return { endpoints: [] };
+  try {
+    if (clusterId === (ZdoCluster.MATCH_DESC_REQ | RSP) || clusterId === (ZdoCluster.ACTIVE_EP_REQ | RSP)) {
+      return { endpoints: parseMatchDescRsp(body).endpoints };
+    }
+    if (clusterId === (ZdoCluster.SIMPLE_DESC_REQ | RSP)) {
+      const d = parseSimpleDescRsp(body).descriptor;
+      return d && { endpoints: [d.endpoint], clusters: d.inClusters };
+    }
+  } catch {
+    return clusterId === (ZdoCluster.SIMPLE_DESC_REQ | RSP) ? undefined : { endpoints: [] };
   }
   return { endpoints: [] };
 }

@@ -1,7 +1,9 @@
 /**
  * ZDO bodies (Zigbee spec 2.4.3/2.4.4), without the leading ZDO TSN: the answers the virtual coordinator and
  * the emulated nodes give from their own descriptors, and the discovery requests an emulated display sends
- * (Match_Desc, Simple_Desc) with the parsers of their responses.
+ * (Match_Desc, Simple_Desc) with the parsers of their responses. The one ZDO codec of the project: the
+ * runner's discovery evidence (a bench's coordinator, the virtual HAN's tap) reads requests and responses
+ * with it too. Parsers throw a RangeError on a body shorter than its fields.
  */
 import type { SimpleDescriptor } from "./types.js";
 
@@ -148,6 +150,11 @@ export function parseSimpleDescRsp(body: Buffer): { status: number; nwk: number;
   const inClusters = list();
   const outClusters = list();
   return { status, nwk, descriptor: { endpoint, profileId, deviceId, deviceVersion, inClusters, outClusters } };
+}
+
+/** Simple_Desc_req body → nwk of interest and endpoint. */
+export function parseSimpleDescReq(body: Buffer): { nwk: number; endpoint: number } {
+  return { nwk: body.readUInt16LE(0), endpoint: body.readUInt8(2) };
 }
 
 export function parseMatchDescReq(body: Buffer): MatchDescReq {

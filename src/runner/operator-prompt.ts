@@ -1,0 +1,45 @@
+/**
+ * The away phase on the bench: a person switches each device off and on again when asked. Without a
+ * terminal there is nobody to ask: the run says so in the evidence and goes on.
+ */
+import { createInterface } from "node:readline/promises";
+import type { EvidenceSink } from "../evidence/log.js";
+import type { OperatorIo } from "./probes/operator.js";
+import type { Progress } from "./progress.js";
+
+export class PowerPrompt {
+  readonly #io: OperatorIo;
+  readonly #evidence: EvidenceSink;
+  readonly #progress: Progress;
+
+  constructor(opts: { io: OperatorIo; evidence: EvidenceSink; progress: Progress }) {
+    this.#io = opts.io;
+    this.#evidence = opts.evidence;
+    this.#progress = opts.progress;
+  }
+
+  /** Asks for a device to be switched off (`online` false) or back on, and records that it was. */
+  async ask(d: { label: string; ieee: string; online: boolean }): Promise<void> {
+    const what = d.online ? "switch it back on" : "switch it off (or take its batteries out)";
+    const io = this.#io;
+    if (!io.input.isTTY) {
+      // Not a bench fault (an ErrorEvent would make COT-10 `error`): the evidence cannot be had, so COT-10
+      // finds no presence record and is `inconclusive` (cot-suite.md "Verdicts").
+      this.#evidence.append({
+        kind: "note",
+        message: `no terminal to ask the operator to ${what} for ${d.label}: whether it was away is unknown`,
+        data: { device: d.ieee, away: !d.online },
+      });
+      this.#progress.line(`  ${d.label}: nobody to ${what} (no terminal); COT-10 will be inconclusive`);
+      return;
+    }
+    this.#progress.done();
+    const rl = createInterface({ input: io.input, output: io.output, terminal: false });
+    try {
+      await rl.question(`  ${d.label} (${d.ieee}): ${what}, then press Enter `);
+    } finally {
+      rl.close();
+    }
+    this.#evidence.append({ kind: "presence", device: d.ieee, online: d.online });
+  }
+}
