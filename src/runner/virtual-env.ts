@@ -85,6 +85,105 @@ function interviewStarted(evidence: EvidenceLog, ieee: string): Promise<void> {
   });
 }
 
+/** Watches the HAN for frames: `quiet()` resolves once nothing has crossed it for QUIET_MS (at most 2 s). */
+function quietHan(medium: VirtualDongle["medium"]): { quiet(): Promise<void>; stop(): void } {
+  let lastFrameAt = 0;
+  const stop = medium.onFrame(() => {
+    lastFrameAt = performance.now();
+  });
+  return {
+    async quiet() {
+      const deadline = performance.now() + 2_000;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1));
+        if (performance.now() - lastFrameAt >= QUIET_MS || performance.now() > deadline) return;
+      }
+    },
+    stop,
+  };
+}
+
+/**
+ * RunEnv.advance on the stepped clock: once the HAN is quiet, hub time moves in steps of `stepMs` until
+ * `untilMs` or `done()`. Device polls are awaited by the clock, so their exchanges are complete when a step
+ * returns.
+ */
+function steppedAdvance(clock: SteppedClock, quiet: () => Promise<void>): RunEnv["advance"] {
+  return async ({ untilMs, done, stepMs = DEFAULT_STEP_MS }) => {
+    await quiet();
+    if (done?.()) return true;
+    while (clock.now() < untilMs) {
+      await clock.advanceTo(Math.min(untilMs, clock.now() + stepMs));
+      if (done?.()) return true;
+    }
+    return done ? done() : true;
+  };
+}
+
+/** RunEnv.settle: real time, checking `done()` every 5 ms. */
+async function settleReal(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}
+
+/** The emulated displays as DUTs: probed in memory, taken away by cutting their power. */
+function virtualDuts(nodes: EmulatedSeDevice[], devices: VirtualEnvOptions["devices"], evidence: EvidenceLog): Dut[] {
+  return nodes.map((node, i) => {
+    const d = devices[i]!;
+    return {
+      decl: { label: d.label, kind: d.kind, ieee: node.ieee, profile: d.profile, probe: "virtual", claims: "5.0" },
+      probe: new VirtualProbe(node),
+      deviceType: dutDeviceType(d.kind),
+      installCode: node.installCode!,
+      async setOnline(online: boolean) {
+        if (online) await node.powerOn();
+        else node.powerOff();
+        evidence.append({ kind: "presence", device: node.ieee, online });
+      },
+    };
+  });
+}
+
+/** A display that is not in the Device Log tries to join: the trust centre must refuse it. */
+async function strangerJoin(dongle: VirtualDongle, evidence: EvidenceLog): Promise<void> {
+  const node = dongle.addDevice("ihd:compliant", { autoJoin: false });
+  try {
+    await node.join();
+    evidence.append({
+      kind: "error",
+      source: "trust centre",
+      message: `${node.ieee} is not in the Device Log but joined the network`,
+    });
+  } catch (err) {
+    evidence.append({
+      kind: "join",
+      device: node.ieee,
+      nwk: 0xffff,
+      accepted: false,
+      reason: `refused by the trust centre: ${(err as Error).message}`,
+    });
+  } finally {
+    node.dispose();
+  }
+}
+
+/** The DUTs join together; a refusal is an error of that DUT. */
+async function joinAll(nodes: EmulatedSeDevice[], evidence: EvidenceLog): Promise<void> {
+  await Promise.all(
+    nodes.map((n) =>
+      n
+        .join()
+        .catch((err: Error) =>
+          evidence.append({ kind: "error", source: "join", device: n.ieee, message: err.message }),
+        ),
+    ),
+  );
+}
+
 export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv> {
   // The run starts at the wall-clock hour; from there hub time moves only when the runner says so.
   const start = Math.floor(new RealClock().now() / 3_600_000) * 3_600_000;
@@ -114,48 +213,14 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     dongle.addDevice(`${d.kind}:${d.profile}`, { autoJoin: false }),
   ) as EmulatedSeDevice[];
 
-  let lastFrameAt = 0;
-  const stopQuietTap = dongle.medium.onFrame(() => {
-    lastFrameAt = performance.now();
-  });
+  const han = quietHan(dongle.medium);
   const stopTap = tapMedium({
     medium: dongle.medium,
     evidence,
     duts: new Set(nodes.map((n) => n.ieee)),
     esme: { ieee: esme.ieee, endpoint: esme.seEndpoint },
   });
-
-  const host = new Host({
-    port: dongle.url,
-    adapter: "zstack",
-    stateDir,
-    hub: gpfOnly(hub),
-    evidence,
-    clock,
-  });
-  const duts: Dut[] = nodes.map((node, i) => {
-    const d = opts.devices[i]!;
-    return {
-      decl: { label: d.label, kind: d.kind, ieee: node.ieee, profile: d.profile, probe: "virtual", claims: "5.0" },
-      probe: new VirtualProbe(node),
-      deviceType: dutDeviceType(d.kind),
-      installCode: node.installCode!,
-      async setOnline(online: boolean) {
-        if (online) await node.powerOn();
-        else node.powerOff();
-        evidence.append({ kind: "presence", device: node.ieee, online });
-      },
-    };
-  });
-
-  /** Resolves once nothing has crossed the HAN for QUIET_MS (at most 2 s). */
-  const quiet = async () => {
-    const deadline = performance.now() + 2_000;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 1));
-      if (performance.now() - lastFrameAt >= QUIET_MS || performance.now() > deadline) return;
-    }
-  };
+  const host = new Host({ port: dongle.url, adapter: "zstack", stateDir, hub: gpfOnly(hub), evidence, clock });
 
   let closed = false;
   const env: RunEnv = {
@@ -165,7 +230,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     host,
     tenancy: runTenancy(clock),
     evidence,
-    duts,
+    duts: virtualDuts(nodes, opts.devices, evidence),
     admitted: [{ label: "esme", ieee: esme.ieee }],
     hubParameters: () => ({
       ...host.network,
@@ -174,61 +239,15 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       esme: { ieee: esme.ieee, nwk: esme.nwk, node: "own node on the virtual HAN" },
       transport: dongle.url,
     }),
-    async advance({ untilMs, done, stepMs = DEFAULT_STEP_MS }) {
-      await quiet();
-      if (done?.()) return true;
-      while (clock.now() < untilMs) {
-        // device polls are awaited by the clock, so their exchanges are complete when advanceTo returns
-        await clock.advanceTo(Math.min(untilMs, clock.now() + stepMs));
-        if (done?.()) return true;
-      }
-      return done ? done() : true;
-    },
-    async settle(done, timeoutMs) {
-      const deadline = performance.now() + timeoutMs;
-      while (!done()) {
-        if (performance.now() > deadline) return false;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      return true;
-    },
-    async startJoining() {
-      await Promise.all(
-        nodes.map((n) =>
-          n
-            .join()
-            .catch((err: Error) =>
-              evidence.append({ kind: "error", source: "join", device: n.ieee, message: err.message }),
-            ),
-        ),
-      );
-    },
-    async stranger() {
-      const node = dongle.addDevice("ihd:compliant", { autoJoin: false });
-      try {
-        await node.join();
-        evidence.append({
-          kind: "error",
-          source: "trust centre",
-          message: `${node.ieee} is not in the Device Log but joined the network`,
-        });
-      } catch (err) {
-        evidence.append({
-          kind: "join",
-          device: node.ieee,
-          nwk: 0xffff,
-          accepted: false,
-          reason: `refused by the trust centre: ${(err as Error).message}`,
-        });
-      } finally {
-        node.dispose();
-      }
-    },
+    advance: steppedAdvance(clock, han.quiet),
+    settle: settleReal,
+    startJoining: () => joinAll(nodes, evidence),
+    stranger: () => strangerJoin(dongle, evidence),
     async close() {
       if (closed) return;
       closed = true;
       stopTap();
-      stopQuietTap();
+      han.stop();
       for (const n of nodes) n.dispose();
       await host.stop().catch(() => undefined);
       await dongle.stop();
