@@ -1,9 +1,10 @@
 /**
  * A generic emulated Zigbee node on the simulated HAN. It joins through the trust centre, announces
  * itself, answers the ZDO requests of an interview (Node/Active_EP/Simple_Desc, NWK/IEEE address,
- * Match_Desc, Mgmt_Leave …), serves Read Attributes from a typed attribute store (Basic filled from
- * `basic`), handles On/Off and Identify, and can itself send ZDO and ZCL requests to any node on the
- * medium (including other devices: an IHD reading an ESME).
+ * Match_Desc, Mgmt_Leave …), serves ZCL with the generic server (zcl-server.ts: Read Attributes from its
+ * attribute store, attribute-store.ts, with Basic filled from `basic`; On/Off and Identify), and can itself
+ * send ZDO and ZCL requests to any node on the medium (including other devices: an IHD reading an ESME),
+ * matching each reply to its request (correlator.ts).
  *
  * Smart Energy devices extend it: override `handleZcl` for server-side frames (call `super.handleZcl`
  * for what the generic node already does), use `zclRequest` to read a meter, and `clock` for behaviour
@@ -20,12 +21,13 @@ import {
   ClusterId,
   DataType,
   decodeZclHeader,
-  globalCommand,
   HA_PROFILE_ID,
-  Status,
   type ZclHeader,
 } from "../../zcl/index.js";
-import { type Attribute, type AttrValue, defaultRsp, readAttributeIds, readRsp, replyHeader } from "./zcl-lite.js";
+import { AttributeStore } from "./attribute-store.js";
+import { RequestCorrelator, zclReplyKey, zdoReplyKey } from "./correlator.js";
+import type { Attribute, AttrValue } from "./zcl-lite.js";
+import { IDENTIFY_TIME, ON_OFF, serveZcl } from "./zcl-server.js";
 import { LogicalType, ZdoCluster, ZdoStatus, deviceAnnce } from "./zdo.js";
 import { answerZdo } from "./node-zdo.js";
 
@@ -69,17 +71,7 @@ export interface ZclRequestOptions {
   timeoutMs?: number;
 }
 
-interface Pending {
-  resolve(b: Buffer): void;
-  reject(e: Error): void;
-  timer: NodeJS.Timeout;
-}
-
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** On/Off's OnOff and Identify's IdentifyTime (ZCL general clusters, each attribute 0x0000). */
-const ON_OFF = 0x0000;
-const IDENTIFY_TIME = 0x0000;
 
 export class EmulatedNode implements HanMember {
   readonly ieee: string;
@@ -94,8 +86,8 @@ export class EmulatedNode implements HanMember {
   protected readonly log = log("virtual-node");
   readonly #ieeeLe: Buffer;
   readonly #endpointIds: Set<number>;
-  readonly #attrs = new Map<number, Map<number, Map<number, Attribute>>>();
-  readonly #pending = new Map<string, Pending>();
+  readonly #store = new AttributeStore();
+  readonly #requests = new RequestCorrelator();
   #nwk: number | undefined;
   #joined = false;
   #powered = true;
@@ -157,25 +149,11 @@ export class EmulatedNode implements HanMember {
   // ---- attributes ----
 
   setAttribute(ep: number, cluster: number, attrId: number, type: number, value: AttrValue): void {
-    let byCluster = this.#attrs.get(ep);
-    if (!byCluster) {
-      byCluster = new Map();
-      this.#attrs.set(ep, byCluster);
-    }
-    let attrs = byCluster.get(cluster);
-    if (!attrs) {
-      attrs = new Map();
-      byCluster.set(cluster, attrs);
-    }
-    attrs.set(attrId, { type, value });
+    this.#store.set(ep, cluster, attrId, type, value);
   }
 
   getAttribute(ep: number, cluster: number, attrId: number): Attribute | undefined {
-    return this.#attrs.get(ep)?.get(cluster)?.get(attrId);
-  }
-
-  protected attributes(ep: number, cluster: number): ReadonlyMap<number, Attribute> | undefined {
-    return this.#attrs.get(ep)?.get(cluster);
+    return this.#store.get(ep, cluster, attrId);
   }
 
   #fillBasic(ep: number, b: BasicInfo): void {
@@ -222,7 +200,7 @@ export class EmulatedNode implements HanMember {
     this.#joined = false;
     this.#nwk = undefined;
     this.medium.attach(this);
-    this.#failPending(new Error(`${this.label} lost its network`));
+    this.#requests.failAll(new Error(`${this.label} lost its network`));
   }
 
   /** Leaves the network (no rejoin): the coordinator reports a leave. */
@@ -236,13 +214,13 @@ export class EmulatedNode implements HanMember {
     this.#joined = false;
     this.medium.left(this, nwk, rejoin);
     this.#nwk = rejoin ? nwk : undefined;
-    this.#failPending(new Error(`${this.label} left the network`));
+    this.#requests.failAll(new Error(`${this.label} left the network`));
   }
 
   /** Power cut: silent, frames to it are lost. */
   powerOff(): void {
     this.#powered = false;
-    this.#failPending(new Error(`${this.label} was powered off`));
+    this.#requests.failAll(new Error(`${this.label} was powered off`));
   }
 
   /** Power back: rejoins with its address (if it was joined) and announces. */
@@ -260,7 +238,7 @@ export class EmulatedNode implements HanMember {
   dispose(): void {
     this.#disposed = true;
     this.#stopAutoJoin?.();
-    this.#failPending(new Error(`${this.label} was removed`));
+    this.#requests.failAll(new Error(`${this.label} was removed`));
     this.medium.detach(this);
   }
 
@@ -292,11 +270,8 @@ export class EmulatedNode implements HanMember {
   zdoRequest(dstNwk: number, clusterId: number, body: Buffer, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
     if (!this.online) return Promise.reject(new Error(`${this.label} is not in the network`));
     const tsn = this.#nextZdoTsn();
-    const p = this.#wait(
-      `z:${dstNwk}:${clusterId | 0x8000}:${tsn}`,
-      timeoutMs,
-      `ZDO ${hex(clusterId)} to ${hex(dstNwk)}`,
-    );
+    const key = zdoReplyKey(dstNwk, clusterId | 0x8000, tsn);
+    const p = this.#requests.expect(key, timeoutMs, `ZDO ${hex(clusterId)} to ${hex(dstNwk)}`, this.label);
     this.#sendZdoFrame(dstNwk, clusterId, tsn, body);
     return p;
   }
@@ -329,41 +304,16 @@ export class EmulatedNode implements HanMember {
     if (!this.online) return Promise.reject(new Error(`${this.label} is not in the network`));
     const h = decodeZclHeader(frame);
     if (!h) throw new RangeError(`ZCL frame of ${frame.length} bytes is shorter than its header`);
-    const dir = h.direction === "serverToClient" ? 0 : 1;
-    const p = this.#wait(
-      `c:${dst.nwk}:${dst.ep}:${clusterId}:${h.tsn}:${dir}`,
+    // the answer travels the other way
+    const reply = h.direction === "serverToClient" ? "clientToServer" : "serverToClient";
+    const p = this.#requests.expect(
+      zclReplyKey(dst.nwk, dst.ep, clusterId, h.tsn, reply),
       opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       `ZCL cluster ${hex(clusterId)} tsn ${h.tsn} to ${hex(dst.nwk)}/${dst.ep}`,
+      this.label,
     );
     this.sendZcl(dst, clusterId, frame, opts);
     return p;
-  }
-
-  #wait(key: string, timeoutMs: number, what: string): Promise<Buffer> {
-    return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(key);
-        reject(new Error(`${this.label}: no response to ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(key, { resolve, reject, timer });
-    });
-  }
-
-  #settle(key: string, body: Buffer): boolean {
-    const p = this.#pending.get(key);
-    if (!p) return false;
-    this.#pending.delete(key);
-    clearTimeout(p.timer);
-    p.resolve(body);
-    return true;
-  }
-
-  #failPending(err: Error): void {
-    for (const [key, p] of this.#pending) {
-      clearTimeout(p.timer);
-      this.#pending.delete(key);
-      p.reject(err);
-    }
   }
 
   // ---- receiving ----
@@ -378,9 +328,9 @@ export class EmulatedNode implements HanMember {
     if (frame.dstEp !== 0xff && !this.#endpointIds.has(frame.dstEp)) return;
     const h = decodeZclHeader(frame.payload);
     if (!h) return; // not ZCL: a real stack drops it
-    if (this.#pending.size > 0) {
-      const key = `c:${frame.srcNwk}:${frame.srcEp}:${frame.clusterId}:${h.tsn}:${h.direction === "serverToClient" ? 1 : 0}`;
-      if (this.#settle(key, frame.payload)) return;
+    if (this.#requests.waiting) {
+      const key = zclReplyKey(frame.srcNwk, frame.srcEp, frame.clusterId, h.tsn, h.direction);
+      if (this.#requests.settle(key, frame.payload)) return;
     }
     let reply: Buffer | undefined | Promise<Buffer | undefined>;
     try {
@@ -411,56 +361,12 @@ export class EmulatedNode implements HanMember {
   }
 
   /**
-   * Server-side handling of a ZCL frame addressed to this node. Returns the reply frame, or undefined
-   * for none. The generic node serves Read Attributes from its store, accepts Configure Reporting,
-   * and handles On/Off (0x0006) and Identify (0x0003); anything else gets an "unsupported" Default
-   * Response. `header` is the parsed ZCL header of `frame.payload`.
+   * Server-side handling of a ZCL frame addressed to this node (`h` its header). Returns the reply frame, or
+   * undefined for none. The generic node answers with its ZCL server (zcl-server.ts: Read Attributes from
+   * its store, Configure Reporting, On/Off, Identify, else an "unsupported" Default Response).
    */
   protected handleZcl(frame: ApsFrame, h: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
-    const data = frame.payload;
-    if (h.frameType === "global") {
-      switch (globalCommand(h.commandId)?.name) {
-        case "read": {
-          let ids: number[];
-          try {
-            ids = readAttributeIds(data, h);
-          } catch {
-            return defaultRsp(h, Status.MALFORMED_COMMAND);
-          }
-          return readRsp(h, ids, this.attributes(frame.dstEp, frame.clusterId));
-        }
-        case "configureReporting":
-          return Buffer.concat([
-            replyHeader(h, globalCommand("configureReportingRsp")!.id),
-            Buffer.from([Status.SUCCESS]),
-          ]);
-        case "readRsp":
-        case "writeRsp":
-        case "configureReportingRsp":
-        case "report":
-        case "defaultRsp":
-          return undefined; // responses and reports need no answer
-        default:
-          return defaultRsp(h, Status.UNSUP_GENERAL_COMMAND);
-      }
-    }
-    if (h.direction === "serverToClient") return this.#maybeDefault(h, Status.SUCCESS);
-    if (frame.clusterId === ClusterId.onOff && h.commandId <= 2) {
-      const cur = this.getAttribute(frame.dstEp, ClusterId.onOff, ON_OFF)?.value === true;
-      const next = h.commandId === 2 ? !cur : h.commandId === 1;
-      this.setAttribute(frame.dstEp, ClusterId.onOff, ON_OFF, DataType.BOOLEAN, next);
-      return this.#maybeDefault(h, Status.SUCCESS);
-    }
-    if (frame.clusterId === ClusterId.identify && h.commandId === 0 && data.length >= h.length + 2) {
-      this.setAttribute(frame.dstEp, ClusterId.identify, IDENTIFY_TIME, DataType.UINT16, data.readUInt16LE(h.length));
-      return this.#maybeDefault(h, Status.SUCCESS);
-    }
-    return defaultRsp(h, Status.UNSUP_COMMAND);
-  }
-
-  #maybeDefault(h: ZclHeader, status: number): Buffer | undefined {
-    if (h.disableDefaultResponse && status === Status.SUCCESS) return undefined;
-    return defaultRsp(h, status);
+    return serveZcl(this.#store, frame, h);
   }
 
   #onZdo(frame: ApsFrame): void {
@@ -470,7 +376,7 @@ export class EmulatedNode implements HanMember {
     const body = p.subarray(1);
     const cluster = frame.clusterId;
     if (cluster & 0x8000) {
-      if (this.#pending.size > 0) this.#settle(`z:${frame.srcNwk}:${cluster}:${tsn}`, Buffer.from(body));
+      if (this.#requests.waiting) this.#requests.settle(zdoReplyKey(frame.srcNwk, cluster, tsn), Buffer.from(body));
       return;
     }
     const rsp = this.zdoAnswer(cluster, body, isBroadcast(frame.dstNwk));
