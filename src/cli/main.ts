@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   // a run's own output (progress, verdicts) is its interface: its logs default to warnings and errors
   // (loaded here, not at the top: --help and --version need no logger)
-  if (name === "run") (await import("../log.js")).setDefaultLogLevel("warn");
+  // (serve's console prints what happens itself, so its logs are kept to warnings and errors too)
+  if (name === "run" || name === "serve") (await import("../log.js")).setDefaultLogLevel("warn");
   // A template path keeps the command modules out of the static import graph: each loads only when used.
   const { command } = (await import(`./${name}.js`)) as { command: CliCommand };
   try {

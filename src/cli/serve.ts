@@ -4,11 +4,11 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
-import { BenchConsole, ConsoleError } from "../runner/console.js";
+import { BenchConsole } from "../runner/console.js";
+import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
@@ -23,9 +23,11 @@ export const HELP = `hanbench serve — run the emulated Comms Hub (CHF + GPF + 
 
 Usage: hanbench serve [--port PATH|tcp://HOST:PORT] [--adapter zstack] [--state DIR] [options]
 
-While it runs, type commands on stdin (or pipe a script into it): add a device to the Device Log,
-open joining, publish a supplier message, perform a CoT now or later, list devices and their last
-requests. Type 'help' for the commands. End of input or 'quit' stops the hub.
+While it runs, type commands at the 'hub>' prompt (or pipe a script into it, without prompts): add a
+device to the Device Log, open joining, publish a supplier message, perform a CoT now or later, list
+devices and their last requests. 'help' lists the commands, 'help CMD' tells one; Tab completes commands
+and the EUI-64s the hub knows; the arrow keys recall earlier lines. A bad line gives one 'error:' line
+and the hub keeps running. Ctrl-C ends a wait; 'quit', end of input or Ctrl-C at the prompt stops the hub.
 
 Options:
   --port PATH        the dongle: a serial path (/dev/ttyACM0, /dev/serial/by-id/...) or tcp://HOST:PORT
@@ -142,8 +144,9 @@ export const command: CliCommand = {
       process.stdout.write(`${HELP}\n`);
       return Exit.ok;
     }
-    // the console's answers go through the same redaction as the logs (src/redact.ts)
-    const out = (line: string) => process.stdout.write(`${redactText(line)}\n`);
+    // the console's answers and error lines go through the same redaction as the logs (src/redact.ts)
+    const terminal = new ConsoleTerminal({ input: process.stdin, output: process.stdout, filter: redactText });
+    const out = (line: string) => terminal.print(line);
     const clock = new RealClock();
     mkdirSync(dirname(opts.evidence), { recursive: true });
     const evidence = new EvidenceLog({ path: opts.evidence, now: () => clock.now() });
@@ -198,13 +201,16 @@ export const command: CliCommand = {
     const tenancy = new Tenancy({ clock, providerId: opts.providerId });
     const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
     let lost = false;
-    const abort = new AbortController();
     host.once("disconnected", () => {
       lost = true;
       out("error: the coordinator disconnected; stopping");
-      abort.abort();
+      terminal.stop(console_);
     });
-    await runLines(console_, out, abort.signal);
+    // SIGINT reaches readline on a terminal (ConsoleTerminal); on a pipe it reaches the process
+    const onSigint = () => terminal.stop(console_);
+    process.once("SIGINT", onSigint);
+    await terminal.run(console_);
+    process.off("SIGINT", onSigint);
     await host.stop().catch(() => undefined);
     capture?.close();
     evidence.close();
@@ -212,34 +218,3 @@ export const command: CliCommand = {
     return lost ? Exit.failed : Exit.ok;
   },
 };
-
-/** Reads commands until `quit`, end of input, Ctrl-C or `signal`; one at a time, in order. */
-async function runLines(console_: BenchConsole, out: (line: string) => void, signal: AbortSignal): Promise<void> {
-  const rl = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true, signal });
-  if (process.stdin.isTTY) rl.setPrompt("hub> ");
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-    rl.close();
-  };
-  process.once("SIGINT", onSigint);
-  rl.on("SIGINT", onSigint); // Ctrl-C on a terminal reaches readline, not the process
-  rl.prompt();
-  try {
-    for await (const line of rl) {
-      try {
-        if ((await console_.execute(line)) === "quit") break;
-      } catch (err) {
-        if (!(err instanceof ConsoleError)) throw err;
-        out(`error: ${err.message}`);
-      }
-      if (stop) break;
-      if (process.stdin.isTTY) rl.prompt();
-    }
-  } catch (err) {
-    if (!signal.aborted) throw err;
-  } finally {
-    process.off("SIGINT", onSigint);
-    rl.close();
-  }
-}

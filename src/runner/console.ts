@@ -1,32 +1,23 @@
 /**
  * The bench console of `hanbench serve`: one command per line, from a person at a terminal or from a
- * script on a pipe. Every answer is one or more lines on `out`; a bad command gives one `error: …` line and
- * the hub keeps running. `help` lists the commands.
+ * script on a pipe. Every answer is one or more lines on `out`. A bad line — an unknown command, a missing
+ * or malformed argument, a refusal by the hub — is one `ConsoleError` whose message is a single line with a
+ * hint (the usage, `help CMD`); the caller prints it as `error: …` and the hub keeps running. Nothing a
+ * line says can throw anything else out of `execute`.
+ *
+ * `help` lists the commands, `help CMD` tells one; `complete(line)` gives readline's tab completion
+ * (command names, the EUI-64s the hub knows, the words a command takes).
  */
-import type { Tenancy } from "../cluster-cot/tenancy.js";
+import { CotRefusedError, type Tenancy } from "../cluster-cot/tenancy.js";
 import { hex, normaliseEui64 } from "../hex.js";
-import { GbcsDeviceType } from "../hub/device-log.js";
+import { DeviceLogError, GbcsDeviceType } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import { type Clock, msToZclUtc } from "../hub/clock.js";
 import { formatDuration, parseDuration } from "../duration.js";
 import type { Host } from "../host/host.js";
+import { attributeDef, clusterById } from "../zcl/index.js";
 
-export const CONSOLE_HELP = `commands (one per line; EUI-64 as 16 hex digits, with or without 0x and separators):
-  add EUI64 INSTALL_CODE [TYPE]   put a device in the Device Log (TYPE: ihd|type2 (default), ppmid, esme, gsme, hcalcs)
-  remove EUI64                    take a device out of the Device Log (a joined device is asked to leave)
-  log                             list the Device Log
-  permit [SECONDS|off]            open joining (default 254 s, the most Zigbee allows) or close it
-  message [TEXT]                  publish a supplier message (pushed as DisplayMessage from GPF and ESME)
-  cot [WHEN] [CONTROL] [push]     perform a CoT. WHEN: now (default), +DURATION (+30m, +2h) or an ISO time;
-                                  CONTROL: ProposedTenancyChangeControl (default 0x600); push: also send
-                                  PublishChangeOfTenancy unsolicited
-  devices                         the devices the coordinator knows (interview, last seen, Device Log)
-  requests EUI64 [N]              the last N (default 10) requests the device made
-  wait join [EUI64] [SECONDS]     wait until a device (or the given one) joins; default 120 s
-  wait SECONDS                    pause (for scripts)
-  help                            this text
-  quit                            stop the hub and exit`;
-
+/** Words a device type can be given as in `add`, with its GBCS device type. */
 const TYPES: Record<string, number> = {
   ihd: GbcsDeviceType.TYPE2,
   type2: GbcsDeviceType.TYPE2,
@@ -36,8 +27,26 @@ const TYPES: Record<string, number> = {
   hcalcs: GbcsDeviceType.HCALCS,
 };
 
+/** The longest `wait` (a day): anything longer is a typing mistake, not a plan. */
+const MAX_WAIT_MS = 86_400_000;
+
+/**
+ * A line the console cannot carry out. `usage`: the line itself is wrong (a missing or malformed argument),
+ * so the message gets the command's usage as a hint; otherwise (a wait that timed out) the message says all.
+ */
 export class ConsoleError extends Error {
   override name = "ConsoleError";
+  constructor(
+    message: string,
+    readonly usage = true,
+  ) {
+    super(message);
+  }
+}
+
+/** Refusals by the hub whose message says what was wrong with the argument. */
+function isArgumentRefusal(err: unknown): boolean {
+  return err instanceof DeviceLogError && ["bad-eui64", "bad-type", "bad-install-code"].includes(err.code);
 }
 
 export interface ConsoleDeps {
@@ -46,6 +55,21 @@ export interface ConsoleDeps {
   tenancy: Tenancy;
   clock: Clock;
   out(line: string): void;
+}
+
+/** What completes an argument: an EUI-64 the hub knows, or one of a few words. */
+type ArgCompletion = "eui64" | readonly string[];
+
+interface CommandDef {
+  /** `cot [WHEN] [CONTROL] [push]` */
+  usage: string;
+  /** One line for `help`. */
+  summary: string;
+  /** More lines for `help CMD`. */
+  more?: string[];
+  /** Completion of each argument position (absent: nothing to offer). */
+  args?: ArgCompletion[];
+  run(args: string[], signal: AbortSignal): Promise<void> | void;
 }
 
 /** Splits a line into words; double quotes group words (`message "two words"`). */
@@ -59,8 +83,77 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** `attr 0x0200` → `changeOfTenancyUpdateDateTime`, or the hex id when src/zcl does not know it. */
+export function attributeName(clusterId: number, attrId: number): string {
+  return attributeDef(clusterId, attrId)?.name ?? hex(attrId, 4);
+}
+
+/** A cluster's short name (`seMetering` → `Metering`), or its hex id. */
+export function clusterName(clusterId: number): string {
+  const c = clusterById(clusterId);
+  if (!c) return hex(clusterId, 4);
+  const name = c.aliases?.[0] ?? c.name;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/**
+ * An ISO time as the console takes it: a date, or a date and time with seconds optional; without a zone it
+ * is UTC (hub time is UTC). Undefined when the text is not one.
+ */
+export function parseIsoTime(text: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+  if (!m) return undefined;
+  const ms = Date.parse(m[2] ? `${m[1]}T${m[2]}${m[3] ?? "Z"}` : `${m[1]}T00:00:00Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A length of time given as seconds (`90`) or a duration (`90s`, `2m`). */
+function seconds(text: string, what: string): number {
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Math.round(Number(text) * 1000);
+  else {
+    try {
+      ms = parseDuration(text);
+    } catch {
+      throw new ConsoleError(`${what}: '${text}' is not a number of seconds nor a duration (90, 90s, 2m)`);
+    }
+  }
+  if (ms > MAX_WAIT_MS) throw new ConsoleError(`${what}: ${formatDuration(ms)} is longer than a day`);
+  return ms;
+}
+
+/** Whether `seconds()` takes the text. */
+function isSeconds(text: string): boolean {
+  if (/^\d+(\.\d+)?$/.test(text)) return true;
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves after `ms`, or at once with `false` when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => finish(true), ms);
+    const onAbort = () => finish(false);
+    function finish(ok: boolean) {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(ok);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 export class BenchConsole {
   readonly #d: ConsoleDeps;
+  readonly #commands: Record<string, CommandDef>;
+  readonly #aliases: Record<string, string> = { "?": "help", exit: "quit" };
+  /** Aborts the command in progress (Ctrl-C at the terminal). */
+  #running: AbortController | undefined;
 
   /** Devices admitted in this session (a device in herdsman's database may be off the network). */
   readonly #joined = new Set<string>();
@@ -70,153 +163,334 @@ export class BenchConsole {
     deps.host.on("join", (e) => {
       if (e.accepted) this.#joined.add(e.device);
     });
+    const types = Object.keys(TYPES);
+    this.#commands = {
+      add: {
+        usage: "add EUI64 INSTALL_CODE [TYPE]",
+        summary: "put a device in the Device Log and give its install code to the coordinator",
+        more: [
+          `TYPE: ${types.join(", ")} (default ihd, a GBCS Type 2 device). EUI64: 16 hex digits, with or without`,
+          "0x and separators. INSTALL_CODE: the 16-byte code and its 2-byte CRC as 36 hex digits, from the label.",
+          "The Device Log holds 16 entries.",
+        ],
+        args: ["eui64", [], types],
+        run: (args) => this.#add(args),
+      },
+      remove: {
+        usage: "remove EUI64",
+        summary: "take a device out of the Device Log (a joined device is asked to leave)",
+        args: ["eui64"],
+        run: (args) => this.#remove(args),
+      },
+      log: { usage: "log", summary: "list the Device Log", run: (args) => this.#log(args) },
+      permit: {
+        usage: "permit [SECONDS|off]",
+        summary: "open joining (default 254 s, the most Zigbee allows) or close it",
+        args: [["off", "254"]],
+        run: (args) => this.#permit(args),
+      },
+      message: {
+        usage: "message [TEXT]",
+        summary: "publish a supplier message (pushed as DisplayMessage from the GPF and the ESME)",
+        more: ['The text gets the tenancy marker: T<n>-MSG-<id> TEXT. Quote text with spaces: message "new tariff".'],
+        run: (args) => this.#message(args),
+      },
+      cot: {
+        usage: "cot [WHEN] [CONTROL] [push]",
+        summary: "perform a Change of Tenancy",
+        more: [
+          "WHEN: now (default), +DURATION (+30m, +2h, +1d) or an ISO time (2026-05-04T14:00Z; UTC when no zone).",
+          "CONTROL: ProposedTenancyChangeControl, hex or decimal (default 0x600: clear consumption and supplier",
+          "data). push: also send PublishChangeOfTenancy unsolicited (the device should ask by itself).",
+        ],
+        args: [["now", "+30m", "+1h", "0x600", "push"], ["0x200", "0x400", "0x600", "0", "push"], ["push"]],
+        run: (args) => this.#cot(args),
+      },
+      devices: {
+        usage: "devices",
+        summary: "the devices the coordinator knows (interview, last seen, Device Log)",
+        run: (args) => this.#devices(args),
+      },
+      requests: {
+        usage: "requests EUI64 [N]",
+        summary: "the last N (default 10) requests the device made, with attribute names",
+        args: ["eui64"],
+        run: (args) => this.#requests(args),
+      },
+      wait: {
+        usage: "wait join [EUI64] [SECONDS] | wait SECONDS",
+        summary: "wait for a device to join (default 120 s), or pause (for scripts)",
+        more: ["SECONDS may be a duration too (90s, 2m). Ctrl-C ends a wait at once."],
+        args: [["join"], "eui64"],
+        run: (args, signal) => this.#wait(args, signal),
+      },
+      help: {
+        usage: "help [COMMAND]",
+        summary: "the commands, or what one command takes",
+        args: [[]],
+        run: (args) => this.#help(args),
+      },
+      quit: { usage: "quit", summary: "stop the hub and exit", run: () => undefined },
+    };
+    // help completes command names
+    this.#commands.help!.args = [Object.keys(this.#commands)];
   }
 
-  /** Runs one line. Resolves to "quit" when the session should end. Throws ConsoleError for bad input. */
+  /** The command names, in help order. */
+  get commandNames(): string[] {
+    return Object.keys(this.#commands);
+  }
+
+  /**
+   * Runs one line. Resolves to "quit" when the session should end. Throws only ConsoleError: one line,
+   * with a hint, for anything wrong with the line or refused by the hub.
+   */
   async execute(line: string): Promise<"quit" | undefined> {
-    const [cmd, ...args] = words(line.replace(/#.*$/, ""));
-    if (!cmd) return undefined;
-    switch (cmd.toLowerCase()) {
-      case "help":
-      case "?":
-        this.#d.out(CONSOLE_HELP);
-        return undefined;
-      case "add":
-        return this.#add(args);
-      case "remove":
-        return this.#remove(args);
-      case "log":
-        return this.#log();
-      case "permit":
-        return this.#permit(args);
-      case "message":
-        return this.#message(args);
-      case "cot":
-        return this.#cot(args);
-      case "devices":
-        return this.#devices();
-      case "requests":
-        return this.#requests(args);
-      case "wait":
-        return this.#wait(args);
-      case "quit":
-      case "exit":
-        return "quit";
-      default:
-        throw new ConsoleError(`unknown command '${cmd}' (type 'help' for the list)`);
+    const [word0, ...args] = words(line.replace(/#.*$/, ""));
+    if (!word0) return undefined;
+    const name = this.#aliases[word0.toLowerCase()] ?? word0.toLowerCase();
+    const cmd = this.#commands[name];
+    if (!cmd) throw new ConsoleError(`unknown command '${word0}'${this.#suggest(word0)}; 'help' lists the commands`);
+    if (name === "quit") return "quit";
+    const running = new AbortController();
+    this.#running = running;
+    try {
+      await cmd.run(args, running.signal);
+    } catch (err) {
+      const hint = ` (usage: ${cmd.usage}; 'help ${name}')`;
+      if (err instanceof ConsoleError) throw new ConsoleError(`${err.message}${err.usage ? hint : ""}`, false);
+      if (isArgumentRefusal(err)) throw new ConsoleError(`${(err as Error).message}${hint}`, false);
+      // a refusal by the hub (Device Log full, CoT refused, …) says why; anything else names the command
+      const known = err instanceof DeviceLogError || err instanceof CotRefusedError || err instanceof RangeError;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new ConsoleError(known ? message : `${name} failed: ${message}`, false);
+    } finally {
+      if (this.#running === running) this.#running = undefined;
     }
+    return undefined;
   }
 
-  async #add(args: string[]): Promise<undefined> {
-    const [eui64, code, typeName = "ihd"] = args;
-    if (!eui64 || !code) throw new ConsoleError("usage: add EUI64 INSTALL_CODE [TYPE]");
+  /** Ends the command in progress (a wait stops at once); true if one was running. */
+  interrupt(): boolean {
+    if (!this.#running) return false;
+    this.#running.abort();
+    return true;
+  }
+
+  /**
+   * readline's completer: the candidates for the word under the cursor (at the end of `line`) and that word.
+   * Candidates keep the case the word is typed in.
+   */
+  complete(line: string): [string[], string] {
+    const parts = line.split(/\s+/);
+    const current = parts.pop() ?? "";
+    const before = parts.filter((p) => p !== "");
+    if (before.length === 0) {
+      return [this.commandNames.filter((n) => n.startsWith(current.toLowerCase())).map((n) => `${n} `), current];
+    }
+    const name = this.#aliases[before[0]!.toLowerCase()] ?? before[0]!.toLowerCase();
+    const cmd = this.#commands[name];
+    const position = before.length - 1;
+    let kind = cmd?.args?.[position];
+    // `wait join EUI64`, `wait cot-query EUI64`: the EUI-64 follows the word
+    if (name === "wait" && position >= 1) kind = "eui64";
+    if (!kind) return [[], current];
+    if (kind === "eui64") return [this.#completeEui64(current), current];
+    const lower = current.toLowerCase();
+    return [kind.filter((w) => w.toLowerCase().startsWith(lower)).map((w) => `${w} `), current];
+  }
+
+  /** EUI-64s of the Device Log and of the devices the coordinator knows that start with `typed`. */
+  #completeEui64(typed: string): string[] {
+    const known = new Set([
+      ...this.#d.hub.deviceLog.list().map((e) => e.eui64),
+      ...this.#d.host.devices().map((d) => d.ieee),
+    ]);
+    const withPrefix = /^0x/i.test(typed);
+    const digits = typed.replace(/^0x/i, "").replace(/[:\-.]/g, "");
+    const upper = /[A-F]/.test(digits) || (!/[a-f]/.test(digits) && !withPrefix);
+    const out: string[] = [];
+    for (const ieee of [...known].sort()) {
+      const hex16 = ieee.slice(2);
+      if (!hex16.startsWith(digits.toLowerCase())) continue;
+      const text = upper ? hex16.toUpperCase() : hex16;
+      out.push(`${withPrefix ? typed.slice(0, 2) : ""}${text} `);
+    }
+    return out;
+  }
+
+  #suggest(word: string): string {
+    const w = word.toLowerCase();
+    const close = this.commandNames.find((n) => n.startsWith(w.slice(0, 3)) || distance(n, w) <= 2);
+    return close ? ` (did you mean '${close}'?)` : "";
+  }
+
+  #help(args: string[]): void {
+    const [name] = args;
+    if (name) {
+      const key = this.#aliases[name.toLowerCase()] ?? name.toLowerCase();
+      const cmd = this.#commands[key];
+      if (!cmd) throw new ConsoleError(`no command '${name}'${this.#suggest(name)}`);
+      this.#d.out(`${cmd.usage}`);
+      this.#d.out(`  ${cmd.summary}`);
+      for (const l of cmd.more ?? []) this.#d.out(`  ${l}`);
+      return;
+    }
+    const width = Math.max(...Object.values(this.#commands).map((c) => c.usage.length));
+    this.#d.out("commands (one per line; EUI64 as 16 hex digits; Tab completes; 'help CMD' for one command):");
+    for (const c of Object.values(this.#commands)) this.#d.out(`  ${c.usage.padEnd(width)}  ${c.summary}`);
+  }
+
+  async #add(args: string[]): Promise<void> {
+    const [eui64, code, typeName = "ihd", ...extra] = args;
+    if (!eui64 || !code)
+      throw new ConsoleError(eui64 ? "give the install code too" : "give the EUI-64 and install code");
+    if (extra.length) throw new ConsoleError(`unexpected '${extra[0]}'`);
     const deviceType = TYPES[typeName.toLowerCase()];
     if (deviceType === undefined) {
       throw new ConsoleError(`unknown device type '${typeName}' (one of ${Object.keys(TYPES).join(", ")})`);
     }
-    const added = await this.#d.host.addDevice({ eui64, installCode: code, deviceType }).catch(rethrow);
+    const added = await this.#d.host.addDevice({ eui64, installCode: code, deviceType });
     const log = this.#d.hub.deviceLog;
     this.#d.out(`added ${added} to the Device Log (${log.size}/${log.capacity})`);
-    return undefined;
   }
 
-  async #remove(args: string[]): Promise<undefined> {
-    const [eui64] = args;
-    if (!eui64) throw new ConsoleError("usage: remove EUI64");
-    await this.#d.host.removeDevice(eui64).catch(rethrow);
-    this.#d.out(`removed ${eui64} from the Device Log`);
-    return undefined;
+  async #remove(args: string[]): Promise<void> {
+    const [eui64, ...extra] = args;
+    if (!eui64) throw new ConsoleError("give the EUI-64");
+    if (extra.length) throw new ConsoleError(`unexpected '${extra[0]}'`);
+    await this.#d.host.removeDevice(eui64Arg(eui64));
+    this.#d.out(`removed ${eui64Arg(eui64)} from the Device Log`);
   }
 
-  #log(): undefined {
+  #log(args: string[]): void {
+    noArgs(args);
     const log = this.#d.hub.deviceLog;
     const entries = log.list();
     this.#d.out(`Device Log ${entries.length}/${log.capacity}`);
     for (const e of entries) this.#d.out(`  ${e.eui64}  ${e.typeName}`);
-    return undefined;
   }
 
-  async #permit(args: string[]): Promise<undefined> {
+  async #permit(args: string[]): Promise<void> {
+    if (args.length > 1) throw new ConsoleError(`unexpected '${args[1]}'`);
     const arg = args[0] ?? "254";
-    const seconds = arg === "off" ? 0 : Number(arg);
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 254) {
-      throw new ConsoleError(`permit takes 0..254 seconds or 'off' (got '${arg}')`);
+    const secs = arg.toLowerCase() === "off" ? 0 : /^\d+$/.test(arg) ? Number(arg) : Number.NaN;
+    if (!Number.isInteger(secs) || secs < 0 || secs > 254) {
+      throw new ConsoleError(`permit takes 0..254 seconds or 'off', not '${arg}'`);
     }
-    await this.#d.host.permitJoin(seconds).catch(rethrow);
-    this.#d.out(seconds === 0 ? "joining closed" : `joining open for ${seconds} s`);
-    return undefined;
+    await this.#d.host.permitJoin(secs);
+    this.#d.out(secs === 0 ? "joining closed" : `joining open for ${secs} s`);
   }
 
-  #message(args: string[]): undefined {
+  #message(args: string[]): void {
     const text = args.join(" ");
     const msg = this.#d.hub.publishMessage(text ? { text } : {});
     this.#d.out(`message ${msg.messageId} published (tenancy ${msg.tenancy}): ${msg.text}`);
-    return undefined;
   }
 
-  async #cot(args: string[]): Promise<undefined> {
+  async #cot(args: string[]): Promise<void> {
     const now = this.#d.clock.now();
-    let implementationTime = now;
+    let implementationTime: number | undefined;
     let control: number | undefined;
     let push = false;
+    const once = (what: string, given: unknown, a: string) => {
+      if (given !== undefined && given !== false) throw new ConsoleError(`'${a}': ${what} given twice`);
+    };
     for (const a of args) {
-      if (a === "push") push = true;
-      else if (a === "now") implementationTime = now;
-      else if (a.startsWith("+")) implementationTime = now + parseDuration(a.slice(1));
-      else if (/^(0x[0-9a-f]+|\d+)$/i.test(a)) control = Number(a);
-      else if (!Number.isNaN(Date.parse(a))) implementationTime = Date.parse(a);
-      else throw new ConsoleError(`cot: '${a}' is not now, +DURATION, an ISO time, a control value or 'push'`);
+      if (a.toLowerCase() === "push") {
+        once("push", push, a);
+        push = true;
+      } else if (a.toLowerCase() === "now") {
+        once("the time", implementationTime, a);
+        implementationTime = now;
+      } else if (a.startsWith("+")) {
+        once("the time", implementationTime, a);
+        let ms: number;
+        try {
+          ms = parseDuration(a.slice(1));
+        } catch {
+          throw new ConsoleError(`'${a}' is not +DURATION (+30m, +2h, +1d)`);
+        }
+        implementationTime = now + ms;
+      } else if (/^(0x[0-9a-f]+|\d+)$/i.test(a)) {
+        once("the control", control, a);
+        control = Number(a);
+      } else {
+        const at = parseIsoTime(a);
+        if (at === undefined) {
+          throw new ConsoleError(`'${a}' is not now, +DURATION, an ISO time, a control value or 'push'`);
+        }
+        once("the time", implementationTime, a);
+        implementationTime = at;
+      }
     }
-    const rec = await this.#d.tenancy
-      .record(this.#d.hub, { implementationTime, push, ...(control === undefined ? {} : { control }) })
-      .catch(rethrow);
-    const when = rec.implementationTime > now ? `in ${formatDuration(rec.implementationTime - now)}` : "now";
+    // whole seconds, as ZCL UTCTime carries the time: a device must not see the CoT before the hub does
+    const at = Math.ceil((implementationTime ?? now) / 1000) * 1000;
+    const rec = await this.#d.tenancy.record(this.#d.hub, {
+      implementationTime: at,
+      push,
+      ...(control === undefined ? {} : { control }),
+    });
+    // as asked (the record is on the whole second after it)
+    const ahead = Math.round(((implementationTime ?? now) - now) / 1000) * 1000;
+    const when = ahead > 0 ? `in ${formatDuration(ahead)}` : ahead < 0 ? `${formatDuration(-ahead)} ago` : "now";
     this.#d.out(
       `CoT recorded: tenancy ${rec.tenancy} from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control ${hex(rec.control, 8)}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
     );
-    return undefined;
   }
 
-  #devices(): undefined {
+  #devices(args: string[]): void {
+    noArgs(args);
     const devices = this.#d.host.devices();
     if (devices.length === 0) this.#d.out("no devices on the network");
     for (const d of devices) {
-      const nwk = hex(d.nwk, 4);
       const seen = d.lastSeen ? ` last seen ${iso(d.lastSeen)}` : "";
       const model = d.modelId ? ` ${d.manufacturer ?? "?"}/${d.modelId}` : "";
       const log = d.inDeviceLog ? "" : " NOT IN DEVICE LOG";
-      this.#d.out(`${d.ieee} nwk ${nwk} ${d.type} interview ${d.interview}${model}${seen}${log}`);
+      this.#d.out(`${d.ieee} nwk ${hex(d.nwk, 4)} ${d.type} interview ${d.interview}${model}${seen}${log}`);
     }
-    return undefined;
   }
 
-  #requests(args: string[]): undefined {
-    const [eui64, n = "10"] = args;
-    if (!eui64) throw new ConsoleError("usage: requests EUI64 [N]");
-    const count = Number(n);
+  #requests(args: string[]): void {
+    const [eui64, n = "10", ...extra] = args;
+    if (!eui64) throw new ConsoleError("give the EUI-64");
+    if (extra.length) throw new ConsoleError(`unexpected '${extra[0]}'`);
+    const count = /^\d+$/.test(n) ? Number(n) : Number.NaN;
     if (!Number.isInteger(count) || count < 1) throw new ConsoleError(`'${n}' is not a count`);
-    const list = this.#d.host.lastRequests(eui64Arg(eui64), count);
-    if (list.length === 0) this.#d.out(`no requests from ${eui64}`);
+    const ieee = eui64Arg(eui64);
+    const list = this.#d.host.lastRequests(ieee, count);
+    if (list.length === 0) this.#d.out(`no requests from ${ieee}`);
     for (const r of list) {
-      const cluster = hex(r.clusterId, 4);
-      const attrs = r.attrIds ? ` ${r.attrIds.map((a) => hex(a, 4)).join(",")}` : "";
-      this.#d.out(`${iso(r.at)} ep ${r.hubEp} (${r.role ?? "not a hub endpoint"}) ${cluster} ${r.command}${attrs}`);
+      const attrs = r.attrIds ? ` ${r.attrIds.map((a) => attributeName(r.clusterId, a)).join(", ")}` : "";
+      this.#d.out(
+        `${iso(r.at)} ep ${r.hubEp} (${r.role ?? "not a hub endpoint"}) ${clusterName(r.clusterId)} ${r.command}${attrs}`,
+      );
     }
-    return undefined;
   }
 
-  async #wait(args: string[]): Promise<undefined> {
-    if (args[0] === "join") return this.#waitJoin(args.slice(1));
-    const seconds = Number(args[0]);
-    if (!(seconds >= 0)) throw new ConsoleError("usage: wait SECONDS | wait join [EUI64] [SECONDS]");
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    return undefined;
+  async #wait(args: string[], signal: AbortSignal): Promise<void> {
+    const [what, ...rest] = args;
+    if (!what) throw new ConsoleError("wait for what?");
+    if (what.toLowerCase() === "join") return this.#waitJoin(rest, signal);
+    if (rest.length) throw new ConsoleError(`unexpected '${rest[0]}'`);
+    const ms = seconds(what, "wait");
+    if (!(await sleep(ms, signal))) throw new ConsoleError("wait interrupted", false);
   }
 
-  async #waitJoin(args: string[]): Promise<undefined> {
-    const euiText = args.find((a) => !/^\d+$/.test(a));
-    const eui = euiText === undefined ? undefined : eui64Arg(euiText);
-    const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? "120");
+  async #waitJoin(args: string[], signal: AbortSignal): Promise<void> {
+    let eui: string | undefined;
+    let ms = 120_000;
+    let timeGiven = false;
+    for (const a of args) {
+      if (looksLikeEui64(a)) {
+        if (eui !== undefined) throw new ConsoleError(`unexpected '${a}': one EUI-64 at most`);
+        eui = eui64Arg(a);
+      } else if (isSeconds(a)) {
+        if (timeGiven) throw new ConsoleError(`unexpected '${a}': one time limit at most`);
+        timeGiven = true;
+        ms = seconds(a, "wait join");
+      } else eui = eui64Arg(a); // says what is wrong with it
+    }
     const matches = (ieee: string) => !eui || ieee === eui;
     /** Joined in this session, and herdsman has finished (or will not start) its interview. */
     const settled = (ieee: string) => {
@@ -226,11 +500,11 @@ export class BenchConsole {
     const already = [...this.#joined].find((ieee) => matches(ieee) && settled(ieee));
     if (already) {
       this.#d.out(`${already} is on the network`);
-      return undefined;
+      return;
     }
     const host = this.#d.host;
     const ieee = await new Promise<string | undefined>((resolve) => {
-      const timer = setTimeout(() => finish(undefined), seconds * 1000);
+      const timer = setTimeout(() => finish(undefined), ms);
       const onInterview = (e: { device: string; status: string }) => {
         if (e.status !== "started" && matches(e.device)) finish(e.device);
       };
@@ -238,30 +512,53 @@ export class BenchConsole {
       const onJoin = (e: { device: string; accepted: boolean }) => {
         if (e.accepted && matches(e.device) && settled(e.device)) finish(e.device);
       };
+      const onAbort = () => finish(undefined);
       const finish = (v: string | undefined) => {
         clearTimeout(timer);
         host.off("interview", onInterview);
         host.off("join", onJoin);
+        signal.removeEventListener("abort", onAbort);
         resolve(v);
       };
       host.on("interview", onInterview);
       host.on("join", onJoin);
+      signal.addEventListener("abort", onAbort, { once: true });
     });
-    if (!ieee) throw new ConsoleError(`no device joined within ${seconds} s`);
+    if (signal.aborted) throw new ConsoleError("wait interrupted", false);
+    if (!ieee) throw new ConsoleError(`no device joined within ${formatDuration(ms)}`, false);
     this.#d.out(`${ieee} joined`);
-    return undefined;
   }
+}
+
+function noArgs(args: string[]): void {
+  if (args.length) throw new ConsoleError(`unexpected '${args[0]}'`);
+}
+
+/** 16 hex digits, with or without 0x and separators. */
+export function looksLikeEui64(text: string): boolean {
+  return /^(0x)?[0-9a-f]{16}$/i.test(text.replace(/[:\-.]/g, ""));
 }
 
 /** An EUI-64 argument in herdsman's form; a bad one is a ConsoleError. */
-function eui64Arg(text: string): string {
+export function eui64Arg(text: string): string {
   try {
     return normaliseEui64(text);
   } catch (err) {
-    return rethrow(err);
+    throw new ConsoleError((err as Error).message);
   }
 }
 
-function rethrow(err: unknown): never {
-  throw new ConsoleError(err instanceof Error ? err.message : String(err));
+/** Levenshtein distance of two short words (for "did you mean"). */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const here = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = here;
+    }
+  }
+  return row[b.length]!;
 }

@@ -108,6 +108,8 @@ describe("hanbench serve against hanbench virtual", () => {
     expect(out.some((l) => l.startsWith(`${ieee} nwk 0x`) && l.includes("interview SUCCESSFUL"))).toBe(true);
     expect(out).toContain("Device Log 1/16");
     expect(out.at(-1)).toBe("hub stopped");
+    // piped input: no prompt, no echo of the script
+    expect(out.filter((l) => l.includes("hub>") || l.startsWith("add "))).toEqual([]);
 
     expect(statSync(join(state, "network.json")).mode & 0o777).toBe(0o600);
     const { events, bad } = readEvidence(evidencePath);

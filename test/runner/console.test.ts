@@ -120,7 +120,7 @@ describe("bench console", () => {
 
   it("lists devices and requests, and rejects unknown commands", async () => {
     expect(await run("devices")).toEqual(["no devices on the network"]);
-    expect(await run("requests 00DB1234567890A0")).toEqual(["no requests from 00DB1234567890A0"]);
+    expect(await run("requests 00DB1234567890A0")).toEqual(["no requests from 0x00db1234567890a0"]);
     expect(await fails("requests 00DB12")).toMatch(/EUI-64 must be 16 hex digits/);
     expect(await fails("frobnicate")).toMatch(/unknown command 'frobnicate'/);
     expect(await bench.execute("quit")).toBe("quit");
@@ -138,7 +138,7 @@ describe("bench console", () => {
     expect(await first).toEqual(["0x00db1234567890a0 joined"]);
     expect(await run("wait join 00DB1234567890A0 5")).toEqual(["0x00db1234567890a0 is on the network"]);
     const timedOut = await fails("wait join 00DB1234567890B0 1");
-    expect(timedOut).toBe("no device joined within 1 s");
+    expect(timedOut).toBe("no device joined within 1s");
     expect(await fails("wait join 00DB12 1")).toMatch(/EUI-64 must be 16 hex digits/);
     // A new console does not know the device joined; herdsman will not interview it again on a rejoin.
     const other = new BenchConsole({
@@ -153,5 +153,74 @@ describe("bench console", () => {
     setTimeout(() => fake.join(device), 20);
     await rejoin;
     expect(lines).toEqual(["0x00db1234567890a0 joined"]);
+  });
+
+  it.each([
+    [
+      "cot +10x",
+      /^'\+10x' is not \+DURATION \(\+30m, \+2h, \+1d\) \(usage: cot \[WHEN\] \[CONTROL\] \[push\]; 'help cot'\)$/,
+    ],
+    ["cot now now", /^'now': the time given twice \(usage: cot/],
+    ["cot 0x200 0x400", /^'0x400': the control given twice/],
+    ["cot 12/1", /^'12\/1' is not now, \+DURATION, an ISO time, a control value or 'push'/],
+    ["cot 2026-13-45T99:00Z", /is not now, \+DURATION, an ISO time/],
+    ["cot 0x80000000", /^control 0x80000000 sets reserved bits 15-31$/],
+    ["permit abc", /^permit takes 0\.\.254 seconds or 'off', not 'abc' \(usage: permit/],
+    ["permit 60 70", /^unexpected '70' \(usage: permit/],
+    ["wait", /^wait for what\? \(usage: wait/],
+    ["wait 10x", /^wait: '10x' is not a number of seconds nor a duration/],
+    ["wait 2d", /^wait: 2d is longer than a day/],
+    ["wait join 1 2 3", /^unexpected|EUI-64/],
+    ["requests", /^give the EUI-64 \(usage: requests/],
+    ["requests 00DB1234567890A0 many", /^'many' is not a count/],
+    ["remove", /^give the EUI-64/],
+    ["log x", /^unexpected 'x'/],
+    ["add 00DB1234567890AA", /^give the install code too/],
+    ["devcies", /^unknown command 'devcies' \(did you mean 'devices'\?\); 'help' lists the commands$/],
+    ["help nothing", /^no command 'nothing'/],
+  ])("a bad line '%s' is one ConsoleError line with a hint", async (line, re) => {
+    expect(await fails(line)).toMatch(re);
+  });
+
+  it("says what one command takes with 'help CMD'", async () => {
+    const help = await run("help cot");
+    expect(help[0]).toBe("cot [WHEN] [CONTROL] [push]");
+    expect(help.join("\n")).toContain("ISO time");
+    expect((await run("help")).some((l) => /^ {2}wait join \[EUI64\] \[SECONDS\]/.test(l))).toBe(true);
+  });
+
+  it("completes command names, the EUI-64s the hub knows in the case typed, and a command's words", () => {
+    expect(bench.complete("dev")).toEqual([["devices "], "dev"]);
+    expect(bench.complete("")[0]).toContain("cot ");
+    expect(bench.complete("requests 00DB1234567890A")).toEqual([["00DB1234567890A0 "], "00DB1234567890A"]);
+    expect(bench.complete("requests 0x00db1234567890a")).toEqual([["0x00db1234567890a0 "], "0x00db1234567890a"]);
+    expect(bench.complete("remove 00db1234567890a")).toEqual([["00db1234567890a0 "], "00db1234567890a"]);
+    expect(bench.complete("requests FF")).toEqual([[], "FF"]);
+    expect(bench.complete("permit o")).toEqual([["off "], "o"]);
+    expect(bench.complete("add 00DB1234567890A0 CODE pp")).toEqual([["ppmid "], "pp"]);
+    expect(bench.complete("help co")).toEqual([["cot "], "co"]);
+    expect(bench.complete("wait join 00DB1234567890A")).toEqual([["00DB1234567890A0 "], "00DB1234567890A"]);
+    expect(bench.complete("log x")).toEqual([[], "x"]);
+  });
+
+  it("names the attributes a device asked for in 'requests'", async () => {
+    const device = "0x00db12345678aaaa";
+    await run(`add ${device} ${CODE}`);
+    const joined = run(`wait join ${device} 5`);
+    fake.join({
+      ieee: device,
+      nwk: 0x4444,
+      endpoints: [{ id: 1, profileId: 0x0109, deviceId: 0x0507, in: [], out: [] }],
+    });
+    await joined;
+    // Read Attributes of Device Management 0x0200, 0x0201 to the GPF's endpoint 2
+    const read = Buffer.from([0x00, 0x21, 0x00, 0x00, 0x02, 0x01, 0x02]);
+    fake.deliver({ nwk: 0x4444, srcEp: 1, dstEp: 2, clusterId: 0x0708, bytes: read });
+    const out = await run(`requests ${device} 1`);
+    expect(out).toEqual([
+      expect.stringMatching(
+        / ep 2 \(gpf\) DeviceManagement read changeOfTenancyUpdateDateTime, proposedTenancyChangeControl$/,
+      ),
+    ]);
   });
 });
