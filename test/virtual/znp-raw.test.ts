@@ -102,8 +102,8 @@ describe("virtual ZNP on the wire", () => {
     expect((await c.sreq(Subsystem.SYS, 0x1c, Buffer.concat([id, hex("00 00")]))).data).toEqual(
       hex("00 04 aa bb cc dd"),
     );
-    // writing past the end is refused
-    expect((await c.sreq(Subsystem.SYS, 0x1d, Buffer.concat([id, hex("03 00 02 00 01 02")]))).data).toEqual(hex("0c"));
+    // writing past the end is refused as an invalid parameter (mt_sys.c MT_SysOsalNVWrite)
+    expect((await c.sreq(Subsystem.SYS, 0x1d, Buffer.concat([id, hex("03 00 02 00 01 02")]))).data).toEqual(hex("02"));
     expect((await c.sreq(Subsystem.SYS, 0x12, Buffer.concat([id, hex("04 00")]))).data).toEqual(hex("00"));
     expect((await c.sreq(Subsystem.SYS, 0x12, Buffer.concat([id, hex("04 00")]))).data).toEqual(hex("09"));
   });

@@ -120,7 +120,7 @@ export class HanMedium {
   joined(member: HanMember, nwk: number, rejoin: boolean): void {
     this.#members.add(member);
     this.#byNwk.set(nwk, member);
-    this.#tc?.deviceJoined(member.ieee, nwk, rejoin);
+    this.#tc?.deviceJoined(member.ieee, nwk, rejoin, member.macCapabilities);
   }
 
   /** A member left the network. */

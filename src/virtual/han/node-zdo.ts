@@ -14,6 +14,7 @@ import {
   matchEndpoints,
   nodeDescRsp,
   parseMatchDescReq,
+  powerDescRsp,
   simpleDescRsp,
   statusRsp,
 } from "./zdo.js";
@@ -45,6 +46,8 @@ export function answerZdo(self: NodeSelf, cluster: number, body: Buffer, broadca
       return about === nwk ? addrRsp(self.ieeeLe, nwk) : notMe();
     case ZdoCluster.NODE_DESC_REQ:
       return about === nwk ? nodeDescRsp(nwk, self.node) : notMe();
+    case ZdoCluster.POWER_DESC_REQ:
+      return about === nwk ? powerDescRsp(nwk, self.node) : notMe();
     case ZdoCluster.ACTIVE_EP_REQ:
       return about === nwk
         ? activeEpRsp(

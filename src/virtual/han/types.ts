@@ -30,7 +30,7 @@ export interface HanMember {
   readonly nwk: number | undefined;
   /** Reachable now: joined and powered. */
   readonly online: boolean;
-  /** MAC capability flags it joins with (0x02 set: a router; clear: an end device), when it has them. */
+  /** MAC capability flags it joins with (0x02 router, 0x08 receiver on when idle); absent: a router, as far as the coordinator can tell. */
   readonly macCapabilities?: number;
   /** A frame addressed to this member (or broadcast) arrives. */
   receive(frame: ApsFrame): void;
@@ -42,8 +42,8 @@ export interface TrustCentre {
   refuseReason(ieee: string, installCode: Buffer | undefined): string | undefined;
   /** A network address remembered for `ieee` from an earlier join. */
   rememberedAddress(ieee: string): number | undefined;
-  /** A device has joined (`rejoin` false) or rejoined with `nwk`. */
-  deviceJoined(ieee: string, nwk: number, rejoin: boolean): void;
+  /** A device has joined (`rejoin` false) or rejoined with `nwk`, announcing MAC `capabilities`. */
+  deviceJoined(ieee: string, nwk: number, rejoin: boolean, capabilities?: number): void;
   /** A device left; `rejoin` true when it said it will come back. */
   deviceLeft(ieee: string, nwk: number, rejoin: boolean): void;
 }

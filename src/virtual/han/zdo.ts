@@ -63,6 +63,19 @@ export function nodeDescRsp(nwk: number, d: NodeDescriptorOptions): Buffer {
   return b;
 }
 
+/**
+ * Power_Desc_rsp body: status, nwk, power descriptor (2.3.2.4): receiver always on, mains available and
+ * used, 100 %; a sleepy end device (no receiver-on bit in its MAC capabilities) on a battery instead.
+ */
+export function powerDescRsp(nwk: number, d: NodeDescriptorOptions): Buffer {
+  const b = Buffer.alloc(5);
+  b.writeUInt16LE(nwk, 1);
+  const mains = (d.macCapabilities & 0x04) !== 0;
+  b[3] = mains ? 0x10 : 0x41; // receiver on when idle, mains available; or on periodically, disposable battery
+  b[4] = mains ? 0xc1 : 0xc4; // current source mains (1) or disposable battery (4); level 100 %
+  return b;
+}
+
 export function activeEpRsp(nwk: number, endpoints: number[]): Buffer {
   const b = Buffer.alloc(4 + endpoints.length);
   b.writeUInt16LE(nwk, 1);

@@ -9,7 +9,9 @@ import {
   AF_DATA_CONFIRM,
   AF_DATA_REQUEST,
   AF_DATA_REQUEST_EXT,
+  AF_DATA_REQUEST_SRC_RTG,
   AF_DATA_RETRIEVE,
+  AF_DELETE,
   AF_INCOMING_MSG,
   AF_INCOMING_MSG_EXT,
   AF_INTER_PAN_CTL,
@@ -36,29 +38,41 @@ export const AfStatus = {
 const MAX_INLINE = 220;
 
 const huge = new WeakMap<ZnpEmulator, Map<number, Buffer>>();
-let stamp = 1;
+/** The timestamp of the last incoming message, per coordinator (the MAC's symbol clock on a real chip). */
+const stamps = new WeakMap<ZnpEmulator, number>();
 const EMPTY = Buffer.alloc(0);
 
+/** The profile a frame from `srcEp` carries: ZDO's (0) from endpoint 0, else the endpoint's registration. */
 function profileOf(emu: ZnpEmulator, srcEp: number): number {
+  if (srcEp === 0) return 0x0000;
   return emu.state.endpoints.get(srcEp)?.profileId ?? 0x0104;
 }
 
-/** Sends `frame` on the HAN; `confirm` decides whether the host gets an AF_DATA_CONFIRM. */
-function transmit(emu: ZnpEmulator, frame: ApsFrame, transId: number, confirm: boolean): void {
-  const onResult = confirm
-    ? (delivered: boolean) => {
-        const known = isBroadcast(frame.dstNwk) || emu.medium.member(frame.dstNwk) !== undefined;
-        const status = delivered ? AfStatus.SUCCESS : known ? AfStatus.MAC_NO_ACK : AfStatus.NWK_NO_ROUTE;
-        emu.callback(AF_DATA_CONFIRM, { status, endpoint: frame.srcEp, transId });
-      }
-    : undefined;
-  emu.medium.send(frame, onResult);
+/**
+ * Sends `frame` with an AF_DATA_CONFIRM for the host: over the HAN, or, addressed to the coordinator itself,
+ * looped back to its own endpoint (APS delivers to the local endpoint; ZDO answers a ZDO request).
+ */
+function transmit(emu: ZnpEmulator, frame: ApsFrame, transId: number): void {
+  const confirm = (delivered: boolean) => {
+    const known = isBroadcast(frame.dstNwk) || emu.medium.member(frame.dstNwk) !== undefined;
+    const status = delivered ? AfStatus.SUCCESS : known ? AfStatus.MAC_NO_ACK : AfStatus.NWK_NO_ROUTE;
+    emu.callback(AF_DATA_CONFIRM, { status, endpoint: frame.srcEp, transId });
+  };
+  if (frame.dstNwk === emu.nwk) {
+    queueMicrotask(() => {
+      confirm(true);
+      emu.receive(frame);
+    });
+    return;
+  }
+  emu.medium.send(frame, confirm);
 }
 
 /** An APS frame for a registered coordinator endpoint → AF_INCOMING_MSG (or _EXT) to the host. */
 export function deliverToHost(emu: ZnpEmulator, f: ApsFrame): void {
   if (!emu.state.endpoints.has(f.dstEp)) return; // real Z-Stack drops frames for unregistered endpoints
-  const timestamp = stamp++ >>> 0;
+  const timestamp = ((stamps.get(emu) ?? 0) + 1) >>> 0;
+  stamps.set(emu, timestamp);
   const wasBroadcast = isBroadcast(f.dstNwk) ? 1 : 0;
   const data = f.payload;
   if (data.length <= MAX_INLINE) {
@@ -135,7 +149,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
       clusterId: req.clusterId,
       payload: Buffer.from(req.data),
     };
-    transmit(emu, frame, req.transId, true);
+    transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
   }),
 
@@ -143,7 +157,8 @@ export const AF_RESPONDERS: readonly Responder[] = [
     if (emu.deviceState !== DevState.ZB_COORD) return { status: AfStatus.NWK_INVALID_REQUEST };
     const mode = req.dstAddrMode;
     let dstNwk: number;
-    if (mode === 3) dstNwk = emu.state.devices.get(ieeeFromLe(req.dstAddr)) ?? 0xfffe;
+    if (mode === 3)
+      dstNwk = req.dstAddr.equals(emu.ieeeLe) ? emu.nwk : (emu.rememberedAddress(ieeeFromLe(req.dstAddr)) ?? 0xfffe);
     else if (mode === 1)
       dstNwk = 0xfffd; // group: every rx-on node filters by its own groups
     else dstNwk = req.dstAddr.readUInt16LE(0);
@@ -156,7 +171,32 @@ export const AF_RESPONDERS: readonly Responder[] = [
       clusterId: req.clusterId,
       payload: Buffer.from(req.data),
     };
-    transmit(emu, frame, req.transId, true);
+    transmit(emu, frame, req.transId);
+    return { status: AfStatus.SUCCESS };
+  }),
+
+  // a source route (relay list) is how the frame would travel; the simulated HAN needs none
+  onSreq(AF_DATA_REQUEST_SRC_RTG, (req, emu) => {
+    if (emu.deviceState !== DevState.ZB_COORD) return { status: AfStatus.NWK_INVALID_REQUEST };
+    transmit(
+      emu,
+      {
+        srcNwk: 0x0000,
+        srcEp: req.srcEndpoint,
+        dstNwk: req.dstAddr,
+        dstEp: req.dstEndpoint,
+        profileId: profileOf(emu, req.srcEndpoint),
+        clusterId: req.clusterId,
+        payload: Buffer.from(req.data),
+      },
+      req.transId,
+    );
+    return { status: AfStatus.SUCCESS };
+  }),
+
+  onSreq(AF_DELETE, ({ endpoint }, emu) => {
+    if (!emu.state.endpoints.delete(endpoint)) return { status: AfStatus.INVALID_PARAMETER };
+    emu.state.save();
     return { status: AfStatus.SUCCESS };
   }),
 

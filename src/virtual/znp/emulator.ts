@@ -23,6 +23,7 @@ import {
 } from "./commands.js";
 import { MtType, UnpiParser, encodeFrame, type MtFrame } from "./frame.js";
 import { type Layout, LayoutError, type Params, decode, encode } from "./layout.js";
+import { AddrMgrUser, clearUserBits, findDevice, recordDevice, recordSeededKey, recordUniqueKey } from "./nv-tables.js";
 import { NvId, type ZnpState, ieeeToLe } from "./state.js";
 
 /** Answers an SREQ: returns the SRSP fields, or `undefined` to send no SRSP (as some firmware paths do). */
@@ -38,14 +39,20 @@ export interface Responder {
   readonly command: MtCommand;
   readonly sreq?: SreqHandler<MtCommand>;
   readonly areq?: AreqHandler<MtCommand>;
+  /** Turns an older form of the request into the table's layout before decoding. */
+  readonly normalise?: (raw: Buffer) => Buffer;
 }
 
 export type ResponderTable = ReadonlyMap<number, Responder>;
 
 /** The responder of an SREQ of the table. */
-export function onSreq<C extends MtCommand>(command: C, handler: SreqHandler<C>): Responder {
+export function onSreq<C extends MtCommand>(
+  command: C,
+  handler: SreqHandler<C>,
+  normalise?: (raw: Buffer) => Buffer,
+): Responder {
   if (command.type !== "SREQ") throw new TypeError(`${command.name} is not an SREQ`);
-  return { command, sreq: handler as unknown as SreqHandler<MtCommand> };
+  return { command, sreq: handler as unknown as SreqHandler<MtCommand>, normalise };
 }
 
 /** The handler of an AREQ the host sends. */
@@ -104,6 +111,13 @@ export interface ZnpCounters {
   rpcErrors: number;
 }
 
+/** The TCLK_SEED rotation a device's unique key uses: any of 0..15, fixed per IEEE here. */
+function seedShift(ieee: string): number {
+  let x = 0;
+  for (const b of ieeeToLe(ieee)) x ^= b;
+  return x & 0x0f;
+}
+
 export class ZnpEmulator implements HanMember, TrustCentre {
   readonly state: ZnpState;
   readonly medium: HanMedium;
@@ -119,6 +133,11 @@ export class ZnpEmulator implements HanMember, TrustCentre {
   primaryChannelMask: number | undefined;
   /** Called when a reset with STARTUP_OPTION clear bits wiped the network (devices must rejoin). */
   onNetworkCleared: () => void = () => {};
+  /**
+   * The association list (RAM on a real chip): node relation by IEEE of the end devices that joined
+   * through the coordinator (CHILD_RFD 1, or CHILD_RFD_RX_IDLE 2 when their receiver stays on).
+   */
+  readonly children = new Map<string, number>();
   readonly #responders: ResponderTable;
   readonly #subsystems: ReadonlySet<number>;
   readonly #parser: UnpiParser;
@@ -145,6 +164,7 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     this.#parser = new UnpiParser((f) => this.#onFrame(f));
     this.#log = opts.logger ?? log("virtual-znp");
     this.#debug = this.#log.isLevelEnabled("debug");
+    for (const d of opts.state.legacyDevices.splice(0)) recordDevice(opts.state, d.ieee, d.nwk, AddrMgrUser.SECURITY);
     this.medium.setCoordinator(this, this);
   }
 
@@ -231,9 +251,10 @@ export class ZnpEmulator implements HanMember, TrustCentre {
       return;
     }
     const command = responder.command;
+    const data = responder.normalise ? responder.normalise(f.data) : f.data;
     let rsp: Params<Layout> | undefined;
     try {
-      rsp = handler(decode(command.request, f.data), this, f.data);
+      rsp = handler(decode(command.request, data), this, data);
     } catch (err) {
       this.#log.warn({ command: command.name, length: f.data.length, err: String(err) }, "SREQ rejected");
       this.#rpcError(err instanceof LayoutError ? RpcError.INVALID_LENGTH : RpcError.INVALID_PARAMETER, f);
@@ -295,19 +316,37 @@ export class ZnpEmulator implements HanMember, TrustCentre {
   }
 
   rememberedAddress(ieee: string): number | undefined {
-    return this.state.devices.get(ieee.toLowerCase());
+    return findDevice(this.state, ieee)?.nwk;
   }
 
-  deviceJoined(ieee: string, nwk: number, rejoin: boolean): void {
-    if (this.state.devices.get(ieee) !== nwk) {
-      this.state.devices.set(ieee, nwk);
+  /**
+   * A device joined (or rejoined) through the trust centre: it goes into the address manager (end devices
+   * as children, ASSOC), with its key where a backup finds it: the install-code key the trust centre was
+   * given in the APS key data table, else the unique key derived from TCLK_SEED in the TCLK table (both
+   * with the SECURITY user bit). Then ZDO_TC_DEV_IND, for a first join.
+   */
+  deviceJoined(ieee: string, nwk: number, rejoin: boolean, capabilities = 0x8e): void {
+    const router = (capabilities & 0x02) !== 0;
+    const id = ieee.toLowerCase();
+    const entry = recordDevice(this.state, id, nwk, AddrMgrUser.SECURITY | (router ? 0 : AddrMgrUser.ASSOC));
+    if (!router) this.children.set(id, capabilities & 0x08 ? 2 : 1);
+    const icKey = this.state.linkKeys.get(id);
+    if (entry && icKey) recordUniqueKey(this.state, entry.index, icKey);
+    else if (entry) recordSeededKey(this.state, id, seedShift(id));
+    this.state.save();
+    if (rejoin) return; // a secured rejoin only announces
+    this.callback(ZDO_TC_DEV_IND, { srcNwkAddr: nwk, extAddr: ieeeToLe(id), parentNwkAddr: 0x0000 });
+  }
+
+  /**
+   * A device left; unless it said it will rejoin, it is no longer a child (the ASSOC bit goes). The trust
+   * centre keeps its address manager entry and key, so that it comes back at its address.
+   */
+  deviceLeft(ieee: string, nwk: number, rejoin: boolean): void {
+    if (!rejoin && this.children.delete(ieee.toLowerCase())) {
+      clearUserBits(this.state, ieee, AddrMgrUser.ASSOC);
       this.state.save();
     }
-    if (rejoin) return; // a secured rejoin only announces
-    this.callback(ZDO_TC_DEV_IND, { srcNwkAddr: nwk, extAddr: ieeeToLe(ieee), parentNwkAddr: 0x0000 });
-  }
-
-  deviceLeft(ieee: string, nwk: number, rejoin: boolean): void {
     this.callback(ZDO_LEAVE_IND, {
       srcAddr: nwk,
       extAddr: ieeeToLe(ieee),

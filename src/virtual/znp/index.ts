@@ -3,6 +3,7 @@ import type { ApsFrame } from "../han/types.js";
 import { AF_RESPONDERS } from "./af.js";
 import { APP_CNF_RESPONDERS } from "./app-cnf.js";
 import { type ResponderTable, ZnpEmulator, type ZnpEmulatorOptions, responderTable } from "./emulator.js";
+import { SAPI_RESPONDERS } from "./sapi.js";
 import { SYS_RESPONDERS } from "./sys.js";
 import { UTIL_RESPONDERS } from "./util.js";
 import { ZDO_RESPONDERS, onCoordinatorAps } from "./zdo.js";
@@ -10,11 +11,12 @@ import { ZDO_RESPONDERS, onCoordinatorAps } from "./zdo.js";
 export { ZnpEmulator, type ZnpEmulatorOptions } from "./emulator.js";
 export { ZnpState } from "./state.js";
 
-/** The built-in responders: SYS, AF, ZDO, UTIL and APP_CNF, keyed by (subsystem, command). */
+/** The built-in responders: SYS, AF, ZDO, SAPI, UTIL and APP_CNF, keyed by (subsystem, command). */
 export const RESPONDERS: ResponderTable = responderTable(
   SYS_RESPONDERS,
   AF_RESPONDERS,
   ZDO_RESPONDERS,
+  SAPI_RESPONDERS,
   UTIL_RESPONDERS,
   APP_CNF_RESPONDERS,
 );

@@ -65,6 +65,8 @@ export interface NibInput {
   extendedPanIdLe: Buffer;
   /** Coordinator IEEE as stored in NV (little-endian). */
   ieeeLe: Buffer;
+  /** Incremented by every channel change (Mgmt_NWK_Update_req with duration 0xFE); 0 for a new network. */
+  nwkUpdateId?: number;
 }
 
 /** Values of a formed coordinator's NIB, close to a CC2652 image after formation. */
@@ -108,6 +110,7 @@ function values(input: NibInput): Record<string, number | Buffer> {
     nwkConcentratorRadius: 10,
     nwkAllFresh: 1,
     nwkManagerAddr: 0x0000,
+    nwkUpdateId: input.nwkUpdateId ?? 0,
   };
 }
 
@@ -146,8 +149,16 @@ export function buildNib(input: NibInput): Buffer {
   return Buffer.from(out.subarray(0, off));
 }
 
-/** Reads the members herdsman compares from an aligned NIB image. */
-export function readNib(nib: Buffer): { panId: number; channel: number; extendedPanIdLe: Buffer } {
+export interface NibInfo {
+  panId: number;
+  channel: number;
+  channelMask: number;
+  extendedPanIdLe: Buffer;
+  nwkUpdateId: number;
+}
+
+/** Reads the members hosts compare (and the emulator updates) from an aligned NIB image. */
+export function readNib(nib: Buffer): NibInfo {
   let off = 0;
   const at: Record<string, number> = {};
   for (const [name, kind] of LAYOUT) {
@@ -158,6 +169,8 @@ export function readNib(nib: Buffer): { panId: number; channel: number; extended
   return {
     panId: nib.readUInt16LE(at.nwkPanId!),
     channel: nib.readUInt8(at.nwkLogicalChannel!),
+    channelMask: nib.readUInt32LE(at.channelList!),
     extendedPanIdLe: Buffer.from(nib.subarray(at.extendedPANID!, at.extendedPANID! + 8)),
+    nwkUpdateId: nib.readUInt8(at.nwkUpdateId!),
   };
 }

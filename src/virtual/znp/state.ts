@@ -1,33 +1,30 @@
 /**
- * The dongle's non-volatile state: legacy NV items, extended NV tables, AF endpoint registrations, groups,
- * trust-centre link keys and the device table. Kept in memory and, given a directory, persisted as one
- * JSON file written atomically (temp file + rename) with mode 0600, because it holds keys.
+ * The dongle's non-volatile state: legacy (OSAL) NV items, extended NV tables, AF endpoint registrations,
+ * groups and the install-code keys given to the trust centre. Kept in memory and, given a directory,
+ * persisted as one JSON file written atomically (temp file + rename) with mode 0600, because it holds keys.
+ *
+ * `boot()` is what the firmware does to NV at every start (zglobals.c zgInit, ZDSecMgrInitNVKeyTables): it
+ * creates every missing item of the factory set with its factory value (EXTADDR from the chip's IEEE among
+ * them) and, as STARTUP_OPTION asks, restores the configuration items or clears the network state.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SimpleDescriptor } from "../han/types.js";
-import { seedTables } from "./tables.js";
+import {
+  NETWORK_STATE_DEFAULTS,
+  NETWORK_STATE_ITEMS,
+  NV_DEFAULTS,
+  NV_SYS_ZSTACK,
+  NV_TABLES,
+  NvId,
+  PER_CHIP,
+  StartupOption,
+} from "./nv-defaults.js";
 
-export const NvId = {
-  EXTADDR: 0x01,
-  STARTUP_OPTION: 0x03,
-  NIB: 0x21,
-  EXTENDED_PAN_ID: 0x2d,
-  NWK_ACTIVE_KEY_INFO: 0x3a,
-  NWK_ALTERN_KEY_INFO: 0x3b,
-  APS_USE_EXT_PANID: 0x47,
-  APS_LINK_KEY_TABLE: 0x4c,
-  HAS_CONFIGURED_ZSTACK3: 0x60,
-  PRECFGKEY: 0x62,
-  PRECFGKEYS_ENABLE: 0x63,
-  NWKKEY: 0x82,
-  PANID: 0x83,
-  CHANLIST: 0x84,
-  LOGICAL_TYPE: 0x87,
-  ZDO_DIRECT_CB: 0x8f,
-  TCLK_SEED: 0x101,
-} as const;
+export { NvId } from "./nv-defaults.js";
 
+/** A device from a state file written before joined devices lived in the NV address manager. */
 export interface KnownDevice {
   ieee: string;
   nwk: number;
@@ -41,7 +38,7 @@ interface FileShape {
   endpoints: SimpleDescriptor[];
   groups: { endpoint: number; group: number }[];
   linkKeys: Record<string, string>;
-  devices: KnownDevice[];
+  devices?: KnownDevice[];
 }
 
 export const STATE_FILE = "virtual-znp.json";
@@ -63,15 +60,19 @@ const extKey = (sysId: number, itemId: number, subId: number) => `${sysId}:${ite
 export class ZnpState {
   readonly nv = new Map<number, Buffer>();
   readonly ext = new Map<string, Buffer>();
+  /** AF registrations. RAM on a real chip: a reset clears them. */
   readonly endpoints = new Map<number, SimpleDescriptor>();
   readonly groups: { endpoint: number; group: number }[] = [];
   /** Trust-centre link keys by IEEE (lower-case "0x…"), already hashed from install codes. */
   readonly linkKeys = new Map<string, Buffer>();
-  /** nwk ↔ IEEE of every device that joined, so that restarts keep addresses. */
-  readonly devices = new Map<string, number>();
+  /** Devices of an older state file, to be moved into the address manager (see emulator.ts). */
+  readonly legacyDevices: KnownDevice[] = [];
   #file: string | undefined;
 
-  /** Loads `dir/virtual-znp.json` when it exists; otherwise starts factory-fresh with `ieee`. */
+  /**
+   * Loads `dir/virtual-znp.json` when it exists; otherwise starts as a new chip whose factory IEEE is
+   * `ieee`, then boots (missing items of the factory set are created).
+   */
   constructor(
     readonly ieee: string,
     dir?: string,
@@ -87,13 +88,14 @@ export class ZnpState {
       }
       if (raw !== undefined) {
         this.#load(JSON.parse(raw) as FileShape);
+        this.boot();
         return;
       }
     }
     this.factoryReset();
   }
 
-  /** The coordinator's IEEE from NV EXTADDR ("0x…"); the one the state was created with if the item is gone. */
+  /** The coordinator's IEEE from NV EXTADDR ("0x…"); the factory one if the item is gone. */
   get coordinatorIeee(): string {
     return ieeeFromLe(this.extAddrLe);
   }
@@ -103,22 +105,68 @@ export class ZnpState {
     return this.nv.get(NvId.EXTADDR) ?? ieeeToLe(this.ieee);
   }
 
-  /** NV as a new CC2652 ships it: IEEE, an empty 24-byte NWKKEY (aligned build), zeroed keys, empty tables. */
+  /** The factory value of a per-chip item: the IEEE, or a key derived from it (random on a real chip). */
+  #perChip(id: number): Buffer {
+    if (id === NvId.EXTADDR || id === NvId.EXTENDED_PAN_ID) return ieeeToLe(this.ieee);
+    const label = id === NvId.PRECFGKEY ? "PRECFGKEY" : "TCLK_SEED";
+    return createHash("sha256").update(`${this.ieee.toLowerCase()}/${label}`).digest().subarray(0, 16);
+  }
+
+  #factoryValue(id: number, hex: string): Buffer {
+    return PER_CHIP.has(id) ? this.#perChip(id) : Buffer.from(hex, "hex");
+  }
+
+  /** A new chip: NV erased, then booted. */
   factoryReset(): void {
-    const ieee = this.nv.get(NvId.EXTADDR) ?? ieeeToLe(this.ieee);
     this.nv.clear();
     this.ext.clear();
     this.endpoints.clear();
     this.groups.length = 0;
-    this.nv.set(NvId.EXTADDR, ieee);
-    this.nv.set(NvId.STARTUP_OPTION, Buffer.from([0]));
-    this.nv.set(NvId.NWKKEY, Buffer.alloc(24));
-    this.nv.set(NvId.NWK_ACTIVE_KEY_INFO, Buffer.alloc(17));
-    this.nv.set(NvId.NWK_ALTERN_KEY_INFO, Buffer.alloc(17));
-    this.nv.set(NvId.PRECFGKEY, Buffer.alloc(16));
-    this.nv.set(NvId.PRECFGKEYS_ENABLE, Buffer.from([0]));
-    seedTables(this);
+    this.linkKeys.clear();
+    this.boot();
+  }
+
+  /**
+   * NV at a start of the firmware. Missing items of the factory set and the key tables are created with
+   * their factory values. STARTUP_OPTION bit 0 restores every configuration item to its factory value and
+   * empties the key tables (then the bit is cleared); bit 1 clears the network state (NIB, address
+   * manager, security-manager table, groups, key descriptors; the bit stays until a network forms).
+   * Returns whether the network state was cleared.
+   */
+  boot(): boolean {
+    const option = this.nv.get(NvId.STARTUP_OPTION)?.[0] ?? 0;
+    const restoreConfig = (option & StartupOption.DEFAULT_CONFIG_STATE) !== 0;
+    const clearNetwork = (option & StartupOption.DEFAULT_NETWORK_STATE) !== 0;
+    for (const d of NV_DEFAULTS) {
+      const restore = restoreConfig && !PER_CHIP.has(d.id) && d.id !== NvId.STARTUP_OPTION;
+      if (!this.nv.has(d.id) || restore) this.nv.set(d.id, this.#factoryValue(d.id, d.value));
+    }
+    for (const t of NV_TABLES) {
+      if (t.created !== "boot") continue;
+      for (let sub = 0; sub < t.capacity; sub++) {
+        if (restoreConfig || !this.getExt(NV_SYS_ZSTACK, t.item, sub))
+          this.setExt(NV_SYS_ZSTACK, t.item, sub, Buffer.from(t.empty, "hex"));
+      }
+    }
+    if (restoreConfig) {
+      this.linkKeys.clear();
+      this.nv.set(NvId.STARTUP_OPTION, Buffer.from([option & ~StartupOption.DEFAULT_CONFIG_STATE]));
+    }
+    if (clearNetwork) this.clearNetworkState();
     this.save();
+    return clearNetwork;
+  }
+
+  /** The network state of a coordinator that has not formed one. */
+  clearNetworkState(): void {
+    for (const id of NETWORK_STATE_ITEMS) this.nv.delete(id);
+    for (const d of NV_DEFAULTS)
+      if (NETWORK_STATE_DEFAULTS.includes(d.id)) this.nv.set(d.id, this.#factoryValue(d.id, d.value));
+    for (const t of NV_TABLES) {
+      if (t.created !== "formation") continue;
+      for (let sub = 0; sub < t.capacity; sub++) this.setExt(NV_SYS_ZSTACK, t.item, sub, undefined);
+    }
+    this.groups.length = 0;
   }
 
   getExt(sysId: number, itemId: number, subId: number): Buffer | undefined {
@@ -144,7 +192,6 @@ export class ZnpState {
       endpoints: [...this.endpoints.values()],
       groups: this.groups,
       linkKeys: hex(this.linkKeys),
-      devices: [...this.devices].map(([ieee, nwk]) => ({ ieee, nwk })),
     };
     const tmp = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(data, null, 1)}\n`, { mode: 0o600 });
@@ -158,6 +205,6 @@ export class ZnpState {
     for (const ep of data.endpoints) this.endpoints.set(ep.endpoint, ep);
     this.groups.push(...data.groups);
     for (const [k, v] of Object.entries(data.linkKeys)) this.linkKeys.set(k, Buffer.from(v, "hex"));
-    for (const d of data.devices) this.devices.set(d.ieee, d.nwk);
+    this.legacyDevices.push(...(data.devices ?? []));
   }
 }

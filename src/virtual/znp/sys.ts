@@ -4,6 +4,8 @@
  */
 import {
   SYS_GET_EXTADDR,
+  SYS_SET_EXTADDR,
+  SYS_SET_TX_POWER,
   SYS_NV_CREATE,
   SYS_NV_DELETE,
   SYS_NV_LENGTH,
@@ -25,42 +27,58 @@ import {
 import { DevState, type Responder, type ZnpEmulator, onAreq, onSreq } from "./emulator.js";
 import { NvId } from "./state.js";
 
-/** ZnpCommandStatus values the NV commands answer with. */
+/** Status values the NV commands answer with (ZComDef.h, and nvintf.h NVINTF_* for the extended items). */
 export const NvStatus = {
   SUCCESS: 0x00,
   FAILURE: 0x01,
+  INVALID_PARAMETER: 0x02,
   ITEM_UNINIT: 0x09,
   OPER_FAILED: 0x0a,
   BAD_ITEM_LEN: 0x0c,
+  /** NVINTF_BADLENGTH: an extended item of length 0. */
+  EXT_BAD_LENGTH: 0x05,
+  /** NVINTF_NOTFOUND. */
+  EXT_NOT_FOUND: 0x0a,
 } as const;
 
-/** Largest value chunk one read SRSP carries (frame data max 250, minus status and length). */
-const MAX_READ = 244;
+/** MAC statuses of SYS_SET_TX_POWER. */
+const MacStatus = { SUCCESS: 0x00, INVALID_PARAMETER: 0xe8 } as const;
+/** Transmit powers the CC2652R's table covers, dBm. */
+const TX_POWER = { min: -20, max: 5 } as const;
+
+/**
+ * Largest value one read SRSP carries: mt_sys.c MT_SysOsalNVRead limits the data to MT_MAX_RSP_DATA_LEN
+ * (255 - 1 - 5) less the status and length bytes.
+ */
+const MAX_READ = 247;
 const EMPTY = Buffer.alloc(0);
 
+/** osalNvRead(Ext): an offset at or past the item's end (or a missing item, length 0) is an invalid parameter. */
 function readChunk(item: Buffer | undefined, offset: number) {
-  if (!item || offset > item.length) return { status: NvStatus.OPER_FAILED, value: EMPTY };
+  if (!item || offset >= item.length) return { status: NvStatus.INVALID_PARAMETER, value: EMPTY };
   return { status: NvStatus.SUCCESS, value: item.subarray(offset, offset + MAX_READ) };
 }
 
+/** osalNvWrite(Ext): the write must lie within the item (mt_sys.c MT_SysOsalNVWrite). */
 function writeInto(emu: ZnpEmulator, id: number, offset: number, value: Buffer): number {
   const item = emu.state.nv.get(id);
+  if (offset + value.length > (item?.length ?? 0)) return NvStatus.INVALID_PARAMETER;
   if (!item) return NvStatus.OPER_FAILED;
-  if (offset + value.length > item.length) return NvStatus.BAD_ITEM_LEN;
   value.copy(item, offset);
   emu.state.save();
   return NvStatus.SUCCESS;
 }
 
-/** What a soft or hard reset does to the firmware's RAM and, with STARTUP_OPTION bits set, to NV. */
-export function resetDevice(emu: ZnpEmulator, type: number): void {
-  const option = emu.state.nv.get(NvId.STARTUP_OPTION)?.[0] ?? 0;
+/**
+ * A hard or soft reset (both restart the chip on CC26xx): the AF registrations and the association list
+ * are RAM and go; NV boots (missing factory items come back, EXTADDR among them; STARTUP_OPTION may
+ * restore the configuration or clear the network); then SYS_RESET_IND with the version.
+ */
+export function resetDevice(emu: ZnpEmulator): void {
   emu.state.endpoints.clear();
-  if (option & 0x03) {
-    emu.state.factoryReset();
-    emu.state.devices.clear();
-    emu.state.linkKeys.clear();
-    emu.state.save();
+  const cleared = emu.state.boot();
+  if (cleared) {
+    emu.children.clear();
     emu.onNetworkCleared();
   }
   emu.deviceState = emu.formed ? DevState.ZB_COORD : DevState.HOLD;
@@ -68,12 +86,12 @@ export function resetDevice(emu: ZnpEmulator, type: number): void {
   setTimeout(
     () =>
       emu.callback(SYS_RESET_IND, {
-        reason: type === 0 ? 0x00 : 0x02,
+        reason: 0, // "deprecated on cc26xx" (mt_sys.c MT_SysResetInd)
         transportRev: v.transportRev,
         productId: v.product,
         majorRel: v.major,
         minorRel: v.minor,
-        hwRev: 1,
+        hwRev: v.maint,
       }),
     5,
   );
@@ -92,9 +110,14 @@ export const SYS_RESPONDERS: readonly Responder[] = [
       revision: v.revision,
     };
   }),
+  onSreq(SYS_SET_EXTADDR, ({ extAddr }, emu) => {
+    emu.state.nv.set(NvId.EXTADDR, Buffer.from(extAddr));
+    emu.state.save();
+    return { status: NvStatus.SUCCESS };
+  }),
   onSreq(SYS_GET_EXTADDR, (_req, emu) => ({ extAddr: emu.ieeeLe })),
 
-  // 0x09 when created, 0x00 when it already existed
+  // 0x09 (NV_ITEM_UNINIT) when created, 0x00 when it already existed
   onSreq(SYS_OSAL_NV_ITEM_INIT, ({ id, len, initValue }, emu) => {
     if (emu.state.nv.has(id)) return { status: NvStatus.SUCCESS };
     const item = Buffer.alloc(len);
@@ -105,17 +128,30 @@ export const SYS_RESPONDERS: readonly Responder[] = [
   }),
   onSreq(SYS_OSAL_NV_READ, ({ id, offset }, emu) => readChunk(emu.state.nv.get(id), offset)),
   onSreq(SYS_OSAL_NV_WRITE, ({ id, offset, value }, emu) => ({ status: writeInto(emu, id, offset, value) })),
-  onSreq(SYS_OSAL_NV_DELETE, ({ id }, emu) => {
-    if (!emu.state.nv.delete(id)) return { status: NvStatus.ITEM_UNINIT };
+  // the length given must be the item's (osal_nv_delete)
+  onSreq(SYS_OSAL_NV_DELETE, ({ id, len }, emu) => {
+    const item = emu.state.nv.get(id);
+    if (!item) return { status: NvStatus.ITEM_UNINIT };
+    if (item.length !== len) return { status: NvStatus.BAD_ITEM_LEN };
+    emu.state.nv.delete(id);
     emu.state.save();
     return { status: NvStatus.SUCCESS };
   }),
   onSreq(SYS_OSAL_NV_LENGTH, ({ id }, emu) => ({ length: emu.state.nv.get(id)?.length ?? 0 })),
-  onSreq(SYS_STACK_TUNE, () => ({ value: 0 })),
+  // STK_TX_PWR (0) sets the power; STK_RX_ON_IDLE (1) sets receiver-on-when-idle, or reads it for another value
+  onSreq(SYS_STACK_TUNE, ({ operation, value }) => {
+    if (operation === 0) return { value: MacStatus.SUCCESS };
+    if (operation === 1) return { value: value === 0 || value === 1 ? MacStatus.SUCCESS : 1 };
+    return { value: NvStatus.INVALID_PARAMETER };
+  }),
+  onSreq(SYS_SET_TX_POWER, ({ level }) => ({
+    status: level >= TX_POWER.min && level <= TX_POWER.max ? MacStatus.SUCCESS : MacStatus.INVALID_PARAMETER,
+  })),
   onSreq(SYS_OSAL_NV_READ_EXT, ({ id, offset }, emu) => readChunk(emu.state.nv.get(id), offset)),
   onSreq(SYS_OSAL_NV_WRITE_EXT, ({ id, offset, value }, emu) => ({ status: writeInto(emu, id, offset, value) })),
 
   onSreq(SYS_NV_CREATE, ({ sysId, itemId, subId, length }, emu) => {
+    if (length === 0) return { status: NvStatus.EXT_BAD_LENGTH };
     if (!emu.state.getExt(sysId, itemId, subId)) {
       emu.state.setExt(sysId, itemId, subId, Buffer.alloc(length));
       emu.state.save();
@@ -123,7 +159,7 @@ export const SYS_RESPONDERS: readonly Responder[] = [
     return { status: NvStatus.SUCCESS };
   }),
   onSreq(SYS_NV_DELETE, ({ sysId, itemId, subId }, emu) => {
-    if (!emu.state.getExt(sysId, itemId, subId)) return { status: NvStatus.ITEM_UNINIT };
+    if (!emu.state.getExt(sysId, itemId, subId)) return { status: NvStatus.EXT_NOT_FOUND };
     emu.state.setExt(sysId, itemId, subId, undefined);
     emu.state.save();
     return { status: NvStatus.SUCCESS };
@@ -133,17 +169,17 @@ export const SYS_RESPONDERS: readonly Responder[] = [
   })),
   onSreq(SYS_NV_READ, ({ sysId, itemId, subId, offset, length }, emu) => {
     const value = emu.state.getExt(sysId, itemId, subId);
-    if (!value || offset + length > value.length) return { status: NvStatus.OPER_FAILED, value: EMPTY };
+    if (!value || offset + length > value.length) return { status: NvStatus.EXT_NOT_FOUND, value: EMPTY };
     return { status: NvStatus.SUCCESS, value: value.subarray(offset, offset + length) };
   }),
   onSreq(SYS_NV_WRITE, ({ sysId, itemId, subId, offset, value }, emu) => {
     const item = emu.state.getExt(sysId, itemId, subId);
-    if (!item || offset + value.length > item.length) return { status: NvStatus.OPER_FAILED };
+    if (!item || offset + value.length > item.length) return { status: NvStatus.EXT_NOT_FOUND };
     value.copy(item, offset);
     emu.state.save();
     return { status: NvStatus.SUCCESS };
   }),
 
-  // type 0 hard, 1 soft → SYS_RESET_IND
-  onAreq(SYS_RESET_REQ, (_req, emu, raw) => resetDevice(emu, raw.length > 0 ? raw[0]! : 1)),
+  // type 0 hard, 1 soft: the same restart → SYS_RESET_IND
+  onAreq(SYS_RESET_REQ, (_req, emu) => resetDevice(emu)),
 ];

@@ -28,7 +28,11 @@ function capture() {
   emu.setSink((b) => out.push(b));
   const sreq = (subsystem: number, command: number, data: Buffer) =>
     emu.fromHost(encodeFrame(MtType.SREQ, subsystem, command, data));
-  return { lines, sreq, out, close: () => (medium.close(), emu.close()) };
+  const close = () => {
+    medium.close();
+    emu.close();
+  };
+  return { lines, sreq, out, close };
 }
 
 const NETWORK_KEY = "b63c173feaee55d6d95e9d8e25419d80";
