@@ -223,7 +223,7 @@ describe("host on the virtual dongle (tcp://)", () => {
 
   it("reports a lost coordinator connection", async () => {
     const lost = new Promise((resolve) => host.once("disconnected", () => resolve("disconnected")));
-    dongle.cut();
+    await dongle.cut();
     await expect(Promise.race([lost, new Promise((r) => setTimeout(() => r("nothing"), 5000))])).resolves.toBe(
       "disconnected",
     );

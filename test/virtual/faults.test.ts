@@ -122,7 +122,7 @@ describe("link faults", () => {
 
   it("a cut link is seen by herdsman as a disconnected adapter", async () => {
     const disconnected = new Promise<void>((resolve) => c.once("adapterDisconnected", () => resolve()));
-    dongle.cut();
+    await dongle.cut();
     await disconnected;
     expect(dongle.hostConnected).toBe(false);
   });

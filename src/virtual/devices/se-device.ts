@@ -143,10 +143,14 @@ export class EmulatedSeDevice extends EmulatedNode {
   #startDelay(delay: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);
-      this.#startGate?.().then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+      // a gate that fails leaves the delay to end the wait
+      this.#startGate?.().then(
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        () => undefined,
+      );
     });
   }
 

@@ -50,7 +50,7 @@ export class SocatPty {
       if (existsSync(this.path)) break;
       if (child.exitCode !== null) throw new Error(`socat exited (${child.exitCode}): ${stderr.trim()}`);
       if (Date.now() > deadline) {
-        this.stop();
+        await this.stop();
         throw new Error(`socat did not create ${this.path} within ${timeoutMs} ms`);
       }
       await Promise.race([new Promise((r) => setTimeout(r, 20)), spawnError]);
