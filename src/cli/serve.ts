@@ -9,7 +9,7 @@ import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
 import { BenchConsole } from "../runner/console.js";
 import { ConsoleTerminal } from "../runner/terminal.js";
-import { ADAPTER_TYPES, type AdapterType } from "../host/endpoints.js";
+import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import { EvidenceLog } from "../evidence/log.js";
@@ -172,8 +172,8 @@ export const command: CliCommand = {
         clock,
       });
     } catch (err) {
-      const message = (err as Error).message;
-      throw new UsageError(message.includes("accept the risk") ? `${message} (--accept-adapter-risk)` : message);
+      if (err instanceof AdapterRiskError) throw new UsageError(`${err.message} (--accept-adapter-risk)`);
+      throw new UsageError((err as Error).message);
     }
     host.on("join", (e) => out(e.accepted ? `joined: ${e.device}` : `refused: ${e.device} (${e.reason})`));
     host.on("interview", (e) => e.status !== "started" && out(`interview ${e.status}: ${e.device}`));

@@ -33,12 +33,20 @@ export const ADAPTER_SE_PROBLEMS: Record<Exclude<AdapterType, "zstack">, string>
   zoh: "zigbee-on-host has hard-coded HA-profile endpoints only (no SE endpoint to discover)",
 };
 
-/** Throws a one-line explanation unless the adapter can serve SE (or the risk is accepted). */
+/** An adapter that cannot serve the hub's Smart Energy endpoints, refused because the risk was not accepted. */
+export class AdapterRiskError extends Error {
+  override name = "AdapterRiskError";
+  constructor(readonly adapter: Exclude<AdapterType, "zstack">) {
+    super(
+      `adapter '${adapter}' cannot serve the hub's Smart Energy endpoints: ${ADAPTER_SE_PROBLEMS[adapter]}; use a Z-Stack dongle (--adapter zstack), or accept the risk explicitly`,
+    );
+  }
+}
+
+/** Throws an AdapterRiskError (a one-line explanation) unless the adapter can serve SE or the risk is accepted. */
 export function checkAdapterForSe(adapter: AdapterType, acceptRisk: boolean): void {
   if (adapter === "zstack" || acceptRisk) return;
-  throw new Error(
-    `adapter '${adapter}' cannot serve the hub's Smart Energy endpoints: ${ADAPTER_SE_PROBLEMS[adapter]}; use a Z-Stack dongle (--adapter zstack), or accept the risk explicitly`,
-  );
+  throw new AdapterRiskError(adapter);
 }
 
 export interface SeEndpoint {
