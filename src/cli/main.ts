@@ -1,23 +1,34 @@
 /**
  * The `hanbench` command: finds the subcommand and hands it the rest of the arguments.
- * Each subcommand lives in its own module under src/cli and exports `command: CliCommand`.
+ * Each subcommand lives in its own module under src/cli and exports `command: CliCommand`; the table below
+ * names each module with a static import (loaded only when its command runs), so tools see every command.
  */
 import { redactText } from "../redact.js";
 import { Exit, UsageError } from "./errors.js";
 import type { CliCommand } from "./command.js";
 
-const COMMANDS: Record<string, { summary: string }> = {
+type Load = () => Promise<{ command: CliCommand }>;
+
+const COMMANDS: Record<string, { summary: string; load: Load }> = {
   run: {
     summary: "run the Change-of-Tenancy suite (default: a dry-run on the virtual HAN)",
+    load: () => import("./run.js"),
   },
   virtual: {
     summary: "run the virtual Z-Stack dongle with emulated devices on tcp:// or a pty",
+    load: () => import("./virtual.js"),
   },
-  serve: { summary: "run the emulated Comms Hub on a dongle, for a person at the bench" },
-  zcl: { summary: "decode or encode Smart Energy ZCL frames" },
-  cert: { summary: "show or issue Smart Energy implicit certificates (CBKE)" },
-  report: { summary: "re-render reports (JSON, JUnit, HTML) from an evidence log" },
-  ports: { summary: "list serial ports and the matching dongle profiles" },
+  serve: {
+    summary: "run the emulated Comms Hub on a dongle, for a person at the bench",
+    load: () => import("./serve.js"),
+  },
+  zcl: { summary: "decode or encode Smart Energy ZCL frames", load: () => import("./zcl.js") },
+  cert: { summary: "show or issue Smart Energy implicit certificates (CBKE)", load: () => import("./cert.js") },
+  report: {
+    summary: "re-render reports (JSON, JUnit, HTML) from an evidence log",
+    load: () => import("./report.js"),
+  },
+  ports: { summary: "list serial ports and the matching dongle profiles", load: () => import("./ports.js") },
 };
 
 export function usage(): string {
@@ -47,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return Exit.ok;
   }
-  const entry = COMMANDS[name];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     process.stderr.write(`hanbench: unknown command '${name}'. Run 'hanbench --help' for the list.\n`);
     return Exit.usage;
@@ -56,8 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   // (loaded here, not at the top: --help and --version need no logger)
   // (serve's console prints what happens itself, so its logs are kept to warnings and errors too)
   if (name === "run" || name === "serve") (await import("../log.js")).setDefaultLogLevel("warn");
-  // A template path keeps the command modules out of the static import graph: each loads only when used.
-  const { command } = (await import(`./${name}.js`)) as { command: CliCommand };
+  const { command } = await entry.load();
   try {
     return await command.run(rest);
   } catch (err) {
