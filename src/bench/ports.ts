@@ -124,7 +124,7 @@ function isSerialName(name: string): boolean {
 }
 
 /** Ports found in sysfs and /dev/serial/by-id alone. */
-export function listFromSysfs(opts: Pick<ListOptions, "sysRoot" | "devRoot" | "all"> = {}): PortInfo[] {
+function listFromSysfs(opts: Pick<ListOptions, "sysRoot" | "devRoot" | "all"> = {}): PortInfo[] {
   const sysRoot = opts.sysRoot ?? "/sys";
   const devRoot = opts.devRoot ?? "/dev";
   const links = byIdLinks(devRoot);

@@ -51,7 +51,7 @@ export interface ProfileMatch {
 const ADAPTERS: readonly string[] = ["zstack", "ember", "deconz", "zboss", "zigate", "zoh"];
 const SUPPORT: readonly string[] = ["supported", "limited", "unsupported"];
 
-export const DEFAULT_PROFILES_URL = new URL("../../hardware/dongles.json", import.meta.url);
+const DEFAULT_PROFILES_URL = new URL("../../hardware/dongles.json", import.meta.url);
 
 /** Checks one profile object; throws naming the profile and the field that is wrong. */
 function checkProfile(p: Record<string, unknown>, i: number): DongleProfile {

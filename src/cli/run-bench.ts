@@ -11,7 +11,7 @@ import type { EvidenceLog } from "../evidence/log.js";
 import { UsageError } from "./errors.js";
 import type { DutFile } from "../runner/dut-file.js";
 
-export const DEFAULT_BENCH_STATE = join(".hanbench", "state");
+const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
 export interface BenchSetup {
   env: (evidence: EvidenceLog, progress: Progress) => Promise<RunEnv>;

@@ -164,7 +164,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
 }
 
 /** One device as a lab would read it off its label: label, EUI-64, install code with CRC. */
-export function deviceLine(d: EmulatedNode): string {
+function deviceLine(d: EmulatedNode): string {
   const eui = d.ieee.slice(2).toUpperCase();
   const code = d.installCode ? d.installCode.toString("hex").toUpperCase() : "-";
   return `${d.label}  ${eui}  ${code}`;

@@ -209,7 +209,7 @@ export function heldOf(a: Attributed, category: Category, tenancy: number): Attr
 }
 
 /** A short description of a held item for reasons: `previousDayConsumptionDelivered@2026-…=1234`, `msg 4821`. */
-export function describeHeld(item: AttributedItem): string {
+function describeHeld(item: AttributedItem): string {
   const h = item.held;
   if ("messageId" in h) return `msg ${h.messageId}`;
   return `${h.item}${h.period ? `@${h.period}` : ""}=${String(h.value)}`;
@@ -238,7 +238,7 @@ export function seriesOf(item: string): string {
  * What identifies a held item across probes: a message by its id; a value by role, cluster, series and
  * period, or by item when it has no period.
  */
-export function holdingKey(item: AttributedItem): string {
+function holdingKey(item: AttributedItem): string {
   const h = item.held;
   if ("messageId" in h) return `msg|${h.messageId}`;
   const period = periodKey(h.period);

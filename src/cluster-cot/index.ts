@@ -42,7 +42,7 @@ export const CASES: readonly CaseDef[] = [
 const BASELINE_MAJOR = 5;
 
 /** Why a DUT's declared specification version puts it outside the suite, if it does. */
-export function outOfScope(dut: DutDeclaration): string | undefined {
+function outOfScope(dut: DutDeclaration): string | undefined {
   if (!dut.claims) return undefined;
   const m = /(\d+)(?:\.(\d+))?/.exec(dut.claims);
   if (!m) return undefined;
@@ -79,7 +79,7 @@ function toResult(view: DutView, def: CaseDef, out: Outcome): CaseResult {
 }
 
 /** The cases for one DUT; `events` in seq order. */
-export function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration): DutResult {
+function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration): DutResult {
   const view = new DutView({ events, run, dut });
   const prior = new Map<string, CaseResult>();
   const scope = outOfScope(dut);

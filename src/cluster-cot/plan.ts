@@ -80,7 +80,7 @@ export interface Timing {
   settleMs: number;
 }
 
-export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export function defaultTiming(windowMs: number = DEFAULT_WINDOW_MS): Timing {
   return {

@@ -24,7 +24,7 @@ export const CLEAR_SUPPLIER = PTCC.clearIhdDataSupplier;
 /** The control a CoT carries unless told otherwise. */
 export const DEFAULT_CONTROL = CLEAR_CONSUMER | CLEAR_SUPPLIER;
 /** PTCC bits 15–31 are reserved (domain.md §3.2). */
-export const RESERVED_CONTROL_BITS = 0xffff_8000;
+const RESERVED_CONTROL_BITS = 0xffff_8000;
 
 /** Tariff Type of PublishChangeOfTenancy (enum8). */
 export const TariffType = { delivered: 0, received: 1, both: 2 } as const;

@@ -15,14 +15,14 @@ import type { EndpointRole } from "../evidence/events.js";
 import { SE_PROFILE_ID } from "../zcl/index.js";
 
 /** SE device ids: Energy Service Interface (the GPF plays the ESI towards the HAN) and Metering device. */
-export const SE_DEVICE_ID: Record<EndpointRole, number> = { gpf: 0x0500, esme: 0x0501 };
+const SE_DEVICE_ID: Record<EndpointRole, number> = { gpf: 0x0500, esme: 0x0501 };
 
 export type AdapterType = "zstack" | "ember" | "deconz" | "zboss" | "zigate" | "zoh" | "ezsp";
 
 export const ADAPTER_TYPES: readonly AdapterType[] = ["zstack", "ember", "deconz", "zboss", "zigate", "zoh", "ezsp"];
 
 /** Why an adapter other than zstack cannot serve Smart Energy as it stands (herdsman.md §13.2). */
-export const ADAPTER_SE_PROBLEMS: Record<Exclude<AdapterType, "zstack">, string> = {
+const ADAPTER_SE_PROBLEMS: Record<Exclude<AdapterType, "zstack">, string> = {
   ember:
     "ember has fixed HA-profile endpoints and its EZSP message handler drops incoming Smart Energy profile (0x0109) frames, so IHD requests never reach the hub",
   ezsp: "the deprecated ezsp driver has fixed HA-profile endpoints and no way to register the hub's Smart Energy endpoints",

@@ -28,12 +28,12 @@ export interface NetworkParameters {
   extendedPanId?: string;
 }
 
-export const NETWORK_FILE = "network.json";
+const NETWORK_FILE = "network.json";
 
 /** Channels a new network is formed on (the Zigbee channels clear of the common Wi-Fi channels 1, 6, 11). */
 const PREFERRED_CHANNELS = [15, 20, 25];
 
-export function generateNetwork(opts: { channel?: number } = {}): NetworkParameters {
+function generateNetwork(opts: { channel?: number } = {}): NetworkParameters {
   const channel = opts.channel ?? PREFERRED_CHANNELS[randomInt(PREFERRED_CHANNELS.length)]!;
   checkChannel(channel);
   const networkKey = randomBytes(16);

@@ -10,7 +10,7 @@ import { aes128MmoHash, crc16X25 } from "zigbee-herdsman/dist/zspec/utils.js";
 import { hexUpper } from "../hex.js";
 
 /** Install-code lengths without the CRC, in bytes. */
-export const INSTALL_CODE_LENGTHS = [6, 8, 12, 16] as const;
+const INSTALL_CODE_LENGTHS = [6, 8, 12, 16] as const;
 
 /** The code followed by its CRC-16/X-25, little-endian: what the link key is derived from. */
 export function withCrc(code: Uint8Array): Buffer {

@@ -83,7 +83,7 @@ interface Hop {
  * Builds the 802.15.4 frames for one ZCL event. Exported for tests; most callers use `PcapWriter`.
  * Returns more than one frame when the ZCL payload needs APS fragmentation.
  */
-export function buildFrames(event: ZclEvent, opts: PcapOptions, counters: Counters): Buffer[] {
+function buildFrames(event: ZclEvent, opts: PcapOptions, counters: Counters): Buffer[] {
   if (typeof event.raw !== "string" || !/^([0-9a-f]{2})*$/i.test(event.raw)) throw new Error("raw is not hex");
   const zcl = Buffer.from(event.raw, "hex");
   const hub =

@@ -16,7 +16,7 @@ import { Progress, hubTime } from "./progress.js";
 import { runStep, type StepContext } from "./steps.js";
 
 /** The specification baseline every report names (cot-suite.md "Baseline"). */
-export const BASELINE = {
+const BASELINE = {
   modification: "SECMP0056",
   release: "November 2021 SEC release",
   ESMETS: "5.1",

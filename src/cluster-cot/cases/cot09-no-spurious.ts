@@ -19,7 +19,7 @@ const CMD_READ_RSP = globalCommand("readRsp")!.id;
 const CMD_DEFAULT_RSP = globalCommand("defaultRsp")!.id;
 
 /** A hub → DUT answer saying there is no CoT: Default Response NOT_FOUND, or 0x0200 read with a failure status. */
-export function isNoCotAnswer(z: ZclEvent): boolean {
+function isNoCotAnswer(z: ZclEvent): boolean {
   if (z.dir !== "out" || z.clusterId !== ClusterId.deviceManagement || z.frameType !== "global") return false;
   const p = (z.payload ?? {}) as Record<string, unknown>;
   if (z.commandId === CMD_DEFAULT_RSP) return Number(p.statusCode ?? p.status) === Status.NOT_FOUND;

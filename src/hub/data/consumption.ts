@@ -17,9 +17,9 @@ export type Measure = "energy" | "volume";
 
 const STREAM = { electricity: 1, gas: 2 } as const;
 /** Energy units per volume unit of gas (11.2 kWh per m³). */
-export const GAS_WH_PER_DM3 = 11.2;
+const GAS_WH_PER_DM3 = 11.2;
 /** The meter register's starting point: summation counts from here. */
-export const SUMMATION_ANCHOR_MS = Date.UTC(2024, 0, 1);
+const SUMMATION_ANCHOR_MS = Date.UTC(2024, 0, 1);
 /** Day number (days since the Unix epoch) of the anchor. */
 const ANCHOR_DAY = SUMMATION_ANCHOR_MS / DAY_MS;
 

@@ -18,7 +18,7 @@ export interface SupplierMessage {
 }
 
 /** Longest message text served (ZCL frames stay unfragmented). */
-export const MAX_MESSAGE_TEXT = 48;
+const MAX_MESSAGE_TEXT = 48;
 
 export class MessageStore {
   readonly #messages: SupplierMessage[] = [];

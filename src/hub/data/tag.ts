@@ -13,7 +13,7 @@
  */
 
 /** Tenancies are tagged modulo this; so at most 99 tenancies per run. */
-export const TAG_MODULUS = 100;
+const TAG_MODULUS = 100;
 export const MAX_TENANCY = TAG_MODULUS - 1;
 
 /** A 32-bit avalanche hash of a list of integers (each taken modulo 2^32). */

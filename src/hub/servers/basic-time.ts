@@ -7,8 +7,8 @@ import { msToZclUtc } from "../clock.js";
 import { ClusterId } from "../../zcl/index.js";
 import { type ClusterServer, clusterServer, constant } from "./server.js";
 
-export const GB_TIME_STATUS = 0x09;
-export const GB_PHYSICAL_ENVIRONMENT = 0x01;
+const GB_TIME_STATUS = 0x09;
+const GB_PHYSICAL_ENVIRONMENT = 0x01;
 
 export function basicServer(): ClusterServer {
   return clusterServer(ClusterId.basic, {

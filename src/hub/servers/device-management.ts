@@ -15,7 +15,7 @@ import type { CotRecord } from "../tenancy.js";
 import { ClusterId, Status } from "../../zcl/index.js";
 import { type ClusterServer, type CommandHandler, clusterServer } from "./server.js";
 
-export const NO_COT_DATE = 0xffffffff;
+const NO_COT_DATE = 0xffffffff;
 
 /** The PublishChangeOfTenancy payload of a CoT record (src/zcl field names). */
 export function publishChangeOfTenancyPayload(r: CotRecord): Record<string, unknown> {

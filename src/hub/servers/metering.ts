@@ -24,8 +24,8 @@ import {
   field,
 } from "./server.js";
 
-export const MAX_PROFILE_PERIODS = 16;
-export const MAX_SAMPLES = 16;
+const MAX_PROFILE_PERIODS = 16;
+const MAX_SAMPLES = 16;
 /** ProfileIntervalPeriod 2 = 30 minutes. */
 const PERIOD_30_MIN = 2;
 const FORMAT_5_3 = 0x2b; // 5 digits left of the decimal point, 3 right

@@ -22,7 +22,7 @@ import {
   type ServeEnv,
 } from "./server.js";
 
-export const MAX_LOG_RECORDS = 5;
+const MAX_LOG_RECORDS = 5;
 export const GBP = 826;
 
 function untilTime(env: { now: number }, latestEndTime: number): number {

@@ -30,7 +30,7 @@ export interface Server {
 const WANTED = [ClusterId.metering, ClusterId.deviceManagement];
 
 /** The endpoint a device that skips discovery assumes: endpoint 1 of the coordinator, taken as the hub. */
-export const FIXED_ENDPOINT: Server = {
+const FIXED_ENDPOINT: Server = {
   role: "gpf",
   nwk: 0x0000,
   ep: 1,

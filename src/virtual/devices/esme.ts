@@ -14,7 +14,7 @@ import { SeDeviceId } from "./se-device.js";
 import { hex } from "../../hex.js";
 
 /** Default SE endpoint of the emulated ESME. */
-export const ESME_ENDPOINT = 3;
+const ESME_ENDPOINT = 3;
 
 /** The part of the hub the ESME needs: a ZCL request in, the reply frame (if any) out. */
 export interface HubFrameHandler {

@@ -21,7 +21,7 @@ export const PROFILES = [
 
 export type ProfileName = (typeof PROFILES)[number];
 
-export const SE_DEVICE_KINDS = ["ihd", "ppmid"] as const;
+const SE_DEVICE_KINDS = ["ihd", "ppmid"] as const;
 export type SeDeviceKind = (typeof SE_DEVICE_KINDS)[number];
 
 export interface Behaviour {
@@ -63,7 +63,7 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
 };
 
-export function isProfileName(name: string): name is ProfileName {
+function isProfileName(name: string): name is ProfileName {
   return (PROFILES as readonly string[]).includes(name);
 }
 

@@ -20,7 +20,7 @@ import { Tenancy } from "./se-payloads.js";
 import { discoverServers, type Server } from "./discovery.js";
 import { DataFetcher, NoAnswer } from "./fetch.js";
 
-export const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
+const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
 
 const PUBLISH_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "serverToClient", "publishChangeOfTenancy");
 
@@ -380,7 +380,7 @@ export class SeClient {
 }
 
 /** A CoT date attribute value as hub ms, or undefined for "none" (0 or 0xFFFFFFFF). */
-export function validDate(utc: number): number | undefined {
+function validDate(utc: number): number | undefined {
   if (utc === 0 || utc === 0xffffffff) return undefined;
   return zclUtcToMs(utc);
 }
