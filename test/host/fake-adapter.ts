@@ -34,7 +34,8 @@ export class FakeAdapter extends EventEmitter {
   readonly installCodes: { ieee: string; key: Buffer; hashed: boolean }[] = [];
   readonly devices = new Map<number, FakeDevice>();
   /** Resolves the next time a frame is sent. */
-  #waiters: ((f: SentFrame) => void)[] = [];
+  #waiters: { match: (f: SentFrame) => boolean; resolve: (f: SentFrame) => void }[] = [];
+  #zdoWaiters: { clusterId: number; resolve: () => void }[] = [];
 
   async start(): Promise<"resumed"> {
     return "resumed";
@@ -82,16 +83,26 @@ export class FakeAdapter extends EventEmitter {
   ): Promise<undefined> {
     const s: SentFrame = { ieee, nwk, ep, srcEp, profileId, frame, hex: frame.toBuffer().toString("hex") };
     this.sent.push(s);
-    for (const w of this.#waiters.splice(0)) w(s);
+    const [hit, rest] = [this.#waiters.filter((w) => w.match(s)), this.#waiters.filter((w) => !w.match(s))];
+    this.#waiters = rest;
+    for (const w of hit) w.resolve(s);
     return undefined;
   }
 
-  nextSent(): Promise<SentFrame> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  /** Resolves with the next frame sent (that `match` accepts). */
+  nextSent(match: (f: SentFrame) => boolean = () => true): Promise<SentFrame> {
+    return new Promise((resolve) => this.#waiters.push({ match, resolve }));
+  }
+
+  /** Resolves the next time a ZDO request of `clusterId` is sent. */
+  nextZdo(clusterId: number): Promise<void> {
+    return new Promise((resolve) => this.#zdoWaiters.push({ clusterId, resolve }));
   }
 
   async sendZdo(_ieee: string, nwk: number, clusterId: number): Promise<unknown> {
     this.zdo.push({ nwk, clusterId });
+    for (const w of this.#zdoWaiters.filter((x) => x.clusterId === clusterId)) w.resolve();
+    this.#zdoWaiters = this.#zdoWaiters.filter((x) => x.clusterId !== clusterId);
     const ok = Zdo.Status.SUCCESS;
     const eps =
       nwk === 0

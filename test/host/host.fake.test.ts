@@ -39,12 +39,42 @@ function getCot(tsn: number): Buffer {
   return Zcl.Frame.create(1, 0, false, undefined, tsn, "getChangeOfTenancy", 0x0708, {}, TEST_CLUSTERS).toBuffer();
 }
 
-/** Delivers a frame and returns what was sent in reply within a few ticks. */
-async function exchange(opts: { dstEp: number; clusterId: number; bytes: Buffer; nwk?: number }): Promise<SentFrame[]> {
+const tsnOf = (s: SentFrame) => s.frame.header.transactionSequenceNumber;
+
+/** TSNs of the barrier reads, apart from those the tests use (0x00..0x7f). */
+let barrierTsn = 0x80;
+
+/**
+ * A read of the IHD that the hub answers (Time, from the GPF endpoint), delivered after the frames of a test:
+ * the host handles incoming frames in order, so once it is answered, every reply of the hub to a frame
+ * before it has been sent. Resolves with the number of frames sent before that answer.
+ */
+async function barrier(): Promise<number> {
+  const tsn = barrierTsn;
+  barrierTsn = barrierTsn === 0xff ? 0x80 : barrierTsn + 1;
+  const answered = fake.nextSent((s) => tsnOf(s) === tsn && s.srcEp === 0x23);
+  fake.deliver({ nwk: IHD_NWK, srcEp: 1, clusterId: 0x000a, dstEp: 0x23, bytes: read(0x000a, [0x0001], tsn) });
+  return fake.sent.indexOf(await answered);
+}
+
+/**
+ * Delivers a frame and returns every frame sent in reply (with its TSN): the first reply is awaited, and a
+ * barrier read shows nothing more was sent for it. `answered: false` for a frame that must get no reply.
+ */
+async function exchange(opts: {
+  dstEp: number;
+  clusterId: number;
+  bytes: Buffer;
+  nwk?: number;
+  answered?: boolean;
+}): Promise<SentFrame[]> {
+  const tsn = opts.bytes[opts.bytes[0]! & 0x04 ? 3 : 1]!;
   const before = fake.sent.length;
+  const first = opts.answered === false ? undefined : fake.nextSent((s) => tsnOf(s) === tsn);
   fake.deliver({ nwk: opts.nwk ?? IHD_NWK, srcEp: 1, clusterId: opts.clusterId, dstEp: opts.dstEp, bytes: opts.bytes });
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-  return fake.sent.slice(before);
+  await first;
+  const end = await barrier();
+  return fake.sent.slice(before, end).filter((s) => tsnOf(s) === tsn);
 }
 
 beforeAll(async () => {
@@ -133,6 +163,7 @@ describe("host on herdsman with a fake adapter", () => {
   });
 
   it("answers GetChangeOfTenancy with NOT_FOUND before a CoT and PublishChangeOfTenancy after, with the TSN", async () => {
+    hub.cot = undefined;
     const before = await exchange({ dstEp: 0x23, clusterId: 0x0708, bytes: getCot(0x60) });
     expect(before).toHaveLength(1);
     expect(before[0]).toMatchObject({ srcEp: 0x23, profileId: 0x0109, hex: "18600b008b" });
@@ -151,11 +182,15 @@ describe("host on herdsman with a fake adapter", () => {
     expect(hub.reads.filter((r) => r.ctx.hubEp === 1)).toHaveLength(0);
   });
 
-  it("appends every frame in and out as a ZclEvent with the hub endpoint and role", () => {
-    const zcl = evidence.events.filter(
-      (e): e is ZclEvent & { seq: number; t: string; wall: string } => e.kind === "zcl",
-    );
-    const inRead = zcl.find((e) => e.dir === "in" && e.tsn === 0x42);
+  it("appends every frame in and out as a ZclEvent with the hub endpoint and role", async () => {
+    hub.recordCot({ implementationDateTime: 533098016, control: 0x200 }, false);
+    const from = evidence.events.length;
+    await exchange({ dstEp: 0x24, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x44) });
+    await exchange({ dstEp: 0x24, clusterId: 0x0708, bytes: getCot(0x45) });
+    const zcl = evidence.events
+      .slice(from)
+      .filter((e): e is ZclEvent & { seq: number; t: string; wall: string } => e.kind === "zcl");
+    const inRead = zcl.find((e) => e.dir === "in" && e.tsn === 0x44);
     expect(inRead).toMatchObject({
       device: IHD,
       hubEp: 0x24,
@@ -164,17 +199,24 @@ describe("host on herdsman with a fake adapter", () => {
       command: "read",
       payload: [0],
     });
-    const outRsp = zcl.find((e) => e.dir === "out" && e.tsn === 0x61);
+    const outRsp = zcl.find((e) => e.dir === "out" && e.tsn === 0x45);
     expect(outRsp).toMatchObject({ hubEp: 0x24, role: "esme", profileId: 0x0109, command: "publishChangeOfTenancy" });
     expect(outRsp?.payload).toMatchObject({ implementationDateTime: 533098016, proposedTenancyChangeControl: 0x200 });
   });
 
-  it("keeps the last requests of each device", () => {
-    const last = host.lastRequests(IHD, 3);
-    expect(last.map((r) => [r.hubEp, r.command])).toEqual([
-      [0x23, "getChangeOfTenancy"],
-      [0x24, "getChangeOfTenancy"],
-      [1, "read"],
+  it("keeps the last requests of each device", async () => {
+    await exchange({ dstEp: 0x23, clusterId: 0x0708, bytes: getCot(0x46) });
+    await exchange({ dstEp: 0x24, clusterId: 0x0708, bytes: getCot(0x47) });
+    await exchange({ dstEp: 1, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x48) });
+    // the last three: the barrier reads of Time that followed each exchange are requests too
+    const last = host.lastRequests(IHD, 6);
+    expect(last.map((r) => [r.hubEp, r.command, r.clusterId])).toEqual([
+      [0x23, "getChangeOfTenancy", 0x0708],
+      [0x23, "read", 0x000a],
+      [0x24, "getChangeOfTenancy", 0x0708],
+      [0x23, "read", 0x000a],
+      [1, "read", 0x0702],
+      [0x23, "read", 0x000a],
     ]);
   });
 
@@ -190,11 +232,18 @@ describe("host on herdsman with a fake adapter", () => {
   it("refuses a device that is not in the Device Log: JoinEvent accepted false, made to leave, never answered", async () => {
     const leavesBefore = fake.zdo.filter((z) => z.clusterId === 0x0034).length;
     const refused = new Promise((resolve) => host.on("join", (e) => !e.accepted && resolve(e)));
+    const leave = fake.nextZdo(0x0034);
     fake.join({ ieee: STRANGER, nwk: 0x5b22, endpoints: [] });
     expect(await refused).toMatchObject({ kind: "join", device: STRANGER, nwk: 0x5b22, accepted: false });
-    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    await leave;
     expect(fake.zdo.filter((z) => z.clusterId === 0x0034).length).toBe(leavesBefore + 1);
-    const sent = await exchange({ nwk: 0x5b22, dstEp: 0x23, clusterId: 0x0702, bytes: read(0x0702, [0], 0x11) });
+    const sent = await exchange({
+      nwk: 0x5b22,
+      dstEp: 0x23,
+      clusterId: 0x0702,
+      bytes: read(0x0702, [0], 0x11),
+      answered: false,
+    });
     expect(sent).toHaveLength(0);
     expect(host.devices().map((d) => d.ieee)).not.toContain(STRANGER);
   });
