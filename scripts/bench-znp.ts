@@ -1,17 +1,24 @@
 /**
  * Benchmark of the virtual dongle's hot path: ZCL Read Attributes round-trips from zigbee-herdsman
- * (`endpoint.read`) through the virtual ZNP and the simulated HAN to an emulated node and back, over
- * tcp:// and over a socat pty. Prints round-trips per second (one at a time, and with herdsman's 16
- * concurrent transactions), p50/p99 latency, and the time the same exchange would take on a real
- * 115200-baud UART, computed from the bytes it put on the line. On a shared machine the wall-clock p99 is
- * dominated by scheduling; the CPU time per round trip (host + dongle + node, all in this process) is the
- * steadier figure.
+ * (`endpoint.read`) through the virtual ZNP and the simulated HAN to an emulated node and back.
  *
- *   node --import tsx scripts/bench-znp.ts [--reads N] [--no-pty]
+ * First, the dongle's own figure: `hanbench virtual` in a child process (as a user runs it), herdsman in
+ * this one reading an emulated node over tcp://; after a warm-up, the child's CPU time (user + system, from
+ * /proc/<pid>/stat, Linux) per round trip over `--process-reads` reads (default 10,000). `--cpu-prof DIR`
+ * profiles the child.
+ *
+ * Then, in this process: the dongle fed MT bytes directly, a bare MT client over tcp://, and herdsman over
+ * tcp:// and a socat pty: round trips per second (one at a time, and with herdsman's 16 concurrent
+ * transactions), p50/p99 latency, and the time the same exchange would take on a 115200-baud UART. On a
+ * shared machine the wall-clock p99 is dominated by scheduling; CPU time per round trip is steadier.
+ *
+ *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--only process|in-process|raw|herdsman] [--no-pty]
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { VirtualDongle } from "../src/virtual/dongle.js";
 import { socatAvailable } from "../src/virtual/transport/pty.js";
@@ -25,8 +32,17 @@ import { formNetwork } from "../src/virtual/znp/commissioning.js";
 import { RawClient } from "../test/virtual/raw-client.js";
 import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
 
-const { values } = parseArgs({ options: { reads: { type: "string" }, "no-pty": { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    reads: { type: "string" },
+    "process-reads": { type: "string" },
+    only: { type: "string" },
+    "cpu-prof": { type: "string" },
+    "no-pty": { type: "boolean" },
+  },
+});
 const READS = Number(values.reads ?? 3000);
+const PROCESS_READS = Number(values["process-reads"] ?? 10_000);
 const CONCURRENCY = 16;
 const BAUD = 115_200;
 
@@ -201,19 +217,89 @@ async function benchInProcess(): Promise<void> {
   emu.close();
 }
 
+/** user and system CPU of a process so far, in µs (Linux /proc; clock ticks of 10 ms). */
+function processCpuUs(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const tick = 1_000_000 / 100;
+  return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
+}
+
+/** `hanbench virtual` in a child process; herdsman here reads its node; the child's CPU per round trip. */
+async function benchProcess(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-"));
+  const prof = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...prof,
+      "--max-semi-space-size=4",
+      "bin/hanbench.js",
+      "virtual",
+      "--listen",
+      "tcp://127.0.0.1:0",
+      "--devices",
+      "node",
+    ],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  let url = "";
+  let ieee = "";
+  for await (const line of createInterface({ input: child.stdout })) {
+    url ||= /connect to: (\S+)/.exec(line)?.[1] ?? "";
+    const d = /^node-\d+\s+([0-9A-F]{16})/.exec(line);
+    if (d) {
+      ieee = `0x${d[1]!.toLowerCase()}`;
+      break;
+    }
+  }
+  const c = makeController(url, dir, randomKey());
+  try {
+    await c.start();
+    const done = interviewed(c, ieee);
+    await c.permitJoin(60);
+    const ep = (await done).getEndpoint(1)!;
+    const read = () => ep.read("genBasic", ["zclVersion"]);
+    for (let i = 0; i < 1000; i++) await read();
+    const cpu0 = processCpuUs(child.pid!);
+    const host0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < PROCESS_READS; i++) await read();
+    const s = (performance.now() - t0) / 1000;
+    const cpu = processCpuUs(child.pid!);
+    const host = process.cpuUsage(host0);
+    const per = (us: number) => (us / PROCESS_READS).toFixed(1);
+    process.stdout.write(
+      `${"process".padEnd(10)} ${(PROCESS_READS / s).toFixed(0).padStart(7)} rt/s  | hanbench virtual CPU ${per(cpu.user + cpu.system - cpu0.user - cpu0.system)} µs/rt` +
+        ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})` +
+        `  | herdsman host ${per(host.user + host.system)} µs/rt  — ${PROCESS_READS} reads after 1000 to warm up\n`,
+    );
+  } finally {
+    await c.stop().catch(() => {});
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 quietHerdsman();
 process.stdout.write(
   `load average ${loadavg()
     .map((x) => x.toFixed(1))
     .join(" ")} (figures are wall-clock, shared CPU)\n`,
 );
-await benchInProcess();
-await benchRaw();
-process.stdout.write(
-  `virtual ZNP: ${READS} genBasic reads via herdsman endpoint.read, one at a time and ${CONCURRENCY} at a time\n`,
-);
-await bench("tcp://", false);
-if (values["no-pty"]) process.stdout.write("pty        skipped (--no-pty)\n");
-else if (socatAvailable()) await bench("socat pty", true);
-else process.stdout.write("pty        skipped: socat is not installed\n");
+const only = values.only;
+const run = (name: string) => !only || only === name;
+if (run("process")) await benchProcess();
+if (run("in-process")) await benchInProcess();
+if (run("raw")) await benchRaw();
+if (run("herdsman")) {
+  process.stdout.write(
+    `virtual ZNP: ${READS} genBasic reads via herdsman endpoint.read, one at a time and ${CONCURRENCY} at a time\n`,
+  );
+  await bench("tcp://", false);
+  if (values["no-pty"]) process.stdout.write("pty        skipped (--no-pty)\n");
+  else if (socatAvailable()) await bench("socat pty", true);
+  else process.stdout.write("pty        skipped: socat is not installed\n");
+}
 process.exit(0);
