@@ -79,19 +79,17 @@ export class TcpHostServer {
     }
     this.#current = s;
     s.setNoDelay(true);
-    let corked = false;
+    // the frames of one turn of the event loop (an SRSP and the callbacks that follow it) leave in one write
+    let queued: Buffer[] = [];
+    const flush = () => {
+      const out = queued.length === 1 ? queued[0]! : Buffer.concat(queued);
+      queued = [];
+      if (!s.destroyed) s.write(out);
+    };
     const write = (bytes: Buffer) => {
       if (s.destroyed) return;
-      // coalesce the frames of one turn of the event loop (an SRSP and the callbacks that follow it)
-      if (!corked) {
-        corked = true;
-        s.cork();
-        setImmediate(() => {
-          corked = false;
-          s.uncork();
-        });
-      }
-      s.write(bytes);
+      if (queued.length === 0) setImmediate(flush);
+      queued.push(bytes);
     };
     s.on("data", (chunk: Buffer) => this.link.onData(chunk));
     s.on("error", (err) => this.#log.debug({ err: String(err) }, "host socket error"));

@@ -50,7 +50,8 @@ function profileOf(emu: ZnpEmulator, srcEp: number): number {
 
 /**
  * Sends `frame` with an AF_DATA_CONFIRM for the host: over the HAN, or, addressed to the coordinator itself,
- * looped back to its own endpoint (APS delivers to the local endpoint; ZDO answers a ZDO request).
+ * looped back to its own endpoint (APS delivers to the local endpoint; ZDO answers a ZDO request). Its
+ * payload is a view into the bytes the host sent: frames on the HAN are never written to, so no copy.
  */
 function transmit(emu: ZnpEmulator, frame: ApsFrame, transId: number): void {
   const confirm = (delivered: boolean) => {
@@ -147,7 +148,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
       dstEp: req.dstEndpoint,
       profileId: profileOf(emu, req.srcEndpoint),
       clusterId: req.clusterId,
-      payload: Buffer.from(req.data),
+      payload: req.data,
     };
     transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
@@ -169,7 +170,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
       dstEp: mode === 1 ? 0xff : req.dstEndpoint,
       profileId: profileOf(emu, req.srcEndpoint),
       clusterId: req.clusterId,
-      payload: Buffer.from(req.data),
+      payload: req.data,
     };
     transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
@@ -187,7 +188,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
         dstEp: req.dstEndpoint,
         profileId: profileOf(emu, req.srcEndpoint),
         clusterId: req.clusterId,
-        payload: Buffer.from(req.data),
+        payload: req.data,
       },
       req.transId,
     );

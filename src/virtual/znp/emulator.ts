@@ -21,8 +21,8 @@ import {
   commandKey,
   mtCommand,
 } from "./commands.js";
-import { MtType, UnpiParser, encodeFrame, type MtFrame } from "./frame.js";
-import { type Layout, LayoutError, type Params, decode, encode } from "./layout.js";
+import { MtType, UnpiParser, openFrame, sealFrame, type MtFrame } from "./frame.js";
+import { type Layout, LayoutError, type Params, decode, encodeInto, encodedSize } from "./layout.js";
 import { AddrMgrUser, clearUserBits, findDevice, recordDevice, recordSeededKey, recordUniqueKey } from "./nv-tables.js";
 import { NvId, type ZnpState, ieeeToLe } from "./state.js";
 
@@ -211,15 +211,20 @@ export class ZnpEmulator implements HanMember, TrustCentre {
 
   /** Sends an AREQ of the table (a callback) with its fields. */
   callback<C extends MtCommand>(command: C, fields: Params<C["request"]>): void {
-    this.#send(MtType.AREQ, command, encode(command.request, fields as Params<Layout>));
+    this.#send(MtType.AREQ, command, command.request, fields as Params<Layout>);
   }
 
-  #send(type: number, command: MtCommand, data: Buffer): void {
+  /** Encodes `fields` as `layout` straight into the frame and hands it to the host link. */
+  #send(type: number, command: MtCommand, layout: Layout, fields: Params<Layout>): void {
     const sink = this.#sink;
     if (!sink) return;
     this.counters.framesOut += 1;
-    if (this.#debug) this.#logFrame("znp out", type, command.subsystem, command.id, data, command);
-    sink(encodeFrame(type, command.subsystem, command.id, data));
+    const size = encodedSize(layout, fields);
+    const frame = openFrame(type, command.subsystem, command.id, size);
+    encodeInto(layout, fields, frame, 4);
+    if (this.#debug)
+      this.#logFrame("znp out", type, command.subsystem, command.id, frame.subarray(4, 4 + size), command);
+    sink(sealFrame(frame));
   }
 
   /**
@@ -260,7 +265,7 @@ export class ZnpEmulator implements HanMember, TrustCentre {
       this.#rpcError(err instanceof LayoutError ? RpcError.INVALID_LENGTH : RpcError.INVALID_PARAMETER, f);
       return;
     }
-    if (rsp) this.#send(MtType.SRSP, command, encode(command.response, rsp));
+    if (rsp) this.#send(MtType.SRSP, command, command.response, rsp);
   }
 
   #onAreq(f: MtFrame, responder: Responder | undefined): void {
@@ -279,7 +284,7 @@ export class ZnpEmulator implements HanMember, TrustCentre {
   #rpcError(code: number, f: MtFrame): void {
     this.counters.rpcErrors += 1;
     const cmd0 = (f.type << 5) | f.subsystem;
-    this.#send(MtType.SRSP, RPC_ERROR, encode(RPC_ERROR.response, { errorCode: code, cmd0, cmd1: f.command }));
+    this.#send(MtType.SRSP, RPC_ERROR, RPC_ERROR.response, { errorCode: code, cmd0, cmd1: f.command });
   }
 
   // ---- HAN side ----

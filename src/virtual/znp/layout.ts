@@ -45,173 +45,192 @@ export const rest = <N extends string>(name: N) => ({ name, kind: "rest" }) as c
 /** A payload shorter than its layout, or a value that does not fit its field. */
 export class LayoutError extends RangeError {}
 
-function need(buf: Buffer, at: number, n: number, field: Field): void {
-  if (at + n > buf.length)
-    throw new LayoutError(`field '${field.name}' needs ${n} bytes at offset ${at}, the payload has ${buf.length}`);
+/**
+ * The decoder of a layout, generated once as straight-line code: a per-frame decode is then a few typed
+ * reads and one object literal of a fixed shape, not a loop over the fields with keys added one by one.
+ */
+type Decoder = (data: Buffer) => Record<string, unknown>;
+const decoders = new WeakMap<Layout, Decoder>();
+
+function short(layout: Layout, index: number, at: number, n: number, length: number): never {
+  throw new LayoutError(`field '${layout[index]!.name}' needs ${n} bytes at offset ${at}, the payload has ${length}`);
+}
+
+function compileDecoder(layout: Layout): Decoder {
+  const lines = ["let o = 0;"];
+  const props: string[] = [];
+  const need = (i: number, n: string) => `if (o + ${n} > d.length) short(L, ${i}, o, ${n}, d.length);`;
+  layout.forEach((f, i) => {
+    const v = `v${i}`;
+    switch (f.kind) {
+      case "u8":
+        lines.push(need(i, "1"), `const ${v} = d[o]; o += 1;`);
+        break;
+      case "i8":
+        lines.push(need(i, "1"), `const ${v} = d.readInt8(o); o += 1;`);
+        break;
+      case "u16":
+        lines.push(need(i, "2"), `const ${v} = d[o] | (d[o + 1] << 8); o += 2;`);
+        break;
+      case "u32":
+        lines.push(need(i, "4"), `const ${v} = d.readUInt32LE(o); o += 4;`);
+        break;
+      case "ieee":
+      case "bytes": {
+        const n = String(f.kind === "ieee" ? 8 : (f.length ?? 0));
+        lines.push(need(i, n), `const ${v} = d.subarray(o, o + ${n}); o += ${n};`);
+        break;
+      }
+      case "buf8":
+        lines.push(
+          need(i, "1"),
+          `const n${i} = d[o]; o += 1;`,
+          need(i, `n${i}`),
+          `const ${v} = d.subarray(o, o + n${i}); o += n${i};`,
+        );
+        break;
+      case "buf16":
+        lines.push(need(i, "2"), `const n${i} = d[o] | (d[o + 1] << 8); o += 2;`, need(i, `n${i}`));
+        lines.push(`const ${v} = d.subarray(o, o + n${i}); o += n${i};`);
+        break;
+      case "list8":
+      case "list16": {
+        const w = f.kind === "list8" ? 1 : 2;
+        lines.push(need(i, "1"), `const n${i} = d[o]; o += 1;`, need(i, `n${i} * ${w}`));
+        lines.push(`const ${v} = new Array(n${i});`);
+        lines.push(
+          `for (let k = 0; k < n${i}; k++, o += ${w}) ${v}[k] = ${w === 1 ? "d[o]" : "d[o] | (d[o + 1] << 8)"};`,
+        );
+        break;
+      }
+      case "rest":
+        lines.push(`const ${v} = d.subarray(o); o = d.length;`);
+        break;
+    }
+    props.push(`${JSON.stringify(f.name)}: ${v}`);
+  });
+  lines.push(`return { ${props.join(", ")} };`);
+  const make = new Function("L", "short", `return (d) => { ${lines.join("\n")} };`) as (
+    l: Layout,
+    s: typeof short,
+  ) => Decoder;
+  return make(layout, short);
 }
 
 /** Reads `data` as `layout`. Bytes past the layout are ignored (firmware reads what it needs). */
 export function decode<L extends Layout>(layout: L, data: Buffer): Params<L> {
-  const out: Record<string, unknown> = {};
-  let o = 0;
-  for (const f of layout) {
+  let d = decoders.get(layout);
+  if (!d) {
+    d = compileDecoder(layout);
+    decoders.set(layout, d);
+  }
+  return d(data) as Params<L>;
+}
+
+/** The encoder of a layout, generated once like its decoder: the size, then the fields written in place. */
+interface Encoder {
+  size(v: Record<string, unknown>): number;
+  into(v: Record<string, unknown>, out: Buffer, offset: number): void;
+}
+const encoders = new WeakMap<Layout, Encoder>();
+
+function missing(layout: Layout, index: number): never {
+  throw new LayoutError(`field '${layout[index]!.name}' has no value`);
+}
+
+function tooLong(layout: Layout, index: number, max: number, got: number): never {
+  throw new LayoutError(
+    `field '${layout[index]!.name}' holds ${max} ${max === 255 ? "items or bytes" : "bytes"}, got ${got}`,
+  );
+}
+
+function compileEncoder(layout: Layout): Encoder {
+  const size = ["let n = 0;"];
+  const into = ["let o = offset;"];
+  layout.forEach((f, i) => {
+    const x = `v[${JSON.stringify(f.name)}]`;
+    size.push(`if (${x} === undefined) missing(L, ${i});`);
     switch (f.kind) {
       case "u8":
-        need(data, o, 1, f);
-        out[f.name] = data[o];
-        o += 1;
+        size.push("n += 1;");
+        into.push(`out[o++] = ${x} & 0xff;`);
         break;
       case "i8":
-        need(data, o, 1, f);
-        out[f.name] = data.readInt8(o);
-        o += 1;
+        size.push("n += 1;");
+        into.push(`out.writeInt8(${x}, o++);`);
         break;
       case "u16":
-        need(data, o, 2, f);
-        out[f.name] = data[o]! | (data[o + 1]! << 8);
-        o += 2;
+        size.push("n += 2;");
+        into.push(`{ const x = ${x}; out[o++] = x & 0xff; out[o++] = (x >> 8) & 0xff; }`);
         break;
       case "u32":
-        need(data, o, 4, f);
-        out[f.name] = data.readUInt32LE(o);
-        o += 4;
+        size.push("n += 4;");
+        into.push(`out.writeUInt32LE(${x} >>> 0, o); o += 4;`);
         break;
       case "ieee":
       case "bytes": {
         const n = f.kind === "ieee" ? 8 : (f.length ?? 0);
-        need(data, o, n, f);
-        out[f.name] = data.subarray(o, o + n);
-        o += n;
+        size.push(`if (${x}.length > ${n}) tooLong(L, ${i}, ${n}, ${x}.length); n += ${n};`);
+        into.push(
+          `{ const b = ${x}; b.copy(out, o); if (b.length < ${n}) out.fill(0, o + b.length, o + ${n}); o += ${n}; }`,
+        );
         break;
       }
       case "buf8":
-      case "buf16": {
-        const w = f.kind === "buf8" ? 1 : 2;
-        need(data, o, w, f);
-        const n = w === 1 ? data[o]! : data.readUInt16LE(o);
-        o += w;
-        need(data, o, n, f);
-        out[f.name] = data.subarray(o, o + n);
-        o += n;
+        size.push(`if (${x}.length > 255) tooLong(L, ${i}, 255, ${x}.length); n += 1 + ${x}.length;`);
+        into.push(`{ const b = ${x}; out[o++] = b.length; b.copy(out, o); o += b.length; }`);
         break;
-      }
+      case "buf16":
+        size.push(`n += 2 + ${x}.length;`);
+        into.push(`{ const b = ${x}; out.writeUInt16LE(b.length, o); o += 2; b.copy(out, o); o += b.length; }`);
+        break;
       case "list8":
       case "list16": {
-        need(data, o, 1, f);
-        const n = data[o]!;
-        o += 1;
         const w = f.kind === "list8" ? 1 : 2;
-        need(data, o, n * w, f);
-        const items: number[] = new Array(n);
-        for (let i = 0; i < n; i++, o += w) items[i] = w === 1 ? data[o]! : data.readUInt16LE(o);
-        out[f.name] = items;
+        size.push(`if (${x}.length > 255) tooLong(L, ${i}, 255, ${x}.length); n += 1 + ${w} * ${x}.length;`);
+        const item = w === 1 ? "out[o++] = a[k] & 0xff;" : "out.writeUInt16LE(a[k] & 0xffff, o); o += 2;";
+        into.push(`{ const a = ${x}; out[o++] = a.length; for (let k = 0; k < a.length; k++) { ${item} } }`);
         break;
       }
       case "rest":
-        out[f.name] = data.subarray(o);
-        o = data.length;
+        size.push(`n += ${x}.length;`);
+        into.push(`{ const b = ${x}; b.copy(out, o); o += b.length; }`);
         break;
     }
-  }
-  return out as Params<L>;
+  });
+  size.push("return n;");
+  const make = new Function(
+    "L",
+    "missing",
+    "tooLong",
+    `return { size: (v) => { ${size.join("\n")} }, into: (v, out, offset) => { ${into.join("\n")} } };`,
+  ) as (l: Layout, m: typeof missing, t: typeof tooLong) => Encoder;
+  return make(layout, missing, tooLong);
 }
 
-function sizeOf(f: Field, v: unknown): number {
-  switch (f.kind) {
-    case "u8":
-    case "i8":
-      return 1;
-    case "u16":
-      return 2;
-    case "u32":
-      return 4;
-    case "ieee":
-      return 8;
-    case "bytes":
-      return f.length ?? 0;
-    case "buf8":
-      return 1 + (v as Buffer).length;
-    case "buf16":
-      return 2 + (v as Buffer).length;
-    case "list8":
-      return 1 + (v as readonly number[]).length;
-    case "list16":
-      return 1 + 2 * (v as readonly number[]).length;
-    case "rest":
-      return (v as Buffer).length;
+function encoderOf(layout: Layout): Encoder {
+  let e = encoders.get(layout);
+  if (!e) {
+    e = compileEncoder(layout);
+    encoders.set(layout, e);
   }
+  return e;
+}
+
+/** Bytes `values` take as `layout`. */
+export function encodedSize<L extends Layout>(layout: L, values: Params<L>): number {
+  return encoderOf(layout).size(values as Record<string, unknown>);
 }
 
 /** Writes `values` as `layout`. A fixed-length field given a shorter buffer is zero-padded. */
 export function encode<L extends Layout>(layout: L, values: Params<L>): Buffer {
-  const v = values as Record<string, unknown>;
-  let size = 0;
-  for (const f of layout) {
-    const x = v[f.name];
-    if (x === undefined) throw new LayoutError(`field '${f.name}' has no value`);
-    size += sizeOf(f, x);
-  }
-  const out = Buffer.alloc(size);
-  let o = 0;
-  for (const f of layout) {
-    const x = v[f.name];
-    switch (f.kind) {
-      case "u8":
-        out[o++] = (x as number) & 0xff;
-        break;
-      case "i8":
-        out.writeInt8(x as number, o++);
-        break;
-      case "u16":
-        out[o++] = (x as number) & 0xff;
-        out[o++] = ((x as number) >> 8) & 0xff;
-        break;
-      case "u32":
-        out.writeUInt32LE((x as number) >>> 0, o);
-        o += 4;
-        break;
-      case "ieee":
-      case "bytes": {
-        const n = f.kind === "ieee" ? 8 : (f.length ?? 0);
-        const b = x as Buffer;
-        if (b.length > n) throw new LayoutError(`field '${f.name}' holds ${n} bytes, got ${b.length}`);
-        b.copy(out, o);
-        o += n;
-        break;
-      }
-      case "buf8":
-      case "buf16": {
-        const b = x as Buffer;
-        if (f.kind === "buf8") {
-          if (b.length > 0xff) throw new LayoutError(`field '${f.name}' holds 255 bytes, got ${b.length}`);
-          out[o++] = b.length;
-        } else {
-          out.writeUInt16LE(b.length, o);
-          o += 2;
-        }
-        b.copy(out, o);
-        o += b.length;
-        break;
-      }
-      case "list8":
-      case "list16": {
-        const items = x as readonly number[];
-        if (items.length > 0xff) throw new LayoutError(`field '${f.name}' holds 255 items, got ${items.length}`);
-        out[o++] = items.length;
-        for (const item of items) {
-          if (f.kind === "list8") out[o++] = item & 0xff;
-          else {
-            out.writeUInt16LE(item & 0xffff, o);
-            o += 2;
-          }
-        }
-        break;
-      }
-      case "rest":
-        (x as Buffer).copy(out, o);
-        o += (x as Buffer).length;
-        break;
-    }
-  }
+  const e = encoderOf(layout);
+  const out = Buffer.allocUnsafe(e.size(values as Record<string, unknown>));
+  e.into(values as Record<string, unknown>, out, 0);
   return out;
+}
+
+/** Writes `values` as `layout` into `out` at `offset` (room checked by the caller with `encodedSize`). */
+export function encodeInto<L extends Layout>(layout: L, values: Params<L>, out: Buffer, offset: number): void {
+  encoderOf(layout).into(values as Record<string, unknown>, out, offset);
 }
