@@ -54,7 +54,7 @@ export class EzspReader {
 
 /** An appending writer. */
 export class EzspWriter {
-  #buf = Buffer.allocUnsafe(64);
+  #buf = Buffer.allocUnsafe(128);
   #o = 0;
 
   #room(n: number): number {
@@ -90,8 +90,9 @@ export class EzspWriter {
     this.#buf.set(b, o);
   }
 
+  /** The bytes written (a view of the writer's buffer: the writer is not used after this). */
   toBuffer(): Buffer {
-    return Buffer.from(this.#buf.subarray(0, this.#o));
+    return this.#buf.subarray(0, this.#o);
   }
 }
 
@@ -104,14 +105,25 @@ export interface Codec<T> {
 export type Layout = Record<string, Codec<unknown>>;
 export type ValueOf<L extends Layout> = { [K in keyof L]: L[K] extends Codec<infer V> ? V : never };
 
+/** Each layout's fields as a list, made once (layouts are static tables). */
+const fieldLists = new WeakMap<Layout, [string, Codec<unknown>][]>();
+function fieldsOf(layout: Layout): [string, Codec<unknown>][] {
+  let f = fieldLists.get(layout);
+  if (!f) {
+    f = Object.entries(layout);
+    fieldLists.set(layout, f);
+  }
+  return f;
+}
+
 export function readLayout<L extends Layout>(layout: L, r: EzspReader): ValueOf<L> {
   const out: Record<string, unknown> = {};
-  for (const [name, codec] of Object.entries(layout)) out[name] = codec.read(r);
+  for (const [name, codec] of fieldsOf(layout)) out[name] = codec.read(r);
   return out as ValueOf<L>;
 }
 
 export function writeLayout<L extends Layout>(layout: L, w: EzspWriter, v: ValueOf<L>): void {
-  for (const [name, codec] of Object.entries(layout)) codec.write(w, (v as Record<string, unknown>)[name]);
+  for (const [name, codec] of fieldsOf(layout)) codec.write(w, (v as Record<string, unknown>)[name]);
 }
 
 const struct = <L extends Layout>(layout: L): Codec<ValueOf<L>> => ({

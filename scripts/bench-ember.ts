@@ -1,0 +1,178 @@
+/**
+ * Benchmark of the virtual EmberZNet NCP's hot path, side by side with the virtual Z-Stack: ZCL Read
+ * Attributes round trips from zigbee-herdsman (`endpoint.read`, adapter ember vs zstack) through the virtual
+ * coordinator and the simulated HAN to an emulated node and back, over tcp:// and over a socat pty. Prints
+ * round trips per second (one at a time and with herdsman's 16 concurrent transactions), p50/p99 latency,
+ * the CPU time per round trip (host + dongle + node, all in this process: the steadier figure on a shared
+ * machine) and what the exchange would take on a real 115200-baud UART. First, the NCP alone: EZSP bytes in
+ * (sendUnicast in an ASH DATA frame), incomingMessageHandler out, no socket and no herdsman.
+ *
+ *   node --import tsx scripts/bench-ember.ts [--reads N] [--no-pty] [--only ember|zstack] [--no-in-process]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { RealClock } from "../src/hub/clock.js";
+import { type VirtualAdapter, VirtualDongle } from "../src/virtual/dongle.js";
+import { EmulatedNode } from "../src/virtual/han/node.js";
+import { socatAvailable } from "../src/virtual/transport/pty.js";
+import { NcpTestHost } from "../test/virtual/ember/ncp-host.js";
+import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
+
+const { values } = parseArgs({
+  options: {
+    reads: { type: "string" },
+    "no-pty": { type: "boolean" },
+    only: { type: "string" },
+    "no-in-process": { type: "boolean" },
+  },
+});
+const READS = Number(values.reads ?? 3000);
+const CONCURRENCY = 16;
+const BAUD = 115_200;
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function bench(adapter: VirtualAdapter, usePty: boolean): Promise<void> {
+  const label = `${adapter} ${usePty ? "pty" : "tcp"}`;
+  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-"));
+  const dongle = await VirtualDongle.start({
+    adapter,
+    stateDir: join(dir, "state"),
+    pty: usePty ? join(dir, "tty") : undefined,
+  });
+  const c = makeController(dongle.path, dir, randomKey(), adapter);
+  try {
+    await c.start();
+    const node = dongle.addDevice("node", { autoJoin: false });
+    const done = interviewed(c, node.ieee);
+    await c.permitJoin(60);
+    await node.join();
+    const ep = (await done).getEndpoint(1)!;
+    const read = () => ep.read("genBasic", ["zclVersion"]);
+    for (let i = 0; i < 300; i++) await read();
+
+    const b0 = { ...dongle.linkBytes };
+    await read();
+    const toDongle = dongle.linkBytes.toDongle - b0.toDongle;
+    const toHost = dongle.linkBytes.toHost - b0.toHost;
+    const uartMs = ((toDongle + toHost) * 10 * 1000) / BAUD; // 8N1: 10 bits a byte
+
+    const lat: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < READS; i++) {
+      const s = performance.now();
+      await read();
+      lat.push(performance.now() - s);
+    }
+    const seqS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    lat.sort((a, b) => a - b);
+
+    let next = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next++ < READS) await read();
+      }),
+    );
+    const parS = (performance.now() - t1) / 1000;
+
+    const f = (n: number, d = 0) => n.toFixed(d);
+    process.stdout.write(
+      `${label.padEnd(11)} ${f(READS / seqS).padStart(6)} rt/s  p50 ${f(pct(lat, 50), 3)} ms  p99 ${f(pct(lat, 99), 3)} ms` +
+        `  | CPU ${f((cpu.user + cpu.system) / READS)} µs/rt` +
+        `  | ${CONCURRENCY} concurrent: ${f(READS / parS).padStart(6)} rt/s` +
+        `  | line ${toDongle}+${toHost} B = ${f(uartMs, 2)} ms at ${BAUD} baud (≤ ${f(1000 / uartMs)} rt/s)\n`,
+    );
+  } finally {
+    await c.stop().catch(() => {});
+    await dongle.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The NCP and a node in process: sendUnicast (a Basic read) in, incomingMessageHandler out. */
+async function benchInProcess(): Promise<void> {
+  const h = new NcpTestHost();
+  /** A setup command must answer status 0 (its first four bytes). */
+  const ok = (frameId: number, params: Buffer) => {
+    const rsp = h.command(frameId, params);
+    if (rsp.frameId !== frameId || rsp.params.readUInt32LE(0) !== 0)
+      throw new Error(`setup command 0x${frameId.toString(16)} failed: ${rsp.raw.toString("hex")}`);
+  };
+  h.reset();
+  h.legacyVersion(0x13);
+  h.command(0x0000, Buffer.from([0x12]));
+  ok(0x0002, Buffer.from("0104010500000000", "hex")); // addEndpoint 1, HA 0x0104, device 5, flags 0, no clusters
+  ok(0x0055, Buffer.from([0x00, 0x03])); // trust centre: allow joins
+  const key = Buffer.alloc(16, 0x11);
+  ok(0x0068, Buffer.concat([Buffer.from([0x00, 0x03]), key, key, Buffer.from([0]), Buffer.alloc(8)]));
+  ok(0x001e, Buffer.from("dddddddddddddddd621a050f0000000000f8ff07", "hex"));
+  await h.nextCallback(0x0019);
+  const node = new EmulatedNode({
+    ieee: "0x0d6f000000000001",
+    endpoints: [{ endpoint: 1, profileId: 0x0104, deviceId: 1, deviceVersion: 1, inClusters: [0], outClusters: [] }],
+    clock: new RealClock(),
+    medium: h.medium,
+  });
+  ok(0x0022, Buffer.from([60]));
+  await node.join();
+  const send = (tsn: number) => {
+    const zcl = Buffer.from([0x00, tsn, 0x00, 0x00, 0x00]);
+    const p = Buffer.alloc(17 + zcl.length);
+    p[0] = 0; // DIRECT
+    p.writeUInt16LE(node.nwk!, 1);
+    p.writeUInt16LE(0x0104, 3);
+    p.writeUInt16LE(0x0000, 5);
+    p[7] = 1;
+    p[8] = 1;
+    p.writeUInt16LE(0x0140, 9);
+    p.writeUInt16LE(tsn, 14);
+    p[16] = zcl.length;
+    zcl.copy(p, 17);
+    h.command(0x0034, p);
+  };
+  const once = async (tsn: number) => {
+    const inc = h.nextCallback(0x0045);
+    send(tsn);
+    await inc;
+    h.callbacks.length = 0;
+    h.responses.length = 0;
+  };
+  for (let i = 0; i < 300; i++) await once(i & 0xff);
+  const n = READS * 10;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await once(i & 0xff);
+  const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(
+    `${"in-process".padEnd(11)} ${(n / s).toFixed(0).padStart(6)} rt/s  | CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/rt` +
+      "  — NCP + node, EZSP over ASH bytes in and out (the test host's ASH counted), no socket\n",
+  );
+  node.dispose();
+  h.close();
+}
+
+quietHerdsman();
+process.stdout.write(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} (figures are wall-clock, shared CPU)\n`,
+);
+if (!values["no-in-process"]) await benchInProcess();
+process.stdout.write(
+  `${READS} genBasic reads via herdsman endpoint.read, one at a time and ${CONCURRENCY} at a time, ember beside zstack\n`,
+);
+const ptys = !values["no-pty"] && socatAvailable();
+for (const adapter of (["ember", "zstack"] as const).filter((a) => !values.only || a === values.only)) {
+  await bench(adapter, false);
+  if (ptys) await bench(adapter, true);
+}
+if (!ptys) process.stdout.write(`pty        skipped (${values["no-pty"] ? "--no-pty" : "socat is not installed"})\n`);
+process.exit(0);
