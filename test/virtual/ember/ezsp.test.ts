@@ -295,6 +295,46 @@ describe("messaging", () => {
     expect(sent.readUInt16()).toBe(1);
   });
 
+  it("broadcasts: on the HAN, messageSentHandler(BROADCAST), and back to the host as BROADCAST_LOOPBACK", async () => {
+    const h = ready();
+    h.command(0x0002, Buffer.concat([u8(1), u16(0x0104), u16(5), u8(0), u8(0), u8(0)]));
+    await form(h);
+    const seen: number[] = [];
+    h.medium.onFrame((r) => seen.push(r.frame.dstNwk));
+    const zcl = Buffer.from([0x10, 0x05, 0x00, 0x00, 0x00]);
+    const msg = (dst: number) =>
+      Buffer.concat([u16(0xfffe), u16(dst), u8(0), aps(0x0104, 0x0000, 1, 1), u8(30), u16(9), u8(zcl.length), zcl]);
+    expect(h.command(0x0036, msg(0x1234)).params).toEqual(Buffer.concat([u32(0x21), u8(0)])); // not a broadcast address
+    expect(h.command(0x0036, msg(0xfffc)).params.readUInt32LE(0)).toBe(0);
+    const sent = judge((await h.nextCallback(0x003f)).raw);
+    expect([sent.readUInt32(), sent.readUInt8(), sent.readUInt16()]).toEqual([0, 6, 0xfffc]);
+    const loop = judge((await h.nextCallback(0x0045)).raw);
+    expect(loop.readUInt8()).toBe(5); // BROADCAST_LOOPBACK
+    expect(loop.readEmberApsFrame()).toMatchObject({ profileId: 0x0104, destinationEndpoint: 1 });
+    loop.readEmberRxPacketInfo();
+    expect(loop.readPayload()).toEqual(zcl);
+    expect(seen).toEqual([0xfffc]);
+  });
+
+  it("multicasts to every node (no group tables on the HAN), reports MULTICAST with the group, loops back for its table", async () => {
+    const h = ready();
+    await form(h);
+    expect(h.command(0x0064, Buffer.concat([u8(0), u16(0x1234), u8(1), u8(0)])).params).toEqual(u32(0));
+    expect(h.command(0x0064, Buffer.concat([u8(16), u16(0x0001), u8(1), u8(0)])).params).toEqual(u32(0x27));
+    const seen: { dst: number; ep: number }[] = [];
+    h.medium.onFrame((r) => seen.push({ dst: r.frame.dstNwk, ep: r.frame.dstEp }));
+    const zcl = Buffer.from([0x11, 0x06, 0x01]);
+    const group = Buffer.concat([u16(0x0104), u16(0x0006), u8(1), u8(0xff), u16(0), u16(0x1234), u8(0)]);
+    const msg = Buffer.concat([group, u8(7), u16(0xfffd), u16(0xfffe), u8(0), u16(3), u8(zcl.length), zcl]);
+    expect(h.command(0x0038, msg).params.readUInt32LE(0)).toBe(0);
+    const sent = judge((await h.nextCallback(0x003f)).raw);
+    expect([sent.readUInt32(), sent.readUInt8(), sent.readUInt16()]).toEqual([0, 3, 0x1234]);
+    const loop = judge((await h.nextCallback(0x0045)).raw);
+    expect(loop.readUInt8()).toBe(3); // MULTICAST_LOOPBACK
+    expect(loop.readEmberApsFrame()).toMatchObject({ clusterId: 0x0006, groupId: 0x1234 });
+    expect(seen).toEqual([{ dst: 0xfffd, ep: 0xff }]);
+  });
+
   it("answers the host's ZDO request to the coordinator itself, as an incoming message from 0x0000", async () => {
     const h = ready();
     h.command(0x0002, Buffer.concat([u8(1), u16(0x0104), u16(5), u8(0), u8(0), u8(0)]));
