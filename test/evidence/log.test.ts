@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, appendFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EvidenceLog } from "../../src/evidence/log.js";
 import { jsonSafe, withoutKeys } from "../../src/evidence/json-safe.js";
 import { readEvidence } from "../../src/evidence/read.js";
@@ -39,18 +39,31 @@ describe("evidence log", () => {
     log.close();
   });
 
-  it("writes a busy log's next lines in one batch, soon after the last write", async () => {
+  it("writes a busy log's next lines in one batch, 20 ms after its last write", () => {
+    vi.useFakeTimers({ toFake: ["setImmediate", "setTimeout", "performance"] });
     const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
     const path = join(dir, "e.jsonl");
     const log = new EvidenceLog({ path, now: () => 0 });
-    log.append({ kind: "note", message: "a" });
-    await new Promise((r) => setImmediate(r));
-    log.append({ kind: "note", message: "b" });
-    log.append({ kind: "note", message: "c" });
-    await new Promise((r) => setTimeout(r, 60));
-    const lines = readFileSync(path, "utf8").trim().split("\n");
-    expect(lines.map((l) => (JSON.parse(l) as { message: string }).message)).toEqual(["a", "b", "c"]);
-    log.close();
+    const messages = () =>
+      readFileSync(path, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { message: string }).message);
+    try {
+      log.append({ kind: "note", message: "a" });
+      vi.advanceTimersToNextTimer(); // the end of the turn: a quiet log writes at once
+      expect(messages()).toEqual(["a"]);
+      vi.advanceTimersByTime(5);
+      log.append({ kind: "note", message: "b" });
+      log.append({ kind: "note", message: "c" });
+      vi.advanceTimersByTime(14); // 19 ms after the last write: still collecting
+      expect(messages()).toEqual(["a"]);
+      vi.advanceTimersByTime(1);
+      expect(messages()).toEqual(["a", "b", "c"]);
+    } finally {
+      log.close();
+      vi.useRealTimers();
+    }
   });
 
   it("keeps what a process appended right before it crashed", () => {

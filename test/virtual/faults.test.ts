@@ -38,12 +38,31 @@ afterAll(async () => {
 
 const herdsmanCode = (ieee: string, code: Buffer) => `Z:${ieee.slice(2)}$I:${code.toString("hex")}`;
 
+/**
+ * A device herdsman is told about joins, and resolves once herdsman reports it joined: the coordinator
+ * reports joins in order, so a refused device that had been let in would have been reported before it.
+ */
+async function witnessJoin(): Promise<void> {
+  const node = dongle.addDevice("node", { autoJoin: false });
+  await c.addInstallCode(herdsmanCode(node.ieee, node.installCode!));
+  const seen = new Promise<void>((resolve) => {
+    const on = (e: { device: { ieeeAddr: string } }) => {
+      if (e.device.ieeeAddr !== node.ieee) return;
+      c.off("deviceJoined", on);
+      resolve();
+    };
+    c.on("deviceJoined", on);
+  });
+  await node.join();
+  await seen;
+}
+
 describe("trust centre with install codes required", () => {
   it("refuses a device whose install code it was not given", async () => {
     const node = dongle.addDevice("node", { autoJoin: false });
     await expect(node.join()).rejects.toThrow(/trust centre refused .*none was given/);
     expect(node.online).toBe(false);
-    await new Promise((r) => setTimeout(r, 200));
+    await witnessJoin();
     expect(joined).not.toContain(node.ieee);
   });
 
@@ -51,6 +70,7 @@ describe("trust centre with install codes required", () => {
     const node = dongle.addDevice("node", { autoJoin: false });
     await c.addInstallCode(herdsmanCode(node.ieee, withCrc(Buffer.alloc(16, 0x42))));
     await expect(node.join()).rejects.toThrow(/does not match/);
+    await witnessJoin();
     expect(joined).not.toContain(node.ieee);
   });
 

@@ -1,10 +1,10 @@
 /** The simulated HAN without the herdsman controller: joins, device-to-device traffic, the tap, latency, loss, power, leave. */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Zcl } from "zigbee-herdsman";
 import { linkKeyFromInstallCode } from "../../src/hub/install-code.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import { HanMedium } from "../../src/virtual/han/medium.js";
-import type { TapRecord } from "../../src/virtual/han/types.js";
+import type { ApsFrame, TapRecord } from "../../src/virtual/han/types.js";
 import { ZdoCluster } from "../../src/virtual/han/zdo.js";
 import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
 import { formNetwork } from "../../src/virtual/znp/commissioning.js";
@@ -66,9 +66,10 @@ describe("simulated HAN", () => {
     const d = await formed();
     const node = d.addDevice("node", { autoJoin: false });
     await expect(node.join()).rejects.toThrow(/not permitting joins/);
+    const closed = new Promise<void>((resolve) => d.medium.onPermitJoin((open) => !open && resolve()));
     d.medium.permitJoin(1);
     expect(d.medium.joinPermitted).toBe(true);
-    await new Promise((r) => setTimeout(r, 1100));
+    await closed; // the window's own timer closes it
     expect(d.medium.joinPermitted).toBe(false);
     await expect(node.join()).rejects.toThrow(/not permitting joins/);
   });
@@ -133,16 +134,30 @@ describe("simulated HAN", () => {
     expect([...sd]).toEqual([0, 0, 0, 12, 6, 0x09, 0x01, 0x05, 0x00, 0, 2, 0x02, 0x07, 0x08, 0x07, 0]);
   });
 
-  it("delays by the configured latency", async () => {
-    const d = await formed({ medium: { latencyMs: 25 } });
-    const a = d.addDevice("node", { autoJoin: false });
-    const b = d.addDevice("node", { autoJoin: false });
-    d.medium.permitJoin(60);
-    await a.join();
-    await b.join();
-    const t0 = performance.now();
-    await a.zclRequest({ nwk: b.nwk!, ep: 1 }, 0x0000, readBasic(a.nextTsn(), 0x0000));
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(49);
+  it("delays each frame by the configured latency, on the timers it runs on", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "Date"] });
+    try {
+      const m = new HanMedium({ latencyMs: 25 });
+      const got: number[] = [];
+      // b answers every frame it receives: the answer takes the latency too
+      const a = { ieee: "0x1", nwk: 0x0001, online: true, receive: () => got.push(Date.now()) };
+      const b = {
+        ieee: "0x2",
+        nwk: 0x0002,
+        online: true,
+        receive: (f: ApsFrame) => m.send({ ...f, srcNwk: 0x0002, dstNwk: 0x0001, payload: Buffer.from([1]) }),
+      };
+      m.attach(a);
+      m.attach(b);
+      const t0 = Date.now();
+      m.send({ srcNwk: 1, srcEp: 1, dstNwk: 2, dstEp: 1, profileId: 0x0104, clusterId: 6, payload: Buffer.alloc(1) });
+      await vi.advanceTimersByTimeAsync(49);
+      expect(got).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(got).toEqual([t0 + 50]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("loses frames at the configured rate, the same ones for the same seed", () => {
@@ -151,7 +166,14 @@ describe("simulated HAN", () => {
       const got: boolean[] = [];
       const sink = { ieee: "0x1", nwk: 0x1234, online: true, receive: () => {} };
       m.attach(sink);
-      m.onFrame((r) => got.push(r.delivered));
+      let done: (v: boolean[]) => void = () => {};
+      const all = new Promise<boolean[]>((resolve) => {
+        done = resolve;
+      });
+      m.onFrame((r) => {
+        got.push(r.delivered);
+        if (got.length === 400) done(got);
+      });
       for (let i = 0; i < 400; i++) {
         m.send({
           srcNwk: 1,
@@ -163,7 +185,7 @@ describe("simulated HAN", () => {
           payload: Buffer.alloc(3),
         });
       }
-      return new Promise<boolean[]>((resolve) => setTimeout(() => resolve(got), 50));
+      return all; // every frame is tapped, delivered or lost
     };
     return Promise.all([run(5), run(5), run(6)]).then(([x, y, z]) => {
       expect(x).toHaveLength(400);

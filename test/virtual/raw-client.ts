@@ -64,6 +64,14 @@ export class RawClient {
     return p;
   }
 
+  /** Resolves once the connection is closed (by either side). */
+  whenClosed(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve();
+      this.socket.once("close", () => resolve());
+    });
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (this.closed) return resolve();

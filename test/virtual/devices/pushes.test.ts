@@ -29,20 +29,25 @@ const defaultRsp = (clusterId: number, answer: Buffer | undefined) => {
   return f!.payload;
 };
 
-/** Sends a server → client frame from the coordinator's GPF endpoint; resolves with the device's answer, if any. */
-async function push(d: EmulatedSeDevice, clusterId: number, frame: Buffer): Promise<Buffer | undefined> {
-  const answers: Buffer[] = [];
-  const stop = han.medium.onFrame((r) => {
-    if (r.frame.srcNwk === d.nwk && r.frame.clusterId === clusterId && r.frame.dstEp === GPF_EP)
-      answers.push(r.frame.payload);
+/**
+ * Sends a server → client frame (Default Response asked) from the coordinator's GPF endpoint and resolves
+ * with the device's answer: the frame it sends back on that cluster with the push's TSN. The device answers
+ * once it has handled the push, so what the push changed is in place when this resolves.
+ */
+function push(d: EmulatedSeDevice, clusterId: number, frame: Buffer): Promise<Buffer> {
+  const tsn = frame[1];
+  return new Promise((resolve) => {
+    const stop = han.medium.onFrame((r) => {
+      const f = r.frame;
+      if (f.srcNwk !== d.nwk || f.clusterId !== clusterId || f.dstEp !== GPF_EP || f.payload[1] !== tsn) return;
+      stop();
+      resolve(f.payload);
+    });
+    han.coordinator.sendZcl({ nwk: d.nwk!, ep: DISPLAY_ENDPOINT }, clusterId, frame, {
+      srcEp: GPF_EP,
+      profileId: 0x0109,
+    });
   });
-  han.coordinator.sendZcl({ nwk: d.nwk!, ep: DISPLAY_ENDPOINT }, clusterId, frame, {
-    srcEp: GPF_EP,
-    profileId: 0x0109,
-  });
-  await new Promise((r) => setTimeout(r, 20));
-  stop();
-  return answers[0];
 }
 
 async function setup(profile: ProfileName = "compliant"): Promise<EmulatedSeDevice> {
