@@ -1,7 +1,7 @@
 /** `hanbench zcl` through the real entry point (node bin/hanbench.js), as a user runs it. */
 import { execFile } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { GCS07_COMMAND, GCS09_COMMAND, GCS09_RESPONSE } from "./vectors.js";
+import { GCS07_COMMAND, GCS09_COMMAND, GCS09_RESPONSE } from "../zcl/vectors.js";
 
 interface Run {
   code: number;

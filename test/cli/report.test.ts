@@ -9,7 +9,7 @@ import type { Evidence } from "../../src/evidence/events.js";
 import { buildReport } from "../../src/cluster-cot/run-report.js";
 import { parseJsonReport } from "../../src/report/json.js";
 import { synthRun, type SynthOptions } from "../cluster-cot/builders.js";
-import { readXml } from "./xml-reader.js";
+import { readXml } from "../report/xml-reader.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hb-report-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { deviceIdentity } from "../../src/virtual/registry.js";
 import { Subsystem } from "../../src/virtual/znp/frame.js";
-import { RawClient } from "./raw-client.js";
+import { RawClient } from "../virtual/raw-client.js";
 
 const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
 const env = { ...process.env, HANBENCH_LOG_LEVEL: "warn" };
@@ -83,5 +83,5 @@ describe("hanbench virtual", () => {
     const loss = spawnSync(process.execPath, [BIN, "virtual", "--loss", "2"], { env, encoding: "utf8" });
     expect(loss.status).toBe(2);
     expect(loss.stderr).toMatch(/--loss must be a probability/);
-  });
+  }, 120_000); // five processes started one after the other: a few seconds each on a loaded machine
 });

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { OperatorProbe } from "../../src/runner/probes/operator.js";
-import type { LookFor } from "../../src/runner/probes/types.js";
+import { OperatorProbe } from "../../../src/runner/probes/operator.js";
+import type { LookFor } from "../../../src/runner/probes/types.js";
 
 const lookFor: LookFor = {
   messages: [

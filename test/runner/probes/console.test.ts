@@ -1,9 +1,9 @@
 import { DelimiterParser } from "@serialport/parser-delimiter";
 import { SerialPort } from "serialport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseDutFile, type ConsoleProbeSpec } from "../../src/runner/dut-file.js";
-import { ConsoleProbe, parseDump } from "../../src/runner/probes/console.js";
-import { ptyPair, type PtyPair } from "../support/pty-pair.js";
+import { parseDutFile, type ConsoleProbeSpec } from "../../../src/runner/dut-file.js";
+import { ConsoleProbe, parseDump } from "../../../src/runner/probes/console.js";
+import { ptyPair, type PtyPair } from "../../support/pty-pair.js";
 
 function spec(port: string, extra: Record<string, unknown> = {}): ConsoleProbeSpec {
   const d = parseDutFile(

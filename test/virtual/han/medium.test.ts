@@ -1,14 +1,14 @@
 /** The simulated HAN without the herdsman controller: joins, device-to-device traffic, the tap, latency, loss, power, leave. */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Zcl } from "zigbee-herdsman";
-import { linkKeyFromInstallCode } from "../../src/hub/install-code.js";
-import { VirtualDongle } from "../../src/virtual/dongle.js";
-import { HanMedium } from "../../src/virtual/han/medium.js";
-import type { ApsFrame, TapRecord } from "../../src/virtual/han/types.js";
-import { ZdoCluster } from "../../src/virtual/han/zdo.js";
-import { MtType, Subsystem } from "../../src/virtual/znp/frame.js";
-import { formNetwork } from "../../src/virtual/znp/commissioning.js";
-import { RawClient } from "./raw-client.js";
+import { linkKeyFromInstallCode } from "../../../src/hub/install-code.js";
+import { VirtualDongle } from "../../../src/virtual/dongle.js";
+import { HanMedium } from "../../../src/virtual/han/medium.js";
+import type { ApsFrame, TapRecord } from "../../../src/virtual/han/types.js";
+import { ZdoCluster } from "../../../src/virtual/han/zdo.js";
+import { MtType, Subsystem } from "../../../src/virtual/znp/frame.js";
+import { formNetwork } from "../../../src/virtual/znp/commissioning.js";
+import { RawClient } from "../raw-client.js";
 
 let dongle: VirtualDongle | undefined;
 let client: RawClient | undefined;
