@@ -8,7 +8,8 @@ import { UsageError } from "../../src/cli/errors.js";
 import type { Evidence } from "../../src/evidence/events.js";
 import { buildReport } from "../../src/cluster-cot/run-report.js";
 import { parseJsonReport } from "../../src/report/json.js";
-import { synthRun, type SynthOptions } from "../cluster-cot/builders.js";
+import { withoutOperator } from "../cluster-cot/evidence-edits.js";
+import { recordedRun } from "../support/recorded-run.js";
 import { readXml } from "../report/xml-reader.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hb-report-"));
@@ -39,18 +40,11 @@ async function runCli(argv: string[]): Promise<{ code: number; out: string; err:
   }
 }
 
-const run = (opts: SynthOptions) => synthRun(opts);
-
 describe("hanbench report", () => {
   let mixed: Evidence[];
   beforeAll(async () => {
-    mixed = await run({
-      duts: [
-        { kind: "ihd", profile: "compliant" },
-        { kind: "ppmid", profile: "repeat-clear" },
-      ],
-    });
-  });
+    mixed = await recordedRun(["ihd:compliant", "ihd:keeps-messages"]);
+  }, 600_000);
 
   it("re-renders from an evidence file exactly what the in-memory events give, skipping a cut last line", async () => {
     const path = writeEvidence("mixed.jsonl", mixed, '{"seq":99999,"kind":"pro');
@@ -62,18 +56,17 @@ describe("hanbench report", () => {
     const fromFile = parseJsonReport(readFileSync(json, "utf8"));
     expect(fromFile).toEqual(buildReport(mixed));
     expect(readXml(readFileSync(junit, "utf8")).children).toHaveLength(2);
-    expect(out).toMatch(/^ppmid:repeat-clear {2}ppmid 0x[0-9a-f]{16}\n {2}COT-01 {2}pass/m);
-    expect(out).toMatch(/^ {2}COT-09 {2}fail {11}No spurious clearing: after-repeat probe seq \d+/m);
+    expect(out).toMatch(/^ihd:keeps-messages {2}ihd 0x[0-9a-f]{16}\n {2}COT-01 {2}pass/m);
+    expect(out).toMatch(/^ {2}COT-06 {2}fail {11}Clears supplier messages: after-cot probe seq \d+/m);
     expect(out.trimEnd().split("\n").at(-1)).toBe("19 pass, 1 fail, 4 info");
   });
 
   it("exits 0 when every case passed or was information, 3 when something was inconclusive", async () => {
-    const ok = writeEvidence("ok.jsonl", await run({ duts: [{ kind: "ppmid", profile: "compliant" }] }));
+    const ok = writeEvidence("ok.jsonl", await recordedRun(["ppmid:compliant"]));
     expect((await runCli([ok])).code).toBe(0);
-    const noTty = writeEvidence(
-      "operator.jsonl",
-      await run({ duts: [{ kind: "ihd", profile: "compliant", probe: "operator" }] }),
-    );
+    const withoutTerminal = await recordedRun(["ihd:compliant"]);
+    withoutOperator(withoutTerminal, "ihd:compliant");
+    const noTty = writeEvidence("operator.jsonl", withoutTerminal);
     const r = await runCli([noTty]);
     expect(r.code).toBe(3);
     expect(r.out).toMatch(/COT-05 {2}inconclusive/);
@@ -85,7 +78,7 @@ describe("hanbench report", () => {
     const r = await runCli([path, "--html", html]);
     expect(r.code).toBe(1);
     expect(existsSync(html)).toBe(true);
-    expect(readFileSync(html, "utf8")).toContain("COT-09");
+    expect(readFileSync(html, "utf8")).toContain("COT-06");
   });
 
   it("refuses bad usage with one line: no file, two files, an unknown option, a log of something else", async () => {

@@ -2,22 +2,19 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../../src/cluster-cot/results.js";
 import { buildReport } from "../../src/cluster-cot/run-report.js";
 import { renderJunit, xmlEscape } from "../../src/report/junit.js";
-import { synthRun } from "../cluster-cot/builders.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import { benchError } from "../cluster-cot/evidence-edits.js";
+import { recordedRun } from "../support/recorded-run.js";
 import { readXml, type XmlElement } from "./xml-reader.js";
 
 let report: RunReport;
 beforeAll(async () => {
-  report = buildReport(
-    await synthRun({
-      duts: [
-        { kind: "ihd", profile: "compliant" },
-        { kind: "ppmid", profile: "fixed-endpoint" },
-        { kind: "ihd", profile: "compliant", claims: "4.1" },
-      ],
-      benchError: { phase: "control-bits", message: 'probe <console> & "port" closed' },
-    }),
-  );
-});
+  const events = await recordedRun(["ihd:compliant", "ihd:fixed-endpoint", "ppmid:compliant"]);
+  const run = events.find((e) => e.kind === "run") as Evidence & { duts: { claims?: string }[] };
+  run.duts[2]!.claims = "4.1";
+  benchError(events, { phase: "control-bits", message: 'probe <console> & "port" closed' });
+  report = buildReport(events);
+}, 600_000);
 
 const kids = (e: XmlElement, name: string) => e.children.filter((c) => c.name === name);
 
@@ -27,8 +24,8 @@ describe("JUnit report", () => {
     expect(root.name).toBe("testsuites");
     expect(kids(root, "testsuite").map((s) => s.attrs.name)).toEqual([
       "ihd:compliant",
-      "ppmid:fixed-endpoint",
-      "ihd:compliant",
+      "ihd:fixed-endpoint",
+      "ppmid:compliant",
     ]);
   });
 
@@ -48,7 +45,7 @@ describe("JUnit report", () => {
       expect(kids(tc, "system-out")[0]!.text).toContain(r.reason);
     }
     expect(kids(kids(old!, "testcase")[0]!, "skipped")[0]!.attrs.message).toMatch(
-      /^not_applicable: declares IHDTS 4.1/,
+      /^not_applicable: declares PPMIDTS 4.1/,
     );
     const cot12 = kids(ihd!, "testcase")[11]!;
     expect(kids(cot12, "error")[0]!.attrs.message).toContain('probe <console> & "port" closed');
