@@ -2,9 +2,11 @@
  * What a probe should look for on a DUT: the marker texts and values the hub served it, per tenancy.
  *
  * Probes come one after another through a run over a log that only grows, so what was gathered for a
- * device is remembered per log and the next probe looks only at the events appended since.
+ * device is remembered per log and the next probe looks only at the events appended since, read from the
+ * log's EvidenceIndex (the device's served values and the pushes to every device, in log order).
  */
 import type { Evidence, ServedEvent } from "../evidence/events.js";
+import { EvidenceIndex } from "../evidence/log-index.js";
 import type { LookFor } from "./probes/types.js";
 import { ClusterId } from "../zcl/index.js";
 
@@ -14,8 +16,9 @@ const SAMPLES = 3;
 type Served = Evidence & ServedEvent;
 
 interface Gathered {
-  /** Index of the next event to look at. */
-  next: number;
+  /** Positions of the next events to look at in the device's served values and in the pushes ("*"). */
+  nextOwn: number;
+  nextAll: number;
   /** Message ids served, by `tenancy:t` (the message text follows its id in the same served batch). */
   ids: Map<string, number>;
   messages: Map<string, LookFor["messages"][number]>;
@@ -56,12 +59,23 @@ export function lookForDut(events: readonly Evidence[], device: string): LookFor
   }
   let g = byDevice.get(device);
   if (!g) {
-    g = { next: 0, ids: new Map(), messages: new Map(), perTenancy: new Map(), consumption: [] };
+    g = { nextOwn: 0, nextAll: 0, ids: new Map(), messages: new Map(), perTenancy: new Map(), consumption: [] };
     byDevice.set(device, g);
   }
-  for (; g.next < events.length; g.next++) {
-    const e = events[g.next]!;
-    if (e.kind === "served" && (e.device === device || e.device === "*")) take(g, e);
+  const index = EvidenceIndex.of(events);
+  const own = index.ofDevice("served", device);
+  const all = index.ofDevice("served", "*");
+  // the two lists merged in log order, from where the last probe left them
+  while (g.nextOwn < own.length || g.nextAll < all.length) {
+    const a = own[g.nextOwn];
+    const b = all[g.nextAll];
+    if (a && (!b || a.seq < b.seq)) {
+      take(g, a);
+      g.nextOwn++;
+    } else {
+      take(g, b!);
+      g.nextAll++;
+    }
   }
   return { messages: [...g.messages.values()], consumption: g.consumption.map((c) => ({ ...c })) };
 }
