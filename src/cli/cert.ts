@@ -28,6 +28,7 @@ import { hex as hexNumber, normaliseEui64 } from "../hex.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
+import { SE_PROFILE_ID } from "../zcl/index.js";
 
 const HELP = `hanbench cert — Smart Energy implicit certificates for Certificate-Based Key Establishment (CBKE)
 
@@ -153,7 +154,10 @@ function describe(cert: ImplicitCertificate): string[] {
     rows.push(
       ["subject", `${eui64Text(cert.subject)} (EUI-64)`],
       ["issuer", `0x${hex(cert.issuer)}${printable(cert.issuer)}`],
-      ["profile data", `${hex(cert.profileData)}${cert.profileData.readUInt16BE(0) === 0x0109 ? " (SE profile)" : ""}`],
+      [
+        "profile data",
+        `${hex(cert.profileData)}${cert.profileData.readUInt16BE(0) === SE_PROFILE_ID ? " (SE profile)" : ""}`,
+      ],
     );
   }
   rows.push(["reconstruction", hex(cert.reconstruction)]);
