@@ -8,7 +8,7 @@ import { SAPI_ZB_READ_CONFIGURATION } from "./commands.js";
 import { type Responder, onSreq } from "./emulator.js";
 import { NvId } from "./state.js";
 
-const REFUSED: ReadonlySet<number> = new Set([NvId.NIB, 0x0022 /* DEVICE_LIST */, 0x0023 /* ADDRMGR */, NvId.NWKKEY]);
+const REFUSED: ReadonlySet<number> = new Set([NvId.NIB, NvId.DEVICE_LIST, NvId.ADDRMGR, NvId.NWKKEY]);
 const Status = { SUCCESS: 0x00, INVALID_PARAMETER: 0x02 } as const;
 
 export const SAPI_RESPONDERS: readonly Responder[] = [

@@ -60,6 +60,14 @@ import { NvId } from "./state.js";
 import { BdbMode, firstChannel, startCommissioning } from "./commissioning.js";
 import { decode, encode, list8, u8, u16, u32 } from "./layout.js";
 
+/** The response of ZDO request cluster `c` is cluster `c | RESPONSE` (Zigbee spec 2.4.2). */
+const RESPONSE = 0x8000;
+const NWK_ADDR_RSP = ZdoCluster.NWK_ADDR_REQ | RESPONSE;
+const IEEE_ADDR_RSP = ZdoCluster.IEEE_ADDR_REQ | RESPONSE;
+const SIMPLE_DESC_RSP = ZdoCluster.SIMPLE_DESC_REQ | RESPONSE;
+const MGMT_PERMIT_JOIN_RSP = ZdoCluster.MGMT_PERMIT_JOIN_REQ | RESPONSE;
+const MGMT_NWK_UPDATE_NOTIFY = ZdoCluster.MGMT_NWK_UPDATE_REQ | RESPONSE;
+
 /** ZDO_STATUS values the ZDO SREQs answer with. */
 const ZStatus = { SUCCESS: 0x00, FAILURE: 0x01, NWK_INVALID_REQUEST: 0xc2 } as const;
 
@@ -120,10 +128,10 @@ const NWK_UPDATE_NOTIFY_BODY = [
 
 /** A ZDO response body (without TSN) from `srcNwk` → the host's AREQ. */
 export function zdoResponseToHost(emu: ZnpEmulator, srcNwk: number, cluster: number, body: Buffer): void {
-  if (cluster === 0x8000 || cluster === 0x8001) {
+  if (cluster === NWK_ADDR_RSP || cluster === IEEE_ADDR_RSP) {
     // Z-Stack layout: no source prefix; startIndex before the associated-device list
     if (body.length < 11 || body[0] !== 0) return; // only a successful one reaches the host
-    const command = cluster === 0x8000 ? ZDO_NWK_ADDR_RSP : ZDO_IEEE_ADDR_RSP;
+    const command = cluster === NWK_ADDR_RSP ? ZDO_NWK_ADDR_RSP : ZDO_IEEE_ADDR_RSP;
     const n = body.length >= 13 ? body[11]! : 0;
     const assocDevices: number[] = [];
     for (let i = 0; i < n && 13 + 2 * i + 1 < body.length; i++) assocDevices.push(body.readUInt16LE(13 + 2 * i));
@@ -136,11 +144,11 @@ export function zdoResponseToHost(emu: ZnpEmulator, srcNwk: number, cluster: num
     });
     return;
   }
-  if (cluster === 0x8036) {
+  if (cluster === MGMT_PERMIT_JOIN_RSP) {
     if (body.length >= 1) emu.callback(ZDO_MGMT_PERMIT_JOIN_RSP, { srcAddr: srcNwk, status: body[0]! });
     return;
   }
-  if (cluster === 0x8038) {
+  if (cluster === MGMT_NWK_UPDATE_NOTIFY) {
     try {
       emu.callback(ZDO_MGMT_NWK_UPDATE_NOTIFY, { srcAddr: srcNwk, ...decode(NWK_UPDATE_NOTIFY_BODY, body) });
     } catch {
@@ -148,7 +156,7 @@ export function zdoResponseToHost(emu: ZnpEmulator, srcNwk: number, cluster: num
     }
     return;
   }
-  if (cluster === 0x8004 && body.length <= 4) {
+  if (cluster === SIMPLE_DESC_RSP && body.length <= 4) {
     // a Simple_Desc_rsp without a descriptor (mt_zdo.c MT_ZdoHandleExceptions)
     if (body.length >= 1) emu.callback(ZDO_STATUS_ERROR_RSP, { srcAddr: srcNwk, status: body[0]! });
     return;
@@ -167,7 +175,7 @@ export function onCoordinatorAps(emu: ZnpEmulator, f: ApsFrame): void {
   const tsn = f.payload[0]!;
   const body = f.payload.subarray(1);
   msgCbIncoming(emu, f, tsn, body);
-  if (f.clusterId & 0x8000) {
+  if (f.clusterId & RESPONSE) {
     zdoResponseToHost(emu, f.srcNwk, f.clusterId, body);
     return;
   }
@@ -187,7 +195,7 @@ export function onCoordinatorAps(emu: ZnpEmulator, f: ApsFrame): void {
   }
   if (f.clusterId === ZdoCluster.MGMT_PERMIT_JOIN_REQ && body.length >= 1) permitJoin(emu, body[0]!);
   const rsp = coordinatorAnswer(emu, f.clusterId, body, isBroadcast(f.dstNwk));
-  if (rsp) sendZdoFrame(emu, f.srcNwk, f.clusterId | 0x8000, tsn, rsp);
+  if (rsp) sendZdoFrame(emu, f.srcNwk, f.clusterId | RESPONSE, tsn, rsp);
 }
 
 /** Opens (or closes) joining; ZDO_PERMIT_JOIN_IND when that changes whether joining is permitted. */
@@ -241,7 +249,7 @@ function networkManager(emu: ZnpEmulator, f: ApsFrame, tsn: number, body: Buffer
       transmissionFailures: 0,
       energyValues,
     });
-    sendZdoFrame(emu, f.srcNwk, 0x8038, tsn, notify);
+    sendZdoFrame(emu, f.srcNwk, MGMT_NWK_UPDATE_NOTIFY, tsn, notify);
     return;
   }
   const updateId = body.length >= 6 ? body[5]! : (nib.nwkUpdateId + 1) & 0xff;
