@@ -56,9 +56,10 @@ export class RawClient {
   }
 
   /** Sends an SREQ and resolves with its SRSP (or the RPC error SRSP). */
-  sreq(subsystem: number, command: number, data: Buffer = Buffer.alloc(0)): Promise<MtFrame> {
+  sreq(subsystem: number, command: number, data: Buffer = Buffer.alloc(0), timeoutMs = 2000): Promise<MtFrame> {
     const p = this.next(
       (f) => f.type === MtType.SRSP && ((f.subsystem === subsystem && f.command === command) || f.subsystem === 0),
+      timeoutMs,
     );
     this.write(encodeFrame(MtType.SREQ, subsystem, command, data));
     return p;

@@ -96,7 +96,8 @@ export class MiniHost {
 
   /** An SREQ; throws on an RPC error. Returns the SRSP data. */
   async sreq(subsystem: number, command: number, ...parts: Buffer[]): Promise<Buffer> {
-    const f = await this.link.sreq(subsystem, command, Buffer.concat(parts));
+    // a host's SREQ timeout (Z-Stack hosts wait seconds): a loaded machine can be slow, never wrong
+    const f = await this.link.sreq(subsystem, command, Buffer.concat(parts), 10_000);
     if (f.subsystem === 0) throw new Error(`RPC error ${f.data[0]} for ${subsystem}:${command}`);
     return f.data;
   }
