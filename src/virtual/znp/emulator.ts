@@ -23,7 +23,15 @@ import {
 } from "./commands.js";
 import { MtType, UnpiParser, openFrame, sealFrame, type MtFrame } from "./frame.js";
 import { type Layout, LayoutError, type Params, decode, encodeInto, encodedSize } from "./layout.js";
-import { AddrMgrUser, clearUserBits, findDevice, recordDevice, recordSeededKey, recordUniqueKey } from "./nv-tables.js";
+import {
+  AddrMgrUser,
+  clearUserBits,
+  createNetworkTables,
+  findDevice,
+  recordDevice,
+  recordSeededKey,
+  recordUniqueKey,
+} from "./nv-tables.js";
 import { NvId, type ZnpState, ieeeToLe } from "./state.js";
 
 /** Answers an SREQ: returns the SRSP fields, or `undefined` to send no SRSP (as some firmware paths do). */
@@ -164,6 +172,8 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     this.#parser = new UnpiParser((f) => this.#onFrame(f));
     this.#log = opts.logger ?? log("virtual-znp");
     this.#debug = this.#log.isLevelEnabled("debug");
+    // a state file from before the address manager held the devices: give its network the tables, move them in
+    if (this.formed) createNetworkTables(opts.state);
     for (const d of opts.state.legacyDevices.splice(0)) recordDevice(opts.state, d.ieee, d.nwk, AddrMgrUser.SECURITY);
     this.medium.setCoordinator(this, this);
   }

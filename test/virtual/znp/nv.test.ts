@@ -173,3 +173,37 @@ describe("install codes required, and not (item 10)", () => {
     expect(node.online).toBe(true);
   });
 });
+
+describe("a state file written before joined devices lived in the address manager", () => {
+  it("gets the network's tables and its devices moved into the address manager", async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { HanMedium } = await import("../../../src/virtual/han/medium.js");
+    const { preformNetwork } = await import("../../../src/virtual/znp/commissioning.js");
+    const { createZnp } = await import("../../../src/virtual/znp/index.js");
+    const { STATE_FILE, ZnpState } = await import("../../../src/virtual/znp/state.js");
+    const dir = mkdtempSync(join(tmpdir(), "hanbench-oldstate-"));
+    try {
+      const medium = new HanMedium();
+      const first = createZnp({ state: new ZnpState("0x00124b0001020304", dir), medium });
+      preformNetwork(first, { channel: 11, panId: 0x1234, networkKey: Buffer.alloc(16, 7) });
+      first.close();
+      medium.close();
+      // the older file: no address manager entries, the devices in a list of their own
+      const file = join(dir, STATE_FILE);
+      const old = JSON.parse(readFileSync(file, "utf8"));
+      for (const k of Object.keys(old.ext)) if (k.startsWith("1:1:")) delete old.ext[k];
+      old.devices = [{ ieee: "0x00158d0000000099", nwk: 0x4321 }];
+      writeFileSync(file, JSON.stringify(old));
+
+      const medium2 = new HanMedium();
+      const again = createZnp({ state: new ZnpState("0x00124b0001020304", dir), medium: medium2 });
+      expect(again.rememberedAddress("0x00158d0000000099")).toBe(0x4321);
+      again.close();
+      medium2.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
