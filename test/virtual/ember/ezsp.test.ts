@@ -335,6 +335,34 @@ describe("messaging", () => {
     expect(seen).toEqual([{ dst: 0xfffd, ep: 0xff }]);
   });
 
+  it("answers a device's ZDO requests about the coordinator on its own, from its endpoints and manufacturer code, without the host", async () => {
+    const h = ready();
+    const ep = Buffer.concat([u8(1), u16(0x0104), u16(5), u8(0), u8(1), u8(0), u16(0x0006)]);
+    h.command(0x0002, ep);
+    h.command(0x0055, Buffer.from([0x00, 0x03]));
+    h.command(0x0015, u16(0x1234)); // setManufacturerCode
+    await form(h);
+    const node = new EmulatedNode({
+      ieee: "0x0d6f0000000000bb",
+      endpoints: [
+        { endpoint: 1, profileId: 0x0104, deviceId: 0x0100, deviceVersion: 1, inClusters: [], outClusters: [6] },
+      ],
+      clock: new RealClock(),
+      medium: h.medium,
+    });
+    h.command(0x0022, u8(60));
+    await node.join();
+    h.callbacks.length = 0;
+    const nodeDesc = await node.zdoRequest(0x0000, 0x0002, u16(0x0000));
+    expect([nodeDesc[0], nodeDesc.readUInt16LE(1), nodeDesc[3]! & 0x07, nodeDesc.readUInt16LE(6)]).toEqual([
+      0, 0x0000, 0, 0x1234,
+    ]); // SUCCESS, about 0x0000, a coordinator, the manufacturer code the host set
+    const match = await node.zdoRequest(0x0000, 0x0006, Buffer.concat([u16(0), u16(0x0104), u8(1), u16(6), u8(0)]));
+    expect([...match]).toEqual([0, 0, 0, 1, 1]); // endpoint 1 serves On/Off
+    expect(h.callbacks.filter((f) => f.frameId === 0x0045)).toEqual([]);
+    node.dispose();
+  });
+
   it("answers the host's ZDO request to the coordinator itself, as an incoming message from 0x0000", async () => {
     const h = ready();
     h.command(0x0002, Buffer.concat([u8(1), u16(0x0104), u16(5), u8(0), u8(0), u8(0)]));
