@@ -288,8 +288,8 @@ export class EmberNcp implements HanMember, TrustCentre {
     try {
       params = readLayout(def.params, new EzspReader(f.params));
     } catch (err) {
-      if (err instanceof EzspTruncatedError) return this.#invalid(f, EzspStatus.ERROR_INVALID_VALUE);
-      throw err;
+      if (!(err instanceof EzspTruncatedError)) this.#log.warn({ command: name, err: String(err) }, "bad parameters");
+      return this.#invalid(f, EzspStatus.ERROR_INVALID_VALUE);
     }
     const handler = this.#handlers[name] as Handler<CommandName> | undefined;
     if (!handler) return this.#invalid(f, EzspStatus.ERROR_INVALID_FRAME_ID);
