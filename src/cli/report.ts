@@ -3,7 +3,8 @@
  * evidence log and re-renders the reports. Wiring only: reading is readEvidence, verdicts are
  * src/cluster-cot, rendering is src/report.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { makeDirs } from "../files.js";
 import { dirname } from "node:path";
 import { readEvidence } from "../evidence/read.js";
 import { buildReport } from "../cluster-cot/run-report.js";
@@ -39,7 +40,7 @@ Example:
 /** Writes a report file, making its directory; a path that cannot be written is a usage error. */
 export function writeOutput(path: string, text: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writeFileSync(path, text);
   } catch (err) {
     throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);

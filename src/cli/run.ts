@@ -4,7 +4,9 @@
  */
 import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
-import { readdirSync } from "node:fs";
+import { closeSync, readdirSync } from "node:fs";
+import { EvidenceFileError, openNewEvidenceFile } from "../evidence/log.js";
+import { checkWritable, OutputPathError } from "../files.js";
 import { dirname, join } from "node:path";
 import { buildReport } from "../cluster-cot/run-report.js";
 import { renderJson } from "../report/json.js";
@@ -47,7 +49,8 @@ Bench:
   --join-timeout DURATION  how long the bench waits for the DUTs to join and be interviewed (default
                      5m; joining stays open meanwhile): switch them on or start their join when asked
 Reports (every run also keeps its evidence; see --evidence):
-  --evidence FILE    the evidence log, JSON lines (default .hanbench/runs/<start>/evidence.jsonl)
+  --evidence FILE    the evidence log, JSON lines (default .hanbench/runs/<start>/evidence.jsonl, a
+                     new directory for every run); a file that already holds lines is refused
   --json FILE        the results as JSON
   --junit FILE       the results as JUnit XML (one testsuite per DUT, one testcase per case)
   --html FILE        a self-contained HTML report
@@ -251,9 +254,37 @@ export const command: CliCommand = {
   },
 };
 
+/**
+ * Checks every output path before the run starts (a run that cannot keep its results is not started) and
+ * gives the evidence path: the one asked for, or `evidence.jsonl` in a new run directory of its own.
+ */
+function prepareOutputs(opts: RunOptions, newRunDir: () => string): string {
+  const asked = { json: opts.json, junit: opts.junit, html: opts.html, capture: opts.capture };
+  for (const [flag, path] of Object.entries(asked)) {
+    if (path === undefined) continue;
+    try {
+      checkWritable(path);
+    } catch (err) {
+      if (err instanceof OutputPathError) throw new UsageError(`--${flag}: ${err.message}`);
+      throw err;
+    }
+  }
+  try {
+    if (opts.evidence === undefined) return join(newRunDir(), "evidence.jsonl");
+    checkWritable(opts.evidence);
+    closeSync(openNewEvidenceFile(opts.evidence));
+    return opts.evidence;
+  } catch (err) {
+    if (err instanceof OutputPathError || err instanceof EvidenceFileError) {
+      throw new UsageError(`${opts.evidence === undefined ? "" : "--evidence: "}${err.message}`);
+    }
+    throw err;
+  }
+}
+
 async function execute(opts: RunOptions): Promise<number> {
-  const { defaultEvidencePath, runSuite } = await import("../runner/run.js");
-  const evidencePath = opts.evidence ?? defaultEvidencePath();
+  const { newRunDir, runSuite } = await import("../runner/run.js");
+  const evidencePath = prepareOutputs(opts, () => newRunDir());
   const bench = opts.mode === "bench" ? await benchSetup(opts) : undefined;
   let outcome: Awaited<ReturnType<typeof runSuite>>;
   try {

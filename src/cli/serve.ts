@@ -2,8 +2,7 @@
  * `hanbench serve`: the emulated Comms Hub on a coordinator dongle, for a person at the bench. Wiring only:
  * the hub model (src/hub), the host (src/host) and the console (src/runner/console.ts) on stdin/stdout.
  */
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
@@ -12,7 +11,8 @@ import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
-import { EvidenceLog } from "../evidence/log.js";
+import { EvidenceFileError, EvidenceLog } from "../evidence/log.js";
+import { checkWritable, OutputPathError } from "../files.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
@@ -137,6 +137,25 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
   return opts;
 }
 
+/** Checks the output paths before the hub starts and opens the evidence log (a new file: never appended to). */
+function openOutputs(opts: ServeOptions, clock: RealClock): EvidenceLog {
+  try {
+    if (opts.capture) checkWritable(opts.capture);
+  } catch (err) {
+    if (err instanceof OutputPathError) throw new UsageError(`--capture: ${err.message}`);
+    throw err;
+  }
+  try {
+    checkWritable(opts.evidence);
+    return new EvidenceLog({ path: opts.evidence, now: () => clock.now() });
+  } catch (err) {
+    if (err instanceof OutputPathError || err instanceof EvidenceFileError) {
+      throw new UsageError(`--evidence: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
 export const command: CliCommand = {
   async run(argv) {
     const opts = parseServeArgs(argv);
@@ -148,8 +167,7 @@ export const command: CliCommand = {
     const terminal = new ConsoleTerminal({ input: process.stdin, output: process.stdout, filter: redactText });
     const out = (line: string) => terminal.print(line);
     const clock = new RealClock();
-    mkdirSync(dirname(opts.evidence), { recursive: true });
-    const evidence = new EvidenceLog({ path: opts.evidence, now: () => clock.now() });
+    const evidence = openOutputs(opts, clock);
     // The hub's IEEE is the coordinator's; a state directory that has run before knows it.
     const known = loadOrCreateNetwork(opts.state, opts.channel === undefined ? {} : { channel: opts.channel });
     const hub = new Hub({
@@ -189,7 +207,6 @@ export const command: CliCommand = {
     const net = host.network ?? {};
     let capture: PcapWriter | undefined;
     if (opts.capture) {
-      mkdirSync(dirname(opts.capture), { recursive: true });
       capture = new PcapWriter(opts.capture, pcapOptionsFromRun({ hub: { ...net, hubIeee: host.coordinatorIeee } }));
       const writer = capture;
       evidence.onEvent((e) => writer.write(e));

@@ -3,7 +3,7 @@
  * for any zigbee-herdsman host (hanbench serve, zigbee2mqtt …). Wiring only: src/virtual/dongle.ts does the
  * work.
  */
-import { mkdirSync } from "node:fs";
+import { makeDirs, OutputPathError } from "../files.js";
 import { RealClock, ScaledClock } from "../hub/clock.js";
 import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
@@ -178,6 +178,14 @@ export const command: CliCommand = {
       return Exit.ok;
     }
     if (opts.pollIntervalMs !== undefined) configureSeDevices({ pollIntervalMs: opts.pollIntervalMs });
+    if (opts.state !== undefined) {
+      try {
+        makeDirs(opts.state, 0o700);
+      } catch (err) {
+        if (err instanceof OutputPathError) throw new UsageError(`--state: ${err.message}`);
+        throw err;
+      }
+    }
     let dongle: VirtualDongle;
     try {
       dongle = await VirtualDongle.start({
@@ -214,7 +222,7 @@ export const command: CliCommand = {
     if (opts.console) {
       const withStore = dongle.devices.filter((d) => typeof (d as Partial<ConsoleDevice>).holdings === "function");
       try {
-        mkdirSync(opts.console, { recursive: true });
+        makeDirs(opts.console);
         consoles = await startConsoles(withStore as unknown as ConsoleDevice[], opts.console);
       } catch (err) {
         await dongle.stop();

@@ -2,7 +2,7 @@
  * The evidence log: one JSON object per line, appended as things happen and written straight through to
  * the file (a crash keeps everything already seen).
  */
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import type { Evidence, EvidenceBody } from "./events.js";
 import { jsonSafe } from "./json-safe.js";
 
@@ -19,12 +19,44 @@ class IsoCache {
   }
 }
 
+/** An evidence file that cannot be opened for a new log (it holds another run's lines, or cannot be written). */
+export class EvidenceFileError extends Error {
+  override name = "EvidenceFileError";
+}
+
+/**
+ * Opens `path` for a new evidence log: created if missing; an existing empty file or a device (`/dev/stdout`)
+ * is written to; a file that already holds anything is refused, so a run never appends to another's log.
+ */
+export function openNewEvidenceFile(path: string): number {
+  try {
+    return openSync(path, "wx", 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
+      throw new EvidenceFileError(`cannot write the evidence log ${path}: ${(err as Error).message}`);
+    }
+  }
+  const st = statSync(path);
+  if (st.isFile() && st.size > 0) {
+    throw new EvidenceFileError(
+      `${path} already holds evidence (${st.size} bytes): a run never appends to another's log; give a new path`,
+    );
+  }
+  if (st.isDirectory()) throw new EvidenceFileError(`the evidence log ${path} is a directory`);
+  try {
+    return openSync(path, "a");
+  } catch (err) {
+    throw new EvidenceFileError(`cannot write the evidence log ${path}: ${(err as Error).message}`);
+  }
+}
+
 export interface EvidenceSink {
   append(body: EvidenceBody): Evidence;
 }
 
 /**
- * The run's evidence: kept in memory for the cases and, when given a path, appended to a JSONL file.
+ * The run's evidence: kept in memory for the cases and, when given a path, written to a new JSONL file
+ * (`openNewEvidenceFile`).
  * Lines are collected during one turn of the event loop and written with one system call at its end (or
  * as soon as 64 KiB are waiting). A busy log (one written less than `BUSY_MS` ago) collects for up to
  * `BUSY_MS` instead, so a virtual run of many frames pays one system call per batch rather than per turn.
@@ -49,7 +81,7 @@ export class EvidenceLog implements EvidenceSink {
   constructor(opts: { path?: string; now: () => number }) {
     this.#now = opts.now;
     if (opts.path) {
-      this.#fd = openSync(opts.path, "a", 0o644);
+      this.#fd = openNewEvidenceFile(opts.path);
       process.on("exit", this.#onExit);
     }
   }

@@ -12,7 +12,8 @@
  * the tool prints can show it.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { makeDirs } from "../files.js";
 import { join } from "node:path";
 import { addSecret } from "../redact.js";
 import { eui64ToBytes, hex } from "../hex.js";
@@ -72,7 +73,7 @@ function parseFile(text: string, path: string): NetworkParameters {
 
 /** Writes the parameters with mode 0600 (also when the file already existed with a wider mode). */
 export function saveNetwork(stateDir: string, params: NetworkParameters): void {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  makeDirs(stateDir, 0o700);
   const path = join(stateDir, NETWORK_FILE);
   const body: NetworkFile = {
     channel: params.channel,

@@ -11,6 +11,7 @@ import { RealClock } from "../hub/clock.js";
 import { EvidenceLog } from "../evidence/log.js";
 import type { Evidence } from "../evidence/events.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
+import { makeDirs, OutputPathError } from "../files.js";
 import type { RunEnv } from "./env.js";
 import { Progress, hubTime } from "./progress.js";
 import { runStep, type StepContext } from "./steps.js";
@@ -51,17 +52,32 @@ export interface RunOutcome {
   aborted?: string;
 }
 
-/** `.hanbench/runs/2026-11-28T14-05-09Z/evidence.jsonl` for a run starting now. */
-export function defaultEvidencePath(): string {
-  const stamp = new Date(new RealClock().now())
+/**
+ * A new directory for a run's files under `root`, named after the start time (`2026-11-28T14-05-09Z`), made
+ * exclusively: when another run started in the same second it has the name, and this one gets the next free
+ * suffix (`…Z-2`, `…Z-3`). Two runs never share a directory, so neither appends to the other's log.
+ */
+export function newRunDir(root = join(".hanbench", "runs"), now = new RealClock().now()): string {
+  const stamp = new Date(now)
     .toISOString()
     .replace(/\.\d+Z$/, "Z")
     .replace(/:/g, "-");
-  return join(".hanbench", "runs", stamp, "evidence.jsonl");
+  makeDirs(root);
+  for (let n = 1; ; n++) {
+    const dir = join(root, n === 1 ? stamp : `${stamp}-${n}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
+        throw new OutputPathError(`cannot make the run directory ${dir}: ${(err as Error).message}`);
+      }
+    }
+  }
 }
 
 async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEnv; evidence: EvidenceLog }> {
-  mkdirSync(dirname(spec.evidencePath), { recursive: true });
+  makeDirs(dirname(spec.evidencePath));
   if (spec.mode === "virtual") {
     const { createVirtualEnv } = await import("./virtual-env.js");
     let evidence: EvidenceLog | undefined;
@@ -151,7 +167,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
 }
 
 function openCapture(path: string, env: RunEnv): PcapWriter {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const params = env.hubParameters();
   const esme = params.esme as { ieee?: string; nwk?: number } | undefined;
   return new PcapWriter(path, {

@@ -3,7 +3,8 @@
  * the host on herdsman driving the dongle over tcp://, the hub model serving the GPF (through the host) and
  * the ESME (through the ESME node), all on one SteppedClock that the runner advances.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { makeDirs } from "../files.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RealClock, SteppedClock } from "../hub/clock.js";
@@ -203,7 +204,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   // The host's network is made first and the dongle comes up with it formed, as a dongle this hub formed in
   // an earlier session: herdsman resumes it instead of forming it (3 s of waiting for the NIB to settle).
   const keepState = opts.stateDir !== undefined;
-  if (opts.stateDir !== undefined) mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  if (opts.stateDir !== undefined) makeDirs(opts.stateDir, 0o700);
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "hanbench-run-"));
   const network = loadOrCreateNetwork(stateDir);
   const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true, network });

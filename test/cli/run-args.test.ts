@@ -4,7 +4,7 @@
  * usage line and exit 2.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -84,5 +84,47 @@ describe("hanbench run --state in a virtual run", () => {
     const file = join(dir, "a-file");
     writeFileSync(file, "");
     expect(() => parseRunArgs(["--state", file])).toThrow(`--state ${file} is a file, not a directory`);
+  });
+});
+
+describe("hanbench run's output paths, checked before the run starts", () => {
+  function hanbench(args: string[]) {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    const r = spawnSync(process.execPath, [BIN, "run", ...args], { cwd, encoding: "utf8", timeout: 20_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, ranInto: existsSync(join(cwd, ".hanbench")) };
+  }
+
+  it("refuses an evidence file that holds another run's lines, and leaves it as it was", () => {
+    const path = join(dir, "earlier.jsonl");
+    writeFileSync(path, '{"seq":1,"kind":"note","message":"an earlier run"}\n');
+    expect(hanbench(["--evidence", path])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `hanbench run: --evidence: ${path} already holds evidence (51 bytes): a run never appends to another's log; give a new path\n`,
+      ranInto: false,
+    });
+    expect(readFileSync(path, "utf8")).toBe('{"seq":1,"kind":"note","message":"an earlier run"}\n');
+  });
+
+  it.each([
+    [
+      "--evidence",
+      "/proc/hanbench-x/evidence.jsonl",
+      "cannot make directory /proc/hanbench-x: no such directory, and it cannot be made",
+    ],
+    [
+      "--json",
+      "/proc/hanbench-x/report.json",
+      "cannot make directory /proc/hanbench-x: no such directory, and it cannot be made",
+    ],
+    ["--html", "/sys/hanbench-report.html", "cannot write /sys/hanbench-report.html: permission denied"],
+    ["--capture", "/sys/hanbench.pcap", "cannot write /sys/hanbench.pcap: permission denied"],
+  ])("refuses %s %s at once with one line and exit 2, without starting", (flag, path, why) => {
+    expect(hanbench([flag, path])).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `hanbench run: ${flag}: ${why}\n`,
+      ranInto: false,
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, appendFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { EvidenceLog } from "../../src/evidence/log.js";
+import { EvidenceFileError, EvidenceLog } from "../../src/evidence/log.js";
 import { jsonSafe, withoutKeys } from "../../src/evidence/json-safe.js";
 import { readEvidence } from "../../src/evidence/read.js";
 
@@ -122,5 +122,33 @@ describe("evidence log", () => {
       trustCentre: { mode: "install-code" },
       devices: [{ ieee: "0x00db1234567890a0" }],
     });
+  });
+});
+
+describe("evidence log files", () => {
+  it("are new: a file that already holds lines is refused, so a run never appends to another's log", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    const first = new EvidenceLog({ path, now: () => 0 });
+    first.append({ kind: "note", message: "the first run" });
+    first.close();
+    expect(() => new EvidenceLog({ path, now: () => 0 })).toThrow(EvidenceFileError);
+    expect(() => new EvidenceLog({ path, now: () => 0 })).toThrow(
+      `${path} already holds evidence (${readFileSync(path).length} bytes): a run never appends to another's log; give a new path`,
+    );
+    expect(readEvidence(path).events.map((e) => (e as { message?: string }).message)).toEqual(["the first run"]);
+  });
+
+  it("may be an empty file made beforehand, or a device", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    writeFileSync(path, "");
+    const log = new EvidenceLog({ path, now: () => 0 });
+    log.append({ kind: "note", message: "a" });
+    log.close();
+    expect(readEvidence(path).events).toHaveLength(1);
+    const devNull = new EvidenceLog({ path: "/dev/null", now: () => 0 });
+    devNull.append({ kind: "note", message: "b" });
+    devNull.close();
   });
 });
