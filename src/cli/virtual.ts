@@ -13,7 +13,7 @@ import { VIRTUAL_ADAPTERS, type VirtualAdapter, VirtualDongle } from "../virtual
 import type { EmulatedNode } from "../virtual/han/node.js";
 import { DeviceSpecError, deviceKinds } from "../virtual/registry.js";
 import { PtyPathError } from "../virtual/transport/pty.js";
-import { parseTcpUrl } from "../virtual/transport/tcp.js";
+import { isLoopbackHost, parseTcpUrl } from "../virtual/transport/tcp.js";
 import { type ConsoleDevice, type DeviceConsole, startConsoles } from "../virtual/console.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
@@ -36,7 +36,11 @@ Options:
   --adapter NAME     the coordinator protocol: zstack (Z-Stack MT, default) or ember (EZSP over ASH,
                      as EmberZNet 8.2 firmware speaks it); the host names the same adapter
   --listen URL       TCP address (default tcp://127.0.0.1:6638; port 0 picks a free one). One host at a
-                     time: a second connection is refused while one is open.
+                     time: a second connection is refused while one is open. Only a loopback address
+                     (127.x, ::1, localhost) unless --allow-remote-hosts
+  --allow-remote-hosts  accept --listen on an address other machines reach (0.0.0.0, a LAN address): any
+                     of them may then connect and read the network key from the dongle's NV. A warning
+                     is printed all the same
   --pty PATH         also expose the dongle as a pty at PATH (needs socat); hosts open PATH like a
                      serial port
   --state DIR        keep the dongle's NV (network, keys, endpoints, device table) in DIR/virtual-znp.json,
@@ -70,6 +74,8 @@ Examples:
 export interface VirtualOptions {
   adapter: VirtualAdapter;
   listen: string;
+  /** --listen is not a loopback address (accepted with --allow-remote-hosts). */
+  remote: boolean;
   pty?: string;
   state?: string;
   devices: string[];
@@ -97,6 +103,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
     options: {
       adapter: { type: "string" },
       listen: { type: "string" },
+      "allow-remote-hosts": { type: "boolean" },
       pty: { type: "string" },
       state: { type: "string" },
       devices: { type: "string" },
@@ -113,10 +120,17 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   }).values;
   if (v.help) return "help";
   const listen = (v.listen as string | undefined) ?? "tcp://127.0.0.1:6638";
+  let host: string;
   try {
-    parseTcpUrl(listen);
+    host = parseTcpUrl(listen).host;
   } catch (err) {
     throw new UsageError(`--listen: ${(err as Error).message}`);
+  }
+  const remote = !isLoopbackHost(host);
+  if (remote && v["allow-remote-hosts"] !== true) {
+    throw new UsageError(
+      `--listen ${listen} can be reached from other machines, and any of them could read the network key from the dongle; listen on 127.0.0.1, or add --allow-remote-hosts to accept that`,
+    );
   }
   const devices = ((v.devices as string | undefined) ?? "")
     .split(",")
@@ -128,6 +142,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   const opts: VirtualOptions = {
     adapter: adapter as VirtualAdapter,
     listen,
+    remote,
     devices,
     seed: num(
       "seed",
@@ -176,6 +191,11 @@ export const command: CliCommand = {
     if (opts === "help") {
       process.stdout.write(`${HELP.replace("KINDS", deviceKinds().join(", "))}\n`);
       return Exit.ok;
+    }
+    if (opts.remote) {
+      process.stderr.write(
+        `hanbench virtual: warning: ${opts.listen} can be reached from other machines; any of them may connect and read the network key from the dongle\n`,
+      );
     }
     if (opts.pollIntervalMs !== undefined) configureSeDevices({ pollIntervalMs: opts.pollIntervalMs });
     if (opts.state !== undefined) {

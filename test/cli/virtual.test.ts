@@ -1,7 +1,9 @@
 /** `hanbench virtual` as a process: what it prints, that it serves, and a clean stop on SIGTERM. */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseVirtualArgs } from "../../src/cli/virtual.js";
 import { deviceIdentity } from "../../src/virtual/registry.js";
+import { isLoopbackHost } from "../../src/virtual/transport/tcp.js";
 import { Subsystem } from "../../src/virtual/znp/frame.js";
 import { RawClient } from "../virtual/raw-client.js";
 
@@ -84,4 +86,49 @@ describe("hanbench virtual", () => {
     expect(loss.status).toBe(2);
     expect(loss.stderr).toMatch(/--loss must be a probability/);
   }, 120_000); // five processes started one after the other: a few seconds each on a loaded machine
+
+  it.each([
+    ["0.0.0.0", false],
+    ["::", false],
+    ["192.168.1.20", false],
+    ["bench-pc", false],
+    ["127.0.0.1", true],
+    ["127.8.9.10", true],
+    ["::1", true],
+    ["::ffff:127.0.0.1", true],
+    ["localhost", true],
+  ])("takes %s as loopback: %s", (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+
+  it("refuses to listen where other machines reach the dongle, unless told to, in one line with exit 2", () => {
+    const r = spawnSync(process.execPath, [BIN, "virtual", "--listen", "tcp://0.0.0.0:0"], {
+      env,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "hanbench virtual: --listen tcp://0.0.0.0:0 can be reached from other machines, and any of them could read the network key from the dongle; listen on 127.0.0.1, or add --allow-remote-hosts to accept that\n",
+    );
+    expect(parseVirtualArgs(["--listen", "tcp://[::]:6638", "--allow-remote-hosts"])).toMatchObject({ remote: true });
+    expect(parseVirtualArgs(["--listen", "tcp://localhost:6638"])).toMatchObject({ remote: false });
+  });
+
+  it("listens on every interface with --allow-remote-hosts, with a warning", async () => {
+    child = spawn(process.execPath, [BIN, "virtual", "--listen", "tcp://0.0.0.0:0", "--allow-remote-hosts"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d));
+    const lines = await linesUntil(child, (l) => l.some((x) => x.startsWith("coordinator")));
+    expect(lines[0]).toMatch(/connect to: tcp:\/\/0\.0\.0\.0:\d+/);
+    expect(stderr).toBe(
+      "hanbench virtual: warning: tcp://0.0.0.0:0 can be reached from other machines; any of them may connect and read the network key from the dongle\n",
+    );
+    const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+    process.kill(child.pid!, "SIGTERM");
+    expect(await exited).toBe(0);
+  }, 30_000);
 });

@@ -5,7 +5,7 @@
  * second connection first waits up to `graceMs` (500 ms) for the current one to close and takes its place
  * if it does.
  */
-import { type Server, type Socket, createServer } from "node:net";
+import { type Server, type Socket, createServer, isIPv4 } from "node:net";
 import { log } from "../../log.js";
 
 export interface HostLink {
@@ -23,6 +23,18 @@ export function parseTcpUrl(url: string): { host: string; port: number } {
   const port = Number(m[2]);
   if (port > 65535) throw new Error(`port ${port} is out of range`);
   return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+/**
+ * Whether a listen address reaches this machine only: `localhost`, 127.0.0.0/8, `::1` (and 127.x written as an
+ * IPv4-mapped IPv6 address). Anything else, the wildcard addresses 0.0.0.0 and :: first, is reachable from
+ * other machines.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const v4 = h.replace(/^::ffff:/, "");
+  return isIPv4(v4) && v4.startsWith("127.");
 }
 
 export class TcpHostServer {
