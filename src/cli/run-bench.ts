@@ -1,8 +1,7 @@
 /**
  * The bench branch of `hanbench run`: checks what the DUT files and options say before anything opens a
- * port, builds the bench environment (src/runner/bench-env.ts) and turns Ctrl-C into a clean stop: the
- * run ends after the step in progress (a wait ends at once) and the reports cover the evidence so far.
- * A second Ctrl-C quits at once.
+ * port and builds the bench environment (src/runner/bench-env.ts). Ctrl-C and SIGTERM are the caller's
+ * (signals.ts): the signal it passes in ends every wait at once.
  */
 import { join } from "node:path";
 import type { RunEnv } from "../runner/env.js";
@@ -15,10 +14,8 @@ const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
 export interface BenchSetup {
   env: (evidence: EvidenceLog, progress: Progress) => Promise<RunEnv>;
-  signal: AbortSignal;
+  /** Configuration the bench found wrong once started (duplicate DUTs, a state directory in use or corrupt). */
   isConfigError(err: unknown): boolean;
-  /** Removes the signal handlers. */
-  dispose(): void;
 }
 
 /** What the bench branch takes of `hanbench run`'s options. */
@@ -30,10 +27,13 @@ export interface BenchRunOptions {
   seed: number;
   /** Longest wait for the DUTs to join. */
   joinTimeoutMs?: number;
+  /** Move the state directory's files aside first (--reset). */
+  reset: boolean;
 }
 
-export async function benchSetup(opts: BenchRunOptions): Promise<BenchSetup> {
+export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Promise<BenchSetup> {
   const { BenchConfigError, createBenchEnv } = await import("../runner/bench-env.js");
+  const { StateDirError } = await import("../host/state-dir.js");
   const { ADAPTER_TYPES } = await import("../host/endpoints.js");
   if (!(ADAPTER_TYPES as readonly string[]).includes(opts.adapter)) {
     throw new UsageError(`--adapter must be one of ${ADAPTER_TYPES.join(", ")}, got '${opts.adapter}'`);
@@ -45,19 +45,6 @@ export async function benchSetup(opts: BenchRunOptions): Promise<BenchSetup> {
   }
   if (!opts.port) throw new UsageError("a bench run needs --port");
   const port = opts.port;
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      process.stderr.write(`hanbench run: ${sig} again: quitting at once\n`);
-      process.exit(130);
-    }
-    process.stderr.write(
-      `\nhanbench run: ${sig}: stopping after the current step; the reports will cover the evidence so far (Ctrl-C again to quit at once)\n`,
-    );
-    controller.abort(sig);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
   return {
     env: (evidence, progress) =>
       createBenchEnv({
@@ -68,14 +55,10 @@ export async function benchSetup(opts: BenchRunOptions): Promise<BenchSetup> {
         seed: opts.seed,
         evidence,
         progress,
-        signal: controller.signal,
+        signal,
+        reset: opts.reset,
         ...(opts.joinTimeoutMs !== undefined ? { joinTimeoutMs: opts.joinTimeoutMs } : {}),
       }),
-    signal: controller.signal,
-    isConfigError: (err) => err instanceof BenchConfigError,
-    dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
+    isConfigError: (err) => err instanceof BenchConfigError || err instanceof StateDirError,
   };
 }

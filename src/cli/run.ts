@@ -6,7 +6,7 @@ import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
 import { closeSync, readdirSync } from "node:fs";
 import { EvidenceFileError, openNewEvidenceFile } from "../evidence/log.js";
-import { checkWritable, OutputPathError } from "../files.js";
+import { checkWritable, makeDirs, OutputPathError } from "../files.js";
 import { dirname, join } from "node:path";
 import { buildReport } from "../cluster-cot/run-report.js";
 import { renderJson } from "../report/json.js";
@@ -22,6 +22,8 @@ import { Exit, UsageError } from "./errors.js";
 import { DEVICE_LOG_CAPACITY } from "../hub/device-log.js";
 import { redactText } from "../redact.js";
 import { benchSetup } from "./run-bench.js";
+import { stopOnSignals } from "./signals.js";
+import { StateDirError } from "../host/state-dir.js";
 
 export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
 
@@ -58,14 +60,19 @@ Reports (every run also keeps its evidence; see --evidence):
 Other:
   --seed N           seed of the tenancy data and device identities (default 1)
   --state DIR        where the host keeps its network parameters, herdsman database and coordinator
-                     backup (files mode 0600). Bench: default .hanbench/state, reused from run to run.
+                     backup (files mode 0600). Bench: default .hanbench/state, reused from run to run,
+                     one process at a time (a lock file with its pid); a corrupt or cut file there is
+                     refused, never overwritten.
                      Virtual: a new or empty directory, kept after the run for inspection (a virtual
                      run starts from a fresh network); default a temporary directory, removed after
+  --reset            bench: move the state directory's files aside (into DIR/replaced-<time>/) and
+                     form a new network; the devices must then join again
   --quiet            no progress display
   -h, --help         this help
 
 Exit codes: 0 every case passed (info allowed), 1 a case failed, 2 usage or configuration error,
-            3 no failure but something inconclusive or in error.
+            3 no failure but something inconclusive or in error (also a run stopped by a signal),
+            130 / 143 a second Ctrl-C (SIGINT) / SIGTERM quit at once.
 
 Examples:
   hanbench run
@@ -75,8 +82,9 @@ Examples:
   #   --poll-interval 500ms --devices ihd:compliant' (hardware/README.md, section 4):
   hanbench run --port /tmp/hb/dongle --dut ihd-1.json --window 4s --state /tmp/hb/state
 
-Ctrl-C during a bench run stops it after the step in progress and still writes the reports (exit 3 unless
-a case already failed); a second Ctrl-C quits at once.`;
+Ctrl-C (SIGINT) or SIGTERM stops a run, virtual or bench, after the step in progress (a bench wait ends at
+once): the evidence so far is flushed, the dongle closed and the reports written over what was seen (exit 3
+unless a case already failed). A second signal quits at once (130 / 143), the evidence still flushed.`;
 
 export interface RunOptions {
   mode: "virtual" | "bench";
@@ -89,6 +97,8 @@ export interface RunOptions {
   joinTimeoutMs?: number;
   seed: number;
   state?: string;
+  /** Bench: move the state directory's files aside and form a new network. */
+  reset: boolean;
   evidence?: string;
   json?: string;
   junit?: string;
@@ -154,6 +164,9 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
       throw new UsageError(`--window ${formatDuration(windowMs)} is too short; give at least ${formatDuration(floor)}`);
     }
   }
+  if (v.reset && mode !== "bench") {
+    throw new UsageError("--reset is for bench runs (with --port): a virtual run always starts from a fresh network");
+  }
   let joinTimeoutMs: number | undefined;
   if (v["join-timeout"] !== undefined) {
     if (mode !== "bench") throw new UsageError("--join-timeout is for bench runs (with --port)");
@@ -184,6 +197,7 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
     seed,
     state: v.state,
+    reset: v.reset ?? false,
     evidence: v.evidence,
     json: v.json,
     junit: v.junit,
@@ -207,14 +221,22 @@ function checkDeviceLogRoom(duts: number, mode: "virtual" | "bench"): void {
   );
 }
 
-/** A virtual run's --state: a directory that does not exist yet, or an empty one. */
+/** A virtual run's --state: a directory that does not exist yet (made now, to know it can be), or an empty one. */
 function checkFreshState(dir: string): void {
   let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return;
+    if (code === "ENOENT") {
+      try {
+        makeDirs(dir, 0o700);
+      } catch (e) {
+        if (e instanceof OutputPathError) throw new UsageError(`--state: ${e.message}`);
+        throw e;
+      }
+      return;
+    }
     if (code === "ENOTDIR") throw new UsageError(`--state ${dir} is a file, not a directory`);
     throw new UsageError(`--state ${dir}: ${(err as Error).message}`);
   }
@@ -232,6 +254,7 @@ const OPTIONS = {
   dut: { type: "string", multiple: true },
   window: { type: "string" },
   "join-timeout": { type: "string" },
+  reset: { type: "boolean" },
   seed: { type: "string" },
   state: { type: "string" },
   evidence: { type: "string" },
@@ -285,7 +308,21 @@ function prepareOutputs(opts: RunOptions, newRunDir: () => string): string {
 async function execute(opts: RunOptions): Promise<number> {
   const { newRunDir, runSuite } = await import("../runner/run.js");
   const evidencePath = prepareOutputs(opts, () => newRunDir());
-  const bench = opts.mode === "bench" ? await benchSetup(opts) : undefined;
+  const stop = stopOnSignals("run", "stopping after the current step; the reports will cover the evidence so far");
+  try {
+    return await runAndReport(opts, evidencePath, runSuite, stop.signal);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function runAndReport(
+  opts: RunOptions,
+  evidencePath: string,
+  runSuite: typeof import("../runner/run.js").runSuite,
+  signal: AbortSignal,
+): Promise<number> {
+  const bench = opts.mode === "bench" ? await benchSetup(opts, signal) : undefined;
   let outcome: Awaited<ReturnType<typeof runSuite>>;
   try {
     outcome = await runSuite({
@@ -299,17 +336,17 @@ async function execute(opts: RunOptions): Promise<number> {
       quiet: opts.quiet,
       tool: "hanbench",
       version: toolVersion(),
-      ...(bench ? { benchEnv: bench.env, signal: bench.signal } : {}),
+      signal,
+      ...(bench ? { benchEnv: bench.env } : {}),
     });
   } catch (err) {
+    if (err instanceof StateDirError) throw new UsageError(`--state: ${err.message}`);
     if (bench?.isConfigError(err)) throw new UsageError((err as Error).message);
     if (bench) {
       process.stderr.write(`hanbench run: the bench did not start: ${redactText((err as Error).message)}\n`);
       return Exit.usage;
     }
     throw err;
-  } finally {
-    bench?.dispose();
   }
   const report = buildReport(outcome.events);
   const jsonPath = opts.json ?? join(dirname(evidencePath), "report.json");

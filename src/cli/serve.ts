@@ -11,6 +11,7 @@ import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
+import { type OpenStateDir, openStateDir, StateDirError } from "../host/state-dir.js";
 import { EvidenceFileError, EvidenceLog } from "../evidence/log.js";
 import { checkWritable, OutputPathError } from "../files.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
@@ -18,6 +19,7 @@ import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 import { redactText } from "../redact.js";
+import { type SignalStop, stopOnSignals } from "./signals.js";
 
 export const HELP = `hanbench serve — run the emulated Comms Hub (CHF + GPF + ESME) on a Zigbee coordinator
 
@@ -36,8 +38,13 @@ Options:
                      Smart Energy endpoints; others are refused unless --accept-adapter-risk)
   --accept-adapter-risk  run on another adapter anyway (SE discovery and frames will likely fail)
   --baud N           serial speed (default 115200)
-  --state DIR        network parameters (network.json, mode 0600), herdsman database and coordinator
-                     backup (default .hanbench/state)
+  --state DIR        network parameters (network.json), herdsman database and coordinator backup, every
+                     file mode 0600 (default .hanbench/state). One process at a time: a second serve
+                     (or bench run) on it is refused while the first runs (hanbench.lock holds its
+                     pid; a lock whose process is gone is taken over). A corrupt or cut file there is
+                     refused, never overwritten
+  --reset            move the state directory's files aside (into DIR/replaced-<time>/) and form a
+                     new network; devices must be added and join again
   --evidence FILE    the evidence log, JSON lines (default .hanbench/serve/<start>/evidence.jsonl)
   --capture FILE     also write every ZCL exchange as a pcap for Wireshark / tshark (decoded to the Smart
                      Energy fields without extra settings)
@@ -48,8 +55,10 @@ Options:
   --seed N           seed of the tenancy-tagged data (default 1)
   -h, --help         this help
 
-Exit codes: 0 stopped by 'quit' or end of input, 1 the coordinator disconnected, 2 bad options or the
-            coordinator did not start.
+Exit codes: 0 stopped by 'quit', end of input, Ctrl-C (SIGINT) or SIGTERM (the evidence flushed, the
+            dongle closed, the state kept), 1 the coordinator disconnected, 2 bad options, a state
+            directory in use or unreadable, or the coordinator did not start; 130 / 143 a second
+            SIGINT / SIGTERM quit at once.
 
 Example:
   hanbench virtual --listen tcp://127.0.0.1:6638 --devices ihd:compliant &
@@ -73,6 +82,7 @@ interface ServeOptions {
   endpoints: { gpf: number; esme: number };
   providerId: number;
   seed: number;
+  reset: boolean;
 }
 
 function int(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -90,6 +100,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
       port: { type: "string" },
       adapter: { type: "string", default: "zstack" },
       "accept-adapter-risk": { type: "boolean", default: false },
+      reset: { type: "boolean", default: false },
       baud: { type: "string" },
       state: { type: "string", default: ".hanbench/state" },
       evidence: { type: "string" },
@@ -119,6 +130,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
   const opts: ServeOptions = {
     adapter: adapter as AdapterType,
     acceptRisk: v["accept-adapter-risk"] === true,
+    reset: v.reset === true,
     state: String(v.state),
     evidence: (v.evidence as string | undefined) ?? join(".hanbench", "serve", stamp, "evidence.jsonl"),
     endpoints,
@@ -137,16 +149,24 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
   return opts;
 }
 
-/** Checks the output paths before the hub starts and opens the evidence log (a new file: never appended to). */
-function openOutputs(opts: ServeOptions, clock: RealClock): EvidenceLog {
-  try {
-    if (opts.capture) checkWritable(opts.capture);
-  } catch (err) {
-    if (err instanceof OutputPathError) throw new UsageError(`--capture: ${err.message}`);
-    throw err;
+/** Checks the output paths before anything starts. */
+function checkOutputs(opts: ServeOptions): void {
+  for (const [flag, path] of [
+    ["capture", opts.capture],
+    ["evidence", opts.evidence],
+  ] as const) {
+    try {
+      if (path) checkWritable(path);
+    } catch (err) {
+      if (err instanceof OutputPathError) throw new UsageError(`--${flag}: ${err.message}`);
+      throw err;
+    }
   }
+}
+
+/** Opens the evidence log: a new file, never appended to. */
+function openEvidence(opts: ServeOptions, clock: RealClock): EvidenceLog {
   try {
-    checkWritable(opts.evidence);
     return new EvidenceLog({ path: opts.evidence, now: () => clock.now() });
   } catch (err) {
     if (err instanceof OutputPathError || err instanceof EvidenceFileError) {
@@ -167,71 +187,103 @@ export const command: CliCommand = {
     const terminal = new ConsoleTerminal({ input: process.stdin, output: process.stdout, filter: redactText });
     const out = (line: string) => terminal.print(line);
     const clock = new RealClock();
-    const evidence = openOutputs(opts, clock);
-    // The hub's IEEE is the coordinator's; a state directory that has run before knows it.
-    const known = loadOrCreateNetwork(opts.state, opts.channel === undefined ? {} : { channel: opts.channel });
-    const hub = new Hub({
-      clock,
-      seed: opts.seed,
-      evidence,
-      endpoints: opts.endpoints,
-      hubIeee: known.extendedPanId ?? "0x0000000000000000",
-    });
-    let host: Host;
+    checkOutputs(opts);
+    let state: OpenStateDir;
     try {
-      host = new Host({
-        ...(opts.port ? { port: opts.port } : {}),
-        adapter: opts.adapter,
-        acceptAdapterRisk: opts.acceptRisk,
-        ...(opts.baudRate ? { baudRate: opts.baudRate } : {}),
-        stateDir: opts.state,
-        hub,
-        evidence,
-        clock,
-      });
+      state = openStateDir(opts.state, { command: "hanbench serve", reset: opts.reset });
     } catch (err) {
-      if (err instanceof AdapterRiskError) throw new UsageError(`${err.message} (--accept-adapter-risk)`);
-      throw new UsageError((err as Error).message);
+      if (err instanceof StateDirError) throw new UsageError(`--state: ${err.message}`);
+      throw err;
     }
-    host.on("join", (e) => out(e.accepted ? `joined: ${e.device}` : `refused: ${e.device} (${e.reason})`));
-    host.on("interview", (e) => e.status !== "started" && out(`interview ${e.status}: ${e.device}`));
-    host.on("leave", (e) => out(`left: ${e.device}`));
+    // SIGTERM, and SIGINT on a pipe (on a terminal Ctrl-C reaches readline: ConsoleTerminal), stop the hub
+    const stop = stopOnSignals("serve", "stopping the hub");
     try {
-      await host.start();
-    } catch (err) {
-      evidence.close();
-      process.stderr.write(`hanbench serve: the coordinator did not start: ${redactText((err as Error).message)}\n`);
-      await host.stop().catch(() => undefined);
-      return Exit.usage;
+      if (state.replaced) out(`the earlier state is kept aside in ${state.replaced}; a new network is formed`);
+      return await serve(opts, { clock, terminal, out, stop });
+    } finally {
+      stop.dispose();
+      state.release();
     }
-    const net = host.network ?? {};
-    let capture: PcapWriter | undefined;
-    if (opts.capture) {
-      capture = new PcapWriter(opts.capture, pcapOptionsFromRun({ hub: { ...net, hubIeee: host.coordinatorIeee } }));
-      const writer = capture;
-      evidence.onEvent((e) => writer.write(e));
-    }
-    out(
-      `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
-    );
-    out(`evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}. Type 'help' for commands.`);
-    const tenancy = new Tenancy({ clock, providerId: opts.providerId });
-    const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
-    let lost = false;
-    host.once("disconnected", () => {
-      lost = true;
-      out("error: the coordinator disconnected; stopping");
-      terminal.stop(console_);
-    });
-    // SIGINT reaches readline on a terminal (ConsoleTerminal); on a pipe it reaches the process
-    const onSigint = () => terminal.stop(console_);
-    process.once("SIGINT", onSigint);
-    await terminal.run(console_);
-    process.off("SIGINT", onSigint);
-    await host.stop().catch(() => undefined);
-    capture?.close();
-    evidence.close();
-    out("hub stopped");
-    return lost ? Exit.failed : Exit.ok;
   },
 };
+
+interface Session {
+  clock: RealClock;
+  terminal: ConsoleTerminal;
+  out: (line: string) => void;
+  stop: SignalStop;
+}
+
+async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session): Promise<number> {
+  const evidence = openEvidence(opts, clock);
+  // The hub's IEEE is the coordinator's; a state directory that has run before knows it.
+  const known = loadOrCreateNetwork(opts.state, opts.channel === undefined ? {} : { channel: opts.channel });
+  const hub = new Hub({
+    clock,
+    seed: opts.seed,
+    evidence,
+    endpoints: opts.endpoints,
+    hubIeee: known.extendedPanId ?? "0x0000000000000000",
+  });
+  let host: Host;
+  try {
+    host = new Host({
+      ...(opts.port ? { port: opts.port } : {}),
+      adapter: opts.adapter,
+      acceptAdapterRisk: opts.acceptRisk,
+      ...(opts.baudRate ? { baudRate: opts.baudRate } : {}),
+      stateDir: opts.state,
+      hub,
+      evidence,
+      clock,
+    });
+  } catch (err) {
+    evidence.close();
+    if (err instanceof AdapterRiskError) throw new UsageError(`${err.message} (--accept-adapter-risk)`);
+    throw new UsageError((err as Error).message);
+  }
+  host.on("join", (e) => out(e.accepted ? `joined: ${e.device}` : `refused: ${e.device} (${e.reason})`));
+  host.on("interview", (e) => e.status !== "started" && out(`interview ${e.status}: ${e.device}`));
+  host.on("leave", (e) => out(`left: ${e.device}`));
+  try {
+    await host.start();
+  } catch (err) {
+    evidence.append({ kind: "error", source: "host.start", message: (err as Error).message });
+    evidence.close();
+    process.stderr.write(`hanbench serve: the coordinator did not start: ${redactText((err as Error).message)}\n`);
+    await host.stop().catch(() => undefined);
+    return Exit.usage;
+  }
+  const net = host.network ?? {};
+  let capture: PcapWriter | undefined;
+  if (opts.capture) {
+    capture = new PcapWriter(opts.capture, pcapOptionsFromRun({ hub: { ...net, hubIeee: host.coordinatorIeee } }));
+    const writer = capture;
+    evidence.onEvent((e) => writer.write(e));
+  }
+  out(
+    `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
+  );
+  out(`evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}. Type 'help' for commands.`);
+  const tenancy = new Tenancy({ clock, providerId: opts.providerId });
+  const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
+  let lost = false;
+  host.once("disconnected", () => {
+    lost = true;
+    out("error: the coordinator disconnected; stopping");
+    terminal.stop(console_);
+  });
+  // a signal during start-up stops the hub as soon as it is up; one at the console ends the line in progress
+  const onStop = () => terminal.stop(console_);
+  if (!stop.signal.aborted) {
+    stop.signal.addEventListener("abort", onStop);
+    await terminal.run(console_);
+    stop.signal.removeEventListener("abort", onStop);
+  }
+  if (stop.signal.aborted) evidence.append({ kind: "note", message: `stopped by ${String(stop.signal.reason)}` });
+  await host.stop().catch(() => undefined);
+  capture?.close();
+  evidence.close();
+  out("hub stopped");
+  return lost ? Exit.failed : Exit.ok;
+}

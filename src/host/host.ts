@@ -19,7 +19,6 @@
  */
 import type { ZclFrame } from "zigbee-herdsman/dist/zspec/zcl/zclFrame.js";
 import { EventEmitter } from "node:events";
-import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { Controller, Zcl } from "zigbee-herdsman";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
@@ -45,6 +44,7 @@ import {
 } from "./network.js";
 import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
+import { tightenStateDir } from "./state-dir.js";
 import { FrameTap } from "./tap.js";
 import { type ZdoRequestSeen, watchZdoRequests } from "./zdo-requests.js";
 
@@ -152,9 +152,10 @@ export class Host extends EventEmitter<HostEvents> {
       stateDir,
       this.#opts.channel === undefined ? {} : { channel: this.#opts.channel },
     );
-    // herdsman's coordinator backup holds the network key too, written with the default mode: the
-    // directory keeps others out.
-    chmodSync(stateDir, 0o700);
+    // herdsman's coordinator backup holds the network key too, and herdsman writes it (and its database)
+    // through a temporary file and a rename, so every write comes back with the default mode: each is
+    // followed by a tightening of the directory to 0700 and its files to 0600 (state-dir.ts).
+    tightenStateDir(stateDir);
     if (this.#adapterType === "zstack") patchZStackEndpoints(this.#seEndpoints());
     const networkOptions = herdsmanNetworkOptions(network);
     // zstack puts the coordinator IEEE in place of the default EPID (GBCS: EPID = hub IEEE); pass none.
@@ -174,7 +175,9 @@ export class Host extends EventEmitter<HostEvents> {
       acceptJoiningDeviceHandler: (ieee) => Promise.resolve(this.#accept(ieee)),
     });
     this.#listen(controller);
+    keepStateTight(controller, stateDir);
     const result = await controller.start();
+    tightenStateDir(stateDir);
     this.#controller = controller;
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
@@ -475,6 +478,37 @@ export class Host extends EventEmitter<HostEvents> {
     this.#tsn = (this.#tsn % 255) + 1;
     return this.#tsn;
   }
+}
+
+/**
+ * Wraps herdsman's coordinator backup and database save (its timers and stop() call them through the
+ * instance) so that the files they rename into place are made 0600 at once.
+ */
+function keepStateTight(controller: Controller, stateDir: string): void {
+  const c = controller as unknown as { backup(): Promise<void>; databaseSave(): void };
+  const backup = c.backup.bind(controller);
+  const databaseSave = c.databaseSave.bind(controller);
+  const tighten = () => {
+    try {
+      tightenStateDir(stateDir);
+    } catch (err) {
+      logger.warn({ err: String(err) }, "could not tighten the state directory's file modes");
+    }
+  };
+  c.backup = async () => {
+    try {
+      await backup();
+    } finally {
+      tighten();
+    }
+  };
+  c.databaseSave = () => {
+    try {
+      databaseSave();
+    } finally {
+      tighten();
+    }
+  };
 }
 
 /** The device endpoint that holds the client side of `clusterId` (else one that serves it, else the first). */

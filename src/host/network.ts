@@ -29,7 +29,7 @@ export interface NetworkParameters {
   extendedPanId?: string;
 }
 
-const NETWORK_FILE = "network.json";
+export const NETWORK_FILE = "network.json";
 
 /** Channels a new network is formed on (the Zigbee channels clear of the common Wi-Fi channels 1, 6, 11). */
 const PREFERRED_CHANNELS = [15, 20, 25];
@@ -56,13 +56,25 @@ interface NetworkFile {
 }
 
 function parseFile(text: string, path: string): NetworkParameters {
-  const raw = JSON.parse(text) as Partial<NetworkFile>;
-  const key = typeof raw.networkKey === "string" ? Buffer.from(raw.networkKey, "hex") : Buffer.alloc(0);
+  let raw: Partial<NetworkFile>;
+  try {
+    raw = (JSON.parse(text) ?? {}) as Partial<NetworkFile>;
+  } catch {
+    throw new Error(`${path} is not a hanbench network file (not JSON: corrupt or cut short)`);
+  }
+  const key =
+    typeof raw.networkKey === "string" && /^[0-9a-fA-F]{32}$/.test(raw.networkKey)
+      ? Buffer.from(raw.networkKey, "hex")
+      : Buffer.alloc(0);
   if (typeof raw.channel !== "number" || typeof raw.panId !== "number" || key.length !== 16) {
     throw new Error(`${path} is not a hanbench network file (channel, panId and a 16-byte networkKey are needed)`);
   }
   addSecret(key);
-  checkChannel(raw.channel);
+  try {
+    checkChannel(raw.channel);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
   if (raw.panId < 1 || raw.panId > 0xfffe) throw new Error(`${path}: panId ${raw.panId} is outside 0x0001..0xFFFE`);
   const out: NetworkParameters = { channel: raw.channel, panId: raw.panId, networkKey: key };
   if (typeof raw.extendedPanId === "string" && /^0x[0-9a-f]{16}$/.test(raw.extendedPanId)) {
@@ -85,10 +97,15 @@ export function saveNetwork(stateDir: string, params: NetworkParameters): void {
   chmodSync(path, 0o600);
 }
 
+/** Reads a network file; throws an Error naming the file when it is not one. */
+export function readNetworkFile(path: string): NetworkParameters {
+  return parseFile(readFileSync(path, "utf8"), path);
+}
+
 /** The parameters kept in `stateDir`, generated and saved on first use. */
 export function loadOrCreateNetwork(stateDir: string, opts: { channel?: number } = {}): NetworkParameters {
   const path = join(stateDir, NETWORK_FILE);
-  if (existsSync(path)) return parseFile(readFileSync(path, "utf8"), path);
+  if (existsSync(path)) return readNetworkFile(path);
   const params = generateNetwork(opts);
   saveNetwork(stateDir, params);
   return params;

@@ -17,6 +17,7 @@ import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
 import type { AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
+import { openStateDir } from "../host/state-dir.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
@@ -51,6 +52,8 @@ export interface BenchEnvOptions {
   baudRate?: number;
   /** Longest wait for the DUTs to join and be interviewed (default 5 min): a person switches them on. */
   joinTimeoutMs?: number;
+  /** Move the state directory's files aside and start a new network (--reset). */
+  reset?: boolean;
 }
 
 export class BenchConfigError extends Error {
@@ -119,8 +122,17 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
   });
   const duts = benchDuts(opts.duts, opts.operatorIo, power);
 
+  // locked, checked and tightened before anything reads it (a StateDirError is the caller's to show)
+  const state = openStateDir(opts.stateDir, { command: "hanbench run", reset: opts.reset ?? false });
+  if (state.replaced) progress.line(`the earlier state is kept aside in ${state.replaced}; a new network is formed`);
   // The hub's IEEE is the coordinator's; a state directory that has run before knows it.
-  const network = loadOrCreateNetwork(opts.stateDir);
+  let network: ReturnType<typeof loadOrCreateNetwork>;
+  try {
+    network = loadOrCreateNetwork(opts.stateDir);
+  } catch (err) {
+    state.release();
+    throw err;
+  }
   const hub = new Hub({
     clock,
     seed: opts.seed,
@@ -167,7 +179,11 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
       closed = true;
       progress.done();
       stopWatch?.();
-      await host.stop();
+      try {
+        await host.stop();
+      } finally {
+        state.release();
+      }
     },
   };
   try {

@@ -4,7 +4,6 @@
  * the ESME (through the ESME node), all on one SteppedClock that the runner advances.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { makeDirs } from "../files.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RealClock, SteppedClock } from "../hub/clock.js";
@@ -14,6 +13,7 @@ import type { EndpointRole, Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
 import type { HubPort } from "../host/hub-port.js";
 import { loadOrCreateNetwork } from "../host/network.js";
+import { openStateDir } from "../host/state-dir.js";
 import type { Evidence } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import { configureSeDevices } from "../virtual/devices/kinds.js";
@@ -204,8 +204,9 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   // The host's network is made first and the dongle comes up with it formed, as a dongle this hub formed in
   // an earlier session: herdsman resumes it instead of forming it (3 s of waiting for the NIB to settle).
   const keepState = opts.stateDir !== undefined;
-  if (opts.stateDir !== undefined) makeDirs(opts.stateDir, 0o700);
   const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "hanbench-run-"));
+  // locked and kept 0700 / 0600 like a bench's (src/host/state-dir.ts)
+  const state = openStateDir(stateDir, { command: "hanbench run" });
   const network = loadOrCreateNetwork(stateDir);
   const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true, network });
   // The meter is there before the displays: it joins first, so their discovery finds it.
@@ -252,6 +253,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       for (const n of nodes) n.dispose();
       await host.stop().catch(() => undefined);
       await dongle.stop();
+      state.release();
       if (!keepState) rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -10,12 +10,17 @@ describe("hanbench serve options", () => {
     expect(parseServeArgs([], NOW)).toEqual({
       adapter: "zstack",
       acceptRisk: false,
+      reset: false,
       state: ".hanbench/state",
       evidence: ".hanbench/serve/2026-11-28T14-00-00-000Z/evidence.jsonl",
       endpoints: { gpf: 2, esme: 3 },
       providerId: 1,
       seed: 1,
     });
+  });
+
+  it("takes --reset", () => {
+    expect(parseServeArgs(["--reset"], NOW)).toMatchObject({ reset: true });
   });
 
   it("takes a port, endpoints, channel and the rest", () => {

@@ -1,0 +1,176 @@
+/**
+ * `hanbench serve` and its state directory, tried as a careless or hurried user would (issue 11, "also try"),
+ * against `hanbench virtual`: a second serve on the same directory is refused while the first runs and the
+ * first goes on unharmed; a corrupt or cut network.json or herdsman database is refused and left as it was
+ * unless --reset (which keeps the old files aside); SIGINT and SIGTERM during start-up and at the console stop
+ * the hub cleanly (exit 0, evidence flushed, dongle released, lock given back).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEvidence } from "../../src/evidence/read.js";
+
+const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), "hb-serve-state-"));
+const children: ChildProcess[] = [];
+let url = "";
+let n = 0;
+
+interface Proc {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(args: string[]): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
+  child.stderr!.on("data", (d: Buffer) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until(what: string, done: () => boolean, p?: Proc, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${ms} ms${p ? `:\n${p.stdout()}\n${p.stderr()}` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A serve on `state` with an evidence file of its own; stdin stays open until the test writes to it. */
+function serve(state: string, ...extra: string[]): Proc & { evidence: string } {
+  const evidence = join(root, `evidence-${++n}.jsonl`);
+  return { ...start(["serve", "--port", url, "--state", state, "--evidence", evidence, ...extra]), evidence };
+}
+
+const up = (p: Proc) => until("the hub coming up", () => /^hub up on /m.test(p.stdout()), p);
+
+beforeAll(async () => {
+  const virtual = start(["virtual", "--listen", "tcp://127.0.0.1:0", "--devices", "ihd:compliant"]);
+  await until("the virtual dongle", () => /connect to: tcp:\/\/\S+/.test(virtual.stdout()), virtual);
+  url = /connect to: (tcp:\/\/\S+)/.exec(virtual.stdout())![1]!;
+}, 60_000);
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe("two serve processes on one state directory", () => {
+  it("refuses the second in one line with exit 2, and the first goes on and stops cleanly", async () => {
+    const state = join(root, "shared");
+    const first = serve(state);
+    await up(first);
+    const network = readFileSync(join(state, "network.json"), "utf8");
+    const second = serve(state);
+    expect(await second.exited).toBe(2);
+    expect(second.stderr()).toMatch(
+      new RegExp(
+        `^hanbench serve: --state: the state directory ${state} is in use by hanbench serve \\(process ${first.child.pid}, since [^)]+\\): stop it first, or give another --state\\n$`,
+      ),
+    );
+    expect(existsSync(second.evidence)).toBe(false);
+    first.child.stdin!.end("log\nquit\n");
+    expect(await first.exited).toBe(0);
+    expect(first.stdout()).toContain("Device Log 0/16");
+    expect(readFileSync(join(state, "network.json"), "utf8")).toBe(network);
+    expect(existsSync(join(state, "hanbench.lock"))).toBe(false);
+  }, 90_000);
+});
+
+describe("a state directory that cannot be read back", () => {
+  const NETWORK = '{\n  "channel": 15,\n  "panId": 4660,\n  "networkKey": "0f1e2d3c4b5a69788796a5b4c3d2e1f0"\n}\n';
+
+  it.each([
+    [
+      "a cut network.json",
+      "network.json",
+      NETWORK.slice(0, 30),
+      "is not a hanbench network file (not JSON: corrupt or cut short)",
+    ],
+    [
+      "a cut herdsman database",
+      "database.db",
+      '{"id":1,"type":"Coordinator","ieeeAddr":"0x00124b',
+      "line 1 is not a herdsman database entry (corrupt or cut short)",
+    ],
+  ])(
+    "refuses %s with exit 2, naming it, and leaves it as it was",
+    async (_what, file, content, why) => {
+      const state = join(root, `corrupt-${file}`);
+      mkdirSync(state);
+      if (file !== "network.json") writeFileSync(join(state, "network.json"), NETWORK);
+      writeFileSync(join(state, file), content);
+      const p = serve(state);
+      expect(await p.exited).toBe(2);
+      expect(p.stderr().trim().split("\n")).toHaveLength(1);
+      expect(p.stderr()).toContain(`hanbench serve: --state: ${join(state, file)} ${why}`);
+      expect(p.stderr()).toContain("start a new network with --reset");
+      expect(readFileSync(join(state, file), "utf8")).toBe(content);
+      expect(readdirSync(state).sort()).toEqual(
+        file === "network.json" ? ["network.json"] : ["database.db", "network.json"],
+      );
+    },
+    60_000,
+  );
+
+  it("starts a new network with --reset, keeping the old files aside", async () => {
+    const state = join(root, "reset");
+    mkdirSync(state);
+    writeFileSync(join(state, "network.json"), NETWORK.slice(0, 30));
+    const p = serve(state, "--reset");
+    await up(p);
+    p.child.stdin!.end("quit\n");
+    expect(await p.exited).toBe(0);
+    const aside = /the earlier state is kept aside in (\S+); a new network is formed/.exec(p.stdout())?.[1];
+    expect(aside).toBeDefined();
+    expect(readFileSync(join(aside!, "network.json"), "utf8")).toBe(NETWORK.slice(0, 30));
+    expect(JSON.parse(readFileSync(join(state, "network.json"), "utf8"))).toMatchObject({
+      channel: expect.any(Number),
+    });
+  }, 90_000);
+});
+
+describe("a signal to serve", () => {
+  it.each([
+    ["SIGINT", "during start-up"],
+    ["SIGTERM", "during start-up"],
+    ["SIGINT", "at the console"],
+    ["SIGTERM", "at the console"],
+  ] as const)(
+    "%s %s stops the hub: exit 0, evidence flushed, lock given back, dongle free again",
+    async (sig, when) => {
+      const state = join(root, `signal-${sig}-${when.replace(/\W+/g, "-")}`);
+      const p = serve(state);
+      if (when === "during start-up") {
+        // the lock is taken right before the signal handlers: from then on the hub is starting
+        await until("the state directory's lock", () => existsSync(join(state, "hanbench.lock")), p);
+      } else {
+        await up(p);
+        p.child.stdin!.write("wait join 120\n");
+      }
+      p.child.kill(sig);
+      expect(await p.exited).toBe(0);
+      expect(p.stderr()).toContain(`hanbench serve: ${sig}: stopping the hub`);
+      expect(p.stdout()).toMatch(/hub stopped\n$/);
+      const { events, bad } = readEvidence(p.evidence);
+      expect(bad).toEqual([]);
+      expect(events.some((e) => e.kind === "note" && e.message === `stopped by ${sig}`)).toBe(true);
+      expect(existsSync(join(state, "hanbench.lock"))).toBe(false);
+      // the dongle takes one host at a time: a new serve can connect, so this one let go
+      const next = serve(state);
+      await up(next);
+      next.child.stdin!.end("quit\n");
+      expect(await next.exited).toBe(0);
+    },
+    90_000,
+  );
+});
