@@ -255,12 +255,13 @@ export const command: CliCommand = {
       const c = consoles.find((x) => (x.device as unknown) === d);
       out.push(`${deviceLine(d)}${c ? `  console ${c.path}` : ""}`);
     }
-    process.stdout.write(`${out.join("\n")}\n`);
-
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    // listening before saying it is ready: a signal sent as soon as the lines are read must find a handler
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGINT", () => resolve("SIGINT"));
       process.once("SIGTERM", () => resolve("SIGTERM"));
     });
+    process.stdout.write(`${out.join("\n")}\n`);
+    const signal = await stopped;
     log("virtual").info({ signal }, "stopping the virtual dongle");
     await Promise.all(consoles.map((c) => c.stop()));
     await dongle.stop();
