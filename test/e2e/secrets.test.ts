@@ -51,14 +51,23 @@ function start(args: string[], stdin: "pipe" | "ignore" = "ignore"): Proc {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, ms: number, p?: Proc): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${ms} ms${p ? `:\n${p.stdout()}` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Resolves with what `probe` finds in the process's output, checked as each chunk of stdout arrives. */
+function until<T>(what: string, probe: () => T | undefined, ms: number, p: Proc): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const v = probe();
+      if (v === undefined) return;
+      clearTimeout(timer);
+      p.child.stdout!.off("data", check);
+      resolve(v);
+    };
+    const timer = setTimeout(() => {
+      p.child.stdout!.off("data", check);
+      reject(new Error(`${what} did not happen within ${ms} ms:\n${p.stdout()}`));
+    }, ms);
+    p.child.stdout!.on("data", check);
+    check();
+  });
 }
 
 /** A secret's forms as text: hex both cases, byte by byte with `:`, ` ` and `, 0x`, and decimal byte arrays. */

@@ -25,8 +25,8 @@ interface Proc {
   exited: Promise<number | null>;
 }
 
-function start(args: string[]): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"], env });
   children.push(child);
   let out = "";
   let err = "";
@@ -36,19 +36,50 @@ function start(args: string[]): Proc {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function until(what: string, done: () => boolean, p?: Proc, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline)
-      throw new Error(`${what} did not happen within ${ms} ms${p ? `:\n${p.stdout()}\n${p.stderr()}` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Resolves once `done` holds, checked as each chunk of the process's output arrives. */
+function until(what: string, done: () => boolean, p: Proc, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!done()) return;
+      clearTimeout(timer);
+      p.child.stdout!.off("data", check);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      p.child.stdout!.off("data", check);
+      reject(new Error(`${what} did not happen within ${ms} ms:\n${p.stdout()}\n${p.stderr()}`));
+    }, ms);
+    p.child.stdout!.on("data", check);
+    check();
+  });
 }
 
 /** A serve on `state` with an evidence file of its own; stdin stays open until the test writes to it. */
 function serve(state: string, ...extra: string[]): Proc & { evidence: string } {
   const evidence = join(root, `evidence-${++n}.jsonl`);
   return { ...start(["serve", "--port", url, "--state", state, "--evidence", evidence, ...extra]), evidence };
+}
+
+/** A serve whose debug log lines (JSON on stderr) show when the host is starting. */
+function debugServe(state: string): Proc & { evidence: string } {
+  const evidence = join(root, `evidence-${++n}.jsonl`);
+  const env = { ...process.env, HANBENCH_LOG_LEVEL: "debug", HANBENCH_LOG_JSON: "1" };
+  return { ...start(["serve", "--port", url, "--state", state, "--evidence", evidence], env), evidence };
+}
+
+/** Resolves once the process's stderr (its log lines) matches. */
+function untilStderr(p: Proc, re: RegExp, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!re.test(p.stderr())) return;
+      clearTimeout(timer);
+      p.child.stderr!.off("data", check);
+      resolve();
+    };
+    const timer = setTimeout(() => reject(new Error(`no log line matching ${re} within ${ms} ms`)), ms);
+    p.child.stderr!.on("data", check);
+    check();
+  });
 }
 
 const up = (p: Proc) => until("the hub coming up", () => /^hub up on /m.test(p.stdout()), p);
@@ -149,10 +180,10 @@ describe("a signal to serve", () => {
     "%s %s stops the hub: exit 0, evidence flushed, lock given back, dongle free again",
     async (sig, when) => {
       const state = join(root, `signal-${sig}-${when.replace(/\W+/g, "-")}`);
-      const p = serve(state);
+      const p = when === "during start-up" ? debugServe(state) : serve(state);
       if (when === "during start-up") {
-        // the lock is taken right before the signal handlers: from then on the hub is starting
-        await until("the state directory's lock", () => existsSync(join(state, "hanbench.lock")), p);
+        // herdsman opens the dongle's socket after the signal handlers are in place, and before the hub is up
+        await untilStderr(p, /"msg":"Socket opened"/);
       } else {
         await up(p);
         p.child.stdin!.write("wait join 120\n");
