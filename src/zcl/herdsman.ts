@@ -121,13 +121,31 @@ function shadowed(def: ClusterDef, a: AttributeDef): boolean {
   return !!a.client && def.attributes.some((b) => !b.client && b.id === a.id);
 }
 
+/**
+ * Attributes keyed by our name, and also by herdsman's key for the same id when herdsman names it otherwise
+ * and we have no attribute of that name (metering 0x001C): a merge then replaces herdsman's entry instead of
+ * leaving two names for one id. Names of herdsman's that are ours too (its id bugs, §4.5) are left alone.
+ */
+function attributeRecord(def: ClusterDef): Record<string, Attribute> {
+  const ours = new Set(def.attributes.map((a) => a.name));
+  const existing = (Clusters as Record<string, Cluster | undefined>)[def.name];
+  const keys = new Map<number, string>();
+  for (const [key, a] of Object.entries(existing?.attributes ?? {})) if (!ours.has(key)) keys.set(a.ID, key);
+  const out: Record<string, Attribute> = {};
+  for (const a of def.attributes.filter((x) => !shadowed(def, x))) {
+    const attribute = toAttribute(a);
+    const theirs = keys.get(a.id);
+    if (theirs !== undefined) out[theirs] = attribute;
+    out[a.name] = attribute;
+  }
+  return out;
+}
+
 function toCluster(def: ClusterDef): Cluster {
   return {
     ID: def.id,
     name: def.name,
-    attributes: Object.fromEntries(
-      def.attributes.filter((a) => !shadowed(def, a)).map((a) => [a.name, toAttribute(a)]),
-    ),
+    attributes: attributeRecord(def),
     commands: commandRecord(def, "commands"),
     commandsResponse: commandRecord(def, "commandsResponse"),
   };

@@ -185,6 +185,7 @@ describe("metering id fixes", () => {
     expect(ours(0x0312)).toEqual(["alternativeUnitOfMeasure"]);
     expect(ours(0x0313)).toEqual(["alternativeDemandFormatting"]);
     expect(ours(0x0314)).toEqual(["alternativeConsumptionFormatting"]);
+    expect(ours(0x001c)).toEqual(["previousBlockPeriodConsumptionDelivered"]);
   });
 
   it("herdsman alone still has the bugs (the reason for the override)", () => {
@@ -204,6 +205,13 @@ describe("metering id fixes", () => {
     expect(name(0x0313)).toBe("alternativeDemandFormatting");
     expect(name(0x0314)).toBe("alternativeConsumptionFormatting");
     expect(name(0x0c01)).toBe("currentDayAlternativeConsumptionDelivered");
+    // herdsman's misnamed 0x001C entry is replaced by ours, not left beside it
+    expect(name(0x001c)).toBe("previousBlockPeriodConsumptionDelivered");
+    expect(
+      Object.values(merged.attributes)
+        .filter((a) => a.ID === 0x001c)
+        .map((a) => a.name),
+    ).toEqual(["previousBlockPeriodConsumptionDelivered", "previousBlockPeriodConsumptionDelivered"]);
     // Every command entry of an id is our definition, reachable by id, by herdsman's key and by our name.
     expect(Zcl.Utils.getClusterCommandResponse(merged, 0x00).name).toBe("getProfileResponse");
     expect(Zcl.Utils.getClusterCommandResponse(merged, "getProfileRsp").name).toBe("getProfileResponse");

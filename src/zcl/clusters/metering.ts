@@ -47,7 +47,9 @@ const reading: Row[] = [
   [0x0019, "controlTempreature", T.INT24],
   [0x001a, "currentInEnergyCarrierDemand", T.INT24],
   [0x001b, "currentOutEnergyCarrierDemand", T.INT24],
-  [0x001c, "previousBlockPeriodConsumpReceived", T.UINT48],
+  // herdsman names 0x001C "previousBlockPeriodConsumpReceived"; it is PreviousBlockPeriodConsumptionDelivered
+  // (domain-review W11: Exegin, ESP-Zigbee, zsmartsystems and Tasmota agree)
+  [0x001c, "previousBlockPeriodConsumptionDelivered", T.UINT48],
   [0x001d, "currentBlockPeriodConsumpReceived", T.UINT48],
   [0x001e, "currentBlockReceived", T.ENUM8],
   [0x001f, "DFTSummationReceived", T.UINT48],
