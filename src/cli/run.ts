@@ -36,8 +36,8 @@ Devices (virtual):
   --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
                      (default ihd:compliant,ppmid:compliant). KIND is ihd or ppmid; PROFILE one of
                      compliant, no-query, gpf-only, keeps-history, keeps-messages, early-clear,
-                     repeat-clear, fixed-endpoint, offline-miss. At most 15: the hub's Device Log
-                     holds 16 entries and the run's own ESME takes one.
+                     repeat-clear, fixed-endpoint, offline-miss, refetches. At most 15: the hub's
+                     Device Log holds 16 entries and the run's own ESME takes one.
 Bench:
   --port PATH        the dongle: a serial path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://HOST:PORT
   --adapter TYPE     herdsman adapter type (default zstack; the only one with a Smart Energy endpoint)

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
-import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
+import { DEFAULT_ENDPOINTS, DEFAULT_PROVIDER_ID, Hub } from "../hub/hub.js";
 import { BenchConsole } from "../runner/console.js";
 import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
@@ -51,7 +51,8 @@ Options:
   --channel N        channel of a new network (11..26; default one of 15, 20, 25); kept in --state
   --gpf-ep N         GPF endpoint (default ${DEFAULT_ENDPOINTS.gpf})
   --esme-ep N        ESME endpoint on the hub node (default ${DEFAULT_ENDPOINTS.esme})
-  --provider-id N    provider id of the CoTs (default 1)
+  --provider-id N    the meters' supplier: Device Management ProviderID, PublishPrice and every CoT
+                     (default 4660, 0x1234)
   --seed N           seed of the tenancy-tagged data (default 1)
   -h, --help         this help
 
@@ -134,7 +135,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
     state: String(v.state),
     evidence: (v.evidence as string | undefined) ?? join(".hanbench", "serve", stamp, "evidence.jsonl"),
     endpoints,
-    providerId: int("provider-id", v["provider-id"] as string | undefined, 0, 0xffffffff) ?? 1,
+    providerId: int("provider-id", v["provider-id"] as string | undefined, 0, 0xffffffff) ?? DEFAULT_PROVIDER_ID,
     seed: int("seed", v.seed as string | undefined, 0, 0x7fffffff) ?? 1,
   };
   if (typeof v.port === "string") opts.port = v.port;
@@ -224,6 +225,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     evidence,
     endpoints: opts.endpoints,
     hubIeee: known.extendedPanId ?? "0x0000000000000000",
+    providers: { gpf: opts.providerId, esme: opts.providerId },
   });
   let host: Host;
   try {
@@ -265,7 +267,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
   );
   out(`evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}. Type 'help' for commands.`);
-  const tenancy = new Tenancy({ clock, providerId: opts.providerId });
+  const tenancy = new Tenancy({ clock, providers: opts.providerId });
   const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
   let lost = false;
   host.once("disconnected", () => {

@@ -28,15 +28,45 @@ export function hasQueriedCot(index: EvidenceIndex, device: string, fromSeq: num
   return index.anySince("cot query", "zcl", device, fromSeq, isCotQuery);
 }
 
-/** The hub served the device consumption (Metering) of `tenancy`, at or after evidence `fromSeq`. */
-export function hasFetchedConsumption(index: EvidenceIndex, device: string, tenancy: number, fromSeq: number): boolean {
-  return index.anySince(
-    `consumption of tenancy ${tenancy}`,
-    "served",
-    device,
-    fromSeq,
-    (e) => e.tenancy === tenancy && e.clusterId === ClusterId.metering,
-  );
+/**
+ * The device has fetched history: for each meter that has served it consumption at or after evidence
+ * `fromSeq`, a figure of a period that was complete when served (and starts at or after `fromIso`, when
+ * given). Running values (today so far) come first in a display's poll and are no history.
+ */
+export function hasFetchedHistory(
+  index: EvidenceIndex,
+  device: string,
+  fromIso: string | undefined,
+  fromSeq: number,
+): boolean {
+  let complete = 0;
+  for (const role of ["gpf", "esme"] as const) {
+    const history = index.anySince(
+      `history from ${role} of periods from ${fromIso ?? "any time"}`,
+      "served",
+      device,
+      fromSeq,
+      (e) =>
+        e.role === role &&
+        e.clusterId === ClusterId.metering &&
+        e.period !== undefined &&
+        e.periodEnd !== undefined &&
+        e.periodEnd <= e.t &&
+        (fromIso === undefined || e.period >= fromIso),
+    );
+    if (history) complete++;
+    else if (
+      index.anySince(
+        `consumption from ${role}`,
+        "served",
+        device,
+        fromSeq,
+        (e) => e.role === role && e.clusterId === ClusterId.metering,
+      )
+    )
+      return false;
+  }
+  return complete > 0;
 }
 
 /** The device answered, at or after evidence `fromSeq`, a Messaging command the hub sent it (its Default Response). */

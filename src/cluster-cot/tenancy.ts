@@ -1,19 +1,23 @@
 /**
- * The tenancy state machine: builds and validates Change-of-Tenancy records and applies them to a target
- * (the hub) that sets Device Management 0x0200/0x0201 on the GPF and the ESME and serves the new tenancy's
- * data from the implementation time on (cot-suite.md "The CoT the hub performs").
+ * The tenancy state machine: builds and validates Change-of-Tenancy records, one meter at a time, and
+ * applies them to a target (the hub) that sets that meter's Device Management 0x0200/0x0201 and changes
+ * nothing else it serves (cot-suite.md "The CoT the hub performs"). In GB each meter gets its CoT on its own:
+ * GCS09 on the GPF, ECS12 on the ESME (domain.md §2).
  *
- * Rules (domain.md §3.6, after the reference Device Management server's SetTenancy):
- * - the issuer event id is strictly increasing (an older or repeated id is refused);
- * - the provider id and the tariff type stay those of the first CoT (a different one is refused);
+ * Rules per meter (domain.md §3.6, after the reference Device Management server's SetTenancy):
+ * - the issuer event id is strictly increasing, a UTC timestamp by default (the next second after the
+ *   previous one, or now: domain-review W13); an older or repeated id is refused;
+ * - the provider id is the meter's current supplier and the tariff type stays the first one's (a
+ *   different one is refused: a CoT is not a change of supplier);
  * - the implementation time defaults to "now" (hub time) and is never earlier than the previous CoT's;
  * - ProposedTenancyChangeControl defaults to 0x00000600 (bit 9 Clear IHD Data – Consumer, bit 10 Clear
  *   IHD Data – Supplier; domain.md §3.2); reserved bits 15–31 are refused;
  * - nothing is pushed unless `push` is asked for: SECMP0056 puts the duty to query on the device.
  * Pure: time comes from the Clock, no I/O.
  */
-import { type Clock, ZCL_EPOCH_OFFSET_S } from "../hub/clock.js";
-import type { CotRecord as HubCotRecord } from "../hub/tenancy.js";
+import type { EndpointRole } from "../evidence/events.js";
+import { type Clock, msToZclUtc, ZCL_EPOCH_OFFSET_S } from "../hub/clock.js";
+import type { CotRecord as HubCotRecord } from "../hub/cots.js";
 import { PTCC } from "../zcl/index.js";
 import { hex } from "../hex.js";
 
@@ -37,15 +41,18 @@ export interface CotRecord extends HubCotRecord {
   push: boolean;
 }
 
-/** What a caller asks for; everything has a default. */
+/** What a caller asks for: the meter, and what else it wants other than the defaults. */
 export interface CotRequest {
+  meter: EndpointRole;
   /** Hub-time ms; default now. */
   implementationTime?: number;
   control?: number;
-  /** Default: the previous one + 1. */
+  /** Default: now as a ZCL UTC time, or the previous one + 1 if that is not above it. */
   issuerEventId?: number;
-  /** Default: the state's provider id. */
+  /** Default: the meter's supplier. */
   providerId?: number;
+  /** When the meter recorded it; default now (a step recording the CoT of both meters gives both one time). */
+  recordedAt?: number;
   /** Default: the state's tariff type. */
   tariffType?: number;
   push?: boolean;
@@ -76,11 +83,10 @@ export class CotRefusedError extends Error {
 
 export interface TenancyOptions {
   clock: Clock;
-  providerId: number;
+  /** Each meter's supplier (its ProviderID), or one for both. */
+  providers: Record<EndpointRole, number> | number;
   /** Default `TariffType.delivered`. */
   tariffType?: number;
-  /** Issuer event id of the first CoT; default 1. */
-  firstIssuerEventId?: number;
 }
 
 const UINT32_MAX = 0xffff_ffff;
@@ -95,50 +101,57 @@ function checkUint32(name: string, v: number): void {
 
 export class Tenancy {
   readonly #clock: Clock;
-  readonly #providerId: number;
+  readonly #providers: Record<EndpointRole, number>;
   readonly #tariffType: number;
-  readonly #firstIssuerEventId: number;
   readonly #records: CotRecord[] = [];
 
   constructor(opts: TenancyOptions) {
-    checkUint32("providerId", opts.providerId);
+    const p = opts.providers;
+    this.#providers = typeof p === "number" ? { gpf: p, esme: p } : { ...p };
+    for (const [meter, id] of Object.entries(this.#providers)) checkUint32(`${meter} providerId`, id);
     this.#clock = opts.clock;
-    this.#providerId = opts.providerId;
     this.#tariffType = opts.tariffType ?? TariffType.delivered;
-    this.#firstIssuerEventId = opts.firstIssuerEventId ?? 1;
     if (![0, 1, 2].includes(this.#tariffType)) {
       throw new CotRefusedError("invalid-field", `tariffType must be 0, 1 or 2, got ${this.#tariffType}`);
     }
-    checkUint32("firstIssuerEventId", this.#firstIssuerEventId);
   }
 
-  /** Every CoT recorded, oldest first. */
-  get records(): readonly CotRecord[] {
-    return this.#records;
+  /** Every CoT recorded (on one meter, or on any), oldest first. */
+  records(meter?: EndpointRole): readonly CotRecord[] {
+    return meter ? this.#records.filter((r) => r.meter === meter) : this.#records;
   }
 
-  /** The newest CoT, effective or pending. */
-  get latest(): CotRecord | undefined {
-    return this.#records.at(-1);
+  /** The newest CoT of a meter, effective or pending. */
+  latest(meter: EndpointRole): CotRecord | undefined {
+    return this.records(meter).at(-1);
+  }
+
+  /** The supplier of a meter. */
+  providerId(meter: EndpointRole): number {
+    return this.#providers[meter];
   }
 
   /** Validates a request and returns the record it would make; changes nothing. Throws CotRefusedError. */
-  build(req: CotRequest = {}): CotRecord {
-    const prev = this.latest;
+  build(req: CotRequest): CotRecord {
+    if (req.meter !== "gpf" && req.meter !== "esme") {
+      throw new CotRefusedError("invalid-field", `meter must be gpf or esme, got ${String(req.meter)}`);
+    }
+    const meter = req.meter;
+    const prev = this.latest(meter);
     const now = this.#clock.now();
-    const providerId = req.providerId ?? this.#providerId;
+    const providerId = req.providerId ?? this.#providers[meter];
     const tariffType = req.tariffType ?? this.#tariffType;
-    const issuerEventId = req.issuerEventId ?? (prev ? prev.issuerEventId + 1 : this.#firstIssuerEventId);
+    const issuerEventId = req.issuerEventId ?? Math.max(prev ? prev.issuerEventId + 1 : 0, msToZclUtc(now));
     const control = req.control ?? DEFAULT_CONTROL;
     const implementationTime = req.implementationTime ?? now;
 
     checkUint32("providerId", providerId);
     checkUint32("issuerEventId", issuerEventId);
     checkUint32("control", control);
-    if (providerId !== this.#providerId) {
+    if (providerId !== this.#providers[meter]) {
       throw new CotRefusedError(
         "provider-changed",
-        `provider id ${providerId} differs from the stored ${this.#providerId}`,
+        `provider id ${providerId} differs from the ${meter.toUpperCase()}'s supplier ${this.#providers[meter]}`,
       );
     }
     if (tariffType !== this.#tariffType) {
@@ -173,13 +186,13 @@ export class Tenancy {
       );
     }
     return {
-      tenancy: (prev?.tenancy ?? 1) + 1,
+      meter,
       providerId,
       issuerEventId,
       tariffType,
       implementationTime,
       control,
-      recordedAt: now,
+      recordedAt: req.recordedAt ?? now,
       push: req.push ?? false,
     };
   }
@@ -188,7 +201,7 @@ export class Tenancy {
    * Validates, applies to the target, then commits. If the target throws, the state is unchanged and the
    * error propagates; a refused request never reaches the target.
    */
-  async record(target: CotTarget, req: CotRequest = {}): Promise<CotRecord> {
+  async record(target: CotTarget, req: CotRequest): Promise<CotRecord> {
     const record = this.build(req);
     await target.recordCot(record);
     this.#records.push(record);

@@ -18,7 +18,7 @@ import type {
   ZclEvent,
 } from "../evidence/events.js";
 import { type Ev, EvidenceIndex } from "../evidence/log-index.js";
-import { type Attributed, attribute, ServedIndex } from "./attribution.js";
+import { type Attributed, attribute, ServedIndex, type Ts } from "./attribution.js";
 import { isCotQuery } from "./questions.js";
 
 export type Run = Evidence & RunEvent;
@@ -26,12 +26,45 @@ export type Zcl = Evidence & ZclEvent;
 export type Probe = Evidence & ProbeEvent;
 export type Cot = Evidence & CotEvent;
 
-/** A CoT with the tenancies it changes: the k-th CoT of the run moves tenancy k to k+1. */
+/** A CoT recorded on one meter. */
 export interface CotInfo {
   event: Cot;
-  from: number;
-  to: number;
+  meter: EndpointRole;
+  /** T. */
   implementationMs: number;
+  recordedMs: number;
+}
+
+/**
+ * The CoTs one step of the plan recorded, one per meter (the runner records a step's CoTs together, at one
+ * hub time): what a case judges as one CoT, with a T per meter.
+ */
+export interface CotSet {
+  cots: CotInfo[];
+  byMeter: Partial<Record<EndpointRole, CotInfo>>;
+  /** Each meter's T. */
+  ts: Ts;
+  /** The first CoT event of the set (log order). */
+  first: CotInfo;
+  /** The latest of max(T, time recorded) over its meters: a clear is judged a detection window after it. */
+  dueMs: number;
+}
+
+/** Groups CoTs into sets: consecutive CoTs recorded at the same hub time on different meters. */
+export function cotSets(cots: readonly CotInfo[]): CotSet[] {
+  const sets: CotInfo[][] = [];
+  for (const c of cots) {
+    const last = sets.at(-1);
+    if (last && last[0]!.recordedMs === c.recordedMs && !last.some((x) => x.meter === c.meter)) last.push(c);
+    else sets.push([c]);
+  }
+  return sets.map((list) => ({
+    cots: list,
+    byMeter: Object.fromEntries(list.map((c) => [c.meter, c])),
+    ts: Object.fromEntries(list.map((c) => [c.meter, c.implementationMs])),
+    first: list[0]!,
+    dueMs: Math.max(...list.map((c) => Math.max(c.implementationMs, c.recordedMs))),
+  }));
 }
 
 export interface PhaseSpan {
@@ -80,7 +113,7 @@ export class DutView {
   readonly zcl: Zcl[];
   readonly #index: EvidenceIndex;
   readonly #probes: readonly Probe[];
-  readonly #attributed = new Map<number, Attributed>();
+  readonly #attributed = new Map<string, Attributed>();
   #servedIndex: ServedIndex | undefined;
 
   /** The events in seq order; their index is the log's one EvidenceIndex, shared by every DUT and the runner. */
@@ -97,11 +130,11 @@ export class DutView {
       if (p.state === "end" && !span.end) span.end = p;
       this.#phases.set(p.name, span);
     }
-    this.#cots = this.#all("cot").map((event, i) => ({
+    this.#cots = this.#all("cot").map((event) => ({
       event,
-      from: i + 1,
-      to: i + 2,
+      meter: event.meter,
       implementationMs: Date.parse(event.implementationTime),
+      recordedMs: Date.parse(event.recordedAt ?? event.t),
     }));
     const device = this.dut.ieee.toLowerCase();
     // Pushes to every device are logged once with device "*".
@@ -140,6 +173,11 @@ export class DutView {
     return this.#cots.filter((c) => this.inPhase(c.event, name));
   }
 
+  /** The CoT sets recorded inside a phase, in order (cotSets). */
+  cotSetsIn(name: string): CotSet[] {
+    return cotSets(this.cotsIn(name));
+  }
+
   get cots(): readonly CotInfo[] {
     return this.#cots;
   }
@@ -149,15 +187,21 @@ export class DutView {
     return this.#probes.filter((p) => p.purpose === purpose).at(-1);
   }
 
-  /** Holdings of a probe attributed to tenancies by what the hub served this DUT up to the probe. */
-  attributed(p: Probe): Attributed {
-    let a = this.#attributed.get(p.seq);
+  /**
+   * Holdings of a probe sorted against a CoT's T per meter (attribution.ts), with what the hub served this
+   * DUT up to the probe.
+   */
+  attributed(p: Probe, ts: Ts): Attributed {
+    const key = `${p.seq}|${ts.gpf ?? ""}|${ts.esme ?? ""}`;
+    let a = this.#attributed.get(key);
     if (!a) {
       this.#servedIndex ??= new ServedIndex(this.served);
       a = attribute(p.holdings ?? { consumption: [], messages: [], topUps: [], debts: [] }, this.#servedIndex, {
         beforeSeq: p.seq,
+        probeMs: ms(p),
+        ts,
       });
-      this.#attributed.set(p.seq, a);
+      this.#attributed.set(key, a);
     }
     return a;
   }

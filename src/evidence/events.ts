@@ -96,9 +96,10 @@ export interface ZclEvent {
 export type ReadAttributesPayload = readonly number[];
 
 /**
- * A value the hub served, tagged with the tenancy it belongs to (cot-suite.md "Data tagged by tenancy").
- * `item` names what was served: an attribute name (`previousDayConsumptionDelivered`), a command field
- * (`getProfileResponse.intervals[3]`), or a message id (`displayMessage`).
+ * A value the hub served to a device (or pushed to every device: device `*`). `item` names what was served:
+ * an attribute name (`previousDayConsumptionDelivered`), a command field (`getProfileResponse.intervals[3]`,
+ * `displayMessage.messageId`). A figure of a period (consumption or cost of a day, week, month, half-hour)
+ * carries the period, [period, periodEnd): cot-suite.md "Attribution" sorts what a device holds by it.
  */
 export interface ServedEvent {
   kind: "served";
@@ -107,9 +108,10 @@ export interface ServedEvent {
   clusterId: number;
   item: string;
   value: unknown;
-  tenancy: number;
-  /** The period the value belongs to (ISO start), if it is a consumption value. */
+  /** Start of the period the value is the figure of (ISO). */
   period?: string;
+  /** End of that period (ISO, exclusive); a running period ends in the future. */
+  periodEnd?: string;
 }
 
 export interface JoinEvent {
@@ -144,17 +146,19 @@ export interface DiscoveryEvent {
   responder?: string;
 }
 
-/** A CoT recorded by the hub. */
+/** A CoT recorded on one meter (GPF: GCS09; ESME: ECS12). */
 export interface CotEvent {
   kind: "cot";
-  /** The tenancy that starts at the implementation time: 2 for the first CoT (tenancy 1 → 2), and so on. */
-  tenancy: number;
+  /** The meter it was recorded on. */
+  meter: EndpointRole;
   providerId: number;
   issuerEventId: number;
   tariffType: number;
-  /** ISO time the CoT takes effect. */
+  /** ISO time the CoT takes effect (T). */
   implementationTime: string;
-  /** ProposedTenancyChangeControl. */
+  /** ISO time the meter recorded it. */
+  recordedAt: string;
+  /** ProposedTenancyChangeControl the meter shows. */
   control: number;
   /** Whether the hub pushed PublishChangeOfTenancy unsolicited. */
   pushed: boolean;
@@ -183,24 +187,49 @@ export interface ProbeEvent {
   answers?: Record<string, string>;
 }
 
+/**
+ * What a DUT holds, by class (cot-suite.md "Attribution"): interval data (`consumption`: consumption and
+ * cost figures of a period), supplier messages, top-ups and debt-recovery entries (prepayment, COT-11),
+ * device aggregates (totals, averages, budgets the device computes itself) and meter state (readings,
+ * balance, tariff; reported, never judged).
+ */
 export interface Holdings {
   consumption: HeldValue[];
   messages: HeldMessage[];
   topUps: HeldValue[];
   debts: HeldValue[];
+  aggregates?: HeldAggregate[];
+  state?: HeldValue[];
 }
 
 export interface HeldValue {
   role: EndpointRole;
   clusterId: number;
   item: string;
-  value: unknown;
+  /** The figure as the device holds it; absent when a probe only saw that the period is shown (operator). */
+  value?: unknown;
+  /** Start of the period (interval data) or the time (a top-up, a debt collection), ISO. */
   period?: string;
+  /** End of the period (ISO, exclusive), when the probe knows it. */
+  periodEnd?: string;
 }
 
 export interface HeldMessage {
   messageId: number;
   text: string;
+  /** When the device received the copy it holds (ISO), when the probe knows it. */
+  receivedAt?: string;
+}
+
+/** A figure the device computes itself over a span it chooses (a since-install total, an average, a budget). */
+export interface HeldAggregate {
+  role: EndpointRole;
+  item: string;
+  /** Start of what it covers (ISO). */
+  start: string;
+  /** How often the device moves it on: `day`, `week`, `month` or `year`. */
+  granularity: "day" | "week" | "month" | "year";
+  value?: unknown;
 }
 
 export interface ErrorEvent {

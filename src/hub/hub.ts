@@ -1,7 +1,7 @@
 /**
- * The Comms Hub model: the CHF Device Log, the GPF and ESME cluster servers, tenancy-tagged data and the
- * CoTs in force. Pure: no herdsman controller or adapter, no ports, time from the injected Clock. Used by
- * src/host (through zigbee-herdsman) and by the virtual ESME node.
+ * The Comms Hub model: the CHF Device Log, the GPF and ESME cluster servers, the meters' data and the CoTs
+ * recorded on each meter. Pure: no herdsman controller or adapter, no ports, time from the injected Clock.
+ * Used by src/host (through zigbee-herdsman) and by the virtual ESME node.
  *
  * ```ts
  * const hub = new Hub({ clock, seed, evidence, hubIeee, endpoints: { gpf: 2, esme: 3 } });
@@ -13,43 +13,44 @@
  * hub.handleFrame(ctx, clusterId, bytes)   // ZCL bytes in → reply ZCL bytes (same TSN) or undefined
  * hub.onPush(listener)                     // unsolicited DisplayMessage / PublishChangeOfTenancy
  * hub.encodePush(push, tsn)                // the ZCL bytes of a push
- * hub.publishMessage({ text })             // a supplier message of the tenancy in force, pushed
- * hub.recordCot({ providerId, issuerEventId, tariffType, implementationTime, control, push })
- * hub.tenancyAt(ms); hub.schedule          // the CoTs in force
+ * hub.publishMessage({ text })             // a supplier message on both meters, pushed
+ * hub.recordCot({ meter, providerId, issuerEventId, tariffType, implementationTime, control, push })
+ * hub.cots.latest("gpf"); hub.providerId("esme")
  * ```
  *
  * Default endpoints: GPF 2, ESME 3 — never 1, so a device that skips service discovery is caught.
  * Each endpoint serves Basic, Time, Price, Metering, Messaging, Prepayment and Device Management; the
  * ESME's data is electricity, the GPF's gas (servers/*.ts say what each attribute and command serves).
  *
- * Data by tenancy (data/*.ts): every tenancy has its own seeded series and records for all time. From a
- * CoT's implementation time on, only the new tenancy's data is served — for every period, including
- * periods before the CoT (served from the new tenancy's series, never zero). Every tenancy-data number
- * ends in the tenancy's two decimal digits (data/tag.ts `tenancyOfValue(v)`), texts carry `T<n>-` markers, and
- * top-up and debt times differ per tenancy, so a value a device holds names exactly one tenancy.
- * Supplier messages belong to the tenancy in force when published; GetLastMessage serves only the
- * current tenancy's (NOT_FOUND until it has one). Periods are UTC days, Monday weeks, calendar months.
- * Every value served goes to the evidence sink as a `served` event tagged with the tenancy in force
- * (pushes to every device carry device "*"); every recorded CoT as a `cot` event.
+ * The meters behave as real meters (cot-suite.md): one continuous series per meter, whoever lives in the
+ * home; periods are the meter's (UK local days, weeks, months from its HistoricalFreezeTime); every history
+ * figure carries its period in its last three digits (data/history.ts `periodFigure`), so a value a device
+ * holds names the period, and the frame, it came from. A CoT sets that meter's Device Management
+ * attributes and changes nothing else it serves: the previous occupier's history stays served, and so does
+ * the active supplier message until the supplier replaces it. Provider ids stay the meter's supplier's;
+ * message ids are strictly increasing UTC timestamps.
+ * Every value served goes to the evidence sink as a `served` event with the period it is the figure of
+ * (pushes to every device carry device "*"); every recorded CoT as a `cot` event naming its meter.
  */
 import type { EvidenceSink } from "../evidence/log.js";
 import type { Clock } from "./clock.js";
 import { type SupplierMessage, MessageStore } from "./data/messages.js";
-import { iso } from "./data/periods.js";
-import { tagValue } from "./data/tag.js";
+import { DEFAULT_FREEZE_TIME, freezeMinutes, iso } from "./data/periods.js";
 import type { Commodity } from "./data/consumption.js";
-import { TenancyDataStore } from "./data/tenancy-data.js";
+import { MeterDataStore } from "./data/meter-data.js";
 import { DeviceLog } from "./device-log.js";
 import { type FrameHandlerHost, encodePushFrame, handleZclFrame } from "./frame.js";
 import { serversFor } from "./servers/index.js";
 import { displayMessagePayload } from "./servers/messaging.js";
 import { publishChangeOfTenancyPayload } from "./servers/device-management.js";
 import { type ClusterServer, type HubIdentity, MalformedCommand, type ServeEnv } from "./servers/server.js";
-import { type CotInput, type CotRecord, TenancySchedule } from "./tenancy.js";
+import { type CotInput, type CotRecord, CotSchedule } from "./cots.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
-import { ClusterId, commandId, Status, writeValue } from "../zcl/index.js";
+import { ClusterId, commandId, msToZclUtc, Status, writeValue } from "../zcl/index.js";
 
 export const DEFAULT_ENDPOINTS = { gpf: 2, esme: 3 } as const;
+/** The supplier of both meters unless told otherwise (Device Management ProviderID, PublishPrice, CoTs). */
+export const DEFAULT_PROVIDER_ID = 0x0000_1234;
 
 const DISPLAY_MESSAGE = commandId(ClusterId.messaging, "serverToClient", "displayMessage");
 const PUBLISH_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "serverToClient", "publishChangeOfTenancy");
@@ -67,9 +68,13 @@ export interface HubOptions {
   manufacturerName?: string;
   modelId?: string;
   deviceLogCapacity?: number;
+  /** Each meter's supplier (default DEFAULT_PROVIDER_ID for both). */
+  providers?: Partial<Record<EndpointRole, number>>;
+  /** HistoricalFreezeTime of both meters (default 0x0000, local midnight). */
+  freezeTime?: number;
 }
 
-/** A CoT to record; `push` sends PublishChangeOfTenancy unsolicited from both endpoints. */
+/** A CoT to record on one meter; `push` sends PublishChangeOfTenancy unsolicited from that meter's endpoint. */
 export type CotRequest = CotInput & { push?: boolean };
 
 export class Hub implements FrameHandlerHost {
@@ -78,11 +83,16 @@ export class Hub implements FrameHandlerHost {
   readonly hubIeee: string;
   readonly endpoints: { readonly gpf: number; readonly esme: number };
   readonly deviceLog: DeviceLog;
-  readonly schedule: TenancySchedule;
+  readonly cots: CotSchedule;
   readonly messages: MessageStore;
   readonly identity: HubIdentity;
+  readonly freezeTime: number;
+  /** Issuer event id of each meter's tariff: set before the run, so below every later id. */
+  readonly tariffIssuerEventId: number;
+  readonly #providers: Record<EndpointRole, number>;
   readonly #evidence: EvidenceSink | undefined;
-  readonly #data: TenancyDataStore;
+  readonly #data: MeterDataStore;
+  #lastIssuerId: number;
   readonly #servers: Record<EndpointRole, Map<number, ClusterServer>>;
   #pushListeners: ((p: Push) => void)[] = [];
 
@@ -99,15 +109,27 @@ export class Hub implements FrameHandlerHost {
     this.hubIeee = opts.hubIeee;
     this.endpoints = { ...endpoints };
     this.deviceLog = new DeviceLog(opts.deviceLogCapacity === undefined ? {} : { capacity: opts.deviceLogCapacity });
-    this.schedule = new TenancySchedule(opts.clock);
-    this.messages = new MessageStore(opts.seed);
+    this.cots = new CotSchedule(opts.clock);
+    this.messages = new MessageStore();
+    this.freezeTime = opts.freezeTime ?? DEFAULT_FREEZE_TIME;
+    freezeMinutes(this.freezeTime); // refuses a value that is no time of day
+    this.#providers = {
+      gpf: opts.providers?.gpf ?? DEFAULT_PROVIDER_ID,
+      esme: opts.providers?.esme ?? DEFAULT_PROVIDER_ID,
+    };
+    for (const [role, id] of Object.entries(this.#providers)) {
+      if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+        throw new RangeError(`${role} provider id ${id} is not a uint32`);
+    }
+    this.tariffIssuerEventId = msToZclUtc(opts.clock.now()) - 1;
+    this.#lastIssuerId = this.tariffIssuerEventId;
     this.identity = {
       manufacturerName: opts.manufacturerName ?? "hanbench",
       modelId: opts.modelId ?? "CommsHub",
       startedAt: opts.clock.now(),
     };
     this.#evidence = opts.evidence;
-    this.#data = new TenancyDataStore(opts.seed);
+    this.#data = new MeterDataStore(opts.seed);
     this.#servers = { gpf: serversFor("gpf"), esme: serversFor("esme") };
   }
 
@@ -122,8 +144,15 @@ export class Hub implements FrameHandlerHost {
     return { inClusters: [...this.#servers[role].keys()].sort((a, b) => a - b), outClusters: [] };
   }
 
-  tenancyAt(ms: number): number {
-    return this.schedule.tenancyAt(ms);
+  /** The supplier of a meter (its Device Management ProviderID). */
+  providerId(role: EndpointRole): number {
+    return this.#providers[role];
+  }
+
+  /** The next issuer id of an event the hub's supplier side issues: a UTC timestamp, strictly increasing. */
+  nextIssuerId(): number {
+    this.#lastIssuerId = Math.max(this.#lastIssuerId + 1, msToZclUtc(this.clock.now()));
+    return this.#lastIssuerId;
   }
 
   /** The attribute ids a role serves on a cluster, ascending (Discover Attributes). */
@@ -184,19 +213,15 @@ export class Hub implements FrameHandlerHost {
   }
 
   /**
-   * Publishes a supplier message of the tenancy in force and pushes DisplayMessage from each role's
-   * endpoint (both by default). The text gets the tenancy marker: `T<n>-MSG-<id> <text>`.
+   * Publishes a supplier message on the meters (both by default) and pushes DisplayMessage from each one's
+   * endpoint with StartTime now. Its id is the next issuer id (a UTC timestamp).
    */
   publishMessage(
     opts: { text?: string; roles?: EndpointRole[]; messageControl?: number; durationInMinutes?: number } = {},
-  ): {
-    messageId: number;
-    text: string;
-    tenancy: number;
-  } {
+  ): { messageId: number; text: string } {
     const now = this.clock.now();
     const msg: SupplierMessage = this.messages.publish({
-      tenancy: this.tenancyAt(now),
+      messageId: this.nextIssuerId(),
       now,
       roles: opts.roles ?? [...ROLES],
       ...(opts.text === undefined ? {} : { text: opts.text }),
@@ -210,75 +235,66 @@ export class Hub implements FrameHandlerHost {
           clusterId: ClusterId.messaging,
           commandId: DISPLAY_MESSAGE,
           command: "displayMessage",
-          payload: displayMessagePayload(msg),
+          payload: displayMessagePayload(msg, true),
         },
-        msg.tenancy,
         {
           "displayMessage.messageId": msg.messageId,
           "displayMessage.message": msg.text,
         },
       );
     }
-    return { messageId: msg.messageId, text: msg.text, tenancy: msg.tenancy };
+    return { messageId: msg.messageId, text: msg.text };
   }
 
   /**
-   * Records a CoT (validation of issuer ids and the like is the caller's, src/cluster-cot). The Device
-   * Management attributes of both endpoints show it at once; the served data switches to the new tenancy
-   * at its implementation time. Appends a `cot` event; pushes PublishChangeOfTenancy only when asked.
+   * Records a CoT on one meter (validation of issuer ids and the like is the caller's, src/cluster-cot). That
+   * meter's Device Management attributes show it at once; nothing else it serves changes. Appends a `cot`
+   * event; pushes PublishChangeOfTenancy from that meter's endpoint only when asked.
    */
   recordCot(cot: CotRequest): CotRecord {
     const { push, ...input } = cot;
-    const rec = this.schedule.record(input);
+    const rec = this.cots.record(input);
     this.#evidence?.append({
       kind: "cot",
-      tenancy: rec.tenancy,
+      meter: rec.meter,
       providerId: rec.providerId,
       issuerEventId: rec.issuerEventId,
       tariffType: rec.tariffType,
       implementationTime: iso(rec.implementationTime),
+      recordedAt: iso(rec.recordedAt),
       control: rec.control,
       pushed: !!push,
     });
     if (push) {
       const payload = publishChangeOfTenancyPayload(rec);
       const items = Object.fromEntries(Object.entries(payload).map(([k, v]) => [`publishChangeOfTenancy.${k}`, v]));
-      for (const role of ROLES) {
-        this.#push(
-          {
-            role,
-            clusterId: ClusterId.deviceManagement,
-            commandId: PUBLISH_CHANGE_OF_TENANCY,
-            command: "publishChangeOfTenancy",
-            payload,
-          },
-          this.tenancyAt(this.clock.now()),
-          items,
-        );
-      }
+      this.#push(
+        {
+          role: rec.meter,
+          clusterId: ClusterId.deviceManagement,
+          commandId: PUBLISH_CHANGE_OF_TENANCY,
+          command: "publishChangeOfTenancy",
+          payload,
+        },
+        items,
+      );
     }
     return rec;
   }
 
-  /** The served form of a raw figure for a tenancy (see data/tag.ts). */
-  tag(raw: number, tenancy: number): number {
-    return tagValue(raw, tenancy);
-  }
-
   #env(ctx: RequestContext, clusterId: number): ServeEnv {
-    const now = this.clock.now();
-    const tenancy = this.tenancyAt(now);
     const role = ctx.role;
     return {
       ctx,
       role,
-      now,
-      tenancy,
-      data: this.#data.get(tenancy, COMMODITY[role] ?? "electricity"),
-      schedule: this.schedule,
+      now: this.clock.now(),
+      data: this.#data.get(COMMODITY[role] ?? "electricity"),
+      providerId: this.#providers[role] ?? DEFAULT_PROVIDER_ID,
+      tariffIssuerEventId: this.tariffIssuerEventId,
+      cot: this.cots.latest(role),
+      freezeTime: this.freezeTime,
       messages: this.messages,
       identity: this.identity,
-      tag: (raw) => tagValue(raw, tenancy),
       served: (item, value, period) => {
         this.#evidence?.append({
           kind: "served",
@@ -288,8 +304,7 @@ export class Hub implements FrameHandlerHost {
           item,
           // octet strings (top-up codes, labels) are recorded as their text, as a display shows them
           value: Buffer.isBuffer(value) ? value.toString("utf8") : value,
-          tenancy,
-          ...(period === undefined ? {} : { period: iso(period) }),
+          ...(period === undefined ? {} : { period: iso(period.start), periodEnd: iso(period.end) }),
         });
       },
       note: (message, data) => {
@@ -298,7 +313,7 @@ export class Hub implements FrameHandlerHost {
     };
   }
 
-  #push(p: Push, tenancy: number, items: Record<string, unknown>): void {
+  #push(p: Push, items: Record<string, unknown>): void {
     for (const [item, value] of Object.entries(items)) {
       this.#evidence?.append({
         kind: "served",
@@ -307,7 +322,6 @@ export class Hub implements FrameHandlerHost {
         clusterId: p.clusterId,
         item,
         value,
-        tenancy,
       });
     }
     for (const l of [...this.#pushListeners]) {

@@ -155,7 +155,7 @@ function timelineRows(events: Evidence[], ieee: string): Row[] {
         cls: "cot",
         isCot: true,
         where: "hub",
-        what: `CoT recorded: tenancy ${c.tenancy} from ${c.implementationTime}, control ${hex(c.control, 8)}, issuer event ${c.issuerEventId}${c.pushed ? ", pushed" : ", not pushed"}`,
+        what: `CoT recorded on the ${String(c.meter).toUpperCase()}: from ${c.implementationTime}, control ${hex(c.control, 8)}, issuer event ${c.issuerEventId}${c.pushed ? ", pushed" : ", not pushed"}`,
       });
       continue;
     }

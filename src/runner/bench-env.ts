@@ -158,7 +158,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     clock,
     hub,
     host,
-    tenancy: runTenancy(clock),
+    tenancy: runTenancy(clock, hub),
     evidence,
     duts,
     admitted: [],

@@ -16,6 +16,7 @@ import { type Clock, msToZclUtc } from "../hub/clock.js";
 import { formatDuration, parseDuration } from "../duration.js";
 import type { Host } from "../host/host.js";
 import { attributeDef, clusterById } from "../zcl/index.js";
+import type { EndpointRole } from "../evidence/events.js";
 
 /** Words a device type can be given as in `add`, with its GBCS device type. */
 const TYPES: Record<string, number> = {
@@ -196,14 +197,20 @@ export class BenchConsole {
         run: (args) => this.#message(args),
       },
       cot: {
-        usage: "cot [WHEN] [CONTROL] [push]",
-        summary: "perform a Change of Tenancy",
+        usage: "cot [WHEN] [CONTROL] [METER] [push]",
+        summary: "perform a Change of Tenancy (one per meter)",
         more: [
           "WHEN: now (default), +DURATION (+30m, +2h, +1d) or an ISO time (2026-05-04T14:00Z; UTC when no zone).",
           "CONTROL: ProposedTenancyChangeControl, hex or decimal (default 0x600: clear consumption and supplier",
-          "data). push: also send PublishChangeOfTenancy unsolicited (the device should ask by itself).",
+          "data). METER: gpf or esme (default both, one CoT each). push: also send PublishChangeOfTenancy",
+          "unsolicited from the meter's endpoint (the device should ask by itself).",
         ],
-        args: [["now", "+30m", "+1h", "0x600", "push"], ["0x200", "0x400", "0x600", "0", "push"], ["push"]],
+        args: [
+          ["now", "+30m", "+1h", "0x600", "gpf", "esme", "push"],
+          ["0x200", "0x400", "0x600", "0", "gpf", "esme", "push"],
+          ["gpf", "esme", "push"],
+          ["push"],
+        ],
         run: (args) => this.#cot(args),
       },
       devices: {
@@ -385,7 +392,7 @@ export class BenchConsole {
   #message(args: string[]): void {
     const text = args.join(" ");
     const msg = this.#d.hub.publishMessage(text ? { text } : {});
-    this.#d.out(`message ${msg.messageId} published (tenancy ${msg.tenancy}): ${msg.text}`);
+    this.#d.out(`message ${msg.messageId} published: ${msg.text}`);
   }
 
   async #cot(args: string[]): Promise<void> {
@@ -393,6 +400,7 @@ export class BenchConsole {
     let implementationTime: number | undefined;
     let control: number | undefined;
     let push = false;
+    let meters: EndpointRole[] | undefined;
     const once = (what: string, given: unknown, a: string) => {
       if (given !== undefined && given !== false) throw new ConsoleError(`'${a}': ${what} given twice`);
     };
@@ -400,6 +408,9 @@ export class BenchConsole {
       if (a.toLowerCase() === "push") {
         once("push", push, a);
         push = true;
+      } else if (a.toLowerCase() === "gpf" || a.toLowerCase() === "esme") {
+        once("the meter", meters, a);
+        meters = [a.toLowerCase() as EndpointRole];
       } else if (a.toLowerCase() === "now") {
         once("the time", implementationTime, a);
         implementationTime = now;
@@ -418,7 +429,7 @@ export class BenchConsole {
       } else {
         const at = parseIsoTime(a);
         if (at === undefined) {
-          throw new ConsoleError(`'${a}' is not now, +DURATION, an ISO time, a control value or 'push'`);
+          throw new ConsoleError(`'${a}' is not now, +DURATION, an ISO time, a control value, a meter or 'push'`);
         }
         once("the time", implementationTime, a);
         implementationTime = at;
@@ -426,17 +437,21 @@ export class BenchConsole {
     }
     // whole seconds, as ZCL UTCTime carries the time: a device must not see the CoT before the hub does
     const at = Math.ceil((implementationTime ?? now) / 1000) * 1000;
-    const rec = await this.#d.tenancy.record(this.#d.hub, {
-      implementationTime: at,
-      push,
-      ...(control === undefined ? {} : { control }),
-    });
     // as asked (the record is on the whole second after it)
     const ahead = Math.round(((implementationTime ?? now) - now) / 1000) * 1000;
     const when = ahead > 0 ? `in ${formatDuration(ahead)}` : ahead < 0 ? `${formatDuration(-ahead)} ago` : "now";
-    this.#d.out(
-      `CoT recorded: tenancy ${rec.tenancy} from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control ${hex(rec.control, 8)}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
-    );
+    // one CoT per meter (GCS09 on the GPF, ECS12 on the ESME), both by default
+    for (const meter of meters ?? (["gpf", "esme"] as const)) {
+      const rec = await this.#d.tenancy.record(this.#d.hub, {
+        meter,
+        implementationTime: at,
+        push,
+        ...(control === undefined ? {} : { control }),
+      });
+      this.#d.out(
+        `CoT recorded on the ${meter.toUpperCase()}: from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control ${hex(rec.control, 8)}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
+      );
+    }
   }
 
   #devices(args: string[]): void {

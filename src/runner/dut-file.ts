@@ -35,6 +35,8 @@ export interface ConsoleProbeSpec {
     message?: RegExp;
     topUp?: RegExp;
     debt?: RegExp;
+    aggregate?: RegExp;
+    state?: RegExp;
   };
 }
 
@@ -85,6 +87,8 @@ const PATTERN_GROUPS: Record<keyof ConsoleProbeSpec["patterns"], string[]> = {
   message: ["messageId", "text"],
   topUp: ["item", "value"],
   debt: ["item", "value"],
+  aggregate: ["item", "start", "granularity"],
+  state: ["item", "value"],
 };
 
 function compilePatterns(raw: unknown, path: string): ConsoleProbeSpec["patterns"] {

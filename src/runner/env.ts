@@ -47,12 +47,9 @@ export interface RunEnv {
   close(): Promise<void>;
 }
 
-/** The supplier (provider id) of every CoT a run records. */
-const RUN_PROVIDER_ID = 0x0000_1234;
-
-/** The CoT recorder of a run, on the run's hub clock. */
-export function runTenancy(clock: Clock): Tenancy {
-  return new Tenancy({ clock, providerId: RUN_PROVIDER_ID });
+/** The CoT recorder of a run, on the run's hub clock: each meter's CoTs carry that meter's supplier. */
+export function runTenancy(clock: Clock, hub: Pick<Hub, "providerId">): Tenancy {
+  return new Tenancy({ clock, providers: { gpf: hub.providerId("gpf"), esme: hub.providerId("esme") } });
 }
 
 /** GBCS device type a DUT goes into the Device Log with: PPMID, or Type 2 for an IHD. */

@@ -4,13 +4,9 @@
  * goes on, so the cases can say `error` or `inconclusive` for what it prevented.
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
+import type { EndpointRole } from "../evidence/events.js";
 import type { Step, Timing } from "../cluster-cot/plan.js";
-import {
-  hasAcknowledgedMessage,
-  hasFetchedConsumption,
-  hasQueriedCot,
-  isInterviewed,
-} from "../cluster-cot/questions.js";
+import { hasAcknowledgedMessage, hasFetchedHistory, hasQueriedCot, isInterviewed } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import type { RunEnv } from "./env.js";
@@ -25,8 +21,8 @@ export interface StepContext {
   env: RunEnv;
   timing: Timing;
   progress: Progress;
-  /** The newest CoT of the run, and the seq of the evidence appended just before it. */
-  lastCot?: { record: CotRecord; seq: number };
+  /** The newest CoTs of the run (one per meter, recorded by one step), and the seq of the evidence before them. */
+  lastCot?: { records: CotRecord[]; seq: number };
 }
 
 /** The run's evidence index: the one the verdicts read at the end of the run. */
@@ -34,11 +30,8 @@ function indexOf(env: RunEnv): EvidenceIndex {
   return EvidenceIndex.of(env.evidence.events);
 }
 
-/** Seq from which the tenancy in force began (its CoT event, or the start of the run). */
-function tenancyStartSeq(ctx: StepContext, tenancy: number): number {
-  const cot = ctx.env.evidence.events.findLast((e) => e.kind === "cot" && e.tenancy === tenancy);
-  return cot?.seq ?? 0;
-}
+/** The meters a step records its CoT on. */
+const METERS: readonly EndpointRole[] = ["gpf", "esme"];
 
 async function admit(ctx: StepContext): Promise<void> {
   const { env, progress } = ctx;
@@ -98,28 +91,48 @@ async function publishMessage(ctx: StepContext): Promise<void> {
   await env.advance({ untilMs: env.clock.now(), label: "message delivery" });
 }
 
+/**
+ * Waits (≤ settle) until each DUT has fetched history (a complete period's figure from each meter that serves
+ * it) of periods from the latest T on (any period before a CoT).
+ */
 async function awaitFetch(ctx: StepContext): Promise<void> {
   const { env } = ctx;
-  const tenancy = env.hub.tenancyAt(env.clock.now());
-  const from = tenancyStartSeq(ctx, tenancy);
-  const fetched = () => env.duts.every((d) => hasFetchedConsumption(indexOf(env), d.decl.ieee, tenancy, from));
+  const latest = ctx.lastCot?.records;
+  const t = latest ? Math.max(...latest.map((r) => r.implementationTime)) : undefined;
+  const fromIso = t !== undefined && t <= env.clock.now() ? new Date(t).toISOString() : undefined;
+  const fromSeq = ctx.lastCot?.seq ?? 0;
+  const fetched = () => env.duts.every((d) => hasFetchedHistory(indexOf(env), d.decl.ieee, fromIso, fromSeq));
   await env.advance({
     untilMs: env.clock.now() + ctx.timing.settleMs,
     done: fetched,
-    label: `each DUT to fetch tenancy-${tenancy} consumption`,
+    label: fromIso ? `each DUT to fetch history of periods from ${hubTime(t!)}` : "each DUT to fetch history",
   });
 }
 
 async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot" }>): Promise<void> {
   const { env, progress } = ctx;
+  if (step.at === "now") {
+    // T on the next whole second (ZCL UTCTime carries seconds): strictly after everything already served,
+    // so a message or period of the previous occupier is never "at" T, and not after the time recorded
+    await env.advance({ untilMs: Math.floor(env.clock.now() / 1000) * 1000 + 1000, label: "the CoT" });
+  }
   const now = env.clock.now();
-  // whole seconds, as ZCL UTCTime carries it: a device must not see the CoT take effect before the hub does
-  const implementationTime = Math.ceil((step.at === "now" ? now : now + ctx.timing.futureLeadMs) / 1000) * 1000;
+  const implementationTime =
+    step.at === "now"
+      ? Math.floor(now / 1000) * 1000
+      : // a device must not see the CoT take effect before the hub does
+        Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
   const seq = indexOf(env).nextSeq();
-  const record = await env.tenancy.record(env.hub, { control: step.control, implementationTime });
-  ctx.lastCot = { record, seq };
+  const records: CotRecord[] = [];
+  // one step, one time recorded for both meters: the cases judge them as one CoT with a T per meter
+  for (const meter of METERS) {
+    records.push(
+      await env.tenancy.record(env.hub, { meter, control: step.control, implementationTime, recordedAt: now }),
+    );
+  }
+  ctx.lastCot = { records, seq };
   progress.line(
-    `  CoT recorded: tenancy ${record.tenancy} from ${hubTime(implementationTime)}, control ${hex(step.control, 8)}, not pushed`,
+    `  CoT recorded on the ${METERS.map((m) => m.toUpperCase()).join(" and ")}: from ${hubTime(implementationTime)}, control ${hex(step.control, 8)}, not pushed`,
   );
 }
 
@@ -135,14 +148,15 @@ async function wait(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Prom
   }
   const cot = ctx.lastCot;
   if (!cot) throw new Error(`wait '${step.until}' needs a CoT recorded before it`);
+  const times = cot.records.map((r) => r.implementationTime);
   if (step.until === "after-implementation") {
     await env.advance({
-      untilMs: Math.max(now, cot.record.implementationTime + timing.windowMs),
+      untilMs: Math.max(now, Math.max(...times) + timing.windowMs),
       label: "one window after the implementation time",
     });
     return;
   }
-  const limit = Math.min(now + timing.windowMs, cot.record.implementationTime - timing.beforeMarginMs);
+  const limit = Math.min(now + timing.windowMs, Math.min(...times) - timing.beforeMarginMs);
   await env.advance({
     untilMs: Math.max(now, limit),
     done: () => env.duts.every((d) => hasQueriedCot(indexOf(env), d.decl.ieee, cot.seq)),

@@ -230,7 +230,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     clock,
     hub,
     host,
-    tenancy: runTenancy(clock),
+    tenancy: runTenancy(clock, hub),
     evidence,
     duts: virtualDuts(nodes, opts.devices, evidence),
     admitted: [{ label: "esme", ieee: esme.ieee }],

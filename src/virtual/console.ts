@@ -3,10 +3,13 @@
  * each device gets a pty (socat, as the dongle's own `--pty`) at `DIR/<label>`; writing `dump` and a line
  * end asks for its data store, which comes back as lines:
  *
- *   HIST <role> <item> <period|-> <value>     consumption history (role esme or gpf)
- *   MSG <id> <text>                           supplier messages
- *   TOPUP <role> <item> <value>               top-up history (PPMID)
- *   DEBT <role> <item> <value>                debt-recovery information (PPMID)
+ *   HIST <role> <item> <start>/<end> <value>          consumption and cost history with its period
+ *                                                     (role esme or gpf; ISO 8601 interval)
+ *   MSG <id> <received> <text>                        supplier messages, with when the copy was received
+ *   AGG <role> <item> <start> <granularity> <value>   aggregates the device keeps (IHD)
+ *   STATE <role> <item> <value>                       meter state (register readings)
+ *   TOPUP <role> <item> <value>                       top-up history (PPMID)
+ *   DEBT <role> <item> <value>                        debt-recovery information (PPMID)
  *   END
  *
  * `help` lists the commands; anything else is answered `ERR unknown command`. Lines end in \r\n.
@@ -32,16 +35,19 @@ function word(v: unknown): string {
 /** The dump of a data store, one string per line, ending with END. */
 export function dumpLines(h: Holdings): string[] {
   const value = (prefix: string, v: HeldValue) => `${prefix} ${v.role} ${word(v.item)} ${word(v.value)}`;
+  const period = (c: HeldValue) => (c.period ? `${c.period}${c.periodEnd ? `/${c.periodEnd}` : ""}` : "-");
   return [
-    ...h.consumption.map((c) => `HIST ${c.role} ${word(c.item)} ${word(c.period)} ${word(c.value)}`),
-    ...h.messages.map((m) => `MSG ${m.messageId} ${m.text.replace(/[\r\n]+/g, " ")}`),
+    ...h.consumption.map((c) => `HIST ${c.role} ${word(c.item)} ${period(c)} ${word(c.value)}`),
+    ...h.messages.map((m) => `MSG ${m.messageId} ${word(m.receivedAt)} ${m.text.replace(/[\r\n]+/g, " ")}`),
+    ...(h.aggregates ?? []).map((a) => `AGG ${a.role} ${word(a.item)} ${a.start} ${a.granularity} ${word(a.value)}`),
+    ...(h.state ?? []).map((v) => value("STATE", v)),
     ...h.topUps.map((t) => value("TOPUP", t)),
     ...h.debts.map((d) => value("DEBT", d)),
     "END",
   ];
 }
 
-const HELP_LINES = ["commands: dump (data store: HIST, MSG, TOPUP, DEBT lines, then END), help", "END"];
+const HELP_LINES = ["commands: dump (data store: HIST, MSG, AGG, STATE, TOPUP, DEBT lines, then END), help", "END"];
 
 /** Answers one command line; undefined for an empty line. */
 export function answer(device: ConsoleDevice, line: string): string[] | undefined {

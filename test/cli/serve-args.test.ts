@@ -14,7 +14,7 @@ describe("hanbench serve options", () => {
       state: ".hanbench/state",
       evidence: ".hanbench/serve/2026-11-28T14-00-00-000Z/evidence.jsonl",
       endpoints: { gpf: 2, esme: 3 },
-      providerId: 1,
+      providerId: 0x1234,
       seed: 1,
     });
   });

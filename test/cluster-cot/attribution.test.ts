@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { attribute, heldOf, lostItems, type Served, seriesOf } from "../../src/cluster-cot/attribution.js";
-import type { Holdings } from "../../src/evidence/events.js";
+import { attribute, lostItems, previousOf, type Served, seriesOf } from "../../src/cluster-cot/attribution.js";
+import type { HeldValue, Holdings } from "../../src/evidence/events.js";
 
 let seq = 0;
-function served(p: Partial<Served> & Pick<Served, "item" | "value" | "tenancy">): Served {
+function served(p: Partial<Served> & Pick<Served, "item" | "value">): Served {
   seq++;
   return {
     kind: "served",
@@ -18,114 +18,218 @@ function served(p: Partial<Served> & Pick<Served, "item" | "value" | "tenancy">)
 }
 
 const empty: Holdings = { consumption: [], messages: [], topUps: [], debts: [] };
-const day = "2026-05-03T00:00:00.000Z";
+const T = Date.parse("2026-05-04T12:00:01Z");
+const probeMs = Date.parse("2026-05-05T12:00:00Z");
+const day = (d: number) => ({
+  period: `2026-05-0${d}T00:00:00.000Z`,
+  periodEnd: `2026-05-0${d + 1}T00:00:00.000Z`,
+});
+const held = (item: string, value: unknown, p: Partial<HeldValue> = {}): HeldValue => ({
+  role: "esme",
+  clusterId: 0x0702,
+  item,
+  value,
+  ...p,
+});
 
-describe("attributing held data to a tenancy", () => {
-  it("matches item, period and value; numbers and numeric strings are the same value", () => {
-    const s = [served({ item: "previousDayConsumptionDelivered", value: "1234501", period: day, tenancy: 1 })];
-    const held = {
-      role: "esme" as const,
-      clusterId: 0x0702,
-      item: "previousDayConsumptionDelivered",
-      value: 1234501,
-      period: day,
-    };
-    const a = attribute({ ...empty, consumption: [held] }, s);
-    expect(a.consumption[0]).toMatchObject({ tenancy: 1, tenancies: [1], served: [s[0]!.seq] });
-  });
-
-  it("never guesses: another period, another value or a value served for two tenancies attributes nothing", () => {
+describe("interval data, by its period against the meter's T", () => {
+  it("is the previous occupier's when the period ends by T, the new one's when it starts at or after T, else straddling", () => {
     const s = [
-      served({ item: "x", value: 5, period: day, tenancy: 1 }),
-      served({ item: "x", value: 5, period: day, tenancy: 2 }),
-      served({ item: "y", value: 7, period: day, tenancy: 1 }),
+      served({ item: "previousDayConsumptionDelivered", value: 3123, ...day(3) }),
+      served({ item: "currentDayConsumptionDelivered", value: 1124, ...day(4) }),
+      served({ item: "getProfileResponse.intervals[0]", value: 200, period: "2026-05-04T12:30:00.000Z" }),
     ];
-    const v = (item: string, value: number, period: string) => ({
-      role: "esme" as const,
-      clusterId: 0x0702,
-      item,
-      value,
-      period,
-    });
     const a = attribute(
-      { ...empty, consumption: [v("x", 5, day), v("y", 7, "2026-05-02T00:00:00.000Z"), v("y", 8, day)] },
+      {
+        ...empty,
+        consumption: [
+          held("previousDayConsumptionDelivered", 3123, day(3)),
+          held("currentDayConsumptionDelivered", 1124, day(4)),
+          held("getProfileResponse.intervals[0]", 200, { period: "2026-05-04T12:30:00.000Z" }),
+        ],
+      },
       s,
+      { probeMs, ts: { esme: T } },
     );
-    expect(a.consumption.map((i) => [i.tenancy, i.tenancies])).toEqual([
-      [undefined, [1, 2]],
-      [undefined, []],
-      [undefined, []],
+    expect(a.consumption.map((i) => [i.side, i.served])).toEqual([
+      ["previous", [s[0]!.seq]],
+      ["straddling", [s[1]!.seq]],
+      ["new", [s[2]!.seq]],
     ]);
+    // the half-hour's end was not served: it comes from the item's series
+    expect(a.consumption[2]!.period).toEqual({
+      start: Date.parse("2026-05-04T12:30:00Z"),
+      end: Date.parse("2026-05-04T13:00:00Z"),
+    });
   });
 
-  it("finds messages by id or by text, whether served whole or field by field", () => {
+  it("judges a figure the device derived itself by the period it reports, though it matches nothing served", () => {
+    const a = attribute(
+      {
+        ...empty,
+        consumption: [
+          held("weekTotal", 12.4, { period: "2026-04-27T00:00:00.000Z", periodEnd: "2026-05-04T00:00:00.000Z" }),
+        ],
+      },
+      [],
+      {
+        probeMs,
+        ts: { esme: T },
+      },
+    );
+    expect(a.consumption[0]).toMatchObject({ side: "previous", served: [] });
+  });
+
+  it("traces a value held without its period to the one period the meter served it for", () => {
     const s = [
-      served({ clusterId: 0x0703, item: "displayMessage.messageId", value: 1001, tenancy: 1 }),
-      served({ clusterId: 0x0703, item: "displayMessage.message", value: "T1-MSG-1001 previous occupier", tenancy: 1 }),
+      served({ item: "previousDayConsumptionDelivered", value: 3123, ...day(3) }),
+      served({ item: "previousDay2ConsumptionDelivered", value: 2122, ...day(2) }),
       served({
-        clusterId: 0x0703,
-        item: "displayMessage",
-        value: { messageId: 2002, message: "T2-MSG-2002" },
-        tenancy: 2,
+        item: "currentWeekConsumptionDelivered",
+        value: 3123,
+        period: "2026-05-04T00:00:00.000Z",
+        periodEnd: "2026-05-11T00:00:00.000Z",
       }),
     ];
     const a = attribute(
       {
         ...empty,
+        consumption: [held("previousDay2ConsumptionDelivered", 3123), held("previousDayConsumptionDelivered", 999)],
+      },
+      s,
+      { probeMs, ts: { esme: T } },
+    );
+    // 3123 is the day series' figure of 3 May (the week series' equal figure is another series)
+    expect(a.consumption[0]).toMatchObject({ side: "previous", period: { start: Date.parse("2026-05-03T00:00:00Z") } });
+    expect(a.consumption[1]).toMatchObject({ side: "untraced" });
+  });
+
+  it("uses each meter's own T, and judges nothing of a meter without one", () => {
+    const gasT = Date.parse("2026-05-02T12:00:00Z");
+    const items = [
+      held("previousDayConsumptionDelivered", 1, day(3)),
+      held("previousDayConsumptionDelivered", 1, { ...day(3), role: "gpf" }),
+    ];
+    const a = attribute({ ...empty, consumption: items }, [], { probeMs, ts: { esme: T, gpf: gasT } });
+    expect(a.consumption.map((i) => i.side)).toEqual(["previous", "new"]);
+    const b = attribute({ ...empty, consumption: items }, [], { probeMs, ts: { esme: T } });
+    expect(b.consumption.map((i) => i.side)).toEqual(["previous", "unjudged"]);
+  });
+
+  it("never counts what was served after the probe", () => {
+    const s = [served({ item: "x", value: 5, ...day(3) })];
+    const a = attribute({ ...empty, consumption: [held("x", 5)] }, s, {
+      probeMs,
+      ts: { esme: T },
+      beforeSeq: s[0]!.seq,
+    });
+    expect(a.consumption[0]!.side).toBe("untraced");
+  });
+});
+
+describe("supplier messages", () => {
+  const publish = (id: number, t: string, device = "*") => [
+    served({ clusterId: 0x0703, item: "displayMessage.messageId", value: id, t, device }),
+    served({ clusterId: 0x0703, item: "displayMessage.message", value: `Supplier message ${id}`, t, device }),
+  ];
+  const s = [
+    ...publish(1, "2026-05-04T10:00:00.000Z"),
+    ...publish(2, "2026-05-04T14:00:00.000Z"),
+    ...publish(1, "2026-05-04T18:00:00.000Z", "0xd"), // message 1 fetched again after T
+    ...publish(3, "2026-05-03T10:00:00.000Z"),
+  ];
+  it("sorts them by publication against T and tells held across T from fetched again", () => {
+    const a = attribute(
+      {
+        ...empty,
         messages: [
-          { messageId: 1001, text: "garbled" },
-          { messageId: 9, text: "T1-MSG-1001 previous occupier" },
-          { messageId: 2002, text: "T2-MSG-2002" },
-          { messageId: 3003, text: "never served" },
+          { messageId: 1, text: "Supplier message 1", receivedAt: "2026-05-04T10:00:00.000Z" },
+          { messageId: 1, text: "Supplier message 1", receivedAt: "2026-05-04T18:00:00.000Z" },
+          { messageId: 1, text: "Supplier message 1" },
+          { messageId: 3, text: "Supplier message 3" },
+          { messageId: 2, text: "Supplier message 2" },
+          { messageId: 9, text: "never served" },
         ],
       },
       s,
+      { probeMs, ts: { esme: T } },
     );
-    expect(a.messages.map((i) => i.tenancy)).toEqual([1, 1, 2, undefined]);
+    expect(a.messages.map((i) => [i.side, i.heldAcross])).toEqual([
+      ["previous", true],
+      ["previous", false], // fetched again after T: COT-18's
+      ["previous", undefined], // kept or fetched again: the probe does not say
+      ["previous", true], // never served again after T: it was kept
+      ["new", undefined],
+      ["untraced", undefined],
+    ]);
+    expect(previousOf(a, "messages").map((i) => i.heldAcross)).toEqual([true, undefined, true]);
   });
+});
 
-  it("attributes a record held whole (a top-up) to the tenancy its fields were served for", () => {
-    const s = [
-      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode", value: "T1-TOPUP", tenancy: 1 }),
-      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpAmount", value: 500, tenancy: 1 }),
-      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpAmount", value: 500, tenancy: 2 }),
-      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode", value: "T2-TOPUP", tenancy: 2 }),
-    ];
-    const topUp = (code: string) => ({
+describe("device aggregates and meter state", () => {
+  it("counts an aggregate started before T as the previous occupier's only after the first boundary of its granularity", () => {
+    const agg = (start: string, granularity: "day" | "week") => ({
       role: "esme" as const,
-      clusterId: 0x0705,
-      item: "topUp",
-      value: { code, amount: 500 },
+      item: "total",
+      start,
+      granularity,
     });
-    const a = attribute({ ...empty, topUps: [topUp("T1-TOPUP"), topUp("T2-TOPUP"), topUp("T9")] }, s);
-    // the shared amount alone says 1 or 2; the code settles it; an unknown code leaves only the ambiguous amount
-    expect(a.topUps.map((i) => i.tenancy)).toEqual([1, 2, undefined]);
-    expect(heldOf(a, "topUps", 1)).toHaveLength(1);
+    const holdings: Holdings = {
+      ...empty,
+      aggregates: [
+        agg("2026-04-01T00:00:00.000Z", "day"),
+        agg("2026-04-01T00:00:00.000Z", "week"),
+        agg("2026-05-04T12:00:01.000Z", "day"),
+      ],
+      state: [held("currentSummationDelivered", 123456)],
+    };
+    const a = attribute(holdings, [], { probeMs, ts: { esme: T } }); // probe: Tuesday 12:00, the day after T
+    expect(a.aggregates.map((i) => i.side)).toEqual(["previous", "pending", "new"]);
+    expect(a.state.map((i) => i.side)).toEqual(["unjudged"]);
+    const earlier = attribute(holdings, [], { probeMs: Date.parse("2026-05-04T22:59:59Z"), ts: { esme: T } }); // BST: the day ends 23:00Z
+    expect(earlier.aggregates.map((i) => i.side)).toEqual(["pending", "pending", "new"]);
   });
+});
 
-  it("counts an item as lost only when no later probe holds its period or message id", () => {
+describe("top-ups and debts", () => {
+  it("are sorted by their time, and a record held whole traces field by field", () => {
     const s = [
-      served({ item: "currentDayConsumptionDelivered", value: 100, period: day, tenancy: 2 }),
-      served({ item: "previousDayConsumptionDelivered", value: 150, period: day, tenancy: 2 }),
-      served({ item: "currentDayConsumptionDelivered", value: 30, period: "2026-05-04T00:00:00.000Z", tenancy: 2 }),
+      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode", value: "UTRN-1" }),
+      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpAmount", value: 500 }),
     ];
-    const v = (item: string, value: number, period: string) => ({
-      role: "esme" as const,
-      clusterId: 0x0702,
-      item,
-      value,
-      period,
-    });
-    const before = attribute({ ...empty, consumption: [v("currentDayConsumptionDelivered", 100, day)] }, s);
-    // the running day became the previous day: same period, new item name and value, not lost
-    const kept = attribute({ ...empty, consumption: [v("previousDayConsumptionDelivered", 150, day)] }, s);
-    const dropped = attribute(
-      { ...empty, consumption: [v("currentDayConsumptionDelivered", 30, "2026-05-04T00:00:00.000Z")] },
+    const topUp = (code: string, time: string) =>
+      held("topUp", { code, amount: 500 }, { clusterId: 0x0705, period: time });
+    const a = attribute(
+      { ...empty, topUps: [topUp("UTRN-1", "2026-05-01T09:00:00.000Z"), topUp("UTRN-2", "2026-05-05T09:00:00.000Z")] },
       s,
+      { probeMs, ts: { esme: T } },
     );
-    expect(lostItems(before, kept, "consumption", 2)).toEqual([]);
-    expect(lostItems(before, dropped, "consumption", 2).map((i) => i.held)).toEqual([
-      v("currentDayConsumptionDelivered", 100, day),
+    expect(a.topUps.map((i) => [i.side, i.served])).toEqual([
+      ["previous", [s[0]!.seq, s[1]!.seq]],
+      ["new", [s[1]!.seq]],
+    ]);
+  });
+});
+
+describe("identity across probes", () => {
+  it("counts an item as lost only when no later probe holds its period or message id", () => {
+    const v = (item: string, value: number, d: number) => held(item, value, day(d));
+    const before = attribute({ ...empty, consumption: [v("currentDayConsumptionDelivered", 100, 5)] }, [], {
+      probeMs,
+      ts: { esme: T },
+    });
+    // the running day became the previous day: same period, new item name and value, not lost
+    const kept = attribute({ ...empty, consumption: [v("previousDayConsumptionDelivered", 150, 5)] }, [], {
+      probeMs,
+      ts: { esme: T },
+    });
+    const dropped = attribute({ ...empty, consumption: [v("currentDayConsumptionDelivered", 30, 6)] }, [], {
+      probeMs,
+      ts: { esme: T },
+    });
+    expect(lostItems(before, kept, "consumption", "new")).toEqual([]);
+    expect(lostItems(before, dropped, "consumption", "new").map((i) => i.held)).toEqual([
+      v("currentDayConsumptionDelivered", 100, 5),
     ]);
   });
 
@@ -136,20 +240,16 @@ describe("attributing held data to a tenancy", () => {
     expect(seriesOf("currentDayConsumpDelivered")).not.toBe(seriesOf("currentDayAlternativeConsumptionDelivered"));
     expect(seriesOf("getProfileResponse.intervals[3]")).toBe("getProfileResponse.intervals[]");
     // a running month that starts on the same day does not stand in for the day that was dropped
-    const dec1 = "2026-12-01T00:00:00.000Z";
-    const s = [
-      served({ item: "currentDayConsumpDelivered", value: 15002, period: dec1, tenancy: 2 }),
-      served({ item: "currentMonthConsumptionDelivered", value: 50902, period: dec1, tenancy: 2 }),
-    ];
-    const v = (item: string, value: number) => ({
-      role: "esme" as const,
-      clusterId: 0x0702,
-      item,
-      value,
-      period: dec1,
+    const dec1 = { period: "2026-12-01T00:00:00.000Z" };
+    const ts = { esme: Date.parse("2026-11-20T00:00:00Z") };
+    const before = attribute({ ...empty, consumption: [held("currentDayConsumpDelivered", 15002, dec1)] }, [], {
+      probeMs,
+      ts,
     });
-    const before = attribute({ ...empty, consumption: [v("currentDayConsumpDelivered", 15002)] }, s);
-    const after = attribute({ ...empty, consumption: [v("currentMonthConsumptionDelivered", 50902)] }, s);
-    expect(lostItems(before, after, "consumption", 2)).toHaveLength(1);
+    const after = attribute({ ...empty, consumption: [held("currentMonthConsumptionDelivered", 50902, dec1)] }, [], {
+      probeMs,
+      ts,
+    });
+    expect(lostItems(before, after, "consumption", "new")).toHaveLength(1);
   });
 });

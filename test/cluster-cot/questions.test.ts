@@ -6,13 +6,13 @@ import { describe, expect, it, vi } from "vitest";
 import { evaluate } from "../../src/cluster-cot/index.js";
 import {
   hasAcknowledgedMessage,
-  hasFetchedConsumption,
+  hasFetchedHistory,
   hasQueriedCot,
   isCotQuery,
   isInterviewed,
 } from "../../src/cluster-cot/questions.js";
 import { DutView, type Run } from "../../src/cluster-cot/view.js";
-import type { EvidenceBody, ZclEvent } from "../../src/evidence/events.js";
+import type { Evidence, EvidenceBody, ZclEvent } from "../../src/evidence/events.js";
 import { EvidenceIndex } from "../../src/evidence/log-index.js";
 import { EvidenceLog } from "../../src/evidence/log.js";
 import { type DecodedZcl, zclEvent } from "../../src/evidence/zcl-event.js";
@@ -100,23 +100,68 @@ describe("the runner's waits and the verdicts ask the same question", () => {
 });
 
 describe("the runner's other questions", () => {
-  it("interview, consumption fetched, message acknowledged", () => {
+  it("interview, history fetched, message acknowledged", () => {
     const { log, index } = run({ kind: "interview", device: DUT, status: "started" });
     expect(isInterviewed(index, DUT)).toBe(false);
     log.append({ kind: "interview", device: DUT, status: "failed" });
     expect(isInterviewed(index, DUT)).toBe(true);
 
-    log.append({ kind: "served", device: DUT, role: "gpf", clusterId: 0x0703, item: "x", value: 1, tenancy: 1 });
-    expect(hasFetchedConsumption(index, DUT, 1, 0)).toBe(false);
-    log.append({ kind: "served", device: DUT, role: "gpf", clusterId: 0x0702, item: "x", value: 1, tenancy: 2 });
-    expect(hasFetchedConsumption(index, DUT, 1, 0)).toBe(false);
-    expect(hasFetchedConsumption(index, DUT, 2, 0)).toBe(true);
-    expect(hasFetchedConsumption(index, DUT, 2, 6)).toBe(false);
+    const day = (d: number) => ({
+      period: new Date(Date.UTC(2026, 0, d)).toISOString(),
+      periodEnd: new Date(Date.UTC(2026, 0, d + 1)).toISOString(),
+    });
+    log.append({ kind: "served", device: DUT, role: "gpf", clusterId: 0x0703, item: "x", value: 1 });
+    expect(hasFetchedHistory(index, DUT, undefined, 0)).toBe(false);
+    // the log's clock (the hub time of every event) is 2026-01-01T00:00Z: a day ending then is complete
+    log.append({ kind: "served", device: DUT, role: "gpf", clusterId: 0x0702, item: "x", value: 1, ...day(0) });
+    expect(hasFetchedHistory(index, DUT, undefined, 0)).toBe(true);
+    expect(hasFetchedHistory(index, DUT, new Date(Date.UTC(2026, 0, 0)).toISOString(), 0)).toBe(true);
+    expect(hasFetchedHistory(index, DUT, "2026-01-01T00:00:00.000Z", 0)).toBe(false);
+    expect(hasFetchedHistory(index, DUT, undefined, 7)).toBe(false);
 
     // Default Response to DisplayMessage from the device; the hub's own Default Response does not count
     log.append(frame("out", "18070b0000", { command: "defaultRsp", payload: {} }, 0x0703));
     expect(hasAcknowledgedMessage(index, DUT, 0)).toBe(false);
     log.append(frame("in", "18070b0000", { command: "defaultRsp", payload: {} }, 0x0703));
     expect(hasAcknowledgedMessage(index, DUT, 0)).toBe(true);
+  });
+});
+
+describe("hasFetchedHistory", () => {
+  const at = (t: string, body: EvidenceBody, seq: number) => ({ seq, t, wall: "", ...body }) as Evidence;
+  const figure = (role: "gpf" | "esme", item: string, period: string, periodEnd: string) =>
+    ({ kind: "served", device: DUT, role, clusterId: 0x0702, item, value: 1, period, periodEnd }) as const;
+  const T = "2026-11-27T10:00:00.000Z";
+
+  it("waits for a complete period's figure from every meter that serves the device, not for running values", () => {
+    const running = figure(
+      "esme",
+      "currentDayConsumpDelivered",
+      "2026-11-27T00:00:00.000Z",
+      "2026-11-28T00:00:00.000Z",
+    );
+    const esmeDay = figure(
+      "esme",
+      "previousDayConsumpDelivered",
+      "2026-11-26T00:00:00.000Z",
+      "2026-11-27T00:00:00.000Z",
+    );
+    const gpfRunning = { ...running, role: "gpf" as const };
+    const gpfDay = { ...esmeDay, role: "gpf" as const };
+    const fetched = (bodies: EvidenceBody[]) =>
+      hasFetchedHistory(EvidenceIndex.of(bodies.map((b, i) => at(T, b, i + 1))), DUT, undefined, 0);
+    expect(fetched([running])).toBe(false);
+    expect(fetched([running, esmeDay])).toBe(true);
+    // the GPF has served it too, but only running values so far
+    expect(fetched([running, esmeDay, gpfRunning])).toBe(false);
+    expect(fetched([running, esmeDay, gpfRunning, gpfDay])).toBe(true);
+  });
+
+  it("after a CoT, counts only periods starting at or after its date", () => {
+    const half = (start: string, end: string) => figure("esme", "getProfileResponse.intervals[0]", start, end);
+    const early = at(T, half("2026-11-27T09:30:00.000Z", T), 1);
+    const late = at("2026-11-27T12:00:00.000Z", half("2026-11-27T11:00:00.000Z", "2026-11-27T11:30:00.000Z"), 2);
+    expect(hasFetchedHistory(EvidenceIndex.of([early]), DUT, "2026-11-27T10:30:00.000Z", 0)).toBe(false);
+    expect(hasFetchedHistory(EvidenceIndex.of([early, late]), DUT, "2026-11-27T10:30:00.000Z", 0)).toBe(true);
   });
 });

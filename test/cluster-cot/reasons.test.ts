@@ -35,27 +35,27 @@ describe("reasons", () => {
     }
   });
 
-  it("COT-11 reports what became of tenancy-1 top-ups and debts, on a PPMID and on an IHD", () => {
+  it("COT-11 reports what became of top-ups and debts dated before T, on a PPMID and on an IHD", () => {
     expect(result("ihd:compliant", "COT-11").reason).toMatch(
-      /^IHD, tenancy 1, .*: top-up history: none held; debt recovery: none held$/,
+      /^IHD, dated before T, .*: top-up history: none held; debt recovery: none held$/,
     );
     expect(result("ppmid:compliant", "COT-11").reason).toMatch(
-      /^PPMID, tenancy 1, .*: top-up history: cleared \([1-9]\d* → 0\); debt recovery: cleared \([1-9]\d* → 0\)$/,
+      /^PPMID, dated before T, .*: top-up history: cleared \([1-9]\d* → 0\); debt recovery: cleared \([1-9]\d* → 0\)$/,
     );
     expect(result("ppmid:keeps-history", "COT-11").reason).toMatch(
       /top-up history: kept \(([1-9]\d*) → \1\); debt recovery: kept \([1-9]\d* → [1-9]\d*\)$/,
     );
   });
 
-  it("COT-06 of keeps-messages names the probe, the message id of tenancy 1 and the CoT control", () => {
+  it("COT-06 of keeps-messages names the probe, the message it held across T and each meter's CoT", () => {
     expect(result("ihd:keeps-messages", "COT-06").reason).toMatch(
-      /^after-cot probe seq \d+ still holds 1 of tenancy 1's supplier messages \(msg \d+\); CoT seq \d+ control 0x00000600$/,
+      /^after-cot probe seq \d+ still holds 1 supplier message\(s\) it held across T \(msg \d+\); CoT GPF seq \d+ T \S+, ESME seq \d+ T \S+$/,
     );
   });
 
   it("COT-03 of a compliant device names the frame, the GPF endpoint and the window", () => {
     expect(result("ihd:compliant", "COT-03").reason).toMatch(
-      /^seq \d+: Read 0x0708\/0x0200 on the GPF \(hub endpoint 2\) \d+ h after CoT seq \d+ \(window 24 h\)$/,
+      /^seq \d+: Read 0x0708\/0x0200 on the GPF \(hub endpoint 2\) \d+(\.\d)? h after CoT seq \d+ \(window 24 h\)$/,
     );
   });
 

@@ -97,14 +97,13 @@ describe("not_applicable", () => {
     expect(byId(current!, "COT-05").verdict).toBe("pass");
   });
 
-  it("COT-05 does not apply when the CoT's control has bit 9 clear", async () => {
-    const events = await run("ihd:compliant");
-    const cot = events.find((e) => e.kind === "cot")!;
-    (cot as Evidence & { control: number }).control = 0x400;
+  it("COT-05 and COT-06 do not depend on the control bits of the CoT (SECMP0056 sets no condition on them)", async () => {
+    const events = await run("ppmid:keeps-history");
+    for (const e of events) if (e.kind === "cot") (e as Evidence & { control: number }).control = 0x400;
     const [d] = evaluate(events);
-    expect(byId(d!, "COT-05").verdict).toBe("not_applicable");
-    expect(byId(d!, "COT-05").reason).toMatch(/control 0x00000400 has bit 9 \(Clear IHD Data – Consumer\) clear/);
+    expect(byId(d!, "COT-05").verdict).toBe("fail");
     expect(byId(d!, "COT-06").verdict).toBe("pass");
+    expect(byId(d!, "COT-05").reason).not.toMatch(/bit 9/);
   });
 });
 
@@ -215,7 +214,7 @@ describe("rules resting on single frames", () => {
     const [d] = evaluate(events);
     expect(byId(d!, "COT-02").verdict).toBe("fail");
     expect(byId(d!, "COT-09").verdict).toBe("fail");
-    expect(byId(d!, "COT-09").reason).toMatch(/holds no tenancy-1 supplier messages after the "no CoT" answer seq \d+/);
+    expect(byId(d!, "COT-09").reason).toMatch(/holds no supplier messages after the "no CoT" answer seq \d+/);
   });
 
   it("COT-10 is inconclusive when nothing shows the DUT was away during its CoT", async () => {

@@ -20,17 +20,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const HOLDINGS: Holdings = {
   consumption: [
-    { role: "esme", clusterId: 0x0702, item: "day", period: "2026-11-27", value: 1201 },
-    { role: "gpf", clusterId: 0x0702, item: "current summation", value: 99902 },
+    {
+      role: "esme",
+      clusterId: 0x0702,
+      item: "day",
+      period: "2026-11-27T00:00:00.000Z",
+      periodEnd: "2026-11-28T00:00:00.000Z",
+      value: 1201,
+    },
+    { role: "gpf", clusterId: 0x0702, item: "week", period: "2026-11-23T00:00:00.000Z", value: 9902 },
   ],
-  messages: [{ messageId: 546601, text: "T1-MSG-546601 previous\r\noccupier" }],
+  messages: [
+    { messageId: 546601, text: "Supplier message\r\n1", receivedAt: "2026-11-27T09:00:00.000Z" },
+    { messageId: 546602, text: "no time" },
+  ],
   topUps: [{ role: "esme", clusterId: 0x0705, item: "topup-1", value: 2001 }],
   debts: [{ role: "gpf", clusterId: 0x0705, item: "debt-1", value: 301 }],
+  aggregates: [
+    { role: "esme", item: "totalSinceStart", start: "2026-11-20T00:00:00.000Z", granularity: "day", value: 40 },
+  ],
+  state: [{ role: "gpf", clusterId: 0x0702, item: "current summation", value: 99902 }],
 };
 
+/** The console patterns hardware/README.md gives for rehearsing against `hanbench virtual --console`. */
 const PATTERNS = {
   consumption: /^HIST (?<role>esme|gpf) (?<item>\S+) (?<period>\S+) (?<value>\d+)$/,
-  message: /^MSG (?<messageId>\d+) (?<text>.*)$/,
+  message: /^MSG (?<messageId>\d+) (?<received>\S+) (?<text>.*)$/,
+  aggregate: /^AGG (?<role>esme|gpf) (?<item>\S+) (?<start>\S+) (?<granularity>\S+) (?<value>\S+)$/,
+  state: /^STATE (?<role>esme|gpf) (?<item>\S+) (?<value>\S+)$/,
   topUp: /^TOPUP (?<role>esme|gpf) (?<item>\S+) (?<value>\d+)$/,
   debt: /^DEBT (?<role>esme|gpf) (?<item>\S+) (?<value>\d+)$/,
 };
@@ -39,19 +56,27 @@ describe("device console", () => {
   it("dumps the store as one line per item, ending with END, which the console probe reads back", () => {
     const lines = dumpLines(HOLDINGS);
     expect(lines).toEqual([
-      "HIST esme day 2026-11-27 1201",
-      "HIST gpf current_summation - 99902",
-      "MSG 546601 T1-MSG-546601 previous occupier",
+      "HIST esme day 2026-11-27T00:00:00.000Z/2026-11-28T00:00:00.000Z 1201",
+      "HIST gpf week 2026-11-23T00:00:00.000Z 9902",
+      "MSG 546601 2026-11-27T09:00:00.000Z Supplier message 1",
+      "MSG 546602 - no time",
+      "AGG esme totalSinceStart 2026-11-20T00:00:00.000Z day 40",
+      "STATE gpf current_summation 99902",
       "TOPUP esme topup-1 2001",
       "DEBT gpf debt-1 301",
       "END",
     ]);
     const back = parseDump(lines.slice(0, -1), PATTERNS);
-    expect(back.consumption.map((c) => [c.role, c.value, c.period])).toEqual([
-      ["esme", 1201, "2026-11-27"],
-      ["gpf", 99902, "-"],
+    expect(back.consumption.map((c) => [c.role, c.value, c.period, c.periodEnd])).toEqual([
+      ["esme", 1201, "2026-11-27T00:00:00.000Z", "2026-11-28T00:00:00.000Z"],
+      ["gpf", 9902, "2026-11-23T00:00:00.000Z", undefined],
     ]);
-    expect(back.messages).toEqual([{ messageId: 546601, text: "T1-MSG-546601 previous occupier" }]);
+    expect(back.messages).toEqual([
+      { messageId: 546601, text: "Supplier message 1", receivedAt: "2026-11-27T09:00:00.000Z" },
+      { messageId: 546602, text: "no time" },
+    ]);
+    expect(back.aggregates).toEqual(HOLDINGS.aggregates);
+    expect(back.state).toEqual([{ role: "gpf", clusterId: 0x0702, item: "current_summation", value: 99902 }]);
     expect(back.topUps[0]?.value).toBe(2001);
     expect(back.debts[0]?.role).toBe("gpf");
   });
@@ -59,7 +84,7 @@ describe("device console", () => {
   it("answers dump and help, refuses anything else, ignores empty lines", () => {
     const device = { label: "ihd-1 (ihd:compliant)", holdings: () => HOLDINGS };
     expect(answer(device, "  DUMP ")?.at(-1)).toBe("END");
-    expect(answer(device, "dump")?.length).toBe(6);
+    expect(answer(device, "dump")?.length).toBe(9);
     expect(answer(device, "help")?.[0]).toMatch(/dump/);
     expect(answer(device, "reboot")?.[0]).toMatch(/^ERR unknown command 'reboot'/);
     expect(answer(device, "")).toBeUndefined();

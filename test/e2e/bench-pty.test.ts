@@ -134,7 +134,7 @@ function consoleDut(dir: string, d: Device): string {
         timeout: "2s",
         patterns: {
           consumption: "^HIST (?<role>esme|gpf) (?<item>\\S+) (?<period>\\S+) (?<value>\\d+)$",
-          message: "^MSG (?<messageId>\\d+) (?<text>.*)$",
+          message: "^MSG (?<messageId>\\d+) (?<received>\\S+) (?<text>.*)$",
         },
       },
     }),
@@ -202,9 +202,11 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
       Object.values(ok).filter((v) => v === "fail"),
       context,
     ).toEqual([]);
-    for (const id of ["COT-01", "COT-02", "COT-03", "COT-04", "COT-05", "COT-06", "COT-07", "COT-09"]) {
+    for (const id of ["COT-01", "COT-02", "COT-03", "COT-04", "COT-05", "COT-06", "COT-09"]) {
       expect(`${id} ${ok[id]}`, context).toBe(`${id} pass`);
     }
+    // a 4 s window ends before the first half-hour of the new occupier is over: no new history to keep yet
+    expect(ok["COT-07"], context).toBe("inconclusive");
     // nobody to switch the devices off: COT-10 cannot be observed, and is not guessed
     expect(ok["COT-10"]).toBe("inconclusive");
     expect(bad["COT-06"], context).toBe("fail");
@@ -217,9 +219,9 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(probes.length).toBeGreaterThanOrEqual(2 * 9);
     expect(probes.every((p) => p.kind === "probe" && p.method === "console" && p.ok)).toBe(true);
     const baseline = probes.find((p) => p.kind === "probe" && p.purpose === "baseline" && p.label === keeper.label);
-    expect(baseline?.kind === "probe" && baseline.holdings?.messages.some((m) => m.text.startsWith("T1-MSG-"))).toBe(
-      true,
-    );
+    expect(
+      baseline?.kind === "probe" && baseline.holdings?.messages.some((m) => m.text.startsWith("Supplier message")),
+    ).toBe(true);
     // discovery was seen through the coordinator's ZDO indications
     expect(events.some((e) => e.kind === "discovery" && e.request === "matchDesc" && e.endpoints.length > 0)).toBe(
       true,
@@ -227,7 +229,7 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     const junit = readFileSync(join(dir, "out.xml"), "utf8");
     expect(junit).toMatch(/<testsuite[^>]*name="[^"]*ihd-2/);
     expect(junit).toMatch(/COT-06[\s\S]*?<failure/);
-  }, 90_000);
+  }, 180_000); // about 14 windows of 4 s of real time, plus joins and the hub start: slow on a loaded machine
 
   it.concurrent("operator probe without a terminal: inconclusive, never a guess (exit 3)", async () => {
     const dir = mkdtempSync(join(root, "operator-"));
@@ -252,7 +254,7 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     for (const p of probes) {
       expect(p.kind === "probe" && !p.ok && /terminal/.test(p.error ?? "")).toBe(true);
     }
-  }, 90_000);
+  }, 180_000);
 
   it.concurrent("SIGINT stops the run after the step in progress and still writes the reports (exit 3)", async () => {
     const dir = mkdtempSync(join(root, "sigint-"));

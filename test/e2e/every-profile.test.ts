@@ -11,6 +11,7 @@ import { buildReport } from "../../src/cluster-cot/run-report.js";
 import type { DutResult, RunReport } from "../../src/cluster-cot/results.js";
 import { runSuite } from "../../src/runner/run.js";
 import type { ProfileName } from "../../src/virtual/devices/profiles.js";
+import type { Evidence } from "../../src/evidence/events.js";
 
 /** cot-suite.md's profile table, with the cases each fault implies. */
 const EXPECTED_FAILS: Record<ProfileName, string[]> = {
@@ -25,6 +26,8 @@ const EXPECTED_FAILS: Record<ProfileName, string[]> = {
   // talks to endpoint 1, where the hub serves nothing: no data, no queries reach a server
   "fixed-endpoint": ["COT-01", "COT-02", "COT-03", "COT-04", "COT-07"],
   "offline-miss": ["COT-10"],
+  // clears at T, then fetches the previous occupier's history again: the meters still serve it
+  refetches: ["COT-05"],
 };
 
 const PROFILES = Object.keys(EXPECTED_FAILS) as ProfileName[];
@@ -33,7 +36,7 @@ function verdicts(d: DutResult) {
   return Object.fromEntries(d.results.map((r) => [r.id, r.verdict]));
 }
 
-async function runProfiles(kind: "ihd" | "ppmid"): Promise<RunReport> {
+async function runProfiles(kind: "ihd" | "ppmid"): Promise<{ report: RunReport; events: Evidence[] }> {
   const dir = mkdtempSync(join(tmpdir(), `hb-e2e-${kind}-`));
   try {
     const outcome = await runSuite({
@@ -47,7 +50,7 @@ async function runProfiles(kind: "ihd" | "ppmid"): Promise<RunReport> {
       version: "test",
     });
     expect(outcome.aborted).toBeUndefined();
-    return buildReport(outcome.events);
+    return { report: buildReport(outcome.events), events: outcome.events };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,9 +59,26 @@ async function runProfiles(kind: "ihd" | "ppmid"): Promise<RunReport> {
 for (const kind of ["ihd", "ppmid"] as const) {
   describe(`every ${kind} profile in one virtual run`, () => {
     let report: RunReport;
+    let events: Evidence[];
     beforeAll(async () => {
-      report = await runProfiles(kind);
+      ({ report, events } = await runProfiles(kind));
     }, 120_000);
+
+    it("shows the meters still serving the previous occupier's history and message after the CoT", () => {
+      const cot = events.find((e) => e.kind === "cot");
+      expect(cot?.kind).toBe("cot");
+      const t = cot!.kind === "cot" ? cot!.implementationTime : "";
+      const after = events.filter((e) => e.kind === "served" && e.t >= t && e.seq > cot!.seq);
+      // history of periods that ended by T, served after it (to the devices that ask for it)
+      expect(after.some((e) => e.kind === "served" && e.periodEnd !== undefined && e.periodEnd <= t)).toBe(true);
+      // the message published before T, served again after it by GetLastMessage
+      const before = events.find((e) => e.kind === "served" && e.item === "displayMessage.messageId");
+      expect(before && before.t < t).toBe(true);
+      const value = before!.kind === "served" ? before!.value : undefined;
+      expect(after.some((e) => e.kind === "served" && e.item === "displayMessage.messageId" && e.value === value)).toBe(
+        true,
+      );
+    });
 
     for (const profile of PROFILES) {
       it(`${kind}:${profile} fails ${EXPECTED_FAILS[profile].join(", ") || "nothing"}`, () => {

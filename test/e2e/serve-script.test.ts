@@ -102,9 +102,10 @@ describe("hanbench serve against hanbench virtual", () => {
     expect(out).toContain(`refused: 0x${other!.toLowerCase()} (not in the Device Log: refused and asked to leave)`);
     // `wait join` either saw the interview finish or found the device already on the network
     expect(out.some((l) => l === `${ieee} joined` || l === `${ieee} is on the network`)).toBe(true);
-    expect(out.some((l) => /^CoT recorded: tenancy 2 from .* \(in 1h, ZCL UTC \d+\), control 0x00000200/.test(l))).toBe(
-      true,
-    );
+    for (const meter of ["GPF", "ESME"]) {
+      const line = new RegExp(`^CoT recorded on the ${meter}: from .* \\(in 1h, ZCL UTC \\d+\\), control 0x00000200`);
+      expect(out.some((l) => line.test(l))).toBe(true);
+    }
     expect(out.some((l) => l.startsWith(`${ieee} nwk 0x`) && l.includes("interview SUCCESSFUL"))).toBe(true);
     expect(out).toContain("Device Log 1/16");
     expect(out.at(-1)).toBe("hub stopped");
@@ -118,7 +119,10 @@ describe("hanbench serve against hanbench virtual", () => {
       [ieee, true],
       [`0x${other!.toLowerCase()}`, false],
     ]);
-    expect(events.find((e) => e.kind === "cot")).toMatchObject({ tenancy: 2, control: 0x200, pushed: false });
+    expect(events.filter((e) => e.kind === "cot")).toMatchObject([
+      { meter: "gpf", control: 0x200, pushed: false },
+      { meter: "esme", control: 0x200, pushed: false },
+    ]);
     expect(events.some((e) => e.kind === "zcl" && e.device === ieee && e.dir === "in")).toBe(true);
     // the capture holds the same exchanges, as Wireshark's dissector reads them
     const zclCount = events.filter((e) => e.kind === "zcl").length;

@@ -94,7 +94,7 @@ describe("hanbench serve on a terminal", () => {
     await tty.waitFor((s) => shows(s, /^error: '\+10x' is not \+DURATION/), 5_000, "the error line");
     const errors = tty.screen.text.filter((r) => r.startsWith("error:"));
     expect(errors).toEqual([
-      "error: '+10x' is not +DURATION (+30m, +2h, +1d) (usage: cot [WHEN] [CONTROL] [push]; 'help cot')",
+      "error: '+10x' is not +DURATION (+30m, +2h, +1d) (usage: cot [WHEN] [CONTROL] [METER] [push]; 'help cot')",
     ]);
     await tty.waitFor((s) => prompt(s), 5_000, "the prompt after the error");
 

@@ -130,7 +130,9 @@ describe("host on the virtual dongle (tcp://)", () => {
     const valueBefore = (readBefore.frame.payload as { attrData?: number }[])[0]?.attrData;
 
     const implementationTime = Math.floor(clock.now() / 1000) * 1000 + 3_600_000;
-    hub.recordCot({ providerId: 7, issuerEventId: 1001, tariffType: 0, implementationTime, control: 0x600 });
+    for (const meter of ["gpf", "esme"] as const) {
+      hub.recordCot({ meter, providerId: 7, issuerEventId: 1001, tariffType: 0, implementationTime, control: 0x600 });
+    }
 
     const request = frame("getChangeOfTenancy", 0x0708);
     const after = await ask(ihd, hub.endpoints.esme, 0x0708, request);

@@ -152,9 +152,9 @@ describe("Device Management", () => {
     }
   });
 
-  it("after recordCot: PublishChangeOfTenancy with the GCS09 payload bytes, on both endpoints", () => {
+  it("after recordCot: PublishChangeOfTenancy with the GCS09 payload bytes, on the meter it was recorded on", () => {
     const { hub } = makeHub();
-    hub.recordCot(GCS09_COT);
+    for (const meter of ["gpf", "esme"] as const) hub.recordCot({ ...GCS09_COT, meter });
     for (const role of ["gpf", "esme"] as const) {
       const { bytes, frame } = roundTrip(hub, role, 0x0708, { command: "getChangeOfTenancy", tsn: 0x00 });
       // FC 0x19 (herdsman's cluster-response form) where RTDS has 0x09; everything after is the vector.
@@ -177,18 +177,24 @@ describe("Device Management", () => {
     const { hub, evidence } = makeHub();
     const pushes: Push[] = [];
     hub.onPush((p) => pushes.push(p));
-    hub.recordCot({ ...GCS09_COT, implementationTime: T0 + 1000 });
+    hub.recordCot({ ...GCS09_COT, meter: "gpf", implementationTime: T0 + 1000 });
     expect(pushes).toHaveLength(0);
-    hub.recordCot({ ...GCS09_COT, issuerEventId: GCS09_COT.issuerEventId + 1, push: true });
-    expect(pushes.map((p) => p.role)).toEqual(["gpf", "esme"]);
+    hub.recordCot({ ...GCS09_COT, meter: "gpf", issuerEventId: GCS09_COT.issuerEventId + 1, push: true });
+    expect(pushes.map((p) => p.role)).toEqual(["gpf"]);
     const wire = hub.encodePush(pushes[0]!, 0);
     const expected = Buffer.from(GCS09);
     expected.writeUInt32LE(GCS09_COT.issuerEventId + 1, 7);
     expect(wire.toString("hex")).toBe(expected.toString("hex"));
     const cots = evidence.events.filter((e) => e.kind === "cot");
     expect(cots).toMatchObject([
-      { tenancy: 2, pushed: false, control: 0x200, implementationTime: new Date(T0 + 1000).toISOString() },
-      { tenancy: 3, pushed: true, issuerEventId: GCS09_COT.issuerEventId + 1 },
+      {
+        meter: "gpf",
+        pushed: false,
+        control: 0x200,
+        implementationTime: new Date(T0 + 1000).toISOString(),
+        recordedAt: new Date(T0).toISOString(),
+      },
+      { meter: "gpf", pushed: true, issuerEventId: GCS09_COT.issuerEventId + 1 },
     ]);
   });
 });

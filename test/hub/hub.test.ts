@@ -39,7 +39,7 @@ describe("Hub endpoints", () => {
 });
 
 describe("served evidence", () => {
-  it("records each value read: device, role, cluster, attribute name, value, tenancy and period", () => {
+  it("records each value read: device, role, cluster, attribute name, value and the period it is the figure of", () => {
     const { hub, evidence } = makeHub();
     readAttrs(hub, "gpf", 0x0702, [0x0c03, 0x9999]);
     const [e, ...rest] = served(evidence);
@@ -50,8 +50,8 @@ describe("served evidence", () => {
       role: "gpf",
       clusterId: 0x0702,
       item: "previousDayAlternativeConsumptionDelivered",
-      tenancy: 1,
       period: "2026-03-03T00:00:00.000Z",
+      periodEnd: "2026-03-04T00:00:00.000Z",
       t: new Date(T0).toISOString(),
     });
   });
@@ -59,7 +59,7 @@ describe("served evidence", () => {
   it("records octet strings as their text", () => {
     const { hub, evidence } = makeHub();
     readAttrs(hub, "esme", 0x0705, [0x0210]);
-    expect(served(evidence)[0]).toMatchObject({ item: "debtLabel1", value: "T1-DEBT-1" });
+    expect(served(evidence)[0]).toMatchObject({ item: "debtLabel1", value: "ELEC-DEBT-1" });
   });
 
   it("records pushed values once per role with device '*', and survives a failing push listener", () => {

@@ -1,10 +1,10 @@
 /**
  * Metering, Prepayment, Price and Messaging through the codec, checked against the layouts in domain.md
- * §4–§7 and against each other (a day's history equals the sum of its profile intervals, within the tag).
+ * §4–§7 and against each other (a day's history equals the sum of its profile intervals, within the three
+ * digits that carry the period).
  */
 import { describe, expect, it } from "vitest";
 import { msToZclUtc, zclUtcToMs } from "../../src/hub/clock.js";
-import { tenancyOfValue } from "../../src/hub/data/tag.js";
 import type { Push } from "../../src/hub/types.js";
 import { clusterServer } from "../../src/hub/servers/server.js";
 import { makeHub, readAttrs, roundTrip, served, T0 } from "./fixture.js";
@@ -15,12 +15,14 @@ describe("Metering", () => {
   it("serves formatting, units and device type per role", () => {
     const { hub } = makeHub();
     const esme = readAttrs(hub, "esme", 0x0702, [0x0300, 0x0301, 0x0302, 0x0303, 0x0306]).byId;
-    const gpf = readAttrs(hub, "gpf", 0x0702, [0x0300, 0x0306, 0x0312]).byId;
+    const gpf = readAttrs(hub, "gpf", 0x0702, [0x0300, 0x0306, 0x0312, 0x045c]).byId;
+    expect(gpf.get(0x045c)).toMatchObject({ type: 0x21, value: 0 }); // HistoricalFreezeTime: local midnight
+    expect(esme.get(0x0306)?.value).toBe(0);
     expect(esme.get(0x0300)).toMatchObject({ type: 0x30, value: 0 }); // kWh
-    expect(esme.get(0x0302)).toMatchObject({ type: 0x22, value: 10_000 });
+    expect(esme.get(0x0302)).toMatchObject({ type: 0x22, value: 1000 }); // real GB meters: Divisor 1000
     expect(esme.get(0x0303)).toMatchObject({ type: 0x18, value: 0x2b });
     expect(gpf.get(0x0300)?.value).toBe(1); // m³
-    expect(gpf.get(0x0306)?.value).toBe(1); // gas
+    expect(gpf.get(0x0306)?.value).toBe(0x80); // Mirrored Gas Metering, as a GB GPF serves it
     expect(gpf.get(0x0312)?.value).toBe(0); // alternative unit kWh
   });
 
@@ -81,7 +83,7 @@ describe("Metering", () => {
     expect(bad.frame!.payload.status).toBe(1);
   });
 
-  it("the previous day's consumption equals the sum of that day's 48 profile intervals, within the tags", () => {
+  it("the previous day's consumption equals the sum of that day's 48 profile intervals, within the period digits", () => {
     const { hub, evidence } = makeHub();
     const dayStart = Date.UTC(2026, 2, 3);
     const endTime = msToZclUtc(dayStart + 24 * 3600_000);
@@ -96,14 +98,15 @@ describe("Metering", () => {
       sum += (r.frame!.payload.intervals as number[]).reduce((a, b) => a + b, 0);
     }
     const day = readAttrs(hub, "esme", 0x0702, [0x0403]).byId.get(0x0403)!.value as number;
-    expect(Math.abs(day - sum)).toBeLessThan(100 * 49);
-    expect(day).toBeGreaterThan(10_000);
+    expect(Math.abs(day - sum)).toBeLessThan(1000);
+    expect(day).toBeGreaterThan(1_000);
     const ev = served(evidence).find(
       (e) => e.item === "previousDayConsumpDelivered" || e.item.startsWith("previousDayConsumption"),
     );
     expect(ev?.period).toBe("2026-03-03T00:00:00.000Z");
+    expect(ev?.periodEnd).toBe("2026-03-04T00:00:00.000Z");
     const first = served(evidence).find((e) => e.item === "getProfileResponse.intervals[0]");
-    expect(first?.period).toBe("2026-03-03T23:30:00.000Z");
+    expect([first?.period, first?.periodEnd]).toEqual(["2026-03-03T23:30:00.000Z", "2026-03-04T00:00:00.000Z"]);
   });
 
   it("GetSampledData: half-hour samples from the earliest time, complete ones only", () => {
@@ -149,18 +152,28 @@ describe("Metering", () => {
 });
 
 describe("Prepayment", () => {
-  it("serves credit, top-up set 1 (the latest) and debt set 1 with tenancy markers", () => {
+  it("serves a meter in prepayment mode with credit display (PaymentControlConfiguration 0x0013)", () => {
+    const { hub } = makeHub();
+    for (const role of ["gpf", "esme"] as const) {
+      const r = readAttrs(hub, role, 0x0705, [0x0000, 0x055c]).byId;
+      // bit 0 disconnection, bit 1 Prepayment Enabled, bit 4 Credit Display Enabled (domain-review W7)
+      expect(r.get(0x0000)).toMatchObject({ type: 0x19, value: 0x0013 });
+      expect(r.get(0x055c)).toMatchObject({ type: 0x21, value: 0 });
+    }
+  });
+
+  it("serves credit, top-up set 1 (the latest) and debt set 1", () => {
     const { hub } = makeHub();
     const ids = [0x0001, 0x0100, 0x0101, 0x0102, 0x0103, 0x0110, 0x0210, 0x0211, 0x0217, 0x051c, 0x0503];
     const r = readAttrs(hub, "esme", 0x0705, ids).byId;
     expect(r.get(0x0001)).toMatchObject({ type: 0x2b });
     expect(zclUtcToMs(r.get(0x0100)!.value as number)).toBeLessThanOrEqual(T0);
     expect(r.get(0x0100)!.value as number).toBeGreaterThan(r.get(0x0110)!.value as number); // set 1 newer than set 2
-    expect((r.get(0x0103)!.value as Buffer).toString()).toMatch(/^T1-UTRN-\d{10}$/);
-    expect((r.get(0x0210)!.value as Buffer).toString()).toBe("T1-DEBT-1");
+    expect((r.get(0x0103)!.value as Buffer).toString()).toMatch(/^UTRN-\d{10}$/);
+    expect((r.get(0x0210)!.value as Buffer).toString()).toBe("ELEC-DEBT-1");
     expect(r.get(0x0503)!.value).toBe(826);
-    for (const id of [0x0001, 0x0101, 0x0211, 0x0217, 0x051c])
-      expect(tenancyOfValue(r.get(id)!.value as number)).toBe(1);
+    // the running day's cost carries the day's number in its last three digits
+    expect((r.get(0x051c)!.value as number) % 1000).toBe(Math.round(Date.UTC(2026, 2, 4) / 86_400_000) % 1000);
   });
 
   it("GetTopUpLog → PublishTopUpLog with the latest top-ups, newest first, matching the top-up sets", () => {
@@ -181,7 +194,7 @@ describe("Prepayment", () => {
     // the code goes into the evidence as the text a display shows, not as bytes
     const code = served(evidence).find((e) => e.item === "publishTopUpLog.topUps[0].topUpCode");
     expect(code?.value).toBe(topUps[0]!.topUpCode.toString("utf8"));
-    expect(code?.value).toMatch(/^T1-/);
+    expect(code?.value).toMatch(/^UTRN-/);
   });
 
   it("GetDebtRepaymentLog → PublishDebtLog filtered by debt type; an unknown type is INVALID_FIELD", () => {
@@ -221,16 +234,19 @@ describe("Price", () => {
     expect(p.price).toBe(attrs.get(0x0400)!.value);
     expect(p.currency).toBe(826);
     expect(p.currentTime).toBe(msToZclUtc(T0));
-    expect((p.rateLabel as Buffer).toString()).toBe("T1-RATE");
+    expect((p.rateLabel as Buffer).toString()).toBe("STANDARD");
+    expect(p.providerId).toBe(hub.providerId("esme"));
+    expect(p.issuerEventId).toBe(hub.tariffIssuerEventId);
+    expect(p.issuerEventId).toBeLessThan(msToZclUtc(T0));
     expect(attrs.get(0x0300)!.value).toBe(0);
-    // providerId(4) rateLabel(1+7) issuerEventId(4) currentTime(4) unit(1) currency(2) digits(1) tiers(1) start(4) duration(2) price(4)
-    expect(bytes!.length).toBe(3 + 4 + 8 + 4 + 4 + 1 + 2 + 1 + 1 + 4 + 2 + 4);
+    // providerId(4) rateLabel(1+8) issuerEventId(4) currentTime(4) unit(1) currency(2) digits(1) tiers(1) start(4) duration(2) price(4)
+    expect(bytes!.length).toBe(3 + 4 + 9 + 4 + 4 + 1 + 2 + 1 + 1 + 4 + 2 + 4);
     expect(bytes!.readUInt32LE(bytes!.length - 4)).toBe(p.price);
   });
 });
 
 describe("Messaging", () => {
-  it("GetLastMessage is NOT_FOUND until a message is published, then DisplayMessage with the marker text", () => {
+  it("GetLastMessage is NOT_FOUND until a message is published, then DisplayMessage with its start time", () => {
     const { hub } = makeHub();
     expect(roundTrip(hub, "esme", 0x0703, { command: "getLastMessage", tsn: 3 }).bytes!.toString("hex")).toBe(
       "18030b008b",
@@ -238,9 +254,8 @@ describe("Messaging", () => {
     const pushes: Push[] = [];
     hub.onPush((p) => pushes.push(p));
     const m = hub.publishMessage();
-    expect(m.tenancy).toBe(1);
-    expect(m.text).toBe(`T1-MSG-${m.messageId} previous occupier`);
-    expect(m.messageId % 100).toBe(1);
+    expect(m.text).toBe("Supplier message 1");
+    expect(m.messageId).toBe(msToZclUtc(T0));
     expect(pushes.map((p) => [p.role, p.command])).toEqual([
       ["gpf", "displayMessage"],
       ["esme", "displayMessage"],
@@ -249,13 +264,17 @@ describe("Messaging", () => {
     expect(frame!.payload).toMatchObject({
       messageId: m.messageId,
       messageControl: 0,
+      startTime: msToZclUtc(T0),
       durationInMinutes: 0xffff,
       message: m.text,
     });
     // §6.1: id u32, control u8, start UTC, duration u16, length-prefixed string; no ExtendedMessageControl.
     expect(bytes!.length).toBe(3 + 4 + 1 + 4 + 2 + 1 + m.text.length);
+    // pushed as GCS07 does: FC 0x09, StartTime 0 (now), Duration 0xFFFF
     const wire = hub.encodePush(pushes[0]!, 9);
     expect(wire.subarray(0, 3).toString("hex")).toBe("090900");
+    expect(wire.readUInt32LE(8)).toBe(0);
+    expect(wire.readUInt16LE(12)).toBe(0xffff);
   });
 
   it("keeps messages per role and records confirmations", () => {
@@ -293,9 +312,9 @@ describe("the attributes each endpoint serves", () => {
       1794: [
         0x0000, 0x0014, 0x0200, 0x0300, 0x0301, 0x0302, 0x0303, 0x0305, 0x0306, 0x0312, 0x0314, 0x0401, 0x0403, 0x0420,
         0x0422, 0x0424, 0x0426, 0x0428, 0x042a, 0x042c, 0x0430, 0x0432, 0x0434, 0x0436, 0x0438, 0x043a, 0x0440, 0x0442,
-        0x0444, 0x0446, 0x0448, 0x044a, 0x044c, 0x044e, 0x0450, 0x0452, 0x0454, 0x0456, 0x0458, 0x045a, 0x0c01, 0x0c03,
-        0x0c20, 0x0c22, 0x0c24, 0x0c26, 0x0c28, 0x0c2a, 0x0c2c, 0x0c30, 0x0c32, 0x0c34, 0x0c36, 0x0c38, 0x0c3a, 0x0c40,
-        0x0c42, 0x0c44, 0x0c46, 0x0c48, 0x0c4a, 0x0c4c, 0x0c4e, 0x0c50, 0x0c52, 0x0c54, 0x0c56, 0x0c58, 0x0c5a,
+        0x0444, 0x0446, 0x0448, 0x044a, 0x044c, 0x044e, 0x0450, 0x0452, 0x0454, 0x0456, 0x0458, 0x045a, 0x045c, 0x0c01,
+        0x0c03, 0x0c20, 0x0c22, 0x0c24, 0x0c26, 0x0c28, 0x0c2a, 0x0c2c, 0x0c30, 0x0c32, 0x0c34, 0x0c36, 0x0c38, 0x0c3a,
+        0x0c40, 0x0c42, 0x0c44, 0x0c46, 0x0c48, 0x0c4a, 0x0c4c, 0x0c4e, 0x0c50, 0x0c52, 0x0c54, 0x0c56, 0x0c58, 0x0c5a,
       ],
       1795: [],
       1797: [
@@ -304,7 +323,7 @@ describe("the attributes each endpoint serves", () => {
         0x0213, 0x0214, 0x0216, 0x0217, 0x0219, 0x0220, 0x0221, 0x0222, 0x0223, 0x0224, 0x0226, 0x0227, 0x0229, 0x0230,
         0x0231, 0x0232, 0x0233, 0x0234, 0x0236, 0x0237, 0x0239, 0x0500, 0x0501, 0x0503, 0x051c, 0x051e, 0x0520, 0x0522,
         0x0524, 0x0526, 0x0528, 0x052a, 0x052c, 0x0530, 0x0532, 0x0534, 0x0536, 0x0538, 0x053a, 0x0540, 0x0542, 0x0544,
-        0x0546, 0x0548, 0x054a, 0x054c, 0x054e, 0x0550, 0x0552, 0x0554, 0x0556, 0x0558, 0x055a,
+        0x0546, 0x0548, 0x054a, 0x054c, 0x054e, 0x0550, 0x0552, 0x0554, 0x0556, 0x0558, 0x055a, 0x055c,
       ],
       1800: [0x0100, 0x0200, 0x0201],
     },
@@ -315,7 +334,7 @@ describe("the attributes each endpoint serves", () => {
       1794: [
         0x0000, 0x0014, 0x0200, 0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x0305, 0x0306, 0x0400, 0x0401, 0x0403, 0x0420,
         0x0422, 0x0424, 0x0426, 0x0428, 0x042a, 0x042c, 0x0430, 0x0432, 0x0434, 0x0436, 0x0438, 0x043a, 0x0440, 0x0442,
-        0x0444, 0x0446, 0x0448, 0x044a, 0x044c, 0x044e, 0x0450, 0x0452, 0x0454, 0x0456, 0x0458, 0x045a,
+        0x0444, 0x0446, 0x0448, 0x044a, 0x044c, 0x044e, 0x0450, 0x0452, 0x0454, 0x0456, 0x0458, 0x045a, 0x045c,
       ],
       1795: [],
       1797: [
@@ -324,7 +343,7 @@ describe("the attributes each endpoint serves", () => {
         0x0213, 0x0214, 0x0216, 0x0217, 0x0219, 0x0220, 0x0221, 0x0222, 0x0223, 0x0224, 0x0226, 0x0227, 0x0229, 0x0230,
         0x0231, 0x0232, 0x0233, 0x0234, 0x0236, 0x0237, 0x0239, 0x0500, 0x0501, 0x0503, 0x051c, 0x051e, 0x0520, 0x0522,
         0x0524, 0x0526, 0x0528, 0x052a, 0x052c, 0x0530, 0x0532, 0x0534, 0x0536, 0x0538, 0x053a, 0x0540, 0x0542, 0x0544,
-        0x0546, 0x0548, 0x054a, 0x054c, 0x054e, 0x0550, 0x0552, 0x0554, 0x0556, 0x0558, 0x055a,
+        0x0546, 0x0548, 0x054a, 0x054c, 0x054e, 0x0550, 0x0552, 0x0554, 0x0556, 0x0558, 0x055a, 0x055c,
       ],
       1800: [0x0100, 0x0200, 0x0201],
     },

@@ -83,17 +83,17 @@ export function buildSample(opts: { requests?: number } = {}): Sample {
     role: "gpf",
     clusterId: 0x0703,
     item: "displayMessage",
-    value: { messageId: 4821, text: "T1-MSG-4821 previous occupier" },
-    tenancy: 1,
+    value: { messageId: 4821, text: "Supplier message 1" },
   });
   step(60_000);
   const cot = log.append({
     kind: "cot",
-    tenancy: 2,
+    meter: "gpf",
     providerId: 1,
     issuerEventId: 7,
     tariffType: 0,
     implementationTime: "2026-03-01T09:01:10.000Z",
+    recordedAt: "2026-03-01T09:01:10.000Z",
     control: 0x600,
     pushed: false,
   });

@@ -143,7 +143,7 @@ describe("HTML report", () => {
     const a = rows(tl[0]!);
     const cotRows = a.filter((r) => r.startsWith('<tr class="cot"'));
     expect(cotRows).toHaveLength(1);
-    expect(cotRows[0]).toContain("tenancy 2");
+    expect(cotRows[0]).toContain("CoT recorded on the GPF");
     expect(cotRows[0]).toContain("0x00000600");
     const reads = a.filter((r) => r.includes("seDeviceManagement read"));
     expect(reads).toHaveLength(3);

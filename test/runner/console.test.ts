@@ -52,7 +52,7 @@ beforeAll(async () => {
   bench = new BenchConsole({
     host,
     hub,
-    tenancy: new Tenancy({ clock, providerId: 1 }),
+    tenancy: new Tenancy({ clock, providers: hub.providerId("gpf") }),
     clock,
     out: (l) => lines.push(l),
   });
@@ -100,22 +100,25 @@ describe("bench console", () => {
     expect(await fails("permit 255")).toMatch(/0\.\.254/);
   });
 
-  it("performs a CoT now, then a future one with control bits, and refuses a CoT dated before it", async () => {
-    const [now] = await run("cot");
-    expect(now).toContain("tenancy 2 from 2026-11-28T12:00:00.000Z (now");
-    expect(now).toContain("control 0x00000600");
-    const [later] = await run("cot +2h 0x200 push");
-    expect(later).toContain("tenancy 3 from 2026-11-28T14:00:00.000Z (in 2h");
-    expect(later).toContain("control 0x00000200");
-    expect(later).toContain("pushed");
-    expect(hub.schedule.latest()).toMatchObject({ tenancy: 3, control: 0x200, implementationTime: start + 7_200_000 });
-    expect(await fails("cot 2026-11-28T13:00:00Z")).toMatch(/before the previous CoT/);
+  it("performs a CoT now on both meters, then a future one on the GPF with control bits, and refuses a CoT dated before it", async () => {
+    const [gpf, esme] = await run("cot");
+    expect(gpf).toContain("CoT recorded on the GPF: from 2026-11-28T12:00:00.000Z (now");
+    expect(gpf).toContain("control 0x00000600");
+    expect(esme).toContain("CoT recorded on the ESME: from 2026-11-28T12:00:00.000Z (now");
+    const later = await run("cot +2h 0x200 gpf push");
+    expect(later).toHaveLength(1);
+    expect(later[0]).toContain("CoT recorded on the GPF: from 2026-11-28T14:00:00.000Z (in 2h");
+    expect(later[0]).toContain("control 0x00000200");
+    expect(later[0]).toContain("pushed");
+    expect(hub.cots.latest("gpf")).toMatchObject({ control: 0x200, implementationTime: start + 7_200_000 });
+    expect(hub.cots.latest("esme")).toMatchObject({ control: 0x600, implementationTime: start });
+    expect(await fails("cot 2026-11-28T13:00:00Z gpf")).toMatch(/before the previous CoT/);
     expect(await fails("cot soon")).toMatch(/'soon' is not/);
   });
 
-  it("publishes a supplier message tagged with the tenancy in force (2, after the CoT made now)", async () => {
+  it("publishes a supplier message with its text, a CoT changing nothing of it", async () => {
     const [line] = await run('message "Your tariff changes"');
-    expect(line).toMatch(/^message \d+ published \(tenancy 2\): T2-MSG-\d+ Your tariff changes$/);
+    expect(line).toMatch(/^message \d+ published: Your tariff changes$/);
   });
 
   it("lists devices and requests, and rejects unknown commands", async () => {
@@ -144,7 +147,7 @@ describe("bench console", () => {
     const other = new BenchConsole({
       host,
       hub,
-      tenancy: new Tenancy({ clock, providerId: 1 }),
+      tenancy: new Tenancy({ clock, providers: hub.providerId("gpf") }),
       clock,
       out: (l) => lines.push(l),
     });
@@ -158,11 +161,12 @@ describe("bench console", () => {
   it.each([
     [
       "cot +10x",
-      /^'\+10x' is not \+DURATION \(\+30m, \+2h, \+1d\) \(usage: cot \[WHEN\] \[CONTROL\] \[push\]; 'help cot'\)$/,
+      /^'\+10x' is not \+DURATION \(\+30m, \+2h, \+1d\) \(usage: cot \[WHEN\] \[CONTROL\] \[METER\] \[push\]; 'help cot'\)$/,
     ],
     ["cot now now", /^'now': the time given twice \(usage: cot/],
     ["cot 0x200 0x400", /^'0x400': the control given twice/],
-    ["cot 12/1", /^'12\/1' is not now, \+DURATION, an ISO time, a control value or 'push'/],
+    ["cot 12/1", /^'12\/1' is not now, \+DURATION, an ISO time, a control value, a meter or 'push'/],
+    ["cot gpf esme", /^'esme': the meter given twice/],
     ["cot 2026-13-45T99:00Z", /is not now, \+DURATION, an ISO time/],
     ["cot 0x80000000", /^control 0x80000000 sets reserved bits 15-31$/],
     ["permit abc", /^permit takes 0\.\.254 seconds or 'off', not 'abc' \(usage: permit/],
@@ -184,8 +188,9 @@ describe("bench console", () => {
 
   it("says what one command takes with 'help CMD'", async () => {
     const help = await run("help cot");
-    expect(help[0]).toBe("cot [WHEN] [CONTROL] [push]");
+    expect(help[0]).toBe("cot [WHEN] [CONTROL] [METER] [push]");
     expect(help.join("\n")).toContain("ISO time");
+    expect(help.join("\n")).toContain("METER: gpf or esme (default both, one CoT each)");
     expect((await run("help")).some((l) => /^ {2}wait join \[EUI64\] \[SECONDS\]/.test(l))).toBe(true);
   });
 

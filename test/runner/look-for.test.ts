@@ -1,61 +1,147 @@
-/** What a probe looks for on a DUT: the messages and consumption the hub served it, per tenancy. */
+/** What a probe is told to look for: display terms gathered from the served evidence, never raw values. */
 import { describe, expect, it } from "vitest";
-import type { EvidenceBody } from "../../src/evidence/events.js";
-import { EvidenceLog } from "../../src/evidence/log.js";
+import type { Evidence, EvidenceBody } from "../../src/evidence/events.js";
 import { lookForDut } from "../../src/runner/look-for.js";
 
-const DUT = "0x0d6f000000000001";
-const OTHER = "0x0d6f000000000002";
+const DEV = "0x00db1234567890a0";
 
-function served(device: string, clusterId: number, item: string, value: unknown, tenancy: number, period?: string) {
-  return {
-    kind: "served",
-    device,
-    role: "esme",
-    clusterId,
-    item,
-    value,
-    tenancy,
-    ...(period ? { period } : {}),
-  } as EvidenceBody;
+function log(bodies: (EvidenceBody & { t?: string })[]): Evidence[] {
+  return bodies.map(
+    ({ t, ...b }, i) => ({ seq: i + 1, t: t ?? "2026-11-27T10:00:00.000Z", wall: "", ...b }) as Evidence,
+  );
 }
 
 describe("lookForDut", () => {
-  it("gathers the messages pushed to every device and served to this one, and three consumption values per tenancy", () => {
-    let now = Date.parse("2026-03-01T10:00:00Z");
-    const log = new EvidenceLog({ now: () => now });
-    // a push to every device: message id and text in the same batch (same hub time)
-    log.append(served("*", 0x0703, "displayMessage.messageId", 4821, 1));
-    log.append(served("*", 0x0703, "displayMessage.message", "T1-MSG-4821 hello", 1));
-    for (const [i, day] of ["01", "02", "03", "04"].entries()) {
-      log.append(served(DUT, 0x0702, "previousDayConsumpDelivered", 100 + i, 1, `2026-02-${day}T00:00:00.000Z`));
-    }
-    log.append(served(OTHER, 0x0702, "previousDayConsumpDelivered", 999, 1, "2026-02-05T00:00:00.000Z"));
-    log.append(served(DUT, 0x0702, "currentSummDelivered", 5, 1)); // no period: not a consumption sample
-    const first = lookForDut(log.events, DUT);
-    expect(first.messages).toEqual([{ messageId: 4821, text: "T1-MSG-4821 hello", tenancy: 1 }]);
-    expect(first.consumption.map((c) => [c.value, c.tenancy])).toEqual([
-      [100, 1],
-      [101, 1],
-      [102, 1],
+  it("gathers messages with their publication, the periods served per meter and view, and each meter's latest CoT", () => {
+    const events = log([
+      { kind: "served", device: "*", role: "esme", clusterId: 0x0703, item: "displayMessage.messageId", value: 7 },
+      { kind: "served", device: "*", role: "esme", clusterId: 0x0703, item: "displayMessage.message", value: "Hi" },
+      { kind: "served", device: "*", role: "gpf", clusterId: 0x0703, item: "displayMessage.messageId", value: 7 },
+      { kind: "served", device: "*", role: "gpf", clusterId: 0x0703, item: "displayMessage.message", value: "Hi" },
+      {
+        kind: "served",
+        device: DEV,
+        role: "esme",
+        clusterId: 0x0702,
+        item: "previousDayConsumpDelivered",
+        value: 4123,
+        period: "2026-11-26T00:00:00.000Z",
+        periodEnd: "2026-11-27T00:00:00.000Z",
+      },
+      {
+        kind: "served",
+        device: DEV,
+        role: "gpf",
+        clusterId: 0x0702,
+        item: "previousWeekAlternativeConsumptionDelivered",
+        value: 99123,
+        period: "2026-11-16T00:00:00.000Z",
+        periodEnd: "2026-11-23T00:00:00.000Z",
+      },
+      {
+        kind: "served",
+        device: DEV,
+        role: "esme",
+        clusterId: 0x0702,
+        item: "getProfileResponse.intervals[0]",
+        value: 200,
+        period: "2026-11-27T09:30:00.000Z",
+        periodEnd: "2026-11-27T10:00:00.000Z",
+      },
+      {
+        kind: "served",
+        device: "0x0000000000000001", // another device's
+        role: "esme",
+        clusterId: 0x0702,
+        item: "previousDay2ConsumptionDelivered",
+        value: 1,
+        period: "2026-11-25T00:00:00.000Z",
+        periodEnd: "2026-11-26T00:00:00.000Z",
+      },
+      {
+        kind: "cot",
+        meter: "esme",
+        providerId: 1,
+        issuerEventId: 2,
+        tariffType: 0,
+        implementationTime: "2026-11-27T10:00:00.000Z",
+        recordedAt: "2026-11-27T10:00:00.000Z",
+        control: 0x600,
+        pushed: false,
+      },
     ]);
+    const l = lookForDut(events, DEV);
+    expect(l.messages).toEqual([
+      { messageId: 7, text: "Hi", publishedAt: "2026-11-27T10:00:00.000Z", roles: ["esme", "gpf"] },
+    ]);
+    expect(l.periods).toEqual([
+      {
+        role: "esme",
+        clusterId: 0x0702,
+        view: "day",
+        measure: "consumption",
+        start: "2026-11-26T00:00:00.000Z",
+        end: "2026-11-27T00:00:00.000Z",
+      },
+      {
+        role: "gpf",
+        clusterId: 0x0702,
+        view: "week",
+        measure: "energy",
+        start: "2026-11-16T00:00:00.000Z",
+        end: "2026-11-23T00:00:00.000Z",
+      },
+    ]);
+    expect(l.cots).toEqual([{ meter: "esme", implementationTime: "2026-11-27T10:00:00.000Z" }]);
+    expect(JSON.stringify(l)).not.toMatch(/4123|99123/); // no raw values
+  });
 
-    // what is appended later is found by the next probe, for the next tenancy too
-    now += 3_600_000;
-    log.append(served(DUT, 0x0703, "displayMessage.messageId", 5001, 2));
-    log.append(served(DUT, 0x0703, "displayMessage.message", "T2-MSG-5001 new occupier", 2));
-    log.append(served(DUT, 0x0702, "previousDayConsumpDelivered", 200, 2, "2026-03-01T00:00:00.000Z"));
-    const second = lookForDut(log.events, DUT);
-    expect(second.messages.map((m) => [m.messageId, m.tenancy])).toEqual([
-      [4821, 1],
-      [5001, 2],
+  it("finds what the log gained since the last probe", () => {
+    const events = log([
+      { kind: "served", device: DEV, role: "esme", clusterId: 0x0703, item: "displayMessage.messageId", value: 7 },
+      { kind: "served", device: DEV, role: "esme", clusterId: 0x0703, item: "displayMessage.message", value: "Hi" },
     ]);
-    expect(second.consumption.map((c) => [c.value, c.tenancy])).toEqual([
-      [100, 1],
-      [101, 1],
-      [102, 1],
-      [200, 2],
+    expect(lookForDut(events, DEV).messages.map((m) => m.messageId)).toEqual([7]);
+    const later = { seq: 3, t: "2026-11-27T11:00:00.000Z", wall: "" };
+    events.push(
+      {
+        ...later,
+        kind: "served",
+        device: "*",
+        role: "gpf",
+        clusterId: 0x0703,
+        item: "displayMessage.messageId",
+        value: 8,
+      },
+      {
+        ...later,
+        seq: 4,
+        kind: "served",
+        device: "*",
+        role: "gpf",
+        clusterId: 0x0703,
+        item: "displayMessage.message",
+        value: "Bye",
+      },
+      {
+        ...later,
+        seq: 5,
+        kind: "cot",
+        meter: "gpf",
+        providerId: 1,
+        issuerEventId: 3,
+        tariffType: 0,
+        implementationTime: "2026-11-27T11:00:00.000Z",
+        recordedAt: "2026-11-27T11:00:00.000Z",
+        control: 0x600,
+        pushed: false,
+      } as Evidence,
+    );
+    const l = lookForDut(events, DEV);
+    expect(l.messages.map((m) => [m.messageId, m.text])).toEqual([
+      [7, "Hi"],
+      [8, "Bye"],
     ]);
-    expect(lookForDut(log.events, OTHER).consumption.map((c) => c.value)).toEqual([999]);
+    expect(l.cots).toEqual([{ meter: "gpf", implementationTime: "2026-11-27T11:00:00.000Z" }]);
   });
 });

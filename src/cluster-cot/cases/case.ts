@@ -2,11 +2,11 @@
  * What a conformance case is: an id and title from cot-suite.md, the phases whose evidence it reads, and a
  * function from the DUT's view of the evidence (plus the results of the cases before it) to an outcome.
  */
+import type { EndpointRole } from "../../evidence/events.js";
 import type { CaseResult, Verdict } from "../results.js";
-import { type Attributed, type Category, heldOf } from "../attribution.js";
+import { type Attributed, type Category, previousOf } from "../attribution.js";
 import type { PhaseName } from "../plan.js";
-import { CLEAR_CONSUMER, CLEAR_SUPPLIER } from "../tenancy.js";
-import type { CotInfo, DutView, Probe } from "../view.js";
+import { type CotInfo, type CotSet, type DutView, ms, type Probe } from "../view.js";
 import { hex } from "../../hex.js";
 
 export interface Outcome {
@@ -50,10 +50,40 @@ export function isOutcome(x: unknown): x is Outcome {
   return typeof x === "object" && x !== null && "verdict" in x && "reason" in x;
 }
 
-/** The CoT a phase records (the first one), or the inconclusive outcome. */
-export function needCot(view: DutView, phase: PhaseName): CotInfo | Outcome {
-  const cot = view.cotsIn(phase)[0];
-  return cot ?? outcome("inconclusive", `no CoT recorded in phase '${phase}'`);
+/** The CoTs the first step of a phase recorded (one per meter), or the inconclusive outcome. */
+export function needCots(view: DutView, phase: PhaseName): CotSet | Outcome {
+  const set = view.cotSetsIn(phase)[0];
+  return set ?? outcome("inconclusive", `no CoT recorded in phase '${phase}'`);
+}
+
+/** The CoT a phase recorded on one meter, or the inconclusive outcome. */
+export function needMeterCot(view: DutView, phase: PhaseName, meter: EndpointRole): CotInfo | Outcome {
+  const cot = view.cotsIn(phase).find((c) => c.meter === meter);
+  return cot ?? outcome("inconclusive", `no CoT recorded on the ${meter.toUpperCase()} in phase '${phase}'`);
+}
+
+/** "CoT seq 12 (GPF T 2026-…, ESME T 2026-…)": the CoTs of a set and their T per meter. */
+export function describeCots(set: CotSet): string {
+  const parts = set.cots.map((c) => `${c.meter.toUpperCase()} seq ${c.event.seq} T ${c.event.implementationTime}`);
+  return `CoT ${parts.join(", ")}`;
+}
+
+/**
+ * A probe taken after a CoT set's clear is due: at or after max(T, recorded) + the detection window, or the
+ * inconclusive outcome.
+ */
+export function needProbeAfter(view: DutView, purpose: string, set: CotSet): Probe | Outcome {
+  const p = needProbe(view, purpose);
+  if (isOutcome(p)) return p;
+  const due = set.dueMs + view.windowMs;
+  if (ms(p) < due || p.seq < set.first.event.seq) {
+    return outcome(
+      "inconclusive",
+      `'${purpose}' probe seq ${p.seq} was taken at ${p.t}, before the clear was due (${new Date(due).toISOString()}: max(T, recorded) + the ${hours(view.windowMs)} window) after ${describeCots(set)}`,
+      [p.seq, set.first.event.seq],
+    );
+  }
+  return p;
 }
 
 /**
@@ -72,24 +102,21 @@ export function needCot02(prior: ReadonlyMap<string, CaseResult>): Outcome | und
   };
 }
 
-/** The categories a control clears on an IHD/PPMID: bit 9 consumption, bit 10 supplier messages. */
-export function clearedCategories(control: number): Category[] {
-  const out: Category[] = [];
-  if (control & CLEAR_CONSUMER) out.push("consumption");
-  if (control & CLEAR_SUPPLIER) out.push("messages");
-  return out;
-}
+/** What SECMP0056 has a device clear (historic consumption and supplier messages), as attribution classes. */
+export const CLEARED: readonly Category[] = ["consumption", "aggregates", "messages"];
 
 export const CATEGORY_LABEL: Record<Category, string> = {
-  consumption: "consumption values",
+  consumption: "interval data",
   messages: "supplier messages",
   topUps: "top-ups",
   debts: "debt-recovery entries",
+  aggregates: "device aggregates",
+  state: "meter state values",
 };
 
-/** "12 consumption values, 1 supplier messages" of a tenancy in attributed holdings. */
-export function countsOf(a: Attributed, categories: Category[], tenancy: number): string {
-  return categories.map((c) => `${heldOf(a, c, tenancy).length} ${CATEGORY_LABEL[c]}`).join(", ");
+/** "12 interval data, 1 supplier messages" of the previous occupier in attributed holdings. */
+export function countsOf(a: Attributed, categories: readonly Category[]): string {
+  return categories.map((c) => `${previousOf(a, c).length} ${CATEGORY_LABEL[c]}`).join(", ");
 }
 
 export function hours(ms: number): string {
@@ -101,12 +128,12 @@ export function control32(control: number): string {
   return hex(control >>> 0, 8);
 }
 
-/** The categories of which the holdings have something of the tenancy. */
-export function heldCategories(a: Attributed, categories: Category[], tenancy: number): Category[] {
-  return categories.filter((c) => heldOf(a, c, tenancy).length > 0);
+/** The categories of which the holdings have something of the previous occupier. */
+export function heldCategories(a: Attributed, categories: readonly Category[]): Category[] {
+  return categories.filter((c) => previousOf(a, c).length > 0);
 }
 
-/** "consumption values and supplier messages". */
-export function names(cats: Category[]): string {
+/** "interval data and supplier messages". */
+export function names(cats: readonly Category[]): string {
   return cats.map((c) => CATEGORY_LABEL[c]).join(" and ");
 }

@@ -1,18 +1,18 @@
 /**
  * COT-03 Queries the GPF for CoT, COT-04 Queries the ESME for CoT (cot-suite.md "Cases"). SECMP0056
  * "mandate[s] that IHDs and PPMIDs query the ESME and the GPF for CoT information" (domain.md §1.2); the
- * hub does not push (cot-suite.md "The CoT the hub performs" step 3), so only the device's own query counts.
+ * hub does not push (cot-suite.md "The CoT the hub performs"), so only the device's own query counts.
  *
- * Pass: after the CoT of phase `cot` is recorded and within the detection window (`RunEvent.windowMs`,
- * default 24 h of hub time), the DUT sends Read Attributes of Device Management 0x0708 attribute 0x0200
- * (ChangeOfTenancyUpdateDateTime) or GetChangeOfTenancy (0x0708 client command 0x00) to the GPF (COT-03) /
- * ESME (COT-04) endpoint. Evidence that ends before the window does: `inconclusive`.
+ * Pass: after the CoT of phase `cot` is recorded on the GPF (COT-03) / ESME (COT-04) and within the
+ * detection window (`RunEvent.windowMs`, default 24 h of hub time), the DUT sends Read Attributes of Device
+ * Management 0x0708 attribute 0x0200 (ChangeOfTenancyUpdateDateTime) or GetChangeOfTenancy (0x0708 client
+ * command 0x00) to that meter's endpoint. Evidence that ends before the window does: `inconclusive`.
  */
 import type { EndpointRole } from "../../evidence/events.js";
 import { PHASE } from "../plan.js";
 import { isCotQuery } from "../questions.js";
 import { ms, type Zcl } from "../view.js";
-import { type CaseDef, hours, isOutcome, needCot, outcome } from "./case.js";
+import { type CaseDef, hours, isOutcome, needMeterCot, outcome } from "./case.js";
 
 function what(z: Zcl): string {
   return z.frameType === "specific" ? "GetChangeOfTenancy" : "Read 0x0708/0x0200";
@@ -25,7 +25,7 @@ function queryCase(id: string, role: EndpointRole): CaseDef {
     title: `Queries the ${name} for CoT`,
     phases: [PHASE.cot, PHASE.observe],
     evaluate(view) {
-      const cot = needCot(view, PHASE.cot);
+      const cot = needMeterCot(view, PHASE.cot, role);
       if (isOutcome(cot)) return cot;
       const from = ms(cot.event);
       const end = from + view.windowMs;

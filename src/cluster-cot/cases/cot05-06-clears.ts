@@ -1,78 +1,107 @@
 /**
  * COT-05 Clears historic consumption, COT-06 Clears supplier messages (cot-suite.md "Cases"). SECMP0056:
- * once an IHD/PPMID learns of a CoT it clears the previous occupier's data (domain.md §1.2–1.3); PTCC bit 9
- * "Clear IHD Data – Consumer" covers historic consumption, bit 10 "Clear IHD Data – Supplier" supplier
- * messages (domain.md §3.2).
+ * once an IHD/PPMID learns of a CoT it clears the previous occupier's data: historic consumption and
+ * Supplier messages (domain.md §1.2–1.3). The duty sets no condition on control bits (domain-review W1), so
+ * neither case reads them; COT-12 and COT-13 report behaviour per bit.
  *
- * Pass: the `after-cot` probe (end of the detection window, after the implementation time of the CoT of
- * phase `cot`) holds nothing of that category attributable to the previous tenancy. The bit clear in the
- * CoT's control: `not_applicable`. COT-02 not met: `inconclusive`.
+ * Both judge the main CoT (phase `cot`: one CoT per meter, each with its T) at the `after-cot` probe, taken
+ * at or after max(T, recorded) + the detection window, by attribution.ts:
+ * - COT-05 passes when the DUT holds no interval data of a period ending at or before its meter's T and no
+ *   device aggregate of the previous occupier, even though the meters still serve that history. Straddling
+ *   periods, aggregates not yet due, untraced values and meter state are counted in the reason, not judged.
+ * - COT-06 passes when it no longer holds a supplier message it held across T. A message it fetched again
+ *   after T is COT-18's (information); when the probe cannot say whether a message was kept or fetched
+ *   again, COT-06 is `inconclusive`.
+ * COT-02 not met: `inconclusive`.
  */
-import { type Category, heldOf, listHeld } from "../attribution.js";
+import { itemsOn, listHeld, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { CLEAR_CONSUMER, CLEAR_SUPPLIER } from "../tenancy.js";
-import { ms } from "../view.js";
-import { CATEGORY_LABEL, type CaseDef, control32, isOutcome, needCot, needCot02, needProbe, outcome } from "./case.js";
+import {
+  type CaseDef,
+  describeCots,
+  isOutcome,
+  needCot02,
+  needCots,
+  needProbe,
+  needProbeAfter,
+  outcome,
+} from "./case.js";
 
-function clearCase(opts: { id: string; title: string; category: Category; bit: number; bitName: string }): CaseDef {
-  const label = CATEGORY_LABEL[opts.category];
-  return {
-    id: opts.id,
-    title: opts.title,
-    phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
-    evaluate(view, prior) {
-      const dep = needCot02(prior);
-      if (dep) return dep;
-      const cot = needCot(view, PHASE.cot);
-      if (isOutcome(cot)) return cot;
-      const control = cot.event.control;
-      if ((control & opts.bit) === 0) {
-        return outcome(
-          "not_applicable",
-          `CoT seq ${cot.event.seq} control ${control32(control)} has ${opts.bitName} clear: nothing to clear`,
-          [cot.event.seq],
-        );
-      }
-      const p = needProbe(view, PROBE.afterCot);
-      if (isOutcome(p)) return p;
-      if (ms(p) < cot.implementationMs || p.seq < cot.event.seq) {
-        return outcome(
-          "inconclusive",
-          `after-cot probe seq ${p.seq} was taken before the implementation time ${cot.event.implementationTime} of CoT seq ${cot.event.seq}`,
-          [p.seq, cot.event.seq],
-        );
-      }
-      const left = view.attributed(p)[opts.category].filter((i) => i.tenancy !== undefined && i.tenancy <= cot.from);
-      const base = view.probe(PROBE.baseline);
-      const before = base ? heldOf(view.attributed(base), opts.category, cot.from).length : 0;
-      if (left.length) {
-        return outcome(
-          "fail",
-          `after-cot probe seq ${p.seq} still holds ${left.length} of tenancy ${cot.from}'s ${label} (${listHeld(left)}); CoT seq ${cot.event.seq} control ${control32(control)}`,
-          [p.seq, cot.event.seq, ...left.slice(0, 3).flatMap((i) => i.served.slice(0, 1))],
-        );
-      }
-      return outcome(
-        "pass",
-        `after-cot probe seq ${p.seq} holds none of tenancy ${cot.from}'s ${label} (baseline seq ${base?.seq} held ${before}); CoT seq ${cot.event.seq} control ${control32(control)}`,
-        [p.seq, cot.event.seq, base?.seq],
-      );
-    },
-  };
-}
-
-export const cot05 = clearCase({
+export const cot05: CaseDef = {
   id: "COT-05",
   title: "Clears historic consumption",
-  category: "consumption",
-  bit: CLEAR_CONSUMER,
-  bitName: "bit 9 (Clear IHD Data – Consumer)",
-});
+  phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
+  evaluate(view, prior) {
+    const dep = needCot02(prior);
+    if (dep) return dep;
+    const set = needCots(view, PHASE.cot);
+    if (isOutcome(set)) return set;
+    const p = needProbeAfter(view, PROBE.afterCot, set);
+    if (isOutcome(p)) return p;
+    const a = view.attributed(p, set.ts);
+    const left = [...previousOf(a, "consumption"), ...previousOf(a, "aggregates")];
+    const base = needProbe(view, PROBE.baseline);
+    const before = isOutcome(base) ? undefined : previousOf(view.attributed(base, set.ts), "consumption").length;
+    const notJudged = [
+      ["straddling", itemsOn(a, "consumption", "straddling").length],
+      ["untraced", itemsOn(a, "consumption", "untraced").length],
+      ["aggregates not yet due", itemsOn(a, "aggregates", "pending").length],
+      ["meter state", a.state.length],
+    ]
+      .filter(([, n]) => (n as number) > 0)
+      .map(([what, n]) => `${n} ${what}`);
+    const unjudged = notJudged.length ? `; not judged: ${notJudged.join(", ")}` : "";
+    if (left.length) {
+      return outcome(
+        "fail",
+        `after-cot probe seq ${p.seq} still holds ${left.length} item(s) of the previous occupier (${listHeld(left)}); ${describeCots(set)}${unjudged}`,
+        [p.seq, set.first.event.seq, ...left.slice(0, 3).flatMap((i) => i.served.slice(0, 1))],
+      );
+    }
+    return outcome(
+      "pass",
+      `after-cot probe seq ${p.seq} holds no interval data of periods ending by T and no previous-occupier aggregate (baseline held ${before ?? "?"}); ${itemsOn(a, "consumption", "new").length} figure(s) of periods from T; ${describeCots(set)}${unjudged}`,
+      [p.seq, set.first.event.seq, isOutcome(base) ? undefined : base.seq],
+    );
+  },
+};
 
-export const cot06 = clearCase({
+export const cot06: CaseDef = {
   id: "COT-06",
   title: "Clears supplier messages",
-  category: "messages",
-  bit: CLEAR_SUPPLIER,
-  bitName: "bit 10 (Clear IHD Data – Supplier)",
-});
+  phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
+  evaluate(view, prior) {
+    const dep = needCot02(prior);
+    if (dep) return dep;
+    const set = needCots(view, PHASE.cot);
+    if (isOutcome(set)) return set;
+    const p = needProbeAfter(view, PROBE.afterCot, set);
+    if (isOutcome(p)) return p;
+    const a = view.attributed(p, set.ts);
+    const previous = itemsOn(a, "messages", "previous");
+    const kept = previous.filter((i) => i.heldAcross === true);
+    const unknown = previous.filter((i) => i.heldAcross === undefined);
+    const again = previous.filter((i) => i.heldAcross === false);
+    const againNote = again.length ? `; ${again.length} fetched again after T (COT-18): ${listHeld(again)}` : "";
+    if (kept.length) {
+      return outcome(
+        "fail",
+        `after-cot probe seq ${p.seq} still holds ${kept.length} supplier message(s) it held across T (${listHeld(kept)}); ${describeCots(set)}${againNote}`,
+        [p.seq, set.first.event.seq, ...kept.slice(0, 3).flatMap((i) => i.served.slice(0, 1))],
+      );
+    }
+    if (unknown.length) {
+      const served = unknown.flatMap((i) => i.served.filter((s) => (view.event(s)?.t ?? "") >= set.first.event.t));
+      return outcome(
+        "inconclusive",
+        `after-cot probe seq ${p.seq} holds ${listHeld(unknown)}, published before T and served to the DUT again after it (seq ${served[0] ?? "?"}); the probe does not say whether it was kept or fetched again; ${describeCots(set)}`,
+        [p.seq, set.first.event.seq, served[0]],
+      );
+    }
+    return outcome(
+      "pass",
+      `after-cot probe seq ${p.seq} holds no supplier message it held across T (${itemsOn(a, "messages", "new").length} published after T); ${describeCots(set)}${againNote}`,
+      [p.seq, set.first.event.seq],
+    );
+  },
+};

@@ -1,32 +1,33 @@
 /**
- * COT-08 Honours a future implementation time (cot-suite.md "Cases"). A CoT carries an Implementation
- * Date/Time (PublishChangeOfTenancy, domain.md §3.5); the reference client enacts it only once
- * `now >= implementationDateTime` and otherwise schedules it (domain.md §1.4). The new occupier has not
+ * COT-08 Honours a future implementation time (cot-suite.md "Cases"; basis ZSE: a GB GPF discards a
+ * future-dated GCS09, domain-review W3, so on a GB CH only the ESME can show one). A CoT carries an
+ * Implementation Date/Time (PublishChangeOfTenancy, domain.md §3.5); the reference client enacts it only
+ * once `now >= implementationDateTime` and otherwise schedules it (domain.md §1.4). The new occupier has not
  * moved in before that time, so the previous occupier's data stays.
  *
- * Reads phase `future-cot`. The categories the CoT's control clears that the DUT held of the outgoing
- * tenancy at `before-future-cot` are the reference.
- * Fail: an item of them held at `before-future-cot` is gone at `before-implementation` (taken once the DUT
- * has queried the CoT: cleared early, even if it fetched its running values again), or none of those
- * categories is empty of the outgoing tenancy at `after-implementation` (never acted; whether it cleared
- * everything is COT-05/06's business).
- * Inconclusive: no reference data, probes on the wrong side of the implementation time, or the DUT had
+ * Reads phase `future-cot` (a CoT per meter, each with its T). What the DUT held at `before-future-cot` of
+ * the previous occupier (relative to those T: interval data, aggregates, messages) is the reference.
+ * Fail: an item of it is gone at `before-implementation` (taken once the DUT has queried the CoT: cleared
+ * early, even if it fetched its running values again), or none of those categories is empty of the previous
+ * occupier's at `after-implementation` (never acted; whether it cleared everything is COT-05/06's business).
+ * Inconclusive: no reference data, probes on the wrong side of the implementation times, or the DUT had
  * not queried the CoT before the `before-implementation` probe (nothing was tested). COT-02 not met:
  * inconclusive.
  */
-import { heldOf, listHeld, lostItems } from "../attribution.js";
+import { listHeld, lostItems, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
 import { ms } from "../view.js";
 import {
+  CLEARED,
   type CaseDef,
-  clearedCategories,
   countsOf,
+  describeCots,
   heldCategories,
   hours,
   isOutcome,
-  needCot,
-  needCot02,
   names,
+  needCot02,
+  needCots,
   needProbe,
   outcome,
 } from "./case.js";
@@ -38,24 +39,23 @@ export const cot08: CaseDef = {
   evaluate(view, prior) {
     const dep = needCot02(prior);
     if (dep) return dep;
-    const cot = needCot(view, PHASE.futureCot);
-    if (isOutcome(cot)) return cot;
-    const c = cot.event.seq;
-    const impl = cot.implementationMs;
-    if (impl <= ms(cot.event)) {
-      return outcome(
-        "inconclusive",
-        `CoT seq ${c} is not dated ahead (implementation ${cot.event.implementationTime})`,
-        [c],
-      );
+    const set = needCots(view, PHASE.futureCot);
+    if (isOutcome(set)) return set;
+    const c = set.first.event.seq;
+    const impl = Math.min(...set.cots.map((x) => x.implementationMs));
+    const last = Math.max(...set.cots.map((x) => x.implementationMs));
+    const implText = new Date(impl).toISOString();
+    if (set.cots.some((x) => x.implementationMs <= x.recordedMs)) {
+      return outcome("inconclusive", `${describeCots(set)}: not every CoT is dated ahead`, [c]);
     }
     const ref = needProbe(view, PROBE.beforeFutureCot);
     if (isOutcome(ref)) return ref;
-    const cats = heldCategories(view.attributed(ref), clearedCategories(cot.event.control), cot.from);
+    const refHeld = view.attributed(ref, set.ts);
+    const cats = heldCategories(refHeld, CLEARED);
     if (cats.length === 0) {
       return outcome(
         "inconclusive",
-        `probe seq ${ref.seq} before CoT seq ${c} holds no tenancy-${cot.from} data to keep`,
+        `probe seq ${ref.seq} before CoT seq ${c} holds no data of periods before T to keep`,
         [ref.seq, c],
       );
     }
@@ -63,29 +63,28 @@ export const cot08: CaseDef = {
     if (isOutcome(before)) return before;
     const after = needProbe(view, PROBE.afterImplementation);
     if (isOutcome(after)) return after;
-    if (ms(before) >= impl || ms(after) < impl) {
+    if (ms(before) >= impl || ms(after) < last) {
       return outcome(
         "inconclusive",
-        `probes seq ${before.seq} / ${after.seq} are not either side of the implementation time ${cot.event.implementationTime}`,
+        `probes seq ${before.seq} / ${after.seq} are not either side of the implementation times (${describeCots(set)})`,
         [before.seq, after.seq, c],
       );
     }
-    const refHeld = view.attributed(ref);
-    const b = view.attributed(before);
-    const early = cats.flatMap((cat) => lostItems(refHeld, b, cat, cot.from));
+    const b = view.attributed(before, set.ts);
+    const early = cats.flatMap((cat) => lostItems(refHeld, b, cat, "previous"));
     if (early.length) {
       return outcome(
         "fail",
-        `before-implementation probe seq ${before.seq} (${hours(impl - ms(before))} before ${cot.event.implementationTime}, CoT seq ${c}) no longer holds ${early.length} tenancy-${cot.from} item(s) held at seq ${ref.seq}: ${listHeld(early)}`,
+        `before-implementation probe seq ${before.seq} (${hours(impl - ms(before))} before ${implText}, CoT seq ${c}) no longer holds ${early.length} item(s) held at seq ${ref.seq}: ${listHeld(early)}`,
         [ref.seq, c, before.seq],
       );
     }
-    const a = view.attributed(after);
-    const cleared = cats.filter((cat) => heldOf(a, cat, cot.from).length === 0);
+    const a = view.attributed(after, set.ts);
+    const cleared = cats.filter((cat) => previousOf(a, cat).length === 0);
     if (cleared.length === 0) {
       return outcome(
         "fail",
-        `after-implementation probe seq ${after.seq} (${hours(ms(after) - impl)} after ${cot.event.implementationTime}, CoT seq ${c}) still holds ${countsOf(a, cats, cot.from)} of tenancy ${cot.from}`,
+        `after-implementation probe seq ${after.seq} (${hours(ms(after) - last)} after the last T, ${describeCots(set)}) still holds ${countsOf(a, cats)} of the previous occupier`,
         [c, after.seq],
       );
     }
@@ -99,7 +98,7 @@ export const cot08: CaseDef = {
     }
     return outcome(
       "pass",
-      `tenancy-${cot.from} ${names(cats)} kept until ${cot.event.implementationTime} (query seq ${q.seq}, probe seq ${before.seq}) and ${names(cleared)} cleared after (probe seq ${after.seq})`,
+      `${names(cats)} kept until ${implText} (query seq ${q.seq}, probe seq ${before.seq}) and ${names(cleared)} cleared after (probe seq ${after.seq}); ${describeCots(set)}`,
       [c, q.seq, before.seq, after.seq],
     );
   },

@@ -3,17 +3,18 @@
  * and implementation time (domain.md §3.5); reading the same CoT again, or the server's NOT_FOUND answer
  * when no CoT is pending (domain.md §3.6), is no new CoT and must not clear the occupier's data.
  *
- * Fail: (a) the `baseline` probe lacks a tenancy-1 category the hub had served before a "no CoT" answer
- * (Default Response NOT_FOUND, or a failed read of 0x0200) to this DUT; or (b) an item of the new tenancy
- * held at `after-new-data` is gone at `after-repeat` (attribution.ts `lostItems`: a value fetched again after
- * a clear does not hide the history that went with it), with no CoT recorded in between.
+ * Fail: (a) the `baseline` probe lacks a category of data (consumption, messages) the hub had served before a
+ * "no CoT" answer (Default Response NOT_FOUND, or a failed read of 0x0200) to this DUT; or (b) an item of the
+ * new occupier (from the main CoT's T) held at `after-new-data` is gone at `after-repeat` (attribution.ts
+ * `lostItems`: a value fetched again after a clear does not hide the history that went with it), with no CoT
+ * recorded in between.
  */
 import { ClusterId, globalCommand, Status } from "../../zcl/index.js";
 import type { ZclEvent } from "../../evidence/events.js";
-import { type Category, heldOf, listHeld, lostItems } from "../attribution.js";
+import { type Category, itemsOn, listHeld, lostItems, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
 import { ATTR_CHANGE_OF_TENANCY_UPDATE } from "../questions.js";
-import { type CaseDef, countsOf, heldCategories, isOutcome, names, needCot, needProbe, outcome } from "./case.js";
+import { CATEGORY_LABEL, type CaseDef, isOutcome, names, needCots, needProbe, outcome } from "./case.js";
 
 const CMD_READ_RSP = globalCommand("readRsp")!.id;
 const CMD_DEFAULT_RSP = globalCommand("defaultRsp")!.id;
@@ -39,25 +40,26 @@ export const cot09: CaseDef = {
   title: "No spurious clearing",
   phases: [PHASE.baseline, PHASE.newData, PHASE.repeat],
   evaluate(view) {
-    const cot = needCot(view, PHASE.cot);
-    if (isOutcome(cot)) return cot;
+    const set = needCots(view, PHASE.cot);
+    if (isOutcome(set)) return set;
+    const c = set.first.event.seq;
     const cats: Category[] = ["consumption", "messages"];
 
     // (a) a NOT_FOUND answer before the CoT clears nothing.
     const base = view.probe(PROBE.baseline);
-    const noCot = view.zcl.filter((z) => isNoCotAnswer(z) && base && z.seq < base.seq && z.seq < cot.event.seq);
+    const noCot = view.zcl.filter((z) => isNoCotAnswer(z) && base && z.seq < base.seq && z.seq < c);
     if (base?.ok && noCot.length) {
-      const a = view.attributed(base);
+      const a = view.attributed(base, set.ts);
       const last = noCot.at(-1)!;
       const lost = cats.filter(
-        (c) =>
-          heldOf(a, c, cot.from).length === 0 &&
-          view.served.some((s) => s.tenancy === cot.from && s.clusterId === CLUSTER_OF[c] && s.seq < last.seq),
+        (cat) =>
+          previousOf(a, cat, { anyMessage: true }).length === 0 &&
+          view.served.some((s) => s.clusterId === CLUSTER_OF[cat] && s.seq < last.seq),
       );
       if (lost.length) {
         return outcome(
           "fail",
-          `baseline probe seq ${base.seq} holds no tenancy-${cot.from} ${names(lost)} after the "no CoT" answer seq ${last.seq} (0x0708), though they were served before it`,
+          `baseline probe seq ${base.seq} holds no ${names(lost)} after the "no CoT" answer seq ${last.seq} (0x0708), though they were served before it`,
           [last.seq, base.seq],
         );
       }
@@ -76,31 +78,31 @@ export const cot09: CaseDef = {
         [p1.seq, between.event.seq, p2.seq],
       );
     }
-    const t = cot.to;
-    const held = heldCategories(view.attributed(p1), cats, t);
+    const a1 = view.attributed(p1, set.ts);
+    const held = cats.filter((cat) => itemsOn(a1, cat, "new").length > 0);
     if (held.length === 0) {
       return outcome(
         "inconclusive",
-        `after-new-data probe seq ${p1.seq} holds no tenancy-${t} data that could be lost`,
+        `after-new-data probe seq ${p1.seq} holds no data of the new occupier that could be lost`,
         [p1.seq],
       );
     }
     const polls = view.cotQueries({ afterSeq: p1.seq, beforeSeq: p2.seq });
-    const a2 = view.attributed(p2);
-    const a1 = view.attributed(p1);
-    const lost = held.flatMap((c) => lostItems(a1, a2, c, t));
-    const pollNote = `${polls.length} re-read(s) of the unchanged CoT seq ${cot.event.seq}${polls[0] ? ` (first seq ${polls[0].seq})` : ""}`;
+    const a2 = view.attributed(p2, set.ts);
+    const lost = held.flatMap((cat) => lostItems(a1, a2, cat, "new"));
+    const pollNote = `${polls.length} re-read(s) of the unchanged CoT seq ${c}${polls[0] ? ` (first seq ${polls[0].seq})` : ""}`;
     const nfNote = noCot.length ? `; ${noCot.length} NOT_FOUND answer(s) before the CoT cleared nothing` : "";
     if (lost.length) {
       return outcome(
         "fail",
-        `after-repeat probe seq ${p2.seq} no longer holds ${lost.length} tenancy-${t} item(s) held at seq ${p1.seq} (${listHeld(lost)}) after ${pollNote}`,
+        `after-repeat probe seq ${p2.seq} no longer holds ${lost.length} item(s) of the new occupier held at seq ${p1.seq} (${listHeld(lost)}) after ${pollNote}`,
         [p1.seq, polls[0]?.seq, p2.seq],
       );
     }
+    const counts = held.map((cat) => `${itemsOn(a2, cat, "new").length} ${CATEGORY_LABEL[cat]}`).join(", ");
     return outcome(
       "pass",
-      `after-repeat probe seq ${p2.seq} still holds ${countsOf(a2, held, t)} of tenancy ${t} after ${pollNote}${nfNote}`,
+      `after-repeat probe seq ${p2.seq} still holds ${counts} of the new occupier after ${pollNote}${nfNote}`,
       [p1.seq, polls[0]?.seq, p2.seq, noCot[0]?.seq],
     );
   },

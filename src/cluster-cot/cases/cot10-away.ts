@@ -3,24 +3,24 @@
  * query on the device (domain.md §1.2) and the hub does not push (cot-suite.md step 3), so a CoT recorded
  * while the device was off or out of the network must be found by its own query when it returns.
  *
- * Reads phase `away-cot`: the DUT went offline (PresenceEvent) before its CoT and came back after it.
+ * Reads phase `away-cot`: the DUT went offline (PresenceEvent) before its CoTs and came back after them.
  * Pass: within the detection window after its return the DUT queries the CoT (GPF or ESME) and, at
- * `after-return`, some category the control clears that it held of the outgoing tenancy at `before-away`
- * is gone (whether everything went is COT-05/06's business). COT-02 not met: inconclusive.
+ * `after-return`, some category of the previous occupier's data (relative to those CoTs' T) that it held at
+ * `before-away` is gone (whether everything went is COT-05/06's business). COT-02 not met: inconclusive.
  */
-import { heldOf } from "../attribution.js";
+import { previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
 import { ms } from "../view.js";
 import {
+  CLEARED,
   type CaseDef,
-  clearedCategories,
   countsOf,
   heldCategories,
   hours,
   isOutcome,
   names,
-  needCot,
   needCot02,
+  needCots,
   needProbe,
   outcome,
 } from "./case.js";
@@ -32,12 +32,12 @@ export const cot10: CaseDef = {
   evaluate(view, prior) {
     const dep = needCot02(prior);
     if (dep) return dep;
-    const cot = needCot(view, PHASE.awayCot);
-    if (isOutcome(cot)) return cot;
-    const c = cot.event.seq;
+    const set = needCots(view, PHASE.awayCot);
+    if (isOutcome(set)) return set;
+    const c = set.first.event.seq;
     const presence = view.presence();
     const off = presence.filter((p) => p.seq < c).at(-1);
-    const on = presence.find((p) => p.seq > c && p.online);
+    const on = presence.find((p) => p.seq > set.cots.at(-1)!.event.seq && p.online);
     if (!off || off.online || !on) {
       return outcome("inconclusive", `no record that the DUT was off the network when CoT seq ${c} was recorded`, [
         c,
@@ -46,9 +46,9 @@ export const cot10: CaseDef = {
     }
     const before = needProbe(view, PROBE.beforeAway);
     if (isOutcome(before)) return before;
-    const cats = heldCategories(view.attributed(before), clearedCategories(cot.event.control), cot.from);
+    const cats = heldCategories(view.attributed(before, set.ts), CLEARED);
     if (cats.length === 0) {
-      return outcome("inconclusive", `before-away probe seq ${before.seq} holds no tenancy-${cot.from} data to clear`, [
+      return outcome("inconclusive", `before-away probe seq ${before.seq} holds no data of periods before T to clear`, [
         before.seq,
       ]);
     }
@@ -63,18 +63,18 @@ export const cot10: CaseDef = {
         [off.seq, c, on.seq, after.seq],
       );
     }
-    const a = view.attributed(after);
-    const cleared = cats.filter((cat) => heldOf(a, cat, cot.from).length === 0);
+    const a = view.attributed(after, set.ts);
+    const cleared = cats.filter((cat) => previousOf(a, cat).length === 0);
     if (cleared.length === 0) {
       return outcome(
         "fail",
-        `queried at seq ${q.seq} after returning (seq ${on.seq}) but after-return probe seq ${after.seq} still holds ${countsOf(a, cats, cot.from)} of tenancy ${cot.from}`,
+        `queried at seq ${q.seq} after returning (seq ${on.seq}) but after-return probe seq ${after.seq} still holds ${countsOf(a, cats)} of the previous occupier`,
         [c, on.seq, q.seq, after.seq],
       );
     }
     return outcome(
       "pass",
-      `off at seq ${off.seq}, CoT seq ${c}, back at seq ${on.seq}; queried at seq ${q.seq} and cleared tenancy-${cot.from} ${names(cleared)} (probes seq ${before.seq} → ${after.seq})`,
+      `off at seq ${off.seq}, CoT seq ${c}, back at seq ${on.seq}; queried at seq ${q.seq} and cleared the previous occupier's ${names(cleared)} (probes seq ${before.seq} → ${after.seq})`,
       [off.seq, c, on.seq, q.seq, before.seq, after.seq],
     );
   },

@@ -3,13 +3,13 @@
  * debt-recovery information were asked for by one respondent and left out of SECMP0056's requirement
  * (domain.md §1.3), so the suite reports what a PPMID did with them and never fails on it.
  *
- * Info: per category, the outgoing tenancy's entries at `baseline` and at `after-cot`, for a PPMID and for an
- * IHD alike (an IHD may show prepayment data too; one that holds none is reported as such). Missing probes:
- * `inconclusive`.
+ * Info: per category, the entries dated before the main CoT's T at `baseline` and at `after-cot`, for a
+ * PPMID and for an IHD alike (an IHD may show prepayment data too; one that holds none is reported as such).
+ * Missing probes: `inconclusive`.
  */
-import { type Category, heldOf } from "../attribution.js";
+import { type Category, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { type CaseDef, isOutcome, needCot, needProbe, outcome } from "./case.js";
+import { type CaseDef, describeCots, isOutcome, needCots, needProbe, outcome } from "./case.js";
 
 const LABEL: Record<string, string> = { topUps: "top-up history", debts: "debt recovery" };
 
@@ -18,24 +18,24 @@ export const cot11: CaseDef = {
   title: "Prepayment data (information)",
   phases: [PHASE.baseline, PHASE.observe],
   evaluate(view) {
-    const cot = needCot(view, PHASE.cot);
-    if (isOutcome(cot)) return cot;
+    const set = needCots(view, PHASE.cot);
+    if (isOutcome(set)) return set;
     const base = needProbe(view, PROBE.baseline);
     if (isOutcome(base)) return base;
     const after = needProbe(view, PROBE.afterCot);
     if (isOutcome(after)) return after;
-    const b = view.attributed(base);
-    const a = view.attributed(after);
+    const b = view.attributed(base, set.ts);
+    const a = view.attributed(after, set.ts);
     const parts = (["topUps", "debts"] as Category[]).map((cat) => {
-      const n = heldOf(b, cat, cot.from).length;
-      const m = heldOf(a, cat, cot.from).length;
+      const n = previousOf(b, cat).length;
+      const m = previousOf(a, cat).length;
       const state = n === 0 ? "none held" : m === 0 ? `cleared (${n} → 0)` : `kept (${n} → ${m})`;
       return `${LABEL[cat]}: ${state}`;
     });
     return outcome(
       "info",
-      `${view.dut.kind.toUpperCase()}, tenancy ${cot.from}, probes seq ${base.seq} → ${after.seq} (CoT seq ${cot.event.seq}): ${parts.join("; ")}`,
-      [base.seq, cot.event.seq, after.seq],
+      `${view.dut.kind.toUpperCase()}, dated before T, probes seq ${base.seq} → ${after.seq} (${describeCots(set)}): ${parts.join("; ")}`,
+      [base.seq, set.first.event.seq, after.seq],
     );
   },
 };

@@ -5,9 +5,9 @@
  *
  * Reads phase `control-bits`: for each control, the CoT with that control and the probes
  * `control-0x200-before` / `control-0x200` (and so on). Info: per control, what the DUT cleared of the
- * outgoing tenancy. No step with evidence: `inconclusive`.
+ * data of periods before that step's T (attribution.ts). No step with evidence: `inconclusive`.
  */
-import { type Category, heldOf } from "../attribution.js";
+import { type Category, previousOf } from "../attribution.js";
 import { CONTROL_STEPS, controlBeforeProbe, controlProbe, PHASE } from "../plan.js";
 import { type CaseDef, isOutcome, needProbe, outcome } from "./case.js";
 import { hex } from "../../hex.js";
@@ -19,26 +19,26 @@ export const cot12: CaseDef = {
   title: "Control bits (information)",
   phases: [PHASE.controlBits],
   evaluate(view) {
-    const cots = view.cotsIn(PHASE.controlBits);
+    const sets = view.cotSetsIn(PHASE.controlBits);
     const evidence: number[] = [];
     let answered = 0;
     const parts = CONTROL_STEPS.map((control) => {
       const name = hex(control, 3);
-      const cot = cots.find((c) => c.event.control === control);
-      if (!cot) return `${name}: no CoT`;
+      const set = sets.find((x) => x.first.event.control === control);
+      if (!set) return `${name}: no CoT`;
       const before = needProbe(view, controlBeforeProbe(control));
       const after = needProbe(view, controlProbe(control));
       if (isOutcome(before) || isOutcome(after)) return `${name}: no probe answer`;
       answered++;
-      evidence.push(cot.event.seq, before.seq, after.seq);
-      const b = view.attributed(before);
-      const a = view.attributed(after);
+      evidence.push(set.first.event.seq, before.seq, after.seq);
+      const b = view.attributed(before, set.ts);
+      const a = view.attributed(after, set.ts);
       const what = (["consumption", "messages"] as Category[]).map((cat) => {
-        const n = heldOf(b, cat, cot.from).length;
-        const m = heldOf(a, cat, cot.from).length;
+        const n = previousOf(b, cat).length;
+        const m = previousOf(a, cat).length;
         return `${SHORT[cat]} ${n === 0 ? "none held" : m === 0 ? "cleared" : "kept"}`;
       });
-      return `${name} (CoT seq ${cot.event.seq}): ${what.join(", ")}`;
+      return `${name} (CoT seq ${set.first.event.seq}): ${what.join(", ")}`;
     });
     if (answered === 0) return outcome("inconclusive", `no control step with evidence: ${parts.join("; ")}`);
     return outcome("info", parts.join("; "), evidence);

@@ -1,16 +1,17 @@
 /**
- * Half-hourly consumption of one tenancy and one commodity, generated on demand from the seed.
+ * Half-hourly consumption of one meter, generated on demand from the seed: one continuous series per meter,
+ * whoever lives in the home (a CoT changes nothing a meter serves; cot-suite.md "The meters behave as real
+ * meters").
  *
- * Units (chosen so that the two tag digits are a small part of every figure): energy in 0.1 Wh
- * (kWh with divisor 10000), gas volume in 0.1 dm³ (m³ with divisor 10000), volume = energy / 11.2.
- * Electricity is the ESME's consumption; gas energy is the GPF's alternative (kWh) set, gas volume its
- * main set, summation and profile.
- * Each tenancy and commodity has its own seed stream, household level and daily shape. Half-hours are
- * counted from the Unix epoch, so any period of any tenancy can be computed without storing a series.
- * Values here are raw (untagged); servers tag what they serve (tag.ts).
+ * Units, for divisor 1000 (domain-review W4: real GB meters serve Divisor 1000): energy in Wh (kWh), gas
+ * volume in dm³ (m³), volume = energy / 11.2. Electricity is the ESME's consumption; gas energy is the GPF's
+ * alternative (kWh) set, gas volume its main set, summation and profile.
+ * Each commodity has its own seed stream, household level and daily shape. Half-hours are counted from the
+ * Unix epoch, so any period can be computed without storing a series. Values here are raw; the servers
+ * serve period figures (history.ts `periodFigure`).
  */
-import { between, unit } from "./tag.js";
-import { DAY_MS, HALF_HOUR_MS, halfHourIndex } from "./periods.js";
+import { between, unit } from "./random.js";
+import { DAY_MS, HALF_HOUR_MS } from "./periods.js";
 
 export type Commodity = "electricity" | "gas";
 export type Measure = "energy" | "volume";
@@ -34,19 +35,18 @@ export class ConsumptionSeries {
 
   constructor(
     readonly seed: number,
-    readonly tenancy: number,
     readonly commodity: Commodity,
   ) {
     this.#stream = STREAM[commodity];
-    this.#level = 0.6 + unit(seed, tenancy, this.#stream, 1) * 0.9;
-    this.baseReading = between(10_000_000, 400_000_000, seed, tenancy, this.#stream, 2);
+    this.#level = 0.6 + unit(seed, this.#stream, 1) * 0.9;
+    this.baseReading = between(1_000_000, 40_000_000, seed, this.#stream, 2);
   }
 
-  /** Energy of half-hour `i`, 0.1 Wh. */
+  /** Energy of half-hour `i`, Wh. */
   energy(i: number): number {
     const hh = ((i % 48) + 48) % 48;
-    const u = unit(this.seed, this.tenancy, this.#stream, 3, i);
-    const v = unit(this.seed, this.tenancy, this.#stream, 4, i);
+    const u = unit(this.seed, this.#stream, 3, i);
+    const v = unit(this.seed, this.#stream, 4, i);
     let wh: number;
     if (this.commodity === "electricity") {
       wh = 70 + 90 * u;
@@ -58,10 +58,10 @@ export class ConsumptionSeries {
       if (hh >= 12 && hh <= 17) wh += 1_200 + 1_600 * v;
       if (hh >= 34 && hh <= 44) wh += 1_400 + 1_800 * v;
     }
-    return Math.round(wh * this.#level * 10);
+    return Math.round(wh * this.#level);
   }
 
-  /** Volume of half-hour `i`, 0.1 dm³ (gas); the energy for electricity. */
+  /** Volume of half-hour `i`, dm³ (gas); the energy for electricity. */
   volume(i: number): number {
     return this.commodity === "gas" ? Math.round(this.energy(i) / GAS_WH_PER_DM3) : this.energy(i);
   }
@@ -73,7 +73,7 @@ export class ConsumptionSeries {
   /** Sum over the half-hours that lie wholly within [fromMs, toMs). */
   sum(fromMs: number, toMs: number, measure: Measure): number {
     let i = Math.ceil(fromMs / HALF_HOUR_MS);
-    const end = halfHourIndex(toMs); // first half-hour not complete by toMs
+    const end = Math.floor(toMs / HALF_HOUR_MS); // first half-hour not complete by toMs
     let total = 0;
     while (i < end) {
       if (i % 48 === 0 && i + 48 <= end) {
@@ -126,5 +126,3 @@ export class ConsumptionSeries {
     return d;
   }
 }
-
-export { DAY_MS };

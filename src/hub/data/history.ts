@@ -1,14 +1,15 @@
 /**
  * The historical consumption layout shared by Metering 0x04xx, the alternative set 0x0Cxx and the
  * Prepayment cost set 0x05xx: current day, previous day, previous days 2–8, current week, previous
- * weeks 1–5, current month, previous months 1–13 (Delivered attributes only).
+ * weeks 1–5, current month, previous months 1–13 (Delivered attributes only). Periods are the meter's
+ * (periods.ts: UK local days, weeks, months from the HistoricalFreezeTime).
  */
-import { dayStart, monthStart, weekStart } from "./periods.js";
+import { DEFAULT_FREEZE_TIME, periodAt } from "./periods.js";
 
-export type PeriodKind = "day" | "week" | "month";
+export type HistoryKind = "day" | "week" | "month";
 
 export interface PeriodSpec {
-  kind: PeriodKind;
+  kind: HistoryKind;
   /** 0 = current, 1 = previous, … */
   back: number;
 }
@@ -69,20 +70,28 @@ export function historyAttributes(layout: HistoryLayout): Map<number, PeriodSpec
   return m;
 }
 
-/** [start, end) of a period relative to `now`; the current period ends at `now`. */
-export function periodBounds(spec: PeriodSpec, now: number): { start: number; end: number } {
-  const start =
-    spec.kind === "day"
-      ? dayStart(now, spec.back)
-      : spec.kind === "week"
-        ? weekStart(now, spec.back)
-        : monthStart(now, spec.back);
-  if (spec.back === 0) return { start, end: now };
-  const next =
-    spec.kind === "day"
-      ? dayStart(now, spec.back - 1)
-      : spec.kind === "week"
-        ? weekStart(now, spec.back - 1)
-        : monthStart(now, spec.back - 1);
-  return { start, end: next };
+/**
+ * [start, end) of the period an attribute holds at `now`. The current period ends in the future: its value
+ * covers [start, now) so far.
+ */
+export function periodBounds(
+  spec: PeriodSpec,
+  now: number,
+  freeze = DEFAULT_FREEZE_TIME,
+): { start: number; end: number } {
+  return periodAt(spec.kind, now, spec.back, freeze);
+}
+
+/**
+ * The value a meter serves for a period: the raw figure with its last three decimal digits replaced by the
+ * period's number (periods.ts `periodNumber`) modulo 1000. Consecutive periods of one kind differ in those
+ * digits, so for an attribute no two periods within 1000 of each other (about 2.7 years of days) ever serve
+ * the same value, and a value a device holds names the period it came from (cot-suite.md "Attribution").
+ * At divisor 1000 the three digits are the decimals of the kWh (or m³, or 1e-5 GBP of a cost) figure.
+ */
+export const PERIOD_MODULUS = 1000;
+
+export function periodFigure(raw: number, periodNo: number): number {
+  const r = Math.max(0, Math.floor(raw));
+  return r - (r % PERIOD_MODULUS) + (((periodNo % PERIOD_MODULUS) + PERIOD_MODULUS) % PERIOD_MODULUS);
 }

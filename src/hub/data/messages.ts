@@ -1,17 +1,17 @@
 /**
- * Supplier messages, each owned by the tenancy in force when it was published. Ids and texts carry the
- * tenancy: the id's last two decimal digits are the tenancy (tag.ts) and the text starts with the marker
- * `T<n>-MSG-<id>`, e.g. `T1-MSG-482101 previous occupier`.
+ * Supplier messages as the meters keep them: each message is published on one or both meters and stays
+ * the meter's active message (what GetLastMessage answers) until the supplier replaces it; a CoT changes
+ * nothing (cot-suite.md "The meters behave as real meters": StartTime now and Duration 0xFFFF as in the
+ * RTDS GCS07 vector, domain.md §16.3). Message ids are strictly increasing UTC timestamps, as GB message
+ * and issuer event ids are (the GCS07 MessageID 0x1C374A80 is 2015-01-01T00:00Z).
  */
 import type { EndpointRole } from "../types.js";
-import { between } from "./tag.js";
 
 export interface SupplierMessage {
   messageId: number;
   text: string;
-  tenancy: number;
   roles: EndpointRole[];
-  /** Hub ms. */
+  /** Hub ms the meters received it (its start: "now" when published). */
   publishedAt: number;
   messageControl: number;
   durationInMinutes: number;
@@ -22,29 +22,25 @@ const MAX_MESSAGE_TEXT = 48;
 
 export class MessageStore {
   readonly #messages: SupplierMessage[] = [];
-  readonly #counts = new Map<number, number>();
   readonly confirmations: { messageId: number; device: string; role: EndpointRole; confirmationTime: number }[] = [];
 
-  constructor(readonly seed: number) {}
-
+  /** Publishes a message with this id (the caller's issuer id) on the given meters. */
   publish(opts: {
-    tenancy: number;
+    messageId: number;
     now: number;
     text?: string;
     roles: EndpointRole[];
     messageControl?: number;
     durationInMinutes?: number;
   }): SupplierMessage {
-    const k = this.#counts.get(opts.tenancy) ?? 0;
-    this.#counts.set(opts.tenancy, k + 1);
-    const base = between(1_000, 8_999, this.seed, opts.tenancy, 21);
-    const messageId = (base + k) * 100 + opts.tenancy;
-    const body = opts.text ?? (opts.tenancy === 1 ? "previous occupier" : "new occupier");
-    const text = `T${opts.tenancy}-MSG-${messageId} ${body}`.slice(0, MAX_MESSAGE_TEXT);
+    const previous = this.#messages.at(-1);
+    if (previous && opts.messageId <= previous.messageId) {
+      throw new RangeError(`message id ${opts.messageId} is not above the previous ${previous.messageId}`);
+    }
+    const text = (opts.text ?? `Supplier message ${this.#messages.length + 1}`).slice(0, MAX_MESSAGE_TEXT);
     const msg: SupplierMessage = {
-      messageId,
+      messageId: opts.messageId,
       text,
-      tenancy: opts.tenancy,
       roles: [...opts.roles],
       publishedAt: opts.now,
       messageControl: opts.messageControl ?? 0x00,
@@ -54,11 +50,11 @@ export class MessageStore {
     return msg;
   }
 
-  /** The last message of `tenancy` published for `role`. */
-  last(tenancy: number, role: EndpointRole): SupplierMessage | undefined {
+  /** The message a meter serves now: the last one published on it. */
+  active(role: EndpointRole): SupplierMessage | undefined {
     for (let i = this.#messages.length - 1; i >= 0; i--) {
       const m = this.#messages[i]!;
-      if (m.tenancy === tenancy && m.roles.includes(role)) return m;
+      if (m.roles.includes(role)) return m;
     }
     return undefined;
   }

@@ -1,17 +1,18 @@
 /**
- * Device Management 0x0708 (domain.md §3), the same on the GPF and the ESME endpoints.
+ * Device Management 0x0708 (domain.md §3), on the GPF and the ESME endpoints, each showing its own meter's
+ * CoTs.
  *
- * 0x0200 ChangeOfTenancyUpdateDateTime and 0x0201 ProposedTenancyChangeControl show the most recently
- * recorded CoT from the moment it is recorded, future-dated or not (a device must see a future date to
- * honour it). Before any CoT they are supported and read 0xFFFFFFFF (ZCL's "invalid" UTC time: no date
+ * 0x0200 ChangeOfTenancyUpdateDateTime and 0x0201 ProposedTenancyChangeControl show the meter's most
+ * recently recorded CoT from the moment it is recorded, future-dated or not (a device must see a future date
+ * to honour it). Before any CoT they are supported and read 0xFFFFFFFF (ZCL's "invalid" UTC time: no date
  * set) and 0x00000000 (no control bits): a stable "nothing yet" that a device can compare against.
- * 0x0100 ProviderID is the provider of the latest CoT, or of tenancy 1's tariff before any.
+ * 0x0100 ProviderID is the meter's supplier, before and after a CoT (a CoT is not a change of supplier).
  *
- * GetChangeOfTenancy → PublishChangeOfTenancy of the latest CoT, or Default Response NOT_FOUND before any
- * (as Silicon Labs' server, §3.6).
+ * GetChangeOfTenancy → PublishChangeOfTenancy of the meter's latest CoT, or Default Response NOT_FOUND
+ * before any (as Silicon Labs' server, §3.6).
  */
 import { msToZclUtc } from "../clock.js";
-import type { CotRecord } from "../tenancy.js";
+import type { CotRecord } from "../cots.js";
 import { ClusterId, Status } from "../../zcl/index.js";
 import { type ClusterServer, type CommandHandler, clusterServer } from "./server.js";
 
@@ -30,7 +31,7 @@ export function publishChangeOfTenancyPayload(r: CotRecord): Record<string, unkn
 
 export function deviceManagementServer(): ClusterServer {
   const getChangeOfTenancy: CommandHandler = (env) => {
-    const latest = env.schedule.latest();
+    const latest = env.cot;
     if (!latest) return { kind: "default", status: Status.NOT_FOUND };
     const payload = publishChangeOfTenancyPayload(latest);
     for (const [k, v] of Object.entries(payload)) env.served(`publishChangeOfTenancy.${k}`, v);
@@ -38,14 +39,11 @@ export function deviceManagementServer(): ClusterServer {
   };
   return clusterServer(ClusterId.deviceManagement, {
     attributes: {
-      providerId: { get: (env) => env.schedule.latest()?.providerId ?? env.tag(env.data.providerId) },
+      providerId: { get: (env) => env.providerId },
       changeOfTenancyUpdateDateTime: {
-        get: (env) => {
-          const latest = env.schedule.latest();
-          return latest ? msToZclUtc(latest.implementationTime) : NO_COT_DATE;
-        },
+        get: (env) => (env.cot ? msToZclUtc(env.cot.implementationTime) : NO_COT_DATE),
       },
-      proposedTenancyChangeControl: { get: (env) => env.schedule.latest()?.control ?? 0 },
+      proposedTenancyChangeControl: { get: (env) => env.cot?.control ?? 0 },
     },
     commands: { getChangeOfTenancy },
   });

@@ -1,13 +1,14 @@
-/** Attribute servers for a historical layout (day / week / month), valued from the tenancy's series. */
+/** Attribute servers for a historical layout (day / week / month), valued from the meter's series. */
 import { hex } from "../../hex.js";
 import { attributeDef } from "../../zcl/index.js";
-import { type HistoryLayout, historyAttributes, periodBounds } from "../data/history.js";
+import { type HistoryLayout, historyAttributes, periodBounds, periodFigure } from "../data/history.js";
+import { periodNumber } from "../data/periods.js";
 import type { AttributeTable, ServeEnv } from "./server.js";
 
 /**
  * The servers of a layout's attributes on cluster `clusterId`, by their src/zcl names. `raw(env, start, end)`
- * gives the raw figure of the period [start, end); the getter serves it tagged. The period of the value is
- * the period's start.
+ * gives the raw figure of [start, end) (a running period: up to now); the getter serves its period figure
+ * (history.ts `periodFigure`), whose period is the attribute's period at `now`.
  */
 export function historyServers(
   clusterId: number,
@@ -20,10 +21,10 @@ export function historyServers(
     if (!def) throw new Error(`history attribute ${hex(id, 4)} of cluster ${hex(clusterId, 4)} is not defined`);
     out[def.name] = {
       get: (env) => {
-        const { start, end } = periodBounds(spec, env.now);
-        return env.tag(raw(env, start, end));
+        const { start, end } = periodBounds(spec, env.now, env.freezeTime);
+        return periodFigure(raw(env, start, Math.min(end, env.now)), periodNumber(spec.kind, start, env.freezeTime));
       },
-      period: (env) => periodBounds(spec, env.now).start,
+      period: (env) => periodBounds(spec, env.now, env.freezeTime),
     };
   }
   return out;

@@ -1,7 +1,8 @@
 /**
- * Messaging 0x0703 (domain.md §6). GetLastMessage answers with DisplayMessage of the last message of the
- * tenancy in force for this endpoint's role, or Default Response NOT_FOUND when that tenancy has none:
- * an older tenancy's message is never served once a CoT has taken effect. MessageConfirmation is recorded.
+ * Messaging 0x0703 (domain.md §6). GetLastMessage answers with DisplayMessage of the meter's active message
+ * (the last one published on it, until the supplier replaces it; a CoT changes nothing), or Default Response
+ * NOT_FOUND before any. Its StartTime is the time the meter received the message, published "now" (StartTime
+ * 0 in the pushed DisplayMessage, as in the RTDS GCS07 vector). MessageConfirmation is recorded.
  * GetMessageCancellation: no message is ever cancelled, so NOT_FOUND.
  */
 import { msToZclUtc } from "../clock.js";
@@ -9,12 +10,18 @@ import type { SupplierMessage } from "../data/messages.js";
 import { ClusterId, Status } from "../../zcl/index.js";
 import { type ClusterServer, type CommandHandler, clusterServer, field, success } from "./server.js";
 
-/** The DisplayMessage payload of a message (src/zcl field names). */
-export function displayMessagePayload(m: SupplierMessage): Record<string, unknown> {
+/** StartTime 0: now (domain.md §6.1). */
+export const START_NOW = 0;
+
+/**
+ * The DisplayMessage payload of a message (src/zcl field names): pushed when published, with StartTime now
+ * (0); answered to GetLastMessage with the time the meter received it.
+ */
+export function displayMessagePayload(m: SupplierMessage, pushed = false): Record<string, unknown> {
   return {
     messageId: m.messageId,
     messageControl: m.messageControl,
-    startTime: msToZclUtc(m.publishedAt),
+    startTime: pushed ? START_NOW : msToZclUtc(m.publishedAt),
     durationInMinutes: m.durationInMinutes,
     message: m.text,
   };
@@ -22,7 +29,7 @@ export function displayMessagePayload(m: SupplierMessage): Record<string, unknow
 
 export function messagingServer(): ClusterServer {
   const getLastMessage: CommandHandler = (env) => {
-    const m = env.messages.last(env.tenancy, env.role);
+    const m = env.messages.active(env.role);
     if (!m) return { kind: "default", status: Status.NOT_FOUND };
     env.served("displayMessage.messageId", m.messageId);
     env.served("displayMessage.message", m.text);

@@ -1,8 +1,10 @@
 /**
- * Metering 0x0702 (domain.md §4). ESME: electricity in kWh (values in 0.1 Wh, divisor 10000). GPF (the
- * gas mirror): volume in m³ (values in 0.1 dm³, divisor 10000) for the summation, the 0x04xx history
- * and the profile; energy in kWh (0.1 Wh) for the alternative 0x0Cxx history (§4.6). Delivered attributes only: the
- * Received ones are unsupported (no export is modelled, and a zero would belong to no tenancy).
+ * Metering 0x0702 (domain.md §4). ESME: electricity in kWh (values in Wh, divisor 1000, as real GB meters
+ * serve; domain-review W4). GPF (the gas mirror, MeteringDeviceType 0x80 Mirrored Gas Metering as real GPFs
+ * serve): volume in m³ (values in dm³, divisor 1000) for the summation, the 0x04xx history and the profile;
+ * energy in kWh (Wh) for the alternative 0x0Cxx history (§4.6). Delivered attributes only: the Received ones
+ * are unsupported (no export is modelled). Periods are the meter's: UK local days, weeks and months from the
+ * HistoricalFreezeTime (0x045C); each history figure carries its period (history.ts `periodFigure`).
  *
  * GetProfile: channel 0 (consumption delivered) only, 30-minute intervals, most recent first, at most
  * MAX_PROFILE_PERIODS per response; EndTime 0 or later than now means "the latest complete interval".
@@ -29,20 +31,25 @@ const MAX_SAMPLES = 16;
 /** ProfileIntervalPeriod 2 = 30 minutes. */
 const PERIOD_30_MIN = 2;
 const FORMAT_5_3 = 0x2b; // 5 digits left of the decimal point, 3 right
+export const DIVISOR = 1000;
+/** MeteringDeviceType (bitmap8): 0 Electric Metering; 0x80 Mirrored Gas Metering, what a GB GPF serves. */
+export const ELECTRIC_METERING = 0x00;
+export const MIRRORED_GAS_METERING = 0x80;
 
 export function meteringServer(role: EndpointRole): ClusterServer {
   const gas = role === "gpf";
   const measure = gas ? "volume" : "energy";
   const attributes: AttributeTable = {
-    currentSummDelivered: { get: (env) => env.tag(env.data.series.summation(env.now, measure)) },
+    currentSummDelivered: { get: (env) => env.data.series.summation(env.now, measure) },
     supplyStatus: constant(0x02), // supply ON
     status: constant(0x00),
     unitOfMeasure: constant(gas ? 0x01 : 0x00), // m³ / kWh
     multiplier: constant(1),
-    divisor: constant(10_000),
+    divisor: constant(DIVISOR),
     summaFormatting: constant(FORMAT_5_3),
     historicalConsumpFormatting: constant(FORMAT_5_3),
-    meteringDeviceType: constant(gas ? 0x01 : 0x00), // gas / electric metering
+    meteringDeviceType: constant(gas ? MIRRORED_GAS_METERING : ELECTRIC_METERING),
+    historicalFreezeTime: { get: (env) => env.freezeTime },
     ...historyServers(ClusterId.metering, METERING_HISTORY, (env, s, e) => env.data.series.sum(s, e, measure)),
     ...(gas
       ? {
@@ -54,8 +61,8 @@ export function meteringServer(role: EndpointRole): ClusterServer {
         }
       : {
           demandFormatting: constant(FORMAT_5_3),
-          // Instantaneous demand in kW (value / 10000): twice the current half-hour's energy.
-          instantaneousDemand: { get: (env) => env.tag(2 * env.data.series.energy(halfHourIndex(env.now))) },
+          // Instantaneous demand in kW (W / 1000): twice the current half-hour's energy in Wh.
+          instantaneousDemand: { get: (env) => 2 * env.data.series.energy(halfHourIndex(env.now)) },
         }),
   };
 
@@ -83,9 +90,9 @@ export function meteringServer(role: EndpointRole): ClusterServer {
     const intervals: number[] = [];
     for (let k = 0; k < n; k++) {
       const i = lastEnd / HALF_HOUR_MS - 1 - k;
-      const v = env.tag(env.data.series.interval(i, measure));
+      const v = env.data.series.interval(i, measure);
       intervals.push(v);
-      env.served(`getProfileResponse.intervals[${k}]`, v, i * HALF_HOUR_MS);
+      env.served(`getProfileResponse.intervals[${k}]`, v, { start: i * HALF_HOUR_MS, end: (i + 1) * HALF_HOUR_MS });
     }
     return reply(0, msToZclUtc(lastEnd), intervals);
   };
@@ -102,9 +109,10 @@ export function meteringServer(role: EndpointRole): ClusterServer {
     if (n <= 0) return { kind: "default", status: Status.NOT_FOUND };
     const samples: number[] = [];
     for (let k = 0; k < n; k++) {
-      const v = env.tag(env.data.series.interval(first + k, measure));
+      const v = env.data.series.interval(first + k, measure);
       samples.push(v);
-      env.served(`getSampledDataResponse.samples[${k}]`, v, (first + k) * HALF_HOUR_MS);
+      const start = (first + k) * HALF_HOUR_MS;
+      env.served(`getSampledDataResponse.samples[${k}]`, v, { start, end: start + HALF_HOUR_MS });
     }
     return {
       kind: "response",

@@ -1,7 +1,9 @@
 /**
- * Prepayment 0x0705 (domain.md §5) on both endpoints, from the role's commodity of the tenancy in force:
- * credit and accumulated debt (pence), top-up sets 1–5 (set 1 the latest), debt sets 1–3, the
- * Historical Cost Consumption set (1e-5 GBP, from the consumption series at the tenancy's unit price).
+ * Prepayment 0x0705 (domain.md §5) on both meters, from the role's meter: a meter in prepayment mode
+ * (PaymentControlConfiguration with Prepayment Enabled and Credit Display Enabled, so a PPMID shows its
+ * prepayment screens; domain-review W7), credit and accumulated debt (pence), top-up sets 1–5 (set 1 the
+ * latest), debt sets 1–3, the Historical Cost Consumption set (1e-5 GBP, the consumption at the meter's unit
+ * price; periods as the Metering history, HistoricalFreezeTime 0x055C).
  *
  * GetTopUpLog → PublishTopUpLog with the latest top-ups at or before LatestEndTime (0 or later than now
  * means now), newest first, at most MAX_LOG_RECORDS (NumberOfRecords 0 means as many as fit).
@@ -24,6 +26,16 @@ import {
 
 const MAX_LOG_RECORDS = 5;
 export const GBP = 826;
+/** PaymentControlConfiguration bits (bitmap16; zsmartsystems PaymentControlConfigurationBitmap). */
+export const PaymentControl = {
+  disconnectionEnabled: 0x0001,
+  prepaymentEnabled: 0x0002,
+  creditManagementEnabled: 0x0004,
+  creditDisplayEnabled: 0x0010,
+} as const;
+/** What the hub's meters serve: prepayment mode with credit display, supply disconnection enabled. */
+export const PAYMENT_CONTROL =
+  PaymentControl.disconnectionEnabled | PaymentControl.prepaymentEnabled | PaymentControl.creditDisplayEnabled;
 
 function untilTime(env: { now: number }, latestEndTime: number): number {
   return latestEndTime === 0 ? env.now : Math.min(env.now, zclUtcToMs(latestEndTime));
@@ -35,14 +47,15 @@ function wanted(n: number): number {
 
 export function prepaymentServer(): ClusterServer {
   const attributes: AttributeTable = {
-    paymentControlConfiguration: constant(0x0001), // disconnection enabled
-    creditRemaining: { get: (env) => env.tag(env.data.creditAt(env.now)) },
+    paymentControlConfiguration: constant(PAYMENT_CONTROL),
+    creditRemaining: { get: (env) => env.data.creditAt(env.now) },
     creditStatus: constant(0x01), // credit OK
     creditRemainingTimestamp: { get: (env) => msToZclUtc(Math.floor(env.now / 3_600_000) * 3_600_000) },
-    accumulatedDebt: { get: (env) => env.tag(env.data.debts.reduce((s, d) => s + d.amount, 0)) },
+    accumulatedDebt: { get: (env) => env.data.debts.reduce((s, d) => s + d.amount, 0) },
     historicalCostConsumptionFormatting: constant(0x2d), // 5 digits left, 5 right
     consumptionUnitOfMeasurement: constant(0x00), // kWh
     currency: constant(GBP),
+    historicalFreezeTime: { get: (env) => env.freezeTime },
     ...historyServers(ClusterId.prepayment, COST_HISTORY, (env, s, e) =>
       env.data.cost(env.data.series.sum(s, e, "energy")),
     ),
@@ -51,19 +64,19 @@ export function prepaymentServer(): ClusterServer {
   for (let n = 1; n <= 5; n++) {
     const topUp = (env: ServeEnv) => env.data.topUpsBefore(env.now, n)[n - 1]!;
     attributes[`topUpDateTime${n}`] = { get: (env) => msToZclUtc(topUp(env).time) };
-    attributes[`topUpAmount${n}`] = { get: (env) => env.tag(topUp(env).amount) };
+    attributes[`topUpAmount${n}`] = { get: (env) => topUp(env).amount };
     attributes[`originatingDevice${n}`] = constant(0x00); // ESI
     attributes[`topUpCode${n}`] = { get: (env) => Buffer.from(topUp(env).code) };
   }
   for (let n = 1; n <= 3; n++) {
     const debt = (env: ServeEnv) => env.data.debts[n - 1]!;
     attributes[`debtLabel${n}`] = { get: (env) => Buffer.from(debt(env).label) };
-    attributes[`debtAmount${n}`] = { get: (env) => env.tag(debt(env).amount) };
+    attributes[`debtAmount${n}`] = { get: (env) => debt(env).amount };
     attributes[`debtRecoveryMethod${n}`] = { get: (env) => debt(env).recoveryMethod };
     attributes[`debtRecoveryStartTime${n}`] = { get: (env) => msToZclUtc(debt(env).recoveryStartTime) };
     attributes[`debtRecoveryCollectionTime${n}`] = { get: (env) => debt(env).recoveryCollectionTime };
     attributes[`debtRecoveryFrequency${n}`] = { get: (env) => debt(env).recoveryFrequency };
-    attributes[`debtRecoveryAmount${n}`] = { get: (env) => env.tag(debt(env).recoveryAmount) };
+    attributes[`debtRecoveryAmount${n}`] = { get: (env) => debt(env).recoveryAmount };
     attributes[`debtRecoveryTopUpPercentage${n}`] = { get: (env) => debt(env).recoveryTopUpPercentage };
   }
 
@@ -71,7 +84,7 @@ export function prepaymentServer(): ClusterServer {
     const until = untilTime(env, field(req, "latestEndTime"));
     const n = wanted(field(req, "numberOfRecords"));
     const topUps = env.data.topUpsBefore(until, n).map((t, i) => {
-      const rec = { topUpCode: Buffer.from(t.code), topUpAmount: env.tag(t.amount), topUpTime: msToZclUtc(t.time) };
+      const rec = { topUpCode: Buffer.from(t.code), topUpAmount: t.amount, topUpTime: msToZclUtc(t.time) };
       env.served(`publishTopUpLog.topUps[${i}].topUpCode`, rec.topUpCode);
       env.served(`publishTopUpLog.topUps[${i}].topUpAmount`, rec.topUpAmount);
       env.served(`publishTopUpLog.topUps[${i}].topUpTime`, rec.topUpTime);
@@ -95,9 +108,9 @@ export function prepaymentServer(): ClusterServer {
     const debts = list.map((c, i) => {
       const rec = {
         collectionTime: msToZclUtc(c.time),
-        amountCollected: env.tag(c.amountCollected),
+        amountCollected: c.amountCollected,
         debtType: c.debtType,
-        outstandingDebt: env.tag(c.outstandingDebt),
+        outstandingDebt: c.outstandingDebt,
       };
       env.served(`publishDebtLog.debts[${i}].amountCollected`, rec.amountCollected);
       env.served(`publishDebtLog.debts[${i}].outstandingDebt`, rec.outstandingDebt);

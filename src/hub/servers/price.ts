@@ -1,10 +1,10 @@
 /**
- * Price 0x0700 (domain.md §7): a single-rate tariff per tenancy and commodity. Price in 1e-5 GBP per kWh
- * (PriceTrailingDigit 5), standing charge in 1e-5 GBP per day, GBP (826). Gas adds the conversion factor
- * 1.02264 and a calorific value of 39.5 MJ/m³ (fixed, not tenancy data).
+ * Price 0x0700 (domain.md §7): a single-rate tariff per meter. Price in 1e-5 GBP per kWh (PriceTrailingDigit
+ * 5), standing charge in 1e-5 GBP per day, GBP (826). Gas adds the conversion factor 1.02264 and a
+ * calorific value of 39.5 MJ/m³. A CoT changes none of it.
  *
- * GetCurrentPrice → PublishPrice of the tariff of the tenancy in force (provider id, issuer event id and
- * rate label of that tenancy).
+ * GetCurrentPrice → PublishPrice of the meter's tariff: its supplier's provider id (the one Device
+ * Management 0x0100 and the meter's CoTs carry; domain-review W6) and the tariff's issuer event id.
  */
 import { msToZclUtc } from "../clock.js";
 import type { EndpointRole } from "../types.js";
@@ -13,14 +13,15 @@ import { type AttributeTable, type ClusterServer, type CommandHandler, clusterSe
 
 const TRAILING_DIGITS = 5;
 const GBP = 826;
+const RATE_LABEL = "STANDARD";
 
 export function priceServer(role: EndpointRole): ClusterServer {
   const gas = role === "gpf";
   const attributes: AttributeTable = {
     commodityType: constant(gas ? 1 : 0),
-    standingCharge: { get: (env) => env.tag(env.data.standingCharge) },
-    noTierBlock1Price: { get: (env) => env.tag(env.data.unitPrice) },
-    tariffLabel: { get: (env) => Buffer.from(`T${env.tenancy}-TARIFF-${gas ? "GAS" : "ELEC"}`) },
+    standingCharge: { get: (env) => env.data.standingCharge },
+    noTierBlock1Price: { get: (env) => env.data.unitPrice },
+    tariffLabel: { get: () => Buffer.from(gas ? "GAS SINGLE RATE" : "ELEC SINGLE RATE") },
     numberOfPriceTiersInUse: constant(0),
     unitOfMeasure: constant(0x00), // kWh
     currency: constant(GBP),
@@ -36,9 +37,9 @@ export function priceServer(role: EndpointRole): ClusterServer {
 
   const getCurrentPrice: CommandHandler = (env) => {
     const payload = {
-      providerId: env.tag(env.data.providerId),
-      rateLabel: Buffer.from(`T${env.tenancy}-RATE`),
-      issuerEventId: env.tag(env.data.issuerEventId),
+      providerId: env.providerId,
+      rateLabel: Buffer.from(RATE_LABEL),
+      issuerEventId: env.tariffIssuerEventId,
       currentTime: msToZclUtc(env.now),
       unitOfMeasure: 0x00,
       currency: GBP,
@@ -46,11 +47,11 @@ export function priceServer(role: EndpointRole): ClusterServer {
       numberOfPriceTiersAndRegisterTier: 0,
       startTime: 0,
       durationInMinutes: 0xffff,
-      price: env.tag(env.data.unitPrice),
+      price: env.data.unitPrice,
     };
     env.served("publishPrice.price", payload.price);
     env.served("publishPrice.providerId", payload.providerId);
-    env.served("publishPrice.rateLabel", `T${env.tenancy}-RATE`);
+    env.served("publishPrice.rateLabel", RATE_LABEL);
     return { kind: "response", commandId: 0x00, command: "publishPrice", payload };
   };
 

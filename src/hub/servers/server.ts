@@ -5,9 +5,9 @@
  * the hub turns getters into Read Attributes records without a second lookup, and a name the cluster record
  * does not have fails when the servers are built.
  */
-import type { CommodityData } from "../data/tenancy-data.js";
+import type { CotRecord } from "../cots.js";
+import type { MeterData } from "../data/meter-data.js";
 import type { MessageStore } from "../data/messages.js";
-import type { TenancySchedule } from "../tenancy.js";
 import { hex } from "../../hex.js";
 import { type AttributeDef, attributeByName, clusterById, commandDef } from "../../zcl/index.js";
 import type { CommandRequest, CommandResult, EndpointRole, RequestContext } from "../types.js";
@@ -25,17 +25,23 @@ export interface ServeEnv {
   role: EndpointRole;
   /** Hub time of the request. */
   now: number;
-  /** The tenancy in force at `now`. */
-  tenancy: number;
-  /** The data of the role's commodity for that tenancy (electricity on the ESME, gas on the GPF). */
-  data: CommodityData;
-  schedule: TenancySchedule;
+  /** What the role's meter keeps (electricity on the ESME, gas on the GPF). */
+  data: MeterData;
+  /** The meter's supplier: Device Management ProviderID, PublishPrice and its CoTs carry it. */
+  providerId: number;
+  /** Issuer event id of the tariff in force (a UTC timestamp, earlier than any later event's). */
+  tariffIssuerEventId: number;
+  /** The latest CoT recorded on this meter. */
+  cot: CotRecord | undefined;
+  /** HistoricalFreezeTime of the meter (periods start at this local time of day). */
+  freezeTime: number;
   messages: MessageStore;
   identity: HubIdentity;
-  /** The served form of a raw figure of the tenancy in force (tag.ts). */
-  tag(raw: number): number;
-  /** Records a value served to the requesting device (item: attribute name or `command.field[i]`; bytes as text). */
-  served(item: string, value: unknown, period?: number): void;
+  /**
+   * Records a value served to the requesting device (item: attribute name or `command.field[i]`; bytes as
+   * text), with the period it is the figure of when it is one.
+   */
+  served(item: string, value: unknown, period?: { start: number; end: number }): void;
   /** Records something a device told the hub (e.g. a message confirmation) as a note event. */
   note(message: string, data: Record<string, unknown>): void;
 }
@@ -43,8 +49,8 @@ export interface ServeEnv {
 export interface AttributeServer {
   /** The value to serve. */
   get(env: ServeEnv): unknown;
-  /** Start (hub ms) of the consumption period the value belongs to. */
-  period?(env: ServeEnv): number;
+  /** The period (hub ms, [start, end)) the value is the figure of. */
+  period?(env: ServeEnv): { start: number; end: number };
 }
 
 export type CommandHandler = (env: ServeEnv, req: CommandRequest) => CommandResult;

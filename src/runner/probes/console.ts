@@ -2,6 +2,10 @@
  * The console probe: a test build of a real device prints its data store on a serial console. The DUT
  * file names the port, the command that asks for a dump, and the patterns of the lines that matter.
  * Opened with serialport's native binding; lines split with @serialport/parser-delimiter.
+ *
+ * Values come with their periods (cot-suite.md "Attribution"): a `period` group holds the start, or an ISO
+ * interval `START/END`; an optional `periodEnd` group the end. A message line may name when the device
+ * received it (`received`); aggregate lines name their start and granularity; state lines are reported.
  */
 import { DelimiterParser } from "@serialport/parser-delimiter";
 import { SerialPort } from "serialport";
@@ -19,6 +23,17 @@ function numberOrText(text: string | undefined): number | string | undefined {
   return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
 }
 
+/** A period group: `START` or `START/END` (ISO 8601 interval), `-` for none; plus an optional end group. */
+function periodOf(groups: Record<string, string | undefined>): { period?: string; periodEnd?: string } {
+  const raw = groups.period;
+  if (!raw || raw === "-") return {};
+  const [start, end] = raw.split("/");
+  const periodEnd = groups.periodEnd ?? end;
+  return { ...(start ? { period: start } : {}), ...(periodEnd ? { periodEnd } : {}) };
+}
+
+const GRANULARITIES = new Set(["day", "week", "month", "year"]);
+
 /** Turns the lines of a dump into holdings; lines matching no pattern are ignored. */
 export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"]): Holdings {
   const h = emptyHoldings();
@@ -27,16 +42,36 @@ export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"
     if (c) {
       h.consumption.push({
         role: role(c),
-        clusterId: ClusterId.metering,
+        clusterId: /CostConsumption/.test(c.item!) ? ClusterId.prepayment : ClusterId.metering,
         item: c.item!,
         value: numberOrText(c.value),
-        ...(c.period ? { period: c.period } : {}),
+        ...periodOf(c),
       });
       continue;
     }
     const m = patterns.message?.exec(line)?.groups;
     if (m) {
-      h.messages.push({ messageId: Number(m.messageId), text: m.text ?? "" });
+      h.messages.push({
+        messageId: Number(m.messageId),
+        text: m.text ?? "",
+        ...(m.received && m.received !== "-" ? { receivedAt: m.received } : {}),
+      });
+      continue;
+    }
+    const a = patterns.aggregate?.exec(line)?.groups;
+    if (a && GRANULARITIES.has(a.granularity ?? "")) {
+      h.aggregates!.push({
+        role: role(a),
+        item: a.item!,
+        start: a.start!,
+        granularity: a.granularity as "day" | "week" | "month" | "year",
+        ...(a.value !== undefined ? { value: numberOrText(a.value) } : {}),
+      });
+      continue;
+    }
+    const st = patterns.state?.exec(line)?.groups;
+    if (st) {
+      h.state!.push({ role: role(st), clusterId: ClusterId.metering, item: st.item!, value: numberOrText(st.value) });
       continue;
     }
     const t = patterns.topUp?.exec(line)?.groups;

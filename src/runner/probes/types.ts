@@ -1,10 +1,23 @@
 /** How the suite learns what a DUT holds (cot-suite.md "Probes"). */
-import type { HeldMessage, HeldValue, Holdings } from "../../evidence/events.js";
+import type { EndpointRole, Holdings } from "../../evidence/events.js";
 
-/** What the probe should look for: the marker texts and values the hub served, per tenancy. */
+/**
+ * What a probe should look for, in display terms: the supplier messages the hub published or served the
+ * DUT, the periods it served figures of (per meter, view and measure), and each meter's latest CoT.
+ */
 export interface LookFor {
-  messages: (HeldMessage & { tenancy: number })[];
-  consumption: (HeldValue & { tenancy: number })[];
+  messages: { messageId: number; text: string; publishedAt: string; roles: EndpointRole[] }[];
+  periods: {
+    role: EndpointRole;
+    clusterId: number;
+    view: "day" | "week" | "month";
+    /** consumption (kWh, or m³ on the gas mirror), energy (the gas mirror's kWh set) or cost. */
+    measure: "consumption" | "energy" | "cost";
+    /** ISO [start, end). */
+    start: string;
+    end: string;
+  }[];
+  cots: { meter: EndpointRole; implementationTime: string }[];
 }
 
 export interface ProbeAnswer {
@@ -22,5 +35,5 @@ export interface Probe {
 }
 
 export function emptyHoldings(): Holdings {
-  return { consumption: [], messages: [], topUps: [], debts: [] };
+  return { consumption: [], messages: [], topUps: [], debts: [], aggregates: [], state: [] };
 }

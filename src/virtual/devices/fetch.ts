@@ -1,7 +1,13 @@
 /**
- * The data requests of a display, per server: time, running consumption, supplier messages, price and (on
- * a PPMID) credit, then history (previous periods, GetProfile, historical cost, top-up and debt logs).
- * Every value lands in the device store with its role, item and period.
+ * The data requests of a display, per server: time, running consumption and cost, the register reading,
+ * supplier messages, price and (on a PPMID) credit, then history (previous periods, GetProfile, historical
+ * cost, and on a PPMID the top-up and debt logs). Every value lands in the device store with its role, item
+ * and period.
+ *
+ * `historyFrom(role)` is the start of what the device wants of a meter (after it acted on a CoT: its T):
+ * periods starting before it are not asked for at all, so a device that has cleared the previous occupier's
+ * history never fetches it again although the meter still serves it. `acceptMessage` decides whether a
+ * supplier message the meter serves is shown.
  */
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
 import { periodBounds } from "../../hub/data/history.js";
@@ -38,6 +44,10 @@ export interface DataFetcherOptions {
   tsn(): number;
   /** An answer that could not be used (malformed, unexpected). */
   onError(message: string): void;
+  /** Hub ms from which the device wants a meter's history (undefined: everything the meter serves). */
+  historyFrom?(role: Server["role"]): number | undefined;
+  /** Whether to show a message a meter served (StartTime as hub ms; undefined for "now"). Default: yes. */
+  acceptMessage?(role: Server["role"], m: { messageId: number; startMs: number | undefined }): boolean;
 }
 
 export class DataFetcher {
@@ -72,20 +82,25 @@ export class DataFetcher {
     await this.#each(servers, async (s, step) => {
       if (s.clusters.includes(ClusterId.metering)) {
         await step("metering", async () => {
-          const running = this.#seriesFor(s).filter((a) => a.back === 0);
+          const running = this.#wanted(s, this.#seriesFor(s), true);
           const ids = [MeteringAttr.currentSummationDelivered, ...running.map((a) => a.id)];
           const recs = await this.read(s, ClusterId.metering, ids);
+          const reading = recs.get(MeteringAttr.currentSummationDelivered);
+          if (typeof reading === "number") this.#o.store.putReading(s.role, "currentSummationDelivered", reading);
           this.#storeSeries(s, ClusterId.metering, running, recs);
         });
       }
       if (s.clusters.includes(ClusterId.messaging)) await step("GetLastMessage", () => this.#getLastMessage(s));
       if (s.clusters.includes(ClusterId.price)) await step("GetCurrentPrice", () => this.#getCurrentPrice(s));
-      if (this.#o.kind === "ppmid" && s.clusters.includes(ClusterId.prepayment)) {
-        await step("credit", async () => {
-          await this.read(s, ClusterId.prepayment, [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt]);
-        });
+      if (s.clusters.includes(ClusterId.prepayment)) {
+        if (this.#o.kind === "ppmid") {
+          await step("credit", async () => {
+            await this.read(s, ClusterId.prepayment, [PrepaymentAttr.creditRemaining, PrepaymentAttr.accumulatedDebt]);
+          });
+        }
         await step("cost", async () => {
-          const running = HISTORICAL_COST.filter((a) => a.back === 0);
+          const running = this.#wanted(s, HISTORICAL_COST, true);
+          if (running.length === 0) return;
           const recs = await this.read(
             s,
             ClusterId.prepayment,
@@ -101,7 +116,8 @@ export class DataFetcher {
     await this.#each(servers, async (s, step) => {
       if (s.clusters.includes(ClusterId.metering)) {
         await step("metering history", async () => {
-          const past = this.#seriesFor(s).filter((a) => a.back > 0);
+          const past = this.#wanted(s, this.#seriesFor(s), false);
+          if (past.length === 0) return;
           const recs = await this.read(
             s,
             ClusterId.metering,
@@ -111,9 +127,10 @@ export class DataFetcher {
         });
         await step("GetProfile", () => this.#getProfile(s));
       }
-      if (this.#o.kind === "ppmid" && s.clusters.includes(ClusterId.prepayment)) {
+      if (s.clusters.includes(ClusterId.prepayment)) {
         await step("cost history", async () => {
-          const past = HISTORICAL_COST.filter((a) => a.back > 0);
+          const past = this.#wanted(s, HISTORICAL_COST, false);
+          if (past.length === 0) return;
           const recs = await this.read(
             s,
             ClusterId.prepayment,
@@ -121,10 +138,21 @@ export class DataFetcher {
           );
           this.#storeSeries(s, ClusterId.prepayment, past, recs);
         });
-        await step("GetTopUpLog", () => this.#getTopUpLog(s));
-        await step("GetDebtRepaymentLog", () => this.#getDebtLog(s));
+        if (this.#o.kind === "ppmid") {
+          await step("GetTopUpLog", () => this.#getTopUpLog(s));
+          await step("GetDebtRepaymentLog", () => this.#getDebtLog(s));
+        }
       }
     });
+  }
+
+  /** The running (or past) attributes of a series whose period starts where the device wants the meter's data. */
+  #wanted(s: Server, attrs: readonly SeriesAttribute[], running: boolean): SeriesAttribute[] {
+    const from = this.#o.historyFrom?.(s.role);
+    const now = this.#now();
+    return attrs.filter(
+      (a) => (a.back === 0) === running && (from === undefined || periodBounds(a, now).start >= from),
+    );
   }
 
   /** Read Attributes in chunks; resolves with the values of the attributes read successfully. */
@@ -152,13 +180,15 @@ export class DataFetcher {
     for (const a of attrs) {
       const v = values.get(a.id);
       if (typeof v !== "number") continue;
+      const period = periodBounds(a, now);
       this.#o.store.putConsumption({
         role: s.role,
         clusterId,
         // the name src/zcl gives the attribute, which is what the hub records as served
         item: a.name,
         value: v,
-        period: iso(periodBounds(a, now).start),
+        period: iso(period.start),
+        periodEnd: iso(period.end),
         series: a.series,
         running: a.back === 0,
         storedAt: this.#o.clock.now(),
@@ -169,7 +199,9 @@ export class DataFetcher {
   async #getLastMessage(s: Server): Promise<void> {
     const rsp = await this.#send(s, ClusterId.messaging, "specific", "getLastMessage", {});
     if (rsp.command !== "displayMessage") return; // NOT_FOUND: none
-    const m = rsp.payload as { messageId: number; message: string };
+    const m = rsp.payload as { messageId: number; message: string; startTime: number };
+    const startMs = m.startTime === 0 ? undefined : zclUtcToMs(m.startTime);
+    if (this.#o.acceptMessage && !this.#o.acceptMessage(s.role, { messageId: m.messageId, startMs })) return;
     this.#o.store.putMessage({
       role: s.role,
       messageId: m.messageId,
@@ -184,7 +216,12 @@ export class DataFetcher {
   }
 
   async #getProfile(s: Server): Promise<void> {
-    const payload = { intervalChannel: 0, endTime: 0, numberOfPeriods: PROFILE_PERIODS };
+    const from = this.#o.historyFrom?.(s.role);
+    // only the half-hours the device wants: those complete since `from`
+    const complete = from === undefined ? PROFILE_PERIODS : Math.floor((this.#now() - from) / (30 * 60_000));
+    const numberOfPeriods = Math.min(PROFILE_PERIODS, complete);
+    if (numberOfPeriods <= 0) return;
+    const payload = { intervalChannel: 0, endTime: 0, numberOfPeriods };
     const rsp = await this.#send(s, ClusterId.metering, "specific", "getProfile", payload);
     if (rsp.command !== "getProfileResponse") return;
     const p = rsp.payload as { endTime: number; status: number; profileIntervalPeriod: number; intervals: number[] };
@@ -193,12 +230,15 @@ export class DataFetcher {
     const end = zclUtcToMs(p.endTime);
     // most recent interval first (reverse chronological)
     p.intervals.forEach((value, i) => {
+      const start = end - (i + 1) * len * 1000;
+      if (from !== undefined && start < from) return;
       this.#o.store.putConsumption({
         role: s.role,
         clusterId: ClusterId.metering,
         item: `getProfileResponse.intervals[${i}]`,
         value,
-        period: iso(end - (i + 1) * len * 1000),
+        period: iso(start),
+        periodEnd: iso(start + len * 1000),
         series: `profile:${len}`,
         running: false,
         storedAt: this.#o.clock.now(),
@@ -210,7 +250,9 @@ export class DataFetcher {
     const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfRecords: 5 };
     const rsp = await this.#send(s, ClusterId.prepayment, "specific", "getTopUpLog", payload);
     if (rsp.command !== "publishTopUpLog") return;
+    const from = this.#o.historyFrom?.(s.role);
     for (const t of rsp.payload.topUps as { topUpCode: Buffer; topUpAmount: number; topUpTime: number }[]) {
+      if (from !== undefined && zclUtcToMs(t.topUpTime) < from) continue;
       this.#o.store.putTopUp({
         role: s.role,
         clusterId: ClusterId.prepayment,
@@ -226,7 +268,9 @@ export class DataFetcher {
     const rsp = await this.#send(s, ClusterId.prepayment, "specific", "getDebtRepaymentLog", payload);
     if (rsp.command !== "publishDebtLog") return;
     type Debt = { collectionTime: number; amountCollected: number; debtType: number; outstandingDebt: number };
+    const from = this.#o.historyFrom?.(s.role);
     for (const d of rsp.payload.debts as Debt[]) {
+      if (from !== undefined && zclUtcToMs(d.collectionTime) < from) continue;
       this.#o.store.putDebtPayment({
         role: s.role,
         clusterId: ClusterId.prepayment,

@@ -17,6 +17,7 @@ export const PROFILES = [
   "repeat-clear",
   "fixed-endpoint",
   "offline-miss",
+  "refetches",
 ] as const;
 
 export type ProfileName = (typeof PROFILES)[number];
@@ -29,10 +30,16 @@ export interface Behaviour {
   discover: boolean;
   /** The servers whose tenancy attributes (0x0200/0x0201) are polled. */
   queryRoles: readonly EndpointRole[];
-  /** Clears consumption history (and, on a PPMID, top-ups and debts) when bit 9 is set. */
-  clearConsumer: boolean;
-  /** Clears supplier messages when bit 10 is set. */
-  clearSupplier: boolean;
+  /**
+   * At a meter's CoT date, clears that meter's history of periods before it (interval data, its own
+   * aggregate, and on a PPMID top-ups and debts), whatever the control bits (SECMP0056 sets no condition on
+   * them; domain-review W1), and from then on fetches only periods from that date.
+   */
+  clearHistory: boolean;
+  /** At a meter's CoT date, clears the supplier messages it held and never shows them again. */
+  clearMessages: boolean;
+  /** After clearing, fetches the previous occupier's history again from the meters (they still serve it). */
+  refetchesHistory: boolean;
   /** Also clears the moment it sees a CoT dated in the future. */
   clearOnSight: boolean;
   /** Clears again on every poll while a reached CoT date is set. */
@@ -44,8 +51,9 @@ export interface Behaviour {
 const COMPLIANT: Behaviour = {
   discover: true,
   queryRoles: ["esme", "gpf"],
-  clearConsumer: true,
-  clearSupplier: true,
+  clearHistory: true,
+  clearMessages: true,
+  refetchesHistory: false,
   clearOnSight: false,
   clearEveryPoll: false,
   catchUpOnPowerOn: true,
@@ -55,12 +63,13 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   compliant: COMPLIANT,
   "no-query": { ...COMPLIANT, queryRoles: [] },
   "gpf-only": { ...COMPLIANT, queryRoles: ["gpf"] },
-  "keeps-history": { ...COMPLIANT, clearConsumer: false },
-  "keeps-messages": { ...COMPLIANT, clearSupplier: false },
+  "keeps-history": { ...COMPLIANT, clearHistory: false },
+  "keeps-messages": { ...COMPLIANT, clearMessages: false },
   "early-clear": { ...COMPLIANT, clearOnSight: true },
   "repeat-clear": { ...COMPLIANT, clearEveryPoll: true },
   "fixed-endpoint": { ...COMPLIANT, discover: false },
   "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
+  refetches: { ...COMPLIANT, refetchesHistory: true },
 };
 
 function isProfileName(name: string): name is ProfileName {

@@ -1,8 +1,15 @@
 /**
  * The behaviour of an emulated IHD or PPMID: a Smart Energy client that finds the ESME and the GPF,
- * fetches what a display shows (time, consumption and its history, price, supplier messages, and on a
- * PPMID prepayment data), polls the Change-of-Tenancy attributes and clears the previous occupier's data
- * as its behaviour profile says (profiles.ts).
+ * fetches what a display shows (time, consumption and cost and their history, price, supplier messages,
+ * and on a PPMID prepayment data), polls the Change-of-Tenancy attributes and clears the previous
+ * occupier's data as its behaviour profile says (profiles.ts).
+ *
+ * The compliant behaviour (cot-suite.md "Emulated device behaviour profiles"): a CoT date read on a meter
+ * is acted on at that date, for that meter: its history of periods before the date, the device's own total
+ * of it and the messages received from it before the date are cleared, whatever the control bits; from
+ * then on only periods from that date are fetched and a cleared message is never shown again, although
+ * the meters keep serving both. A device that queries only some meters applies what it reads to the meters
+ * it does not query too.
  *
  * Time comes from the shared Clock. A poll is a `clock.at` callback that awaits all its network work, so
  * `SteppedClock.advanceTo` completes it before moving on.
@@ -14,7 +21,7 @@ import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
 import { DeviceStore } from "./store.js";
 import { dayStart } from "../../hub/data/periods.js";
-import { ClusterId, commandId, decodeZcl, PTCC, Status, type ZclFrame, type ZclHeader } from "../../zcl/index.js";
+import { ClusterId, commandId, decodeZcl, Status, type ZclFrame, type ZclHeader } from "../../zcl/index.js";
 import { defaultRsp } from "../han/zcl-lite.js";
 import { Tenancy } from "./se-payloads.js";
 import { discoverServers, type Server } from "./discovery.js";
@@ -56,10 +63,18 @@ export interface ClearRecord {
   atMs: number;
   dateMs: number;
   control: number;
-  consumer: boolean;
-  supplier: boolean;
+  /** The meters whose data it cleared. */
+  meters: EndpointRole[];
+  history: boolean;
+  messages: boolean;
   why: "reached" | "on-sight" | "repeat" | "push";
 }
+
+/** The day series a display's own total sums, per meter (kWh: the gas mirror's alternative set). */
+const AGGREGATE_SERIES: Record<EndpointRole, string> = {
+  esme: "ConsumptionDelivered/day",
+  gpf: "AlternativeConsumptionDelivered/day",
+};
 
 export class SeClient {
   readonly kind: SeDeviceKind;
@@ -84,12 +99,18 @@ export class SeClient {
   #started = false;
   #pollCancel: Cancel | undefined;
   #nextPollAt = 0;
-  /** CoT dates (hub ms) already acted on: kept across power cycles like the store. */
-  readonly #acted = new Set<number>();
-  readonly #sighted = new Set<number>();
+  /** CoT dates already acted on, as `role@ms`: kept across power cycles like the store. */
+  readonly #acted = new Set<string>();
+  readonly #sighted = new Set<string>();
   /** CoT dates it has read while online (a power cycle does not forget them). */
-  readonly #seen = new Set<number>();
-  readonly #scheduled = new Map<number, Cancel>();
+  readonly #seen = new Set<string>();
+  readonly #scheduled = new Map<string, Cancel>();
+  /** Per meter, the CoT date acted on: history is fetched from there on. */
+  readonly #historyFrom = new Map<EndpointRole, number>();
+  /** Per meter, the CoT date acted on: a message that started before it is not shown. */
+  readonly #messagesFrom = new Map<EndpointRole, number>();
+  /** Messages cleared: never shown again. */
+  readonly #clearedMessages = new Set<number>();
   #baselineNext = false;
   #historyDay: number | undefined;
   #refreshedAt: number | undefined;
@@ -113,6 +134,8 @@ export class SeClient {
       request: (server, clusterId, frame) => this.#request(server, clusterId, frame),
       tsn: () => this.#nextTsn(),
       onError: (message) => this.#error(message),
+      historyFrom: (role) => this.#historyFrom.get(role),
+      acceptMessage: (role, m) => this.#acceptMessage(role, m.messageId, m.startMs),
     });
   }
 
@@ -161,7 +184,15 @@ export class SeClient {
   async cycle(): Promise<void> {
     if (!this.#online) return;
     try {
-      if (this.servers.length === 0) this.servers = await discoverServers(this.#link, this.behaviour.discover);
+      if (this.servers.length === 0) {
+        this.servers = await discoverServers(this.#link, this.behaviour.discover);
+        // an IHD keeps its own total of each meter's daily use, from when it started
+        if (this.kind === "ihd") {
+          for (const role of new Set(this.servers.map((x) => x.role))) {
+            if (!this.store.aggregate(role)) this.store.startAggregate(role, AGGREGATE_SERIES[role], this.clock.now());
+          }
+        }
+      }
       const now = this.clock.now();
       const live = this.#refreshedAt === undefined || now - this.#refreshedAt >= this.refreshIntervalMs;
       if (live) await this.#fetcher.readTime(this.servers);
@@ -191,10 +222,11 @@ export class SeClient {
           implementationDateTime: number;
           proposedTenancyChangeControl: number;
         };
+        const dateMs = validDate(p.implementationDateTime);
         const obs: TenancyObservation = {
           role,
           atMs: this.clock.now(),
-          dateMs: validDate(p.implementationDateTime),
+          ...(dateMs === undefined ? {} : { dateMs }),
           control: p.proposedTenancyChangeControl,
         };
         this.observations.push(obs);
@@ -241,78 +273,121 @@ export class SeClient {
     if (this.#baselineNext) {
       // what changed while it was away is taken as the way things are; what it saw before still counts
       this.#baselineNext = false;
-      for (const o of observations) if (o.dateMs !== undefined && !this.#seen.has(o.dateMs)) this.#acted.add(o.dateMs);
+      for (const o of observations) {
+        const k = o.dateMs === undefined ? undefined : key(o.role, o.dateMs);
+        if (k && !this.#seen.has(k)) this.#acted.add(k);
+      }
     }
     await this.#act(observations, "poll");
   }
 
+  /** The meters a CoT read on `role` applies to: that one, and those the device does not query itself. */
+  #targets(role: EndpointRole): EndpointRole[] {
+    const known = new Set<EndpointRole>([...this.servers.map((s) => s.role), "gpf", "esme"]);
+    return [role, ...[...known].filter((r) => r !== role && !this.behaviour.queryRoles.includes(r))];
+  }
+
   async #act(observations: TenancyObservation[], source: "poll" | "push"): Promise<void> {
     const now = this.clock.now();
-    const dates = new Map<number, number>();
-    for (const o of observations)
-      if (o.dateMs !== undefined) dates.set(o.dateMs, (dates.get(o.dateMs) ?? 0) | (o.control ?? 0));
+    const dates = new Map<string, { role: EndpointRole; date: number; control: number }>();
+    for (const o of observations) {
+      if (o.dateMs === undefined) continue;
+      const k = key(o.role, o.dateMs);
+      dates.set(k, { role: o.role, date: o.dateMs, control: (dates.get(k)?.control ?? 0) | (o.control ?? 0) });
+    }
     if (source === "poll") {
-      // a date the servers no longer show (superseded or withdrawn) is not waited for any more
-      for (const [date, cancel] of this.#scheduled) {
-        if (!dates.has(date) && observations.length > 0) {
+      // a date a meter no longer shows (superseded or withdrawn) is not waited for any more
+      const answered = new Set(observations.map((o) => o.role));
+      for (const [k, cancel] of this.#scheduled) {
+        if (!dates.has(k) && answered.has(roleOfKey(k))) {
           cancel();
-          this.#scheduled.delete(date);
+          this.#scheduled.delete(k);
         }
       }
     }
-    for (const [date, control] of dates) {
-      this.#seen.add(date);
-      if (this.#acted.has(date)) {
+    for (const [k, { role, date, control }] of dates) {
+      this.#seen.add(k);
+      if (this.#acted.has(k)) {
         if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) {
-          // like after any clear, it fetches what the meter still serves; what only it had kept is gone
-          this.#clear(date, control, "repeat");
+          // like after any clear, it fetches what the meters still serve; what only it had kept is gone
+          this.#clear(role, date, control, "repeat", { all: true });
           this.#historyDay = undefined;
         }
         continue;
       }
       if (now >= date) {
-        await this.#enact(date, control, source === "push" ? "push" : "reached");
+        await this.#enact(role, date, control, source === "push" ? "push" : "reached");
         continue;
       }
-      if (this.behaviour.clearOnSight && !this.#sighted.has(date)) {
-        this.#sighted.add(date);
-        this.#clear(date, control, "on-sight");
+      if (this.behaviour.clearOnSight && !this.#sighted.has(k)) {
+        this.#sighted.add(k);
+        this.#clear(role, date, control, "on-sight", { all: true });
       }
-      if (!this.#scheduled.has(date)) {
+      if (!this.#scheduled.has(k)) {
         const cancel = this.clock.at(date, async () => {
-          this.#scheduled.delete(date);
-          if (!this.#online || this.#acted.has(date)) return;
+          this.#scheduled.delete(k);
+          if (!this.#online || this.#acted.has(k)) return;
           try {
-            await this.#enact(date, control, "reached");
+            await this.#enact(role, date, control, "reached");
             await this.#refresh(true);
           } catch (err) {
             this.#error(err);
           }
         });
-        this.#scheduled.set(date, cancel);
+        this.#scheduled.set(k, cancel);
       }
     }
   }
 
-  /** Acts on a CoT whose implementation time is reached: clears, then wants the new tenancy's history. */
-  async #enact(date: number, control: number, why: ClearRecord["why"]): Promise<void> {
-    this.#acted.add(date);
-    this.#scheduled.get(date)?.();
-    this.#scheduled.delete(date);
-    this.#clear(date, control, why);
+  /** Acts on a CoT whose date is reached: clears, then wants the history it may still fetch. */
+  async #enact(role: EndpointRole, date: number, control: number, why: ClearRecord["why"]): Promise<void> {
+    const k = key(role, date);
+    this.#acted.add(k);
+    this.#scheduled.get(k)?.();
+    this.#scheduled.delete(k);
+    this.#clear(role, date, control, why);
     this.#historyDay = undefined;
   }
 
-  #clear(date: number, control: number, why: ClearRecord["why"]): void {
-    const consumer = (control & PTCC.clearIhdDataConsumer) !== 0 && this.behaviour.clearConsumer;
-    const supplier = (control & PTCC.clearIhdDataSupplier) !== 0 && this.behaviour.clearSupplier;
-    if (consumer) {
-      this.store.clearConsumption();
-      if (this.kind === "ppmid") this.store.clearPrepayment();
+  /**
+   * Clears the previous occupier's data of the meters a CoT read on `role` applies to: history of periods
+   * before `date` (with `all`: everything held of those meters, as a device that clears all it has).
+   */
+  #clear(
+    role: EndpointRole,
+    date: number,
+    control: number,
+    why: ClearRecord["why"],
+    opts: { all?: boolean } = {},
+  ): void {
+    const meters = this.#targets(role);
+    const history = this.behaviour.clearHistory;
+    const messages = this.behaviour.clearMessages;
+    const before = opts.all ? Number.POSITIVE_INFINITY : date;
+    for (const m of meters) {
+      if (history) {
+        this.store.clearHistoryBefore(m, before);
+        if (!this.behaviour.refetchesHistory) this.#historyFrom.set(m, Math.max(this.#historyFrom.get(m) ?? 0, date));
+        if (this.store.aggregate(m)) this.store.startAggregate(m, AGGREGATE_SERIES[m], Math.max(date, this.#since(m)));
+      }
+      if (messages) this.#messagesFrom.set(m, Math.max(this.#messagesFrom.get(m) ?? 0, date));
     }
-    if (supplier) this.store.clearMessages();
-    this.clears.push({ atMs: this.clock.now(), dateMs: date, control, consumer, supplier, why });
-    this.#log.debug({ date: new Date(date).toISOString(), control, consumer, supplier, why }, "cleared");
+    if (messages) for (const id of this.store.clearMessagesBefore(meters, before)) this.#clearedMessages.add(id);
+    this.clears.push({ atMs: this.clock.now(), dateMs: date, control, meters, history, messages, why });
+    this.#log.debug({ date: new Date(date).toISOString(), control, meters, history, messages, why }, "cleared");
+  }
+
+  /** The start of a meter's own total: never before the latest date it acted on. */
+  #since(role: EndpointRole): number {
+    return this.#historyFrom.get(role) ?? 0;
+  }
+
+  /** Whether to show a message a meter serves: not one it cleared, nor one that started before the date it acted on. */
+  #acceptMessage(role: EndpointRole, messageId: number, startMs: number | undefined): boolean {
+    if (!this.behaviour.clearMessages) return true;
+    if (this.#clearedMessages.has(messageId)) return false;
+    const from = this.#messagesFrom.get(role);
+    return from === undefined || startMs === undefined || startMs >= from;
   }
 
   // ---- data ----
@@ -331,14 +406,18 @@ export class SeClient {
     const p = frame.payload as { messageId: number; message: string };
     switch (frame.command) {
       case "displayMessage":
-      case "displayProtectedMessage":
+      case "displayProtectedMessage": {
+        const start = (frame.payload as { startTime?: number }).startTime;
+        const startMs = start === undefined || start === 0 ? undefined : zclUtcToMs(start);
+        if (!this.#acceptMessage(role, p.messageId, startMs)) break;
         this.store.putMessage({ role, messageId: p.messageId, text: p.message, receivedAt: this.clock.now() });
         break;
+      }
       case "cancelMessage":
         this.store.cancelMessage(p.messageId, role);
         break;
       case "cancelAllMessages":
-        this.store.clearMessages();
+        this.store.clearMessagesBefore([role], Number.POSITIVE_INFINITY);
         break;
     }
   }
@@ -377,6 +456,14 @@ export class SeClient {
     this.errors.push(message);
     this.#log.warn({ err: message }, "device error");
   }
+}
+
+function key(role: EndpointRole, dateMs: number): string {
+  return `${role}@${dateMs}`;
+}
+
+function roleOfKey(k: string): EndpointRole {
+  return k.slice(0, k.indexOf("@")) as EndpointRole;
 }
 
 /** A CoT date attribute value as hub ms, or undefined for "none" (0 or 0xFFFFFFFF). */

@@ -3,7 +3,10 @@ import { SerialPort } from "serialport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDutFile, type ConsoleProbeSpec } from "../../../src/runner/dut-file.js";
 import { ConsoleProbe, parseDump } from "../../../src/runner/probes/console.js";
+import type { LookFor } from "../../../src/runner/probes/types.js";
 import { ptyPair, type PtyPair } from "../../support/pty-pair.js";
+
+const NOTHING: LookFor = { messages: [], periods: [], cots: [] };
 
 function spec(port: string, extra: Record<string, unknown> = {}): ConsoleProbeSpec {
   const d = parseDutFile(
@@ -20,7 +23,9 @@ function spec(port: string, extra: Record<string, unknown> = {}): ConsoleProbeSp
         timeout: "1s",
         patterns: {
           consumption: "^HIST (?<role>esme|gpf) (?<item>\\S+) (?<period>\\S+) (?<value>\\d+)$",
-          message: "^MSG (?<messageId>\\d+) (?<text>.*)$",
+          message: "^MSG (?<messageId>\\d+) (?<received>\\S+) (?<text>.*)$",
+          aggregate: "^AGG (?<role>esme|gpf) (?<item>\\S+) (?<start>\\S+) (?<granularity>\\S+) (?<value>\\S+)$",
+          state: "^STATE (?<role>esme|gpf) (?<item>\\S+) (?<value>\\S+)$",
         },
         ...extra,
       },
@@ -60,27 +65,33 @@ describe("console probe over a real serial port (socat pty pair)", () => {
     await pair.close();
   });
 
-  it("sends the dump command and parses the dump into holdings", async () => {
+  it("sends the dump command and parses the dump into holdings, each value with its period", async () => {
     const fake = await fakeConsole(pair.b, [
       "IHD data store",
-      "HIST esme previousDayConsumptionDelivered 2026-11-26T00:00:00Z 4123",
+      "HIST esme previousDayConsumptionDelivered 2026-11-26T00:00:00Z/2026-11-27T00:00:00Z 4123",
       "HIST gpf previousDay2AlternativeConsumptionDelivered 2026-11-25T00:00:00Z 11870",
-      "MSG 4821 T1-MSG-4821 previous occupier",
+      "HIST esme previousDayCostConsumptionDelivered 2026-11-26T00:00:00Z 99123",
+      "MSG 4821 2026-11-27T09:00:00.000Z Supplier message 1",
+      "AGG esme totalSinceStart 2026-11-20T00:00:00.000Z day 40123",
+      "STATE gpf currentSummationDelivered 9912345",
       "END",
-      "MSG 9999 after the end marker",
+      "MSG 9999 - after the end marker",
     ]);
     device = fake.port;
-    const answer = await new ConsoleProbe(spec(pair.a)).take("baseline", { messages: [], consumption: [] });
+    const answer = await new ConsoleProbe(spec(pair.a)).take("baseline", NOTHING);
     expect(answer.error).toBeUndefined();
     expect(fake.received).toEqual(["dump"]);
     expect(answer.ok).toBe(true);
-    expect(answer.holdings?.messages).toEqual([{ messageId: 4821, text: "T1-MSG-4821 previous occupier" }]);
+    expect(answer.holdings?.messages).toEqual([
+      { messageId: 4821, text: "Supplier message 1", receivedAt: "2026-11-27T09:00:00.000Z" },
+    ]);
     expect(answer.holdings?.consumption).toEqual([
       {
         role: "esme",
         clusterId: 0x0702,
         item: "previousDayConsumptionDelivered",
         period: "2026-11-26T00:00:00Z",
+        periodEnd: "2026-11-27T00:00:00Z",
         value: 4123,
       },
       {
@@ -90,6 +101,19 @@ describe("console probe over a real serial port (socat pty pair)", () => {
         period: "2026-11-25T00:00:00Z",
         value: 11870,
       },
+      {
+        role: "esme",
+        clusterId: 0x0705,
+        item: "previousDayCostConsumptionDelivered",
+        period: "2026-11-26T00:00:00Z",
+        value: 99123,
+      },
+    ]);
+    expect(answer.holdings?.aggregates).toEqual([
+      { role: "esme", item: "totalSinceStart", start: "2026-11-20T00:00:00.000Z", granularity: "day", value: 40123 },
+    ]);
+    expect(answer.holdings?.state).toEqual([
+      { role: "gpf", clusterId: 0x0702, item: "currentSummationDelivered", value: 9912345 },
     ]);
   });
 
@@ -97,19 +121,13 @@ describe("console probe over a real serial port (socat pty pair)", () => {
     const fake = await fakeConsole(pair.b, []);
     device = fake.port;
     fake.port.removeAllListeners("data");
-    const answer = await new ConsoleProbe(spec(pair.a, { timeout: "300ms" })).take("baseline", {
-      messages: [],
-      consumption: [],
-    });
+    const answer = await new ConsoleProbe(spec(pair.a, { timeout: "300ms" })).take("baseline", NOTHING);
     expect(answer.ok).toBe(false);
     expect(answer.error).toMatch(/no answer to the dump command/);
   });
 
   it("reports a port that cannot be opened", async () => {
-    const answer = await new ConsoleProbe(spec(`${pair.a}-missing`)).take("baseline", {
-      messages: [],
-      consumption: [],
-    });
+    const answer = await new ConsoleProbe(spec(`${pair.a}-missing`)).take("baseline", NOTHING);
     expect(answer.ok).toBe(false);
     expect(answer.error).toMatch(/-missing/);
   });
@@ -118,6 +136,6 @@ describe("console probe over a real serial port (socat pty pair)", () => {
 describe("dump parsing", () => {
   it("ignores lines that match no pattern", () => {
     const h = parseDump(["", "garbage", "MSG x not a number id"], spec("/dev/null").patterns);
-    expect(h).toEqual({ consumption: [], messages: [], topUps: [], debts: [] });
+    expect(h).toEqual({ consumption: [], messages: [], topUps: [], debts: [], aggregates: [], state: [] });
   });
 });

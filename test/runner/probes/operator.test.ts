@@ -1,31 +1,25 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { OperatorProbe } from "../../../src/runner/probes/operator.js";
+import { displayPeriod, OperatorProbe, periodsToAsk } from "../../../src/runner/probes/operator.js";
 import type { LookFor } from "../../../src/runner/probes/types.js";
+
+const day = (d: number) => ({
+  role: "esme" as const,
+  clusterId: 0x0702,
+  view: "day" as const,
+  measure: "consumption" as const,
+  start: `2026-11-${d}T00:00:00.000Z`,
+  end: `2026-11-${d + 1}T00:00:00.000Z`,
+});
 
 const lookFor: LookFor = {
   messages: [
-    { messageId: 4821, text: "T1-MSG-4821 previous occupier", tenancy: 1 },
-    { messageId: 5102, text: "T2-MSG-5102 welcome", tenancy: 2 },
+    { messageId: 849_000_001, text: "Supplier message 1", publishedAt: "2026-11-24T10:00:00.000Z", roles: ["esme"] },
+    { messageId: 849_100_002, text: "Supplier message 2", publishedAt: "2026-11-26T14:00:00.000Z", roles: ["esme"] },
   ],
-  consumption: [
-    {
-      role: "esme",
-      clusterId: 0x0702,
-      item: "previousDayConsumptionDelivered",
-      period: "2026-11-26T00:00:00Z",
-      value: 4123,
-      tenancy: 1,
-    },
-    {
-      role: "esme",
-      clusterId: 0x0702,
-      item: "previousDayConsumptionDelivered",
-      period: "2026-11-27T00:00:00Z",
-      value: 3311,
-      tenancy: 2,
-    },
-  ],
+  // 24, 25 and 26 November were served; 27 is the running day
+  periods: [day(24), day(25), day(26), day(27)],
+  cots: [{ meter: "esme", implementationTime: "2026-11-26T12:00:01.000Z" }],
 };
 
 function tty(answers: string[]) {
@@ -45,16 +39,39 @@ function tty(answers: string[]) {
 }
 
 describe("operator probe", () => {
-  it("asks about each marker text and consumption sample, and records what the person said", async () => {
+  it("asks in display terms (message text, UK local dates, views), never raw values, and records the answers", async () => {
     const { io, transcript } = tty(["n", "yes", "maybe", "y", "n"]);
     const answer = await new OperatorProbe("ihd:bench", io).take("after-cot", lookFor);
-    expect(transcript()).toContain('"T1-MSG-4821 previous occupier" (id 4821)');
-    expect(transcript()).toContain("previousDayConsumptionDelivered (2026-11-26) = 4123");
-    expect(transcript()).toContain("please answer y or n");
+    const asked = transcript();
+    // the latest message first; the previous occupier's last day (25th, ended before T) and the latest complete day
+    expect(asked).toContain('Does ihd:bench show the supplier message "Supplier message 2"?');
+    expect(asked).toContain('Does ihd:bench show the supplier message "Supplier message 1"?');
+    expect(asked).toContain("Does ihd:bench show electricity use for Wednesday, 25 November 2026 (daily view)?");
+    expect(asked).toContain("Does ihd:bench show electricity use for Thursday, 26 November 2026 (daily view)?");
+    expect(asked).not.toMatch(/Delivered|849|24 November|27 November|0x/);
+    expect(asked).toContain("please answer y or n");
     expect(answer.ok).toBe(true);
-    expect(answer.holdings?.messages).toEqual([{ messageId: 5102, text: "T2-MSG-5102 welcome" }]);
-    expect(answer.holdings?.consumption.map((c) => c.value)).toEqual([4123]);
+    expect(answer.holdings?.messages).toEqual([{ messageId: 849_000_001, text: "Supplier message 1" }]);
+    expect(answer.holdings?.consumption).toEqual([
+      {
+        role: "esme",
+        clusterId: 0x0702,
+        item: "day view",
+        period: "2026-11-25T00:00:00.000Z",
+        periodEnd: "2026-11-26T00:00:00.000Z",
+      },
+    ]);
     expect(Object.values(answer.answers ?? {})).toEqual(["n", "yes", "y", "n"]);
+  });
+
+  it("names weeks and months as a display does, in UK local time", () => {
+    expect(displayPeriod("week", "2026-07-12T23:00:00.000Z")).toBe("the week starting Monday, 13 July 2026");
+    expect(displayPeriod("month", "2026-06-30T23:00:00.000Z")).toBe("July 2026");
+    expect(displayPeriod("day", "2026-03-29T00:00:00.000Z")).toBe("Sunday, 29 March 2026");
+  });
+
+  it("without a CoT asks only about the latest complete period of each view", () => {
+    expect(periodsToAsk({ ...lookFor, cots: [] }).map((p) => p.start)).toEqual(["2026-11-26T00:00:00.000Z"]);
   });
 
   it("without a terminal, answers nothing rather than guessing", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ClusterId } from "../../../src/zcl/index.js";
 import { GPF_EP, HOUR, MIN, TestHan } from "./han-fixture.js";
-import { consumptionTenancies, messageTenancies, pastConsumption } from "./helpers.js";
+import { messageIds, pastConsumption, periodsBefore } from "./helpers.js";
 
 let han: TestHan;
 afterEach(() => han?.close());
@@ -19,32 +19,32 @@ describe("compliant IHD", () => {
     expect(han.hub.requestsOf(ihd.ieee).every((r) => r.hubEp !== 1)).toBe(true);
   });
 
-  it("holds tenancy-1 history and message before a CoT, and none of tenancy 1 after it", async () => {
+  it("holds history and the message before a CoT, and nothing of before T after it", async () => {
     han = new TestHan();
     await han.start();
     const ihd = await han.add({ kind: "ihd", profile: "compliant" });
     const before = ihd.holdings();
     expect(pastConsumption(before).length).toBeGreaterThan(20);
-    expect(consumptionTenancies(before)).toEqual(new Set([1]));
-    expect(before.messages.map((m) => m.text)).toContain(han.hub.messageText(1));
+    expect(before.messages.map((m) => m.text)).toEqual(["Supplier message 1"]);
     // every value has its period
     expect(before.consumption.every((v) => typeof v.period === "string" && !Number.isNaN(Date.parse(v.period!)))).toBe(
       true,
     );
 
     await han.clock.advance(2 * HOUR);
+    const t = han.clock.now();
     han.hub.performCot({ control: 0x600 });
+    const m2 = han.hub.publishMessage();
     await han.clock.advance(30 * MIN);
 
     const after = ihd.holdings();
-    expect(consumptionTenancies(after)).toEqual(new Set([2]));
-    expect(messageTenancies(after)).toEqual(new Set([2]));
-    expect(pastConsumption(after).length).toBeGreaterThan(20);
+    expect(periodsBefore(after, t)).toEqual([]);
+    expect(messageIds(after)).toEqual(new Set([m2.messageId]));
     // it asked both servers for the tenancy attributes
     for (const role of ["gpf", "esme"] as const) {
       const dm = han.hub.requestsOf(ihd.ieee, { role, clusterId: ClusterId.deviceManagement });
       expect(dm.some((r) => r.attrs?.includes(0x0200))).toBe(true);
     }
-    expect(ihd.client.clears).toHaveLength(1);
+    expect(ihd.client.clears.map((c) => c.meters)).toEqual([["esme"], ["gpf"]]);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * A test double of the hub model for device-level tests: serves the SE clusters for the GPF and the ESME
- * from bytes to bytes, with every value tagged by the tenancy in force (value = tenancy × 100 000 + n),
- * records every request, and performs CoTs (future-dated ones take effect at their time).
+ * from bytes to bytes as real meters do (one continuous series whoever lives in the home: a figure depends
+ * only on the attribute and its period; the last supplier message is served until replaced), records every
+ * request, and performs CoTs (the tenancy attributes show them at once; nothing else changes).
  */
 import { type Clock, msToZclUtc } from "../../../src/hub/clock.js";
+import { periodBounds } from "../../../src/hub/data/history.js";
+import { dayStart } from "../../../src/hub/data/periods.js";
 import type { RequestContext } from "../../../src/hub/types.js";
 import type { EndpointRole } from "../../../src/evidence/events.js";
 import {
@@ -14,8 +17,11 @@ import {
 import type { ReadRecord } from "../../../src/hub/types.js";
 import { ClusterId, DataType, type FrameType, decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
 
-export const TAG = 100_000;
-export const tenancyOf = (value: number): number => Math.floor(value / TAG);
+export interface FakeMessage {
+  messageId: number;
+  text: string;
+  startMs: number;
+}
 
 export interface Request {
   role: EndpointRole;
@@ -33,34 +39,39 @@ export interface FakeCot {
   control: number;
 }
 
-const HISTORY = new Set([...HISTORICAL_CONSUMPTION, ...ALTERNATIVE_HISTORICAL_CONSUMPTION].map((a) => a.id));
-const COST = new Set(HISTORICAL_COST.map((a) => a.id));
+const SERIES = new Map(
+  [...HISTORICAL_CONSUMPTION, ...ALTERNATIVE_HISTORICAL_CONSUMPTION, ...HISTORICAL_COST].map((a) => [a.id, a]),
+);
+const DAY = 86_400_000;
 
 export class FakeHub {
   readonly requests: Request[] = [];
   /** Commands (`cluster/command`, decimal) whose answer is cut to its first 7 payload bytes. */
   readonly garble = new Set<string>();
   readonly cots: FakeCot[] = [];
+  readonly messages: FakeMessage[] = [];
 
-  constructor(readonly clock: Clock) {}
+  constructor(readonly clock: Clock) {
+    this.publishMessage("Supplier message 1");
+  }
 
-  /** Records a CoT: the tenancy attributes show it at once; data switches at `dateMs`. */
+  /** Records a CoT on both meters: the tenancy attributes show it at once; nothing else changes. */
   performCot(cot: Partial<FakeCot> = {}): FakeCot {
     const record = { dateMs: cot.dateMs ?? this.clock.now(), control: cot.control ?? 0x600 };
     this.cots.push(record);
     return record;
   }
 
-  tenancy(at = this.clock.now()): number {
-    return 1 + this.cots.filter((c) => c.dateMs <= at).length;
+  /** A new supplier message, served from now on by GetLastMessage (the devices fetch it at their next poll). */
+  publishMessage(text = `Supplier message ${this.messages.length + 1}`): FakeMessage {
+    const m = { messageId: 1000 + this.messages.length + 1, text, startMs: this.clock.now() };
+    this.messages.push(m);
+    return m;
   }
 
-  messageId(tenancy: number): number {
-    return tenancy * 1000 + 1;
-  }
-
-  messageText(tenancy: number): string {
-    return `T${tenancy}-MSG-${this.messageId(tenancy)} ${tenancy === 1 ? "previous occupier" : "new occupier"}`;
+  /** A figure of a period: the attribute and meter in the thousands, the day number in the last three digits. */
+  figure(role: EndpointRole, id: number, periodStart: number): number {
+    return (((id * 7 + (role === "esme" ? 1 : 2)) % 900) + 100) * 1000 + (Math.floor(periodStart / DAY) % 1000);
   }
 
   /** Requests of one device, optionally to one role and cluster. */
@@ -75,7 +86,6 @@ export class FakeHub {
 
   handleFrame(ctx: RequestContext, clusterId: number, bytes: Buffer): Buffer | undefined {
     const f = decodeZcl(clusterId, bytes);
-    const t = this.tenancy();
     const req: Request = {
       role: ctx.role,
       device: ctx.device,
@@ -100,23 +110,27 @@ export class FakeHub {
     if (f.command === "read") {
       req.attrs = f.payload.attributes as number[];
       return reply("global", "readRsp", {
-        records: req.attrs.map((id) => this.#attribute(ctx.role, clusterId, id, t)),
+        records: req.attrs.map((id) => this.#attribute(ctx.role, clusterId, id)),
       });
     }
     if (f.frameType === "global") return undefined;
     const now = this.clock.now();
     switch (`${clusterId}/${f.command}`) {
-      case `${ClusterId.messaging}/getLastMessage`:
+      case `${ClusterId.messaging}/getLastMessage`: {
+        const m = this.messages.at(-1);
+        if (!m) return reply("global", "defaultRsp", { commandId: f.commandId, status: 0x8b });
         return reply("specific", "displayMessage", {
-          messageId: this.messageId(t),
+          messageId: m.messageId,
           messageControl: 0,
-          startTime: 0,
+          startTime: msToZclUtc(m.startMs),
           durationInMinutes: 0xffff,
-          message: this.messageText(t),
+          message: m.text,
         });
+      }
       case `${ClusterId.metering}/getProfile`: {
         const end = Math.floor(now / 1_800_000) * 1_800_000;
-        const intervals = Array.from({ length: 24 }, (_, i) => t * TAG + ((end / 1_800_000 - i) % 1000));
+        const n = Math.min(24, (f.payload.numberOfPeriods as number) || 24);
+        const intervals = Array.from({ length: n }, (_, i) => 100 + ((end / 1_800_000 - i) % 500));
         return reply("specific", "getProfileResponse", {
           endTime: msToZclUtc(end),
           status: 0,
@@ -137,28 +151,29 @@ export class FakeHub {
           numberOfPriceTiersAndRegisterTier: 0x11,
           startTime: 0,
           durationInMinutes: 0xffff,
-          price: t * TAG + 2345,
+          price: 22_345,
         });
       case `${ClusterId.prepayment}/getTopUpLog`:
         return reply("specific", "publishTopUpLog", {
           commandIndex: 0,
           totalCommands: 1,
-          topUps: [1, 2].map((n) => ({
-            topUpCode: Buffer.from(`T${t}-TOPUP-${n}`),
-            topUpAmount: t * TAG + n * 500,
-            topUpTime: msToZclUtc(now) - n * 86_400,
-          })),
+          // one top-up a day at 09:00 UTC: the latest two
+          topUps: [0, 1].map((n) => {
+            const at = dayStart(now - 9 * 3_600_000) + 9 * 3_600_000 - n * DAY;
+            return { topUpCode: Buffer.from(`UTRN-${at / 1000}`), topUpAmount: 500 + n, topUpTime: msToZclUtc(at) };
+          }),
         });
       case `${ClusterId.prepayment}/getDebtRepaymentLog`:
         return reply("specific", "publishDebtLog", {
           commandIndex: 0,
           totalCommands: 1,
+          // one collection a day at 01:00 UTC: the latest
           debts: [
             {
-              collectionTime: msToZclUtc(now) - 3600,
-              amountCollected: t * TAG + 40,
+              collectionTime: msToZclUtc(dayStart(now - 3_600_000) + 3_600_000),
+              amountCollected: 40,
               debtType: 0,
-              outstandingDebt: t * TAG + 900,
+              outstandingDebt: 900 + (Math.floor(now / DAY) % 100),
             },
           ],
         });
@@ -178,9 +193,10 @@ export class FakeHub {
     }
   }
 
-  #attribute(role: EndpointRole, clusterId: number, id: number, t: number): ReadRecord {
+  #attribute(role: EndpointRole, clusterId: number, id: number): ReadRecord {
     const ok = (type: number, value: number): ReadRecord => ({ attrId: id, status: 0, type, value });
-    const tagged = (type: number, n: number) => ok(type, t * TAG + (n % TAG));
+    const series = SERIES.get(id);
+    const figure = (type: number) => ok(type, this.figure(role, id, periodBounds(series!, this.clock.now()).start));
     const cot = this.cots.at(-1);
     switch (clusterId) {
       case ClusterId.time:
@@ -189,16 +205,12 @@ export class FakeHub {
         break;
       case ClusterId.metering:
         if (id === 0x0306) return ok(DataType.BITMAP8, role === "esme" ? 0 : 128);
-        if (id === 0x0000) return ok(DataType.UINT48, t * TAG + 12_345);
-        if (HISTORY.has(id))
-          return tagged(
-            id >= 0x0440 && id < 0x0460 ? DataType.UINT32 : DataType.UINT24,
-            id * 7 + (role === "esme" ? 1 : 2),
-          );
+        if (id === 0x0000) return ok(DataType.UINT48, 12_345_000 + (Math.floor(this.clock.now() / 60_000) % 1000));
+        if (series) return figure((id & 0xff) >= 0x40 && (id & 0xff) < 0x60 ? DataType.UINT32 : DataType.UINT24);
         break;
       case ClusterId.prepayment:
-        if (id === 0x0001 || id === 0x0005) return tagged(DataType.INT32, id * 11);
-        if (COST.has(id)) return tagged(DataType.UINT48, id * 3);
+        if (id === 0x0001 || id === 0x0005) return ok(DataType.INT32, id * 11);
+        if (series) return figure(DataType.UINT48);
         break;
       case ClusterId.deviceManagement:
         if (id === 0x0200 && cot) return ok(DataType.UTC, msToZclUtc(cot.dateMs));

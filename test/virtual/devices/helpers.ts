@@ -1,16 +1,21 @@
-import type { Holdings } from "../../../src/evidence/events.js";
-import { tenancyOf } from "./fake-hub.js";
+import type { HeldValue, Holdings } from "../../../src/evidence/events.js";
 
-/** Tenancies of the consumption values a device holds. */
-export function consumptionTenancies(h: Holdings): Set<number> {
-  return new Set(h.consumption.map((v) => tenancyOf(v.value as number)));
+/** Consumption values of periods that start before `t` (the previous occupier's, or straddling it). */
+export function periodsBefore(h: Holdings, t: number): HeldValue[] {
+  return h.consumption.filter((v) => Date.parse(v.period ?? "") < t);
 }
 
-export function messageTenancies(h: Holdings): Set<number> {
-  return new Set(h.messages.map((m) => Math.floor(m.messageId / 1000)));
+/** Consumption values of periods that start at or after `t` (the new occupier's). */
+export function periodsFrom(h: Holdings, t: number): HeldValue[] {
+  return h.consumption.filter((v) => Date.parse(v.period ?? "") >= t);
+}
+
+/** The ids of the messages a device holds. */
+export function messageIds(h: Holdings): Set<number> {
+  return new Set(h.messages.map((m) => m.messageId));
 }
 
 /** Consumption values of past periods (those a display keeps as history). */
-export function pastConsumption(h: Holdings) {
+export function pastConsumption(h: Holdings): HeldValue[] {
   return h.consumption.filter((v) => !/^current/.test(v.item));
 }

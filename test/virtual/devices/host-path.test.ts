@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SteppedClock } from "../../../src/hub/clock.js";
 import { GbcsDeviceType } from "../../../src/hub/device-log.js";
-import { tenancyOfValue } from "../../../src/hub/data/tag.js";
 import { Hub } from "../../../src/hub/hub.js";
 import { Host } from "../../../src/host/host.js";
 import { EvidenceLog } from "../../../src/evidence/log.js";
@@ -20,6 +19,7 @@ import type { EmulatedEsme } from "../../../src/virtual/devices/esme.js";
 import type { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
 import { herdsmanClusters } from "../../../src/zcl/herdsman.js";
 import { HOUR, MIN, START } from "./han-fixture.js";
+import { messageIds, periodsBefore, periodsFrom } from "./helpers.js";
 
 const clock = new SteppedClock(START);
 const evidence = new EvidenceLog({ now: () => clock.now() });
@@ -78,23 +78,26 @@ describe("emulated devices through herdsman and the host", () => {
     expect(zclIn.every((e) => e.kind === "zcl" && e.hubEp !== 1)).toBe(true);
   });
 
-  it("hold tenancy 1, then clear as their profiles say after a CoT", async () => {
+  it("hold history and the message, then clear as their profiles say after a CoT on both meters", async () => {
     await clock.advance(2 * HOUR);
+    const m1 = hub.messages.all()[0]!.messageId;
     for (const d of [compliant, keeps]) {
-      expect(new Set(d.holdings().consumption.map((v) => tenancyOfValue(v.value as number))), d.label).toEqual(
-        new Set([1]),
-      );
-      expect(new Set(d.holdings().messages.map((m) => tenancyOfValue(m.messageId))), d.label).toEqual(new Set([1]));
+      expect(d.holdings().consumption.length, d.label).toBeGreaterThan(20);
+      expect(messageIds(d.holdings()), d.label).toEqual(new Set([m1]));
     }
-    hub.recordCot({ providerId: 1, issuerEventId: 9, tariffType: 0, implementationTime: clock.now(), control: 0x600 });
-    hub.publishMessage({ text: "welcome" });
+    const t = clock.now();
+    for (const meter of ["gpf", "esme"] as const) {
+      hub.recordCot({ meter, providerId: 1, issuerEventId: 9, tariffType: 0, implementationTime: t, control: 0x600 });
+    }
+    const m2 = hub.publishMessage({ text: "welcome" }).messageId;
     await clock.advance(30 * MIN);
     const c = compliant.holdings();
-    expect(new Set(c.consumption.map((v) => tenancyOfValue(v.value as number)))).toEqual(new Set([2]));
-    expect(new Set(c.messages.map((m) => tenancyOfValue(m.messageId)))).toEqual(new Set([2]));
+    expect(periodsBefore(c, t)).toEqual([]);
+    expect(periodsFrom(c, t).length).toBeGreaterThan(0);
+    expect(messageIds(c)).toEqual(new Set([m2]));
     const k = keeps.holdings();
-    expect(new Set(k.consumption.map((v) => tenancyOfValue(v.value as number)))).toEqual(new Set([2]));
-    expect(new Set(k.messages.map((m) => tenancyOfValue(m.messageId)))).toEqual(new Set([1, 2]));
+    expect(periodsBefore(k, t)).toEqual([]);
+    expect(messageIds(k)).toEqual(new Set([m1, m2]));
     expect(compliant.client.errors).toEqual([]);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import { ClusterId } from "../../../src/zcl/index.js";
 import { decodeZcl, encodeZcl } from "../../../src/zcl/index.js";
 import type { ProfileName } from "../../../src/virtual/devices/profiles.js";
 import { GPF_EP, HOUR, TestHan } from "./han-fixture.js";
-import { consumptionTenancies } from "./helpers.js";
+import { periodsBefore } from "./helpers.js";
 
 let han: TestHan;
 afterEach(() => han?.close());
@@ -70,7 +70,7 @@ describe("pushes", () => {
     const d = await setup();
     const answer = await push(d, ClusterId.messaging, display(77, "pushed £5 credit"));
     expect(defaultRsp(ClusterId.messaging, answer)).toEqual({ commandId: 0x00, status: 0x00 });
-    expect(d.holdings().messages).toContainEqual({ messageId: 77, text: "pushed £5 credit" });
+    expect(d.holdings().messages).toContainEqual(expect.objectContaining({ messageId: 77, text: "pushed £5 credit" }));
 
     await push(
       d,
@@ -93,13 +93,22 @@ describe("pushes", () => {
     const hex = (s: string) => Buffer.from(s.replace(/ /g, ""), "hex");
     const gcs07 = hex("09 00 00 80 4A 37 1C 00 00 00 00 00 FF FF 05 52 65 73 65 74");
     expect(await push(d, ClusterId.messaging, gcs07)).toBeDefined();
-    expect(d.holdings().messages).toContainEqual({ messageId: 0x1c374a80, text: "Reset" });
+    expect(d.holdings().messages).toContainEqual(expect.objectContaining({ messageId: 0x1c374a80, text: "Reset" }));
     const gcs09 = hex("09 00 00 00 00 00 00 80 4A 37 1C 00 20 6E C6 1F 00 02 00 00");
     await push(d, ClusterId.deviceManagement, gcs09);
-    // 2016-11-22T02:46:56Z is long past: acted on at once; control 0x200 clears the consumer's data only
+    // 2016-11-22T02:46:56Z is long past: acted on at once for the GPF's data, whatever the control bits (0x200)
     expect(d.client.clears).toMatchObject([
-      { why: "push", dateMs: Date.parse("2016-11-22T02:46:56Z"), control: 0x200, consumer: true, supplier: false },
+      {
+        why: "push",
+        dateMs: Date.parse("2016-11-22T02:46:56Z"),
+        control: 0x200,
+        meters: ["gpf"],
+        history: true,
+        messages: true,
+      },
     ]);
+    // nothing was held of before 2016, and "Reset" came after that date: both stay
+    expect(d.holdings().messages.map((m) => m.text)).toContain("Reset");
   });
 
   it("answers an unknown or malformed command with a Default Response error", async () => {
@@ -119,7 +128,7 @@ describe("pushes", () => {
     it(`${profile}: a pushed PublishChangeOfTenancy ${acts ? "is acted on at once" : "is ignored"}`, async () => {
       const d = await setup(profile);
       await han.clock.advance(HOUR);
-      const cot = han.hub.performCot(); // the hub's data switches now; the device hears it by push
+      const cot = han.hub.performCot(); // the device hears it by push from the GPF
       const frame = command(ClusterId.deviceManagement, "publishChangeOfTenancy", {
         providerId: 0,
         issuerEventId: 1,
@@ -129,7 +138,8 @@ describe("pushes", () => {
       });
       await push(d, ClusterId.deviceManagement, frame);
       expect(d.client.clears.map((c) => c.why)).toEqual(acts ? ["push"] : []);
-      expect(d.holdings().consumption.length > 0 && consumptionTenancies(d.holdings()).has(1)).toBe(!acts);
+      const gas = { ...d.holdings(), consumption: d.holdings().consumption.filter((v) => v.role === "gpf") };
+      expect(periodsBefore(gas, cot.dateMs).length > 0).toBe(!acts);
     });
   }
 });

@@ -1,37 +1,29 @@
 /**
  * The emulated devices against the real hub model: they parse what src/hub serves, and what they hold is
- * attributed to a tenancy by the hub's own tag (value % 100), exactly as the suite's checks do.
+ * sorted against the CoT's T by its period and time, exactly as the suite's attribution does.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { tenancyOfValue } from "../../../src/hub/data/tag.js";
 import type { Holdings } from "../../../src/evidence/events.js";
 import type { EmulatedEsme } from "../../../src/virtual/devices/esme.js";
 import type { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
 import { ClusterId } from "../../../src/zcl/index.js";
 import { HOUR } from "./han-fixture.js";
 import { HubHan } from "./hub-han.js";
+import { messageIds, periodsBefore, periodsFrom } from "./helpers.js";
 
 let han: HubHan;
 afterEach(() => han?.close());
 
-function tenancies(h: Holdings) {
-  const held = (v: unknown) => {
-    if (typeof v === "number") return v;
-    const o = v as { amount?: number; amountCollected?: number };
-    return o.amount ?? o.amountCollected ?? Number.NaN;
-  };
-  return {
-    consumption: new Set(h.consumption.map((v) => tenancyOfValue(held(v.value)))),
-    messages: new Set(h.messages.map((m) => tenancyOfValue(m.messageId))),
-    prepayment: new Set([...h.topUps, ...h.debts].map((v) => tenancyOfValue(held(v.value)))),
-  };
+/** Top-ups and debt collections dated before `t`. */
+function prepaymentBefore(h: Holdings, t: number) {
+  return [...h.topUps, ...h.debts].filter((v) => Date.parse(v.period!) < t);
 }
 
 describe("emulated devices with the real hub model", () => {
   it("find the GPF on the coordinator and the ESME node, and clear as their profiles say", async () => {
     han = new HubHan();
     const esme = await han.add<EmulatedEsme>("esme");
-    han.hub.publishMessage({ text: "previous occupier" });
+    const m1 = han.hub.publishMessage({ text: "Your tariff changes soon" }).messageId;
     const compliant = await han.add<EmulatedSeDevice>("ihd:compliant");
     const keeps = await han.add<EmulatedSeDevice>("ihd:keeps-messages");
     const ppmid = await han.add<EmulatedSeDevice>("ppmid:compliant");
@@ -46,33 +38,36 @@ describe("emulated devices with the real hub model", () => {
     ]);
     await han.clock.advance(2 * HOUR);
     for (const d of [compliant, keeps, ppmid]) {
-      const t = tenancies(d.holdings());
-      expect(t.consumption, d.label).toEqual(new Set([1]));
-      expect(t.messages, d.label).toEqual(new Set([1]));
+      expect(messageIds(d.holdings()), d.label).toEqual(new Set([m1]));
       expect(d.holdings().consumption.length, d.label).toBeGreaterThan(20);
       expect(d.client.errors, d.label).toEqual([]);
     }
     expect(ppmid.holdings().topUps.length + ppmid.holdings().debts.length).toBeGreaterThan(0);
 
-    han.hub.recordCot({
-      providerId: 1,
-      issuerEventId: 2,
-      tariffType: 0,
-      implementationTime: han.clock.now(),
-      control: 0x600,
-    });
-    han.hub.publishMessage({ text: "welcome" });
+    const t = han.clock.now();
+    for (const meter of ["gpf", "esme"] as const) {
+      han.hub.recordCot({
+        meter,
+        providerId: 1,
+        issuerEventId: 2,
+        tariffType: 0,
+        implementationTime: t,
+        control: 0x600,
+      });
+    }
+    const m2 = han.hub.publishMessage({ text: "welcome" }).messageId;
     await han.clock.advance(HOUR);
 
-    const c = tenancies(compliant.holdings());
-    expect(c.consumption).toEqual(new Set([2]));
-    expect(c.messages).toEqual(new Set([2]));
-    const k = tenancies(keeps.holdings());
-    expect(k.consumption).toEqual(new Set([2]));
-    expect(k.messages).toEqual(new Set([1, 2]));
-    const p = tenancies(ppmid.holdings());
-    expect(p.consumption).toEqual(new Set([2]));
-    expect([...p.prepayment].every((t) => t === 2)).toBe(true);
+    const c = compliant.holdings();
+    expect(periodsBefore(c, t)).toEqual([]);
+    expect(periodsFrom(c, t).length).toBeGreaterThan(0);
+    expect(messageIds(c)).toEqual(new Set([m2]));
+    const k = keeps.holdings();
+    expect(periodsBefore(k, t)).toEqual([]);
+    expect(messageIds(k)).toEqual(new Set([m1, m2]));
+    const p = ppmid.holdings();
+    expect(periodsBefore(p, t)).toEqual([]);
+    expect(prepaymentBefore(p, t)).toEqual([]);
 
     // the hub saw the tenancy reads on both endpoints, as served evidence
     const dmReads = han.evidence.events.filter(
@@ -94,6 +89,15 @@ describe("emulated devices with the real hub model", () => {
     const held = d.holdings().consumption;
     expect(held.length).toBeGreaterThan(150);
     expect(held.filter((v) => !served.has(`${v.role} ${v.item} ${v.period} ${v.value}`))).toEqual([]);
+    // and with the period's end the hub recorded
+    const ends = new Map(
+      han.evidence.events.flatMap((e) =>
+        e.kind === "served" && e.device === d.ieee && e.period
+          ? [[`${e.role} ${e.item} ${e.period}`, e.periodEnd]]
+          : [],
+      ),
+    );
+    expect(held.filter((v) => ends.get(`${v.role} ${v.item} ${v.period}`) !== v.periodEnd)).toEqual([]);
   });
 
   it("receives the hub's DisplayMessage pushes from the ESME and the GPF", async () => {
@@ -102,7 +106,9 @@ describe("emulated devices with the real hub model", () => {
     const ihd = await han.add<EmulatedSeDevice>("ihd:compliant");
     const msg = han.hub.publishMessage({ text: "pushed now" });
     await new Promise((r) => setTimeout(r, 20)); // network delivery, no hub time passes
-    expect(ihd.holdings().messages).toContainEqual({ messageId: msg.messageId, text: msg.text });
+    expect(ihd.holdings().messages).toContainEqual(
+      expect.objectContaining({ messageId: msg.messageId, text: msg.text }),
+    );
   });
 
   it("a device not in the Device Log is refused", async () => {

@@ -173,6 +173,7 @@ describe("periods and the store", () => {
       clusterId: 0x0702,
       series: "ConsumptionDelivered/day",
       period: "2026-11-02T00:00:00.000Z",
+      periodEnd: "2026-11-03T00:00:00.000Z",
       storedAt: 0,
     };
     expect(s.putConsumption({ ...base, item: "currentDayConsumptionDelivered", value: 10, running: true })).toBe(true);
@@ -184,13 +185,23 @@ describe("periods and the store", () => {
       false,
     );
     expect(s.holdings().consumption).toEqual([
-      { role: "gpf", clusterId: 0x0702, item: "previousDayConsumptionDelivered", value: 20, period: base.period },
+      {
+        role: "gpf",
+        clusterId: 0x0702,
+        item: "previousDayConsumptionDelivered",
+        value: 20,
+        period: base.period,
+        periodEnd: base.periodEnd,
+      },
     ]);
-    s.putMessage({ role: "gpf", messageId: 5, text: "a", receivedAt: 0 });
-    s.putMessage({ role: "esme", messageId: 5, text: "a", receivedAt: 0 });
-    expect(s.holdings().messages).toEqual([{ messageId: 5, text: "a" }]); // one message, from two servers
-    s.cancelMessage(5, "gpf");
-    expect(s.holdings().messages).toEqual([{ messageId: 5, text: "a" }]);
+    s.putMessage({ role: "gpf", messageId: 5, text: "a", receivedAt: 2000 });
+    s.putMessage({ role: "esme", messageId: 5, text: "a", receivedAt: 1000 });
+    s.putMessage({ role: "esme", messageId: 5, text: "a", receivedAt: 9000 }); // fetched again: still held since 1000
+    // one message, from two servers, held since the first copy came
+    const a = { messageId: 5, text: "a", receivedAt: new Date(1000).toISOString() };
+    expect(s.holdings().messages).toEqual([a]);
+    s.cancelMessage(5, "esme");
+    expect(s.holdings().messages).toEqual([{ ...a, receivedAt: new Date(2000).toISOString() }]);
     s.cancelMessage(5);
     expect(s.holdings().messages).toEqual([]);
     expect(JSON.parse(JSON.stringify(s.holdings()))).toEqual(s.holdings());
