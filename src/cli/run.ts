@@ -71,7 +71,8 @@ Other:
   -h, --help         this help
 
 Exit codes: 0 every case passed (info allowed), 1 a case failed, 2 usage or configuration error,
-            3 no failure but something inconclusive or in error (also a run stopped by a signal),
+            3 no failure but something inconclusive or in error (also a run stopped by a signal, or
+            by an evidence file that could not be written: the lines written stay whole),
             130 / 143 a second Ctrl-C (SIGINT) / SIGTERM quit at once.
 
 Examples:

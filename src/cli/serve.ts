@@ -58,7 +58,8 @@ Options:
 
 Exit codes: 0 stopped by 'quit', end of input, Ctrl-C (SIGINT) or SIGTERM (the evidence flushed, the
             dongle closed, the state kept), 1 the coordinator disconnected, 2 bad options, a state
-            directory in use or unreadable, or the coordinator did not start; 130 / 143 a second
+            directory in use or unreadable, or the coordinator did not start; 3 the evidence file
+            could not be written (disk full: the hub stops, the lines written stay whole); 130 / 143 a second
             SIGINT / SIGTERM quit at once.
 
 Example:
@@ -277,15 +278,26 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
   });
   // a signal during start-up stops the hub as soon as it is up; one at the console ends the line in progress
   const onStop = () => terminal.stop(console_);
-  if (!stop.signal.aborted) {
+  // so does an evidence file that cannot be written (disk full): the session would go on unrecorded
+  const onEvidenceFailed = () => {
+    process.stderr.write(
+      `hanbench serve: ${redactText((evidence.failed.reason as Error).message)}; stopping the hub\n`,
+    );
+    terminal.stop(console_);
+  };
+  if (evidence.failed.aborted) onEvidenceFailed();
+  else if (!stop.signal.aborted) {
     stop.signal.addEventListener("abort", onStop);
+    evidence.failed.addEventListener("abort", onEvidenceFailed);
     await terminal.run(console_);
     stop.signal.removeEventListener("abort", onStop);
+    evidence.failed.removeEventListener("abort", onEvidenceFailed);
   }
   if (stop.signal.aborted) evidence.append({ kind: "note", message: `stopped by ${String(stop.signal.reason)}` });
   await host.stop().catch(() => undefined);
   capture?.close();
   evidence.close();
   out("hub stopped");
-  return lost ? Exit.failed : Exit.ok;
+  if (lost) return Exit.failed;
+  return evidence.failed.aborted ? Exit.inconclusive : Exit.ok;
 }

@@ -2,7 +2,7 @@
  * The evidence log: one JSON object per line, appended as things happen and written straight through to
  * the file (a crash keeps everything already seen).
  */
-import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import type { Evidence, EvidenceBody } from "./events.js";
 import { jsonSafe } from "./json-safe.js";
 
@@ -50,6 +50,11 @@ export function openNewEvidenceFile(path: string): number {
   }
 }
 
+/** The evidence file could not be written (disk full, I/O error, file size limit): the log stops writing to it. */
+export class EvidenceWriteError extends Error {
+  override name = "EvidenceWriteError";
+}
+
 export interface EvidenceSink {
   append(body: EvidenceBody): Evidence;
 }
@@ -62,13 +67,22 @@ export interface EvidenceSink {
  * `BUSY_MS` instead, so a virtual run of many frames pays one system call per batch rather than per turn.
  * `flush()` writes at once, and the process writes what is waiting when it exits, even on an uncaught
  * exception. So a crash loses nothing already seen.
+ *
+ * A write that fails (ENOSPC, EIO, EFBIG) never throws: the log cuts the file back to its last whole line (so
+ * every line in it stays valid JSON), stops writing, keeps appending in memory, and aborts `failed` with an
+ * `EvidenceWriteError` naming the file and the cause. Whoever runs the log stops on it (src/runner/run.ts,
+ * src/cli/serve.ts).
  */
 const BUSY_MS = 20;
 
 export class EvidenceLog implements EvidenceSink {
   readonly events: Evidence[] = [];
   readonly #now: () => number;
+  readonly #path: string | undefined;
+  readonly #failed = new AbortController();
   #fd: number | undefined;
+  /** Bytes of whole lines in the file. */
+  #written = 0;
   #pending: string[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
@@ -80,6 +94,7 @@ export class EvidenceLog implements EvidenceSink {
 
   constructor(opts: { path?: string; now: () => number }) {
     this.#now = opts.now;
+    this.#path = opts.path;
     if (opts.path) {
       this.#fd = openNewEvidenceFile(opts.path);
       process.on("exit", this.#onExit);
@@ -118,11 +133,48 @@ export class EvidenceLog implements EvidenceSink {
   flush(): void {
     this.#flushScheduled = false;
     if (this.#fd === undefined || this.#pending.length === 0) return;
-    const text = this.#pending.join("");
+    const data = Buffer.from(this.#pending.join(""));
     this.#pending = [];
     this.#pendingBytes = 0;
-    writeSync(this.#fd, text);
+    let done = 0;
+    try {
+      while (done < data.length) done += writeSync(this.#fd, data, done);
+    } catch (err) {
+      this.#writeFailed(err as Error, data, done);
+      return;
+    }
+    this.#written += data.length;
     this.#flushedAt = performance.now();
+  }
+
+  /**
+   * Aborts when the evidence file could not be written; the reason is an `EvidenceWriteError`. The events
+   * appended since stay in `events`.
+   */
+  get failed(): AbortSignal {
+    return this.#failed.signal;
+  }
+
+  #writeFailed(err: Error, data: Buffer, done: number): void {
+    const fd = this.#fd!;
+    this.#fd = undefined;
+    process.off("exit", this.#onExit);
+    // a line cut by the failed write is taken back: the file keeps whole lines only
+    const whole = done > 0 ? data.lastIndexOf(0x0a, done - 1) + 1 : 0;
+    if (whole < done) {
+      try {
+        ftruncateSync(fd, this.#written + whole);
+      } catch {
+        // not a regular file (a device, a pipe): nothing to take back
+      }
+    }
+    this.#written += whole;
+    try {
+      closeSync(fd);
+    } catch {
+      // the descriptor is given up either way
+    }
+    this.#failed.abort(new EvidenceWriteError(`cannot write the evidence log ${this.#path}: ${err.message}`));
   }
 
   /** Called for every event appended (progress displays, live views, captures). */

@@ -142,6 +142,8 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       evidence.append({ kind: "phase", name: phase.name, state: "start", detail: phase.summary });
       for (const step of phase.steps) {
         if (spec.signal?.aborted) throw new Error(`stopped (${String(spec.signal.reason ?? "aborted")})`);
+        // the evidence file cannot be written: the verdicts would rest on nothing on disk
+        if (evidence.failed.aborted) throw evidence.failed.reason as Error;
         try {
           await runStep(ctx, step);
         } catch (err) {
@@ -162,6 +164,11 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       .close()
       .catch((err: Error) => evidence.append({ kind: "error", source: "shutdown", message: err.message }));
     evidence.close();
+  }
+  if (!aborted && evidence.failed.aborted) {
+    // the last lines could not be written: the file lacks what the verdicts rest on
+    aborted = (evidence.failed.reason as Error).message;
+    evidence.append({ kind: "error", source: "evidence", message: aborted });
   }
   return { events: evidence.events, evidencePath: spec.evidencePath, ...(aborted ? { aborted } : {}) };
 }

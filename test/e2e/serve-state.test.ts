@@ -205,3 +205,16 @@ describe("a signal to serve", () => {
     90_000,
   );
 });
+
+describe("serve with an evidence file that cannot be written", () => {
+  it("--evidence /dev/full stops the hub: exit 3, one line naming the cause, lock given back", async () => {
+    const state = join(root, "evidence-full");
+    const p = start(["serve", "--port", url, "--state", state, "--evidence", "/dev/full"]);
+    expect(await p.exited).toBe(3);
+    expect(p.stderr()).toBe(
+      "hanbench serve: cannot write the evidence log /dev/full: ENOSPC: no space left on device, write; stopping the hub\n",
+    );
+    expect(p.stdout()).toMatch(/hub stopped\n$/);
+    expect(existsSync(join(state, "hanbench.lock"))).toBe(false);
+  }, 90_000);
+});

@@ -152,3 +152,51 @@ describe("evidence log files", () => {
     devNull.close();
   });
 });
+
+describe("evidence write errors", () => {
+  it("a full device: no exception, the log says why on `failed` and keeps every event in memory", () => {
+    const log = new EvidenceLog({ path: "/dev/full", now: () => 0 });
+    log.append({ kind: "note", message: "a" });
+    expect(() => log.flush()).not.toThrow();
+    expect(log.failed.aborted).toBe(true);
+    expect((log.failed.reason as Error).message).toMatch(/^cannot write the evidence log \/dev\/full: ENOSPC: /);
+    log.append({ kind: "note", message: "b" });
+    expect(() => log.close()).not.toThrow();
+    expect(log.events.map((e) => (e as { message?: string }).message)).toEqual(["a", "b"]);
+  });
+
+  it("a file that reaches the size limit mid-line is cut back to its last whole line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-ev-"));
+    const path = join(dir, "e.jsonl");
+    // 10 KiB at most (ulimit -f counts KiB here), SIGXFSZ ignored so that the write fails with EFBIG instead
+    const script = `
+      import { EvidenceLog } from ${JSON.stringify(join(process.cwd(), "src/evidence/log.ts"))};
+      const log = new EvidenceLog({ path: ${JSON.stringify(path)}, now: () => 0 });
+      for (let i = 0; i < 400; i++) log.append({ kind: "note", message: "line " + i + " " + "x".repeat(40) });
+      log.flush();
+      console.log(JSON.stringify({ failed: log.failed.aborted, why: log.failed.reason?.message, kept: log.events.length }));`;
+    const r = spawnSync(
+      "/bin/sh",
+      [
+        "-c",
+        `trap '' XFSZ; ulimit -f 10; exec "$0" --import tsx --input-type=module -e "$1"`,
+        process.execPath,
+        script,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      failed: true,
+      why: `cannot write the evidence log ${path}: EFBIG: file too large, write`,
+      kept: 400,
+    });
+    const text = readFileSync(path, "utf8");
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.length).toBeLessThan(10_240);
+    expect(text.endsWith("\n")).toBe(true);
+    const { events, bad } = readEvidence(path);
+    expect(bad).toEqual([]);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  });
+});
