@@ -9,6 +9,7 @@ import type { Progress } from "../runner/progress.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import { UsageError } from "./errors.js";
 import type { DutFile } from "../runner/dut-file.js";
+import type { AdapterType } from "../host/endpoints.js";
 
 const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
@@ -34,13 +35,14 @@ export interface BenchRunOptions {
 export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Promise<BenchSetup> {
   const { BenchConfigError, createBenchEnv } = await import("../runner/bench-env.js");
   const { StateDirError } = await import("../host/state-dir.js");
-  const { ADAPTER_TYPES } = await import("../host/endpoints.js");
+  const { ADAPTER_TYPES, isSeAdapter } = await import("../host/endpoints.js");
   if (!(ADAPTER_TYPES as readonly string[]).includes(opts.adapter)) {
     throw new UsageError(`--adapter must be one of ${ADAPTER_TYPES.join(", ")}, got '${opts.adapter}'`);
   }
-  if (opts.adapter !== "zstack") {
+  const adapter = opts.adapter as AdapterType;
+  if (!isSeAdapter(adapter)) {
     throw new UsageError(
-      `--adapter ${opts.adapter}: bench runs need zstack, the only adapter that can register the hub's Smart Energy endpoints (see hardware/README.md)`,
+      `--adapter ${opts.adapter}: bench runs need zstack or ember, the adapters that can register the hub's Smart Energy endpoints (see hardware/README.md)`,
     );
   }
   if (!opts.port) throw new UsageError("a bench run needs --port");
@@ -49,7 +51,7 @@ export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Pr
     env: (evidence, progress) =>
       createBenchEnv({
         port,
-        adapter: "zstack",
+        adapter,
         stateDir: opts.state ?? DEFAULT_BENCH_STATE,
         duts: opts.duts,
         seed: opts.seed,

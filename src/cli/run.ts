@@ -24,13 +24,14 @@ import { redactText } from "../redact.js";
 import { benchSetup } from "./run-bench.js";
 import { stopOnSignals } from "./signals.js";
 import { StateDirError } from "../host/state-dir.js";
+import { VIRTUAL_ADAPTERS, type VirtualAdapter } from "../virtual/dongle.js";
 
 export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
 
 Virtual dry-run (no hardware; the default):
-  hanbench run [--devices LIST] [--seed N] [reports]
+  hanbench run [--devices LIST] [--adapter zstack|ember] [--seed N] [reports]
 Bench run (a coordinator dongle and real devices):
-  hanbench run --port PATH|tcp://HOST:PORT [--adapter zstack] --dut FILE [--dut FILE...] [reports]
+  hanbench run --port PATH|tcp://HOST:PORT [--adapter zstack|ember] --dut FILE [--dut FILE...] [reports]
 
 Devices (virtual):
   --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
@@ -40,7 +41,9 @@ Devices (virtual):
                      Device Log holds 16 entries and the run's own ESME takes one.
 Bench:
   --port PATH        the dongle: a serial path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://HOST:PORT
-  --adapter TYPE     herdsman adapter type (default zstack; the only one with a Smart Energy endpoint)
+  --adapter TYPE     herdsman adapter type: zstack (Texas Instruments Z-Stack, default) or ember
+                     (Silicon Labs EmberZNet NCP), the two that serve the hub's Smart Energy
+                     endpoints. Virtual runs: the virtual coordinator that speaks it
   --dut FILE         a DUT declaration (JSON: label, kind, eui64, installCode, firmware, claims, probe);
                      repeat for several devices (at most 16, the Device Log's size). See
                      hardware/README.md.
@@ -78,6 +81,7 @@ Exit codes: 0 every case passed (info allowed), 1 a case failed, 2 usage or conf
 Examples:
   hanbench run
   hanbench run --devices ihd:keeps-messages,ppmid:compliant --junit results.xml
+  hanbench run --adapter ember                 # the same dry-run on the virtual EmberZNet NCP
   hanbench run --port /dev/ttyUSB0 --adapter zstack --dut ihd.json --html report.html --window 2h
   # a bench rehearsal against 'hanbench virtual --pty /tmp/hb/dongle --console /tmp/hb/console
   #   --poll-interval 500ms --devices ihd:compliant' (hardware/README.md, section 4):
@@ -188,6 +192,9 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   const devices = mode === "virtual" ? parseDeviceList(v.devices ?? "ihd:compliant,ppmid:compliant") : [];
   checkDeviceLogRoom(mode === "virtual" ? devices.length : duts.length, mode);
   const adapter = v.adapter ?? "zstack";
+  if (mode === "virtual" && !(VIRTUAL_ADAPTERS as readonly string[]).includes(adapter)) {
+    throw new UsageError(`--adapter must be one of ${VIRTUAL_ADAPTERS.join(", ")} for a virtual run, got '${adapter}'`);
+  }
   return {
     mode,
     devices,
@@ -332,6 +339,7 @@ async function runAndReport(
       seed: opts.seed,
       windowMs: opts.windowMs,
       evidencePath,
+      ...(opts.mode === "virtual" ? { adapter: opts.adapter as VirtualAdapter } : {}),
       ...(opts.mode === "virtual" && opts.state !== undefined ? { stateDir: opts.state } : {}),
       ...(opts.capture ? { capture: opts.capture } : {}),
       quiet: opts.quiet,

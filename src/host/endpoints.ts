@@ -8,6 +8,7 @@
  * patch always starts again from the table as herdsman shipped it, so starting several hosts in one process
  * (tests) does not pile entries up.
  *
+ * ember registers the hub's endpoints from its own list, with its incoming filter hooked (ember-hooks.ts).
  * Other adapters are refused for Smart Energy (herdsman.md §13.2) unless the caller accepts the risk.
  */
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
@@ -15,16 +16,21 @@ import type { EndpointRole } from "../evidence/events.js";
 import { SE_PROFILE_ID } from "../zcl/index.js";
 
 /** SE device ids: Energy Service Interface (the GPF plays the ESI towards the HAN) and Metering device. */
-const SE_DEVICE_ID: Record<EndpointRole, number> = { gpf: 0x0500, esme: 0x0501 };
+export const SE_DEVICE_ID: Record<EndpointRole, number> = { gpf: 0x0500, esme: 0x0501 };
 
 export type AdapterType = "zstack" | "ember" | "deconz" | "zboss" | "zigate" | "zoh" | "ezsp";
 
 export const ADAPTER_TYPES: readonly AdapterType[] = ["zstack", "ember", "deconz", "zboss", "zigate", "zoh", "ezsp"];
 
-/** Why an adapter other than zstack cannot serve Smart Energy as it stands (herdsman.md §13.2). */
-const ADAPTER_SE_PROBLEMS: Record<Exclude<AdapterType, "zstack">, string> = {
-  ember:
-    "ember has fixed HA-profile endpoints and its EZSP message handler drops incoming Smart Energy profile (0x0109) frames, so IHD requests never reach the hub",
+/** The adapters the host can serve Smart Energy on: z-stack (endpoints.ts) and ember (ember-hooks.ts). */
+export type SeAdapter = "zstack" | "ember";
+
+export function isSeAdapter(adapter: AdapterType): adapter is SeAdapter {
+  return adapter === "zstack" || adapter === "ember";
+}
+
+/** Why an adapter cannot serve Smart Energy as it stands (herdsman.md §13.2). */
+const ADAPTER_SE_PROBLEMS: Record<Exclude<AdapterType, SeAdapter>, string> = {
   ezsp: "the deprecated ezsp driver has fixed HA-profile endpoints and no way to register the hub's Smart Energy endpoints",
   deconz:
     "deconz has fixed HA-profile endpoints (no SE endpoint to discover) and matches responses on the HA profile only",
@@ -36,16 +42,16 @@ const ADAPTER_SE_PROBLEMS: Record<Exclude<AdapterType, "zstack">, string> = {
 /** An adapter that cannot serve the hub's Smart Energy endpoints, refused because the risk was not accepted. */
 export class AdapterRiskError extends Error {
   override name = "AdapterRiskError";
-  constructor(readonly adapter: Exclude<AdapterType, "zstack">) {
+  constructor(readonly adapter: Exclude<AdapterType, SeAdapter>) {
     super(
-      `adapter '${adapter}' cannot serve the hub's Smart Energy endpoints: ${ADAPTER_SE_PROBLEMS[adapter]}; use a Z-Stack dongle (--adapter zstack), or accept the risk explicitly`,
+      `adapter '${adapter}' cannot serve the hub's Smart Energy endpoints: ${ADAPTER_SE_PROBLEMS[adapter]}; use a Z-Stack dongle (--adapter zstack) or a Silicon Labs one (--adapter ember), or accept the risk explicitly`,
     );
   }
 }
 
 /** Throws an AdapterRiskError (a one-line explanation) unless the adapter can serve SE or the risk is accepted. */
 export function checkAdapterForSe(adapter: AdapterType, acceptRisk: boolean): void {
-  if (adapter === "zstack" || acceptRisk) return;
+  if (isSeAdapter(adapter) || acceptRisk) return;
   throw new AdapterRiskError(adapter);
 }
 
@@ -80,17 +86,23 @@ function checkEndpoint(ep: SeEndpoint): void {
   }
 }
 
-/**
- * Rewrites herdsman's zstack endpoint table: the shipped entries, with the hub's SE endpoints added (or
- * replacing a shipped entry of the same number). Returns the table as it will be registered.
- */
-export function patchZStackEndpoints(endpoints: readonly SeEndpoint[]): readonly ZStackEndpoint[] {
+/** Checks the hub's endpoints (1..240, not herdsman's own, one role each); returns their numbers. */
+export function checkSeEndpoints(endpoints: readonly SeEndpoint[]): Set<number> {
   const numbers = new Set<number>();
   for (const ep of endpoints) {
     checkEndpoint(ep);
     if (numbers.has(ep.endpoint)) throw new RangeError(`endpoint ${ep.endpoint} is given to two roles`);
     numbers.add(ep.endpoint);
   }
+  return numbers;
+}
+
+/**
+ * Rewrites herdsman's zstack endpoint table: the shipped entries, with the hub's SE endpoints added (or
+ * replacing a shipped entry of the same number). Returns the table as it will be registered.
+ */
+export function patchZStackEndpoints(endpoints: readonly SeEndpoint[]): readonly ZStackEndpoint[] {
+  const numbers = checkSeEndpoints(endpoints);
   // herdsman's own SE endpoint (6, no clusters) would only be a decoy for a device browsing Active_EP
   // and Simple_Desc; the hub's endpoints replace it.
   const keep = (e: ZStackEndpoint) => !numbers.has(e.endpoint) && e.appprofid !== SE_PROFILE_ID;

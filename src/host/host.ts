@@ -33,6 +33,7 @@ import type { EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evi
 import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import { type AdapterType, checkAdapterForSe, patchZStackEndpoints, type SeEndpoint } from "./endpoints.js";
+import { emberExtendedPanId, emberMaximumPayload, prepareEmber } from "./ember-hooks.js";
 import { routeHerdsmanLogs } from "./herdsman-log.js";
 import type { HubPort } from "./hub-port.js";
 import {
@@ -112,6 +113,8 @@ export class Host extends EventEmitter<HostEvents> {
   #coordinatorIeee: string | undefined;
   #unsubscribePush: (() => void) | undefined;
   #tsn = 0;
+  /** ember: the NCP's largest APS payload (EmberZNet does not fragment for herdsman). */
+  #maxPayload: number | undefined;
 
   constructor(opts: HostOptions) {
     super();
@@ -127,6 +130,7 @@ export class Host extends EventEmitter<HostEvents> {
       requests: this.#requests,
       findDevice: (address) => this.#findDevice(address),
       send: (o) => this.#sendFrame(o.device, o.deviceEp, o.srcEp, o.frame, o.profileId),
+      maxPayload: () => this.#maxPayload,
     });
   }
 
@@ -157,9 +161,13 @@ export class Host extends EventEmitter<HostEvents> {
     // followed by a tightening of the directory to 0700 and its files to 0600 (state-dir.ts).
     tightenStateDir(stateDir);
     if (this.#adapterType === "zstack") patchZStackEndpoints(this.#seEndpoints());
+    if (this.#adapterType === "ember") prepareEmber(this.#seEndpoints());
     const networkOptions = herdsmanNetworkOptions(network);
     // zstack puts the coordinator IEEE in place of the default EPID (GBCS: EPID = hub IEEE); pass none.
     if (this.#adapterType === "zstack") delete networkOptions.extendedPanID;
+    // ember takes the EPID in the NCP's byte order (little-endian)
+    if (this.#adapterType === "ember" && network.extendedPanId)
+      networkOptions.extendedPanID = emberExtendedPanId(network.extendedPanId);
     const controller = new Controller({
       network: networkOptions,
       transport: {
@@ -181,6 +189,7 @@ export class Host extends EventEmitter<HostEvents> {
     this.#controller = controller;
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
+    if (this.#adapterType === "ember") this.#maxPayload = await emberMaximumPayload(this.#adapter);
     this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
     const epid = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
     if (epid && network.extendedPanId !== epid) {

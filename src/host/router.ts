@@ -53,6 +53,8 @@ export interface RouterDeps {
   requests: RequestLog;
   findDevice(address: number | string): Device | undefined;
   send: SendFrame;
+  /** The largest ZCL frame the coordinator sends in one APS frame, when it has a limit the hub must keep to. */
+  maxPayload?: () => number | undefined;
 }
 
 export class Router {
@@ -133,7 +135,25 @@ export class Router {
     const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
     this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
     if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
-    this.#send(device, ctx, globalAnswer(device, header, "readRsp", frame.cluster, records.map(toReadRspRecord)));
+    this.#send(device, ctx, this.#fitted(device, header, frame, records.map(toReadRspRecord)));
+  }
+
+  /**
+   * The Read Attributes Response, with only the records that fit the coordinator's largest APS payload when
+   * the whole one would not (ZCL: the client reads what was left out again); at least one record.
+   */
+  #fitted(device: Device, header: Zcl.Header, frame: Frame, records: Record<string, unknown>[]): Frame {
+    const rsp = globalAnswer(device, header, "readRsp", frame.cluster, records);
+    const max = this.#deps.maxPayload?.();
+    if (max === undefined || records.length < 2) return rsp;
+    let size = rsp.toBuffer().length;
+    if (size <= max) return rsp;
+    const kept = [...records];
+    while (kept.length > 1 && size > max) {
+      kept.pop();
+      size = globalAnswer(device, header, "readRsp", frame.cluster, kept).toBuffer().length;
+    }
+    return globalAnswer(device, header, "readRsp", frame.cluster, kept);
   }
 
   /**
@@ -176,18 +196,20 @@ export class Router {
     // The reply is encoded with src/zcl, whose definitions the hub's payloads follow, and handed to herdsman as
     // bytes: some SE payloads (PublishTopUpLog, PublishDebtLog: repeated records of mixed fields) have no
     // herdsman parameter type, and herdsman's definition carries them as one raw buffer.
-    let bytes: Buffer;
+    let parts: Buffer[];
     try {
-      bytes = encodeZcl(frame.cluster.ID, {
-        frameType: "specific",
-        direction: "serverToClient",
-        disableDefaultResponse: true,
-        ...(header.manufacturerCode !== undefined ? { manufacturerCode: header.manufacturerCode } : {}),
-        tsn: header.transactionSequenceNumber,
-        command: result.command,
-        commandId: result.commandId,
-        payload: result.payload,
-      });
+      const encode = (payload: Record<string, unknown>) =>
+        encodeZcl(frame.cluster.ID, {
+          frameType: "specific",
+          direction: "serverToClient",
+          disableDefaultResponse: true,
+          ...(header.manufacturerCode !== undefined ? { manufacturerCode: header.manufacturerCode } : {}),
+          tsn: header.transactionSequenceNumber,
+          command: result.command,
+          commandId: result.commandId,
+          payload,
+        });
+      parts = splitToFit(result.payload, encode, this.#deps.maxPayload?.());
     } catch (err) {
       this.#deps.evidence.append({
         kind: "error",
@@ -198,8 +220,10 @@ export class Router {
       this.#defaultRsp(device, ctx, frame.cluster.ID, header, Status.FAILURE);
       return;
     }
-    const rspHeader = Zcl.Header.fromBuffer(bytes)!;
-    this.#send(device, ctx, Zcl.Frame.fromBuffer(frame.cluster.ID, rspHeader, bytes, device.customClusters));
+    for (const bytes of parts) {
+      const rspHeader = Zcl.Header.fromBuffer(bytes)!;
+      this.#send(device, ctx, Zcl.Frame.fromBuffer(frame.cluster.ID, rspHeader, bytes, device.customClusters));
+    }
   }
 
   /** A Default Response, unless the sender disabled it and the status is SUCCESS (ZCL 2.5.12.2). */
@@ -269,4 +293,33 @@ function claimKey(nwk: number, tsn: number, clusterId: number): string {
 function toReadRspRecord(r: ReadRecord): Record<string, unknown> {
   if (r.status !== Status.SUCCESS) return { attrId: r.attrId, status: r.status };
   return { attrId: r.attrId, status: r.status, dataType: r.type, attrData: r.value };
+}
+
+/**
+ * One reply, or, when it is longer than `max` and is an SE multi-command response (a `commandIndex` and
+ * `totalCommands` and one list of records, as PublishTopUpLog and PublishDebtLog are), as many commands of
+ * that kind as it takes, each with its index, all with the request's TSN. Anything else goes as it is.
+ */
+export function splitToFit(
+  payload: Record<string, unknown>,
+  encode: (payload: Record<string, unknown>) => Buffer,
+  max: number | undefined,
+): Buffer[] {
+  const whole = encode(payload);
+  if (max === undefined || whole.length <= max || !("commandIndex" in payload) || !("totalCommands" in payload))
+    return [whole];
+  const lists = Object.entries(payload).filter(([, v]) => Array.isArray(v));
+  if (lists.length !== 1) return [whole];
+  const [key, records] = lists[0] as [string, unknown[]];
+  const chunks: unknown[][] = [];
+  let chunk: unknown[] = [];
+  for (const record of records) {
+    const next = [...chunk, record];
+    if (chunk.length > 0 && encode({ ...payload, [key]: next }).length > max) {
+      chunks.push(chunk);
+      chunk = [record];
+    } else chunk = next;
+  }
+  chunks.push(chunk);
+  return chunks.map((c, i) => encode({ ...payload, commandIndex: i, totalCommands: chunks.length, [key]: c }));
 }

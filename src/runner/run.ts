@@ -12,6 +12,7 @@ import { EvidenceLog } from "../evidence/log.js";
 import type { Evidence } from "../evidence/events.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { makeDirs, OutputPathError } from "../files.js";
+import type { VirtualAdapter } from "../virtual/dongle.js";
 import type { RunEnv } from "./env.js";
 import { Progress, hubTime } from "./progress.js";
 import { runStep, type StepContext } from "./steps.js";
@@ -33,6 +34,8 @@ export interface RunSpec {
   seed: number;
   windowMs: number;
   evidencePath: string;
+  /** Virtual runs: the virtual coordinator and herdsman adapter (default zstack). */
+  adapter?: VirtualAdapter;
   /** Virtual runs: keep the host's state here (a new or empty directory) instead of a temporary one. */
   stateDir?: string;
   capture?: string;
@@ -84,6 +87,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
     const env = await createVirtualEnv({
       devices: spec.devices,
       seed: spec.seed,
+      ...(spec.adapter ? { adapter: spec.adapter } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       evidence: (clock: SteppedClock) => {
         evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });

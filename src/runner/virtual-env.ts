@@ -1,5 +1,5 @@
 /**
- * A virtual run's world: the virtual Z-Stack dongle with the emulated DUTs and an ESME node on its HAN,
+ * A virtual run's world: the virtual dongle (a Z-Stack ZNP, or with `adapter: "ember"` an EmberZNet NCP) with the emulated DUTs and an ESME node on its HAN,
  * the host on herdsman driving the dongle over tcp://, the hub model serving the GPF (through the host) and
  * the ESME (through the ESME node), all on one SteppedClock that the runner advances.
  */
@@ -12,20 +12,21 @@ import { Hub } from "../hub/hub.js";
 import type { EndpointRole, Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
 import type { HubPort } from "../host/hub-port.js";
-import { loadOrCreateNetwork } from "../host/network.js";
+import { loadOrCreateNetwork, saveNetwork } from "../host/network.js";
 import { openStateDir } from "../host/state-dir.js";
 import type { Evidence } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import { configureSeDevices } from "../virtual/devices/kinds.js";
 import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
 import type { EmulatedEsme } from "../virtual/devices/esme.js";
-import { VirtualDongle } from "../virtual/dongle.js";
+import { type VirtualAdapter, VirtualDongle } from "../virtual/dongle.js";
 import { coordinatorIeee } from "../virtual/registry.js";
 import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { tapMedium } from "./medium-evidence.js";
 import { VirtualProbe } from "./probes/virtual.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
+import { eui64ToLe } from "../hex.js";
 
 /** Hub time between checks while waiting for a condition. */
 const DEFAULT_STEP_MS = 15 * 60_000;
@@ -48,6 +49,8 @@ const QUIET_MS = 3;
 export interface VirtualEnvOptions {
   devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
   seed: number;
+  /** The virtual coordinator and the herdsman adapter that drives it (default zstack). */
+  adapter?: VirtualAdapter;
   evidence: (clock: SteppedClock) => EvidenceLog;
   /** Tenancy poll interval of the emulated displays (hub ms). */
   pollIntervalMs?: number;
@@ -208,7 +211,25 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   // locked and kept 0700 / 0600 like a bench's (src/host/state-dir.ts)
   const state = openStateDir(stateDir, { command: "hanbench run" });
   const network = loadOrCreateNetwork(stateDir);
-  const dongle = await VirtualDongle.start({ seed: opts.seed, clock, requireInstallCodes: true, network });
+  const adapter = opts.adapter ?? "zstack";
+  if (adapter === "ember") {
+    // GBCS: EPID = hub IEEE. herdsman's ember adapter forms with the EPID it is given (zstack substitutes
+    // the coordinator IEEE itself), so the host is told it, and the NCP has the network formed with it.
+    network.extendedPanId = coordinatorIeee(opts.seed);
+    saveNetwork(stateDir, network);
+  }
+  const dongle = await VirtualDongle.start({
+    adapter,
+    seed: opts.seed,
+    clock,
+    requireInstallCodes: true,
+    network: {
+      channel: network.channel,
+      panId: network.panId,
+      networkKey: network.networkKey,
+      ...(adapter === "ember" && network.extendedPanId ? { emberExtendedPanId: eui64ToLe(network.extendedPanId) } : {}),
+    },
+  });
   // The meter is there before the displays: it joins first, so their discovery finds it.
   const esme = dongle.addDevice("esme") as EmulatedEsme;
   const nodes = opts.devices.map((d) =>
@@ -222,7 +243,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     duts: new Set(nodes.map((n) => n.ieee)),
     esme: { ieee: esme.ieee, endpoint: esme.seEndpoint },
   });
-  const host = new Host({ port: dongle.url, adapter: "zstack", stateDir, hub: gpfOnly(hub), evidence, clock });
+  const host = new Host({ port: dongle.url, adapter, stateDir, hub: gpfOnly(hub), evidence, clock });
 
   let closed = false;
   const env: RunEnv = {

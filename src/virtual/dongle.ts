@@ -69,9 +69,11 @@ export interface VirtualDongleOptions {
   /**
    * Come up with this network already formed, as a dongle a host formed in an earlier session: a host
    * with the same channel, PAN ID and network key resumes it (herdsman then skips forming and its 3 s
-   * wait for the NIB). Ignored when a stored state already has a network.
+   * wait for the NIB). Ignored when a stored state already has a network. `emberExtendedPanId`
+   * (little-endian, as the NCP holds it) is for ember, whose host names the EPID; Z-Stack takes the
+   * coordinator IEEE.
    */
-  network?: FormedNetwork;
+  network?: FormedNetwork & { emberExtendedPanId?: Buffer };
 }
 
 export class VirtualDongle {
@@ -105,7 +107,15 @@ export class VirtualDongle {
         medium: this.medium,
         requireInstallCodes,
       });
-      if (opts.network && !ncp.formed) preformEmberNetwork(ncp, opts.network);
+      const n = opts.network;
+      if (n && !ncp.formed) {
+        preformEmberNetwork(ncp, {
+          channel: n.channel,
+          panId: n.panId,
+          networkKey: n.networkKey,
+          ...(n.emberExtendedPanId ? { extendedPanId: n.emberExtendedPanId } : {}),
+        });
+      }
       this.coordinator = ncp;
     } else {
       const znp = createZnp({ state: new ZnpState(ieee, opts.stateDir), medium: this.medium, requireInstallCodes });

@@ -109,12 +109,13 @@ describe("zstack endpoint table", () => {
 });
 
 describe("adapter check", () => {
-  it("accepts zstack and refuses the others for SE with the reason, unless the risk is accepted", () => {
+  it("accepts zstack and ember and refuses the others for SE with the reason, unless the risk is accepted", () => {
     expect(() => checkAdapterForSe("zstack", false)).not.toThrow();
-    expect(() => checkAdapterForSe("ember", false)).toThrow(/drops incoming Smart Energy profile/);
+    expect(() => checkAdapterForSe("ember", false)).not.toThrow();
+    expect(() => checkAdapterForSe("ezsp", false)).toThrow(/deprecated ezsp driver/);
     expect(() => checkAdapterForSe("deconz", false)).toThrow(/HA-profile endpoints/);
     expect(() => checkAdapterForSe("zoh", false)).toThrow(/accept the risk/);
-    expect(() => checkAdapterForSe("ember", true)).not.toThrow();
+    expect(() => checkAdapterForSe("deconz", true)).not.toThrow();
   });
 });
 

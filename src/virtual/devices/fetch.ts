@@ -13,6 +13,7 @@ import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
 import { periodBounds } from "../../hub/data/history.js";
 import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
+import type { EndpointRole } from "../../evidence/events.js";
 import type { SeDeviceKind } from "./profiles.js";
 import type { ReadRecord } from "../../hub/types.js";
 import { ClusterId, decodeZcl, encodeZcl, type FrameType, type ZclFrame } from "../../zcl/index.js";
@@ -155,15 +156,23 @@ export class DataFetcher {
     );
   }
 
-  /** Read Attributes in chunks; resolves with the values of the attributes read successfully. */
+  /**
+   * Read Attributes in chunks; resolves with the values of the attributes read successfully. A server whose
+   * response would not fit one APS frame leaves the last records out: those are read again.
+   */
   async read(server: Server, clusterId: number, attrIds: readonly number[]): Promise<Map<number, unknown>> {
     const out = new Map<number, unknown>();
-    for (let i = 0; i < attrIds.length; i += READ_CHUNK) {
-      const chunk = attrIds.slice(i, i + READ_CHUNK);
+    let pending = [...attrIds];
+    while (pending.length > 0) {
+      const chunk = pending.slice(0, READ_CHUNK);
+      pending = pending.slice(chunk.length);
       const rsp = await this.#send(server, clusterId, "global", "read", { attributes: chunk });
       if (rsp.command !== "readRsp") continue;
-      for (const rec of rsp.payload.records as ReadRecord[])
-        if (rec.status === 0 && rec.value !== undefined) out.set(rec.attrId, rec.value);
+      const records = rsp.payload.records as ReadRecord[];
+      for (const rec of records) if (rec.status === 0 && rec.value !== undefined) out.set(rec.attrId, rec.value);
+      const answered = new Set(records.map((r) => r.attrId));
+      const left = chunk.filter((id) => !answered.has(id));
+      if (left.length > 0 && left.length < chunk.length) pending = [...left, ...pending];
     }
     return out;
   }
@@ -249,12 +258,24 @@ export class DataFetcher {
   async #getTopUpLog(s: Server): Promise<void> {
     const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfRecords: 5 };
     const rsp = await this.#send(s, ClusterId.prepayment, "specific", "getTopUpLog", payload);
-    if (rsp.command !== "publishTopUpLog") return;
-    const from = this.#o.historyFrom?.(s.role);
+    this.storeLogPart(s.role, rsp);
+  }
+
+  /**
+   * Keeps the records of a PublishTopUpLog or PublishDebtLog: the answer to a request, or a later part of a
+   * multi-command answer (commandIndex > 0), which comes as a frame of its own with the request's TSN.
+   */
+  storeLogPart(role: EndpointRole, rsp: ZclFrame): void {
+    if (rsp.command === "publishTopUpLog") this.#storeTopUps(role, rsp);
+    else if (rsp.command === "publishDebtLog") this.#storeDebts(role, rsp);
+  }
+
+  #storeTopUps(role: EndpointRole, rsp: ZclFrame): void {
+    const from = this.#o.historyFrom?.(role);
     for (const t of rsp.payload.topUps as { topUpCode: Buffer; topUpAmount: number; topUpTime: number }[]) {
       if (from !== undefined && zclUtcToMs(t.topUpTime) < from) continue;
       this.#o.store.putTopUp({
-        role: s.role,
+        role,
         clusterId: ClusterId.prepayment,
         code: t.topUpCode.toString("utf8"),
         amount: t.topUpAmount,
@@ -266,13 +287,16 @@ export class DataFetcher {
   async #getDebtLog(s: Server): Promise<void> {
     const payload = { latestEndTime: msToZclUtc(this.#now()), numberOfDebts: 10, debtType: 0xff };
     const rsp = await this.#send(s, ClusterId.prepayment, "specific", "getDebtRepaymentLog", payload);
-    if (rsp.command !== "publishDebtLog") return;
+    this.storeLogPart(s.role, rsp);
+  }
+
+  #storeDebts(role: EndpointRole, rsp: ZclFrame): void {
     type Debt = { collectionTime: number; amountCollected: number; debtType: number; outstandingDebt: number };
-    const from = this.#o.historyFrom?.(s.role);
+    const from = this.#o.historyFrom?.(role);
     for (const d of rsp.payload.debts as Debt[]) {
       if (from !== undefined && zclUtcToMs(d.collectionTime) < from) continue;
       this.#o.store.putDebtPayment({
-        role: s.role,
+        role,
         clusterId: ClusterId.prepayment,
         debtType: d.debtType,
         amountCollected: d.amountCollected,

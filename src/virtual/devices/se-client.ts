@@ -30,6 +30,10 @@ import { DataFetcher, NoAnswer } from "./fetch.js";
 const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
 
 const PUBLISH_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "serverToClient", "publishChangeOfTenancy");
+const LOG_PARTS = new Set([
+  commandId(ClusterId.prepayment, "serverToClient", "publishTopUpLog"),
+  commandId(ClusterId.prepayment, "serverToClient", "publishDebtLog"),
+]);
 
 export interface SeClientOptions {
   kind: SeDeviceKind;
@@ -213,8 +217,18 @@ export class SeClient {
   async handleFrame(src: NodeAddress, clusterId: number, bytes: Buffer, h: ZclHeader): Promise<Buffer | undefined> {
     const messaging = clusterId === ClusterId.messaging;
     const cot = clusterId === ClusterId.deviceManagement && h.commandId === PUBLISH_CHANGE_OF_TENANCY;
-    if (!messaging && !cot) return defaultRsp(h, Status.UNSUP_COMMAND);
     const role = this.#roleOf(src);
+    if (clusterId === ClusterId.prepayment && LOG_PARTS.has(h.commandId)) {
+      // a later part of a multi-command PublishTopUpLog / PublishDebtLog (the first answered the request)
+      try {
+        this.#fetcher.storeLogPart(role, decodeZcl(clusterId, bytes));
+      } catch (err) {
+        this.#error(err);
+        return defaultRsp(h, Status.MALFORMED_COMMAND);
+      }
+      return h.disableDefaultResponse ? undefined : defaultRsp(h, Status.SUCCESS);
+    }
+    if (!messaging && !cot) return defaultRsp(h, Status.UNSUP_COMMAND);
     try {
       if (messaging) this.#onMessaging(role, decodeZcl(clusterId, bytes));
       else if (this.behaviour.queryRoles.includes(role)) {

@@ -90,6 +90,7 @@ export const COMMANDS = {
   lookupNodeIdByEui64: cmd(0x0060, { eui64 }, { nodeId: u16 }),
   lookupEui64ByNodeId: cmd(0x0061, { nodeId: u16 }, { status, eui64 }),
   // ---- messaging ----
+  maximumPayloadLength: cmd(0x0033, {}, { apsLength: u8 }),
   setMulticastTableEntry: cmd(0x0064, { index: u8, value: multicastTableEntry }, { status }),
   getMulticastTableEntry: cmd(0x0063, { index: u8 }, { status, value: multicastTableEntry }),
   sendUnicast: cmd(

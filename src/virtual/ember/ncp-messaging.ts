@@ -181,6 +181,7 @@ function sent(ncp: EmberNcp): void {
 }
 
 export const messagingHandlers: HandlerTable = {
+  maximumPayloadLength: () => ({ apsLength: MAX_APS_PAYLOAD }),
   sendUnicast: (p, ncp) => {
     const refused = checkSend(ncp, p.messageContents);
     if (refused !== undefined) return { status: refused, sequence: 0 };

@@ -1,0 +1,190 @@
+/**
+ * The hub on herdsman's ember adapter (Silicon Labs sticks with EmberZNet NCP firmware): the two things
+ * herdsman 11.1.1 does not do for Smart Energy, done by small hooks pinned to that version.
+ *
+ * 1. **Endpoints.** The ember adapter registers the coordinator's endpoints on the NCP (EZSP addEndpoint)
+ *    at start, from the exported, mutable `FIXED_ENDPOINTS` list of `dist/adapter/ember/adapter/endpoints.js`
+ *    (entry 0, endpoint 1, HA, is its primary: it sends from it and takes the network index from it; 242 is
+ *    Green Power). `patchEmberEndpoints` puts the hub's SE endpoints after the shipped entries before
+ *    `Controller.start()`, so the NCP answers ZDO Simple_Desc / Match_Desc with them, as the z-stack patch
+ *    does for AF_REGISTER (endpoints.ts). Like that one, it starts again from the list as shipped each time.
+ * 2. **Incoming SE frames.** `Ezsp.ezspIncomingMessageHandler` passes on only ZDO, HA, wildcard, Green
+ *    Power and two vendor profiles; a frame with profile 0x0109 is dropped there. `hookEmberIncoming`
+ *    wraps that method (on the class, once per process): a Smart Energy frame is emitted as the
+ *    `incomingMessage` herdsman's own filter emits for HA, and the adapter turns it into its `zclPayload`
+ *    (with `destinationEndpoint`, which the router needs); every other frame goes to herdsman's filter
+ *    unchanged.
+ *
+ * Both check at start that they are on the herdsman they were written for (`checkEmberHooks`): another
+ * version, or a changed shape, is one clear error, never a silently deaf hub.
+ *
+ * The seam for CBKE link keys (`EmberLinkKeys`): a key agreed with a device is installed in the NCP's key
+ * table with EZSP `importLinkKey`, and the SE frames to that device are sent with the EZSP APS encryption
+ * option. The host does not use it yet: key establishment is not wired on any adapter here.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { FIXED_ENDPOINTS } from "zigbee-herdsman/dist/adapter/ember/adapter/endpoints.js";
+import { Ezsp } from "zigbee-herdsman/dist/adapter/ember/ezsp/ezsp.js";
+import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
+import type { EndpointRole } from "../evidence/events.js";
+import { eui64ToLe, normaliseEui64 } from "../hex.js";
+import { SE_PROFILE_ID } from "../zcl/index.js";
+import { type SeEndpoint, checkSeEndpoints, SE_DEVICE_ID } from "./endpoints.js";
+
+/** The herdsman release whose ember adapter these hooks were written against. */
+export const EMBER_HOOKS_HERDSMAN = "11.1.1";
+
+type EmberEndpoint = (typeof FIXED_ENDPOINTS)[number];
+
+/** herdsman types the list readonly; the adapter reads it at start, so it is rewritten in place. */
+const LIST = FIXED_ENDPOINTS as EmberEndpoint[];
+
+const SHIPPED: readonly EmberEndpoint[] = FIXED_ENDPOINTS.map(copyEndpoint);
+
+function copyEndpoint(e: EmberEndpoint): EmberEndpoint {
+  return {
+    ...e,
+    inClusterList: [...e.inClusterList],
+    outClusterList: [...e.outClusterList],
+    multicastIds: [...e.multicastIds],
+  };
+}
+
+/** The installed herdsman's version, from its package.json. */
+export function installedHerdsmanVersion(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = JSON.parse(readFileSync(require.resolve("zigbee-herdsman/package.json"), "utf8")) as {
+    version?: unknown;
+  };
+  return String(pkg.version);
+}
+
+/** Why the hooks cannot work on this herdsman (a message naming what differs), or undefined when they can. */
+export function emberHooksProblem(version = installedHerdsmanVersion()): string | undefined {
+  if (version !== EMBER_HOOKS_HERDSMAN) {
+    return `the ember hooks are written for zigbee-herdsman ${EMBER_HOOKS_HERDSMAN}, but ${version} is installed: check dist/adapter/ember (endpoint list, incoming message filter) and src/host/ember-hooks.ts before allowing it`;
+  }
+  const primary = SHIPPED[0];
+  if (!Array.isArray(FIXED_ENDPOINTS) || primary?.endpoint !== 1 || !Array.isArray(primary.inClusterList)) {
+    return "zigbee-herdsman's ember FIXED_ENDPOINTS list is not the one the ember hooks know (endpoint 1 first)";
+  }
+  const proto = Ezsp.prototype as unknown as Record<string, unknown>;
+  if (typeof proto.ezspIncomingMessageHandler !== "function" || typeof proto.ezspImportLinkKey !== "function") {
+    return "zigbee-herdsman's Ezsp class has no ezspIncomingMessageHandler / ezspImportLinkKey for the ember hooks";
+  }
+  return undefined;
+}
+
+/** Throws one clear error unless the hooks fit the installed herdsman. */
+export function checkEmberHooks(): void {
+  const problem = emberHooksProblem();
+  if (problem) throw new Error(problem);
+}
+
+/**
+ * Rewrites herdsman's ember endpoint list: the shipped entries (without a shipped entry of the same number
+ * as a hub endpoint), then the hub's SE endpoints. Returns the list as the adapter will register it.
+ */
+export function patchEmberEndpoints(endpoints: readonly SeEndpoint[]): readonly EmberEndpoint[] {
+  const numbers = checkSeEndpoints(endpoints);
+  const list = SHIPPED.filter((e) => !numbers.has(e.endpoint)).map(copyEndpoint);
+  for (const ep of endpoints) {
+    list.push({
+      endpoint: ep.endpoint,
+      profileId: SE_PROFILE_ID,
+      deviceId: SE_DEVICE_ID[ep.role as EndpointRole],
+      deviceVersion: 0,
+      inClusterList: [...ep.inClusters],
+      outClusterList: [...(ep.outClusters ?? [])],
+      networkIndex: SHIPPED[0]!.networkIndex,
+      multicastIds: [],
+    });
+  }
+  LIST.splice(0, LIST.length, ...list);
+  return FIXED_ENDPOINTS;
+}
+
+/** Puts herdsman's list back as shipped. */
+export function restoreEmberEndpoints(): void {
+  LIST.splice(0, LIST.length, ...SHIPPED.map(copyEndpoint));
+}
+
+type IncomingHandler = Ezsp["ezspIncomingMessageHandler"];
+
+const HOOKED = Symbol.for("hanbench.emberIncomingSe");
+
+/** Smart Energy frames reach the adapter's `incomingMessage` listener (once per process; idempotent). */
+export function hookEmberIncoming(): void {
+  const proto = Ezsp.prototype as unknown as Record<PropertyKey, unknown> & {
+    ezspIncomingMessageHandler: IncomingHandler;
+  };
+  if (proto[HOOKED]) return;
+  const herdsmanFilter = proto.ezspIncomingMessageHandler;
+  proto.ezspIncomingMessageHandler = function (this: Ezsp, type, apsFrame, packetInfo, messageContents): void {
+    if (apsFrame.profileId !== SE_PROFILE_ID) {
+      herdsmanFilter.call(this, type, apsFrame, packetInfo, messageContents);
+      return;
+    }
+    // the arguments herdsman's filter gives for the profiles it passes
+    this.emit("incomingMessage", type, apsFrame, packetInfo.lastHopLqi, packetInfo.senderShortId, messageContents);
+  };
+  proto[HOOKED] = true;
+}
+
+/** What the host does before `Controller.start()` on ember: check, then the endpoints and the incoming hook. */
+export function prepareEmber(endpoints: readonly SeEndpoint[]): void {
+  checkEmberHooks();
+  patchEmberEndpoints(endpoints);
+  hookEmberIncoming();
+}
+
+/**
+ * The NCP's largest APS payload for a unicast (EZSP maximumPayloadLength), asked through the adapter's
+ * command queue. herdsman's ember adapter does no APS fragmentation, so a longer frame is refused.
+ */
+export async function emberMaximumPayload(adapter: Adapter): Promise<number> {
+  const ezsp = emberEzsp(adapter);
+  const queue = (adapter as unknown as { queue?: { execute<T>(job: () => Promise<T>): Promise<T> } }).queue;
+  const ask = () => ezsp.ezspMaximumPayloadLength();
+  return queue ? await queue.execute(ask) : await ask();
+}
+
+/** The EZSP APS option that asks the NCP to encrypt a frame with the destination's APS link key. */
+export const EMBER_APS_OPTION_ENCRYPTION = 0x0020;
+
+/**
+ * The seam for CBKE on ember: link keys into the NCP's key table, and the APS encryption option on the SE
+ * frames to devices that have one. Not yet used by the host (no key establishment is wired to any adapter);
+ * `encryptFor` is consulted on every frame sent once `attach` has run.
+ */
+export class EmberLinkKeys {
+  readonly #keyed = new Set<string>();
+
+  /** Installs a device's link key (16 bytes) in the NCP's key table with EZSP importLinkKey. */
+  async importLinkKey(adapter: Adapter, eui64: string, key: Buffer): Promise<void> {
+    if (key.length !== 16) throw new RangeError("an APS link key is 16 bytes");
+    const ezsp = emberEzsp(adapter);
+    const ieee = normaliseEui64(eui64) as `0x${string}`;
+    // index 0xFF: the stack picks the entry (a device's existing one, else a free one)
+    const status = await ezsp.ezspImportLinkKey(0xff, ieee, { contents: Buffer.from(key) });
+    if (status !== 0) throw new Error(`the NCP did not take the link key of ${ieee} (status 0x${status.toString(16)})`);
+    this.#keyed.add(ieee);
+  }
+
+  /** Whether SE frames to this device go APS-encrypted. */
+  encryptFor(eui64: string): boolean {
+    return this.#keyed.has(normaliseEui64(eui64));
+  }
+}
+
+function emberEzsp(adapter: Adapter): Ezsp {
+  const ezsp = (adapter as unknown as { ezsp?: unknown }).ezsp;
+  if (!(ezsp instanceof Ezsp)) throw new Error("the adapter is not herdsman's ember adapter");
+  return ezsp;
+}
+
+/** herdsman's `extendedPanID` option for ember: the EPID's bytes as the NCP holds them (little-endian). */
+export function emberExtendedPanId(extendedPanId: string): number[] {
+  return [...eui64ToLe(extendedPanId)];
+}

@@ -1,0 +1,89 @@
+/**
+ * The default dry-run on both virtual coordinators: the Z-Stack ZNP under herdsman's zstack adapter and the
+ * EmberZNet NCP under herdsman's ember adapter (with the host's ember hooks). Same devices, same seed: the
+ * same verdicts, with the same reasons once the evidence sequence numbers (which differ with each
+ * coordinator's own traffic) are left out.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readEvidence } from "../../src/evidence/read.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import { parseJsonReport } from "../../src/report/json.js";
+import type { RunReport } from "../../src/cluster-cot/results.js";
+
+const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
+
+interface Run {
+  code: number | null;
+  stderr: string;
+  report: RunReport;
+  events: Evidence[];
+}
+
+function run(dir: string, adapter: string): Promise<Run> {
+  const evidence = join(dir, adapter, "evidence.jsonl");
+  const json = join(dir, adapter, "report.json");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, "run", "--adapter", adapter, "--evidence", evidence, "--json", json], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      try {
+        resolve({
+          code,
+          stderr,
+          report: parseJsonReport(readFileSync(json, "utf8")),
+          events: readEvidence(evidence).events,
+        });
+      } catch (err) {
+        reject(new Error(`${adapter} run left no report (exit ${code}): ${stderr.slice(-2000)} ${String(err)}`));
+      }
+    });
+  });
+}
+
+/** Per DUT and case: the verdict and the reason without evidence sequence numbers. */
+function verdicts(report: RunReport): string[] {
+  return report.duts.flatMap((d) =>
+    d.results.map((r) => `${d.label} ${r.id} ${r.verdict}: ${r.reason.replace(/seq [\d →…]+/g, "seq N")}`),
+  );
+}
+
+describe("hanbench run --adapter zstack | ember (the default dry-run on both virtual coordinators)", () => {
+  let dir: string;
+  let zstack: Run;
+  let ember: Run;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hb-adapters-"));
+    // one after the other: each run is timed by its own stepped clock, but the machine is shared
+    zstack = await run(dir, "zstack");
+    ember = await run(dir, "ember");
+  }, 240_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("both exit 0, and the ember run went through the EmberZNet NCP", () => {
+    expect(zstack.code, zstack.stderr.slice(-2000)).toBe(0);
+    expect(ember.code, ember.stderr.slice(-2000)).toBe(0);
+    const started = (events: Evidence[]) =>
+      events.find((e) => e.kind === "note" && e.message.startsWith("host started"));
+    expect(started(zstack.events)).toMatchObject({ data: { adapter: "zstack" } });
+    expect(started(ember.events)).toMatchObject({ data: { adapter: "ember" } });
+  });
+
+  it("gives the same verdicts with the same reasons", () => {
+    expect(verdicts(ember.report)).toEqual(verdicts(zstack.report));
+    expect(verdicts(ember.report)).toHaveLength(24);
+  });
+
+  it("has no errors in either run's evidence (no frame the NCP refused as too long)", () => {
+    const errors = (events: Evidence[]) => events.filter((e) => e.kind === "error");
+    expect(errors(zstack.events)).toEqual([]);
+    expect(errors(ember.events)).toEqual([]);
+  });
+});
