@@ -23,7 +23,7 @@ import { type SignalStop, stopOnSignals } from "./signals.js";
 
 export const HELP = `hanbench serve — run the emulated Comms Hub (CHF + GPF + ESME) on a Zigbee coordinator
 
-Usage: hanbench serve [--port PATH|tcp://HOST:PORT] [--adapter zstack] [--state DIR] [options]
+Usage: hanbench serve [--port PATH|tcp://HOST:PORT] [--adapter zstack|ember] [--state DIR] [options]
 
 While it runs, type commands at the 'hub>' prompt (or pipe a script into it, without prompts): add a
 device to the Device Log, open joining, publish a supplier message, perform a CoT now or later, list
@@ -34,8 +34,9 @@ and the hub keeps running. Ctrl-C ends a wait; 'quit', end of input or Ctrl-C at
 Options:
   --port PATH        the dongle: a serial path (/dev/ttyACM0, /dev/serial/by-id/...) or tcp://HOST:PORT
                      (e.g. a 'hanbench virtual' dongle). Default: herdsman's USB auto-discovery.
-  --adapter TYPE     herdsman adapter type (default zstack, the only one that can register the hub's
-                     Smart Energy endpoints; others are refused unless --accept-adapter-risk)
+  --adapter TYPE     herdsman adapter type: zstack (default) or ember (Silicon Labs EmberZNet NCP),
+                     the two that can register the hub's Smart Energy endpoints; others are refused
+                     unless --accept-adapter-risk
   --accept-adapter-risk  run on another adapter anyway (SE discovery and frames will likely fail)
   --baud N           serial speed (default 115200)
   --state DIR        network parameters (network.json), herdsman database and coordinator backup, every

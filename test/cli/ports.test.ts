@@ -154,7 +154,8 @@ describe("dongle profiles", () => {
     ])
       expect(ids).toContain(id);
     expect(profiles.filter((p) => p.adapter === "zstack").every((p) => p.support === "supported")).toBe(true);
-    expect(profiles.filter((p) => p.adapter === "ember").every((p) => p.support === "unsupported")).toBe(true);
+    // the Silicon Labs sticks run on herdsman's ember adapter with the host's hooks (src/host/ember-hooks.ts)
+    expect(profiles.filter((p) => p.adapter === "ember").every((p) => p.support === "supported")).toBe(true);
   });
 
   it("matches by USB id and name, separates sticks sharing a bridge chip, and says when it cannot", () => {
@@ -282,7 +283,9 @@ describe("port listing", () => {
     expect(r.stdout).toContain(
       `hanbench run --port ${join(dev, "serial", "by-id", "usb-ITead_Sonoff_Zigbee_3.0_USB_Dongle_Plus_b8b49abd27a6ed11-if00-port0")} --adapter zstack`,
     );
-    expect(r.stdout).toMatch(/ttyUSB1[^\n]*\n(.*\n)*?\s+profile: Sonoff ZBDongle-E.*unsupported/);
+    expect(r.stdout).toMatch(
+      /ttyUSB1[^\n]*\n(.*\n)*?\s+profile: Sonoff ZBDongle-E.*adapter ember.*— supported.*\n\s+try:\s+hanbench run --port \S+ --adapter ember --dut ihd\.json/,
+    );
     expect(r.stdout).toContain("ambiguous");
     expect(r.stdout).toContain("tcp://<dongle-ip>:6638");
   });

@@ -128,3 +128,20 @@ describe("hanbench run's output paths, checked before the run starts", () => {
     });
   });
 });
+
+describe("hanbench run --adapter", () => {
+  it("takes zstack and ember for a virtual run (the virtual coordinator that speaks it), zstack by default", () => {
+    const adapter = (argv: string[]) => {
+      const opts = parseRunArgs(argv);
+      return opts === "help" ? undefined : opts.adapter;
+    };
+    expect(adapter([])).toBe("zstack");
+    expect(adapter(["--adapter", "ember"])).toBe("ember");
+  });
+
+  it("refuses an adapter that has no virtual coordinator, before anything starts", () => {
+    expect(() => parseRunArgs(["--adapter", "deconz"])).toThrow(
+      "--adapter must be one of zstack, ember for a virtual run, got 'deconz'",
+    );
+  });
+});
