@@ -7,8 +7,15 @@
  * machine) and what the exchange would take on a real 115200-baud UART. First, the NCP alone: EZSP bytes in
  * (sendUnicast in an ASH DATA frame), incomingMessageHandler out, no socket and no herdsman.
  *
+ * `--whole-stack` instead compares the hub's path on both coordinators: scripts/bench-host.ts (emulated
+ * device → virtual coordinator → herdsman → host with its hooks → hub → evidence file → back) run with
+ * `--adapter zstack` and `--adapter ember` alternately, each in a process of its own, `--rounds` times, with
+ * the ember/zstack ratios of the best figures.
+ *
  *   node --import tsx scripts/bench-ember.ts [--reads N] [--no-pty] [--only ember|zstack] [--no-in-process]
+ *   node --import tsx scripts/bench-ember.ts --whole-stack [--reads N] [--rounds N]
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +33,8 @@ const { values } = parseArgs({
     "no-pty": { type: "boolean" },
     only: { type: "string" },
     "no-in-process": { type: "boolean" },
+    "whole-stack": { type: "boolean" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const READS = Number(values.reads ?? 3000);
@@ -159,7 +168,70 @@ async function benchInProcess(): Promise<void> {
   h.close();
 }
 
+interface WholeStack {
+  seqRps: number;
+  p50: number;
+  p99: number;
+  cpuUs: number;
+  parRps: number;
+}
+
+/** One scripts/bench-host.ts process on `adapter`; its "one at a time" and "16 in flight" lines, parsed. */
+function benchHost(adapter: VirtualAdapter, reads: number): WholeStack {
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", "scripts/bench-host.ts", "--adapter", adapter, "--reads", String(reads)],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const line = (label: string) => {
+    const m = new RegExp(
+      `^${label}: \\d+ reads in [\\d.]+ s = (\\d+) reads/s; latency p50 ([\\d.]+) ms, p99 ([\\d.]+) ms.*CPU (\\d+) µs/read`,
+      "m",
+    ).exec(out);
+    if (!m) throw new Error(`bench-host.ts --adapter ${adapter} printed no '${label}' line:\n${out}`);
+    return m.slice(1).map(Number) as [number, number, number, number];
+  };
+  const [seqRps, p50, p99, cpuUs] = line("one at a time");
+  const [parRps] = line(`${CONCURRENCY} in flight`);
+  return { seqRps, p50, p99, cpuUs, parRps };
+}
+
+function wholeStack(): void {
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  const reads = Number(values.reads ?? 5000);
+  process.stdout.write(
+    `whole stack: ${reads} reads of 0x0708 on the hub's GPF endpoint per process, zstack and ember alternately, ${rounds} round(s)\n`,
+  );
+  const runs: Record<VirtualAdapter, WholeStack[]> = { zstack: [], ember: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const adapter of ["zstack", "ember"] as const) {
+      const w = benchHost(adapter, reads);
+      runs[adapter].push(w);
+      process.stdout.write(
+        `  ${adapter.padEnd(6)} ${String(w.seqRps).padStart(6)} reads/s  p50 ${w.p50.toFixed(3)} ms  p99 ${w.p99.toFixed(3)} ms` +
+          `  CPU ${w.cpuUs} µs/read  | ${CONCURRENCY} in flight ${String(w.parRps).padStart(6)} reads/s` +
+          `  (load ${loadavg()[0]!.toFixed(1)})\n`,
+      );
+    }
+  }
+  const best = (a: VirtualAdapter, k: keyof WholeStack, low: boolean) =>
+    (low ? Math.min : Math.max)(...runs[a].map((w) => w[k]));
+  const ratio = (k: keyof WholeStack, low: boolean) =>
+    low ? best("ember", k, true) / best("zstack", k, true) : best("zstack", k, false) / best("ember", k, false);
+  process.stdout.write(
+    `  ember / zstack (best of each; > 1 means ember is slower): one at a time ${ratio("seqRps", false).toFixed(2)}×,` +
+      ` p50 ${ratio("p50", true).toFixed(2)}×, CPU per read ${ratio("cpuUs", true).toFixed(2)}×,` +
+      ` ${CONCURRENCY} in flight ${ratio("parRps", false).toFixed(2)}×\n`,
+  );
+}
+
 quietHerdsman();
+if (values["whole-stack"]) {
+  wholeStack();
+  process.exit(0);
+}
 process.stdout.write(
   `load average ${loadavg()
     .map((x) => x.toFixed(1))

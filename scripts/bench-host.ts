@@ -1,9 +1,10 @@
 /**
  * ZCL reads through the whole stack: emulated device → virtual ZNP (tcp://) → zigbee-herdsman → host →
  * hub → evidence log (a JSONL file) → back. Prints reads per second and the latency p50/p99/max, for one
- * request at a time and for several in flight.
+ * request at a time and for several in flight. `--adapter ember`: the virtual EmberZNet NCP and herdsman's
+ * ember adapter instead (scripts/bench-ember.ts --whole-stack runs both side by side).
  *
- *   npx tsx scripts/bench-host.ts [--reads N] [--concurrency C] [--memory-evidence]
+ *   npx tsx scripts/bench-host.ts [--reads N] [--concurrency C] [--memory-evidence] [--adapter zstack|ember]
  *
  * --memory-evidence keeps the evidence in memory only (to see what the file writes cost).
  * --endpoint 1 reads from a coordinator endpoint that is not a hub server: herdsman answers by itself
@@ -25,8 +26,12 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "16" },
     "memory-evidence": { type: "boolean", default: false },
     endpoint: { type: "string" },
+    adapter: { type: "string", default: "zstack" },
   },
 });
+if (values.adapter !== "zstack" && values.adapter !== "ember")
+  throw new Error(`--adapter must be zstack or ember, got ${values.adapter}`);
+const ADAPTER: "zstack" | "ember" = values.adapter;
 const READS = Number(values.reads);
 const CONCURRENCY = Number(values.concurrency);
 
@@ -35,10 +40,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dongle = await VirtualDongle.start({ devices: ["node"] });
+  const dongle = await VirtualDongle.start({ adapter: ADAPTER, devices: ["node"] });
   const node = dongle.devices[0] as EmulatedNode;
   const stack = await startHubHost({
     port: dongle.url,
+    adapter: ADAPTER,
     clock: new RealClock(),
     seed: 1,
     hubIeee: "0x00124b0000000000",

@@ -4,13 +4,18 @@
  * nine IHD profiles in one run ≤ 10 s, 16 devices ≤ 200 MB RSS). Each run is a fresh process, as a user
  * starts it; peak RSS is the kernel's high-water mark (VmHWM) of that process, sampled until it exits.
  *
- *   node --import tsx scripts/bench-run.ts [--repeat N] [--only NAME-PREFIX]
+ * With `--adapter ember` the runs use the virtual EmberZNet NCP and herdsman's ember adapter; with
+ * `--adapter both` each scenario runs on both coordinators, alternately (zstack, ember, zstack, …, so that
+ * both see the same machine load), and the ember/zstack ratio of the best times is printed.
+ *
+ *   node --import tsx scripts/bench-run.ts [--repeat N] [--only NAME-PREFIX] [--adapter zstack|ember|both]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROFILES } from "../src/virtual/devices/profiles.js";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
 const ALL_IHD = PROFILES.map((p) => `ihd:${p}`);
@@ -35,7 +40,13 @@ function hwmKb(pid: number): number | undefined {
   }
 }
 
-async function once(args: string[]): Promise<{ ms: number; peakMb: number; code: number | null }> {
+interface Result {
+  ms: number;
+  peakMb: number;
+  code: number | null;
+}
+
+async function once(args: string[]): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), "hb-bench-"));
   const start = performance.now();
   // the bin itself, so that its shebang's node flags apply (env execs node: the pid stays the same)
@@ -52,18 +63,43 @@ async function once(args: string[]): Promise<{ ms: number; peakMb: number; code:
   return { ms: performance.now() - start, peakMb: peak / 1024, code };
 }
 
-const { values } = parseArgs({ options: { repeat: { type: "string", default: "1" }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    repeat: { type: "string", default: "1" },
+    only: { type: "string" },
+    adapter: { type: "string", default: "zstack" },
+  },
+});
 const repeat = Number(values.repeat);
 if (!Number.isInteger(repeat) || repeat < 1)
   throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
-console.log(`hanbench run benchmarks (${repeat} run(s) each; wall time includes process start)`);
+const ADAPTERS: Record<string, string[]> = { zstack: ["zstack"], ember: ["ember"], both: ["zstack", "ember"] };
+const adapters = ADAPTERS[values.adapter];
+if (!adapters) throw new Error(`--adapter must be zstack, ember or both, got ${values.adapter}`);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+console.log(
+  `hanbench run benchmarks (${repeat} run(s) each; wall time includes process start); load average ${load()}`,
+);
 for (const s of SCENARIOS.filter((x) => !values.only || x.name.startsWith(values.only))) {
-  const results = [];
-  for (let i = 0; i < repeat; i++) results.push(await once(s.args));
-  const ms = results.map((r) => r.ms);
-  const peaks = results.map((r) => r.peakMb);
-  console.log(
-    `${s.name.padEnd(34)} wall ${(Math.min(...ms) / 1000).toFixed(2)} s (best) ${(Math.max(...ms) / 1000).toFixed(2)} s (worst)` +
-      `  peak RSS ${Math.max(...peaks).toFixed(0)} MB  exit ${results.map((r) => r.code).join(",")}`,
-  );
+  const results = new Map<string, Result[]>(adapters.map((a) => [a, []]));
+  for (let i = 0; i < repeat; i++)
+    for (const a of adapters) results.get(a)!.push(await once([...s.args, "--adapter", a]));
+  for (const a of adapters) {
+    const rs = results.get(a)!;
+    const ms = rs.map((r) => r.ms);
+    const peaks = rs.map((r) => r.peakMb);
+    const name = adapters.length > 1 ? `${s.name} [${a}]` : s.name;
+    console.log(
+      `${name.padEnd(43)} wall ${(Math.min(...ms) / 1000).toFixed(2)} s (best) ${(Math.max(...ms) / 1000).toFixed(2)} s (worst)` +
+        `  peak RSS ${Math.max(...peaks).toFixed(0)} MB  exit ${rs.map((r) => r.code).join(",")}`,
+    );
+  }
+  if (adapters.length > 1) {
+    const best = (a: string) => Math.min(...results.get(a)!.map((r) => r.ms));
+    console.log(`${"".padEnd(43)} ember / zstack (best): ${(best("ember") / best("zstack")).toFixed(2)}×`);
+  }
 }
+console.log(`load average after: ${load()}`);

@@ -14,6 +14,8 @@ import { EvidenceLog } from "../../src/evidence/log.js";
 
 export interface HubHostOptions {
   port: string;
+  /** herdsman's adapter for the coordinator behind `port` (default zstack). */
+  adapter?: "zstack" | "ember";
   clock: Clock;
   seed: number;
   hubIeee: string;
@@ -34,7 +36,7 @@ export interface HubHost {
   stop(): Promise<void>;
 }
 
-/** Starts the host (channel 15, zstack) on `port` with a fresh hub; the caller opens joining. */
+/** Starts the host (channel 15, zstack unless told) on `port` with a fresh hub; the caller opens joining. */
 export async function startHubHost(opts: HubHostOptions): Promise<HubHost> {
   const dir = mkdtempSync(join(tmpdir(), "hanbench-hub-host-"));
   const evidencePath = opts.memoryEvidence ? undefined : join(dir, "evidence.jsonl");
@@ -44,7 +46,7 @@ export async function startHubHost(opts: HubHostOptions): Promise<HubHost> {
   for (const d of opts.devices ?? []) hub.deviceLog.add(d);
   const host = new Host({
     port: opts.port,
-    adapter: "zstack",
+    adapter: opts.adapter ?? "zstack",
     stateDir: join(dir, "state"),
     hub,
     evidence,
