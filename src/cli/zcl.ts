@@ -15,6 +15,7 @@ import {
   frameToJson,
   ZclDecodeError,
   ZclEncodeError,
+  type ZclFrame,
 } from "../zcl/index.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
@@ -34,16 +35,21 @@ Run 'hanbench zcl decode --help' or 'hanbench zcl encode --help' for details and
 
 const DECODE_HELP = `hanbench zcl decode — print a ZCL frame as JSON
 
-Usage: hanbench zcl decode --cluster <id> <hex>
+Usage: hanbench zcl decode [--strict] --cluster <id> <hex>
 
   --cluster <id>   cluster id (0x0708 or 1800) or name (seDeviceManagement, deviceManagement); required
+  --strict         exit 2 when the frame breaks a rule of the specification (the JSON is still printed)
   <hex>            the frame: frame control, [manufacturer code], sequence number, command id, payload.
                    Spaces are allowed (quote it, or pass the bytes as several arguments).
 
 Output: frame control fields, direction (clientToServer / serverToClient), tsn, command (camelCase) and
 payload with camelCase fields. UTC times are ISO-8601 strings ending in Z; bitmaps are numbers with
 <field>Bits (names of set bits) and <field>Fields (multi-bit fields) alongside; octet strings are hex.
-A truncated or over-long frame is an error naming the field and its byte offset (exit code 2).
+A value with a special meaning gets <field>Meaning alongside (a StartTime of 0 "now", a CoT date 0xFFFFFFFF
+"no CoT / invalid"), and such a time stays ZCL seconds. A truncated or over-long frame is an error naming
+the field and its byte offset (exit code 2). What can be read but breaks a rule (a BOOLEAN other than 0, 1
+or 0xFF, invalid UTF-8, a string longer than its field allows, reserved bits set) is decoded as it is and
+listed in "violations" (field, byte offset, what); with --strict they also give exit code 2.
 
 Examples (GB RTDS vectors):
   hanbench zcl decode --cluster 0x0708 "09 00 00 00 00 00 00 80 4A 37 1C 00 20 6E C6 1F 00 02 00 00"
@@ -136,20 +142,28 @@ function parse(argv: string[], options: Options): { values: Values; positionals:
 }
 
 function decode(argv: string[]): number {
-  const { values, positionals } = parse(argv, { cluster: { type: "string" } });
+  const { values, positionals } = parse(argv, { cluster: { type: "string" }, strict: { type: "boolean" } });
   if (values.help) {
     process.stdout.write(`${DECODE_HELP}\n`);
     return Exit.ok;
   }
   const cluster = parseCluster(values.cluster as string | undefined);
   const bytes = parseHex(positionals);
-  let json: Record<string, unknown>;
+  let frame: ZclFrame;
   try {
-    json = frameToJson(cluster.id, decodeZcl(cluster.id, bytes));
+    frame = decodeZcl(cluster.id, bytes);
   } catch (err) {
     codecError(cluster, err);
   }
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(frameToJson(cluster.id, frame), null, 2)}\n`);
+  const violations = frame.violations ?? [];
+  if (values.strict && violations.length > 0) {
+    const first = violations[0]!;
+    process.stderr.write(
+      `hanbench zcl decode: --strict: ${violations.length} violation(s); the first: ${first.field} at byte ${first.offset}: ${first.what}\n`,
+    );
+    return Exit.usage;
+  }
   return Exit.ok;
 }
 

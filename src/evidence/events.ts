@@ -88,6 +88,11 @@ export interface ZclEvent {
    * read back with zcl-event.ts `readAttributeIds`); other frames the fields their decoder gave.
    */
   payload?: unknown;
+  /**
+   * What a device's frame (`in`) holds that the ZCL or SE specification does not allow (src/zcl's
+   * ZclViolation: field, byte offset, what); absent when nothing, or when src/zcl cannot decode the frame.
+   */
+  violations?: { field: string; offset: number; what: string }[];
   /** The ZCL frame bytes, hex. */
   raw: string;
 }

@@ -4,7 +4,7 @@
  * fields come from the bytes (src/zcl's decodeZclHeader), the command and payload from whatever decoded them.
  */
 import { hex } from "../hex.js";
-import { decodeZclHeader } from "../zcl/index.js";
+import { decodeZcl, decodeZclHeader, type ZclViolation } from "../zcl/index.js";
 import type { EndpointRole, ReadAttributesPayload, ZclEvent } from "./events.js";
 
 /** Where a frame went: the device and hub ends, and the cluster. */
@@ -34,6 +34,8 @@ export type DecodedZcl =
       command: string;
       /** Decoded payload (JSON-safe). */
       payload?: unknown;
+      /** src/zcl's violations, when src/zcl decoded the frame (else zclEvent decodes a device's frame for them). */
+      violations?: ZclViolation[];
     };
 
 /** Global command 0x00, Read Attributes (ZCL foundation). */
@@ -64,7 +66,20 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decode
   if (decoded?.cluster !== undefined) event.cluster = decoded.cluster;
   if (decoded && "read" in decoded) event.payload = [...decoded.read];
   else if (decoded?.payload !== undefined) event.payload = decoded.payload;
+  if (dir === "in") {
+    const violations = decoded && "violations" in decoded ? decoded.violations : violationsOf(meta.clusterId, raw);
+    if (violations && violations.length > 0) event.violations = violations.map((v) => ({ ...v }));
+  }
   return event;
+}
+
+/** src/zcl's violations in a frame another decoder (herdsman) read; none when src/zcl cannot decode it. */
+function violationsOf(clusterId: number, raw: Buffer): ZclViolation[] | undefined {
+  try {
+    return decodeZcl(clusterId, raw).violations;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The attribute ids of a Read Attributes frame (global command 0x00) as `zclEvent` wrote them, else undefined. */

@@ -35,7 +35,7 @@ function decodedOf(clusterId: number, bytes: Buffer): DecodedZcl | undefined {
   try {
     const f = decodeZcl(clusterId, bytes);
     if (f.frameType === "global" && f.command === "read") return { read: f.payload.attributes as number[] };
-    return { command: f.command, payload: f.payload };
+    return { command: f.command, payload: f.payload, violations: f.violations ?? [] };
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
  *   configureReportingRsp {records: {status, direction?, attrId?}[]}; defaultRsp {commandId, status};
  *   discoverAttributes {startAttrId, maxAttrIds}; discoverAttributesRsp {discoveryComplete: boolean, records: {attrId, type}[]}.
  */
-import { ZclDecodeError, ZclEncodeError } from "./errors.js";
+import { violation, ZclDecodeError, ZclEncodeError } from "./errors.js";
 import { DataType } from "./types.js";
 import { decodeValue, isAnalogType, writeValue } from "./values.js";
 import { hex } from "../hex.js";
@@ -95,6 +95,13 @@ function statusRecordsCommand(id: number, name: string, withDirection: boolean, 
     decode(buf, offset) {
       if (buf.length - offset === 1) {
         const [status, at] = rd(DataType.UINT8, buf, offset, `${name}.records[0].status`);
+        if (status !== 0) {
+          violation(
+            `${name}.records[0]`,
+            offset,
+            `status ${hex(status, 2)} without an attribute id (only SUCCESS may stand alone)`,
+          );
+        }
         return [{ records: [{ status }] }, at];
       }
       const [recs, at] = untilEnd(buf, offset, (a, i) => {
@@ -245,6 +252,9 @@ const discoverAttributesRsp: GlobalCommand = {
   aliases: ["discoverRsp"],
   decode(buf, offset) {
     const [complete, a1] = rd(DataType.UINT8, buf, offset, "discoverAttributesRsp.discoveryComplete");
+    if (complete > 1) {
+      violation("discoverAttributesRsp.discoveryComplete", offset, `${hex(complete, 2)} is neither 0x00 nor 0x01`);
+    }
     const [recs, at] = untilEnd(buf, a1, (a, i) => {
       const f = `discoverAttributesRsp.records[${i}]`;
       const [attrId, b1] = rd(DataType.UINT16, buf, a, `${f}.attrId`);

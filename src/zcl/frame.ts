@@ -3,7 +3,7 @@
  * and payload, global or cluster-specific. `decodeZcl` rejects truncated and over-long frames with a
  * ZclDecodeError naming the field and the byte offset in the frame.
  */
-import { ZclDecodeError, ZclEncodeError } from "./errors.js";
+import { collectViolations, ZclDecodeError, ZclEncodeError } from "./errors.js";
 import { globalCommand, unknownGlobal } from "./foundation.js";
 import { decodeParams, encodeParams } from "./payload.js";
 import { clusterById, commandsFor } from "./registry.js";
@@ -103,8 +103,24 @@ export function decodeZclHeader(bytes: Uint8Array): ZclHeader | undefined {
   return header;
 }
 
-/** Decodes a frame of cluster `clusterId`. Throws ZclDecodeError on malformed input. */
+/** Frame control bits 5–7, reserved: sent as 0. */
+const FC_RESERVED = 0xe0;
+
+/**
+ * Decodes a frame of cluster `clusterId`. Throws ZclDecodeError on input that cannot be read (truncated,
+ * trailing bytes, unknown command); what can be read but breaks a rule of the specification is listed in
+ * `violations` (see ZclViolation). A frame without violations encodes back to the same bytes.
+ */
 export function decodeZcl(clusterId: number, bytes: Uint8Array): ZclFrame {
+  const [frame, violations] = collectViolations(() => decodeLeniently(clusterId, bytes));
+  if ((bytes[0]! & FC_RESERVED) !== 0) {
+    violations.unshift({ field: "frameControl", offset: 0, what: `reserved bits set (${hex(bytes[0]!, 2)})` });
+  }
+  if (violations.length > 0) frame.violations = violations;
+  return frame;
+}
+
+function decodeLeniently(clusterId: number, bytes: Uint8Array): ZclFrame {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 1) throw new ZclDecodeError("frameControl", 0, "empty frame");
   const type = buf[0]! & 0x03;

@@ -11,7 +11,7 @@ export {
   PTCC_FIELDS,
   TIME_STATUS,
 } from "./bits.js";
-export { ZclDecodeError, ZclEncodeError } from "./errors.js";
+export { ZclDecodeError, ZclEncodeError, type ZclViolation } from "./errors.js";
 export { GLOBAL_COMMANDS, type GlobalCommand, globalCommand } from "./foundation.js";
 export { decodeZcl, decodeZclHeader, encodeZcl, type ZclFrameInput, type ZclHeader } from "./frame.js";
 export { herdsmanClusters } from "./herdsman.js";

@@ -6,7 +6,11 @@
  *   and the extra keys are ignored;
  * - octet strings and raw bytes are lower-case hex strings; 56/64-bit integers are decimal strings;
  * - attribute records carry the attribute `name` when it is defined and the `typeName` of their data type
- *   (both ignored on input).
+ *   (both ignored on input);
+ * - a value with a special meaning (the definition's `special`, e.g. a DisplayMessage StartTime of 0 "now",
+ *   a CoT date 0xFFFFFFFF "no CoT / invalid"; any UTC time 0xFFFFFFFF, ZCL's invalid time) gets
+ *   `<field>Meaning` alongside, and a UTC time with one stays ZCL seconds rather than a date it does not
+ *   mean (`<field>Meaning` is ignored on input; seconds are accepted).
  */
 import { bitNames, bitsValue, fieldValues } from "./bits.js";
 import { ZclEncodeError } from "./errors.js";
@@ -27,16 +31,32 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-function valueToJson(type: number, value: unknown): unknown {
-  if (type === DataType.UTC && typeof value === "number") return zclUtcToIso(value);
+/** ZCL's invalid UTC time. */
+const UTC_INVALID = 0xffff_ffff;
+
+/** What a value means beyond its number, if anything: the definition's `special`, else ZCL's invalid time. */
+function meaningOf(type: number, limits: ValueLimits | undefined, value: unknown): string | undefined {
+  if (typeof value !== "number") return undefined;
+  const special = limits?.special?.[value];
+  if (special !== undefined) return special;
+  if (type === DataType.UTC && value === UTC_INVALID) return "invalid (no time)";
+  return undefined;
+}
+
+function valueToJson(type: number, value: unknown, limits?: ValueLimits): unknown {
+  if (type === DataType.UTC && typeof value === "number") {
+    return meaningOf(type, limits, value) === undefined ? zclUtcToIso(value) : value;
+  }
   return plain(value);
 }
 
-/** Adds `<name>Bits` / `<name>Fields` for a bitmap value. */
-function decorate(out: Json, name: string, limits: ValueLimits, value: unknown): void {
+/** Adds `<name>Bits` / `<name>Fields` for a bitmap value, `<name>Meaning` for a special one. */
+function decorate(out: Json, name: string, limits: ValueLimits, value: unknown, type?: number): void {
   if (typeof value !== "number") return;
   if (limits.bits) out[`${name}Bits`] = bitNames(limits.bits, value);
   if (limits.fields) out[`${name}Fields`] = fieldValues(limits.fields, value);
+  const meaning = type === undefined ? limits.special?.[value] : meaningOf(type, limits, value);
+  if (meaning !== undefined) out[`${name}Meaning`] = meaning;
 }
 
 function paramsToJson(params: readonly ParamDef[], payload: Json): Json {
@@ -45,8 +65,8 @@ function paramsToJson(params: readonly ParamDef[], payload: Json): Json {
     if (!(p.name in payload)) continue;
     const v = payload[p.name];
     if (typeof p.type === "number") {
-      out[p.name] = valueToJson(p.type, v);
-      decorate(out, p.name, p, v);
+      out[p.name] = valueToJson(p.type, v, p);
+      decorate(out, p.name, p, v, p.type);
     } else if (p.type === "list" && Array.isArray(v)) {
       out[p.name] = v.map((x) => valueToJson(p.of!, x));
     } else if (p.type === "records" && Array.isArray(v)) {
@@ -76,14 +96,16 @@ function globalToJson(clusterId: number, frame: ZclFrame): Json {
     out.records = (p.records as Json[]).map((r) => {
       const rec: Json = {};
       const name = nameOf(r.attrId);
+      const def = typeof r.attrId === "number" ? attributeDef(clusterId, r.attrId, { client }) : undefined;
       for (const [k, v] of Object.entries(r)) {
         rec[k] =
-          (k === "value" || k === "reportableChange") && typeof r.type === "number" ? valueToJson(r.type, v) : plain(v);
+          (k === "value" || k === "reportableChange") && typeof r.type === "number"
+            ? valueToJson(r.type, v, k === "value" ? def : undefined)
+            : plain(v);
         if (k === "attrId" && name) rec.name = name;
         if (k === "type" && typeof v === "number") rec.typeName = dataTypeName(v);
       }
-      const def = typeof r.attrId === "number" ? attributeDef(clusterId, r.attrId, { client }) : undefined;
-      if (def && "value" in r) decorate(rec, "value", def, r.value);
+      if ("value" in r && typeof r.type === "number") decorate(rec, "value", def ?? {}, r.value, r.type);
       return rec;
     });
   }
@@ -108,6 +130,7 @@ export function frameToJson(clusterId: number, frame: ZclFrame): Json {
     const def = commandDef(clusterId, frame.direction, frame.commandId);
     out.payload = def ? paramsToJson(def.params, frame.payload) : frame.payload;
   }
+  if (frame.violations) out.violations = frame.violations;
   return out;
 }
 
@@ -154,6 +177,7 @@ function paramsFromJson(params: readonly ParamDef[], json: Json, where: string):
       decorations.add(`${p.name}Bits`);
     }
     if (p.fields) decorations.add(`${p.name}Fields`);
+    decorations.add(`${p.name}Meaning`);
     if (v === undefined) continue;
     if (typeof p.type === "number") out[p.name] = valueFromJson(p.type, v, field);
     else if (p.type === "rest") out[p.name] = typeof v === "string" ? hexToBuffer(v, field) : v;
@@ -182,6 +206,7 @@ function globalFromJson(json: Json): Json {
       delete rec.typeName;
       delete rec.valueBits;
       delete rec.valueFields;
+      delete rec.valueMeaning;
       const f = `records[${i}]`;
       if (typeof rec.type === "number") {
         if ("value" in rec) rec.value = valueFromJson(rec.type, rec.value, `${f}.value`);

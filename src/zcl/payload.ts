@@ -3,7 +3,7 @@
  * conditional fields (`when`), lists and records counted by an earlier field or running to the frame end,
  * and raw remainders. Decoding errors carry the absolute byte offset in the frame.
  */
-import { ZclDecodeError, ZclEncodeError } from "./errors.js";
+import { violation, ZclDecodeError, ZclEncodeError } from "./errors.js";
 import type { ParamDef } from "./types.js";
 import { decodeValue, fixedSize, isIntegerType, writeValue } from "./values.js";
 
@@ -37,7 +37,12 @@ export function decodeParams(
 }
 
 function decodeParam(p: ParamDef, buf: Uint8Array, at: number, field: string, fields: Payload): [unknown, number] {
-  if (typeof p.type === "number") return decodeValue(p.type, buf, at, field);
+  if (typeof p.type === "number") {
+    const [value, end] = decodeValue(p.type, buf, at, field);
+    const outside = outsideLimits(p, value);
+    if (outside) violation(field, at, outside);
+    return [value, end];
+  }
   if (p.type === "rest") return [Buffer.from(buf.subarray(at)), buf.length];
   const count = countOf(p, fields);
   const items: unknown[] = [];
@@ -59,16 +64,23 @@ function decodeParam(p: ParamDef, buf: Uint8Array, at: number, field: string, fi
   return [items, at];
 }
 
-function checkLimits(p: ParamDef, value: unknown, field: string): void {
-  if (typeof p.type !== "number") return;
+/** Why a value is outside its parameter's limits (min, max, maxLen), if it is: the encoder refuses it. */
+function outsideLimits(p: ParamDef, value: unknown): string | undefined {
+  if (typeof p.type !== "number") return undefined;
   if (isIntegerType(p.type) && (typeof value === "number" || typeof value === "bigint")) {
-    if (p.min !== undefined && value < p.min) throw new ZclEncodeError(field, `${value} is below the minimum ${p.min}`);
-    if (p.max !== undefined && value > p.max) throw new ZclEncodeError(field, `${value} is above the maximum ${p.max}`);
+    if (p.min !== undefined && value < p.min) return `${value} is below the minimum ${p.min}`;
+    if (p.max !== undefined && value > p.max) return `${value} is above the maximum ${p.max}`;
   }
   if (p.maxLen !== undefined && (typeof value === "string" || Buffer.isBuffer(value))) {
     const len = typeof value === "string" ? Buffer.byteLength(value) : value.length;
-    if (len > p.maxLen) throw new ZclEncodeError(field, `${len} bytes is longer than the maximum ${p.maxLen}`);
+    if (len > p.maxLen) return `${len} bytes is longer than the maximum ${p.maxLen}`;
   }
+  return undefined;
+}
+
+function checkLimits(p: ParamDef, value: unknown, field: string): void {
+  const outside = outsideLimits(p, value);
+  if (outside) throw new ZclEncodeError(field, outside);
 }
 
 /** Adds the byte offset to an encode error raised without one. */

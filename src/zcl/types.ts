@@ -3,6 +3,7 @@
  * Definitions are data only; the codec (values.ts, payload.ts, foundation.ts, frame.ts) reads them.
  */
 import { hex } from "../hex.js";
+import type { ZclViolation } from "./errors.js";
 
 /** ZCL data type ids. */
 export const DataType = {
@@ -168,4 +169,6 @@ export interface ZclFrame {
   commandId: number;
   command: string;
   payload: Record<string, unknown>;
+  /** What the frame holds that the specification does not allow, read leniently (absent when nothing). */
+  violations?: ZclViolation[];
 }

@@ -5,8 +5,8 @@
  * string (UTF-8); OCTET_STR → Buffer; BOOLEAN → boolean (0/1; any other byte stays a number); IEEE_ADDR →
  * `0x` + 16 hex digits; SEC_KEY → Buffer; floats → number. Sentinels (0xFFFF …) stay plain numbers.
  */
-import { eui64FromLe, eui64ToLe } from "../hex.js";
-import { ZclDecodeError, ZclEncodeError } from "./errors.js";
+import { eui64FromLe, eui64ToLe, hex } from "../hex.js";
+import { violation, ZclDecodeError, ZclEncodeError } from "./errors.js";
 import { DataType, dataTypeName } from "./types.js";
 
 type Kind = "none" | "uint" | "int" | "bool" | "float" | "octets" | "chars" | "ieee" | "key";
@@ -121,6 +121,7 @@ export function decodeValue(type: number, buf: Uint8Array, offset: number, field
     case "bool": {
       need(b, offset, 1, field, type);
       const v = b[offset]!;
+      if (v > 1 && v !== 0xff) violation(field, offset, `BOOLEAN ${hex(v, 2)} is not 0x00, 0x01 or 0xff (invalid)`);
       return [v === 0 ? false : v === 1 ? true : v, offset + 1];
     }
     case "uint":
@@ -142,6 +143,17 @@ export function decodeValue(type: number, buf: Uint8Array, offset: number, field
           : i.size === 4
             ? b.readFloatLE(offset)
             : b.readDoubleLE(offset);
+      if (Number.isNaN(v)) {
+        // NaN is the invalid value; a signalling or other non-canonical NaN reads as NaN but cannot be sent back
+        const bits = b.subarray(offset, offset + i.size);
+        if (!writeValue(type, v, field).equals(bits)) {
+          violation(
+            field,
+            offset,
+            `a NaN (${bits.toString("hex")}, little-endian) other than the quiet one; read as NaN`,
+          );
+        }
+      }
       return [v, offset + i.size];
     }
     case "octets":
@@ -150,12 +162,20 @@ export function decodeValue(type: number, buf: Uint8Array, offset: number, field
       const len = i.size === 1 ? b[offset]! : b.readUInt16LE(offset);
       const invalid = i.size === 1 ? 0xff : 0xffff;
       const start = offset + i.size;
-      if (len === invalid) return [i.kind === "chars" ? "" : Buffer.alloc(0), start];
+      if (len === invalid) {
+        violation(field, offset, `length ${hex(len, i.size * 2)} (ZCL's invalid string), shown as empty`);
+        return [i.kind === "chars" ? "" : Buffer.alloc(0), start];
+      }
       if (start + len > b.length) {
         throw new ZclDecodeError(field, offset, `truncated: string length ${len}, ${b.length - start} byte(s) left`);
       }
       const bytes = Buffer.from(b.subarray(start, start + len));
-      return [i.kind === "chars" ? bytes.toString("utf8") : bytes, start + len];
+      if (i.kind === "octets") return [bytes, start + len];
+      const text = bytes.toString("utf8");
+      if (Buffer.byteLength(text) !== len || !Buffer.from(text).equals(bytes)) {
+        violation(field, start, "not valid UTF-8 (shown with U+FFFD for the bad bytes)");
+      }
+      return [text, start + len];
     }
     case "ieee": {
       need(b, offset, 8, field, type);

@@ -61,8 +61,10 @@ describe("hanbench zcl decode/encode with the GB vectors", { timeout: 120_000 },
     expect(payload).toMatchObject({
       messageId: 473385600,
       messageControl: 0,
-      startTime: "2000-01-01T00:00:00Z",
+      startTime: 0,
+      startTimeMeaning: "now",
       durationInMinutes: 65535,
+      durationInMinutesMeaning: "untilChanged",
       message: "Reset",
     });
     expect(payload).not.toHaveProperty("extendedMessageControl");
@@ -218,5 +220,55 @@ describe("hanbench zcl bad input: one line naming the field and offset, exit 2",
     expect(lines[0]).toMatch(/^hanbench zcl: /);
     expect(lines[0]).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("hanbench zcl decode: SE special values and violations", { timeout: 120_000 }, () => {
+  it("shows a CoT date of 0xFFFFFFFF as 'no CoT / invalid', in ZCL seconds, not as a date in 2136", async () => {
+    // Read Attributes Response from a meter: 0x0200 ChangeOfTenancyUpdateDateTime (UTC) = 0xFFFFFFFF
+    const r = await hanbench("zcl", "decode", "--cluster", "0x0708", "18 01 01 00 02 00 E2 FF FF FF FF");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).payload.records).toEqual([
+      {
+        attrId: 0x0200,
+        name: "changeOfTenancyUpdateDateTime",
+        status: 0,
+        type: 0xe2,
+        typeName: "UTC",
+        value: 0xffffffff,
+        valueMeaning: "no CoT / invalid",
+      },
+    ]);
+    expect(r.stdout).not.toContain("2136");
+  });
+
+  it("shows any other UTC time of 0xFFFFFFFF as ZCL's invalid time", async () => {
+    const r = await hanbench("zcl", "decode", "--cluster", "0x0702", "18 01 01 07 00 00 E2 FF FF FF FF");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).payload.records[0]).toMatchObject({
+      value: 0xffffffff,
+      valueMeaning: "invalid (no time)",
+    });
+  });
+
+  it("lists violations; --strict exits 2 on them with one line, the JSON still printed", async () => {
+    const frame = "09 00 00 80 4A 37 1C 00 00 00 00 00 FF FF 05 52 FF 73 65 74";
+    const lenient = await hanbench("zcl", "decode", "--cluster", "seMessaging", frame);
+    expect(lenient.code).toBe(0);
+    const violation = {
+      field: "displayMessage.message",
+      offset: 15,
+      what: "not valid UTF-8 (shown with U+FFFD for the bad bytes)",
+    };
+    expect(JSON.parse(lenient.stdout).violations).toEqual([violation]);
+    const strict = await hanbench("zcl", "decode", "--strict", "--cluster", "seMessaging", frame);
+    expect(strict.code).toBe(2);
+    expect(JSON.parse(strict.stdout).violations).toEqual([violation]);
+    expect(strict.stderr).toBe(
+      "hanbench zcl decode: --strict: 1 violation(s); the first: displayMessage.message at byte 15: not valid UTF-8 (shown with U+FFFD for the bad bytes)\n",
+    );
+    const clean = await hanbench("zcl", "decode", "--strict", "--cluster", "seMessaging", GCS07_COMMAND.hex);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).not.toHaveProperty("violations");
   });
 });

@@ -91,4 +91,24 @@ describe("zclEvent", () => {
     expect(readAttributeIds(read)).toEqual([0x0200]);
     for (const z of [specific, readRsp, undecoded]) expect(readAttributeIds(z)).toBeUndefined();
   });
+
+  it("carries src/zcl's violations of a device's frame, whoever decoded it; none for the hub's own frames", () => {
+    // a Write Attributes Response whose lone record is a failure status without an attribute id
+    const raw = Buffer.from("18050486", "hex");
+    const violation = {
+      field: "writeRsp.records[0]",
+      offset: 3,
+      what: "status 0x86 without an attribute id (only SUCCESS may stand alone)",
+    };
+    // herdsman decoded it (no violations given): zclEvent reads them with src/zcl
+    const fromHost = zclEvent("in", META, raw, { command: "writeRsp", payload: [{ status: 0x86 }] });
+    expect(fromHost.violations).toEqual([violation]);
+    // src/zcl decoded it already: its list is taken as it is
+    expect(zclEvent("in", META, raw, { command: "writeRsp", payload: {}, violations: [] })).not.toHaveProperty(
+      "violations",
+    );
+    expect(zclEvent("out", META, raw, { command: "writeRsp", payload: {} })).not.toHaveProperty("violations");
+    // bytes src/zcl cannot read at all give no violations (and no exception)
+    expect(zclEvent("in", META, Buffer.from("0534120723", "hex"))).not.toHaveProperty("violations");
+  });
 });

@@ -43,7 +43,7 @@ export const deviceManagement = defineCluster({
     attr(0x0133, "receivedProposedProviderChangeControl", T.BITMAP32, changeControl),
     attr(0x0134, "receivedProposedProviderContactDetails", T.OCTET_STR, { maxLen: 19 }),
     // Tenancy Control
-    attr(0x0200, "changeOfTenancyUpdateDateTime", T.UTC),
+    attr(0x0200, "changeOfTenancyUpdateDateTime", T.UTC, { special: { 4294967295: "no CoT / invalid" } }),
     attr(0x0201, "proposedTenancyChangeControl", T.BITMAP32, changeControl),
     // Backhaul Control
     attr(0x0300, "wanStatus", T.ENUM8, { enumValues: { 0: "notAvailable", 1: "available" } }),
@@ -86,7 +86,7 @@ export const deviceManagement = defineCluster({
       param("providerId", T.UINT32),
       param("issuerEventId", T.UINT32),
       param("tariffType", T.ENUM8, tariffType),
-      param("implementationDateTime", T.UTC),
+      param("implementationDateTime", T.UTC, { special: { 4294967295: "no CoT / invalid" } }),
       param("proposedTenancyChangeControl", T.BITMAP32, changeControl),
     ]),
     cmd(0x01, "publishChangeOfSupplier", [
