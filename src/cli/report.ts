@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { makeDirs } from "../files.js";
 import { dirname } from "node:path";
-import { readEvidence } from "../evidence/read.js";
+import { evidenceWarnings, readEvidence } from "../evidence/read.js";
 import { buildReport } from "../cluster-cot/run-report.js";
 import { renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
@@ -20,9 +20,11 @@ const HELP = `hanbench report — re-render the reports of a run from its eviden
 Usage: hanbench report EVIDENCE [--json FILE] [--junit FILE] [--html FILE]
 
 Reads EVIDENCE (the JSON-lines evidence log a run wrote), evaluates every case of the CoT suite for every
-device under test again, prints a verdict table on stdout and writes the reports asked for. A line that is
-not JSON (such as the cut last line of a crashed run) is reported as a warning and skipped; every good line
-is used.
+device under test again, prints a verdict table on stdout and writes the reports asked for. Every line is
+checked against the evidence schema: a line that is not JSON (such as the cut last line of a crashed run),
+not an event, with a field of the wrong type, or whose seq repeats or goes back is skipped with a warning
+naming the line and why (ten at most, then a count); seq numbers that jump are warned about. A binary file
+is refused (exit 2) without echoing it.
 
 Options:
   --json FILE    write the run report as JSON (tool, version, hub parameters without keys, one entry per
@@ -87,7 +89,7 @@ export const command: CliCommand = {
     } catch (err) {
       throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
     }
-    for (const b of read.bad) process.stderr.write(`warning: ${path}:${b.line} is not JSON, skipped: ${b.text}\n`);
+    for (const w of evidenceWarnings(path, read)) process.stderr.write(`${w}\n`);
     if (!read.events.some((e) => e.kind === "run")) {
       throw new UsageError(`${path} has no run event: not the evidence log of a hanbench run`);
     }

@@ -52,7 +52,7 @@ describe("hanbench report", () => {
     const junit = join(dir, "out", "r.xml");
     const { code, out, err } = await runCli([path, "--json", json, "--junit", junit]);
     expect(code).toBe(1);
-    expect(err).toMatch(/^warning: .*mixed\.jsonl:\d+ is not JSON, skipped: \{"seq":99999/);
+    expect(err).toMatch(/^warning: .*mixed\.jsonl:\d+: not JSON, skipped: \{"seq":99999/m);
     const fromFile = parseJsonReport(readFileSync(json, "utf8"));
     expect(fromFile).toEqual(buildReport(mixed));
     expect(readXml(readFileSync(junit, "utf8")).children).toHaveLength(2);
