@@ -3,6 +3,7 @@
  * port and builds the bench environment (src/runner/bench-env.ts). Ctrl-C and SIGTERM are the caller's
  * (signals.ts): the signal it passes in ends every wait at once.
  */
+import type { HubVariantName } from "../hub/variants.js";
 import { join } from "node:path";
 import type { RunEnv } from "../runner/env.js";
 import type { Progress } from "../runner/progress.js";
@@ -30,6 +31,8 @@ export interface BenchRunOptions {
   joinTimeoutMs?: number;
   /** Move the state directory's files aside first (--reset). */
   reset: boolean;
+  /** How the hub and its meters carry a CoT (default attributes-only). */
+  hubVariant?: HubVariantName;
 }
 
 export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Promise<BenchSetup> {
@@ -59,6 +62,7 @@ export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Pr
         progress,
         signal,
         reset: opts.reset,
+        ...(opts.hubVariant !== undefined ? { hubVariant: opts.hubVariant } : {}),
         ...(opts.joinTimeoutMs !== undefined ? { joinTimeoutMs: opts.joinTimeoutMs } : {}),
       }),
     isConfigError: (err) => err instanceof BenchConfigError || err instanceof StateDirError,

@@ -20,6 +20,7 @@ import { type DeviceSpec, parseDeviceList as parseDevices } from "../virtual/dev
 import { DeviceSpecError } from "../virtual/registry.js";
 import { Exit, UsageError } from "./errors.js";
 import { DEVICE_LOG_CAPACITY } from "../hub/device-log.js";
+import { HUB_VARIANTS, type HubVariantName, isHubVariantName } from "../hub/variants.js";
 import { redactText } from "../redact.js";
 import { benchSetup } from "./run-bench.js";
 import { stopOnSignals } from "./signals.js";
@@ -51,6 +52,10 @@ Bench:
                      time; virtual runs pass it in milliseconds, bench runs wait it in real time). On the
                      bench every other wait derives from it: a future CoT is dated 2 windows ahead, data
                      fetches wait at most one window, and a whole run takes about 12 windows
+  --hub-variant NAME how the hub and its meters carry a CoT (cot-suite.md "Hub variants"): reference,
+                     attributes-only, esme-date-only, esme-ptcc-unsupported, esme-pre-5.1, gpf-pre-1.5,
+                     electricity-only, provider-zero, no-cot-zero (default: reference on the virtual
+                     HAN, attributes-only on a bench)
   --join-timeout DURATION  how long the bench waits for the DUTs to join and be interviewed (default
                      5m; joining stays open meanwhile): switch them on or start their join when asked
 Reports (every run also keeps its evidence; see --evidence):
@@ -98,6 +103,8 @@ export interface RunOptions {
   port?: string;
   adapter: string;
   windowMs: number;
+  /** How the hub and its meters carry a CoT; absent: the mode's default. */
+  hubVariant?: HubVariantName;
   /** Bench: longest wait for the DUTs to join. */
   joinTimeoutMs?: number;
   seed: number;
@@ -172,6 +179,13 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   if (v.reset && mode !== "bench") {
     throw new UsageError("--reset is for bench runs (with --port): a virtual run always starts from a fresh network");
   }
+  let hubVariant: HubVariantName | undefined;
+  if (v["hub-variant"] !== undefined) {
+    if (!isHubVariantName(v["hub-variant"])) {
+      throw new UsageError(`--hub-variant '${v["hub-variant"]}' is not one of ${HUB_VARIANTS.join(", ")}`);
+    }
+    hubVariant = v["hub-variant"];
+  }
   let joinTimeoutMs: number | undefined;
   if (v["join-timeout"] !== undefined) {
     if (mode !== "bench") throw new UsageError("--join-timeout is for bench runs (with --port)");
@@ -203,6 +217,7 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     adapter,
     windowMs,
     ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
+    ...(hubVariant !== undefined ? { hubVariant } : {}),
     seed,
     state: v.state,
     reset: v.reset ?? false,
@@ -262,6 +277,7 @@ const OPTIONS = {
   dut: { type: "string", multiple: true },
   window: { type: "string" },
   "join-timeout": { type: "string" },
+  "hub-variant": { type: "string" },
   reset: { type: "boolean" },
   seed: { type: "string" },
   state: { type: "string" },
@@ -341,6 +357,7 @@ async function runAndReport(
       evidencePath,
       ...(opts.mode === "virtual" ? { adapter: opts.adapter as VirtualAdapter } : {}),
       ...(opts.mode === "virtual" && opts.state !== undefined ? { stateDir: opts.state } : {}),
+      ...(opts.mode === "virtual" && opts.hubVariant !== undefined ? { hubVariant: opts.hubVariant } : {}),
       ...(opts.capture ? { capture: opts.capture } : {}),
       quiet: opts.quiet,
       tool: "hanbench",

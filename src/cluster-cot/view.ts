@@ -20,6 +20,7 @@ import type {
 import { type Ev, EvidenceIndex } from "../evidence/log-index.js";
 import { type Attributed, attribute, ServedIndex, type Ts } from "./attribution.js";
 import { isCotQuery } from "./questions.js";
+import { type HubVariant, hubVariant, isHubVariantName } from "../hub/variants.js";
 
 export type Run = Evidence & RunEvent;
 export type Zcl = Evidence & ZclEvent;
@@ -50,8 +51,12 @@ export interface CotSet {
   dueMs: number;
 }
 
-/** Groups CoTs into sets: consecutive CoTs recorded at the same hub time on different meters. */
-export function cotSets(cots: readonly CotInfo[]): CotSet[] {
+/**
+ * Groups CoTs into sets: consecutive CoTs recorded at the same hub time on different meters. A meter that
+ * carries no CoT under the run's hub variant (not in `cotMeters`) takes the set's earliest T: the CoT of the
+ * home, which the other meter carries (cot-suite.md "Hub variants").
+ */
+export function cotSets(cots: readonly CotInfo[], cotMeters: readonly EndpointRole[] = ["gpf", "esme"]): CotSet[] {
   const sets: CotInfo[][] = [];
   for (const c of cots) {
     const last = sets.at(-1);
@@ -61,7 +66,14 @@ export function cotSets(cots: readonly CotInfo[]): CotSet[] {
   return sets.map((list) => ({
     cots: list,
     byMeter: Object.fromEntries(list.map((c) => [c.meter, c])),
-    ts: Object.fromEntries(list.map((c) => [c.meter, c.implementationMs])),
+    ts: {
+      ...Object.fromEntries(
+        (["gpf", "esme"] as const)
+          .filter((m) => !cotMeters.includes(m))
+          .map((m) => [m, Math.min(...list.map((c) => c.implementationMs))]),
+      ),
+      ...Object.fromEntries(list.map((c) => [c.meter, c.implementationMs])),
+    },
     first: list[0]!,
     dueMs: Math.max(...list.map((c) => Math.max(c.implementationMs, c.recordedMs))),
   }));
@@ -70,6 +82,12 @@ export function cotSets(cots: readonly CotInfo[]): CotSet[] {
 export interface PhaseSpan {
   start?: Evidence & PhaseEvent;
   end?: Evidence & PhaseEvent;
+}
+
+/** The hub variant a run was made under (`reference` for evidence that names none). */
+export function variantOf(run: RunEvent): HubVariant {
+  const name = run.hub?.variant;
+  return hubVariant(typeof name === "string" && isHubVariantName(name) ? name : "reference");
 }
 
 export function ms(e: { t: string }): number {
@@ -105,6 +123,8 @@ export class DutView {
   readonly dut: DutDeclaration;
   readonly events: readonly Evidence[];
   readonly windowMs: number;
+  /** The hub variant of the run (run event `hub.variant`). */
+  readonly variant: HubVariant;
   readonly #endpoints: Partial<Record<EndpointRole, number>>;
   readonly #phases = new Map<string, PhaseSpan>();
   readonly #cots: CotInfo[];
@@ -122,6 +142,7 @@ export class DutView {
     this.dut = opts.dut;
     this.events = opts.events;
     this.windowMs = opts.run.windowMs;
+    this.variant = variantOf(opts.run);
     this.#endpoints = hubEndpoints(opts.run.hub ?? {});
     this.#index = EvidenceIndex.of(opts.events);
     for (const p of this.#all("phase")) {
@@ -175,7 +196,7 @@ export class DutView {
 
   /** The CoT sets recorded inside a phase, in order (cotSets). */
   cotSetsIn(name: string): CotSet[] {
-    return cotSets(this.cotsIn(name));
+    return cotSets(this.cotsIn(name), this.variant.cotMeters);
   }
 
   get cots(): readonly CotInfo[] {

@@ -16,6 +16,7 @@
  * hub.publishMessage({ text })             // a supplier message on both meters, pushed
  * hub.recordCot({ meter, providerId, issuerEventId, tariffType, implementationTime, control, push })
  * hub.cots.latest("gpf"); hub.providerId("esme")
+ * hub.variant                             // the hub variant it serves (variants.ts), default `reference`
  * ```
  *
  * Default endpoints: GPF 2, ESME 3 — never 1, so a device that skips service discovery is caught.
@@ -31,6 +32,10 @@
  * message ids are strictly increasing UTC timestamps.
  * Every value served goes to the evidence sink as a `served` event with the period it is the figure of
  * (pushes to every device carry device "*"); every recorded CoT as a `cot` event naming its meter.
+ *
+ * The hub variant (variants.ts) says which meters there are, which carry a CoT, what their Device
+ * Management shows of it and whether GetChangeOfTenancy is answered. A meter records a CoT as its variant
+ * holds it: a date-only ESME keeps control 0, a `provider-zero` GPF provider id 0; the `cot` event shows that.
  */
 import type { EvidenceSink } from "../evidence/log.js";
 import type { Clock } from "./clock.js";
@@ -46,6 +51,7 @@ import { publishChangeOfTenancyPayload } from "./servers/device-management.js";
 import { type ClusterServer, type HubIdentity, MalformedCommand, type ServeEnv } from "./servers/server.js";
 import { type CotInput, type CotRecord, CotSchedule } from "./cots.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
+import { type HubVariant, type HubVariantName, hubVariant, VIRTUAL_DEFAULT_VARIANT } from "./variants.js";
 import { ClusterId, commandId, msToZclUtc, Status, writeValue } from "../zcl/index.js";
 
 export const DEFAULT_ENDPOINTS = { gpf: 2, esme: 3 } as const;
@@ -72,6 +78,8 @@ export interface HubOptions {
   providers?: Partial<Record<EndpointRole, number>>;
   /** HistoricalFreezeTime of both meters (default 0x0000, local midnight). */
   freezeTime?: number;
+  /** How the hub and its meters carry a CoT (default `reference`). */
+  variant?: HubVariantName;
 }
 
 /** A CoT to record on one meter; `push` sends PublishChangeOfTenancy unsolicited from that meter's endpoint. */
@@ -87,13 +95,14 @@ export class Hub implements FrameHandlerHost {
   readonly messages: MessageStore;
   readonly identity: HubIdentity;
   readonly freezeTime: number;
+  readonly variant: HubVariant;
   /** Issuer event id of each meter's tariff: set before the run, so below every later id. */
   readonly tariffIssuerEventId: number;
   readonly #providers: Record<EndpointRole, number>;
   readonly #evidence: EvidenceSink | undefined;
   readonly #data: MeterDataStore;
   #lastIssuerId: number;
-  readonly #servers: Record<EndpointRole, Map<number, ClusterServer>>;
+  readonly #servers: Partial<Record<EndpointRole, Map<number, ClusterServer>>>;
   #pushListeners: ((p: Push) => void)[] = [];
 
   constructor(opts: HubOptions) {
@@ -130,18 +139,19 @@ export class Hub implements FrameHandlerHost {
     };
     this.#evidence = opts.evidence;
     this.#data = new MeterDataStore(opts.seed);
-    this.#servers = { gpf: serversFor("gpf"), esme: serversFor("esme") };
+    this.variant = hubVariant(opts.variant ?? VIRTUAL_DEFAULT_VARIANT);
+    const variant = this.variant;
+    this.#servers = Object.fromEntries(variant.meters.map((m) => [m, serversFor(m, variant)]));
   }
 
   roleOf(hubEp: number): EndpointRole | undefined {
-    if (hubEp === this.endpoints.gpf) return "gpf";
-    if (hubEp === this.endpoints.esme) return "esme";
-    return undefined;
+    const role = hubEp === this.endpoints.gpf ? "gpf" : hubEp === this.endpoints.esme ? "esme" : undefined;
+    return role && this.#servers[role] ? role : undefined;
   }
 
   /** Server (in) and client (out) clusters of a role's endpoint, for endpoint registration and discovery. */
   serverClusters(role: EndpointRole): { inClusters: number[]; outClusters: number[] } {
-    return { inClusters: [...this.#servers[role].keys()].sort((a, b) => a - b), outClusters: [] };
+    return { inClusters: [...(this.#servers[role]?.keys() ?? [])].sort((a, b) => a - b), outClusters: [] };
   }
 
   /** The supplier of a meter (its Device Management ProviderID). */
@@ -223,7 +233,7 @@ export class Hub implements FrameHandlerHost {
     const msg: SupplierMessage = this.messages.publish({
       messageId: this.nextIssuerId(),
       now,
-      roles: opts.roles ?? [...ROLES],
+      roles: opts.roles ?? [...this.variant.meters],
       ...(opts.text === undefined ? {} : { text: opts.text }),
       ...(opts.messageControl === undefined ? {} : { messageControl: opts.messageControl }),
       ...(opts.durationInMinutes === undefined ? {} : { durationInMinutes: opts.durationInMinutes }),
@@ -253,6 +263,13 @@ export class Hub implements FrameHandlerHost {
    */
   recordCot(cot: CotRequest): CotRecord {
     const { push, ...input } = cot;
+    const v = this.variant;
+    if (!v.cotMeters.includes(input.meter)) {
+      throw new RangeError(`under hub variant '${v.name}' the ${String(input.meter).toUpperCase()} carries no CoT`);
+    }
+    // what the meter holds of it: a date-only meter no control, a provider-zero GPF provider id 0
+    if (v.control[input.meter] !== "value") input.control = 0;
+    if (v.gpfProviderZero && input.meter === "gpf") input.providerId = 0;
     const rec = this.cots.record(input);
     this.#evidence?.append({
       kind: "cot",

@@ -12,6 +12,7 @@
  * requests on (ZDO_MSG_CB_REGISTER) and each one from a DUT becomes a DiscoveryEvent with the hub endpoints
  * the coordinator advertises for it.
  */
+import { BENCH_DEFAULT_VARIANT, type HubVariantName } from "../hub/variants.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
 import type { AdapterType } from "../host/endpoints.js";
@@ -54,6 +55,8 @@ export interface BenchEnvOptions {
   joinTimeoutMs?: number;
   /** Move the state directory's files aside and start a new network (--reset). */
   reset?: boolean;
+  /** How the hub and its meters carry a CoT (default `attributes-only`, the conservative one). */
+  hubVariant?: HubVariantName;
 }
 
 export class BenchConfigError extends Error {
@@ -139,6 +142,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     evidence,
     endpoints: { ...DEFAULT_ENDPOINTS },
     hubIeee: network.extendedPanId ?? "0x0000000000000000",
+    variant: opts.hubVariant ?? BENCH_DEFAULT_VARIANT,
   });
   const host = new Host({
     port: opts.port,
@@ -163,6 +167,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     duts,
     admitted: [],
     hubParameters: () => ({
+      variant: hub.variant.name,
       ...host.network,
       hubIeee: host.coordinatorIeee ?? hub.hubIeee,
       endpoints: { ...hub.endpoints },

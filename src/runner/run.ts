@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { defaultTiming, planFor } from "../cluster-cot/plan.js";
 import type { SteppedClock } from "../hub/clock.js";
 import { RealClock } from "../hub/clock.js";
+import type { HubVariantName } from "../hub/variants.js";
 import { EvidenceLog } from "../evidence/log.js";
 import type { Evidence } from "../evidence/events.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
@@ -36,6 +37,8 @@ export interface RunSpec {
   evidencePath: string;
   /** Virtual runs: the virtual coordinator and herdsman adapter (default zstack). */
   adapter?: VirtualAdapter;
+  /** Virtual runs: how the hub and its meters carry a CoT (default `reference`). */
+  hubVariant?: HubVariantName;
   /** Virtual runs: keep the host's state here (a new or empty directory) instead of a temporary one. */
   stateDir?: string;
   capture?: string;
@@ -88,6 +91,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       devices: spec.devices,
       seed: spec.seed,
       ...(spec.adapter ? { adapter: spec.adapter } : {}),
+      ...(spec.hubVariant !== undefined ? { hubVariant: spec.hubVariant } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       evidence: (clock: SteppedClock) => {
         evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });

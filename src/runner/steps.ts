@@ -4,7 +4,6 @@
  * goes on, so the cases can say `error` or `inconclusive` for what it prevented.
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
-import type { EndpointRole } from "../evidence/events.js";
 import type { Step, Timing } from "../cluster-cot/plan.js";
 import { hasAcknowledgedMessage, hasFetchedHistory, hasQueriedCot, isInterviewed } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
@@ -29,9 +28,6 @@ export interface StepContext {
 function indexOf(env: RunEnv): EvidenceIndex {
   return EvidenceIndex.of(env.evidence.events);
 }
-
-/** The meters a step records its CoT on. */
-const METERS: readonly EndpointRole[] = ["gpf", "esme"];
 
 async function admit(ctx: StepContext): Promise<void> {
   const { env, progress } = ctx;
@@ -124,15 +120,17 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
         Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
   const seq = indexOf(env).nextSeq();
   const records: CotRecord[] = [];
-  // one step, one time recorded for both meters: the cases judge them as one CoT with a T per meter
-  for (const meter of METERS) {
+  // one step, one time recorded for both meters (those that carry a CoT under the hub variant): the cases
+  // judge them as one CoT with a T per meter
+  const meters = env.hub.variant.cotMeters;
+  for (const meter of meters) {
     records.push(
       await env.tenancy.record(env.hub, { meter, control: step.control, implementationTime, recordedAt: now }),
     );
   }
   ctx.lastCot = { records, seq };
   progress.line(
-    `  CoT recorded on the ${METERS.map((m) => m.toUpperCase()).join(" and ")}: from ${hubTime(implementationTime)}, control ${hex(step.control, 8)}, not pushed`,
+    `  CoT recorded on the ${meters.map((m) => m.toUpperCase()).join(" and ")}: from ${hubTime(implementationTime)}, control ${hex(step.control, 8)}, not pushed`,
   );
 }
 

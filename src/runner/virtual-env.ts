@@ -19,6 +19,7 @@ import type { EvidenceLog } from "../evidence/log.js";
 import { configureSeDevices } from "../virtual/devices/kinds.js";
 import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
 import type { EmulatedEsme } from "../virtual/devices/esme.js";
+import type { HubVariantName } from "../hub/variants.js";
 import { type VirtualAdapter, VirtualDongle } from "../virtual/dongle.js";
 import { coordinatorIeee } from "../virtual/registry.js";
 import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
@@ -54,6 +55,8 @@ export interface VirtualEnvOptions {
   evidence: (clock: SteppedClock) => EvidenceLog;
   /** Tenancy poll interval of the emulated displays (hub ms). */
   pollIntervalMs?: number;
+  /** How the hub and its meters carry a CoT (default `reference`). */
+  hubVariant?: HubVariantName;
   /**
    * Where the host keeps its network parameters, herdsman database and coordinator backup, left there after
    * the run (a new or empty directory: the caller checks). Default: a temporary directory, removed at the end.
@@ -61,11 +64,14 @@ export interface VirtualEnvOptions {
   stateDir?: string;
 }
 
-/** The hub as the host sees it when the ESME is a node of its own: only the GPF is on the coordinator. */
+/**
+ * The hub as the host sees it when the ESME is a node of its own: only the GPF is on the coordinator (and
+ * nothing under `electricity-only`).
+ */
 function gpfOnly(hub: Hub): HubPort {
   const gpf = hub.endpoints.gpf;
   return {
-    endpoints: { gpf } as Record<EndpointRole, number>,
+    endpoints: (hub.variant.meters.includes("gpf") ? { gpf } : {}) as Record<EndpointRole, number>,
     deviceLog: hub.deviceLog,
     roleOf: (ep) => (ep === gpf ? "gpf" : undefined),
     serverClusters: (role) => hub.serverClusters(role),
@@ -194,7 +200,13 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   // Devices polling within a minute of each other poll together, as they would in a home.
   const clock = new SteppedClock(start, { batchMs: BATCH_MS });
   const evidence = opts.evidence(clock);
-  const hub = new Hub({ clock, seed: opts.seed, evidence, hubIeee: coordinatorIeee(opts.seed) });
+  const hub = new Hub({
+    clock,
+    seed: opts.seed,
+    evidence,
+    hubIeee: coordinatorIeee(opts.seed),
+    ...(opts.hubVariant === undefined ? {} : { variant: opts.hubVariant }),
+  });
   configureSeDevices({
     hub,
     pollIntervalMs: opts.pollIntervalMs ?? RUN_POLL_INTERVAL_MS,
@@ -258,7 +270,8 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     hubParameters: () => ({
       ...host.network,
       hubIeee: hub.hubIeee,
-      endpoints: { gpf: hub.endpoints.gpf, esme: esme.seEndpoint },
+      variant: hub.variant.name,
+      endpoints: { ...(hub.variant.meters.includes("gpf") ? { gpf: hub.endpoints.gpf } : {}), esme: esme.seEndpoint },
       esme: { ieee: esme.ieee, nwk: esme.nwk, node: "own node on the virtual HAN" },
       transport: dongle.url,
     }),

@@ -145,3 +145,18 @@ describe("hanbench run --adapter", () => {
     );
   });
 });
+
+describe("hanbench run --hub-variant", () => {
+  it("takes a variant of cot-suite.md and leaves the mode's default when none is given", () => {
+    const opts = parseRunArgs(["--hub-variant", "gpf-pre-1.5"]);
+    expect(opts !== "help" && opts.hubVariant).toBe("gpf-pre-1.5");
+    const plain = parseRunArgs([]);
+    expect(plain !== "help" && plain.hubVariant).toBeUndefined();
+  });
+
+  it("refuses any other name, naming the variants", () => {
+    const run = () => parseRunArgs(["--hub-variant", "silabs"]);
+    expect(run).toThrow(UsageError);
+    expect(run).toThrow(/^--hub-variant 'silabs' is not one of reference, attributes-only, esme-date-only, /);
+  });
+});

@@ -55,7 +55,7 @@ describe("reasons", () => {
 
   it("COT-03 of a compliant device names the frame, the GPF endpoint and the window", () => {
     expect(result("ihd:compliant", "COT-03").reason).toMatch(
-      /^seq \d+: Read 0x0708\/0x0200 on the GPF \(hub endpoint 2\) \d+(\.\d)? h after CoT seq \d+ \(window 24 h\)$/,
+      /^seq \d+: (Read 0x0708\/0x0200|GetChangeOfTenancy) on the GPF \(hub endpoint 2\) \d+(\.\d)? h after CoT seq \d+ \(window 24 h\)$/,
     );
   });
 

@@ -99,7 +99,7 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(html).not.toMatch(/<script\b|src="http|href="http/i);
   });
 
-  it("writes a capture tshark decodes: 0x0200 reads with the CoT date, and the supplier message text", () => {
+  it("writes a capture tshark decodes: 0x0200 reads, the CoT date in PublishChangeOfTenancy, and the supplier message text", () => {
     expect(existsSync(join(dir, "run.pcap"))).toBe(true);
     const cot = events.find((e) => e.kind === "cot") as { implementationTime: string } | undefined;
     expect(cot).toBeDefined();
@@ -122,15 +122,19 @@ describe("hanbench run (the default virtual dry-run)", () => {
     ]);
     expect(dm.length).toBeGreaterThan(0);
     expect(dm.every((r) => r[0] === "0x0109" && r[1]!.split(",").includes("0x0200"))).toBe(true);
-    // the first CoT's implementation time, as Wireshark prints a ZCL UTC time
+    // the first CoT's implementation time, as Wireshark prints a ZCL UTC time: the compliant displays ask
+    // GetChangeOfTenancy, which the reference hub answers with PublishChangeOfTenancy
     const d = new Date(cot!.implementationTime);
     const month = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
     const printed = `${month} ${String(d.getUTCDate()).padStart(2, " ")}, ${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)}`;
-    expect(dm.some((r) => r[2]!.startsWith(printed))).toBe(true);
+    const published = fields("zbee_aps.cluster == 0x0708", [
+      "zbee_zcl_se.device_management.publish_change_of_tenancy.implementation_date",
+    ]);
+    expect(published.some((r) => r[0]!.startsWith(printed))).toBe(true);
     const messages = fields("zbee_zcl_se.msg.message", ["zbee_zcl_se.msg.message"]).map((r) => r[0]);
-    const published = events.find((e) => e.kind === "served" && (e as { item: string }).item.endsWith(".message"));
+    const message = events.find((e) => e.kind === "served" && (e as { item: string }).item.endsWith(".message"));
     const out = messages.join("\n");
-    expect(out).toContain((published as { value: string }).value);
+    expect(out).toContain((message as { value: string }).value);
   });
 });
 

@@ -10,16 +10,23 @@ import type { ServedEvent } from "../../src/evidence/events.js";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import type { EndpointRole, RequestContext } from "../../src/hub/types.js";
+import type { HubVariantName } from "../../src/hub/variants.js";
 import { decodeZcl, encodeZcl, herdsmanClusters, type ZclFrame } from "../../src/zcl/index.js";
 
 /** A Wednesday, mid-morning: the current day, week and month are all partial. */
 export const T0 = Date.parse("2026-03-04T10:15:00Z");
 export const DEVICE = "0x00db1234567890a0";
 
-export function makeHub(opts: { seed?: number; start?: number } = {}) {
+export function makeHub(opts: { seed?: number; start?: number; variant?: HubVariantName } = {}) {
   const clock = new SteppedClock(opts.start ?? T0);
   const evidence = new EvidenceLog({ now: () => clock.now() });
-  const hub = new Hub({ clock, seed: opts.seed ?? 42, evidence, hubIeee: "0x00db1234567890a3" });
+  const hub = new Hub({
+    clock,
+    seed: opts.seed ?? 42,
+    evidence,
+    hubIeee: "0x00db1234567890a3",
+    ...(opts.variant ? { variant: opts.variant } : {}),
+  });
   return { clock, evidence, hub };
 }
 

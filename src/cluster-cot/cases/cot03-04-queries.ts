@@ -6,7 +6,8 @@
  * Pass: after the CoT of phase `cot` is recorded on the GPF (COT-03) / ESME (COT-04) and within the
  * detection window (`RunEvent.windowMs`, default 24 h of hub time), the DUT sends Read Attributes of Device
  * Management 0x0708 attribute 0x0200 (ChangeOfTenancyUpdateDateTime) or GetChangeOfTenancy (0x0708 client
- * command 0x00) to that meter's endpoint. Evidence that ends before the window does: `inconclusive`.
+ * command 0x00) to that meter's endpoint. Evidence that ends before the window does: `inconclusive`. Under a hub variant
+ * where that meter carries no CoT (`esme-pre-5.1`, `gpf-pre-1.5`, `electricity-only`): `not_applicable`.
  */
 import type { EndpointRole } from "../../evidence/events.js";
 import { PHASE } from "../plan.js";
@@ -25,6 +26,10 @@ function queryCase(id: string, role: EndpointRole): CaseDef {
     title: `Queries the ${name} for CoT`,
     phases: [PHASE.cot, PHASE.observe],
     evaluate(view) {
+      const v = view.variant;
+      if (!v.cotMeters.includes(role)) {
+        return outcome("not_applicable", `hub variant '${v.name}': the ${name} carries no CoT (${v.summary})`);
+      }
       const cot = needMeterCot(view, PHASE.cot, role);
       if (isOutcome(cot)) return cot;
       const from = ms(cot.event);

@@ -156,6 +156,16 @@ export class DataFetcher {
     );
   }
 
+  /** A cluster-specific request; resolves with the decoded answer (a Default Response is a global frame). */
+  async command(
+    server: Server,
+    clusterId: number,
+    command: string,
+    payload: Record<string, unknown>,
+  ): Promise<ZclFrame> {
+    return this.#send(server, clusterId, "specific", command, payload);
+  }
+
   /**
    * Read Attributes in chunks; resolves with the values of the attributes read successfully. A server whose
    * response would not fit one APS frame leaves the last records out: those are read again.

@@ -9,7 +9,10 @@
  * of it and the messages received from it before the date are cleared, whatever the control bits; from
  * then on only periods from that date are fetched and a cleared message is never shown again, although
  * the meters keep serving both. A device that queries only some meters applies what it reads to the meters
- * it does not query too.
+ * it does not query too, and so to a meter that carries no CoT (0x0200 unsupported: a pre-5.1 ESME, a
+ * pre-1.5 GPF). A poll asks each meter GetChangeOfTenancy first and reads 0x0200/0x0201 when it gets no
+ * PublishChangeOfTenancy; a meter that answers NOT_FOUND while its attributes show a CoT (a server without
+ * the pending flag) is only read from then on.
  *
  * Time comes from the shared Clock. A poll is a `clock.at` callback that awaits all its network work, so
  * `SteppedClock.advanceTo` completes it before moving on.
@@ -113,6 +116,10 @@ export class SeClient {
   readonly #historyFrom = new Map<EndpointRole, number>();
   /** Per meter, the CoT date acted on: a message that started before it is not shown. */
   readonly #messagesFrom = new Map<EndpointRole, number>();
+  /** Meters whose Device Management has no 0x0200: their data goes with a CoT read on another meter. */
+  readonly #noCot = new Set<EndpointRole>();
+  /** Servers (`nwk/ep`) that answer GetChangeOfTenancy NOT_FOUND although their attributes show a CoT. */
+  readonly #attributesOnly = new Set<string>();
   /** Messages cleared: never shown again. */
   readonly #clearedMessages = new Set<number>();
   #baselineNext = false;
@@ -264,18 +271,7 @@ export class SeClient {
     for (const role of this.behaviour.queryRoles) {
       for (const server of this.servers.filter((s) => s.role === role)) {
         try {
-          const records = await this.#fetcher.read(server, ClusterId.deviceManagement, [
-            Tenancy.updateDateTime,
-            Tenancy.proposedChangeControl,
-          ]);
-          const date = records.get(Tenancy.updateDateTime);
-          const control = records.get(Tenancy.proposedChangeControl);
-          const obs: TenancyObservation = { role, atMs: this.clock.now() };
-          if (typeof date === "number") {
-            const d = validDate(date);
-            if (d !== undefined) obs.dateMs = d;
-          }
-          if (typeof control === "number") obs.control = control;
+          const obs = await this.#queryTenancy(server);
           observations.push(obs);
           this.observations.push(obs);
         } catch (err) {
@@ -295,10 +291,55 @@ export class SeClient {
     await this.#act(observations, "poll");
   }
 
-  /** The meters a CoT read on `role` applies to: that one, and those the device does not query itself. */
+  /**
+   * One meter's tenancy: GetChangeOfTenancy (unless the server is known not to answer it), else Read
+   * 0x0200/0x0201.
+   */
+  async #queryTenancy(server: Server): Promise<TenancyObservation> {
+    const key = `${server.nwk}/${server.ep}`;
+    const role = server.role;
+    let asked = false;
+    if (!this.#attributesOnly.has(key)) {
+      asked = true;
+      const rsp = await this.#fetcher.command(server, ClusterId.deviceManagement, "getChangeOfTenancy", {});
+      if (rsp.command === "publishChangeOfTenancy") {
+        const p = rsp.payload as { implementationDateTime: number; proposedTenancyChangeControl: number };
+        const dateMs = validDate(p.implementationDateTime);
+        return {
+          role,
+          atMs: this.clock.now(),
+          ...(dateMs === undefined ? {} : { dateMs }),
+          control: p.proposedTenancyChangeControl,
+        };
+      }
+    }
+    const records = await this.#fetcher.read(server, ClusterId.deviceManagement, [
+      Tenancy.updateDateTime,
+      Tenancy.proposedChangeControl,
+    ]);
+    const date = records.get(Tenancy.updateDateTime);
+    const control = records.get(Tenancy.proposedChangeControl);
+    const obs: TenancyObservation = { role, atMs: this.clock.now() };
+    if (typeof date === "number") {
+      this.#noCot.delete(role);
+      const d = validDate(date);
+      if (d !== undefined) obs.dateMs = d;
+    } else this.#noCot.add(role);
+    if (typeof control === "number") obs.control = control;
+    if (asked && obs.dateMs !== undefined) this.#attributesOnly.add(key);
+    return obs;
+  }
+
+  /**
+   * The meters a CoT read on `role` applies to: that one, those the device does not query itself and those
+   * that carry no CoT.
+   */
   #targets(role: EndpointRole): EndpointRole[] {
     const known = new Set<EndpointRole>([...this.servers.map((s) => s.role), "gpf", "esme"]);
-    return [role, ...[...known].filter((r) => r !== role && !this.behaviour.queryRoles.includes(r))];
+    return [
+      role,
+      ...[...known].filter((r) => r !== role && (!this.behaviour.queryRoles.includes(r) || this.#noCot.has(r))),
+    ];
   }
 
   async #act(observations: TenancyObservation[], source: "poll" | "push"): Promise<void> {

@@ -213,8 +213,9 @@ export class FakeHub {
         if (series) return figure(DataType.UINT48);
         break;
       case ClusterId.deviceManagement:
-        if (id === 0x0200 && cot) return ok(DataType.UTC, msToZclUtc(cot.dateMs));
-        if (id === 0x0201 && cot) return ok(DataType.BITMAP32, cot.control);
+        // both meters carry a CoT (a meter that answers UNSUPPORTED_ATTRIBUTE carries none): "none yet" before one
+        if (id === 0x0200) return ok(DataType.UTC, cot ? msToZclUtc(cot.dateMs) : 0xffffffff);
+        if (id === 0x0201) return ok(DataType.BITMAP32, cot?.control ?? 0);
         break;
     }
     return { attrId: id, status: 0x86 };

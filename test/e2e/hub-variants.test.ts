@@ -1,0 +1,99 @@
+/**
+ * The compliant IHD and PPMID under every hub variant (cot-suite.md "Hub variants"), through the whole stack:
+ * every pass/fail case passes; the query case of a meter that carries no CoT is not_applicable; the run
+ * event names the variant; the meters hold the CoT as the variant has it; where GetChangeOfTenancy is
+ * answered the devices take the PublishChangeOfTenancy path.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildReport } from "../../src/cluster-cot/run-report.js";
+import type { RunReport } from "../../src/cluster-cot/results.js";
+import type { Evidence } from "../../src/evidence/events.js";
+import { HUB_VARIANTS, type HubVariantName } from "../../src/hub/variants.js";
+import { runSuite } from "../../src/runner/run.js";
+
+/** The query case of each meter that carries no CoT under the variant. */
+const NOT_APPLICABLE: Partial<Record<HubVariantName, string[]>> = {
+  "esme-pre-5.1": ["COT-04"],
+  "gpf-pre-1.5": ["COT-03"],
+  "electricity-only": ["COT-03"],
+};
+
+async function run(variant: HubVariantName): Promise<{ report: RunReport; events: Evidence[] }> {
+  const dir = mkdtempSync(join(tmpdir(), `hb-variant-${variant}-`));
+  try {
+    const outcome = await runSuite({
+      mode: "virtual",
+      devices: [
+        { kind: "ihd", profile: "compliant", label: "ihd:compliant" },
+        { kind: "ppmid", profile: "compliant", label: "ppmid:compliant" },
+      ],
+      seed: 4,
+      windowMs: 24 * 3_600_000,
+      evidencePath: join(dir, "evidence.jsonl"),
+      hubVariant: variant,
+      quiet: true,
+      tool: "hanbench",
+      version: "test",
+    });
+    expect(outcome.aborted).toBeUndefined();
+    return { report: buildReport(outcome.events), events: outcome.events };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.each(HUB_VARIANTS)("hub variant %s", (variant) => {
+  let report: RunReport;
+  let events: Evidence[];
+  beforeAll(async () => {
+    ({ report, events } = await run(variant));
+  }, 120_000);
+
+  it("the compliant IHD and PPMID pass every pass/fail case; a meter without a CoT is not_applicable", () => {
+    const na = NOT_APPLICABLE[variant] ?? [];
+    expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
+    for (const d of report.duts) {
+      for (const r of d.results) {
+        const expected = na.includes(r.id)
+          ? ["not_applicable"]
+          : r.id === "COT-11" || r.id === "COT-12"
+            ? ["info", "not_applicable"]
+            : ["pass"];
+        expect([d.label, r.id, r.verdict, r.reason]).toEqual([d.label, r.id, expect.toBeOneOf(expected), r.reason]);
+      }
+    }
+  });
+
+  it("names the variant in the run event, and the meters hold the CoT as the variant has it", () => {
+    const runEvent = events.find((e) => e.kind === "run");
+    expect(runEvent?.kind === "run" && runEvent.hub.variant).toBe(variant);
+    const cots = events.filter((e): e is Extract<Evidence, { kind: "cot" }> => e.kind === "cot");
+    const meters = new Set(cots.map((c) => c.meter));
+    expect([...meters].sort()).toEqual(
+      variant === "esme-pre-5.1"
+        ? ["gpf"]
+        : variant === "gpf-pre-1.5" || variant === "electricity-only"
+          ? ["esme"]
+          : ["esme", "gpf"],
+    );
+    const esme = cots.filter((c) => c.meter === "esme");
+    const gpf = cots.filter((c) => c.meter === "gpf");
+    if (variant === "esme-date-only" || variant === "gpf-pre-1.5" || variant === "esme-ptcc-unsupported") {
+      expect(esme.every((c) => c.control === 0)).toBe(true);
+    }
+    if (variant === "reference") expect(esme.some((c) => c.control === 0x600)).toBe(true);
+    if (variant === "provider-zero") expect(gpf.every((c) => c.providerId === 0)).toBe(true);
+    else expect(cots.every((c) => c.providerId !== 0)).toBe(true);
+  });
+
+  it("the devices get PublishChangeOfTenancy where GetChangeOfTenancy is answered", () => {
+    const published = events.filter(
+      (e) => e.kind === "zcl" && e.dir === "out" && e.clusterId === 0x0708 && e.command === "publishChangeOfTenancy",
+    );
+    if (variant === "attributes-only") expect(published).toEqual([]);
+    else expect(published.length).toBeGreaterThan(0);
+  });
+});
