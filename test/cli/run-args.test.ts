@@ -4,7 +4,16 @@
  * usage line and exit 2.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -126,6 +135,39 @@ describe("hanbench run's output paths, checked before the run starts", () => {
       stderr: `hanbench run: ${flag}: ${why}\n`,
       ranInto: false,
     });
+  });
+});
+
+describe("hanbench run with a read-only output directory", () => {
+  // root writes through permission bits: the command then runs as nobody, as a user would
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const base = mkdtempSync(join(tmpdir(), "hb-read-only-"));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  chmodSync(base, 0o755);
+  const ro = join(base, "ro");
+  mkdirSync(ro);
+  chmodSync(ro, 0o555);
+
+  it.each([
+    ["--evidence", join(ro, "evidence.jsonl"), `cannot write ${join(ro, "evidence.jsonl")}: permission denied`],
+    ["--json", join(ro, "out", "report.json"), `cannot make directory ${join(ro, "out")}: permission denied`],
+  ])("refuses %s %s at once with one line and exit 2, writing nothing", (flag, path, why) => {
+    const cwd = join(base, `cwd${flag}`);
+    mkdirSync(cwd);
+    chmodSync(cwd, 0o777);
+    const r = spawnSync(process.execPath, [BIN, "run", flag, path], {
+      cwd,
+      encoding: "utf8",
+      timeout: 20_000,
+      ...asUser,
+    });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      status: 2,
+      stdout: "",
+      stderr: `hanbench run: ${flag}: ${why}\n`,
+    });
+    expect(readdirSync(ro)).toEqual([]);
+    expect(existsSync(join(cwd, ".hanbench"))).toBe(false);
   });
 });
 
