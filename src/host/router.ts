@@ -145,7 +145,7 @@ export class Router {
   #fitted(device: Device, header: Zcl.Header, frame: Frame, records: Record<string, unknown>[]): Frame {
     const rsp = globalAnswer(device, header, "readRsp", frame.cluster, records);
     const max = this.#deps.maxPayload?.();
-    if (max === undefined || records.length < 2) return rsp;
+    if (max === undefined || records.length < 2 || readRspBound(records) <= max) return rsp;
     let size = rsp.toBuffer().length;
     if (size <= max) return rsp;
     const kept = [...records];
@@ -288,6 +288,25 @@ function globalAnswer(
 
 function claimKey(nwk: number, tsn: number, clusterId: number): string {
   return `${nwk}/${tsn}/${clusterId}`;
+}
+
+/**
+ * An upper bound of a Read Attributes Response's length, without encoding it: the ZCL header with a
+ * manufacturer code (5), then per record the attribute id, status and type (4) and the value — 8 bytes at
+ * most for a number or bigint, a string's or buffer's bytes and a 2-byte length, anything else counted as
+ * too long. Most reads are a few numbers, far below an NCP's payload, and need no trial encoding.
+ */
+function readRspBound(records: Record<string, unknown>[]): number {
+  let n = 5;
+  for (const r of records) {
+    n += 4;
+    const v = r.attrData;
+    if (v === undefined || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") n += 8;
+    else if (typeof v === "string") n += Buffer.byteLength(v) + 2;
+    else if (Buffer.isBuffer(v)) n += v.length + 2;
+    else return Number.POSITIVE_INFINITY;
+  }
+  return n;
 }
 
 function toReadRspRecord(r: ReadRecord): Record<string, unknown> {
