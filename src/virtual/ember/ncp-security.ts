@@ -238,7 +238,16 @@ export const securityHandlers: HandlerTable = {
   },
 };
 
+/** Index 0xFF: the entry that already holds the device's key, else the first free one (FULL when none). */
+const ANY_KEY_INDEX = 0xff;
+
 function setKeyTableEntry(ncp: EmberNcp, index: number, eui64: string, key: Buffer): number {
+  if (index === ANY_KEY_INDEX) {
+    const table = ncp.tokens.keyTable;
+    const held = table.findIndex((e) => e?.eui64 === eui64);
+    index = held >= 0 ? held : table.indexOf(undefined);
+    if (index < 0) return SlStatus.FULL;
+  }
   if (index >= ncp.tokens.keyTable.length) return SlStatus.INVALID_INDEX;
   ncp.tokens.keyTable[index] = { eui64, key: Buffer.from(key), outgoingFrameCounter: 0, incomingFrameCounter: 0 };
   ncp.tokens.save();

@@ -1,0 +1,62 @@
+/**
+ * The seam for CBKE keys on ember (src/host/ember-hooks.ts `EmberLinkKeys`): a device's link key goes into
+ * the NCP's key table with EZSP importLinkKey through unmodified herdsman's ember adapter, to the entry the
+ * device already has or else a free one, as EmberZNet's security manager does for index 0xFF.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Controller } from "zigbee-herdsman";
+import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EmberLinkKeys } from "../../src/host/ember-hooks.js";
+import { VirtualDongle } from "../../src/virtual/dongle.js";
+import { makeController, quietHerdsman, randomKey } from "../virtual/herdsman-harness.js";
+
+quietHerdsman();
+
+describe("EmberLinkKeys on herdsman's ember adapter and the virtual NCP", () => {
+  let dir: string;
+  let dongle: VirtualDongle;
+  let controller: Controller;
+  let adapter: Adapter;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hanbench-ember-keys-"));
+    dongle = await VirtualDongle.start({ adapter: "ember" });
+    controller = makeController(dongle.url, dir, randomKey(), "ember");
+    await controller.start();
+    adapter = (controller as unknown as { adapter: Adapter }).adapter;
+  }, 60_000);
+  afterAll(async () => {
+    await controller?.stop().catch(() => undefined);
+    await dongle?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const entries = () =>
+    dongle.ncp.tokens.keyTable.flatMap((e, index) =>
+      e ? [{ index, eui64: e.eui64, key: e.key.toString("hex") }] : [],
+    );
+
+  it("imports a key into a free entry, replaces it in the same entry, and gives another device its own", async () => {
+    const keys = new EmberLinkKeys();
+    const a = "0x0d6f000000000001";
+    const b = "0x0d6f000000000002";
+    expect(keys.encryptFor(a)).toBe(false);
+    await keys.importLinkKey(adapter, a, Buffer.alloc(16, 0x11));
+    await keys.importLinkKey(adapter, a.toUpperCase().replace("0X", ""), Buffer.alloc(16, 0x22));
+    await keys.importLinkKey(adapter, b, Buffer.alloc(16, 0x33));
+    expect(entries()).toEqual([
+      { index: 0, eui64: a, key: "22".repeat(16) },
+      { index: 1, eui64: b, key: "33".repeat(16) },
+    ]);
+    expect(keys.encryptFor(a)).toBe(true);
+  });
+
+  it("refuses a key that is not 16 bytes before it reaches the NCP", async () => {
+    await expect(new EmberLinkKeys().importLinkKey(adapter, "0x0d6f000000000003", Buffer.alloc(15))).rejects.toThrow(
+      /16 bytes/,
+    );
+    expect(entries().map((e) => e.eui64)).not.toContain("0x0d6f000000000003");
+  });
+});
