@@ -113,6 +113,8 @@ export class Host extends EventEmitter<HostEvents> {
   #coordinatorIeee: string | undefined;
   #unsubscribePush: (() => void) | undefined;
   #tsn = 0;
+  /** ember: called when the adapter has opened joining (#openJoiningEmber). */
+  #joiningOpened: (() => void) | undefined;
   /** ember: the NCP's largest APS payload (EmberZNet does not fragment for herdsman). */
   #maxPayload: number | undefined;
 
@@ -235,7 +237,36 @@ export class Host extends EventEmitter<HostEvents> {
       throw new RangeError(`permit join time ${seconds} is outside 0..254 seconds`);
     }
     if (seconds > 0) await this.syncInstallCodes();
-    await controller.permitJoin(seconds);
+    if (this.#adapterType === "ember" && seconds > 0) await this.#openJoiningEmber(controller, seconds);
+    else await controller.permitJoin(seconds);
+  }
+
+  /**
+   * ember: resolves once the coordinator has opened joining. herdsman then broadcasts its Green Power
+   * commissioning frame, and its ember adapter waits a fixed 500 ms after every broadcast before the
+   * controller's permitJoin returns; the hub has no Green Power devices, so that goes on in the background
+   * (a failure there is recorded). Closing (0 s) is awaited whole: the NCP closes only after it.
+   */
+  async #openJoiningEmber(controller: Controller, seconds: number): Promise<void> {
+    let opened = false;
+    const open = new Promise<void>((resolve) => {
+      this.#joiningOpened = () => {
+        opened = true;
+        resolve();
+      };
+    });
+    const whole = controller.permitJoin(seconds);
+    whole
+      .catch((err: unknown) => {
+        if (!opened) return; // the caller gets it from the race below
+        const message = `joining is open, but herdsman's Green Power permit-join broadcast failed: ${(err as Error).message}`;
+        logger.warn(message);
+        this.#opts.evidence.append({ kind: "error", source: "host.permitJoin", message });
+      })
+      .finally(() => {
+        this.#joiningOpened = undefined;
+      });
+    await Promise.race([open, whole]);
   }
 
   /** Adds a device to the hub's Device Log and gives its install code to the coordinator. */
@@ -417,6 +448,11 @@ export class Host extends EventEmitter<HostEvents> {
     adapter.prependListener("deviceJoined", (p: DeviceJoinedPayload) => {
       this.#joiningNwk.set(p.ieeeAddr, p.networkAddress);
     });
+    const permitJoin = adapter.permitJoin.bind(adapter);
+    adapter.permitJoin = async (seconds, networkAddress) => {
+      await permitJoin(seconds, networkAddress);
+      if (seconds > 0) this.#joiningOpened?.();
+    };
     // Every unicast ZCL frame leaves through here: tap it for the evidence.
     const send = adapter.sendZclFrameToEndpoint.bind(adapter);
     adapter.sendZclFrameToEndpoint = (
