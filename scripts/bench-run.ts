@@ -99,7 +99,16 @@ for (const s of SCENARIOS.filter((x) => !values.only || x.name.startsWith(values
   }
   if (adapters.length > 1) {
     const best = (a: string) => Math.min(...results.get(a)!.map((r) => r.ms));
-    console.log(`${"".padEnd(43)} ember / zstack (best): ${(best("ember") / best("zstack")).toFixed(2)}×`);
+    const median = (a: string) => {
+      const ms = results
+        .get(a)!
+        .map((r) => r.ms)
+        .sort((x, y) => x - y);
+      return ms[Math.floor(ms.length / 2)]!;
+    };
+    console.log(
+      `${"".padEnd(43)} ember / zstack: ${(best("ember") / best("zstack")).toFixed(2)}× (best), ${(median("ember") / median("zstack")).toFixed(2)}× (median)`,
+    );
   }
 }
 console.log(`load average after: ${load()}`);
