@@ -188,6 +188,19 @@ export class Host extends EventEmitter<HostEvents> {
     keepStateTight(controller, stateDir);
     const result = await controller.start();
     tightenStateDir(stateDir);
+    if (this.#adapterType === "ember" && result === "reset" && !network.extendedPanId) {
+      // herdsman's ember adapter has just formed the network with the EPID it was given, herdsman's default;
+      // GBCS wants the hub IEEE, known only now. Record it and start again: herdsman finds the network
+      // unlike its configuration, leaves it and forms it anew with that EPID (once, for a new state).
+      const ieee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
+      if (ieee) {
+        await controller.stop();
+        network.extendedPanId = ieee;
+        saveNetwork(stateDir, network);
+        logger.info({ extendedPanId: ieee }, "forming the network again with the hub IEEE as extended PAN id");
+        return await this.start();
+      }
+    }
     this.#controller = controller;
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
