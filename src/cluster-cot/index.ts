@@ -7,6 +7,7 @@
  *   (`ErrorEvent` of this DUT or of the whole run) was logged inside the phases it reads: the bench, not the
  *   device, is why the evidence is missing. A case inconclusive only because COT-02 was not met stays so.
  */
+import { outOfScope } from "./claims.js";
 import type { DutDeclaration, Evidence } from "../evidence/events.js";
 import type { CaseResult, DutResult } from "./results.js";
 import { type CaseDef, type Outcome, outcome } from "./cases/case.js";
@@ -37,19 +38,6 @@ export const CASES: readonly CaseDef[] = [
   cot11,
   cot12,
 ];
-
-/** The first version the suite applies to (IHDTS v5.0 / PPMIDTS v5.0). */
-const BASELINE_MAJOR = 5;
-
-/** Why a DUT's declared specification version puts it outside the suite, if it does. */
-function outOfScope(dut: DutDeclaration): string | undefined {
-  if (!dut.claims) return undefined;
-  const m = /(\d+)(?:\.(\d+))?/.exec(dut.claims);
-  if (!m) return undefined;
-  if (Number(m[1]) >= BASELINE_MAJOR) return undefined;
-  const spec = dut.kind === "ihd" ? "IHDTS" : "PPMIDTS";
-  return `declares ${spec} ${dut.claims}, before the ${spec} v5.0 that carries SECMP0056`;
-}
 
 function withBenchErrors(view: DutView, def: CaseDef, out: Outcome): Outcome {
   if (out.verdict !== "inconclusive" || out.dependency) return out;

@@ -51,8 +51,13 @@ export interface DutDeclaration {
   firmware?: string;
   /** IHDTS / PPMIDTS version the device claims, e.g. "5.0". */
   claims?: string;
+  /** What the device declares it never shows (a PPMID without consumption history): its clear case does not apply. */
+  neverShows?: ShownCategory[];
   probe: "virtual" | "console" | "operator";
 }
+
+/** What a DUT file can declare a device never shows. */
+export type ShownCategory = "consumption" | "messages";
 
 export interface PhaseEvent {
   kind: "phase";

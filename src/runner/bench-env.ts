@@ -80,6 +80,7 @@ function benchDuts(files: DutFile[], operatorIo: OperatorIo | undefined, power: 
       dutFile: file.path,
       ...(file.firmware ? { firmware: file.firmware } : {}),
       ...(file.claims ? { claims: file.claims } : {}),
+      ...(file.neverShows?.length ? { neverShows: file.neverShows } : {}),
       probe: file.probe.method,
     };
     return {

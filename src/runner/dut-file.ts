@@ -9,6 +9,7 @@
  *   "installCode": "83FED3407A939723A5C639B26916D505C3B5",
  *   "firmware": "5.0.3",
  *   "claims": "5.0",                             // the IHDTS / PPMIDTS version the device claims
+ *   "neverShows": ["consumption"],               // optional: what it never shows (consumption, messages)
  *   "probe": { "method": "operator" }            // or a console probe:
  *   "probe": { "method": "console", "port": "/dev/ttyUSB1", "baudRate": 115200,
  *              "dumpCommand": "dump\r\n", "endMarker": "END", "timeout": "5s",
@@ -20,6 +21,7 @@ import { readFileSync } from "node:fs";
 import { normaliseEui64 } from "../hex.js";
 import { parseInstallCode } from "../hub/install-code.js";
 import { parseDuration } from "../duration.js";
+import type { ShownCategory } from "../evidence/events.js";
 
 export interface ConsoleProbeSpec {
   method: "console";
@@ -54,6 +56,8 @@ export interface DutFile {
   installCode: Buffer;
   firmware?: string;
   claims?: string;
+  /** What the device never shows: the clear case of that category is not_applicable. */
+  neverShows?: ShownCategory[];
   probe: ConsoleProbeSpec | OperatorProbeSpec;
 }
 
@@ -181,8 +185,18 @@ export function parseDutFile(text: string, path: string): DutFile {
     installCode,
     firmware: optStr(o, "firmware", path),
     claims: optStr(o, "claims", path),
+    ...(o.neverShows === undefined ? {} : { neverShows: parseNeverShows(o.neverShows, path) }),
     probe: parseProbe(o.probe, path),
   };
+}
+
+const SHOWN: readonly ShownCategory[] = ["consumption", "messages"];
+
+function parseNeverShows(v: unknown, path: string): ShownCategory[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && (SHOWN as readonly string[]).includes(x))) {
+    throw new DutFileError(`${path}: "neverShows" must be a list of ${SHOWN.map((s) => `"${s}"`).join(" and ")}`);
+  }
+  return [...new Set(v as ShownCategory[])];
 }
 
 export function loadDutFile(path: string): DutFile {

@@ -93,8 +93,30 @@ describe("not_applicable", () => {
       expect(r.verdict).toBe("not_applicable");
       expect(r.reason).toBe("declares IHDTS 4.2, before the IHDTS v5.0 that carries SECMP0056");
     }
-    expect(ppmid!.results.every((r) => r.verdict === "not_applicable" && r.reason.includes("PPMIDTS v4.0"))).toBe(true);
+    expect(ppmid!.results.every((r) => r.verdict === "not_applicable" && r.reason.includes("PPMIDTS 4.0,"))).toBe(true);
     expect(byId(current!, "COT-05").verdict).toBe("pass");
+  });
+
+  it("the clear case of a category the DUT declares it never shows does not apply; COT-02 does not look for it", async () => {
+    const events = await run("ihd:keeps-messages", "ppmid:keeps-history");
+    const decl = (events.find((e) => e.kind === "run") as Evidence & { duts: { neverShows?: string[] }[] }).duts;
+    decl[0]!.neverShows = ["messages"];
+    decl[1]!.neverShows = ["consumption"];
+    const [ihd, ppmid] = evaluate(events);
+    expect([verdicts(ihd!)["COT-02"], verdicts(ihd!)["COT-05"], verdicts(ihd!)["COT-06"]]).toEqual([
+      "pass",
+      "pass",
+      "not_applicable",
+    ]);
+    expect(byId(ihd!, "COT-06").reason).toBe(
+      'the DUT declares it never shows supplier messages (DUT file "neverShows")',
+    );
+    expect(byId(ihd!, "COT-02").reason).toMatch(/; declares it never shows messages$/);
+    expect([verdicts(ppmid!)["COT-02"], verdicts(ppmid!)["COT-05"], verdicts(ppmid!)["COT-06"]]).toEqual([
+      "pass",
+      "not_applicable",
+      "pass",
+    ]);
   });
 
   it("COT-05 and COT-06 do not depend on the control bits of the CoT (SECMP0056 sets no condition on them)", async () => {
@@ -144,7 +166,7 @@ describe("error", () => {
     benchError(events, { phase: "away-cot", message: "push failed: MAC_NO_ACK", label: "ihd:fixed-endpoint" });
     const [d] = evaluate(events);
     expect(byId(d!, "COT-10").verdict).toBe("inconclusive");
-    expect(byId(d!, "COT-10").reason).toBe("COT-02 not met (fail): no previous-occupier data to see cleared");
+    expect(byId(d!, "COT-10").reason).toBe("COT-02 not met (inconclusive): no previous-occupier data to see cleared");
   });
 
   it("a stranger the hub admitted is a bench fault in COT-01", async () => {
@@ -212,9 +234,36 @@ describe("rules resting on single frames", () => {
     const base = events.find((e) => e.kind === "probe" && e.purpose === "baseline" && e.device === dut)!;
     (base as Evidence & { holdings: { messages: unknown[] } }).holdings.messages = [];
     const [d] = evaluate(events);
-    expect(byId(d!, "COT-02").verdict).toBe("fail");
+    // a precondition not met is inconclusive, never a failure (cot-suite.md COT-02)
+    expect(byId(d!, "COT-02").verdict).toBe("inconclusive");
+    expect(byId(d!, "COT-02").reason).toMatch(
+      /holds \d+ interval figure\(s\) of periods before T and 0 supplier message/,
+    );
     expect(byId(d!, "COT-09").verdict).toBe("fail");
     expect(byId(d!, "COT-09").reason).toMatch(/holds no supplier messages after the "no CoT" answer seq \d+/);
+  });
+
+  it("COT-10 is inconclusive, never pass, when the DUT sent frames while declared off (after a 30 s grace)", async () => {
+    const events = await run("ihd:compliant");
+    const dut = (events.find((e) => e.kind === "run") as Evidence & { duts: { ieee: string }[] }).duts[0]!.ieee;
+    const off = events.findIndex((e) => e.kind === "presence" && e.device === dut && !e.online);
+    const on = events.findIndex((e, i) => i > off && e.kind === "presence" && e.device === dut && e.online);
+    const frame = events.find((e) => e.kind === "zcl" && e.device === dut && e.dir === "in")!;
+    const { seq: _s, t: _t, wall: _w, ...body } = frame;
+    // in flight as it went off: within the grace, the case still judges
+    insert(events, off + 1, events[off]!, body);
+    expect(byId(evaluate([...events])[0]!, "COT-10").verdict).toBe("pass");
+    // heard 45 s after it went off: a virtual device is off for one second of hub time, so the return and
+    // everything after it are moved a minute later, keeping the log in time order
+    const back = on + 1;
+    for (const e of events.slice(back)) e.t = new Date(Date.parse(e.t) + 60_000).toISOString();
+    const heard = insert(events, back, events[back]!, body);
+    heard.t = new Date(Date.parse(events[off]!.t) + 45_000).toISOString();
+    const c = byId(evaluate([...events])[0]!, "COT-10");
+    expect(c.verdict).toBe("inconclusive");
+    expect(c.reason).toMatch(
+      /^the DUT sent 1 frame\(s\) while declared off \(presence seq \d+ → \d+\), the first seq \d+ 45s after it went off \(grace 30 s\)/,
+    );
   });
 
   it("COT-10 is inconclusive when nothing shows the DUT was away during its CoT", async () => {

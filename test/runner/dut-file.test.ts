@@ -73,3 +73,19 @@ describe("DUT file", () => {
     expect(() => parseDutFile("{label:", "x.json")).toThrow(/^x\.json: not valid JSON/);
   });
 });
+
+describe("DUT file: what the device never shows", () => {
+  it("reads neverShows, once each", () => {
+    expect(parse({ ...good, neverShows: ["consumption", "consumption"] }).neverShows).toEqual(["consumption"]);
+    expect(parse(good).neverShows).toBeUndefined();
+  });
+
+  it("refuses anything but consumption and messages, naming them", () => {
+    for (const v of [["history"], "messages", [1]]) {
+      expect(() => parse({ ...good, neverShows: v })).toThrow(DutFileError);
+      expect(() => parse({ ...good, neverShows: v })).toThrow(
+        'ihd.json: "neverShows" must be a list of "consumption" and "messages"',
+      );
+    }
+  });
+});

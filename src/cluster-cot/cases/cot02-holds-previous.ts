@@ -5,7 +5,9 @@
  *
  * Pass: before the CoT of phase `cot`, the hub served this DUT consumption (the DUT fetched history) and
  * the `baseline` probe shows interval data of a period ending at or before its meter's T and a supplier
- * message published before T (attribution.ts).
+ * message published before T (attribution.ts). Otherwise `inconclusive`, never `fail` (cot-suite.md: a
+ * precondition, policy): a device that held nothing to clear is not shown faulty by it; the cases resting on
+ * it say so.
  */
 import { listHeld, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
@@ -27,26 +29,32 @@ export const cot02: CaseDef = {
     }
     const fetched = view.served.filter((s) => s.clusterId === ClusterId.metering && s.seq < c && s.device !== "*");
     const a = view.attributed(p, set.ts);
+    // what the DUT declares it never shows is not looked for (its clear case is not_applicable)
+    const never = view.dut.neverShows ?? [];
+    if (never.includes("consumption") && never.includes("messages")) {
+      return outcome("not_applicable", "the DUT declares it never shows consumption history nor supplier messages");
+    }
     const cons = previousOf(a, "consumption");
     const msgs = previousOf(a, "messages");
-    if (fetched.length === 0) {
+    if (fetched.length === 0 && !never.includes("consumption")) {
       return outcome(
-        "fail",
+        "inconclusive",
         `the hub served this DUT no consumption before the CoT (seq ${c}): it never fetched history`,
         [c, p.seq],
       );
     }
-    if (cons.length === 0 || msgs.length === 0) {
+    if ((cons.length === 0 && !never.includes("consumption")) || (msgs.length === 0 && !never.includes("messages"))) {
       return outcome(
-        "fail",
+        "inconclusive",
         `baseline probe seq ${p.seq} holds ${cons.length} interval figure(s) of periods before T and ${msgs.length} supplier message(s) published before T (hub served ${fetched.length} consumption values, seq ${fetched[0]!.seq}…)`,
         [p.seq, fetched[0]!.seq],
       );
     }
+    const declared = never.length ? `; declares it never shows ${never.join(" and ")}` : "";
     return outcome(
       "pass",
-      `fetched ${fetched.length} consumption values (seq ${fetched[0]!.seq}…); baseline probe seq ${p.seq} holds ${cons.length} interval figure(s) of periods before T and ${listHeld(msgs)}`,
-      [p.seq, fetched[0]!.seq, ...msgs.flatMap((m) => m.served.slice(0, 1))],
+      `fetched ${fetched.length} consumption values (seq ${fetched[0]?.seq ?? "-"}…); baseline probe seq ${p.seq} holds ${cons.length} interval figure(s) of periods before T and ${listHeld(msgs)}${declared}`,
+      [p.seq, fetched[0]?.seq, ...msgs.flatMap((m) => m.served.slice(0, 1))],
     );
   },
 };

@@ -12,7 +12,7 @@
  * - COT-06 passes when it no longer holds a supplier message it held across T. A message it fetched again
  *   after T is COT-18's (information); when the probe cannot say whether a message was kept or fetched
  *   again, COT-06 is `inconclusive`.
- * COT-02 not met: `inconclusive`.
+ * COT-02 not met: `inconclusive`. A category the DUT declares it never shows: its case is `not_applicable`.
  */
 import { itemsOn, listHeld, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
@@ -27,11 +27,17 @@ import {
   outcome,
 } from "./case.js";
 
+/** The clear case of a category the DUT declares it never shows (cot-suite.md COT-02). */
+function neverShown(what: string) {
+  return outcome("not_applicable", `the DUT declares it never shows ${what} (DUT file "neverShows")`);
+}
+
 export const cot05: CaseDef = {
   id: "COT-05",
   title: "Clears historic consumption",
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
   evaluate(view, prior) {
+    if (view.dut.neverShows?.includes("consumption")) return neverShown("consumption history");
     const dep = needCot02(prior);
     if (dep) return dep;
     const set = needCots(view, PHASE.cot);
@@ -71,6 +77,7 @@ export const cot06: CaseDef = {
   title: "Clears supplier messages",
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
   evaluate(view, prior) {
+    if (view.dut.neverShows?.includes("messages")) return neverShown("supplier messages");
     const dep = needCot02(prior);
     if (dep) return dep;
     const set = needCots(view, PHASE.cot);

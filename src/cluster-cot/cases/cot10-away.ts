@@ -7,8 +7,11 @@
  * Pass: within the detection window after its return the DUT queries the CoT (GPF or ESME) and, at
  * `after-return`, some category of the previous occupier's data (relative to those CoTs' T) that it held at
  * `before-away` is gone (whether everything went is COT-05/06's business). COT-02 not met: inconclusive.
+ * A frame from the DUT while it was declared off (after a grace of 30 s for what was in flight) makes the
+ * case `inconclusive`, never `pass`: a device that stayed on the network did not have to catch anything up.
  */
 import { previousOf } from "../attribution.js";
+import { formatDuration } from "../../duration.js";
 import { PHASE, PROBE } from "../plan.js";
 import { ms } from "../view.js";
 import {
@@ -24,6 +27,9 @@ import {
   needProbe,
   outcome,
 } from "./case.js";
+
+/** Frames from the DUT in the first 30 s after it was declared off are what was in flight. */
+export const OFF_GRACE_MS = 30_000;
 
 export const cot10: CaseDef = {
   id: "COT-10",
@@ -43,6 +49,15 @@ export const cot10: CaseDef = {
         c,
         off?.seq,
       ]);
+    }
+    const talking = view.sent.filter((z) => z.seq > off.seq && z.seq < on.seq && ms(z) > ms(off) + OFF_GRACE_MS);
+    if (talking.length > 0) {
+      const first = talking[0]!;
+      return outcome(
+        "inconclusive",
+        `the DUT sent ${talking.length} frame(s) while declared off (presence seq ${off.seq} → ${on.seq}), the first seq ${first.seq} ${formatDuration(ms(first) - ms(off))} after it went off (grace 30 s): it did not have to catch up CoT seq ${c}`,
+        [off.seq, first.seq, on.seq, c],
+      );
     }
     const before = needProbe(view, PROBE.beforeAway);
     if (isOutcome(before)) return before;
