@@ -1,5 +1,23 @@
 /** A node's attribute values by endpoint, cluster and attribute id, each with its ZCL type. */
-import type { Attribute, AttrValue } from "./zcl-lite.js";
+import { type Attribute, type AttrValue, typedValueBytes } from "./zcl-lite.js";
+
+/**
+ * A stored value. Its bytes in a Read Attributes Response (type id, value) are encoded by src/zcl's codec
+ * when it is first read and kept, so that reading an unchanged attribute again encodes nothing; a new value
+ * is a new entry (`set`), never a change in place.
+ */
+class StoredAttribute implements Attribute {
+  #typed: Buffer | undefined;
+  constructor(
+    readonly type: number,
+    readonly value: AttrValue,
+  ) {}
+
+  get typed(): Buffer {
+    this.#typed ??= typedValueBytes(this);
+    return this.#typed;
+  }
+}
 
 export class AttributeStore {
   readonly #byEndpoint = new Map<number, Map<number, Map<number, Attribute>>>();
@@ -15,7 +33,7 @@ export class AttributeStore {
       attrs = new Map();
       byCluster.set(cluster, attrs);
     }
-    attrs.set(attrId, { type, value });
+    attrs.set(attrId, new StoredAttribute(type, value));
   }
 
   get(ep: number, cluster: number, attrId: number): Attribute | undefined {

@@ -1,26 +1,37 @@
 /**
  * What an emulated node needs of ZCL to answer a frame: the header of a reply, and the global replies it
- * sends itself. Frame headers are read by src/zcl's `decodeZclHeader`; payloads (Read Attributes and its
- * response, Default Response) are encoded and decoded by src/zcl's global commands.
+ * sends itself. Frame headers are read by src/zcl's `decodeZclHeader`; attribute values are encoded by src/zcl's
+ * value codec and other global payloads (Default Response) by its global commands. Read Attributes and its
+ * response, the hot path of a read, are laid out here in one buffer (ids; id, status, type, value).
  */
-import { type GlobalCommand, globalCommand, Status, type ZclHeader } from "../../zcl/index.js";
+import { encodeValue, type GlobalCommand, globalCommand, Status, type ZclHeader } from "../../zcl/index.js";
+
+/** Bytes of a header answering `req`: 3, or 5 with a manufacturer code. */
+const replyHeaderLength = (req: ZclHeader): number => (req.manufacturerCode !== undefined ? 5 : 3);
+
+/** Writes a header for a global frame answering `req` at the start of `out`; returns its length. */
+function writeReplyHeader(req: ZclHeader, commandId: number, out: Buffer): number {
+  const fc = (req.direction === "serverToClient" ? 0 : 0x08) | 0x10 | (req.manufacturerCode !== undefined ? 0x04 : 0);
+  out[0] = fc;
+  if (req.manufacturerCode !== undefined) {
+    out.writeUInt16LE(req.manufacturerCode, 1);
+    out[3] = req.tsn;
+    out[4] = commandId;
+    return 5;
+  }
+  out[1] = req.tsn;
+  out[2] = commandId;
+  return 3;
+}
 
 /** A header for a global frame answering `req` (opposite direction, default response disabled). */
 export function replyHeader(req: ZclHeader, commandId: number): Buffer {
-  const fc = (req.direction === "serverToClient" ? 0 : 0x08) | 0x10 | (req.manufacturerCode !== undefined ? 0x04 : 0);
-  if (req.manufacturerCode !== undefined) {
-    const b = Buffer.alloc(5);
-    b[0] = fc;
-    b.writeUInt16LE(req.manufacturerCode, 1);
-    b[3] = req.tsn;
-    b[4] = commandId;
-    return b;
-  }
-  return Buffer.from([fc, req.tsn, commandId]);
+  const out = Buffer.allocUnsafe(replyHeaderLength(req));
+  writeReplyHeader(req, commandId, out);
+  return out;
 }
 
 const global = (name: string): GlobalCommand => globalCommand(name)!;
-const READ = global("read");
 const READ_RSP = global("readRsp");
 const DEFAULT_RSP = global("defaultRsp");
 
@@ -41,18 +52,61 @@ export interface Attribute {
   value: AttrValue;
 }
 
-/** Attribute ids of a Read Attributes request. */
-export function readAttributeIds(frame: Buffer, h: ZclHeader): number[] {
-  return READ.decode(frame, h.length)[0].attributes as number[];
+/**
+ * The bytes of an attribute after its id and status in a Read Attributes Response: its type id, then its
+ * value by src/zcl's value codec. Throws ZclEncodeError when the value does not fit its type.
+ */
+export function typedValueBytes(a: Attribute): Buffer {
+  const value = encodeValue(a.type, a.value);
+  const out = Buffer.allocUnsafe(1 + value.length);
+  out[0] = a.type;
+  value.copy(out, 1);
+  return out;
 }
 
-/** Read Attributes Response answering `req` from `attrs` (missing ids → UNSUPPORTED_ATTRIBUTE). */
-export function readRsp(req: ZclHeader, ids: number[], attrs: ReadonlyMap<number, Attribute> | undefined): Buffer {
-  const records = ids.map((attrId) => {
-    const a = attrs?.get(attrId);
-    return a
-      ? { attrId, status: Status.SUCCESS, type: a.type, value: a.value }
-      : { attrId, status: Status.UNSUPPORTED_ATTRIBUTE };
-  });
-  return globalReply(req, READ_RSP, { records });
+/** An attribute that keeps its encoded bytes (the node's store: encoded once, not per read). */
+interface EncodedAttribute extends Attribute {
+  readonly typed: Buffer;
+}
+
+const typedOf = (a: Attribute): Buffer => (a as Partial<EncodedAttribute>).typed ?? typedValueBytes(a);
+
+/**
+ * Attribute ids of a Read Attributes request: 16-bit ids up to the end of the frame. Throws RangeError when
+ * a byte is left over (a malformed command).
+ */
+export function readAttributeIds(frame: Buffer, h: ZclHeader): number[] {
+  const n = frame.length - h.length;
+  if (n % 2 !== 0) throw new RangeError(`Read Attributes payload of ${n} bytes is not a list of 16-bit ids`);
+  const ids = new Array<number>(n / 2);
+  for (let i = 0, o = h.length; i < ids.length; i++, o += 2) ids[i] = frame[o]! | (frame[o + 1]! << 8);
+  return ids;
+}
+
+/**
+ * Read Attributes Response answering `req` from `attrs` (missing ids → UNSUPPORTED_ATTRIBUTE), written into
+ * one buffer: per id, the id and status, then for a supported one its type and value.
+ */
+export function readRsp(
+  req: ZclHeader,
+  ids: readonly number[],
+  attrs: ReadonlyMap<number, Attribute> | undefined,
+): Buffer {
+  let size = replyHeaderLength(req);
+  for (const id of ids) {
+    const a = attrs?.get(id);
+    size += a ? 3 + typedOf(a).length : 3;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let o = writeReplyHeader(req, READ_RSP.id, out);
+  for (const id of ids) {
+    const a = attrs?.get(id);
+    out[o++] = id & 0xff;
+    out[o++] = (id >> 8) & 0xff;
+    if (a) {
+      out[o++] = Status.SUCCESS;
+      o += typedOf(a).copy(out, o);
+    } else out[o++] = Status.UNSUPPORTED_ATTRIBUTE;
+  }
+  return out;
 }
