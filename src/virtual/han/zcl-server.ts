@@ -12,7 +12,13 @@ import { defaultRsp, readAttributeIds, readRsp, replyHeader } from "./zcl-lite.j
 export const ON_OFF = 0x0000;
 export const IDENTIFY_TIME = 0x0000;
 
-const CONFIGURE_REPORTING_RSP = globalCommand("configureReportingRsp")!.id;
+const id = (name: string): number => globalCommand(name)!.id;
+/** Global command ids by src/zcl's names, looked up once (a frame is matched by id, not by a search). */
+const READ = id("read");
+const CONFIGURE_REPORTING = id("configureReporting");
+const CONFIGURE_REPORTING_RSP = id("configureReportingRsp");
+/** Responses and reports need no answer. */
+const NO_ANSWER = new Set(["readRsp", "writeRsp", "configureReportingRsp", "report", "defaultRsp"].map(id));
 
 /** A Default Response with `status`, or nothing for SUCCESS when the request disabled it. */
 function maybeDefault(h: ZclHeader, status: number): Buffer | undefined {
@@ -24,27 +30,19 @@ function maybeDefault(h: ZclHeader, status: number): Buffer | undefined {
 export function serveZcl(store: AttributeStore, frame: ApsFrame, h: ZclHeader): Buffer | undefined {
   const data = frame.payload;
   if (h.frameType === "global") {
-    switch (globalCommand(h.commandId)?.name) {
-      case "read": {
-        let ids: number[];
-        try {
-          ids = readAttributeIds(data, h);
-        } catch {
-          return defaultRsp(h, Status.MALFORMED_COMMAND);
-        }
-        return readRsp(h, ids, store.cluster(frame.dstEp, frame.clusterId));
+    if (h.commandId === READ) {
+      let ids: number[];
+      try {
+        ids = readAttributeIds(data, h);
+      } catch {
+        return defaultRsp(h, Status.MALFORMED_COMMAND);
       }
-      case "configureReporting":
-        return Buffer.concat([replyHeader(h, CONFIGURE_REPORTING_RSP), Buffer.from([Status.SUCCESS])]);
-      case "readRsp":
-      case "writeRsp":
-      case "configureReportingRsp":
-      case "report":
-      case "defaultRsp":
-        return undefined; // responses and reports need no answer
-      default:
-        return defaultRsp(h, Status.UNSUP_GENERAL_COMMAND);
+      return readRsp(h, ids, store.cluster(frame.dstEp, frame.clusterId));
     }
+    if (h.commandId === CONFIGURE_REPORTING)
+      return Buffer.concat([replyHeader(h, CONFIGURE_REPORTING_RSP), Buffer.from([Status.SUCCESS])]);
+    if (NO_ANSWER.has(h.commandId)) return undefined;
+    return defaultRsp(h, Status.UNSUP_GENERAL_COMMAND);
   }
   if (h.direction === "serverToClient") return maybeDefault(h, Status.SUCCESS);
   if (frame.clusterId === ClusterId.onOff && h.commandId <= 2) {
