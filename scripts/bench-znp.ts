@@ -12,10 +12,14 @@
  * transactions), p50/p99 latency, and the time the same exchange would take on a 115200-baud UART. On a
  * shared machine the wall-clock p99 is dominated by scheduling; CPU time per round trip is steadier.
  *
- *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--only process|in-process|raw|herdsman] [--no-pty]
+ * `--only floor` is the same traffic (20 bytes in, 47 out, one at a time) against a bare Node TCP server in a
+ * child process that does nothing else: what one socket read and one write cost a Node process here.
+ *
+ *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--only process|floor|in-process|raw|herdsman] [--no-pty]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -272,13 +276,64 @@ async function benchProcess(): Promise<void> {
     process.stdout.write(
       `${"process".padEnd(10)} ${(PROCESS_READS / s).toFixed(0).padStart(7)} rt/s  | hanbench virtual CPU ${per(cpu.user + cpu.system - cpu0.user - cpu0.system)} µs/rt` +
         ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})` +
-        `  | herdsman host ${per(host.user + host.system)} µs/rt  — ${PROCESS_READS} reads after 1000 to warm up\n`,
+        `  | herdsman host ${per(host.user + host.system)} µs/rt` +
+        ` (dongle / host ${((cpu.user + cpu.system - cpu0.user - cpu0.system) / (host.user + host.system)).toFixed(2)})` +
+        `  — ${PROCESS_READS} reads after 1000 to warm up\n`,
     );
   } finally {
     await c.stop().catch(() => {});
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Node's own floor for the same traffic: a child process whose TCP server answers each 20-byte request
+ * (an AF_DATA_REQUEST's size) with 47 bytes (SRSP, data confirm and incoming message) in one write, and
+ * does nothing else; this process sends one request at a time. The child's CPU per round trip is what one
+ * socket read and one socket write cost a Node process on this machine.
+ */
+async function benchFloor(): Promise<void> {
+  const server = [
+    'const net = require("node:net");',
+    "const reply = Buffer.alloc(47, 1);",
+    "const srv = net.createServer((s) => { s.setNoDelay(true); s.on('data', () => s.write(reply)); });",
+    "srv.listen(0, '127.0.0.1', () => process.stdout.write(srv.address().port + '\\n'));",
+  ].join("\n");
+  const child = spawn(process.execPath, ["--max-semi-space-size=4", "-e", server], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  let port = 0;
+  for await (const line of createInterface({ input: child.stdout })) {
+    port = Number(line);
+    break;
+  }
+  const sock = connect(port, "127.0.0.1");
+  sock.setNoDelay(true);
+  await new Promise<void>((r) => sock.once("connect", () => r()));
+  const req = Buffer.alloc(20, 1);
+  const once = () =>
+    new Promise<void>((r) => {
+      sock.once("data", () => r());
+      sock.write(req);
+    });
+  try {
+    for (let i = 0; i < 1000; i++) await once();
+    const cpu0 = processCpuUs(child.pid!);
+    const t0 = performance.now();
+    for (let i = 0; i < PROCESS_READS; i++) await once();
+    const s = (performance.now() - t0) / 1000;
+    const cpu = processCpuUs(child.pid!);
+    const per = (us: number) => (us / PROCESS_READS).toFixed(1);
+    process.stdout.write(
+      `${"floor".padEnd(10)} ${(PROCESS_READS / s).toFixed(0).padStart(7)} rt/s  | a bare Node TCP server CPU ${per(cpu.user + cpu.system - cpu0.user - cpu0.system)} µs/rt` +
+        ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})  — one read and one write per round trip, nothing else\n`,
+    );
+  } finally {
+    sock.destroy();
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
   }
 }
 
@@ -291,6 +346,7 @@ process.stdout.write(
 const only = values.only;
 const run = (name: string) => !only || only === name;
 if (run("process")) await benchProcess();
+if (run("floor")) await benchFloor();
 if (run("in-process")) await benchInProcess();
 if (run("raw")) await benchRaw();
 if (run("herdsman")) {
