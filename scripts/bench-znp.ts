@@ -13,7 +13,10 @@
  * shared machine the wall-clock p99 is dominated by scheduling; CPU time per round trip is steadier.
  *
  * `--only floor` is the same traffic (20 bytes in, 47 out, one at a time) against a bare Node TCP server in a
- * child process that does nothing else: what one socket read and one write cost a Node process here.
+ * child process that does nothing else: what one socket read and one write cost a Node process here; once
+ * with the client sending at once, once with the client busy `--floor-pace` µs (default 150, about what
+ * herdsman spends on a read) between a reply and the next request, since a server that sleeps longer
+ * between requests pays more for each (caches gone cold, a deeper wake-up).
  *
  *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--only process|floor|in-process|raw|herdsman] [--no-pty]
  */
@@ -40,6 +43,7 @@ const { values } = parseArgs({
   options: {
     reads: { type: "string" },
     "process-reads": { type: "string" },
+    "floor-pace": { type: "string" },
     only: { type: "string" },
     "cpu-prof": { type: "string" },
     "no-pty": { type: "boolean" },
@@ -47,6 +51,7 @@ const { values } = parseArgs({
 });
 const READS = Number(values.reads ?? 3000);
 const PROCESS_READS = Number(values["process-reads"] ?? 10_000);
+const FLOOR_PACE_US = Number(values["floor-pace"] ?? 150);
 const CONCURRENCY = 16;
 const BAUD = 115_200;
 
@@ -313,23 +318,31 @@ async function benchFloor(): Promise<void> {
   sock.setNoDelay(true);
   await new Promise<void>((r) => sock.once("connect", () => r()));
   const req = Buffer.alloc(20, 1);
+  // the client's own work between a reply and the next request (herdsman's is ~100-150 µs of CPU a read)
+  let paceUs = 0;
   const once = () =>
     new Promise<void>((r) => {
       sock.once("data", () => r());
+      const until = performance.now() + paceUs / 1000;
+      while (performance.now() < until);
       sock.write(req);
     });
   try {
-    for (let i = 0; i < 1000; i++) await once();
-    const cpu0 = processCpuUs(child.pid!);
-    const t0 = performance.now();
-    for (let i = 0; i < PROCESS_READS; i++) await once();
-    const s = (performance.now() - t0) / 1000;
-    const cpu = processCpuUs(child.pid!);
-    const per = (us: number) => (us / PROCESS_READS).toFixed(1);
-    process.stdout.write(
-      `${"floor".padEnd(10)} ${(PROCESS_READS / s).toFixed(0).padStart(7)} rt/s  | a bare Node TCP server CPU ${per(cpu.user + cpu.system - cpu0.user - cpu0.system)} µs/rt` +
-        ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})  — one read and one write per round trip, nothing else\n`,
-    );
+    for (const pace of [0, FLOOR_PACE_US]) {
+      paceUs = pace;
+      for (let i = 0; i < 1000; i++) await once();
+      const cpu0 = processCpuUs(child.pid!);
+      const t0 = performance.now();
+      for (let i = 0; i < PROCESS_READS; i++) await once();
+      const s = (performance.now() - t0) / 1000;
+      const cpu = processCpuUs(child.pid!);
+      const per = (us: number) => (us / PROCESS_READS).toFixed(1);
+      process.stdout.write(
+        `${"floor".padEnd(10)} ${(PROCESS_READS / s).toFixed(0).padStart(7)} rt/s  | a bare Node TCP server CPU ${per(cpu.user + cpu.system - cpu0.user - cpu0.system)} µs/rt` +
+          ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})` +
+          `  — one read and one write per round trip, nothing else; the client busy ${pace} µs between\n`,
+      );
+    }
   } finally {
     sock.destroy();
     child.kill("SIGTERM");
