@@ -28,6 +28,8 @@ Example:
   hanbench ports --json | jq '.ports[] | {path, profiles: [.profiles[].id]}'`;
 
 interface PortRow extends PortInfo {
+  /** Command lines to try (one profile matched). */
+  commands: string[];
   profiles: {
     id: string;
     name: string;
@@ -41,6 +43,29 @@ interface PortRow extends PortInfo {
 
 function flow(p: DongleProfile): string {
   return p.rtscts ? "RTS/CTS flow control" : "no hardware flow control";
+}
+
+/** The default serial speed of serve and run (herdsman's). */
+const DEFAULT_BAUD = 115200;
+
+/** The adapters that can carry the hub's Smart Energy endpoints (src/host/endpoints.ts isSeAdapter). */
+const SE_ADAPTERS: readonly string[] = ["zstack", "ember"];
+
+/**
+ * The command lines to try on a port with this profile, only ones `hanbench run` and `hanbench serve`
+ * accept: both for a zstack or ember stick (run first); for another adapter only serve, with
+ * --accept-adapter-risk (a bench run refuses it); none for an unsupported stick. Neither command takes
+ * flow control: herdsman turns RTS/CTS on for the sticks it knows by their port name (the SkyConnect /
+ * ZBT-1), so the by-id path is the one to give. A speed other than the default is given to serve only
+ * (run takes no --baud), so such a stick gets no run line.
+ */
+export function suggestedCommands(port: string, p: DongleProfile): string[] {
+  if (p.support === "unsupported") return [];
+  const baud = p.baudRate === DEFAULT_BAUD ? "" : ` --baud ${p.baudRate}`;
+  if (!SE_ADAPTERS.includes(p.adapter))
+    return [`hanbench serve --port ${port} --adapter ${p.adapter} --accept-adapter-risk${baud}`];
+  const serve = `hanbench serve --port ${port}${p.adapter === "zstack" ? "" : ` --adapter ${p.adapter}`}${baud}`;
+  return baud ? [serve] : [`hanbench run --port ${port} --adapter ${p.adapter} --dut ihd.json`, serve];
 }
 
 function describe(rows: PortRow[], listing: PortListing, profiles: DongleProfile[]): string {
@@ -68,15 +93,18 @@ function describe(rows: PortRow[], listing: PortListing, profiles: DongleProfile
       );
     }
     const only = r.profiles.length === 1 ? profiles.find((x) => x.id === r.profiles[0]!.id) : undefined;
-    if (only && only.support !== "unsupported")
-      lines.push(`  try:     hanbench run --port ${r.byIdPath ?? r.path} --adapter ${only.adapter} --dut ihd.json`);
+    const tries = only ? suggestedCommands(r.byIdPath ?? r.path, only) : [];
+    for (const [i, t] of tries.entries()) lines.push(`  ${i === 0 ? "try:     " : "         "}${t}`);
+    if (only && tries.length && !SE_ADAPTERS.includes(only.adapter))
+      lines.push("           (hanbench run needs a zstack or ember stick)");
     if (only && only.support !== "supported") lines.push(`  note:    ${only.notes}`);
     lines.push("");
   }
   const net = profiles.filter((p) => p.network);
   if (net.length) {
     lines.push("Network coordinators are not found by a port scan:");
-    for (const p of net) lines.push(`  ${p.name}: --port ${p.network!.url} --adapter ${p.adapter}`);
+    for (const p of net)
+      lines.push(`  ${p.name}: ${suggestedCommands(p.network!.url, p).join("  or  ") || `--port ${p.network!.url}`}`);
   }
   return lines.join("\n");
 }
@@ -115,6 +143,9 @@ export const command: CliCommand = {
     });
     const rows: PortRow[] = listing.ports.map((port) => ({
       ...port,
+      commands: ((m) => (m.length === 1 ? suggestedCommands(port.byIdPath ?? port.path, m[0]!.profile) : []))(
+        matchProfiles(port, profiles),
+      ),
       profiles: matchProfiles(port, profiles).map(({ profile: p, by }) => ({
         id: p.id,
         name: p.name,
@@ -128,7 +159,13 @@ export const command: CliCommand = {
     if (values.json) {
       const network = profiles
         .filter((p) => p.network)
-        .map((p) => ({ id: p.id, name: p.name, adapter: p.adapter, url: p.network!.url }));
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          adapter: p.adapter,
+          url: p.network!.url,
+          commands: suggestedCommands(p.network!.url, p),
+        }));
       process.stdout.write(
         `${JSON.stringify({ source: listing.source, detail: listing.detail, ports: rows, network }, null, 2)}\n`,
       );

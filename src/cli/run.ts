@@ -26,6 +26,7 @@ import { benchSetup } from "./run-bench.js";
 import { stopOnSignals } from "./signals.js";
 import { StateDirError } from "../host/state-dir.js";
 import { VIRTUAL_ADAPTERS, type VirtualAdapter } from "../virtual/dongle.js";
+import { ADAPTER_TYPES, type AdapterType, isSeAdapter } from "../host/endpoints.js";
 
 export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
 
@@ -208,6 +209,14 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   const adapter = v.adapter ?? "zstack";
   if (mode === "virtual" && !(VIRTUAL_ADAPTERS as readonly string[]).includes(adapter)) {
     throw new UsageError(`--adapter must be one of ${VIRTUAL_ADAPTERS.join(", ")} for a virtual run, got '${adapter}'`);
+  }
+  if (
+    mode === "bench" &&
+    (!(ADAPTER_TYPES as readonly string[]).includes(adapter) || !isSeAdapter(adapter as AdapterType))
+  ) {
+    throw new UsageError(
+      `--adapter ${adapter}: bench runs need zstack or ember, the adapters that can register the hub's Smart Energy endpoints (see hardware/README.md)`,
+    );
   }
   return {
     mode,

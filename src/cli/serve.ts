@@ -7,6 +7,7 @@ import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, DEFAULT_PROVIDER_ID, Hub } from "../hub/hub.js";
 import { BenchConsole } from "../runner/console.js";
+import { coordinatorLine } from "../runner/progress.js";
 import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
@@ -268,6 +269,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
   out(
     `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
   );
+  out(coordinatorLine(host.coordinator));
   out(`evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}. Type 'help' for commands.`);
   const tenancy = new Tenancy({ clock, providers: opts.providerId });
   const console_ = new BenchConsole({ host, hub, tenancy, clock, out });

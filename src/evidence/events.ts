@@ -37,6 +37,22 @@ export interface RunEvent {
   duts: DutDeclaration[];
   /** Devices other than the DUTs that the hub admits on purpose (the ESME when it is a node of its own). */
   admitted?: { label: string; ieee: string }[];
+  /** The coordinator the hub ran on, as it reported itself at start. */
+  coordinator?: CoordinatorFacts;
+}
+
+/** The coordinator dongle as it reported itself when the hub started (no keys). */
+export interface CoordinatorFacts {
+  /** herdsman's adapter type (zstack, ember, …). */
+  adapter: string;
+  /** The firmware as the coordinator reports it, e.g. `ZStack3x0 revision 20240710 (2.7.1)`. */
+  firmware?: string;
+  /** What herdsman's getCoordinatorVersion returned, as it came (the firmware's own fields). */
+  version?: Record<string, unknown>;
+  ieee?: string;
+  channel?: number;
+  panId?: string;
+  extendedPanId?: string;
 }
 
 export interface DutDeclaration {

@@ -29,7 +29,7 @@ import type { Clock } from "../hub/clock.js";
 import { normaliseEui64 } from "../hex.js";
 import { herdsmanClusters, SE_PROFILE_ID } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
-import type { EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";
+import type { CoordinatorFacts, EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";
 import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import { type AdapterType, checkAdapterForSe, patchZStackEndpoints, type SeEndpoint } from "./endpoints.js";
@@ -111,6 +111,7 @@ export class Host extends EventEmitter<HostEvents> {
   #adapter: Adapter | undefined;
   #network: NetworkParameters | undefined;
   #coordinatorIeee: string | undefined;
+  #version: CoordinatorVersion | undefined;
   #unsubscribePush: (() => void) | undefined;
   #tsn = 0;
   /** ember: called when the adapter has opened joining (#openJoiningEmber). */
@@ -139,6 +140,22 @@ export class Host extends EventEmitter<HostEvents> {
   /** The coordinator IEEE address (the hub's; on zstack also the extended PAN id), once started. */
   get coordinatorIeee(): string | undefined {
     return this.#coordinatorIeee;
+  }
+
+  /** Adapter, firmware as reported, IEEE, channel and PAN ids of the coordinator (no key), once started. */
+  get coordinator(): CoordinatorFacts | undefined {
+    if (!this.#network) return undefined;
+    const net = describeNetwork(this.#network);
+    return {
+      adapter: this.#adapterType,
+      ...(this.#version
+        ? { firmware: firmwareText(this.#version), version: { type: this.#version.type, ...this.#version.meta } }
+        : {}),
+      ...(this.#coordinatorIeee ? { ieee: this.#coordinatorIeee } : {}),
+      channel: this.#network.channel,
+      panId: net.panId as string,
+      ...(this.#network.extendedPanId ? { extendedPanId: this.#network.extendedPanId } : {}),
+    };
   }
 
   /** Channel, PAN id and extended PAN id (no key), once started. */
@@ -206,6 +223,10 @@ export class Host extends EventEmitter<HostEvents> {
     this.#hookAdapter(this.#adapter);
     if (this.#adapterType === "ember") this.#maxPayload = await emberMaximumPayload(this.#adapter);
     this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
+    this.#version = await controller.getCoordinatorVersion().catch((err: unknown) => {
+      logger.warn({ err: String(err) }, "the coordinator did not say its version");
+      return undefined;
+    });
     const epid = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
     if (epid && network.extendedPanId !== epid) {
       network.extendedPanId = epid;
@@ -578,4 +599,24 @@ function clientEndpointOf(device: Device, clusterId: number): number {
     eps[0]?.ID ??
     1
   );
+}
+
+/** What herdsman's getCoordinatorVersion gives: a type and the firmware's own fields. */
+interface CoordinatorVersion {
+  type: string;
+  meta: Record<string, unknown>;
+}
+
+/**
+ * The firmware in one line, from what the coordinator reported: Z-Stack says its product and a revision
+ * that is the build date (`zStack3x0 revision 20240710 (2.7.1)`); another adapter its type and whatever
+ * revision or version its meta holds.
+ */
+export function firmwareText(v: CoordinatorVersion): string {
+  const m = v.meta ?? {};
+  const release = ["majorrel", "minorrel", "maintrel"].every((k) => typeof m[k] === "number")
+    ? ` (${m.majorrel}.${m.minorrel}.${m.maintrel})`
+    : "";
+  const revision = m.revision ?? m.version;
+  return `${v.type}${revision !== undefined && revision !== "" ? ` revision ${String(revision)}` : ""}${release}`;
 }

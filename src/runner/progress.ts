@@ -2,6 +2,8 @@
  * Progress of a run on stderr: one line per phase and per wait, with hub time. On a terminal the current
  * wait is redrawn in place; elsewhere (CI logs) each line is printed once. `--quiet` silences it.
  */
+import type { CoordinatorFacts } from "../evidence/events.js";
+
 export class Progress {
   readonly #out: NodeJS.WriteStream | undefined;
   readonly #tty: boolean;
@@ -39,4 +41,17 @@ export class Progress {
 /** `2026-11-28 14:00` of a hub-time instant (UTC). */
 export function hubTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")}Z`;
+}
+
+/** The coordinator's facts in one line, as serve and run print them at start. */
+export function coordinatorLine(c: CoordinatorFacts | undefined): string {
+  if (!c) return "coordinator: not started";
+  const parts = [
+    c.adapter,
+    `firmware ${c.firmware ?? "not reported"}`,
+    c.ieee ? `IEEE ${c.ieee}` : undefined,
+    c.channel !== undefined ? `channel ${c.channel}` : undefined,
+    c.panId ? `PAN ${c.panId}` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  return `coordinator: ${parts.join(", ")}`;
 }

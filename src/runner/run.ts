@@ -15,7 +15,7 @@ import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { makeDirs, OutputPathError } from "../files.js";
 import type { VirtualAdapter } from "../virtual/dongle.js";
 import type { RunEnv } from "./env.js";
-import { Progress, hubTime } from "./progress.js";
+import { coordinatorLine, Progress, hubTime } from "./progress.js";
 import { runStep, type StepContext } from "./steps.js";
 
 /** The specification baseline every report names (cot-suite.md "Baseline"). */
@@ -140,7 +140,9 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       windowMs: spec.windowMs,
       duts: env.duts.map((d) => d.decl),
       admitted: env.admitted,
+      ...(env.host.coordinator ? { coordinator: env.host.coordinator } : {}),
     });
+    progress.line(`  ${coordinatorLine(env.host.coordinator)}`);
     const ctx: StepContext = { env, timing: defaultTiming(spec.windowMs), progress };
     const plan = planFor(spec.mode);
     for (const [i, phase] of plan.entries()) {

@@ -37,9 +37,17 @@ export class ConsoleTerminal {
   #idle = false;
   #stopped = false;
 
+  /** The output went away (a pipe whose reader quit, as `| head` does): further lines are dropped. */
+  #outputGone = false;
+
   constructor(opts: TerminalOptions) {
     this.#opts = opts;
     this.#tty = opts.input.isTTY === true && opts.output.isTTY === true;
+    // a closed pipe is no reason to crash the hub: it goes on, quietly, until its input ends
+    opts.output.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+      this.#outputGone = true;
+    });
   }
 
   get isTty(): boolean {
@@ -48,6 +56,7 @@ export class ConsoleTerminal {
 
   /** Prints a line at any time; on a terminal, above the prompt and what is being typed. */
   print(text: string): void {
+    if (this.#outputGone) return;
     const out = this.#opts.output;
     const line = this.#opts.filter ? this.#opts.filter(text) : text;
     if (this.#tty && this.#idle && this.#rl) {

@@ -10,6 +10,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listPorts } from "../../src/bench/ports.js";
 import { loadProfiles, matchProfiles } from "../../src/bench/profiles.js";
+import { suggestedCommands } from "../../src/cli/ports.js";
+import { parseRunArgs } from "../../src/cli/run.js";
+import { parseServeArgs } from "../../src/cli/serve.js";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const root = mkdtempSync(join(tmpdir(), "hb-ports-"));
@@ -288,6 +291,48 @@ describe("port listing", () => {
     );
     expect(r.stdout).toContain("ambiguous");
     expect(r.stdout).toContain("tcp://<dongle-ip>:6638");
+  });
+
+  it("hanbench ports: the ConBee gets a serve line with --accept-adapter-risk, never a run line", () => {
+    const r = runCli(["--sys-root", sys, "--dev-root", dev]);
+    const conbee = r.stdout.slice(r.stdout.indexOf("ttyUSB7")).split("\n\n")[0]!;
+    expect(conbee).toMatch(/try: {5}hanbench serve --port \S+ --adapter deconz --accept-adapter-risk\n/);
+    expect(conbee).not.toMatch(/^ +(try: +)?hanbench run /m);
+  });
+
+  it("suggests, for every dongle profile, only command lines that serve and run accept", () => {
+    const dut = join(root, "ihd.json");
+    writeFileSync(
+      dut,
+      JSON.stringify({
+        label: "x",
+        kind: "ihd",
+        eui64: "00DB1234567890A0",
+        installCode: "83FED3407A939723A5C639B26916D505C3B5",
+      }),
+    );
+    const lines = loadProfiles().flatMap((p) => [
+      ...suggestedCommands("/dev/serial/by-id/usb-stick-if00-port0", p),
+      ...(p.network ? suggestedCommands(p.network.url, p) : []),
+    ]);
+    // the supported sticks get both commands (the ember ones with --adapter ember), the ConBee serve only
+    expect(lines.filter((l) => l.startsWith("hanbench run ")).length).toBeGreaterThanOrEqual(6);
+    expect(lines).toContain("hanbench serve --port /dev/serial/by-id/usb-stick-if00-port0 --adapter ember");
+    expect(lines).toContain(
+      "hanbench serve --port /dev/serial/by-id/usb-stick-if00-port0 --adapter deconz --accept-adapter-risk",
+    );
+    for (const line of lines) {
+      const [tool, command, ...args] = line.split(" ");
+      expect(tool).toBe("hanbench");
+      const argv = args.map((a) => (a === "ihd.json" ? dut : a));
+      if (command === "serve") expect(parseServeArgs(argv), line).not.toBe("help");
+      else if (command === "run")
+        expect(parseRunArgs(argv), line).toMatchObject({
+          mode: "bench",
+          adapter: expect.stringMatching(/^(zstack|ember)$/),
+        });
+      else throw new Error(`unexpected command in '${line}'`);
+    }
   });
 
   it("a broken profiles file is a usage error (exit 2, one line)", () => {

@@ -65,6 +65,16 @@ describe("hanbench run (the default virtual dry-run)", () => {
   it("keeps the evidence of the whole plan and names the baseline, without keys", () => {
     const run = events.find((e) => e.kind === "run");
     expect(run).toMatchObject({ mode: "virtual", baseline: { IHDTS: "5.0", PPMIDTS: "5.0", GBCS: "5.0" } });
+    // the dongle as it said itself at start, printed on the progress too
+    expect(run).toMatchObject({
+      coordinator: {
+        adapter: "zstack",
+        firmware: expect.stringMatching(/^ZStack3x0 revision \d{8} \(\d+\.\d+\.\d+\)$/),
+      },
+    });
+    expect(result.stderr).toMatch(
+      / {2}coordinator: zstack, firmware ZStack3x0 revision \d{8} \(\d+\.\d+\.\d+\), IEEE 0x[0-9a-f]{16}, channel \d+, PAN 0x[0-9a-f]{4}\n/,
+    );
     const phases = events
       .filter((e) => e.kind === "phase" && e.state === "end")
       .map((e) => (e as { name: string }).name);

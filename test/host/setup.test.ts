@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { checkAdapterForSe, patchZStackEndpoints, restoreZStackEndpoints } from "../../src/host/endpoints.js";
+import { firmwareText } from "../../src/host/host.js";
 import { describeNetwork, herdsmanNetworkOptions, loadOrCreateNetwork } from "../../src/host/network.js";
 
 const dirs: string[] = [];
@@ -131,5 +132,25 @@ describe("herdsman log masking", () => {
       "Install code <redacted> failed CRC validation",
     );
     expect(maskKeys("Adding install code for 0x00db1234567890a0.")).toBe("Adding install code for 0x00db1234567890a0.");
+  });
+});
+
+describe("the coordinator's firmware in one line", () => {
+  it.each([
+    [
+      {
+        type: "ZStack3x0",
+        meta: { transportrev: 2, product: 1, majorrel: 2, minorrel: 7, maintrel: 1, revision: 20240710 },
+      },
+      "ZStack3x0 revision 20240710 (2.7.1)",
+    ],
+    [
+      { type: "zStack12", meta: { product: 0, majorrel: 2, minorrel: 6, maintrel: 3, revision: "" } },
+      "zStack12 (2.6.3)",
+    ],
+    [{ type: "EmberZNet", meta: { revision: "8.2.2.0 [GA]", ezsp: 18 } }, "EmberZNet revision 8.2.2.0 [GA]"],
+    [{ type: "fake", meta: {} }, "fake"],
+  ])("%o is %s", (version, text) => {
+    expect(firmwareText(version)).toBe(text);
   });
 });
