@@ -90,7 +90,7 @@ Examples:
   hanbench run --adapter ember                 # the same dry-run on the virtual EmberZNet NCP
   hanbench run --port /dev/ttyUSB0 --adapter zstack --dut ihd.json --html report.html --window 2h
   # a bench rehearsal against 'hanbench virtual --pty /tmp/hb/dongle --console /tmp/hb/console
-  #   --poll-interval 500ms --devices ihd:compliant' (hardware/README.md, section 4):
+  #   --poll-interval 500ms --devices ihd:compliant' (hardware/README.md, section 5):
   hanbench run --port /tmp/hb/dongle --dut ihd-1.json --window 4s --state /tmp/hb/state
 
 Ctrl-C (SIGINT) or SIGTERM stops a run, virtual or bench, after the step in progress (a bench wait ends at
