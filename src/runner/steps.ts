@@ -8,6 +8,7 @@ import type { Step, Timing } from "../cluster-cot/plan.js";
 import { hasAcknowledgedMessage, hasFetchedHistory, hasQueriedCot, isInterviewed } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
+import { watchCotQueries, watchJoins } from "./device-progress.js";
 import type { RunEnv } from "./env.js";
 import { lookForDut } from "./look-for.js";
 import { type Progress, hubTime } from "./progress.js";
@@ -50,9 +51,12 @@ async function admit(ctx: StepContext): Promise<void> {
       `  switch on / put in join mode: ${env.duts.map((d) => `${d.decl.label} (${d.decl.ieee})`).join(", ")}; joining is open`,
     );
   }
+  const stopWatch = watchJoins({ evidence: env.evidence, progress, devices: watched(env) });
   await env.startJoining?.();
   const all = () => env.duts.every((d) => isInterviewed(indexOf(env), d.decl.ieee));
-  if (!(await env.settle(all, joinMs))) {
+  const joined = await env.settle(all, joinMs);
+  stopWatch();
+  if (!joined) {
     for (const d of env.duts.filter((x) => !isInterviewed(indexOf(env), x.decl.ieee))) {
       env.evidence.append({
         kind: "error",
@@ -134,7 +138,32 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   );
 }
 
+/** The DUTs as the progress lines name them. */
+function watched(env: RunEnv): { label: string; ieee: string }[] {
+  return env.duts.map((d) => ({ label: d.decl.label, ieee: d.decl.ieee }));
+}
+
+/** A wait during a CoT's window, with a progress line per DUT as it first queries the CoT. */
 async function wait(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Promise<void> {
+  const cot = ctx.lastCot;
+  if (!cot) return waitFor(ctx, step);
+  const { env, progress } = ctx;
+  const stopWatch = watchCotQueries({
+    evidence: env.evidence,
+    progress,
+    devices: watched(env),
+    afterSeq: cot.seq,
+    already: env.duts.map((d) => d.decl.ieee).filter((ieee) => hasQueriedCot(indexOf(env), ieee, cot.seq)),
+    sayMissing: step.until === "queried",
+  });
+  try {
+    await waitFor(ctx, step);
+  } finally {
+    stopWatch();
+  }
+}
+
+async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Promise<void> {
   const { env, timing } = ctx;
   const now = env.clock.now();
   if (step.until === "window") {

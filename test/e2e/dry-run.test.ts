@@ -62,6 +62,18 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(result.stdout).toMatch(/20 pass, 4 info/);
   });
 
+  it("says on stderr, device by device, when each joined and was interviewed and when it queried the CoT", () => {
+    for (const label of ["ihd:compliant", "ppmid:compliant"]) {
+      const name = `${label} \\(0x[0-9a-f]{16}\\)`;
+      expect(result.stderr).toMatch(new RegExp(`^ {2}${name} joined — \\d+\\.\\d s$`, "m"));
+      expect(result.stderr).toMatch(new RegExp(`^ {2}${name} interviewed — \\d+\\.\\d s$`, "m"));
+      expect(result.stderr).toMatch(
+        new RegExp(`^ {2}${name} queried the CoT \\((read 0x0708/0x0200|GetChangeOfTenancy) on the `, "m"),
+      );
+    }
+    expect(result.stdout).not.toMatch(/ — \d+\.\d s$/m);
+  });
+
   it("keeps the evidence of the whole plan and names the baseline, without keys", () => {
     const run = events.find((e) => e.kind === "run");
     expect(run).toMatchObject({ mode: "virtual", baseline: { IHDTS: "5.0", PPMIDTS: "5.0", GBCS: "5.0" } });
