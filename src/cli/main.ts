@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: Load }> = {
   zcl: { summary: "decode or encode Smart Energy ZCL frames", load: () => import("./zcl.js") },
   cert: { summary: "show or issue Smart Energy implicit certificates (CBKE)", load: () => import("./cert.js") },
   report: {
-    summary: "re-render reports (JSON, JUnit, HTML) from an evidence log",
+    summary: "re-render reports from an evidence log, check its seal, compare two runs",
     load: () => import("./report.js"),
   },
   ports: { summary: "list serial ports and the matching dongle profiles", load: () => import("./ports.js") },

@@ -14,8 +14,10 @@ import { renderJunit } from "../report/junit.js";
 import { exitCodeFor } from "../cluster-cot/results.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
-import { verdictTable, writeOutput } from "./report.js";
-import { toolVersion } from "./version.js";
+import { loadRequirements, verdictTable, writeOutput } from "./report.js";
+import { buildInfo, herdsmanVersion, toolVersion } from "./version.js";
+import { BenchFileError, labInfo, loadBenchFile } from "../runner/bench-file.js";
+import type { LabInfo, RequirementsMap } from "../evidence/events.js";
 import { type DeviceSpec, parseDeviceList as parseDevices } from "../virtual/devices/profiles.js";
 import { DeviceSpecError } from "../virtual/registry.js";
 import { Exit, UsageError } from "./errors.js";
@@ -61,11 +63,20 @@ Bench:
                      5m; joining stays open meanwhile): switch them on or start their join when asked
 Reports (every run also keeps its evidence; see --evidence):
   --evidence FILE    the evidence log, JSON lines (default .hanbench/runs/<start>/evidence.jsonl, a
-                     new directory for every run); a file that already holds lines is refused
-  --json FILE        the results as JSON
+                     new directory for every run); a file that already holds lines is refused. When the
+                     run ends its SHA-256 goes into FILE.sha256 and into every report
+                     ('hanbench report FILE --verify' checks it)
+  --json FILE        the results as JSON (default: report.json beside the evidence)
   --junit FILE       the results as JUnit XML (one testsuite per DUT, one testcase per case)
-  --html FILE        a self-contained HTML report
+  --html FILE        the HTML report: verdict first, self-contained, prints on A4
   --capture FILE     every ZCL exchange as a pcap for Wireshark / tshark
+  --requirements FILE  the lab's requirements map (JSON or CSV: case id -> clause ids and texts; see
+                     docs/reports.md); every report carries the clauses. An unknown case id is an error
+Provenance (recorded in the evidence, shown in every report):
+  --lab TEXT         the test house (and bench)
+  --operator TEXT    who ran the test
+  --note TEXT        a note for the reports; repeat for several
+  --bench-file FILE  JSON with "lab", "operator" and "notes"; the options above override or add to it
 Other:
   --seed N           seed of the tenancy data and device identities (default 1)
   --state DIR        where the host keeps its network parameters, herdsman database and coordinator
@@ -118,6 +129,8 @@ export interface RunOptions {
   html?: string;
   capture?: string;
   quiet: boolean;
+  lab?: LabInfo;
+  requirements?: RequirementsMap;
 }
 
 /** `--devices`: the devices module's device list, displays only, repeats numbered (`ihd:compliant#2`). */
@@ -218,6 +231,17 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
       `--adapter ${adapter}: bench runs need zstack or ember, the adapters that can register the hub's Smart Energy endpoints (see hardware/README.md)`,
     );
   }
+  let benchFile: LabInfo | undefined;
+  if (v["bench-file"] !== undefined) {
+    try {
+      benchFile = loadBenchFile(v["bench-file"]);
+    } catch (err) {
+      if (err instanceof BenchFileError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const lab = labInfo(benchFile, { lab: v.lab, operator: v.operator, notes: v.note });
+  const requirements = v.requirements !== undefined ? loadRequirements(v.requirements) : undefined;
   return {
     mode,
     devices,
@@ -236,6 +260,8 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     html: v.html,
     capture: v.capture,
     quiet: v.quiet ?? false,
+    ...(lab ? { lab } : {}),
+    ...(requirements ? { requirements } : {}),
   };
 }
 
@@ -295,6 +321,11 @@ const OPTIONS = {
   junit: { type: "string" },
   html: { type: "string" },
   capture: { type: "string" },
+  requirements: { type: "string" },
+  lab: { type: "string" },
+  operator: { type: "string" },
+  note: { type: "string", multiple: true },
+  "bench-file": { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -355,6 +386,7 @@ async function runAndReport(
   runSuite: typeof import("../runner/run.js").runSuite,
   signal: AbortSignal,
 ): Promise<number> {
+  const herdsman = herdsmanVersion();
   const bench = opts.mode === "bench" ? await benchSetup(opts, signal) : undefined;
   let outcome: Awaited<ReturnType<typeof runSuite>>;
   try {
@@ -372,6 +404,10 @@ async function runAndReport(
       tool: "hanbench",
       version: toolVersion(),
       signal,
+      build: buildInfo(),
+      ...(herdsman ? { herdsman } : {}),
+      ...(opts.lab ? { lab: opts.lab } : {}),
+      ...(opts.requirements ? { requirements: opts.requirements } : {}),
       ...(bench ? { benchEnv: bench.env } : {}),
     });
   } catch (err) {
@@ -383,7 +419,9 @@ async function runAndReport(
     }
     throw err;
   }
-  const report = buildReport(outcome.events);
+  const report = buildReport(outcome.events, {
+    evidence: { file: evidencePath, ...(outcome.sha256 ? { sha256: outcome.sha256, seal: "matches" as const } : {}) },
+  });
   const jsonPath = opts.json ?? join(dirname(evidencePath), "report.json");
   writeOutput(jsonPath, renderJson(report));
   if (opts.junit) writeOutput(opts.junit, renderJunit(report));
@@ -392,11 +430,14 @@ async function runAndReport(
     writeOutput(opts.html, renderHtml(report, outcome.events));
   }
   process.stdout.write(`${verdictTable(report)}\n`);
-  const files = [`evidence ${evidencePath}`, `report ${jsonPath}`];
+  const p = report.provenance;
+  const files = [`report id ${p.reportId}`, `evidence ${evidencePath}`];
+  if (p.evidence.sha256) files.push(`  sha256 ${p.evidence.sha256} (sealed in ${evidencePath}.sha256)`);
+  files.push(`JSON ${jsonPath}`);
   if (opts.junit) files.push(`JUnit ${opts.junit}`);
   if (opts.html) files.push(`HTML ${opts.html}`);
   if (opts.capture) files.push(`capture ${opts.capture}`);
-  process.stdout.write(`${files.join(" · ")}\n`);
+  process.stdout.write(`${files.join("\n")}\n`);
   if (outcome.aborted) {
     process.stderr.write(`hanbench run: the run stopped early: ${redactText(outcome.aborted)}\n`);
     return Math.max(exitCodeFor(report.summary), Exit.inconclusive);

@@ -21,7 +21,15 @@ import { cot09 } from "./cases/cot09-no-spurious.js";
 import { cot10 } from "./cases/cot10-away.js";
 import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
+import { heldBehind } from "./held.js";
+import { identityOf } from "./provenance.js";
 import { DutView, type Run } from "./view.js";
+
+/**
+ * The suite version these cases implement: v1's cases COT-01..COT-12, each with the basis the version-2
+ * contract gives it (cot-suite.md). Reports name it.
+ */
+export const SUITE_VERSION = "1";
 
 /** The suite, in case order. */
 export const CASES: readonly CaseDef[] = [
@@ -51,18 +59,24 @@ function withBenchErrors(view: DutView, def: CaseDef, out: Outcome): Outcome {
 }
 
 function toResult(view: DutView, def: CaseDef, out: Outcome): CaseResult {
-  const times = out.evidence
-    .map((s) => view.event(s)?.t)
-    .filter((t): t is string => typeof t === "string")
+  const events = out.evidence.map((s) => view.event(s)).filter((e) => e !== undefined);
+  const times = events
+    .map((e) => e.t)
+    .filter((t) => typeof t === "string")
     .sort();
+  const walls = events.map((e) => Date.parse(e.wall)).filter((w) => Number.isFinite(w));
+  const held = out.verdict === "fail" ? heldBehind(view, out.evidence) : [];
   return {
     id: def.id,
     title: def.title,
+    basis: [...def.basis],
     verdict: out.verdict,
     reason: out.reason.replace(/\s*\n\s*/g, " "),
     startedAt: times[0] ?? view.run.t,
     finishedAt: times.at(-1) ?? view.run.t,
+    durationMs: walls.length ? Math.max(...walls) - Math.min(...walls) : 0,
     evidence: out.evidence,
+    ...(held.length ? { held } : {}),
   };
 }
 
@@ -90,6 +104,7 @@ function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration)
     ieee: dut.ieee,
     ...(dut.profile !== undefined ? { profile: dut.profile } : {}),
     ...(dut.dutFile !== undefined ? { dutFile: dut.dutFile } : {}),
+    identity: identityOf(view, dut),
     results: [...prior.values()],
   };
 }

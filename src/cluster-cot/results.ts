@@ -2,22 +2,108 @@
  * The results of a run, as every report renders them (JSON is this structure; JUnit and HTML are views
  * of it). Case ids, titles and verdict names are the public contract of cot-suite.md.
  */
+import type { BuildInfo, CoordinatorInfo, EndpointRole, LabInfo, RequirementEntry } from "../evidence/events.js";
 
 export const VERDICTS = ["pass", "fail", "inconclusive", "error", "not_applicable", "info"] as const;
 export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * What a case rests on (cot-suite.md "Basis of each case"): `gb` a GB requirement as far as public text shows
+ * it, `interpretation` hanbench's reading where the public text is silent, `zse` ZigBee SE 1.4 generic
+ * behaviour, `policy` a hanbench test policy (such as the detection window).
+ */
+export const BASES = ["gb", "interpretation", "zse", "policy"] as const;
+export type Basis = (typeof BASES)[number];
 
 export interface CaseResult {
   /** `COT-01` … `COT-12`. */
   id: string;
   title: string;
+  /** One or two bases, as the suite contract gives them (`["gb", "policy"]`). */
+  basis: Basis[];
   verdict: Verdict;
   /** One line naming the frames or values the verdict rests on. */
   reason: string;
   /** Hub time (ISO) of the first and last evidence the case looked at. */
   startedAt: string;
   finishedAt: string;
+  /** Wall-clock ms between the first and the last evidence the case looked at (0 for a single event). */
+  durationMs: number;
   /** `seq` numbers of the evidence events behind the verdict. */
   evidence: number[];
+  /** The lab's clauses for this case (requirements map), when one was given. */
+  clauses?: RequirementEntry["clauses"];
+  /** The lab's decision on an `interpretation` case (requirements map). */
+  interpretation?: RequirementEntry["interpretation"];
+  /** For a failing case: what the DUT held in the probes the verdict rests on, by occupier and period. */
+  held?: HeldSnapshot[];
+}
+
+/** One probe of a DUT, its holdings told apart by occupier (previous / new) around a CoT. */
+export interface HeldSnapshot {
+  /** The probe event. */
+  probe: number;
+  purpose: string;
+  method: string;
+  /** Hub time of the probe. */
+  t: string;
+  /**
+   * The CoT set the occupiers are told apart by (the last one recorded before the probe), if any: its first
+   * event and each meter's T (ISO).
+   */
+  cot?: { seq: number; ts: Partial<Record<EndpointRole, string>> };
+  items: HeldItem[];
+}
+
+export interface HeldItem {
+  category: string;
+  /** `previous`: the previous occupier's (before its meter's T); `new`: the new occupier's; else neither. */
+  occupier: "previous" | "new" | "unattributed";
+  /**
+   * The attribution's side (cluster-cot/attribution.ts): previous, new, straddling (a period across T),
+   * pending (an aggregate not yet due), unjudged (meter state), untraced.
+   */
+  side: string;
+  /** A previous occupier's message: held across T (true), fetched again after it (false), unknown (absent). */
+  heldAcross?: boolean;
+  role?: EndpointRole;
+  item?: string;
+  /** Start of the period the value belongs to (ISO). */
+  period?: string;
+  value?: unknown;
+  messageId?: number;
+  /** A message's text, in full. */
+  text?: string;
+  /** The served events it matched. */
+  served: number[];
+}
+
+/** A DUT as declared (DUT file, or implied for an emulated device) and as its Basic cluster reported itself. */
+export interface DutIdentity {
+  declared: {
+    firmware?: string;
+    manufacturer?: string;
+    model?: string;
+    hardwareVersion?: number;
+    dateCode?: string;
+    claims?: string;
+  };
+  /** What herdsman's interview read of its Basic cluster (absent: no successful interview in the evidence). */
+  read?: {
+    manufacturerName?: string;
+    modelId?: string;
+    swBuildId?: string;
+    hwVersion?: number;
+    dateCode?: string;
+    appVersion?: number;
+    stackVersion?: number;
+    zclVersion?: number;
+    powerSource?: string;
+    /** The evidence event. */
+    seq: number;
+  };
+  /** Declared and read values that disagree: each is a warning in every report. */
+  mismatches: { field: string; declared: string; read: string }[];
 }
 
 export interface DutResult {
@@ -27,7 +113,55 @@ export interface DutResult {
   ieee: string;
   profile?: string;
   dutFile?: string;
+  identity: DutIdentity;
   results: CaseResult[];
+}
+
+/** A CoT the hub performed in the run. */
+export interface CotPerformed {
+  seq: number;
+  /** Hub time it was recorded, and the wall clock then. */
+  t: string;
+  wall: string;
+  /** T: when it takes effect. */
+  implementationTime: string;
+  /** ProposedTenancyChangeControl (PTCC). */
+  control: number;
+  /** The meters that carry it. */
+  meters: EndpointRole[];
+  pushed: boolean;
+  providerId: number;
+  issuerEventId: number;
+}
+
+export type EvidenceSeal = "matches" | "differs" | "none";
+
+/** Where the verdicts come from: who ran what, with what, when and on which evidence. */
+export interface Provenance {
+  reportId?: string;
+  /** Wall clock (ISO, UTC) of the first and last events of the run. */
+  wall: { start: string; end: string };
+  /** Hub time (ISO, UTC) of the same: a virtual run steps it, on the bench it is the wall clock. */
+  hubTime: { start: string; end: string };
+  build?: BuildInfo;
+  herdsman?: string;
+  suite: { version?: string; baseline: Record<string, string>; baselineFile?: string };
+  hubVariant?: string;
+  endpointLayout?: string;
+  coordinator?: CoordinatorInfo;
+  lab?: LabInfo;
+  cots: CotPerformed[];
+  deviations: string[];
+  limitations: string[];
+  /** The lab's requirements map the results carry (its file and name). */
+  requirements?: { file?: string; name?: string };
+  /** The run stopped before the plan was done. */
+  aborted?: string;
+  /**
+   * The evidence log: its file, SHA-256 and size in events; `seal` says whether the hash matches the seal the
+   * run wrote beside the log (`<file>.sha256`): `matches`, `differs` (the log changed after the run) or `none`.
+   */
+  evidence: { file?: string; sha256?: string; seal?: EvidenceSeal; events: number };
 }
 
 export interface RunReport {
@@ -41,6 +175,7 @@ export interface RunReport {
   hub: Record<string, unknown>;
   startedAt: string;
   finishedAt: string;
+  provenance: Provenance;
   duts: DutResult[];
   summary: Record<Verdict, number>;
 }

@@ -1,20 +1,43 @@
 /**
  * The finished results of a run: the `RunReport` of results.ts, built from the evidence log (the run event
- * for tool, version, hub parameters and DUTs; the cases of this layer for the verdicts). Every report
- * (JSON, JUnit, HTML, the terminal table) renders this structure and decides nothing itself.
+ * for tool, version, hub parameters, DUTs and provenance; the cases of this layer for the verdicts; the lab's
+ * requirements map, given here or recorded in the run event, for the clauses). Every report (JSON, JUnit,
+ * HTML, the terminal table) renders this structure and decides nothing itself.
  * Hub parameters never carry keys: anything named like a key is dropped (`withoutKeys`).
  */
-import type { Evidence } from "../evidence/events.js";
+import type { Evidence, RequirementsMap } from "../evidence/events.js";
 import { withoutKeys } from "../evidence/json-safe.js";
-import { evaluate, runOf } from "./index.js";
+import { CASES, evaluate, runOf } from "./index.js";
+import { type ProvenanceInputs, provenanceOf } from "./provenance.js";
+import { validateRequirements, withRequirements } from "./requirements.js";
 import { type RunReport, summarise } from "./results.js";
 
-/** The report of a run: throws if the evidence has no run event. */
-export function buildReport(events: Evidence[]): RunReport {
+export interface ReportOptions extends ProvenanceInputs {
+  /** A requirements map that replaces the one recorded in the run event (`hanbench report --requirements`). */
+  requirements?: RequirementsMap;
+}
+
+/**
+ * The report of a run. Throws if the evidence has no run event, and (RequirementsError) when the requirements
+ * map recorded in the log does not fit the suite.
+ */
+export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunReport {
   const run = runOf(events);
   if (!run) throw new Error("the evidence has no run event: not the log of a hanbench run");
-  const duts = evaluate(events);
-  const times = events
+  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  const requirements =
+    opts.requirements ??
+    (run.requirements
+      ? {
+          ...validateRequirements(run.requirements, "the requirements map in the run event", CASES),
+          ...(run.requirements.file ? { file: run.requirements.file } : {}),
+        }
+      : undefined);
+  const duts = evaluate(sorted).map((d) => ({
+    ...d,
+    results: d.results.map((r) => withRequirements(r, requirements?.cases[r.id])),
+  }));
+  const times = sorted
     .map((e) => e.t)
     .filter((t) => typeof t === "string")
     .sort();
@@ -27,6 +50,7 @@ export function buildReport(events: Evidence[]): RunReport {
     hub: withoutKeys(run.hub ?? {}) as Record<string, unknown>,
     startedAt: run.t,
     finishedAt: times.at(-1) ?? run.t,
+    provenance: provenanceOf(sorted, run, { ...opts, ...(requirements ? { requirements } : {}) }),
     duts,
     summary: summarise(duts),
   };

@@ -3,6 +3,7 @@
  * and what the DUT sent. The cases ask this view; they never scan the raw log themselves.
  */
 import type {
+  BasicEvent,
   CotEvent,
   DiscoveryEvent,
   DutDeclaration,
@@ -264,6 +265,11 @@ export class DutView {
 
   presence(): (Evidence & PresenceEvent)[] {
     return this.#all("presence").filter((p) => this.#mine(p.device));
+  }
+
+  /** What the DUT's Basic cluster said at its interviews, in log order. */
+  basic(): readonly (Evidence & BasicEvent)[] {
+    return this.#index.ofDevice("basic", this.dut.ieee);
   }
 
   /** Bench errors that concern this DUT: its own and those without a device. */

@@ -37,22 +37,89 @@ export interface RunEvent {
   duts: DutDeclaration[];
   /** Devices other than the DUTs that the hub admits on purpose (the ESME when it is a node of its own). */
   admitted?: { label: string; ieee: string }[];
-  /** The coordinator the hub ran on, as it reported itself at start. */
-  coordinator?: CoordinatorFacts;
+  // Provenance (docs/reports.md): where a report's verdicts come from. Kept in the run event so that
+  // `hanbench report` re-renders it from the log alone; absent in logs written before it existed.
+  /** Names this run in every report: `hb-<start, compact UTC>-<8 hex digits>`. */
+  reportId?: string;
+  build?: BuildInfo;
+  /** zigbee-herdsman's version (package.json of the copy that ran). */
+  herdsman?: string;
+  /** The suite version the cases implement (cot-suite.md "version N"). */
+  suiteVersion?: string;
+  /** Where `baseline` was read from, when it was a file (absent: the baseline built into hanbench). */
+  baselineFile?: string;
+  /** How the hub answers (cot-suite.md "Hub variants"), e.g. `reference`. */
+  hubVariant?: string;
+  /** Hub endpoint layout (cot-suite.md "Actors and hub topology"): `default` or `silabs`. */
+  endpointLayout?: string;
+  coordinator?: CoordinatorInfo;
+  lab?: LabInfo;
+  /** Departures from the suite's topology or procedure in this run (single-dongle ESME …). */
+  deviations?: string[];
+  /** What hanbench cannot do yet and that applied to this run (no APS security …). */
+  limitations?: string[];
+  /** The lab's requirements map given at run time (docs/reports.md), as validated. */
+  requirements?: RequirementsMap;
 }
 
-/** The coordinator dongle as it reported itself when the hub started (no keys). */
-export interface CoordinatorFacts {
-  /** herdsman's adapter type (zstack, ember, …). */
+/** A lab's requirements map (docs/reports.md): case id → the clauses it checks. */
+export interface RequirementsMap {
+  /** The file it was read from. */
+  file?: string;
+  /** The map's own title, if it has one. */
+  name?: string;
+  cases: Record<string, RequirementEntry>;
+}
+
+export interface RequirementEntry {
+  clauses: { id: string; text?: string }[];
+  /** For an `interpretation` case: the lab confirms hanbench's reading, or holds the case not applicable. */
+  interpretation?: "confirm" | "not_applicable";
+}
+
+/** Which hanbench ran: its version, and the git commit when it was built from (or ran in) a checkout. */
+export interface BuildInfo {
+  version: string;
+  /** Full commit id. */
+  commit?: string;
+  /** The checkout had changes not committed. */
+  dirty?: boolean;
+  /** When dist/ was built (ISO), if the code ran from dist/. */
+  builtAt?: string;
+  /** `dist` (built), `source` (src/ through the TypeScript loader). */
+  from?: "dist" | "source";
+}
+
+/** The coordinator as the run found it. */
+export interface CoordinatorInfo {
+  /** herdsman adapter type (`zstack`). */
   adapter: string;
+  /** Serial path or tcp:// URL. */
+  port?: string;
+  /** What the dongle reports (herdsman getCoordinatorVersion): firmware `type` and its `meta` (revision …). */
+  type?: string;
+  meta?: Record<string, unknown>;
+  /** The coordinator's IEEE address (the hub's). */
+  ieee?: string;
   /** The firmware as the coordinator reports it, e.g. `ZStack3x0 revision 20240710 (2.7.1)`. */
   firmware?: string;
   /** What herdsman's getCoordinatorVersion returned, as it came (the firmware's own fields). */
   version?: Record<string, unknown>;
-  ieee?: string;
   channel?: number;
   panId?: string;
   extendedPanId?: string;
+}
+
+/** The coordinator dongle as it reported itself when the hub started (no keys). */
+export type CoordinatorFacts = CoordinatorInfo;
+
+/** Who ran the test and what they noted (`--lab`, `--operator`, `--note`, or a bench file). */
+export interface LabInfo {
+  lab?: string;
+  operator?: string;
+  notes?: string[];
+  /** The bench file these came from, if any. */
+  benchFile?: string;
 }
 
 export interface DutDeclaration {
@@ -69,6 +136,11 @@ export interface DutDeclaration {
   claims?: string;
   /** What the device declares it never shows (a PPMID without consumption history): its clear case does not apply. */
   neverShows?: ShownCategory[];
+  /** What the declaration says the device's Basic cluster reports (compared with what it does). */
+  manufacturer?: string;
+  model?: string;
+  hardwareVersion?: number;
+  dateCode?: string;
   probe: "virtual" | "console" | "operator";
 }
 
@@ -158,6 +230,26 @@ export interface InterviewEvent {
   kind: "interview";
   device: string;
   status: "started" | "successful" | "failed";
+}
+
+/**
+ * What a device's Basic cluster (0x0000) said when the host interviewed it: the attributes herdsman's
+ * interview reads. A field the device did not answer is absent.
+ */
+export interface BasicEvent {
+  kind: "basic";
+  device: string;
+  manufacturerName?: string;
+  modelId?: string;
+  /** SWBuildID (0x4000). */
+  swBuildId?: string;
+  hwVersion?: number;
+  dateCode?: string;
+  appVersion?: number;
+  stackVersion?: number;
+  zclVersion?: number;
+  /** As herdsman names it (`Mains (single phase)`, `Battery` …). */
+  powerSource?: string;
 }
 
 /** A ZDO discovery request a device sent to the hub (Match_Desc, Simple_Desc, Active_EP). */
@@ -271,8 +363,17 @@ export interface NoteEvent {
   data?: Record<string, unknown>;
 }
 
+/** The run is over: written last, just before the log is closed (its `wall` is when the run ended). */
+export interface EndEvent {
+  kind: "end";
+  /** Why the run stopped before the plan was done, if it did. */
+  aborted?: string;
+}
+
 export type EvidenceBody =
   | RunEvent
+  | EndEvent
+  | BasicEvent
   | PhaseEvent
   | ZclEvent
   | ServedEvent

@@ -3,6 +3,7 @@
  * the file (a crash keeps everything already seen).
  */
 import { closeSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
+import { sealEvidence } from "./digest.js";
 import type { Evidence, EvidenceBody } from "./events.js";
 import { jsonSafe } from "./json-safe.js";
 
@@ -83,6 +84,7 @@ export class EvidenceLog implements EvidenceSink {
   #fd: number | undefined;
   /** Bytes of whole lines in the file. */
   #written = 0;
+  #sha256: string | undefined;
   #pending: string[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
@@ -185,10 +187,21 @@ export class EvidenceLog implements EvidenceSink {
     };
   }
 
+  /**
+   * Writes what is waiting and closes the file, then seals it: its SHA-256 goes into `<path>.sha256`
+   * (digest.ts) and is kept in `sha256`. Closing twice does nothing more.
+   */
   close(): void {
     this.flush();
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
     process.off("exit", this.#onExit);
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+    if (this.#path) this.#sha256 = sealEvidence(this.#path);
+  }
+
+  /** The SHA-256 of the file once the log is closed (undefined before, or without a file). */
+  get sha256(): string | undefined {
+    return this.#sha256;
   }
 }

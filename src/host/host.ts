@@ -29,7 +29,14 @@ import type { Clock } from "../hub/clock.js";
 import { normaliseEui64 } from "../hex.js";
 import { herdsmanClusters, SE_PROFILE_ID } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
-import type { CoordinatorFacts, EndpointRole, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";
+import type {
+  BasicEvent,
+  CoordinatorFacts,
+  EndpointRole,
+  InterviewEvent,
+  JoinEvent,
+  LeaveEvent,
+} from "../evidence/events.js";
 import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import { type AdapterType, checkAdapterForSe, patchZStackEndpoints, type SeEndpoint } from "./endpoints.js";
@@ -112,6 +119,7 @@ export class Host extends EventEmitter<HostEvents> {
   #network: NetworkParameters | undefined;
   #coordinatorIeee: string | undefined;
   #version: CoordinatorVersion | undefined;
+  #coordinatorVersion: { type: string; meta: Record<string, unknown> } | undefined;
   #unsubscribePush: (() => void) | undefined;
   #tsn = 0;
   /** ember: called when the adapter has opened joining (#openJoiningEmber). */
@@ -156,6 +164,11 @@ export class Host extends EventEmitter<HostEvents> {
       panId: net.panId as string,
       ...(this.#network.extendedPanId ? { extendedPanId: this.#network.extendedPanId } : {}),
     };
+  }
+
+  /** The firmware as the dongle reports it (herdsman's getCoordinatorVersion: type and revision), once started. */
+  get coordinatorVersion(): { type: string; meta: Record<string, unknown> } | undefined {
+    return this.#coordinatorVersion;
   }
 
   /** Channel, PAN id and extended PAN id (no key), once started. */
@@ -227,6 +240,9 @@ export class Host extends EventEmitter<HostEvents> {
       logger.warn({ err: String(err) }, "the coordinator did not say its version");
       return undefined;
     });
+    this.#coordinatorVersion = this.#version
+      ? { type: String(this.#version.type), meta: { ...(this.#version.meta as Record<string, unknown>) } }
+      : undefined;
     const epid = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
     if (epid && network.extendedPanId !== epid) {
       network.extendedPanId = epid;
@@ -446,6 +462,7 @@ export class Host extends EventEmitter<HostEvents> {
     controller.on("deviceInterview", ({ status, device }) => {
       const event: InterviewEvent = { kind: "interview", device: device.ieeeAddr, status };
       this.#opts.evidence.append(event);
+      if (status === "successful") this.#opts.evidence.append(basicOf(device));
       this.emit("interview", event);
     });
     controller.on("deviceLeave", ({ ieeeAddr }) => {
@@ -588,6 +605,23 @@ function keepStateTight(controller: Controller, stateDir: string): void {
       tighten();
     }
   };
+}
+
+/** What herdsman's interview read of a device's Basic cluster (the fields it got). */
+function basicOf(device: Device): BasicEvent {
+  const fields = {
+    manufacturerName: device.manufacturerName,
+    modelId: device.modelID,
+    swBuildId: device.softwareBuildID,
+    hwVersion: device.hardwareVersion,
+    dateCode: device.dateCode,
+    appVersion: device.applicationVersion,
+    stackVersion: device.stackVersion,
+    zclVersion: device.zclVersion,
+    powerSource: device.powerSource,
+  };
+  const read = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== ""));
+  return { kind: "basic", device: device.ieeeAddr, ...read };
 }
 
 /** The device endpoint that holds the client side of `clusterId` (else one that serves it, else the first). */

@@ -24,7 +24,7 @@ import { EvidenceIndex } from "../evidence/log-index.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
 import { DISCOVERY_REQUESTS, discoveryRecorder } from "./discovery-recorder.js";
 import type { DutFile } from "./dut-file.js";
-import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
+import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { PowerPrompt } from "./operator-prompt.js";
 import { ConsoleProbe } from "./probes/console.js";
 import { type OperatorIo, OperatorProbe } from "./probes/operator.js";
@@ -81,6 +81,10 @@ function benchDuts(files: DutFile[], operatorIo: OperatorIo | undefined, power: 
       ...(file.firmware ? { firmware: file.firmware } : {}),
       ...(file.claims ? { claims: file.claims } : {}),
       ...(file.neverShows?.length ? { neverShows: file.neverShows } : {}),
+      ...(file.manufacturer ? { manufacturer: file.manufacturer } : {}),
+      ...(file.model ? { model: file.model } : {}),
+      ...(file.hardwareVersion !== undefined ? { hardwareVersion: file.hardwareVersion } : {}),
+      ...(file.dateCode ? { dateCode: file.dateCode } : {}),
       probe: file.probe.method,
     };
     return {
@@ -176,6 +180,10 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
       transport: opts.port,
       adapter: opts.adapter,
     }),
+    coordinator: () => coordinatorOf(host, opts.adapter, opts.port),
+    deviations: [
+      `single-dongle ESME: the ESME is served from endpoint ${hub.endpoints.esme} of the hub node, not by a meter node of its own (cot-suite.md "Actors and hub topology")`,
+    ],
     advance: ({ untilMs, done, stepMs, label }) => waiter.until(untilMs, label, done, stepMs),
     settle: (done, timeoutMs) => waiter.until(clock.now() + timeoutMs, "the DUTs", done),
     startJoining: () =>

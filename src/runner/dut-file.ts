@@ -7,7 +7,9 @@
  *   "kind": "ihd",                               // ihd | ppmid
  *   "eui64": "00:0D:6F:00:0A:BC:DE:F0",          // from the device label; any separators
  *   "installCode": "83FED3407A939723A5C639B26916D505C3B5",
- *   "firmware": "5.0.3",
+ *   "firmware": "5.0.3",                         // compared with the SWBuildID its Basic cluster reports
+ *   "manufacturer": "Acme", "model": "IHD-7",    // optional: compared with ManufacturerName and ModelIdentifier
+ *   "hardwareVersion": 2, "dateCode": "20250110",// optional: compared with HWVersion and DateCode
  *   "claims": "5.0",                             // the IHDTS / PPMIDTS version the device claims
  *   "neverShows": ["consumption"],               // optional: what it never shows (consumption, messages)
  *   "probe": { "method": "operator" }            // or a console probe:
@@ -58,6 +60,11 @@ export interface DutFile {
   claims?: string;
   /** What the device never shows: the clear case of that category is not_applicable. */
   neverShows?: ShownCategory[];
+  /** What the device's Basic cluster should report (the run compares and warns when it does not). */
+  manufacturer?: string;
+  model?: string;
+  hardwareVersion?: number;
+  dateCode?: string;
   probe: ConsoleProbeSpec | OperatorProbeSpec;
 }
 
@@ -177,6 +184,19 @@ export function parseDutFile(text: string, path: string): DutFile {
   } catch (err) {
     throw new DutFileError(`${path}: "installCode": ${(err as Error).message}`);
   }
+  const hardwareVersion = o.hardwareVersion;
+  if (
+    hardwareVersion !== undefined &&
+    (typeof hardwareVersion !== "number" ||
+      !Number.isInteger(hardwareVersion) ||
+      hardwareVersion < 0 ||
+      hardwareVersion > 255)
+  ) {
+    throw new DutFileError(`${path}: "hardwareVersion" must be a whole number 0..255 (Basic HWVersion)`);
+  }
+  const manufacturer = optStr(o, "manufacturer", path);
+  const model = optStr(o, "model", path);
+  const dateCode = optStr(o, "dateCode", path);
   return {
     path,
     label: str(o, "label", path),
@@ -186,6 +206,10 @@ export function parseDutFile(text: string, path: string): DutFile {
     firmware: optStr(o, "firmware", path),
     claims: optStr(o, "claims", path),
     ...(o.neverShows === undefined ? {} : { neverShows: parseNeverShows(o.neverShows, path) }),
+    ...(manufacturer !== undefined ? { manufacturer } : {}),
+    ...(model !== undefined ? { model } : {}),
+    ...(hardwareVersion !== undefined ? { hardwareVersion } : {}),
+    ...(dateCode !== undefined ? { dateCode } : {}),
     probe: parseProbe(o.probe, path),
   };
 }

@@ -7,7 +7,7 @@ import type { Clock } from "../hub/clock.js";
 import { GbcsDeviceType } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import type { Host } from "../host/host.js";
-import type { DutDeclaration } from "../evidence/events.js";
+import type { CoordinatorInfo, DutDeclaration } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import type { Probe } from "./probes/types.js";
 
@@ -33,6 +33,10 @@ export interface RunEnv {
   admitted: { label: string; ieee: string }[];
   /** Hub parameters for the report (no keys). */
   hubParameters(): Record<string, unknown>;
+  /** The coordinator as the run found it (adapter, port, firmware as the dongle reports it, IEEE). */
+  coordinator(): CoordinatorInfo;
+  /** Where this world departs from the suite's topology (cot-suite.md "Actors and hub topology"). */
+  deviations: string[];
   /**
    * Lets hub time pass until `untilMs`, or until `done()` holds (checked at least every `stepMs` of hub time).
    * Resolves with whether `done()` held. `label` says what is awaited, for progress displays.
@@ -45,6 +49,17 @@ export interface RunEnv {
   /** Virtual only: a device not in the Device Log tries to join. Resolves once the attempt is over. */
   stranger?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the host knows of its coordinator, for the run event. */
+export function coordinatorOf(host: Host, adapter: string, port: string): CoordinatorInfo {
+  const v = host.coordinatorVersion;
+  return {
+    adapter,
+    port,
+    ...(v ? { type: v.type, meta: v.meta } : {}),
+    ...(host.coordinatorIeee ? { ieee: host.coordinatorIeee } : {}),
+  };
 }
 
 /** The CoT recorder of a run, on the run's hub clock: each meter's CoTs carry that meter's supplier. */

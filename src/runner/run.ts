@@ -3,6 +3,7 @@
  * phases and steps, and leaves everything in the evidence log. Verdicts and reports are computed from that
  * log afterwards (src/cluster-cot, src/report), so a crash mid-run still leaves usable evidence.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { defaultTiming, planFor } from "../cluster-cot/plan.js";
@@ -10,7 +11,8 @@ import type { SteppedClock } from "../hub/clock.js";
 import { RealClock } from "../hub/clock.js";
 import type { HubVariantName } from "../hub/variants.js";
 import { EvidenceLog } from "../evidence/log.js";
-import type { Evidence } from "../evidence/events.js";
+import type { BuildInfo, Evidence, LabInfo, RequirementsMap } from "../evidence/events.js";
+import { SUITE_VERSION } from "../cluster-cot/index.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { makeDirs, OutputPathError } from "../files.js";
 import type { VirtualAdapter } from "../virtual/dongle.js";
@@ -29,6 +31,28 @@ const BASELINE = {
   CHTS: "1.5",
 } as const;
 
+/**
+ * How the hub answers (cot-suite.md "Hub variants"): the one hub there is records each CoT on both meters,
+ * carries it in 0x0200/0x0201 on both and answers GetChangeOfTenancy with PublishChangeOfTenancy.
+ */
+export const HUB_VARIANT = "reference";
+/** The hub's endpoints (GPF 2, ESME 3 on a single dongle): no endpoint 1, the suite's default layout. */
+export const ENDPOINT_LAYOUT = "default";
+
+/** What hanbench does not do yet and that applies to every run; each report lists them. */
+export const LIMITATIONS: readonly string[] = [
+  "no Certificate-Based Key Establishment and no APS security: the hub serves every device, PPMIDs (GB Type 1) included, with network security only, and no case judges link security",
+];
+
+/** `hb-20261204T125226Z-1a2b3c4d`: the start (wall clock, UTC) and 4 random bytes. */
+export function newReportId(wallMs: number): string {
+  const stamp = new Date(wallMs)
+    .toISOString()
+    .replace(/\.\d+Z$/, "Z")
+    .replace(/[-:]/g, "");
+  return `hb-${stamp}-${randomBytes(4).toString("hex")}`;
+}
+
 export interface RunSpec {
   mode: "virtual" | "bench";
   devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
@@ -45,6 +69,14 @@ export interface RunSpec {
   quiet: boolean;
   tool: string;
   version: string;
+  /** Version and commit of the hanbench that runs (provenance). */
+  build?: BuildInfo;
+  /** zigbee-herdsman's version. */
+  herdsman?: string;
+  /** Lab, operator and notes (`--lab`, `--operator`, `--note`, a bench file). */
+  lab?: LabInfo;
+  /** The lab's requirements map, as given (validated by the caller). */
+  requirements?: RequirementsMap;
   /** Bench runs: builds the world on the real clock (bench-env.ts). */
   benchEnv?: (evidence: EvidenceLog, progress: Progress) => Promise<RunEnv>;
   /** Stops the run between steps (Ctrl-C); the evidence so far is kept and the run reported as aborted. */
@@ -54,6 +86,8 @@ export interface RunSpec {
 export interface RunOutcome {
   events: Evidence[];
   evidencePath: string;
+  /** SHA-256 of the evidence file, as sealed when the log was closed (`<evidence>.sha256`). */
+  sha256?: string;
   /** Something stopped the run before the plan was done (the evidence still holds what was seen). */
   aborted?: string;
 }
@@ -113,6 +147,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
 }
 
 export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
+  const reportId = newReportId(Date.now());
   const progress = new Progress({ quiet: spec.quiet });
   progress.line(
     spec.mode === "virtual"
@@ -140,7 +175,17 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       windowMs: spec.windowMs,
       duts: env.duts.map((d) => d.decl),
       admitted: env.admitted,
-      ...(env.host.coordinator ? { coordinator: env.host.coordinator } : {}),
+      reportId,
+      ...(spec.build ? { build: spec.build } : {}),
+      ...(spec.herdsman ? { herdsman: spec.herdsman } : {}),
+      suiteVersion: SUITE_VERSION,
+      hubVariant: HUB_VARIANT,
+      endpointLayout: ENDPOINT_LAYOUT,
+      coordinator: { ...env.coordinator(), ...(env.host.coordinator ?? {}) },
+      ...(spec.lab ? { lab: spec.lab } : {}),
+      deviations: [...env.deviations],
+      limitations: [...LIMITATIONS],
+      ...(spec.requirements ? { requirements: spec.requirements } : {}),
     });
     progress.line(`  ${coordinatorLine(env.host.coordinator)}`);
     const ctx: StepContext = { env, timing: defaultTiming(spec.windowMs), progress };
@@ -173,6 +218,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
     await env
       .close()
       .catch((err: Error) => evidence.append({ kind: "error", source: "shutdown", message: err.message }));
+    evidence.append({ kind: "end", ...(aborted ? { aborted } : {}) });
     evidence.close();
   }
   if (!aborted && evidence.failed.aborted) {
@@ -180,7 +226,12 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
     aborted = (evidence.failed.reason as Error).message;
     evidence.append({ kind: "error", source: "evidence", message: aborted });
   }
-  return { events: evidence.events, evidencePath: spec.evidencePath, ...(aborted ? { aborted } : {}) };
+  return {
+    events: evidence.events,
+    evidencePath: spec.evidencePath,
+    ...(evidence.sha256 ? { sha256: evidence.sha256 } : {}),
+    ...(aborted ? { aborted } : {}),
+  };
 }
 
 function openCapture(path: string, env: RunEnv): PcapWriter {

@@ -22,7 +22,7 @@ import type { EmulatedEsme } from "../virtual/devices/esme.js";
 import type { HubVariantName } from "../hub/variants.js";
 import { type VirtualAdapter, VirtualDongle } from "../virtual/dongle.js";
 import { coordinatorIeee } from "../virtual/registry.js";
-import { type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
+import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { tapMedium } from "./medium-evidence.js";
 import { VirtualProbe } from "./probes/virtual.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
@@ -145,7 +145,18 @@ function virtualDuts(nodes: EmulatedSeDevice[], devices: VirtualEnvOptions["devi
   return nodes.map((node, i) => {
     const d = devices[i]!;
     return {
-      decl: { label: d.label, kind: d.kind, ieee: node.ieee, profile: d.profile, probe: "virtual", claims: "5.0" },
+      // implied for an emulated device (cot-suite.md "Baseline and claims"): what its Basic cluster says
+      decl: {
+        label: d.label,
+        kind: d.kind,
+        ieee: node.ieee,
+        profile: d.profile,
+        probe: "virtual",
+        claims: "5.0",
+        firmware: d.profile,
+        manufacturer: "hanbench",
+        model: `virtual-${d.kind}`,
+      },
       probe: new VirtualProbe(node),
       deviceType: dutDeviceType(d.kind),
       installCode: node.installCode!,
@@ -275,6 +286,9 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       esme: { ieee: esme.ieee, nwk: esme.nwk, node: "own node on the virtual HAN" },
       transport: dongle.url,
     }),
+    coordinator: () => coordinatorOf(host, "zstack", dongle.url),
+    // the ESME is a node of its own, as in a home: the suite's topology
+    deviations: [],
     advance: steppedAdvance(clock, han.quiet),
     settle: settleReal,
     startJoining: () => joinAll(nodes, evidence),

@@ -94,3 +94,11 @@ export function insert(events: Evidence[], index: number, like: Evidence, body: 
   });
   return e;
 }
+
+/** The DUT labelled `from` is labelled `to` (the same device by name in another run, e.g. after a firmware update). */
+export function relabel(events: Evidence[], from: string, to: string): void {
+  const run = events.find((e) => e.kind === "run");
+  const d = run?.kind === "run" ? run.duts.find((x) => x.label === from) : undefined;
+  if (!d) throw new Error(`no device ${from} under test`);
+  d.label = to;
+}

@@ -172,6 +172,17 @@ function runArgs(dir: string, port: string, duts: string[], window: string): str
   ];
 }
 
+interface FullReport {
+  provenance: {
+    coordinator?: Record<string, unknown>;
+    deviations: string[];
+    wall: { start: string; end: string };
+    hubTime: { start: string; end: string };
+    aborted?: string;
+  };
+  duts: { label: string; identity: { read?: { swBuildId?: string }; mismatches: unknown[] } }[];
+}
+
 interface Report {
   mode: string;
   summary: Record<string, number>;
@@ -229,6 +240,23 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     const junit = readFileSync(join(dir, "out.xml"), "utf8");
     expect(junit).toMatch(/<testsuite[^>]*name="[^"]*ihd-2/);
     expect(junit).toMatch(/COT-06[\s\S]*?<failure/);
+
+    // provenance, from the bench's own evidence: the dongle's firmware as it reports it, the single-dongle
+    // deviation, each DUT's Basic cluster against its DUT file (which says "virtual"; the device says its
+    // profile), and the seal that `hanbench report --verify` checks
+    const full = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as FullReport;
+    expect(full.provenance.coordinator).toMatchObject({ adapter: "zstack", port: bench.port, type: "ZStack3x0" });
+    expect(full.provenance.deviations.join(" ")).toMatch(/^single-dongle ESME/);
+    expect(full.provenance.hubTime).toEqual(full.provenance.wall);
+    const keeperIdentity = full.duts.find((d) => d.label === keeper.label)!.identity;
+    expect(keeperIdentity.read?.swBuildId).toBe("keeps-messages");
+    expect(keeperIdentity.mismatches).toEqual([{ field: "firmware", declared: "virtual", read: "keeps-messages" }]);
+    expect(run.out.join("\n")).toContain("warning: declared firmware 'virtual', the device reports 'keeps-messages'");
+    const verify = spawnSync(process.execPath, [BIN, "report", join(dir, "evidence.jsonl"), "--verify"], {
+      encoding: "utf8",
+    });
+    expect(verify.status, verify.stderr).toBe(1);
+    expect(verify.stdout).toMatch(/^verified: .*evidence\.jsonl matches its seal/);
   }, 180_000); // about 14 windows of 4 s of real time, plus joins and the hub start: slow on a loaded machine
 
   it.concurrent("operator probe without a terminal: inconclusive, never a guess (exit 3)", async () => {
@@ -278,6 +306,9 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(v["COT-07"]).not.toBe("pass");
     const events = readEvidence(join(dir, "evidence.jsonl")).events;
     expect(events.some((e) => e.kind === "error" && /stopped/.test(e.message))).toBe(true);
+    expect((JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as FullReport).provenance.aborted).toMatch(
+      /^stopped \(SIGINT\)/,
+    );
     expect(existsSync(join(dir, "out.xml"))).toBe(true);
   }, 90_000);
 });

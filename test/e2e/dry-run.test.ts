@@ -106,6 +106,60 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(JSON.stringify(report.hub)).not.toMatch(/key/i);
   });
 
+  it("records its provenance in the evidence and every report: id, build, herdsman, coordinator, DUT identity, hash", () => {
+    const p = report.provenance;
+    expect(p.reportId).toMatch(/^hb-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    expect(p.herdsman).toBe("11.1.1");
+    expect(p.suite.version).toBe("1");
+    expect(p.hubVariant).toBe("reference");
+    expect(p.coordinator).toMatchObject({
+      adapter: "zstack",
+      type: "ZStack3x0",
+      meta: { revision: expect.any(Number) },
+    });
+    expect(p.coordinator?.ieee).toBe(report.hub.hubIeee);
+    expect(p.build?.version).toBe(report.version);
+    const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" });
+    if (head.status === 0 && p.build?.from === "source") expect(p.build.commit).toBe(head.stdout.trim());
+    expect(Date.parse(p.wall.end)).toBeGreaterThan(Date.parse(p.wall.start));
+    expect(p.cots.map((c) => c.control)).toEqual([0x600, 0x600, 0x600, 0x200, 0x400, 0x600, 0]);
+    expect(p.deviations).toEqual([]);
+    expect(p.limitations[0]).toMatch(/no APS security/);
+    for (const d of report.duts) {
+      expect(d.identity.read).toMatchObject({
+        manufacturerName: "hanbench",
+        modelId: `virtual-${d.kind}`,
+        swBuildId: "compliant",
+      });
+      expect(d.identity.mismatches).toEqual([]);
+    }
+    // the seal beside the log, the same hash in the report, and --verify agrees
+    const seal = readFileSync(join(dir, "evidence.jsonl.sha256"), "utf8");
+    expect(seal).toBe(`${p.evidence.sha256}  evidence.jsonl\n`);
+    expect(p.evidence.seal).toBe("matches");
+    const verify = spawnSync(process.execPath, [BIN, "report", join(dir, "evidence.jsonl"), "--verify"], {
+      encoding: "utf8",
+    });
+    expect(verify.status, verify.stderr).toBe(0);
+    expect(verify.stdout.split("\n")[0]).toContain(`matches its seal`);
+    // the re-rendered report says the same as the run's
+    const again = join(dir, "again.json");
+    spawnSync(process.execPath, [BIN, "report", join(dir, "evidence.jsonl"), "--json", again], { encoding: "utf8" });
+    expect(parseJsonReport(readFileSync(again, "utf8"))).toEqual(report);
+  });
+
+  it("prints a verdict table of at most 80 columns, then the report id and the evidence hash", () => {
+    const lines = result.stdout.trimEnd().split("\n");
+    const table = lines.slice(
+      0,
+      lines.findIndex((l) => l.startsWith("report id ")),
+    );
+    expect(table.length).toBeGreaterThan(24);
+    for (const line of table) expect([...line].length, line).toBeLessThanOrEqual(80);
+    expect(result.stdout).toContain(`report id ${report.provenance.reportId}`);
+    expect(result.stdout).toContain(`sha256 ${report.provenance.evidence.sha256}`);
+  });
+
   it("writes JUnit with one testsuite per DUT and testcases named by case id", () => {
     const xml = readFileSync(join(dir, "junit.xml"), "utf8");
     expect(xml.match(/<testsuite\b/g)).toHaveLength(2);
@@ -175,6 +229,7 @@ describe("hanbench run with a faulty display", () => {
       expect(r.code, r.stderr.slice(-2000)).toBe(1);
       expect(r.stdout).toMatch(/COT-06 +fail/);
       expect(r.stdout.match(/ fail /g)).toHaveLength(1);
+      expect(r.stdout).toMatch(/^FAIL ihd:keeps-messages: COT-06$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@
  * function from the DUT's view of the evidence (plus the results of the cases before it) to an outcome.
  */
 import type { EndpointRole } from "../../evidence/events.js";
-import type { CaseResult, Verdict } from "../results.js";
+import type { Basis, CaseResult, Verdict } from "../results.js";
 import { type Attributed, type Category, previousOf } from "../attribution.js";
 import type { PhaseName } from "../plan.js";
 import { type CotInfo, type CotSet, type DutView, ms, type Probe } from "../view.js";
@@ -22,6 +22,8 @@ export interface Outcome {
 export interface CaseDef {
   id: string;
   title: string;
+  /** What the case rests on (cot-suite.md "Basis of each case"), carried by every result and report. */
+  basis: readonly Basis[];
   /** Phases whose evidence the case reads: a bench error inside them turns a missing piece into `error`. */
   phases: PhaseName[];
   evaluate(view: DutView, prior: ReadonlyMap<string, CaseResult>): Outcome;

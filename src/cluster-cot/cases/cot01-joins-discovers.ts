@@ -27,6 +27,7 @@ function frame(z: Zcl): string {
 export const cot01: CaseDef = {
   id: "COT-01",
   title: "Joins and discovers the hub",
+  basis: ["gb", "zse"],
   phases: [PHASE.join],
   evaluate(view) {
     const admitted = view.strangerJoins().find((j) => j.accepted);

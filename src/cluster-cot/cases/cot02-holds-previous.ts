@@ -17,6 +17,7 @@ import { type CaseDef, isOutcome, needCots, needProbe, outcome } from "./case.js
 export const cot02: CaseDef = {
   id: "COT-02",
   title: "Holds previous-occupier data",
+  basis: ["policy"],
   phases: [PHASE.baseline],
   evaluate(view) {
     const set = needCots(view, PHASE.cot);

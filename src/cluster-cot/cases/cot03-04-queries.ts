@@ -24,6 +24,8 @@ function queryCase(id: string, role: EndpointRole): CaseDef {
   return {
     id,
     title: `Queries the ${name} for CoT`,
+    // the duty to query is GB (SECMP0056); the window it is judged in is hanbench's policy
+    basis: ["gb", "policy"],
     phases: [PHASE.cot, PHASE.observe],
     evaluate(view) {
       const v = view.variant;

@@ -35,6 +35,7 @@ function neverShown(what: string) {
 export const cot05: CaseDef = {
   id: "COT-05",
   title: "Clears historic consumption",
+  basis: ["gb"],
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
   evaluate(view, prior) {
     if (view.dut.neverShows?.includes("consumption")) return neverShown("consumption history");
@@ -75,6 +76,7 @@ export const cot05: CaseDef = {
 export const cot06: CaseDef = {
   id: "COT-06",
   title: "Clears supplier messages",
+  basis: ["gb"],
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
   evaluate(view, prior) {
     if (view.dut.neverShows?.includes("messages")) return neverShown("supplier messages");

@@ -30,6 +30,7 @@ function messageCount(served: Served[]): number {
 export const cot07: CaseDef = {
   id: "COT-07",
   title: "Keeps the new tenancy's data",
+  basis: ["gb"],
   phases: [PHASE.newData],
   evaluate(view) {
     const set = needCots(view, PHASE.cot);

@@ -35,6 +35,7 @@ import {
 export const cot08: CaseDef = {
   id: "COT-08",
   title: "Honours a future implementation time",
+  basis: ["zse"],
   phases: [PHASE.futureCot],
   evaluate(view, prior) {
     const dep = needCot02(prior);

@@ -38,6 +38,7 @@ const CLUSTER_OF: Partial<Record<Category, number>> = {
 export const cot09: CaseDef = {
   id: "COT-09",
   title: "No spurious clearing",
+  basis: ["gb"],
   phases: [PHASE.baseline, PHASE.newData, PHASE.repeat],
   evaluate(view) {
     const set = needCots(view, PHASE.cot);

@@ -34,6 +34,7 @@ export const OFF_GRACE_MS = 30_000;
 export const cot10: CaseDef = {
   id: "COT-10",
   title: "Catches a CoT that happened while it was away",
+  basis: ["gb"],
   phases: [PHASE.awayCot],
   evaluate(view, prior) {
     const dep = needCot02(prior);

@@ -16,6 +16,7 @@ const LABEL: Record<string, string> = { topUps: "top-up history", debts: "debt r
 export const cot11: CaseDef = {
   id: "COT-11",
   title: "Prepayment data (information)",
+  basis: ["gb"],
   phases: [PHASE.baseline, PHASE.observe],
   evaluate(view) {
     const set = needCots(view, PHASE.cot);

@@ -17,6 +17,7 @@ const SHORT: Record<string, string> = { consumption: "consumption", messages: "m
 export const cot12: CaseDef = {
   id: "COT-12",
   title: "Control bits (information)",
+  basis: ["zse"],
   phases: [PHASE.controlBits],
   evaluate(view) {
     const sets = view.cotSetsIn(PHASE.controlBits);

@@ -79,7 +79,14 @@ export class EmulatedSeDevice extends EmulatedNode {
           outClusters: clientClusters(opts.kind),
         },
       ],
-      basic: { manufacturerName: "hanbench", modelId: `virtual-${opts.kind}`, powerSource: 1, ...opts.basic },
+      // the behaviour profile is the emulated device's firmware: SWBuildID names it
+      basic: {
+        manufacturerName: "hanbench",
+        modelId: `virtual-${opts.kind}`,
+        swBuildId: opts.profile,
+        powerSource: 1,
+        ...opts.basic,
+      },
     });
     this.kind = opts.kind;
     this.profile = opts.profile;

@@ -1,0 +1,103 @@
+/**
+ * Provenance of a run's results (docs/reports.md): read from the evidence log alone (the run event, the CoTs,
+ * the DUTs' Basic clusters, the end event), so that `hanbench report` says the same as the run did.
+ */
+import type { DutDeclaration, EndEvent, Evidence, RequirementsMap } from "../evidence/events.js";
+import type { CotPerformed, DutIdentity, EvidenceSeal, Provenance } from "./results.js";
+import type { DutView, Run } from "./view.js";
+
+/** Declared field → the Basic attribute it is compared with. */
+const COMPARED = [
+  ["firmware", "swBuildId"],
+  ["manufacturer", "manufacturerName"],
+  ["model", "modelId"],
+  ["hardwareVersion", "hwVersion"],
+  ["dateCode", "dateCode"],
+] as const;
+
+/** The DUT as declared and as its Basic cluster reported itself (its last successful interview). */
+export function identityOf(view: DutView, dut: DutDeclaration): DutIdentity {
+  const declared = Object.fromEntries(
+    (["firmware", "manufacturer", "model", "hardwareVersion", "dateCode", "claims"] as const)
+      .filter((k) => dut[k] !== undefined)
+      .map((k) => [k, dut[k]]),
+  ) as DutIdentity["declared"];
+  const basic = view.basic().at(-1);
+  if (!basic) return { declared, mismatches: [] };
+  const { seq, kind: _kind, device: _device, t: _t, wall: _wall, ...fields } = basic;
+  const read = { ...fields, seq };
+  const mismatches: DutIdentity["mismatches"] = [];
+  for (const [d, r] of COMPARED) {
+    const want = declared[d];
+    const got = read[r];
+    if (want === undefined || got === undefined) continue;
+    if (String(want).trim() !== String(got).trim())
+      mismatches.push({ field: d, declared: String(want), read: String(got) });
+  }
+  return { declared, read, mismatches };
+}
+
+/** Every CoT the hub recorded; a CoT event without `meter` is on both meters (the v1 hub records it so). */
+function cotsOf(events: readonly Evidence[]): CotPerformed[] {
+  return events.flatMap((e) => {
+    if (e.kind !== "cot") return [];
+    const meter = (e as { meter?: unknown }).meter;
+    return [
+      {
+        seq: e.seq,
+        t: e.t,
+        wall: e.wall,
+        implementationTime: e.implementationTime,
+        control: e.control,
+        meters: meter === "gpf" || meter === "esme" ? [meter] : ["gpf", "esme"],
+        pushed: e.pushed,
+        providerId: e.providerId,
+        issuerEventId: e.issuerEventId,
+      },
+    ];
+  });
+}
+
+export interface ProvenanceInputs {
+  /** The evidence file and its SHA-256, when the log was read from (or written to) a file. */
+  evidence?: { file?: string; sha256?: string; seal?: EvidenceSeal };
+  /** The requirements map the results carry. */
+  requirements?: RequirementsMap;
+}
+
+/** Provenance from the evidence (events sorted by seq). */
+export function provenanceOf(events: readonly Evidence[], run: Run, opts: ProvenanceInputs = {}): Provenance {
+  const first = events[0] ?? run;
+  const last = events.at(-1) ?? run;
+  const end = events.findLast((e): e is Evidence & EndEvent => e.kind === "end");
+  const requirements = opts.requirements ?? run.requirements;
+  return {
+    ...(run.reportId ? { reportId: run.reportId } : {}),
+    wall: { start: first.wall, end: (end ?? last).wall },
+    hubTime: { start: first.t, end: (end ?? last).t },
+    ...(run.build ? { build: run.build } : {}),
+    ...(run.herdsman ? { herdsman: run.herdsman } : {}),
+    suite: {
+      ...(run.suiteVersion ? { version: run.suiteVersion } : {}),
+      baseline: run.baseline,
+      ...(run.baselineFile ? { baselineFile: run.baselineFile } : {}),
+    },
+    ...(run.hubVariant ? { hubVariant: run.hubVariant } : {}),
+    ...(run.endpointLayout ? { endpointLayout: run.endpointLayout } : {}),
+    ...(run.coordinator ? { coordinator: run.coordinator } : {}),
+    ...(run.lab ? { lab: run.lab } : {}),
+    cots: cotsOf(events),
+    deviations: run.deviations ?? [],
+    limitations: run.limitations ?? [],
+    ...(requirements
+      ? {
+          requirements: {
+            ...(requirements.file ? { file: requirements.file } : {}),
+            ...(requirements.name ? { name: requirements.name } : {}),
+          },
+        }
+      : {}),
+    ...(end?.aborted ? { aborted: end.aborted } : {}),
+    evidence: { ...opts.evidence, events: events.length },
+  };
+}
