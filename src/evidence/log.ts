@@ -2,7 +2,8 @@
  * The evidence log: one JSON object per line, appended as things happen and written straight through to
  * the file (a crash keeps everything already seen).
  */
-import { closeSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
+import { log } from "../log.js";
 import { sealEvidence } from "./digest.js";
 import type { Evidence, EvidenceBody } from "./events.js";
 import { jsonSafe } from "./json-safe.js";
@@ -81,6 +82,8 @@ export class EvidenceLog implements EvidenceSink {
   readonly #now: () => number;
   readonly #path: string | undefined;
   readonly #failed = new AbortController();
+  /** The file to seal when the log closes: a regular file (a device such as /dev/null gets no seal). */
+  #sealPath: string | undefined;
   #fd: number | undefined;
   /** Bytes of whole lines in the file. */
   #written = 0;
@@ -99,6 +102,7 @@ export class EvidenceLog implements EvidenceSink {
     this.#path = opts.path;
     if (opts.path) {
       this.#fd = openNewEvidenceFile(opts.path);
+      if (fstatSync(this.#fd).isFile()) this.#sealPath = opts.path;
       process.on("exit", this.#onExit);
     }
   }
@@ -189,7 +193,8 @@ export class EvidenceLog implements EvidenceSink {
 
   /**
    * Writes what is waiting and closes the file, then seals it: its SHA-256 goes into `<path>.sha256`
-   * (digest.ts) and is kept in `sha256`. Closing twice does nothing more.
+   * (digest.ts) and is kept in `sha256`. A seal that cannot be written is a warning, and the log stays
+   * unsealed (reports say `seal: none`); a device (/dev/null) is not sealed. Closing twice does nothing more.
    */
   close(): void {
     this.flush();
@@ -197,7 +202,12 @@ export class EvidenceLog implements EvidenceSink {
     if (this.#fd === undefined) return;
     closeSync(this.#fd);
     this.#fd = undefined;
-    if (this.#path) this.#sha256 = sealEvidence(this.#path);
+    if (this.#sealPath === undefined) return;
+    try {
+      this.#sha256 = sealEvidence(this.#sealPath);
+    } catch (err) {
+      log("evidence").warn({ err: (err as Error).message }, "the evidence log could not be sealed");
+    }
   }
 
   /** The SHA-256 of the file once the log is closed (undefined before, or without a file). */

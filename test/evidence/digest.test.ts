@@ -3,7 +3,7 @@
  * (an independent judge of the hash and the format), and refused once a single byte of the log changes.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -53,5 +53,22 @@ describe("evidence seal", () => {
     const { path } = writeLog("c.jsonl");
     writeFileSync(digestPath(path), "not a hash\n");
     expect(() => checkSeal(path)).toThrow(/holds no SHA-256/);
+  });
+
+  it("is not written for a device (/dev/null), and a seal that cannot be written leaves the log unsealed", () => {
+    const before = existsSync("/dev/null.sha256");
+    const dev = new EvidenceLog({ path: "/dev/null", now: () => 0 });
+    dev.append({ kind: "note", message: "to nowhere" });
+    dev.close();
+    expect(dev.sha256).toBeUndefined();
+    expect(existsSync("/dev/null.sha256")).toBe(before);
+
+    const path = join(dir, "d.jsonl");
+    mkdirSync(digestPath(path));
+    const log = new EvidenceLog({ path, now: () => 0 });
+    log.append({ kind: "note", message: "kept" });
+    expect(() => log.close()).not.toThrow();
+    expect(log.sha256).toBeUndefined();
+    expect(readFileSync(path, "utf8")).toContain('"kept"');
   });
 });
