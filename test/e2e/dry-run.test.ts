@@ -122,7 +122,9 @@ describe("hanbench run (the default virtual dry-run)", () => {
     const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" });
     if (head.status === 0 && p.build?.from === "source") expect(p.build.commit).toBe(head.stdout.trim());
     expect(Date.parse(p.wall.end)).toBeGreaterThan(Date.parse(p.wall.start));
-    expect(p.cots.map((c) => c.control)).toEqual([0x600, 0x600, 0x600, 0x200, 0x400, 0x600, 0]);
+    // each CoT recorded on both meters (suite v2)
+    expect(p.cots.map((c) => c.control)).toEqual([0x600, 0x600, 0x600, 0x200, 0x400, 0x600, 0].flatMap((c) => [c, c]));
+    expect(p.cots.map((c) => c.meters.join())).toEqual(Array(7).fill(["gpf", "esme"]).flat());
     expect(p.deviations).toEqual([]);
     expect(p.limitations[0]).toMatch(/no APS security/);
     for (const d of report.duts) {
