@@ -4,7 +4,8 @@
  * <pty> --dut FILE` drives it as it would drive a USB stick, every process a child, every wait real.
  *
  * - console probes, one compliant IHD and one that keeps supplier messages, in one run: the compliant one
- *   fails nothing, the other fails COT-06; exit code 1; JSON and JUnit reports written;
+ *   fails nothing, the other fails COT-06; exit code 1; JSON, JUnit and HTML reports written, each with the
+ *   run's provenance (bench file, notes, the lab's requirements map) and the seal that `report --verify` checks;
  * - operator probe and no terminal: nothing is guessed, the probe cases are inconclusive, exit code 3;
  * - SIGINT mid-run: the run stops after the step in progress and still writes its reports (exit code 3).
  *
@@ -17,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readEvidence } from "../../src/evidence/read.js";
+import { parseJsonReport } from "../../src/report/json.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "hanbench.js");
 const hasSocat = spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
@@ -151,7 +153,7 @@ function operatorDut(dir: string, d: Device): string {
   return path;
 }
 
-function runArgs(dir: string, port: string, duts: string[], window: string): string[] {
+function runArgs(dir: string, port: string, duts: string[], window: string, extra: string[] = []): string[] {
   return [
     "run",
     "--port",
@@ -169,6 +171,7 @@ function runArgs(dir: string, port: string, duts: string[], window: string): str
     join(dir, "out.json"),
     "--junit",
     join(dir, "out.xml"),
+    ...extra,
   ];
 }
 
@@ -201,7 +204,24 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     const bench = await virtualBench(dir, "ihd:compliant,ihd:keeps-messages,esme");
     const [good, keeper] = bench.devices as [Device, Device];
     const duts = [consoleDut(dir, good), consoleDut(dir, keeper)];
-    const run = start(runArgs(dir, bench.port, duts, "4s"));
+    const benchFile = join(dir, "bench.json");
+    writeFileSync(
+      benchFile,
+      JSON.stringify({ lab: "Rehearsal lab, pty bench", operator: "CI", notes: ["from the file"] }),
+    );
+    const requirements = join(import.meta.dirname, "..", "..", "docs", "requirements-example.json");
+    const run = start(
+      runArgs(dir, bench.port, duts, "4s", [
+        "--bench-file",
+        benchFile,
+        "--note",
+        "from the command line",
+        "--requirements",
+        requirements,
+        "--html",
+        join(dir, "out.html"),
+      ]),
+    );
     const code = await run.closed;
     await stop(bench.virtual);
     const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
@@ -257,6 +277,43 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     });
     expect(verify.status, verify.stderr).toBe(1);
     expect(verify.stdout).toMatch(/^verified: .*evidence\.jsonl matches its seal/);
+
+    // every item of the report's provenance, on the bench: id, build, herdsman, lab from the bench file and the
+    // command line, the lab's clauses on each result
+    const r = parseJsonReport(readFileSync(join(dir, "out.json"), "utf8"));
+    expect(r.provenance.reportId).toMatch(/^hb-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    expect(r.provenance.build?.version).toBe(r.version);
+    expect(r.provenance.herdsman).toBe("11.1.1");
+    expect(r.provenance.lab).toEqual({
+      lab: "Rehearsal lab, pty bench",
+      operator: "CI",
+      notes: ["from the file", "from the command line"],
+      benchFile,
+    });
+    expect(r.provenance.requirements).toMatchObject({ file: requirements });
+    expect(r.provenance.evidence.seal).toBe("matches");
+    const cot06 = r.duts.find((d) => d.label === keeper.label)!.results.find((x) => x.id === "COT-06")!;
+    expect(cot06.basis).toEqual(["gb"]);
+    expect(cot06.clauses?.map((c) => c.id)).toEqual(["LAB-COT-04"]);
+    // the terminal names the failing case per device; the HTML leads with the verdict, the grid and the
+    // message the display kept, in full, as its console dumped it
+    const failLine = run.out.find((l) => l.startsWith(`FAIL ${keeper.label}: `));
+    expect(failLine?.split(": ")[1]?.split(", "), run.out.join("\n")).toContain("COT-06");
+    expect(run.out.some((l) => l.startsWith(`FAIL ${good.label}: `))).toBe(false);
+    const html = readFileSync(join(dir, "out.html"), "utf8");
+    expect(html).toMatch(/<header id="banner" class="banner v-fail">/);
+    expect(html).toContain('<table class="grid">');
+    const afterCot = probes.find((p) => p.kind === "probe" && p.purpose === "after-cot" && p.label === keeper.label);
+    const held = afterCot?.kind === "probe" ? (afterCot.holdings?.messages ?? []) : [];
+    expect(held.length).toBeGreaterThan(0);
+    for (const m of held) expect(html).toContain(`message ${m.messageId}: ${m.text}`);
+    // the reports re-rendered from the log alone say the same
+    const again = join(dir, "again.json");
+    const rerun = spawnSync(process.execPath, [BIN, "report", join(dir, "evidence.jsonl"), "--json", again], {
+      encoding: "utf8",
+    });
+    expect(rerun.status, rerun.stderr).toBe(1);
+    expect(parseJsonReport(readFileSync(again, "utf8"))).toEqual(r);
   }, 180_000); // about 14 windows of 4 s of real time, plus joins and the hub start: slow on a loaded machine
 
   it.concurrent("operator probe without a terminal: inconclusive, never a guess (exit 3)", async () => {
