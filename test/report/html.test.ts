@@ -192,7 +192,7 @@ describe("HTML report", () => {
     const r = rows(a!).map((x) => cells(x).map(text));
     expect(r.map((x) => x[3])).toEqual(["GPF ep 9", "hub", "GPF ep 9", "ESME ep 10"]);
     expect(r[0]![4]).toBe(
-      "readRsp: changeOfTenancyUpdateDateTime not set (0xFFFFFFFF) (UTC); proposedTenancyChangeControl 0x00000000 · no bits set · meterContactorState supplyOff (BITMAP32)",
+      "readRsp: changeOfTenancyUpdateDateTime no CoT / invalid (4294967295) (UTC); proposedTenancyChangeControl 0x00000000 · no bits set · meterContactorState supplyOff (BITMAP32)",
     );
     expect(r[1]![4]).toBe(
       "CoT recorded on the GPF: T 2026-03-01T09:01:10.000Z, PTCC 0x00000600 · clearIhdDataConsumer, clearIhdDataSupplier · meterContactorState supplyOff, issuer event 7, not pushed",
