@@ -65,6 +65,12 @@ export interface ProvenanceInputs {
   requirements?: RequirementsMap;
 }
 
+/** The hub variant the run was made under: the hub parameters' (suite v2), else the run event's own field. */
+function hubVariantOf(run: Run): string | undefined {
+  const v = run.hub?.variant;
+  return typeof v === "string" ? v : run.hubVariant;
+}
+
 /** Provenance from the evidence (events sorted by seq). */
 export function provenanceOf(events: readonly Evidence[], run: Run, opts: ProvenanceInputs = {}): Provenance {
   const first = events[0] ?? run;
@@ -82,7 +88,7 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
       baseline: run.baseline,
       ...(run.baselineFile ? { baselineFile: run.baselineFile } : {}),
     },
-    ...(run.hubVariant ? { hubVariant: run.hubVariant } : {}),
+    ...(hubVariantOf(run) ? { hubVariant: hubVariantOf(run) } : {}),
     ...(run.endpointLayout ? { endpointLayout: run.endpointLayout } : {}),
     ...(run.coordinator ? { coordinator: run.coordinator } : {}),
     ...(run.lab ? { lab: run.lab } : {}),

@@ -31,10 +31,7 @@ const BASELINE = {
   CHTS: "1.5",
 } as const;
 
-/**
- * How the hub answers (cot-suite.md "Hub variants"): the one hub there is records each CoT on both meters,
- * carries it in 0x0200/0x0201 on both and answers GetChangeOfTenancy with PublishChangeOfTenancy.
- */
+/** The hub variant a run event names when its hub parameters name none (cot-suite.md "Hub variants"). */
 export const HUB_VARIANT = "reference";
 /** The hub's endpoints (GPF 2, ESME 3 on a single dongle): no endpoint 1, the suite's default layout. */
 export const ENDPOINT_LAYOUT = "default";
@@ -164,13 +161,14 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
   let aborted: string | undefined;
   try {
+    const hub = env.hubParameters();
     evidence.append({
       kind: "run",
       tool: spec.tool,
       version: spec.version,
       mode: spec.mode,
       seed: spec.seed,
-      hub: env.hubParameters(),
+      hub,
       baseline: { ...BASELINE },
       windowMs: spec.windowMs,
       duts: env.duts.map((d) => d.decl),
@@ -179,7 +177,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       ...(spec.build ? { build: spec.build } : {}),
       ...(spec.herdsman ? { herdsman: spec.herdsman } : {}),
       suiteVersion: SUITE_VERSION,
-      hubVariant: HUB_VARIANT,
+      hubVariant: typeof hub.variant === "string" ? hub.variant : HUB_VARIANT,
       endpointLayout: ENDPOINT_LAYOUT,
       coordinator: { ...env.coordinator(), ...(env.host.coordinator ?? {}) },
       ...(spec.lab ? { lab: spec.lab } : {}),

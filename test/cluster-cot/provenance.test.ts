@@ -69,6 +69,18 @@ describe("provenance", () => {
     expect(p.aborted).toBeUndefined();
   });
 
+  it("names the hub variant the hub parameters name (suite v2), else the run event's own", () => {
+    expect(buildReport(base).provenance.hubVariant).toBe("reference");
+    const variant = (name: string | undefined, own?: string) =>
+      base.map((e) =>
+        e.kind === "run"
+          ? ({ ...e, hub: { ...e.hub, variant: name }, ...(own ? { hubVariant: own } : {}) } as Evidence)
+          : e,
+      );
+    expect(buildReport(variant("attributes-only", "reference")).provenance.hubVariant).toBe("attributes-only");
+    expect(buildReport(variant(undefined, "reference")).provenance.hubVariant).toBe("reference");
+  });
+
   it("starts the run at its first event (the host starts before the run event is written)", () => {
     const note = { seq: 1, t: base[0]!.t, wall: "2026-05-04T08:59:58.250Z", kind: "note", message: "host started" };
     const events = [note as Evidence, ...base.map((e) => ({ ...e, seq: e.seq + 1 }) as Evidence)];

@@ -284,6 +284,7 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(r.provenance.reportId).toMatch(/^hb-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     expect(r.provenance.build?.version).toBe(r.version);
     expect(r.provenance.herdsman).toBe("11.1.1");
+    expect(r.provenance.hubVariant).toBe("attributes-only");
     expect(r.provenance.lab).toEqual({
       lab: "Rehearsal lab, pty bench",
       operator: "CI",
