@@ -138,6 +138,7 @@ describe("the HTML report in headless Chromium", () => {
     );
     // provenance and the hub's answers are there too
     expect(dom).toMatch(/<th>report id<\/th><td>hb-\d{8}T\d{6}Z-[0-9a-f]{8}<\/td>/);
-    expect(dom).toMatch(/<table class="replies">[\s\S]*?readRsp: changeOfTenancyUpdateDateTime \d{4}-/);
+    // the compliant devices ask GetChangeOfTenancy (suite v2): the hub's PublishChangeOfTenancy, decoded
+    expect(dom).toMatch(/<table class="replies">[\s\S]*?publishChangeOfTenancy: [^<]*implementationDateTime \d{4}-/);
   }, 120_000);
 });
