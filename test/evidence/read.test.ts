@@ -65,6 +65,24 @@ describe("readEvidence", () => {
       expect(log.bad.map((b) => b.why)).toEqual([why]);
       expect(log.events).toHaveLength(1);
     }
+    // the provenance a run records: the run event's fields, each DUT's Basic cluster, the end of the run
+    const provenance: [string, string][] = [
+      [
+        `{"seq":2,${T},"kind":"basic","device":"0x00db1234567890a0","hwVersion":"2"}`,
+        'hwVersion of a basic event is "2", not a number',
+      ],
+      [`{"seq":2,${T},"kind":"basic","swBuildId":"5.0.3"}`, "a basic event without device"],
+      [`{"seq":2,${T},"kind":"end","aborted":true}`, "aborted of an end event is true, not a string"],
+    ];
+    for (const [line, why] of provenance)
+      expect(readEvidence(file([note(1), line])).bad.map((b) => b.why)).toEqual([why]);
+    const run = `{"seq":1,${T},"kind":"run","tool":"hanbench","version":"0.1.0","mode":"virtual","seed":1,"hub":{},"baseline":{},"windowMs":1,"duts":[]`;
+    expect(readEvidence(file([`${run},"reportId":7}`])).bad.map((b) => b.why)).toEqual([
+      "reportId of a run event is 7, not a string",
+    ]);
+    expect(
+      readEvidence(file([`${run},"reportId":"hb-x","lab":{"lab":"A"}}`, `{"seq":2,${T},"kind":"end"}`])).bad,
+    ).toEqual([]);
     // a kind this version does not know (a newer log's) is kept
     expect(readEvidence(file([note(1), `{"seq":2,${T},"kind":"later","x":1}`])).events).toHaveLength(2);
     expect(readEvidence(file([note(1), join("4660")])).bad).toEqual([]);
