@@ -188,6 +188,11 @@ export interface ZclEvent {
   violations?: { field: string; offset: number; what: string }[];
   /** The ZCL frame bytes, hex. */
   raw: string;
+  /**
+   * Whether the frame went with APS security (a link key), where the coordinator says so (Z-Stack
+   * AF_INCOMING_MSG SecurityUse for `in`, the AF security option for `out`); absent when unknown.
+   */
+  apsSecured?: boolean;
 }
 
 /** The payload of a Read Attributes ZclEvent: the attribute ids asked for, in order. */
@@ -357,6 +362,43 @@ export interface ErrorEvent {
   device?: string;
 }
 
+/**
+ * A step of Certificate-Based Key Establishment between the hub's Key Establishment server and a device
+ * (cbke.md §1), or the resulting link key's installation on the coordinator. Never key material: the link
+ * key only by its fingerprint.
+ */
+export interface KeyEstablishmentEvent {
+  kind: "ke";
+  device: string;
+  step:
+    | "initiate"
+    | "ephemeral"
+    | "confirm"
+    | "established"
+    | "terminate"
+    | "timeout"
+    | "refused"
+    | "installed"
+    | "install-failed";
+  /** Who took the step: the device (its request, its Terminate) or the hub (its answer, its Terminate). */
+  by: "device" | "hub";
+  /** The suite of the exchange (1 or 2; the bitmap a Terminate carries). */
+  suite?: number;
+  /** Terminate status and its name (UNKNOWN_ISSUER …), and the sender's WaitTime in seconds. */
+  status?: number;
+  statusName?: string;
+  waitTime?: number;
+  /** The device's certificate as the Initiate Request carried it: issuer id and subject, hex. */
+  issuer?: string;
+  subject?: string;
+  /** The generate times (seconds) the sender announced in its Initiate message. */
+  ephemeralTime?: number;
+  confirmTime?: number;
+  /** The link key's one-way fingerprint (src/crypto keyFingerprint). */
+  fingerprint?: string;
+  reason?: string;
+}
+
 export interface NoteEvent {
   kind: "note";
   message: string;
@@ -385,6 +427,7 @@ export type EvidenceBody =
   | PresenceEvent
   | ProbeEvent
   | ErrorEvent
+  | KeyEstablishmentEvent
   | NoteEvent;
 
 export type Evidence = EventBase & EvidenceBody;

@@ -44,6 +44,7 @@ import { DEFAULT_FREEZE_TIME, freezeMinutes, iso } from "./data/periods.js";
 import type { Commodity } from "./data/consumption.js";
 import { MeterDataStore } from "./data/meter-data.js";
 import { DeviceLog } from "./device-log.js";
+import { type KeyEstablishmentServer, keyEstablishmentServer } from "./key-establishment.js";
 import { type FrameHandlerHost, encodePushFrame, handleZclFrame } from "./frame.js";
 import { serversFor } from "./servers/index.js";
 import { displayMessagePayload } from "./servers/messaging.js";
@@ -80,6 +81,8 @@ export interface HubOptions {
   freezeTime?: number;
   /** How the hub and its meters carry a CoT (default `reference`). */
   variant?: HubVariantName;
+  /** The CHF's Key Establishment server: served on the GPF (ESI) endpoint when given. */
+  keyEstablishment?: KeyEstablishmentServer;
 }
 
 /** A CoT to record on one meter; `push` sends PublishChangeOfTenancy unsolicited from that meter's endpoint. */
@@ -99,6 +102,7 @@ export class Hub implements FrameHandlerHost {
   /** Issuer event id of each meter's tariff: set before the run, so below every later id. */
   readonly tariffIssuerEventId: number;
   readonly #providers: Record<EndpointRole, number>;
+  readonly keyEstablishment: KeyEstablishmentServer | undefined;
   readonly #evidence: EvidenceSink | undefined;
   readonly #data: MeterDataStore;
   #lastIssuerId: number;
@@ -142,6 +146,13 @@ export class Hub implements FrameHandlerHost {
     this.variant = hubVariant(opts.variant ?? VIRTUAL_DEFAULT_VARIANT);
     const variant = this.variant;
     this.#servers = Object.fromEntries(variant.meters.map((m) => [m, serversFor(m, variant)]));
+    this.keyEstablishment = opts.keyEstablishment;
+    if (opts.keyEstablishment) {
+      // Key Establishment is the CHF's, on its ESI endpoint (the GPF's): there even in a home without gas
+      const esi = this.#servers.gpf ?? new Map<number, ClusterServer>();
+      esi.set(ClusterId.keyEstablishment, keyEstablishmentServer(opts.keyEstablishment));
+      this.#servers.gpf = esi;
+    }
   }
 
   roleOf(hubEp: number): EndpointRole | undefined {
