@@ -60,6 +60,11 @@ export interface RunEvent {
   limitations?: string[];
   /** The lab's requirements map given at run time (docs/reports.md), as validated. */
   requirements?: RequirementsMap;
+  /**
+   * Smart Energy security of the run: `cbke` (the hub runs Key Establishment with its certificate, whose
+   * issuer id is given, and secures SE traffic to keyed devices) or `off`. Absent: off.
+   */
+  security?: { mode: "cbke" | "off"; issuer?: string };
 }
 
 /** A lab's requirements map (docs/reports.md): case id → the clauses it checks. */
@@ -141,6 +146,8 @@ export interface DutDeclaration {
   model?: string;
   hardwareVersion?: number;
   dateCode?: string;
+  /** An IHD that declares it does CBKE (a PPMID, Type 1, always does). */
+  cbke?: boolean;
   probe: "virtual" | "console" | "operator";
 }
 
@@ -399,6 +406,18 @@ export interface KeyEstablishmentEvent {
   reason?: string;
 }
 
+/**
+ * How the run as a whole ended when it could not test: `not-testable` when the key-establishment pre-check
+ * found an issuer mismatch between the hub's certificate and a DUT's (either side refused the other's CA).
+ */
+export interface RunOutcomeEvent {
+  kind: "outcome";
+  outcome: "not-testable";
+  reason: string;
+  /** The DUTs concerned. */
+  devices: string[];
+}
+
 export interface NoteEvent {
   kind: "note";
   message: string;
@@ -428,6 +447,7 @@ export type EvidenceBody =
   | ProbeEvent
   | ErrorEvent
   | KeyEstablishmentEvent
+  | RunOutcomeEvent
   | NoteEvent;
 
 export type Evidence = EventBase & EvidenceBody;

@@ -16,6 +16,8 @@ export interface FrameMeta {
   role: EndpointRole | undefined;
   profileId?: number;
   clusterId: number;
+  /** Whether the frame went APS-secured, when known. */
+  apsSecured?: boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decode
     const violations = decoded && "violations" in decoded ? decoded.violations : violationsOf(meta.clusterId, raw);
     if (violations && violations.length > 0) event.violations = violations.map((v) => ({ ...v }));
   }
+  if (meta.apsSecured !== undefined) event.apsSecured = meta.apsSecured;
   return event;
 }
 

@@ -50,6 +50,7 @@ import {
   type NetworkParameters,
   saveNetwork,
 } from "./network.js";
+import { linkSecurityUnsupported, ZStackLinkSecurity } from "./link-security.js";
 import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
 import { tightenStateDir } from "./state-dir.js";
@@ -121,6 +122,10 @@ export class Host extends EventEmitter<HostEvents> {
   #version: CoordinatorVersion | undefined;
   #coordinatorVersion: { type: string; meta: Record<string, unknown> } | undefined;
   #unsubscribePush: (() => void) | undefined;
+  #security: ZStackLinkSecurity | undefined;
+  #unsubscribeKeys: (() => void) | undefined;
+  /** Link-key installs under way, by EUI-64: a frame to that device waits for its key to be in place. */
+  readonly #installs = new Map<string, Promise<void>>();
   #tsn = 0;
   /** ember: called when the adapter has opened joining (#openJoiningEmber). */
   #joiningOpened: (() => void) | undefined;
@@ -142,6 +147,7 @@ export class Host extends EventEmitter<HostEvents> {
       findDevice: (address) => this.#findDevice(address),
       send: (o) => this.#sendFrame(o.device, o.deviceEp, o.srcEp, o.frame, o.profileId),
       maxPayload: () => this.#maxPayload,
+      securityOf: (payload) => this.#security?.securityOf(payload),
     });
   }
 
@@ -183,6 +189,10 @@ export class Host extends EventEmitter<HostEvents> {
   async start(): Promise<"resumed" | "reset" | "restored"> {
     if (this.#controller) throw new Error("host already started");
     const { hub, stateDir } = this.#opts;
+    if (hub.keyEstablishment) {
+      const unsupported = linkSecurityUnsupported(this.#adapterType);
+      if (unsupported) throw new Error(unsupported);
+    }
     routeHerdsmanLogs();
     const network = loadOrCreateNetwork(
       stateDir,
@@ -235,6 +245,7 @@ export class Host extends EventEmitter<HostEvents> {
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
     if (this.#adapterType === "ember") this.#maxPayload = await emberMaximumPayload(this.#adapter);
+    if (hub.keyEstablishment) this.#startLinkSecurity(this.#adapter, hub.keyEstablishment);
     this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
     this.#version = await controller.getCoordinatorVersion().catch((err: unknown) => {
       logger.warn({ err: String(err) }, "the coordinator did not say its version");
@@ -276,8 +287,12 @@ export class Host extends EventEmitter<HostEvents> {
     if (!controller) return;
     this.#unsubscribePush?.();
     this.#unsubscribePush = undefined;
+    this.#unsubscribeKeys?.();
+    this.#unsubscribeKeys = undefined;
     this.#controller = undefined;
     await controller.stop();
+    this.#security?.close();
+    this.#security = undefined;
   }
 
   /** Opens joining for `seconds` (0 closes it; at most 254). Install codes are given to the coordinator first. */
@@ -517,7 +532,16 @@ export class Host extends EventEmitter<HostEvents> {
       srcEp,
       profileId,
     ) => {
-      this.#tap.outgoing({ ieee, nwk, deviceEp: ep, srcEp: srcEp ?? 1, frame, ...(profileId ? { profileId } : {}) });
+      const apsSecured = this.#security?.wouldSecure(nwk, srcEp ?? 1, frame.cluster.ID);
+      this.#tap.outgoing({
+        ieee,
+        nwk,
+        deviceEp: ep,
+        srcEp: srcEp ?? 1,
+        frame,
+        ...(profileId ? { profileId } : {}),
+        ...(apsSecured !== undefined ? { apsSecured } : {}),
+      });
       return send(ieee, nwk, ep, frame, timeout, disableResponse, disableRecovery, srcEp, profileId);
     };
   }
@@ -525,6 +549,9 @@ export class Host extends EventEmitter<HostEvents> {
   async #sendFrame(device: Device, deviceEp: number, srcEp: number, frame: Frame, profileId?: number): Promise<void> {
     const adapter = this.#adapter;
     if (!adapter) throw new Error("host is not started");
+    // a reply after a key exchange goes once the key is on the coordinator (the device uses it at once)
+    const install = this.#installs.get(device.ieeeAddr);
+    if (install) await install;
     await adapter.sendZclFrameToEndpoint(
       device.ieeeAddr,
       device.networkAddress,
@@ -536,6 +563,40 @@ export class Host extends EventEmitter<HostEvents> {
       srcEp,
       profileId,
     );
+  }
+
+  /**
+   * Every key the hub's Key Establishment server establishes goes to the coordinator (ZDO_SET_LINK_KEY), and
+   * the hub's SE frames to that device are sent APS-secured from then on.
+   */
+  #startLinkSecurity(adapter: Adapter, ke: NonNullable<HubPort["keyEstablishment"]>): void {
+    const { hub, evidence } = this.#opts;
+    const security = new ZStackLinkSecurity(adapter, {
+      isSeEndpoint: (ep) => hub.roleOf(ep) !== undefined,
+      ieeeOf: (nwk) => this.#findDevice(nwk)?.ieeeAddr,
+    });
+    this.#security = security;
+    this.#unsubscribeKeys = ke.onEstablished((k) => {
+      const device = normaliseEui64(k.device);
+      const nwk = this.#findDevice(device)?.networkAddress ?? k.nwk;
+      const install = security
+        .install({ ieee: device, nwk }, k.linkKey)
+        .then(
+          () => {
+            evidence.append({ kind: "ke", device, step: "installed", by: "hub", fingerprint: k.fingerprint });
+          },
+          (err: unknown) => {
+            const message = `the coordinator did not take the link key of ${device}: ${(err as Error).message}`;
+            logger.warn({ device }, message);
+            evidence.append({ kind: "ke", device, step: "install-failed", by: "hub", reason: message });
+            evidence.append({ kind: "error", source: "host.linkKey", message, device });
+          },
+        )
+        .finally(() => {
+          if (this.#installs.get(device) === install) this.#installs.delete(device);
+        });
+      this.#installs.set(device, install);
+    });
   }
 
   #push(push: Push): void {

@@ -34,4 +34,13 @@ export interface HubPort {
    * command (Discover Attributes, manufacturer-specific frames, unserved clusters, unparseable frames).
    */
   handleFrame?(ctx: RequestContext, clusterId: number, zclBytes: Uint8Array): Buffer | undefined;
+  /**
+   * The hub's Key Establishment server, when it runs one: the host installs every key it establishes on the
+   * coordinator and sends the hub's SE frames to that device APS-secured (link-security.ts).
+   */
+  readonly keyEstablishment?: {
+    onEstablished(
+      listener: (k: { device: string; nwk: number; linkKey: Buffer; fingerprint: string }) => void,
+    ): () => void;
+  };
 }

@@ -55,6 +55,8 @@ export interface RouterDeps {
   send: SendFrame;
   /** The largest ZCL frame the coordinator sends in one APS frame, when it has a limit the hub must keep to. */
   maxPayload?: () => number | undefined;
+  /** Whether an incoming frame came APS-secured, when the coordinator says (link-security.ts). */
+  securityOf?(payload: ZclPayload): boolean | undefined;
 }
 
 export class Router {
@@ -94,7 +96,12 @@ export class Router {
       hubEp,
       role: role ?? "gpf",
     };
-    this.#deps.tap.incoming({ ...ctx, role, clusterId: payload.clusterID }, frame, payload.data);
+    const apsSecured = this.#deps.securityOf?.(payload);
+    this.#deps.tap.incoming(
+      { ...ctx, role, clusterId: payload.clusterID, ...(apsSecured !== undefined ? { apsSecured } : {}) },
+      frame,
+      payload.data,
+    );
     const clientToServer = header.frameControl.direction === Zcl.Direction.CLIENT_TO_SERVER;
     if (payload.wasBroadcast || !clientToServer) return;
     const attrIds =

@@ -39,6 +39,7 @@ export class FrameTap {
     srcEp: number;
     profileId?: number;
     frame: Frame;
+    apsSecured?: boolean;
   }): void {
     const { frame } = opts;
     const meta: FrameMeta = {
@@ -50,6 +51,7 @@ export class FrameTap {
       clusterId: frame.cluster.ID,
     };
     if (opts.profileId !== undefined) meta.profileId = opts.profileId;
+    if (opts.apsSecured !== undefined) meta.apsSecured = opts.apsSecured;
     this.evidence.append(zclEvent("out", meta, frame.toBuffer(), decodedOf(frame)));
   }
 }

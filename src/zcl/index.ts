@@ -27,6 +27,7 @@ export {
   commandDef,
   commandsFor,
 } from "./registry.js";
+export { APS_SECURED_CLUSTERS, apsSecurityRequired } from "./security.js";
 export { Status, type StatusCode } from "./status.js";
 export { isoToZclUtc, msToZclUtc, ZCL_EPOCH_OFFSET_S, zclUtcToIso, zclUtcToMs } from "./time.js";
 export {
