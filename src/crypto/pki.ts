@@ -67,11 +67,38 @@ export const TEST_CA_ISSUER = Buffer.from("HBTESTCA", "latin1");
  * valid from `validFrom` (seconds since 1970; default 2024-01-01) with no expiry.
  */
 export function makeTestCa(opts: { issuer?: Uint8Array; validFrom?: number; random?: RandomSource } = {}): TestCa {
+  const random = opts.random ?? systemRandom;
+  return testCaFrom({ ...opts, privateKey: randomScalar(SUITE2.curve.n, random), random });
+}
+
+/**
+ * The test CA of a CA file (`hanbench cert issue` writes one: CA Pub Key, CA Private Key, CA Issuer), issuing
+ * as `makeTestCa` does. Throws a CertificateError when the file lacks a part or its keys do not match.
+ */
+export function testCaFromFile(c: Credentials, opts: { validFrom?: number } = {}): TestCa {
+  if (!c.caPrivate || !c.issuer) throw new CertificateError("not a CA file: it has no 'CA Private Key' or 'CA Issuer'");
+  if (c.caPrivate.length !== SUITE2.keyBytes) {
+    throw new CertificateError(`a suite-2 CA private key is ${SUITE2.keyBytes} octets, not ${c.caPrivate.length}`);
+  }
+  const ca = testCaFrom({ ...opts, issuer: c.issuer, privateKey: bytesToBigInt(c.caPrivate) });
+  if (c.caPublic && !SUITE2.curve.compress(ca.trusted.publicKey).equals(c.caPublic)) {
+    throw new CertificateError("the CA's private key does not belong to its 'CA Pub Key'");
+  }
+  return ca;
+}
+
+function testCaFrom(opts: {
+  issuer?: Uint8Array;
+  validFrom?: number;
+  random?: RandomSource;
+  privateKey: bigint;
+}): TestCa {
   const issuer = Buffer.from(opts.issuer ?? TEST_CA_ISSUER);
   if (issuer.length !== 8) throw new RangeError(`a CA issuer id is 8 octets, not ${issuer.length}`);
   const random = opts.random ?? systemRandom;
   const c = SUITE2.curve;
-  const d = randomScalar(c.n, random);
+  const d = opts.privateKey;
+  if (d <= 0n || d >= c.n) throw new CertificateError("the CA private key is not in [1, n-1]");
   const trusted: TrustedCa = { suite: SUITE2, issuer, publicKey: c.mulG(d)! };
   const validFrom = opts.validFrom ?? 1_704_067_200;
   let serial = 0n;

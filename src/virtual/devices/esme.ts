@@ -10,8 +10,10 @@ import { isBroadcast } from "../han/types.js";
 import type { ApsFrame } from "../han/types.js";
 import { ClusterId, SE_PROFILE_ID, type ZclHeader } from "../../zcl/index.js";
 import { SE_SERVER_CLUSTERS } from "./se-payloads.js";
-import { SeDeviceId } from "./se-device.js";
+import { EmulatedSeDevice, SeDeviceId } from "./se-device.js";
 import { hex } from "../../hex.js";
+import type { KeCredentials } from "../../crypto/pki.js";
+import { DeviceSecurity } from "./security.js";
 
 /** Default SE endpoint of the emulated ESME. */
 const ESME_ENDPOINT = 3;
@@ -28,13 +30,26 @@ export interface EsmeOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
   hub: HubFrameHandler;
   /** SE endpoint (default 3, the hub model's default ESME endpoint; never 1 unless asked, so devices that skip discovery are caught). */
   endpoint?: number;
+  /**
+   * The meter's certificate and key (a Type 1 device): after joining (and `startGate`) it establishes keys with
+   * the trust centre, then secures its SE frames to keyed peers (security.ts). It answers a peer's SE request
+   * that came without APS security all the same, as the hub does (cot-suite.md, Security: so that the other
+   * cases can be judged; COT-17 judges the request).
+   */
+  credentials?: KeCredentials;
+  /** Resolves once the host knows the meter (its interview began): key establishment waits for it. */
+  startGate?: () => Promise<void>;
 }
 
 export const ESME_SERVER_CLUSTERS = [ClusterId.basic, ...SE_SERVER_CLUSTERS];
 
 export class EmulatedEsme extends EmulatedNode {
   readonly seEndpoint: number;
+  /** Key establishment and APS security, when the meter has credentials. */
+  readonly security: DeviceSecurity | undefined;
   readonly #hub: HubFrameHandler;
+  readonly #startGate: (() => Promise<void>) | undefined;
+  #keyed: Promise<void> | undefined;
 
   constructor(opts: EsmeOptions) {
     const endpoint = opts.endpoint ?? ESME_ENDPOINT;
@@ -55,6 +70,16 @@ export class EmulatedEsme extends EmulatedNode {
     });
     this.seEndpoint = endpoint;
     this.#hub = opts.hub;
+    this.#startGate = opts.startGate;
+    this.security = opts.credentials
+      ? new DeviceSecurity({
+          node: this,
+          clock: opts.clock,
+          credentials: opts.credentials,
+          apsSecurity: true,
+          corruptConfirmMac: false,
+        })
+      : undefined;
     const hub = opts.hub;
     if (hub.onPush && hub.encodePush) {
       const encode = hub.encodePush.bind(hub);
@@ -65,6 +90,27 @@ export class EmulatedEsme extends EmulatedNode {
   }
 
   readonly #stopPush: (() => void) | undefined;
+
+  /** Joins, then (with credentials, once the start gate opens) establishes keys with the trust centre. */
+  override async join(): Promise<void> {
+    await super.join();
+    if (this.security && !this.#keyed) {
+      const security = this.security;
+      this.#keyed = (async () => {
+        await this.#startGate?.();
+        await security.establish();
+      })();
+    }
+  }
+
+  /** Resolves once the meter's key establishment (if any) has ended. */
+  async whenKeyed(): Promise<void> {
+    await this.#keyed;
+  }
+
+  protected override securesTo(nwk: number, profileId: number, clusterId: number): boolean {
+    return this.security?.securesTo(nwk, profileId, clusterId) ?? false;
+  }
 
   override dispose(): void {
     this.#stopPush?.();
@@ -86,7 +132,16 @@ export class EmulatedEsme extends EmulatedNode {
 
   /** Sends an unsolicited frame from the ESME endpoint (a hub push: DisplayMessage, PublishChangeOfTenancy). */
   push(dst: { nwk: number; ep: number }, clusterId: number, frame: Buffer): void {
-    this.sendZcl(dst, clusterId, frame, { srcEp: this.seEndpoint, profileId: SE_PROFILE_ID });
+    const send = () => this.sendZcl(dst, clusterId, frame, { srcEp: this.seEndpoint, profileId: SE_PROFILE_ID });
+    // A GB meter is paired with the Type 1 devices the hub commissioned (those that established keys with it):
+    // it gets a link key with one from the trust centre before sending it anything (security.ts), as a PPMID
+    // does before its first request. Others (an IHD, a PPMID whose key establishment failed) get no key.
+    const peer = this.medium.member(dst.nwk);
+    if (!this.security || !(peer instanceof EmulatedSeDevice && peer.security?.outcome?.ok)) {
+      send();
+      return;
+    }
+    void this.security.partnerKeyFor(dst.nwk).then(send);
   }
 
   protected override handleZcl(frame: ApsFrame, header: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {

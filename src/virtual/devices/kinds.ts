@@ -11,6 +11,7 @@ import { type DeviceContext, coordinatorIeee, registerDeviceKind } from "../regi
 import { EmulatedEsme, type HubFrameHandler } from "./esme.js";
 import { parseDeviceSpec } from "./profiles.js";
 import { EmulatedSeDevice } from "./se-device.js";
+import type { KeCredentials } from "../../crypto/pki.js";
 
 export interface SeDevicesConfig {
   /** The run's hub model, shared with the host: the ESME serves from it. */
@@ -25,6 +26,13 @@ export interface SeDevicesConfig {
   startGate?: (ieee: string) => Promise<void>;
   /** Real ms a display waits for an answer (default 3000). */
   responseTimeoutMs?: number;
+  /**
+   * Certificates of the Type 1 devices (PPMIDs and the ESME), by EUI-64: a device given some establishes keys
+   * with the trust centre and uses APS security (security.ts). IHDs get none (Type 2).
+   */
+  credentialsFor?: (ieee: string, kind: "ppmid" | "esme") => KeCredentials | undefined;
+  /** Ends the ESME's wait before key establishment (the host knows it), given its IEEE address. */
+  esmeStartGate?: (ieee: string) => Promise<void>;
 }
 
 function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice {
@@ -44,7 +52,14 @@ function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice 
     ...(config.startDelayMs !== undefined ? { startDelayMs: config.startDelayMs } : {}),
     ...(config.startGate ? { startGate: () => config.startGate!(ctx.ieee) } : {}),
     ...(config.responseTimeoutMs !== undefined ? { responseTimeoutMs: config.responseTimeoutMs } : {}),
+    ...credentialsOf(config, ctx.ieee, spec.kind),
   });
+}
+
+function credentialsOf(config: SeDevicesConfig, ieee: string, kind: string): { credentials?: KeCredentials } {
+  if (kind !== "ppmid" && kind !== "esme") return {};
+  const credentials = config.credentialsFor?.(ieee, kind);
+  return credentials ? { credentials } : {};
 }
 
 function esme(ctx: DeviceContext, config: SeDevicesConfig): EmulatedEsme {
@@ -60,6 +75,8 @@ function esme(ctx: DeviceContext, config: SeDevicesConfig): EmulatedEsme {
     autoJoin: ctx.autoJoin,
     hub,
     ...(endpoint !== undefined ? { endpoint } : {}),
+    ...credentialsOf(config, ctx.ieee, "esme"),
+    ...(config.esmeStartGate ? { startGate: () => config.esmeStartGate!(ctx.ieee) } : {}),
   });
 }
 

@@ -18,7 +18,12 @@ export const PROFILES = [
   "fixed-endpoint",
   "offline-miss",
   "refetches",
+  "no-aps",
+  "bad-mac",
 ] as const;
+
+/** Profiles about a Type 1 device's security: a PPMID only (an IHD is Type 2 and does no key establishment). */
+export const PPMID_ONLY_PROFILES: readonly ProfileName[] = ["no-aps", "bad-mac"];
 
 export type ProfileName = (typeof PROFILES)[number];
 
@@ -46,6 +51,10 @@ export interface Behaviour {
   clearEveryPoll: boolean;
   /** On power-on, polls at once and acts on any CoT recorded while it was away. */
   catchUpOnPowerOn: boolean;
+  /** (Type 1, after key establishment) sends its Smart Energy frames APS-secured. */
+  apsSecurity: boolean;
+  /** (Type 1) sends a wrong key-confirmation MAC (MACU) in key establishment. */
+  corruptConfirmMac: boolean;
 }
 
 const COMPLIANT: Behaviour = {
@@ -57,6 +66,8 @@ const COMPLIANT: Behaviour = {
   clearOnSight: false,
   clearEveryPoll: false,
   catchUpOnPowerOn: true,
+  apsSecurity: true,
+  corruptConfirmMac: false,
 };
 
 const BEHAVIOURS: Record<ProfileName, Behaviour> = {
@@ -70,6 +81,8 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   "fixed-endpoint": { ...COMPLIANT, discover: false },
   "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
   refetches: { ...COMPLIANT, refetchesHistory: true },
+  "no-aps": { ...COMPLIANT, apsSecurity: false },
+  "bad-mac": { ...COMPLIANT, corruptConfirmMac: true },
 };
 
 function isProfileName(name: string): name is ProfileName {
@@ -106,6 +119,11 @@ export function parseDeviceSpec(text: string): DeviceSpec {
   const name = profile ?? "compliant";
   if (!isProfileName(name)) {
     throw new DeviceSpecError(`'${label}': unknown profile '${name}'; valid profiles: ${PROFILES.join(", ")}`);
+  }
+  if (kind === "ihd" && PPMID_ONLY_PROFILES.includes(name)) {
+    throw new DeviceSpecError(
+      `'${label}': ${name} is a PPMID profile (a Type 1 device's key establishment); an IHD is Type 2`,
+    );
   }
   return { kind: kind as SeDeviceKind, profile: name, label: profile === undefined ? `${kind}:compliant` : label };
 }

@@ -7,9 +7,11 @@ import { EmulatedNode, type EmulatedNodeOptions } from "../han/node.js";
 import type { ApsFrame } from "../han/types.js";
 import { isBroadcast } from "../han/types.js";
 import type { SeLink, ZdoAnswer } from "./link.js";
-import type { ProfileName, SeDeviceKind } from "./profiles.js";
+import { behaviourOf, type ProfileName, type SeDeviceKind } from "./profiles.js";
 import { ClusterId, SE_PROFILE_ID, type ZclHeader } from "../../zcl/index.js";
 import { SeClient } from "./se-client.js";
+import type { KeCredentials } from "../../crypto/pki.js";
+import { DeviceSecurity } from "./security.js";
 
 /** SE device ids (ZSE device descriptions). */
 export const SeDeviceId = { ihd: 0x0503, ppmid: 0x0507, meter: 0x0502 } as const;
@@ -42,6 +44,11 @@ export interface SeDeviceOptions extends Omit<EmulatedNodeOptions, "endpoints"> 
   responseTimeoutMs?: number;
   /** Real ms to collect answers to a broadcast Match_Desc (default 100). */
   broadcastWindowMs?: number;
+  /**
+   * A PPMID's certificate and key (a Type 1 device): it establishes keys with the trust centre after joining,
+   * before its first request, and uses APS security as its profile says (security.ts). Absent: no CBKE.
+   */
+  credentials?: KeCredentials;
 }
 
 function clientClusters(kind: SeDeviceKind): number[] {
@@ -53,6 +60,8 @@ export class EmulatedSeDevice extends EmulatedNode {
   readonly kind: SeDeviceKind;
   readonly profile: ProfileName;
   readonly client: SeClient;
+  /** Key establishment and APS security (a PPMID with credentials). */
+  readonly security: DeviceSecurity | undefined;
   readonly #timeoutMs: number;
   readonly #windowMs: number;
   readonly #startDelayMs: number;
@@ -96,17 +105,32 @@ export class EmulatedSeDevice extends EmulatedNode {
     this.#startGate = opts.startGate;
     const link: SeLink = {
       zdo: (dst, cluster, body) => this.#zdo(dst, cluster, body),
-      zcl: (dst, cluster, frame) =>
-        this.zclRequest(dst, cluster, frame, { timeoutMs: this.#timeoutMs, profileId: SE_PROFILE_ID }).catch(
+      zcl: async (dst, cluster, frame) => {
+        // a Type 1 device has a link key with a peer before it talks to it (the trust centre hands one out)
+        await this.security?.partnerKeyFor(dst.nwk);
+        return this.zclRequest(dst, cluster, frame, { timeoutMs: this.#timeoutMs, profileId: SE_PROFILE_ID }).catch(
           () => undefined,
-        ),
+        );
+      },
     };
+    const behaviour = behaviourOf(opts.profile);
+    this.security =
+      opts.credentials && opts.kind === "ppmid"
+        ? new DeviceSecurity({
+            node: this,
+            clock: opts.clock,
+            credentials: opts.credentials,
+            apsSecurity: behaviour.apsSecurity,
+            corruptConfirmMac: behaviour.corruptConfirmMac,
+          })
+        : undefined;
     this.client = new SeClient({
       kind: opts.kind,
       profile: opts.profile,
       clock: opts.clock,
       link,
       name: this.label,
+
       ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
       ...(opts.firstPollDelayMs !== undefined ? { firstPollDelayMs: opts.firstPollDelayMs } : {}),
       ...(opts.refreshIntervalMs !== undefined ? { refreshIntervalMs: opts.refreshIntervalMs } : {}),
@@ -140,7 +164,12 @@ export class EmulatedSeDevice extends EmulatedNode {
   #start(): Promise<void> {
     if (!this.#started) {
       const delay = this.#startDelayMs;
-      this.#started = delay > 0 ? this.#startDelay(delay).then(() => this.client.start()) : this.client.start();
+      const begin = async () => {
+        if (delay > 0) await this.#startDelay(delay);
+        await this.security?.establish();
+        await this.client.start();
+      };
+      this.#started = begin();
       this.#markStarted();
     }
     return this.#started;
@@ -180,6 +209,20 @@ export class EmulatedSeDevice extends EmulatedNode {
   /** What the device holds now (the `virtual` probe). */
   holdings(): Holdings {
     return this.client.holdings();
+  }
+
+  protected override securesTo(nwk: number, profileId: number, clusterId: number): boolean {
+    return this.security?.securesTo(nwk, profileId, clusterId) ?? false;
+  }
+
+  protected override refusesUnsecured(frame: ApsFrame): boolean {
+    return this.security?.refusesUnsecured(frame) ?? false;
+  }
+
+  protected override onApsCommand(frame: ApsFrame): void {
+    super.onApsCommand(frame);
+    const cmd = frame.apsCommand;
+    if (cmd?.id === "transportKey") this.security?.keyArrived(cmd.partner);
   }
 
   override receive(frame: ApsFrame): void {

@@ -2,7 +2,9 @@
  * The simulated HAN: carries APS frames between members with a configurable latency and a seeded loss
  * rate, gates joins through the trust centre during permit-join windows, and lets listeners tap every
  * frame it carried (delivered or not). The coordinator is one member among others, so device-to-device
- * traffic (an IHD reading an ESME) goes through the same path.
+ * traffic (an IHD reading an ESME) goes through the same path. APS security: a frame the sender secured
+ * reaches the receiver only when both hold the same link key for each other (`HanMember.apsKey`); otherwise
+ * the receiver's APS layer drops it (tap reason `security`).
  *
  * Timing here is network timing, in real milliseconds (herdsman's permit-join seconds are real seconds).
  */
@@ -176,9 +178,23 @@ export class HanMedium {
     }
     const dst = this.#byNwk.get(frame.dstNwk);
     const reason = !dst ? "unknown-destination" : !dst.online ? "offline" : lost ? "loss" : undefined;
+    if (reason === undefined && frame.security && !this.#sameKey(frame, dst!)) {
+      // the radio delivered it (acknowledged); the receiver's APS layer cannot decrypt it
+      this.#tap(frame, false, "security");
+      onResult?.(true);
+      return;
+    }
     this.#tap(frame, reason === undefined, reason);
     onResult?.(reason === undefined);
     if (reason === undefined) dst!.receive(frame);
+  }
+
+  /** Whether the receiver holds the key the sender secured `frame` with. */
+  #sameKey(frame: ApsFrame, dst: HanMember): boolean {
+    const src = this.#byNwk.get(frame.srcNwk);
+    const sent = src?.apsKey?.(dst.ieee);
+    const held = dst.apsKey?.(src?.ieee ?? "");
+    return sent !== undefined && held !== undefined && sent.equals(held);
   }
 
   #tap(frame: ApsFrame, delivered: boolean, reason: TapRecord["reason"]): void {

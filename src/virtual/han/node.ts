@@ -22,11 +22,12 @@ import {
   DataType,
   decodeZclHeader,
   HA_PROFILE_ID,
+  Status,
   type ZclHeader,
 } from "../../zcl/index.js";
 import { AttributeStore } from "./attribute-store.js";
 import { RequestCorrelator, zclReplyKey, zdoReplyKey } from "./correlator.js";
-import type { Attribute, AttrValue } from "./zcl-lite.js";
+import { type Attribute, type AttrValue, defaultRsp } from "./zcl-lite.js";
 import { IDENTIFY_TIME, ON_OFF, serveZcl } from "./zcl-server.js";
 import { LogicalType, ZdoCluster, ZdoStatus, deviceAnnce } from "./zdo.js";
 import { answerZdo } from "./node-zdo.js";
@@ -67,11 +68,15 @@ export interface EmulatedNodeOptions {
 export interface ZclRequestOptions {
   srcEp?: number;
   profileId?: number;
+  /** APS security for this frame (default: as `securesTo` decides). */
+  apsSecurity?: boolean;
   /** Real ms to wait for the response (default 10 000). */
   timeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** ZCL global Default Response. */
+const DEFAULT_RSP = 0x0b;
 
 export class EmulatedNode implements HanMember {
   readonly ieee: string;
@@ -88,6 +93,8 @@ export class EmulatedNode implements HanMember {
   readonly #endpointIds: Set<number>;
   readonly #store = new AttributeStore();
   readonly #requests = new RequestCorrelator();
+  /** APS link keys by partner EUI-64 (key material: never logged). */
+  readonly #apsKeys = new Map<string, Buffer>();
   #nwk: number | undefined;
   #joined = false;
   #powered = true;
@@ -279,15 +286,65 @@ export class EmulatedNode implements HanMember {
   /** Fire-and-forget ZCL frame. */
   sendZcl(dst: { nwk: number; ep: number }, clusterId: number, frame: Buffer, opts: ZclRequestOptions = {}): void {
     if (!this.online) return;
+    const profileId = opts.profileId ?? this.endpoints[0]?.profileId ?? HA_PROFILE_ID;
+    const security = opts.apsSecurity ?? this.securesTo(dst.nwk, profileId, clusterId);
     this.medium.send({
       srcNwk: this.#nwk!,
       srcEp: opts.srcEp ?? this.endpoints[0]?.endpoint ?? 1,
       dstNwk: dst.nwk,
       dstEp: dst.ep,
-      profileId: opts.profileId ?? this.endpoints[0]?.profileId ?? HA_PROFILE_ID,
+      profileId,
       clusterId,
       payload: frame,
+      ...(security ? { security } : {}),
     });
+  }
+
+  /** Sends an APS command frame (Request Key) to `dstNwk`. */
+  sendApsCommand(dstNwk: number, command: NonNullable<ApsFrame["apsCommand"]>): void {
+    if (!this.online) return;
+    this.medium.send({
+      srcNwk: this.#nwk!,
+      srcEp: 0,
+      dstNwk,
+      dstEp: 0,
+      profileId: 0,
+      clusterId: 0,
+      payload: Buffer.alloc(0),
+      apsCommand: command,
+    });
+  }
+
+  // ---- APS security ----
+
+  /** The APS link key this node holds for `partner` (its EUI-64), if any. */
+  apsKey(partner: string): Buffer | undefined {
+    return this.#apsKeys.get(partner.toLowerCase());
+  }
+
+  /** Installs (or with `undefined` removes) the APS link key for `partner`. */
+  setApsKey(partner: string, key: Buffer | undefined): void {
+    if (key) this.#apsKeys.set(partner.toLowerCase(), Buffer.from(key));
+    else this.#apsKeys.delete(partner.toLowerCase());
+  }
+
+  /** Whether a frame this node sends to `nwk` goes APS-secured. The generic node never secures. */
+  protected securesTo(_nwk: number, _profileId: number, _clusterId: number): boolean {
+    return false;
+  }
+
+  /**
+   * Whether this node refuses a frame that came without APS security (it answers a Default Response FAILURE
+   * instead of handling it, as Smart Energy devices do). The generic node accepts everything.
+   */
+  protected refusesUnsecured(_frame: ApsFrame): boolean {
+    return false;
+  }
+
+  /** An APS command frame for this node: a Transport Key of an application link key is installed. */
+  protected onApsCommand(frame: ApsFrame): void {
+    const cmd = frame.apsCommand;
+    if (cmd?.id === "transportKey" && frame.srcNwk === 0x0000) this.setApsKey(cmd.partner, cmd.key);
   }
 
   /**
@@ -320,6 +377,10 @@ export class EmulatedNode implements HanMember {
 
   receive(frame: ApsFrame): void {
     if (!this.online) return;
+    if (frame.apsCommand) {
+      this.onApsCommand(frame);
+      return;
+    }
     if (frame.dstEp === 0 && frame.profileId === 0) {
       this.#onZdo(frame);
       return;
@@ -328,6 +389,13 @@ export class EmulatedNode implements HanMember {
     if (frame.dstEp !== 0xff && !this.#endpointIds.has(frame.dstEp)) return;
     const h = decodeZclHeader(frame.payload);
     if (!h) return; // not ZCL: a real stack drops it
+    if (!frame.security && this.refusesUnsecured(frame)) {
+      // answered unsecured, as Silicon Labs' framework answers such a frame: FAILURE, never to a Default Response
+      if (!(h.frameType === "global" && h.commandId === DEFAULT_RSP)) {
+        this.#reply(frame, defaultRsp(h, Status.FAILURE), false);
+      }
+      return;
+    }
     if (this.#requests.waiting) {
       const key = zclReplyKey(frame.srcNwk, frame.srcEp, frame.clusterId, h.tsn, h.direction);
       if (this.#requests.settle(key, frame.payload)) return;
@@ -347,8 +415,9 @@ export class EmulatedNode implements HanMember {
     } else this.#reply(frame, reply);
   }
 
-  #reply(req: ApsFrame, payload: Buffer | undefined): void {
+  #reply(req: ApsFrame, payload: Buffer | undefined, secure?: boolean): void {
     if (!payload || !this.online || isBroadcast(req.dstNwk)) return;
+    const security = secure ?? this.securesTo(req.srcNwk, req.profileId, req.clusterId);
     this.medium.send({
       srcNwk: this.#nwk!,
       srcEp: req.dstEp,
@@ -357,6 +426,7 @@ export class EmulatedNode implements HanMember {
       profileId: req.profileId,
       clusterId: req.clusterId,
       payload,
+      ...(security ? { security } : {}),
     });
   }
 

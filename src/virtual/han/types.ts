@@ -12,7 +12,25 @@ export interface ApsFrame {
   profileId: number;
   clusterId: number;
   payload: Buffer;
+  /**
+   * APS security with the link key sender and receiver share: asked for by the sender, and as the receiver
+   * gets it, proof that the frame was secured with the key it holds for the sender (the medium drops a
+   * secured frame the receiver holds no such key for). Absent or false: network security only.
+   */
+  security?: boolean;
+  /** An APS command frame (no endpoints, cluster or ZCL payload) instead of data: Request Key, Transport Key. */
+  apsCommand?: ApsCommand;
 }
+
+/** APS command frames the virtual HAN carries (Zigbee 05-3474 §4.4.11: Transport Key 0x05, Request Key 0x08). */
+export type ApsCommand =
+  /** A device asks the trust centre for an application link key with `partner` (key type 0x02). */
+  | { id: "requestKey"; keyType: 0x02; partner: string }
+  /**
+   * The trust centre hands a device an application link key (key type 0x03) shared with `partner`;
+   * `initiator` is true for the device that asked. Key material: never logged.
+   */
+  | { id: "transportKey"; keyType: 0x03; partner: string; key: Buffer; initiator: boolean };
 
 /** An endpoint's simple descriptor (ZDO Simple_Desc). */
 export interface SimpleDescriptor {
@@ -34,6 +52,8 @@ export interface HanMember {
   readonly macCapabilities?: number;
   /** A frame addressed to this member (or broadcast) arrives. */
   receive(frame: ApsFrame): void;
+  /** The APS link key this member holds for the member with EUI-64 `partner`, if any. */
+  apsKey?(partner: string): Buffer | undefined;
 }
 
 /** The trust centre's part in joins and leaves (the coordinator plays it). */
@@ -52,8 +72,11 @@ export interface TrustCentre {
 export interface TapRecord {
   frame: ApsFrame;
   delivered: boolean;
-  /** Why it was not delivered. */
-  reason?: "loss" | "offline" | "unknown-destination";
+  /**
+   * Why it was not delivered. `security`: an APS-secured frame the receiver holds no key (or another key)
+   * for; the radio delivered it, the receiver's APS layer dropped it.
+   */
+  reason?: "loss" | "offline" | "unknown-destination" | "security";
   /** Real time of delivery (ms since the epoch). */
   atMs: number;
 }

@@ -18,6 +18,7 @@ import {
   AF_REGISTER,
 } from "./commands.js";
 import { DevState, type Responder, type ZnpEmulator, onSreq } from "./emulator.js";
+import { SEC_NO_KEY, apsLinkKey, countSecuredFrame, ieeeOfNwk } from "./link-keys.js";
 import { ieeeFromLe } from "./state.js";
 
 export const AfStatus = {
@@ -42,6 +43,13 @@ const huge = new WeakMap<ZnpEmulator, Map<number, Buffer>>();
 const stamps = new WeakMap<ZnpEmulator, number>();
 const EMPTY = Buffer.alloc(0);
 
+/** AF_DATA_REQUEST options bit EN_SECURITY: APS security with the destination's link key (link-keys.ts). */
+const AF_EN_SECURITY = 0x40;
+
+function secured(options: number): { security?: true } {
+  return (options & AF_EN_SECURITY) !== 0 ? { security: true } : {};
+}
+
 /** The profile a frame from `srcEp` carries: ZDO's (0) from endpoint 0, else the endpoint's registration. */
 function profileOf(emu: ZnpEmulator, srcEp: number): number {
   if (srcEp === 0) return 0x0000;
@@ -54,6 +62,15 @@ function profileOf(emu: ZnpEmulator, srcEp: number): number {
  * payload is a view into the bytes the host sent: frames on the HAN are never written to, so no copy.
  */
 function transmit(emu: ZnpEmulator, frame: ApsFrame, transId: number): void {
+  if (frame.security) {
+    // APS security needs the destination's link key (link-keys.ts); without one nothing is sent
+    const dst = ieeeOfNwk(emu, frame.dstNwk);
+    if (!dst || !apsLinkKey(emu.state, dst)) {
+      queueMicrotask(() => emu.callback(AF_DATA_CONFIRM, { status: SEC_NO_KEY, endpoint: frame.srcEp, transId }));
+      return;
+    }
+    countSecuredFrame(emu.state, dst, "tx");
+  }
   const confirm = (delivered: boolean) => {
     const known = isBroadcast(frame.dstNwk) || emu.medium.member(frame.dstNwk) !== undefined;
     const status = delivered ? AfStatus.SUCCESS : known ? AfStatus.MAC_NO_ACK : AfStatus.NWK_NO_ROUTE;
@@ -75,6 +92,11 @@ export function deliverToHost(emu: ZnpEmulator, f: ApsFrame): void {
   const timestamp = ((stamps.get(emu) ?? 0) + 1) >>> 0;
   stamps.set(emu, timestamp);
   const wasBroadcast = isBroadcast(f.dstNwk) ? 1 : 0;
+  const securityUse = f.security ? 1 : 0;
+  if (f.security) {
+    const src = ieeeOfNwk(emu, f.srcNwk);
+    if (src) countSecuredFrame(emu.state, src, "rx");
+  }
   const data = f.payload;
   if (data.length <= MAX_INLINE) {
     emu.callback(AF_INCOMING_MSG, {
@@ -85,7 +107,7 @@ export function deliverToHost(emu: ZnpEmulator, f: ApsFrame): void {
       dstEndpoint: f.dstEp,
       wasBroadcast,
       linkQuality: 0xc8,
-      securityUse: 0,
+      securityUse,
       timestamp,
       transSeqNumber: timestamp & 0xff,
       data,
@@ -113,7 +135,7 @@ export function deliverToHost(emu: ZnpEmulator, f: ApsFrame): void {
     dstEndpoint: f.dstEp,
     wasBroadcast,
     linkQuality: 0xc8,
-    securityUse: 0,
+    securityUse,
     timestamp,
     transSeqNumber: 0,
     dataLength: data.length,
@@ -149,6 +171,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
       profileId: profileOf(emu, req.srcEndpoint),
       clusterId: req.clusterId,
       payload: req.data,
+      ...secured(req.options),
     };
     transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
@@ -171,6 +194,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
       profileId: profileOf(emu, req.srcEndpoint),
       clusterId: req.clusterId,
       payload: req.data,
+      ...secured(mode === 1 ? 0 : req.options),
     };
     transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
@@ -189,6 +213,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
         profileId: profileOf(emu, req.srcEndpoint),
         clusterId: req.clusterId,
         payload: req.data,
+        ...secured(req.options),
       },
       req.transId,
     );

@@ -364,6 +364,24 @@ export const ZDO_MGMT_NWK_UPDATE_REQ = sreq(
   [u16("dstAddr"), u8("dstAddrMode"), u32("channelMask"), u8("scanDuration"), u8("scanCount"), u16("nwkManagerAddr")],
   status,
 );
+/** Installs an application link key for a device (ZDSecMgrAddLinkKey, what TI's KE server does after CBKE). */
+export const ZDO_SET_LINK_KEY = sreq(
+  Z,
+  0x23,
+  "ZDO_SET_LINK_KEY",
+  [u16("shortAddr"), ieee("ieeeAddr"), bytes("linkKey", 16)],
+  status,
+  true,
+);
+export const ZDO_REMOVE_LINK_KEY = sreq(Z, 0x24, "ZDO_REMOVE_LINK_KEY", [ieee("ieeeAddr")], status);
+export const ZDO_GET_LINK_KEY = sreq(
+  Z,
+  0x25,
+  "ZDO_GET_LINK_KEY",
+  [ieee("ieeeAddr")],
+  [u8("status"), ieee("ieeeAddr"), bytes("linkKey", 16)],
+  true,
+);
 export const ZDO_MSG_CB_REGISTER = sreq(Z, 0x3e, "ZDO_MSG_CB_REGISTER", [u16("clusterId")], status);
 export const ZDO_MSG_CB_REMOVE = sreq(Z, 0x3f, "ZDO_MSG_CB_REMOVE", [u16("clusterId")], status);
 export const ZDO_STARTUP_FROM_APP = sreq(Z, 0x40, "ZDO_STARTUP_FROM_APP", [u16("startDelay")], status);
@@ -494,6 +512,23 @@ export const UTIL_GET_DEVICE_INFO = sreq(
   [u8("status"), ieee("ieeeAddr"), u16("shortAddr"), u8("deviceType"), u8("deviceState"), list16("assocDevices")],
 );
 export const UTIL_LED_CONTROL = sreq(U, 0x0a, "UTIL_LED_CONTROL", [u8("ledId"), u8("mode")], status);
+/** A device's APS link key with its outgoing and incoming frame counters. */
+export const UTIL_APSME_LINK_KEY_DATA_GET = sreq(
+  U,
+  0x44,
+  "UTIL_APSME_LINK_KEY_DATA_GET",
+  [ieee("extAddr")],
+  [u8("status"), bytes("secKey", 16), u32("txFrmCntr"), u32("rxFrmCntr")],
+  true,
+);
+/** Where a device's APS link key is kept: its entry in the APS key data table. */
+export const UTIL_APSME_LINK_KEY_NV_ID_GET = sreq(
+  U,
+  0x45,
+  "UTIL_APSME_LINK_KEY_NV_ID_GET",
+  [ieee("extAddr")],
+  [u8("status"), u16("linkKeyNvId")],
+);
 export const UTIL_ASSOC_COUNT = sreq(
   U,
   0x48,
@@ -612,6 +647,9 @@ export const MT_COMMANDS: readonly MtCommand[] = [
   ZDO_MGMT_LEAVE_REQ,
   ZDO_MGMT_PERMIT_JOIN_REQ,
   ZDO_MGMT_NWK_UPDATE_REQ,
+  ZDO_SET_LINK_KEY,
+  ZDO_REMOVE_LINK_KEY,
+  ZDO_GET_LINK_KEY,
   ZDO_MSG_CB_REGISTER,
   ZDO_MSG_CB_REMOVE,
   ZDO_STARTUP_FROM_APP,
@@ -647,6 +685,8 @@ export const MT_COMMANDS: readonly MtCommand[] = [
   SAPI_ZB_READ_CONFIGURATION,
   UTIL_GET_DEVICE_INFO,
   UTIL_LED_CONTROL,
+  UTIL_APSME_LINK_KEY_DATA_GET,
+  UTIL_APSME_LINK_KEY_NV_ID_GET,
   UTIL_ASSOC_COUNT,
   UTIL_ASSOC_FIND_DEVICE,
   UTIL_ASSOC_GET_WITH_ADDRESS,

@@ -302,6 +302,9 @@ export class ZnpEmulator implements HanMember, TrustCentre {
   /** The handler of APS frames arriving for the coordinator (installed by index.ts: zdo.ts / af.ts). */
   onAps: (frame: ApsFrame) => void = () => {};
 
+  /** The APS link key the coordinator holds for a device (installed by index.ts: link-keys.ts). */
+  apsKey: (partner: string) => Buffer | undefined = () => undefined;
+
   /** An APS frame for the coordinator arrives from the HAN. */
   receive(frame: ApsFrame): void {
     this.onAps(frame);
@@ -338,16 +341,21 @@ export class ZnpEmulator implements HanMember, TrustCentre {
    * A device joined (or rejoined) through the trust centre: it goes into the address manager (end devices
    * as children, ASSOC), with its key where a backup finds it: the install-code key the trust centre was
    * given in the APS key data table, else the unique key derived from TCLK_SEED in the TCLK table (both
-   * with the SECURITY user bit). Then ZDO_TC_DEV_IND, for a first join.
+   * with the SECURITY user bit); a rejoin of a device that has its key keeps it (one ZDO_SET_LINK_KEY
+   * installed after key establishment included). Then ZDO_TC_DEV_IND, for a first join.
    */
   deviceJoined(ieee: string, nwk: number, rejoin: boolean, capabilities = 0x8e): void {
     const router = (capabilities & 0x02) !== 0;
     const id = ieee.toLowerCase();
+    // a secured rejoin keeps the key the device has (one installed after key establishment included)
+    const keyed = rejoin && ((findDevice(this.state, id)?.user ?? 0) & AddrMgrUser.SECURITY) !== 0;
     const entry = recordDevice(this.state, id, nwk, AddrMgrUser.SECURITY | (router ? 0 : AddrMgrUser.ASSOC));
     if (!router) this.children.set(id, capabilities & 0x08 ? 2 : 1);
     const icKey = this.state.linkKeys.get(id);
-    if (entry && icKey) recordUniqueKey(this.state, entry.index, icKey);
-    else if (entry) recordSeededKey(this.state, id, seedShift(id));
+    if (entry && !keyed) {
+      if (icKey) recordUniqueKey(this.state, entry.index, icKey);
+      else recordSeededKey(this.state, id, seedShift(id));
+    }
     this.state.save();
     if (rejoin) return; // a secured rejoin only announces
     this.callback(ZDO_TC_DEV_IND, { srcNwkAddr: nwk, extAddr: ieeeToLe(id), parentNwkAddr: 0x0000 });

@@ -147,7 +147,7 @@ export function emptyGroupTable(): Buffer {
   return Buffer.from(GROUP_TABLE_EMPTY, "hex");
 }
 
-function removeSecurityEntry(state: ZnpState, ami: number): void {
+export function removeSecurityEntry(state: ZnpState, ami: number): void {
   const table = securityTable(state);
   if (!table) return;
   const n = (table.length - 2) / SECURITY_MANAGER_ENTRY_SIZE;

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MT_COMMANDS } from "../../../src/virtual/znp/commands.js";
 import { RESPONDERS } from "../../../src/virtual/znp/index.js";
-import { COORDINATOR_LE as IEEE, MtBench, le16, norm } from "./mt-bench.js";
+import { COORDINATOR_IEEE, COORDINATOR_LE as IEEE, MtBench, le16, norm } from "./mt-bench.js";
 
 const benches: MtBench[] = [];
 afterEach(() => {
@@ -493,11 +493,90 @@ describe("SAPI", () => {
   });
 });
 
+describe("link keys (what a Smart Energy host installs after key establishment)", () => {
+  const KEY = "000102030405060708090a0b0c0d0e0f";
+  const ZERO = "00".repeat(16);
+
+  it("ZDO_SET_LINK_KEY, ZDO_GET_LINK_KEY, UTIL_APSME_LINK_KEY_DATA_GET and _NV_ID_GET, ZDO_REMOVE_LINK_KEY", async () => {
+    mark(
+      "ZDO_SET_LINK_KEY",
+      "ZDO_GET_LINK_KEY",
+      "ZDO_REMOVE_LINK_KEY",
+      "UTIL_APSME_LINK_KEY_DATA_GET",
+      "UTIL_APSME_LINK_KEY_NV_ID_GET",
+    );
+    const b = formed();
+    const node = await b.join({ ieee: "0x00158d0000000044" });
+    const n = le16(node.nwk!);
+    const ieee = "4400000000 8d1500";
+    // no key yet: NWK_UNKNOWN_DEVICE (0xC8), a zero key, NV id 0xFFFF
+    await expectExchange(b, `25 25 ${ieee}`, [`65 25 c8 ${ieee} ${ZERO}`]);
+    await expectExchange(b, `25 23 ${n} ${ieee} ${KEY}`, ["65 23 00"]);
+    await expectExchange(b, `25 25 ${ieee}`, [`65 25 00 ${ieee} ${KEY}`]);
+    await expectExchange(b, `27 44 ${ieee}`, [`67 44 00 ${KEY} 00000000 00000000`]);
+    // the first entry of the APS key data table (the device joined with the default key: none before)
+    await expectExchange(b, `27 45 ${ieee}`, ["67 45 00 0000"]);
+    await expectExchange(b, `25 24 ${ieee}`, ["65 24 00"]);
+    await expectExchange(b, `25 25 ${ieee}`, [`65 25 c8 ${ieee} ${ZERO}`]);
+    await expectExchange(b, `27 44 ${ieee}`, [`67 44 c8 ${ZERO} 00000000 00000000`]);
+    await expectExchange(b, `27 45 ${ieee}`, ["67 45 c8 ffff"]);
+    await expectExchange(b, `25 24 ${ieee}`, ["65 24 c8"]);
+  });
+
+  it("a device's rejoin keeps the key installed for it (not the install-code key it first joined with)", async () => {
+    const b = formed();
+    const ieee = "4700000000 8d1500";
+    const joinedWith = "11".repeat(16);
+    await expectExchange(b, `2f 04 02 ${ieee} ${joinedWith}`, ["6f 04 00"]);
+    const node = await b.join({ ieee: "0x00158d0000000047" });
+    await expectExchange(b, `25 25 ${ieee}`, [`65 25 00 ${ieee} ${joinedWith}`]);
+    await expectExchange(b, `25 23 ${le16(node.nwk!)} ${ieee} ${KEY}`, ["65 23 00"]);
+    node.powerOff();
+    await node.powerOn();
+    // back: the coordinator announces it (ZDO_END_DEVICE_ANNCE_IND), with the key it had
+    for (let f = await b.next(); !f.startsWith("45 c1 "); f = await b.next());
+    await expectExchange(b, `25 25 ${ieee}`, [`65 25 00 ${ieee} ${KEY}`]);
+  });
+
+  it("AF_DATA_REQUEST with EN_SECURITY (0x40): SEC_NO_KEY (0xA1) without a key; with one, secured and counted", async () => {
+    const b = formed();
+    await register(b);
+    const node = await b.join({ ieee: "0x00158d0000000045" });
+    const n = le16(node.nwk!);
+    const ieee = "4500000000 8d1500";
+    const request = `24 01 ${n} 01 01 0000 07 40 1e 03 000100`;
+    await expectExchange(b, request, ["64 01 00", "44 80 a1 01 07"]);
+    await expectExchange(b, `25 23 ${n} ${ieee} ${KEY}`, ["65 23 00"]);
+    // sent: the radio delivered it (the node holds no key, so its APS layer drops it)
+    await expectExchange(b, request, ["64 01 00", "44 80 00 01 07"]);
+    await expectExchange(b, `27 44 ${ieee}`, [`67 44 00 ${KEY} 01000000 00000000`]);
+  });
+
+  it("AF_INCOMING_MSG: SecurityUse 1 for a frame secured with the key both hold, 0 for an unsecured one", async () => {
+    const b = formed();
+    await register(b);
+    const node = await b.join({ ieee: "0x00158d0000000046" });
+    const n = le16(node.nwk!);
+    await expectExchange(b, `25 23 ${n} 4600000000 8d1500 ${KEY}`, ["65 23 00"]);
+    node.setApsKey(COORDINATOR_IEEE, Buffer.from(KEY, "hex"));
+    const frame = Buffer.from("000100", "hex");
+    node.sendZcl({ nwk: 0, ep: 1 }, 0x0000, frame, { apsSecurity: true });
+    expect(await b.next()).toBe(norm(`44 81 0000 0000 ${n} 01 01 00 c8 01 01000000 01 03 000100 ${n} 00`));
+    node.sendZcl({ nwk: 0, ep: 1 }, 0x0000, frame, { apsSecurity: false });
+    expect(await b.next()).toBe(norm(`44 81 0000 0000 ${n} 01 01 00 c8 00 02000000 02 03 000100 ${n} 00`));
+    // secured with a key the coordinator does not hold: dropped, nothing reaches the host
+    node.setApsKey(COORDINATOR_IEEE, Buffer.alloc(16, 0x55));
+    node.sendZcl({ nwk: 0, ep: 1 }, 0x0000, frame, { apsSecurity: true });
+    await b.quiet();
+    await expectExchange(b, "27 44 4600000000 8d1500", [`67 44 00 ${KEY} 00000000 01000000`]);
+  });
+});
+
 describe("commands the emulator does not implement, answered as the firmware answers them", () => {
   it("an unknown SREQ of an implemented subsystem: RPC error 2 (invalid command) with the request's CMD0 and CMD1", async () => {
     const b = fresh();
     await expectExchange(b, "21 7f", ["60 00 02 21 7f"]);
-    await expectExchange(b, "25 23 3412 0807060504030201 00112233445566778899aabbccddeeff", ["60 00 02 25 23"]);
+    await expectExchange(b, "25 42 3412 0807060504030201 00112233445566778899aabbccddeeff", ["60 00 02 25 42"]);
     await expectExchange(b, "26 00", ["60 00 02 26 00"]);
   });
 

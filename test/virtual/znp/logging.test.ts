@@ -66,7 +66,7 @@ describe("virtual ZNP frame logs", () => {
         "SYS_OSAL_NV_READ_EXT",
         "APP_CNF_BDB_ADD_INSTALLCODE",
         "SYS_NV_WRITE",
-        "ZDO:0x23",
+        "ZDO_SET_LINK_KEY",
       ]),
     );
     const write = lines.find((l) => l.command === "SYS_OSAL_NV_WRITE_EXT" && l.msg === "znp in");
