@@ -14,11 +14,11 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROFILES } from "../src/virtual/devices/profiles.js";
+import { PPMID_ONLY_PROFILES, PROFILES } from "../src/virtual/devices/profiles.js";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
-const ALL_IHD = PROFILES.map((p) => `ihd:${p}`);
+const ALL_IHD = PROFILES.filter((p) => !PPMID_ONLY_PROFILES.includes(p)).map((p) => `ihd:${p}`);
 
 const SIXTEEN = [
   ...Array.from({ length: 8 }, () => "ihd:compliant"),
@@ -27,6 +27,7 @@ const SIXTEEN = [
 
 const SCENARIOS: { name: string; args: string[] }[] = [
   { name: "default dry-run (ihd + ppmid)", args: [] },
+  { name: "default dry-run, --security off", args: ["--security", "off"] },
   { name: "nine IHD profiles in one run", args: ["--devices", ALL_IHD.join(",")] },
   { name: "16 devices (15 DUTs + ESME)", args: ["--devices", SIXTEEN.join(",")] },
 ];

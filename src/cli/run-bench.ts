@@ -11,6 +11,10 @@ import type { EvidenceLog } from "../evidence/log.js";
 import { UsageError } from "./errors.js";
 import type { DutFile } from "../runner/dut-file.js";
 import type { AdapterType } from "../host/endpoints.js";
+import { readFileSync } from "node:fs";
+import { CertificateError, parseCredentials } from "../crypto/cert.js";
+import { type KeCredentials, keCredentialsFrom } from "../crypto/pki.js";
+import { addSecret } from "../redact.js";
 
 const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
@@ -33,6 +37,28 @@ export interface BenchRunOptions {
   reset: boolean;
   /** How the hub and its meters carry a CoT (default attributes-only). */
   hubVariant?: HubVariantName;
+  /** The hub's Certicom credentials file (`--cert`): key establishment on. */
+  cert?: string;
+}
+
+/** The hub's credentials from a Certicom file; its private key becomes a secret at once. Bad input: UsageError. */
+export function loadHubCredentials(path: string): KeCredentials {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`--cert ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    const parsed = parseCredentials(text);
+    if (parsed.privateKey) addSecret(parsed.privateKey);
+    return keCredentialsFrom(parsed);
+  } catch (err) {
+    if (err instanceof CertificateError || err instanceof RangeError) {
+      throw new UsageError(`--cert ${path}: ${err.message}`);
+    }
+    throw err;
+  }
 }
 
 export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Promise<BenchSetup> {
@@ -50,6 +76,7 @@ export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Pr
   }
   if (!opts.port) throw new UsageError("a bench run needs --port");
   const port = opts.port;
+  const hubCredentials = opts.cert !== undefined ? loadHubCredentials(opts.cert) : undefined;
   return {
     env: (evidence, progress) =>
       createBenchEnv({
@@ -64,6 +91,7 @@ export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Pr
         reset: opts.reset,
         ...(opts.hubVariant !== undefined ? { hubVariant: opts.hubVariant } : {}),
         ...(opts.joinTimeoutMs !== undefined ? { joinTimeoutMs: opts.joinTimeoutMs } : {}),
+        ...(hubCredentials ? { hubCredentials } : {}),
       }),
     isConfigError: (err) => err instanceof BenchConfigError || err instanceof StateDirError,
   };

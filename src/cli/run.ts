@@ -30,7 +30,7 @@ import { StateDirError } from "../host/state-dir.js";
 import { VIRTUAL_ADAPTERS, type VirtualAdapter } from "../virtual/dongle.js";
 import { ADAPTER_TYPES, type AdapterType, isSeAdapter } from "../host/endpoints.js";
 
-export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12)
+export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-12, COT-17)
 
 Virtual dry-run (no hardware; the default):
   hanbench run [--devices LIST] [--adapter zstack|ember] [--seed N] [reports]
@@ -41,8 +41,9 @@ Devices (virtual):
   --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
                      (default ihd:compliant,ppmid:compliant). KIND is ihd or ppmid; PROFILE one of
                      compliant, no-query, gpf-only, keeps-history, keeps-messages, early-clear,
-                     repeat-clear, fixed-endpoint, offline-miss, refetches. At most 15: the hub's
-                     Device Log holds 16 entries and the run's own ESME takes one.
+                     repeat-clear, fixed-endpoint, offline-miss, refetches, and for a PPMID no-aps,
+                     bad-mac. At most 15: the hub's Device Log holds 16 entries and the run's own ESME
+                     takes one.
 Bench:
   --port PATH        the dongle: a serial path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://HOST:PORT
   --adapter TYPE     herdsman adapter type: zstack (Texas Instruments Z-Stack, default) or ember
@@ -61,6 +62,14 @@ Bench:
                      HAN, attributes-only on a bench)
   --join-timeout DURATION  how long the bench waits for the DUTs to join and be interviewed (default
                      5m; joining stays open meanwhile): switch them on or start their join when asked
+Security (Smart Energy key establishment, CBKE suite 2, and APS security for Type 1 devices):
+  --security MODE    cbke or off. Virtual: cbke by default, with a test CA made for the run that issues the
+                     hub's, the PPMIDs' and the ESME's certificates. Bench: cbke when --cert is given.
+                     Z-Stack only: with --adapter ember it is off (cbke is refused)
+  --cert FILE        bench: the hub's certificate and private key, a Certicom-format file (CA Pub Key,
+                     Device Implicit Cert for the coordinator's EUI-64, Private Key Reconstruction Data).
+                     A DUT whose certificate another CA issued makes the run "not testable with this hub
+                     certificate" (exit 3), said right after the join
 Reports (every run also keeps its evidence; see --evidence):
   --evidence FILE    the evidence log, JSON lines (default .hanbench/runs/<start>/evidence.jsonl, a
                      new directory for every run); a file that already holds lines is refused. When the
@@ -110,6 +119,9 @@ unless a case already failed). A second signal quits at once (130 / 143), the ev
 
 export interface RunOptions {
   mode: "virtual" | "bench";
+  security: "cbke" | "off";
+  /** Bench, with --security cbke: the hub's credentials file. */
+  cert?: string;
   devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
   duts: DutFile[];
   port?: string;
@@ -242,8 +254,11 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   }
   const lab = labInfo(benchFile, { lab: v.lab, operator: v.operator, notes: v.note });
   const requirements = v.requirements !== undefined ? loadRequirements(v.requirements) : undefined;
+  const security = parseSecurity(v.security, v.cert, mode, adapter);
   return {
     mode,
+    security,
+    ...(v.cert !== undefined ? { cert: v.cert } : {}),
     devices,
     duts,
     port: v.port,
@@ -263,6 +278,37 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     ...(lab ? { lab } : {}),
     ...(requirements ? { requirements } : {}),
   };
+}
+
+/**
+ * `--security` and `--cert`: key establishment on or off, and where a bench's certificate comes from. Link keys
+ * are installed on Z-Stack coordinators only (src/host/link-security.ts): a virtual run on the EmberZNet NCP
+ * is off by default and refuses cbke.
+ */
+function parseSecurity(
+  mode: string | undefined,
+  cert: string | undefined,
+  run: "virtual" | "bench",
+  adapter: string,
+): "cbke" | "off" {
+  if (mode !== undefined && mode !== "cbke" && mode !== "off") {
+    throw new UsageError(`--security is cbke or off, not '${mode}'`);
+  }
+  if (cert !== undefined && run === "virtual") {
+    throw new UsageError("--cert is for bench runs (with --port): a virtual run makes its own test CA");
+  }
+  if (cert !== undefined && mode === "off")
+    throw new UsageError("--cert gives the hub's certificate for --security cbke");
+  const chosen = mode ?? ((run === "virtual" && adapter === "zstack") || cert !== undefined ? "cbke" : "off");
+  if (chosen === "cbke" && adapter !== "zstack") {
+    throw new UsageError(
+      `--security cbke needs --adapter zstack: link keys are installed on Z-Stack coordinators only (EmberZNet's importLinkKey is not written yet)`,
+    );
+  }
+  if (chosen === "cbke" && run === "bench" && cert === undefined) {
+    throw new UsageError("--security cbke on a bench needs the hub's certificate: --cert FILE (Certicom format)");
+  }
+  return chosen;
 }
 
 /**
@@ -326,6 +372,8 @@ const OPTIONS = {
   operator: { type: "string" },
   note: { type: "string", multiple: true },
   "bench-file": { type: "string" },
+  security: { type: "string" },
+  cert: { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -393,6 +441,7 @@ async function runAndReport(
     outcome = await runSuite({
       mode: opts.mode,
       devices: opts.devices,
+      security: opts.security,
       seed: opts.seed,
       windowMs: opts.windowMs,
       evidencePath,
@@ -438,6 +487,10 @@ async function runAndReport(
   if (opts.html) files.push(`HTML ${opts.html}`);
   if (opts.capture) files.push(`capture ${opts.capture}`);
   process.stdout.write(`${files.join("\n")}\n`);
+  if (outcome.notTestable) {
+    process.stderr.write(`hanbench run: not testable with this hub certificate: ${redactText(outcome.notTestable)}\n`);
+    return Exit.inconclusive;
+  }
   if (outcome.aborted) {
     process.stderr.write(`hanbench run: the run stopped early: ${redactText(outcome.aborted)}\n`);
     return Math.max(exitCodeFor(report.summary), Exit.inconclusive);

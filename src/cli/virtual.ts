@@ -4,6 +4,9 @@
  * work.
  */
 import { makeDirs, OutputPathError } from "../files.js";
+import { readFileSync } from "node:fs";
+import { CertificateError, parseCredentials } from "../crypto/cert.js";
+import { type TestCa, testCaFromFile } from "../crypto/pki.js";
 import { RealClock, ScaledClock } from "../hub/clock.js";
 import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
@@ -55,6 +58,10 @@ Options:
   --clock-scale N    device time runs N times faster than real time (default 1). For a standalone HAN
                      only: a host on real time (hanbench run, serve) then disagrees with the devices
                      about when a CoT takes effect; for bench rehearsals shorten --poll-interval instead
+  --ca FILE          a CA file from 'hanbench cert issue': the emulated PPMIDs and ESMEs get certificates
+                     it issues (suite 2) and run key establishment with the host after joining, then use
+                     APS security; the host's hub needs a certificate from the same CA (hanbench run
+                     --cert). Without it they do no key establishment
   --console DIR      give each emulated IHD and PPMID a console pty at DIR/<label> (needs socat), like
                      the serial console of a test build: 'dump' + Enter prints its data store as
                      HIST <role> <item> <period> <value>, MSG <id> <text>, TOPUP …, DEBT … lines, then END
@@ -87,6 +94,8 @@ export interface VirtualOptions {
   pollIntervalMs?: number;
   clockScale: number;
   console?: string;
+  /** A CA file: Type 1 devices get certificates from it and run key establishment. */
+  ca?: string;
 }
 
 function num(name: string, text: string | undefined, def: number, ok: (n: number) => boolean, what: string): number {
@@ -114,6 +123,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
       "poll-interval": { type: "string" },
       "clock-scale": { type: "string" },
       console: { type: "string" },
+      ca: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: false,
@@ -175,7 +185,25 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   if (typeof v.console === "string") opts.console = v.console;
   if (typeof v.pty === "string") opts.pty = v.pty;
   if (typeof v.state === "string") opts.state = v.state;
+  if (typeof v.ca === "string") opts.ca = v.ca;
   return opts;
+}
+
+/** The CA file of --ca; bad input is a one-line usage error. */
+function loadCa(path: string): TestCa {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`--ca ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return testCaFromFile(parseCredentials(text));
+  } catch (err) {
+    if (err instanceof CertificateError || err instanceof RangeError)
+      throw new UsageError(`--ca ${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** One device as a lab would read it off its label: label, EUI-64, install code with CRC. */
@@ -197,7 +225,13 @@ export const command: CliCommand = {
         `hanbench virtual: warning: ${opts.listen} can be reached from other machines; any of them may connect and read the network key from the dongle\n`,
       );
     }
-    if (opts.pollIntervalMs !== undefined) configureSeDevices({ pollIntervalMs: opts.pollIntervalMs });
+    const ca = opts.ca !== undefined ? loadCa(opts.ca) : undefined;
+    if (opts.pollIntervalMs !== undefined || ca) {
+      configureSeDevices({
+        ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+        ...(ca ? { credentialsFor: (ieee: string) => ca.issue(Buffer.from(ieee.slice(2), "hex")) } : {}),
+      });
+    }
     if (opts.state !== undefined) {
       try {
         makeDirs(opts.state, 0o700);

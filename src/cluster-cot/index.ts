@@ -23,6 +23,8 @@ import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
 import { heldBehind } from "./held.js";
 import { identityOf } from "./provenance.js";
+import { cot17 } from "./cases/cot17-secures-link.js";
+import { securityOf } from "./security.js";
 import { DutView, type Run } from "./view.js";
 
 /**
@@ -45,6 +47,7 @@ export const CASES: readonly CaseDef[] = [
   cot10,
   cot11,
   cot12,
+  cot17,
 ];
 
 function withBenchErrors(view: DutView, def: CaseDef, out: Outcome): Outcome {
@@ -105,6 +108,7 @@ function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration)
     ...(dut.profile !== undefined ? { profile: dut.profile } : {}),
     ...(dut.dutFile !== undefined ? { dutFile: dut.dutFile } : {}),
     identity: identityOf(view, dut),
+    security: securityOf(view),
     results: [...prior.values()],
   };
 }

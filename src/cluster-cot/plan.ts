@@ -96,6 +96,9 @@ export type Step =
   /** Put each DUT's EUI-64 and install code in the Device Log, permit joining, wait (≤ settle) for each DUT to
    * join, be interviewed and send its ZDO discovery. Joins and discovery requests are logged as they come. */
   | { do: "admit" }
+  /** With key establishment on: wait (briefly) until each Type 1 DUT's key establishment with the hub has ended;
+   * an issuer mismatch either side ends the run as not testable with this hub certificate (`outcome` event). */
+  | { do: "key-check" }
   /** Virtual only: an emulated device that is not in the Device Log tries to join; the hub must refuse it
    * (`JoinEvent` accepted false). */
   | { do: "stranger" }
@@ -143,8 +146,8 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
   {
     name: PHASE.join,
     summary: "DUTs join with their install codes and discover the GPF and ESME; a stranger is refused",
-    steps: [{ do: "admit" }, { do: "stranger" }],
-    cases: ["COT-01"],
+    steps: [{ do: "admit" }, { do: "key-check" }, { do: "stranger" }],
+    cases: ["COT-01", "COT-17"],
     modes: ["virtual", "bench"],
   },
   {

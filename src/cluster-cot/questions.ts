@@ -85,3 +85,26 @@ export function hasAcknowledgedMessage(index: EvidenceIndex, device: string, fro
 export function isInterviewed(index: EvidenceIndex, device: string): boolean {
   return index.anySince("interviewed", "interview", device, 0, (e) => e.status !== "started");
 }
+
+/** The host installed a link key for the device on the coordinator (after key establishment). */
+export function hasInstalledKey(index: EvidenceIndex, device: string): boolean {
+  return index.anySince("link key installed", "ke", device, 0, (e) => e.step === "installed");
+}
+
+const KE_ENDS: ReadonlySet<string> = new Set(["installed", "install-failed", "terminate", "timeout", "refused"]);
+
+/** The device's key establishment with the hub has ended (a key installed, a Terminate, a timeout). */
+export function hasKeyOutcome(index: EvidenceIndex, device: string): boolean {
+  return index.anySince("key establishment ended", "ke", device, 0, (e) => KE_ENDS.has(e.step));
+}
+
+/** A Terminate UNKNOWN_ISSUER (0x01) either way between the hub and the device: their CAs differ. */
+export function hasIssuerMismatch(index: EvidenceIndex, device: string): boolean {
+  return index.anySince(
+    "issuer mismatch",
+    "ke",
+    device,
+    0,
+    (e) => (e.step === "terminate" || e.step === "refused") && e.status === 0x01,
+  );
+}

@@ -4,6 +4,10 @@
  */
 import type { BuildInfo, CoordinatorInfo, EndpointRole, LabInfo, RequirementEntry } from "../evidence/events.js";
 
+import type { DutSecurity } from "./security.js";
+
+export type { DutSecurity };
+
 export const VERDICTS = ["pass", "fail", "inconclusive", "error", "not_applicable", "info"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -114,6 +118,8 @@ export interface DutResult {
   profile?: string;
   dutFile?: string;
   identity: DutIdentity;
+  /** Device type, key establishment (suite, outcome) and the SE frames it sent without APS security. */
+  security?: DutSecurity;
   results: CaseResult[];
 }
 
@@ -178,6 +184,8 @@ export interface RunReport {
   provenance: Provenance;
   duts: DutResult[];
   summary: Record<Verdict, number>;
+  /** Set when the run could not test (the key-establishment pre-check found an issuer mismatch): why. */
+  notTestable?: string;
 }
 
 /** Counts verdicts over every case of every DUT. */

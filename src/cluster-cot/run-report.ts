@@ -41,6 +41,7 @@ export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunRe
     .map((e) => e.t)
     .filter((t) => typeof t === "string")
     .sort();
+  const notTestable = events.find((e) => e.kind === "outcome" && e.outcome === "not-testable");
   return {
     tool: "hanbench",
     version: run.version,
@@ -53,5 +54,6 @@ export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunRe
     provenance: provenanceOf(sorted, run, { ...opts, ...(requirements ? { requirements } : {}) }),
     duts,
     summary: summarise(duts),
+    ...(notTestable?.kind === "outcome" ? { notTestable: notTestable.reason } : {}),
   };
 }

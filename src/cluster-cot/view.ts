@@ -11,6 +11,7 @@ import type {
   ErrorEvent,
   Evidence,
   JoinEvent,
+  KeyEstablishmentEvent,
   PhaseEvent,
   PresenceEvent,
   ProbeEvent,
@@ -270,6 +271,11 @@ export class DutView {
   /** What the DUT's Basic cluster said at its interviews, in log order. */
   basic(): readonly (Evidence & BasicEvent)[] {
     return this.#index.ofDevice("basic", this.dut.ieee);
+  }
+
+  /** Key establishment steps of this DUT with the hub, in log order. */
+  keyEstablishment(): readonly (Evidence & KeyEstablishmentEvent)[] {
+    return this.#index.ofDevice("ke", this.dut.ieee);
   }
 
   /** Bench errors that concern this DUT: its own and those without a device. */

@@ -31,6 +31,9 @@ import { type OperatorIo, OperatorProbe } from "./probes/operator.js";
 import type { Probe } from "./probes/types.js";
 import type { Progress } from "./progress.js";
 import { RealTimeWaiter } from "./real-time-wait.js";
+import { parseCertificate } from "../crypto/cert.js";
+import type { KeCredentials } from "../crypto/pki.js";
+import { KeyEstablishmentServer } from "../hub/key-establishment.js";
 
 const DEFAULT_JOIN_TIMEOUT_MS = 5 * 60_000;
 /** Joining is opened again this often while the bench waits for joins (a permit lasts 254 s at most). */
@@ -57,6 +60,11 @@ export interface BenchEnvOptions {
   reset?: boolean;
   /** How the hub and its meters carry a CoT (default `attributes-only`, the conservative one). */
   hubVariant?: HubVariantName;
+  /**
+   * The hub's certificate and key (`--cert`, a lab's Certicom file): the hub runs Key Establishment with it and
+   * secures SE traffic to the devices it establishes keys with. Absent: security off.
+   */
+  hubCredentials?: KeCredentials;
 }
 
 export class BenchConfigError extends Error {
@@ -141,13 +149,27 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     state.release();
     throw err;
   }
+  // A certificate names it too (checked against the coordinator once it is up).
+  const certified = opts.hubCredentials
+    ? `0x${parseCertificate(opts.hubCredentials.own.cert).subject.toString("hex")}`
+    : undefined;
+  const keyEstablishment = opts.hubCredentials
+    ? new KeyEstablishmentServer({
+        clock,
+        evidence,
+        hubIeee: certified!,
+        credentials: [opts.hubCredentials.own],
+        trusted: [opts.hubCredentials.ca],
+      })
+    : undefined;
   const hub = new Hub({
     clock,
     seed: opts.seed,
     evidence,
     endpoints: { ...DEFAULT_ENDPOINTS },
-    hubIeee: network.extendedPanId ?? "0x0000000000000000",
+    hubIeee: certified ?? network.extendedPanId ?? "0x0000000000000000",
     variant: opts.hubVariant ?? BENCH_DEFAULT_VARIANT,
+    ...(keyEstablishment ? { keyEstablishment } : {}),
   });
   const host = new Host({
     port: opts.port,
@@ -171,6 +193,9 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     evidence,
     duts,
     admitted: [],
+    security: opts.hubCredentials
+      ? { mode: "cbke", issuer: Buffer.from(opts.hubCredentials.ca.issuer).toString("hex") }
+      : { mode: "off" },
     hubParameters: () => ({
       variant: hub.variant.name,
       ...host.network,
@@ -193,6 +218,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
       closed = true;
       progress.done();
       stopWatch?.();
+      keyEstablishment?.close();
       try {
         await host.stop();
       } finally {
@@ -202,6 +228,11 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
   };
   try {
     await host.start();
+    if (certified && host.coordinatorIeee && host.coordinatorIeee.toLowerCase() !== certified) {
+      throw new BenchConfigError(
+        `--cert: the certificate is for EUI-64 ${certified}, but the coordinator is ${host.coordinatorIeee}: the hub's certificate must name its coordinator`,
+      );
+    }
     if (opts.adapter === "zstack") {
       const recorder = discoveryRecorder({
         hub,

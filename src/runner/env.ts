@@ -37,6 +37,8 @@ export interface RunEnv {
   coordinator(): CoordinatorInfo;
   /** Where this world departs from the suite's topology (cot-suite.md "Actors and hub topology"). */
   deviations: string[];
+  /** The run's Smart Energy security: key establishment with the hub's certificate (its issuer id), or off. */
+  security: { mode: "cbke" | "off"; issuer?: string };
   /**
    * Lets hub time pass until `untilMs`, or until `done()` holds (checked at least every `stepMs` of hub time).
    * Resolves with whether `done()` held. `label` says what is awaited, for progress displays.

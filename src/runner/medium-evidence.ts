@@ -100,6 +100,7 @@ export function tapMedium(opts: MediumEvidenceOptions): () => void {
       role: hubEp === esme.endpoint ? "esme" : undefined,
       profileId: f.profileId,
       clusterId: f.clusterId,
+      apsSecured: f.security === true,
     };
     evidence.append(zclEvent(dir, meta, f.payload, decodedOf(f.clusterId, f.payload)));
   });

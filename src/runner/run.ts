@@ -18,7 +18,7 @@ import { makeDirs, OutputPathError } from "../files.js";
 import type { VirtualAdapter } from "../virtual/dongle.js";
 import type { RunEnv } from "./env.js";
 import { coordinatorLine, Progress, hubTime } from "./progress.js";
-import { runStep, type StepContext } from "./steps.js";
+import { NotTestable, runStep, type StepContext } from "./steps.js";
 
 /** The specification baseline every report names (cot-suite.md "Baseline"). */
 const BASELINE = {
@@ -52,7 +52,10 @@ export function newReportId(wallMs: number): string {
 
 export interface RunSpec {
   mode: "virtual" | "bench";
-  devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
+  /** Virtual: the emulated DUTs (`foreignCa`: a certificate from another CA than the hub's, for tests). */
+  devices: { kind: "ihd" | "ppmid"; profile: string; label: string; foreignCa?: boolean }[];
+  /** Virtual: key establishment and APS security (`cbke`, the default) or none (`off`). */
+  security?: "cbke" | "off";
   seed: number;
   windowMs: number;
   evidencePath: string;
@@ -87,6 +90,8 @@ export interface RunOutcome {
   sha256?: string;
   /** Something stopped the run before the plan was done (the evidence still holds what was seen). */
   aborted?: string;
+  /** The run could not test with this hub certificate (the key-establishment pre-check): why. */
+  notTestable?: string;
 }
 
 /**
@@ -123,6 +128,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       seed: spec.seed,
       ...(spec.adapter ? { adapter: spec.adapter } : {}),
       ...(spec.hubVariant !== undefined ? { hubVariant: spec.hubVariant } : {}),
+      ...(spec.security ? { security: spec.security } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       evidence: (clock: SteppedClock) => {
         evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
@@ -160,6 +166,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   const capture = spec.capture ? openCapture(spec.capture, env) : undefined;
   const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
   let aborted: string | undefined;
+  let notTestable: string | undefined;
   try {
     const hub = env.hubParameters();
     evidence.append({
@@ -184,11 +191,12 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       deviations: [...env.deviations],
       limitations: [...LIMITATIONS],
       ...(spec.requirements ? { requirements: spec.requirements } : {}),
+      security: env.security,
     });
     progress.line(`  ${coordinatorLine(env.host.coordinator)}`);
     const ctx: StepContext = { env, timing: defaultTiming(spec.windowMs), progress };
     const plan = planFor(spec.mode);
-    for (const [i, phase] of plan.entries()) {
+    phases: for (const [i, phase] of plan.entries()) {
       progress.line(
         `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())})`,
       );
@@ -200,6 +208,12 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         try {
           await runStep(ctx, step);
         } catch (err) {
+          if (err instanceof NotTestable) {
+            notTestable = err.message;
+            progress.line(`  not testable with this hub certificate: ${err.message}`);
+            evidence.append({ kind: "phase", name: phase.name, state: "end", detail: "not testable" });
+            break phases;
+          }
           evidence.append({ kind: "error", source: `${phase.name}/${step.do}`, message: (err as Error).message });
           progress.line(`  error in ${phase.name}/${step.do}: ${(err as Error).message}`);
         }
@@ -229,6 +243,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
     evidencePath: spec.evidencePath,
     ...(evidence.sha256 ? { sha256: evidence.sha256 } : {}),
     ...(aborted ? { aborted } : {}),
+    ...(notTestable ? { notTestable } : {}),
   };
 }
 

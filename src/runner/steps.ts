@@ -5,7 +5,14 @@
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
 import type { Step, Timing } from "../cluster-cot/plan.js";
-import { hasAcknowledgedMessage, hasFetchedHistory, hasQueriedCot, isInterviewed } from "../cluster-cot/questions.js";
+import {
+  hasAcknowledgedMessage,
+  hasFetchedHistory,
+  hasIssuerMismatch,
+  hasKeyOutcome,
+  hasQueriedCot,
+  isInterviewed,
+} from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import { watchCotQueries, watchJoins } from "./device-progress.js";
@@ -16,6 +23,17 @@ import { hex } from "../hex.js";
 
 /** Real-time limit for the DUTs of a virtual run to join and be interviewed. */
 const VIRTUAL_JOIN_MS = 30_000;
+/**
+ * Real-time limit of the key-establishment pre-check: a virtual exchange takes well under a second; a real
+ * device starts right after joining and takes its announced generate times at most (TI's KE client gives up
+ * a connection after 60 s).
+ */
+const KEY_CHECK_MS = { virtual: 20_000, bench: 60_000 } as const;
+
+/** The run cannot test: the hub's certificate and a DUT's are from different CAs. */
+export class NotTestable extends Error {
+  override name = "NotTestable";
+}
 
 export interface StepContext {
   env: RunEnv;
@@ -68,6 +86,39 @@ async function admit(ctx: StepContext): Promise<void> {
   }
   // discovery follows the interview: let it happen
   await env.advance({ untilMs: env.clock.now(), label: "discovery" });
+}
+
+/**
+ * The pre-check right after the join: each Type 1 DUT establishes keys with the hub. An issuer mismatch either
+ * side (Terminate UNKNOWN_ISSUER) makes the run not testable with this hub certificate, said at once instead
+ * of after a long run of inconclusive cases.
+ */
+async function keyCheck(ctx: StepContext): Promise<void> {
+  const { env, progress } = ctx;
+  if (env.security.mode !== "cbke") return;
+  const type1 = env.duts.filter((d) => d.decl.kind === "ppmid" || d.decl.cbke);
+  if (type1.length === 0) return;
+  const ended = () => type1.every((d) => hasKeyOutcome(indexOf(env), d.decl.ieee));
+  await env.settle(ended, KEY_CHECK_MS[env.mode]);
+  const mismatched = type1.filter((d) => hasIssuerMismatch(indexOf(env), d.decl.ieee));
+  if (mismatched.length > 0) {
+    const reason = `the hub's certificate (issuer ${env.security.issuer ?? "unknown"}) and that of ${mismatched.map((d) => d.decl.label).join(", ")} are from different certification authorities (Terminate UNKNOWN_ISSUER in key establishment)`;
+    env.evidence.append({
+      kind: "outcome",
+      outcome: "not-testable",
+      reason,
+      devices: mismatched.map((d) => d.decl.ieee),
+    });
+    throw new NotTestable(reason);
+  }
+  for (const d of type1.filter((x) => !hasKeyOutcome(indexOf(env), x.decl.ieee))) {
+    env.evidence.append({
+      kind: "note",
+      message: `${d.decl.label} did not finish key establishment with the hub within ${formatDuration(KEY_CHECK_MS[env.mode])}`,
+      data: { device: d.decl.ieee },
+    });
+    progress.line(`  ${d.decl.label}: no key establishment with the hub yet`);
+  }
 }
 
 /** Real ms to wait for a pushed message to reach every DUT (its Default Response) before going on. */
@@ -214,6 +265,8 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
   switch (step.do) {
     case "admit":
       return admit(ctx);
+    case "key-check":
+      return keyCheck(ctx);
     case "stranger":
       await env.stranger?.();
       await env.host.permitJoin(0);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RealClock, SteppedClock } from "../hub/clock.js";
-import { GbcsDeviceType } from "../hub/device-log.js";
+import { DEVICE_LOG_CAPACITY, GbcsDeviceType } from "../hub/device-log.js";
 import { Hub } from "../hub/hub.js";
 import type { EndpointRole, Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
@@ -25,9 +25,11 @@ import { coordinatorIeee } from "../virtual/registry.js";
 import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { tapMedium } from "./medium-evidence.js";
 import { VirtualProbe } from "./probes/virtual.js";
-import { isInterviewed } from "../cluster-cot/questions.js";
+import { hasInstalledKey, isInterviewed } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { eui64ToLe } from "../hex.js";
+import { makeTestCa, type TestCa } from "../crypto/pki.js";
+import { KeyEstablishmentServer } from "../hub/key-establishment.js";
 
 /** Hub time between checks while waiting for a condition. */
 const DEFAULT_STEP_MS = 15 * 60_000;
@@ -47,8 +49,16 @@ const RUN_START_DELAY_MS = 250;
 /** Real ms of silence on the HAN that count as "nothing in flight". */
 const QUIET_MS = 3;
 
+/** A device of a virtual run. `foreignCa`: its certificate comes from another CA than the hub's (tests). */
+export interface VirtualDevice {
+  kind: "ihd" | "ppmid";
+  profile: string;
+  label: string;
+  foreignCa?: boolean;
+}
+
 export interface VirtualEnvOptions {
-  devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[];
+  devices: VirtualDevice[];
   seed: number;
   /** The virtual coordinator and the herdsman adapter that drives it (default zstack). */
   adapter?: VirtualAdapter;
@@ -62,22 +72,36 @@ export interface VirtualEnvOptions {
    * the run (a new or empty directory: the caller checks). Default: a temporary directory, removed at the end.
    */
   stateDir?: string;
+  /**
+   * `cbke` (default on zstack): the hub runs Key Establishment with a certificate from a test CA made for the
+   * run, the PPMIDs and the ESME hold certificates from the same CA and use APS security. `off` (default on
+   * ember, where link keys are not installed yet): none of it.
+   */
+  security?: "cbke" | "off";
 }
+
+/** "HBOTHRCA": the issuer of the certificates of devices marked `foreignCa`. */
+const OTHER_CA_ISSUER = Buffer.from("HBOTHRCA", "latin1");
 
 /**
  * The hub as the host sees it when the ESME is a node of its own: only the GPF is on the coordinator (and
- * nothing under `electricity-only`).
+ * under `electricity-only` nothing, or with key establishment the ESI endpoint serving Key Establishment alone).
  */
 function gpfOnly(hub: Hub): HubPort {
   const gpf = hub.endpoints.gpf;
   return {
-    endpoints: (hub.variant.meters.includes("gpf") ? { gpf } : {}) as Record<EndpointRole, number>,
+    // the GPF's endpoint is the CHF's ESI: with key establishment it is there even in a home without gas
+    endpoints: (hub.variant.meters.includes("gpf") || hub.keyEstablishment ? { gpf } : {}) as Record<
+      EndpointRole,
+      number
+    >,
     deviceLog: hub.deviceLog,
     roleOf: (ep) => (ep === gpf ? "gpf" : undefined),
     serverClusters: (role) => hub.serverClusters(role),
     read: (ctx, clusterId, attrIds) => hub.read(ctx, clusterId, [...attrIds]),
     command: (ctx, req) => hub.command(ctx, req),
     onPush: (listener) => hub.onPush((p: Push) => p.role === "gpf" && listener(p)),
+    ...(hub.keyEstablishment ? { keyEstablishment: hub.keyEstablishment } : {}),
   };
 }
 
@@ -211,12 +235,31 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   // Devices polling within a minute of each other poll together, as they would in a home.
   const clock = new SteppedClock(start, { batchMs: BATCH_MS });
   const evidence = opts.evidence(clock);
+  const hubIeee = coordinatorIeee(opts.seed);
+  // link keys go on Z-Stack coordinators only (src/host/link-security.ts): the EmberZNet run is off by default
+  const security = opts.security ?? ((opts.adapter ?? "zstack") === "zstack" ? "cbke" : "off");
+  // the run's test CA: the hub's certificate and every Type 1 device's (or, marked foreignCa, another CA's)
+  const ca = security === "cbke" ? makeTestCa() : undefined;
+  let other: TestCa | undefined;
+  let issuer = ca;
+  const keyEstablishment = ca
+    ? new KeyEstablishmentServer({
+        clock,
+        evidence,
+        hubIeee,
+        credentials: [ca.issue(Buffer.from(hubIeee.slice(2), "hex")).own],
+        trusted: [ca.trusted],
+        // every device of a virtual run may start at once: as many exchanges as the Device Log has entries
+        maxExchanges: DEVICE_LOG_CAPACITY,
+      })
+    : undefined;
   const hub = new Hub({
     clock,
     seed: opts.seed,
     evidence,
-    hubIeee: coordinatorIeee(opts.seed),
+    hubIeee,
     ...(opts.hubVariant === undefined ? {} : { variant: opts.hubVariant }),
+    ...(keyEstablishment ? { keyEstablishment } : {}),
   });
   configureSeDevices({
     hub,
@@ -226,6 +269,8 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     startDelayMs: RUN_START_DELAY_MS,
     // what the delay waits for: herdsman has added the device (custom clusters and all) and begun its interview
     startGate: (ieee) => interviewStarted(evidence, ieee),
+    esmeStartGate: (ieee) => interviewStarted(evidence, ieee),
+    credentialsFor: (ieee) => issuer?.issue(Buffer.from(ieee.slice(2), "hex")),
   });
   // The host's network is made first and the dongle comes up with it formed, as a dongle this hub formed in
   // an earlier session: herdsman resumes it instead of forming it (3 s of waiting for the NIB to settle).
@@ -255,9 +300,14 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   });
   // The meter is there before the displays: it joins first, so their discovery finds it.
   const esme = dongle.addDevice("esme") as EmulatedEsme;
-  const nodes = opts.devices.map((d) =>
-    dongle.addDevice(`${d.kind}:${d.profile}`, { autoJoin: false }),
-  ) as EmulatedSeDevice[];
+  const nodes = opts.devices.map((d) => {
+    if (d.foreignCa && ca) {
+      other ??= makeTestCa({ issuer: OTHER_CA_ISSUER });
+      issuer = other;
+    } else issuer = ca;
+    return dongle.addDevice(`${d.kind}:${d.profile}`, { autoJoin: false });
+  }) as EmulatedSeDevice[];
+  issuer = ca;
 
   const han = quietHan(dongle.medium);
   const stopTap = tapMedium({
@@ -278,6 +328,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     evidence,
     duts: virtualDuts(nodes, opts.devices, evidence),
     admitted: [{ label: "esme", ieee: esme.ieee }],
+    security: ca ? { mode: "cbke", issuer: ca.issuer.toString("hex") } : { mode: "off" },
     hubParameters: () => ({
       ...host.network,
       hubIeee: hub.hubIeee,
@@ -298,6 +349,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       closed = true;
       stopTap();
       han.stop();
+      keyEstablishment?.close();
       for (const n of nodes) n.dispose();
       await host.stop().catch(() => undefined);
       await dongle.stop();
@@ -312,6 +364,15 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     await host.permitJoin(254);
     if (!(await env.settle(() => isInterviewed(EvidenceIndex.of(evidence.events), esme.ieee), 20_000)))
       throw new Error("the emulated ESME did not join the virtual HAN within 20 s");
+    if (keyEstablishment) {
+      // the meter establishes keys with the hub before the displays join (they pair with it afterwards)
+      await esme.whenKeyed();
+      const installed = () => hasInstalledKey(EvidenceIndex.of(evidence.events), esme.ieee);
+      if (!(await env.settle(installed, 20_000))) {
+        const why = esme.security?.outcome?.reason ?? "its key was not installed on the coordinator";
+        throw new Error(`the emulated ESME did not establish keys with the hub: ${why}`);
+      }
+    }
   } catch (err) {
     await env.close();
     throw err;

@@ -202,3 +202,56 @@ describe("hanbench run --hub-variant", () => {
     expect(run).toThrow(/^--hub-variant 'silabs' is not one of reference, attributes-only, esme-date-only, /);
   });
 });
+
+describe("hanbench run: --security and --cert", () => {
+  const bench = (...extra: string[]) => parseRunArgs(["--port", "tcp://127.0.0.1:1", "--dut", dutFile(90), ...extra]);
+  const mode = (o: ReturnType<typeof parseRunArgs>) => (o === "help" ? undefined : o.security);
+
+  it("is cbke by default in a virtual run, off on a bench without a certificate, cbke with one", () => {
+    expect(mode(parseRunArgs([]))).toBe("cbke");
+    expect(mode(parseRunArgs(["--security", "off"]))).toBe("off");
+    expect(mode(bench())).toBe("off");
+    expect(mode(bench("--cert", join(dir, "hub.txt")))).toBe("cbke");
+  });
+
+  it.each([
+    [["--security", "aps"], "--security is cbke or off, not 'aps'"],
+    [["--cert", "hub.txt"], "--cert is for bench runs (with --port): a virtual run makes its own test CA"],
+  ])("refuses %j in a virtual run", (args, message) => {
+    expect(() => parseRunArgs(args)).toThrow(message);
+  });
+
+  it("is off by default on the EmberZNet adapter, and refuses cbke there with one line", () => {
+    expect(mode(parseRunArgs(["--adapter", "ember"]))).toBe("off");
+    expect(() => parseRunArgs(["--adapter", "ember", "--security", "cbke"])).toThrow(
+      "--security cbke needs --adapter zstack: link keys are installed on Z-Stack coordinators only",
+    );
+  });
+
+  it("refuses cbke on a bench without a certificate, and a certificate with security off", () => {
+    expect(() => bench("--security", "cbke")).toThrow(
+      "--security cbke on a bench needs the hub's certificate: --cert FILE (Certicom format)",
+    );
+    expect(() => bench("--security", "off", "--cert", "hub.txt")).toThrow(
+      "--cert gives the hub's certificate for --security cbke",
+    );
+  });
+
+  it("refuses an unreadable or wrong certificate file with one line and exit 2, before opening the port", () => {
+    const bad = join(dir, "bad-cert.txt");
+    writeFileSync(bad, "CA Pub Key:\n0207a445\nDevice Implicit Cert:\n00\n");
+    for (const [file, message] of [
+      [join(dir, "missing.txt"), /--cert .*missing\.txt: ENOENT/],
+      [bad, /--cert .*bad-cert\.txt: a certificate is 74 or 48 octets, not 1/],
+    ] as const) {
+      const r = spawnSync(
+        process.execPath,
+        [BIN, "run", "--port", "tcp://127.0.0.1:1", "--dut", dutFile(91), "--cert", file],
+        { encoding: "utf8" },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  }, 60_000);
+});

@@ -32,8 +32,8 @@ interface Child {
   closed: Promise<number | null>;
 }
 
-function start(args: string[]): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"], env });
   children.push(child);
   const out: string[] = [];
   const err: string[] = [];
@@ -84,23 +84,27 @@ interface Device {
 async function virtualBench(
   dir: string,
   devices: string,
-  opts: { requireInstallCodes: boolean } = { requireInstallCodes: true },
+  opts: { requireInstallCodes: boolean; extra?: string[]; env?: NodeJS.ProcessEnv } = { requireInstallCodes: true },
 ): Promise<{ virtual: Child; port: string; devices: Device[] }> {
   const port = join(dir, "dongle");
-  const virtual = start([
-    "virtual",
-    "--listen",
-    "tcp://127.0.0.1:0",
-    "--pty",
-    port,
-    "--console",
-    join(dir, "console"),
-    "--devices",
-    devices,
-    ...(opts.requireInstallCodes ? ["--require-install-codes"] : []),
-    "--poll-interval",
-    "500ms",
-  ]);
+  const virtual = start(
+    [
+      "virtual",
+      "--listen",
+      "tcp://127.0.0.1:0",
+      "--pty",
+      port,
+      "--console",
+      join(dir, "console"),
+      "--devices",
+      devices,
+      ...(opts.requireInstallCodes ? ["--require-install-codes"] : []),
+      "--poll-interval",
+      "500ms",
+      ...(opts.extra ?? []),
+    ],
+    opts.env,
+  );
   await waitFor(virtual.out, /connect to: /, 20_000);
   const count = devices.split(",").filter((d) => !d.startsWith("esme")).length;
   const re = /^((?:ihd|ppmid)-\d+) \(\S+\)\s+([0-9A-F]{16})\s+([0-9A-F]{36})(?:\s+console (\S+))?$/;
@@ -144,11 +148,11 @@ function consoleDut(dir: string, d: Device): string {
   return path;
 }
 
-function operatorDut(dir: string, d: Device): string {
+function operatorDut(dir: string, d: Device, kind: "ihd" | "ppmid" = "ihd"): string {
   const path = join(dir, `${d.label}.json`);
   writeFileSync(
     path,
-    JSON.stringify({ label: d.label, kind: "ihd", eui64: d.eui, installCode: d.code, probe: { method: "operator" } }),
+    JSON.stringify({ label: d.label, kind, eui64: d.eui, installCode: d.code, probe: { method: "operator" } }),
   );
   return path;
 }
@@ -372,4 +376,59 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     );
     expect(existsSync(join(dir, "out.xml"))).toBe(true);
   }, 90_000);
+
+  it.concurrent("CBKE on the bench path: the PPMID keys its link with the hub's certificate; ZDO_SET_LINK_KEY and AF security (0x40) cross the pty", async () => {
+    const dir = mkdtempSync(join(root, "cbke-"));
+    // a test CA (its first certificate is thrown away), the dongle's PPMID issued by it
+    const issue = (args: string[]) =>
+      spawnSync(process.execPath, [BIN, "cert", "issue", ...args], { encoding: "utf8" });
+    expect(issue(["--out", join(dir, "ca"), "--subject", "0000000000000001"]).status).toBe(0);
+    const ca = join(dir, "ca", "ca.txt");
+    const bench = await virtualBench(dir, "ppmid:compliant", {
+      requireInstallCodes: true,
+      extra: ["--ca", ca],
+      env: { ...process.env, HANBENCH_LOG_LEVEL: "debug" },
+    });
+    const coordinator = (await waitFor(bench.virtual.out, /^coordinator ([0-9A-F]{16})/, 5_000))[1]!;
+    const hubCert = issue(["--ca", ca, "--out", join(dir, "hub"), "--subject", coordinator]);
+    expect(hubCert.status, hubCert.stderr).toBe(0);
+    const dut = operatorDut(dir, bench.devices[0]!, "ppmid");
+    const args = [
+      ...runArgs(dir, bench.port, [dut], "2s"),
+      "--cert",
+      join(dir, "hub", `${coordinator.toLowerCase()}.txt`),
+    ];
+    const run = start(args);
+    const code = await run.closed;
+    await stop(bench.virtual);
+    const context = `\n${run.err.filter((l) => !l.startsWith("{")).join("\n")}\n${run.out.join("\n")}`;
+    expect(code, context).toBe(3);
+    // what the dongle read off the pty: the key install and APS-secured data requests
+    const mt = bench.virtual.err
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg?: string; command?: string; data?: string; length?: number })
+      .filter((l) => l.msg === "znp in");
+    const setKey = mt.filter((l) => l.command === "ZDO_SET_LINK_KEY");
+    expect(setKey, context).toHaveLength(1);
+    expect(setKey[0]).toMatchObject({ length: 26 });
+    expect(setKey[0]!.data).toBeUndefined(); // key material: the name and length only
+    const secured = mt.filter(
+      (l) => l.command === "AF_DATA_REQUEST" && l.data && (Buffer.from(l.data, "hex")[7]! & 0x40) !== 0,
+    );
+    expect(secured.length, context).toBeGreaterThan(0);
+    // the hub's evidence: the exchange, the install, SE frames secured both ways
+    const events = readEvidence(join(dir, "evidence.jsonl")).events;
+    const steps = events.filter((e) => e.kind === "ke").map((e) => (e.kind === "ke" ? e.step : ""));
+    expect(steps).toEqual(["initiate", "ephemeral", "confirm", "established", "installed"]);
+    const se = events.filter(
+      (e) => e.kind === "zcl" && [0x0702, 0x0708].includes(e.clusterId) && e.role !== undefined,
+    ) as { apsSecured?: boolean }[];
+    expect(se.length).toBeGreaterThan(0);
+    expect(se.every((z) => z.apsSecured === true)).toBe(true);
+    const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
+    const v = verdicts(report, bench.devices[0]!.label);
+    // no test-SMKI credentials on a bench: the PPMID-ESME pairing is out of reach
+    expect(v["COT-17"], context).toBe("inconclusive");
+    expect(report.duts[0]!.results.find((r) => r.id === "COT-17")!.reason).toMatch(/out of reach/);
+  }, 120_000);
 });

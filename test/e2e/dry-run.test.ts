@@ -51,15 +51,39 @@ describe("hanbench run (the default virtual dry-run)", () => {
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("exits 0 with every case pass or info for ihd:compliant and ppmid:compliant", () => {
+  it("exits 0 with every case pass or info for ihd:compliant and ppmid:compliant (COT-17 not applicable to the IHD)", () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
     for (const d of report.duts) {
-      expect(d.results).toHaveLength(12);
-      for (const r of d.results)
-        expect([d.label, r.id, ["pass", "info"].includes(r.verdict)]).toEqual([d.label, r.id, true]);
+      expect(d.results).toHaveLength(13);
+      for (const r of d.results) {
+        const ok =
+          r.id === "COT-17" && d.kind === "ihd" ? r.verdict === "not_applicable" : ["pass", "info"].includes(r.verdict);
+        expect([d.label, r.id, r.verdict, ok]).toEqual([d.label, r.id, r.verdict, true]);
+      }
     }
-    expect(result.stdout).toMatch(/20 pass, 4 info/);
+    expect(result.stdout).toMatch(/21 pass, 1 not_applicable, 4 info/);
+  });
+
+  it("runs key establishment by default: the PPMID keys its link (suite 2) and its SE traffic with the hub is APS-secured both ways; the IHD's is not", () => {
+    const [ihd, ppmid] = report.duts;
+    expect(ppmid!.security).toMatchObject({ deviceType: "Type 1", mode: "cbke", outcome: "established", suite: 2 });
+    expect(ppmid!.security!.unsecured).toEqual({ hub: 0, esme: 0 });
+    expect(ihd!.security).toMatchObject({ deviceType: "Type 2", outcome: "not-applicable" });
+    const steps = events
+      .filter((e) => e.kind === "ke" && e.device === ppmid!.ieee)
+      .map((e) => (e as { step: string }).step);
+    expect(steps).toEqual(["initiate", "ephemeral", "confirm", "established", "installed"]);
+    const se = new Set([0x000a, 0x0700, 0x0702, 0x0703, 0x0705, 0x0708]);
+    const hubFrames = (device: string, dir: "in" | "out") =>
+      events.filter(
+        (e) => e.kind === "zcl" && e.device === device && e.dir === dir && e.role === "gpf" && se.has(e.clusterId),
+      ) as { apsSecured?: boolean }[];
+    for (const dir of ["in", "out"] as const) {
+      expect(hubFrames(ppmid!.ieee, dir).length).toBeGreaterThan(10);
+      expect(hubFrames(ppmid!.ieee, dir).every((z) => z.apsSecured === true)).toBe(true);
+      expect(hubFrames(ihd!.ieee, dir).every((z) => z.apsSecured === false)).toBe(true);
+    }
   });
 
   it("says on stderr, device by device, when each joined and was interviewed and when it queried the CoT", () => {
