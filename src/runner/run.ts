@@ -36,10 +36,14 @@ export const HUB_VARIANT = "reference";
 /** The hub's endpoints (GPF 2, ESME 3 on a single dongle): no endpoint 1, the suite's default layout. */
 export const ENDPOINT_LAYOUT = "default";
 
-/** What hanbench does not do yet and that applies to every run; each report lists them. */
-export const LIMITATIONS: readonly string[] = [
-  "no Certificate-Based Key Establishment and no APS security: the hub serves every device, PPMIDs (GB Type 1) included, with network security only, and no case judges link security",
-];
+/** What hanbench does not do in this run (by its security mode); each report lists them. */
+export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
+  return security.mode === "off"
+    ? [
+        "no Certificate-Based Key Establishment and no APS security (security off): the hub serves every device, PPMIDs (GB Type 1) included, with network security only, and COT-17 is not applicable",
+      ]
+    : [];
+}
 
 /** `hb-20261204T125226Z-1a2b3c4d`: the start (wall clock, UTC) and 4 random bytes. */
 export function newReportId(wallMs: number): string {
@@ -189,7 +193,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       coordinator: { ...env.coordinator(), ...(env.host.coordinator ?? {}) },
       ...(spec.lab ? { lab: spec.lab } : {}),
       deviations: [...env.deviations],
-      limitations: [...LIMITATIONS],
+      limitations: limitationsFor(env.security),
       ...(spec.requirements ? { requirements: spec.requirements } : {}),
       security: env.security,
     });

@@ -118,7 +118,7 @@ describe("hanbench report", () => {
     expect(readFileSync(junit, "utf8")).toContain('<property name="COT-09.clauses" value="LAB-9"/>');
     writeFileSync(map, "case,clause\nCOT-77,LAB-77\n");
     await expect(command.run([writeEvidence("req2.jsonl", mixed), "--requirements", map])).rejects.toThrow(
-      /^--requirements: .*map\.csv: unknown case id 'COT-77' \(the suite has COT-01\.\.COT-12\)$/,
+      /^--requirements: .*map\.csv: unknown case id 'COT-77' \(the suite has COT-01\.\.COT-17\)$/,
     );
     const p = spawnSync(
       process.execPath,

@@ -57,7 +57,7 @@ describe("terminal verdict table", () => {
     expect(lines.slice(at, at + 3)).toEqual([
       "FAIL ihd:keeps-messages: COT-06",
       "FAIL ihd:no-query: COT-03, COT-04, COT-05, COT-06, COT-08, COT-10",
-      "23 pass, 7 fail, 6 info",
+      "23 pass, 7 fail, 3 not_applicable, 6 info",
     ]);
   });
 
