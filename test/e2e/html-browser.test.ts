@@ -116,12 +116,12 @@ describe("the HTML report in headless Chromium", () => {
     const banner = /<header id="banner" class="banner v-fail">([\s\S]*?)<\/header>/.exec(dom);
     expect(banner, dom.slice(0, 2000)).not.toBeNull();
     expect(banner![1]).toContain('<div class="result">FAIL</div>');
-    expect(banner![1]).toMatch(/<div class="counts">19 pass · 1 fail · 4 info — 24 cases on 2 devices<\/div>/);
+    expect(banner![1]).toMatch(/<div class="counts">20 pass · 1 fail · 1 not_applicable · 4 info — 26 cases on 2 devices<\/div>/);
     // grid: the display's row has FAIL under COT-06 only
     const grid = /<table class="grid">([\s\S]*?)<\/table>/.exec(dom)![1]!;
     const row = /<tr><td class="dut"><a href="#dut-0">ihd:keeps-messages<\/a><\/td>([\s\S]*?)<\/tr>/.exec(grid)![1]!;
     const cellsOf = [...row.matchAll(/<td class="cell ([^"]+)"[^>]*>(?:<a [^>]*>)?([^<]*)/g)].map((m) => [m[1], m[2]]);
-    expect(cellsOf).toHaveLength(12);
+    expect(cellsOf).toHaveLength(13);
     expect(cellsOf[5]).toEqual(["v-fail", "FAIL"]);
     expect(cellsOf.filter(([c]) => c === "v-fail")).toHaveLength(1);
     // the failing case: its reason, the DisplayMessage decoded by field, and the message the display kept
