@@ -173,8 +173,7 @@ export function zclFields(e: ZclEvent): Field[] {
     { name: "TSN", value: String(e.tsn) },
     ...payloadFields(e),
   ];
-  const violations = (e as { violations?: unknown }).violations;
-  if (Array.isArray(violations) && violations.length)
-    rows.push({ name: "violations", value: violations.map((v) => formatValue(undefined, v)).join("; ") });
+  for (const v of e.violations ?? [])
+    rows.push({ name: "spec violation", value: `${v.field} (byte ${v.offset}): ${v.what}` });
   return rows;
 }
