@@ -116,7 +116,9 @@ describe("the HTML report in headless Chromium", () => {
     const banner = /<header id="banner" class="banner v-fail">([\s\S]*?)<\/header>/.exec(dom);
     expect(banner, dom.slice(0, 2000)).not.toBeNull();
     expect(banner![1]).toContain('<div class="result">FAIL</div>');
-    expect(banner![1]).toMatch(/<div class="counts">20 pass · 1 fail · 1 not_applicable · 4 info — 26 cases on 2 devices<\/div>/);
+    expect(banner![1]).toMatch(
+      /<div class="counts">20 pass · 1 fail · 1 not_applicable · 4 info — 26 cases on 2 devices<\/div>/,
+    );
     // grid: the display's row has FAIL under COT-06 only
     const grid = /<table class="grid">([\s\S]*?)<\/table>/.exec(dom)![1]!;
     const row = /<tr><td class="dut"><a href="#dut-0">ihd:keeps-messages<\/a><\/td>([\s\S]*?)<\/tr>/.exec(grid)![1]!;
