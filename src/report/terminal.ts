@@ -76,7 +76,7 @@ export function renderTerminal(report: RunReport, opts: TerminalOptions = {}): s
       );
     for (const r of d.results) {
       const head = `  ${r.id.padEnd(6)}  `;
-      const verdict = r.verdict.padEnd(14);
+      const verdict = r.verdict.length >= 14 ? `${r.verdict} ` : r.verdict.padEnd(14);
       const title = clip(r.title, width - len(head) - len(verdict));
       out.push(`${head}${paint(r.verdict, verdict, color)}${title}`.trimEnd());
       if (!["fail", "error", "inconclusive"].includes(r.verdict)) continue;

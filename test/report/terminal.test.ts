@@ -51,6 +51,14 @@ describe("terminal verdict table", () => {
     expect(renderTerminal(structuredClone({ ...report, duts: [report.duts[2]!] }))).not.toContain("cut short");
   });
 
+  it("keeps a space between every verdict and its title, not_applicable (the longest verdict) included", () => {
+    const caseLines = renderTerminal(report)
+      .split("\n")
+      .filter((l) => /^ {2}COT-\d\d /.test(l));
+    expect(caseLines.some((l) => l.includes("not_applicable"))).toBe(true);
+    for (const l of caseLines) expect(l).toMatch(/^ {2}COT-\d\d {2}[a-z_]+ +[A-Z]/);
+  });
+
   it("closes with the failing cases per device, then the counts", () => {
     const lines = renderTerminal(report).trimEnd().split("\n");
     const at = lines.findIndex((l) => l.startsWith("FAIL "));
