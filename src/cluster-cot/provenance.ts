@@ -65,10 +65,10 @@ export interface ProvenanceInputs {
   requirements?: RequirementsMap;
 }
 
-/** The hub variant the run was made under: the hub parameters' (suite v2), else the run event's own field. */
+/** The hub variant the run was made under, as the hub parameters in the run event name it. */
 function hubVariantOf(run: Run): string | undefined {
   const v = run.hub?.variant;
-  return typeof v === "string" ? v : run.hubVariant;
+  return typeof v === "string" ? v : undefined;
 }
 
 /** Provenance from the evidence (events sorted by seq). */

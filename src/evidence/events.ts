@@ -48,8 +48,6 @@ export interface RunEvent {
   suiteVersion?: string;
   /** Where `baseline` was read from, when it was a file (absent: the baseline built into hanbench). */
   baselineFile?: string;
-  /** How the hub answers (cot-suite.md "Hub variants"), e.g. `reference`. */
-  hubVariant?: string;
   /** Hub endpoint layout (cot-suite.md "Actors and hub topology"): `default` or `silabs`. */
   endpointLayout?: string;
   coordinator?: CoordinatorInfo;
@@ -106,17 +104,12 @@ export interface CoordinatorInfo {
   meta?: Record<string, unknown>;
   /** The coordinator's IEEE address (the hub's). */
   ieee?: string;
-  /** The firmware as the coordinator reports it, e.g. `ZStack3x0 revision 20240710 (2.7.1)`. */
+  /** `type` and `meta` in one line, e.g. `ZStack3x0 revision 20240710 (2.7.1)`. */
   firmware?: string;
-  /** What herdsman's getCoordinatorVersion returned, as it came (the firmware's own fields). */
-  version?: Record<string, unknown>;
   channel?: number;
   panId?: string;
   extendedPanId?: string;
 }
-
-/** The coordinator dongle as it reported itself when the hub started (no keys). */
-export type CoordinatorFacts = CoordinatorInfo;
 
 /** Who ran the test and what they noted (`--lab`, `--operator`, `--note`, or a bench file). */
 export interface LabInfo {

@@ -38,7 +38,6 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
       herdsman: "string",
       suiteVersion: "string",
       baselineFile: "string",
-      hubVariant: "string",
       endpointLayout: "string",
       coordinator: "object",
       lab: "object",

@@ -31,7 +31,7 @@ import { herdsmanClusters, SE_PROFILE_ID } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
 import type {
   BasicEvent,
-  CoordinatorFacts,
+  CoordinatorInfo,
   EndpointRole,
   InterviewEvent,
   JoinEvent,
@@ -120,7 +120,6 @@ export class Host extends EventEmitter<HostEvents> {
   #network: NetworkParameters | undefined;
   #coordinatorIeee: string | undefined;
   #version: CoordinatorVersion | undefined;
-  #coordinatorVersion: { type: string; meta: Record<string, unknown> } | undefined;
   #unsubscribePush: (() => void) | undefined;
   #security: ZStackLinkSecurity | undefined;
   #unsubscribeKeys: (() => void) | undefined;
@@ -157,24 +156,23 @@ export class Host extends EventEmitter<HostEvents> {
   }
 
   /** Adapter, firmware as reported, IEEE, channel and PAN ids of the coordinator (no key), once started. */
-  get coordinator(): CoordinatorFacts | undefined {
+  get coordinator(): CoordinatorInfo | undefined {
     if (!this.#network) return undefined;
     const net = describeNetwork(this.#network);
     return {
       adapter: this.#adapterType,
       ...(this.#version
-        ? { firmware: firmwareText(this.#version), version: { type: this.#version.type, ...this.#version.meta } }
+        ? {
+            type: String(this.#version.type),
+            meta: { ...(this.#version.meta as Record<string, unknown>) },
+            firmware: firmwareText(this.#version),
+          }
         : {}),
       ...(this.#coordinatorIeee ? { ieee: this.#coordinatorIeee } : {}),
       channel: this.#network.channel,
       panId: net.panId as string,
       ...(this.#network.extendedPanId ? { extendedPanId: this.#network.extendedPanId } : {}),
     };
-  }
-
-  /** The firmware as the dongle reports it (herdsman's getCoordinatorVersion: type and revision), once started. */
-  get coordinatorVersion(): { type: string; meta: Record<string, unknown> } | undefined {
-    return this.#coordinatorVersion;
   }
 
   /** Channel, PAN id and extended PAN id (no key), once started. */
@@ -251,9 +249,6 @@ export class Host extends EventEmitter<HostEvents> {
       logger.warn({ err: String(err) }, "the coordinator did not say its version");
       return undefined;
     });
-    this.#coordinatorVersion = this.#version
-      ? { type: String(this.#version.type), meta: { ...(this.#version.meta as Record<string, unknown>) } }
-      : undefined;
     const epid = (await controller.getNetworkParameters().catch(() => undefined))?.extendedPanID;
     if (epid && network.extendedPanId !== epid) {
       network.extendedPanId = epid;

@@ -53,15 +53,9 @@ export interface RunEnv {
   close(): Promise<void>;
 }
 
-/** What the host knows of its coordinator, for the run event. */
+/** What the host knows of its coordinator, with the port it is on, for the run event. */
 export function coordinatorOf(host: Host, adapter: string, port: string): CoordinatorInfo {
-  const v = host.coordinatorVersion;
-  return {
-    adapter,
-    port,
-    ...(v ? { type: v.type, meta: v.meta } : {}),
-    ...(host.coordinatorIeee ? { ieee: host.coordinatorIeee } : {}),
-  };
+  return { ...(host.coordinator ?? { adapter }), port };
 }
 
 /** The CoT recorder of a run, on the run's hub clock: each meter's CoTs carry that meter's supplier. */

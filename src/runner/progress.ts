@@ -2,7 +2,7 @@
  * Progress of a run on stderr: one line per phase and per wait, with hub time. On a terminal the current
  * wait is redrawn in place; elsewhere (CI logs) each line is printed once. `--quiet` silences it.
  */
-import type { CoordinatorFacts } from "../evidence/events.js";
+import type { CoordinatorInfo } from "../evidence/events.js";
 
 export class Progress {
   readonly #out: NodeJS.WriteStream | undefined;
@@ -44,7 +44,7 @@ export function hubTime(ms: number): string {
 }
 
 /** The coordinator's facts in one line, as serve and run print them at start. */
-export function coordinatorLine(c: CoordinatorFacts | undefined): string {
+export function coordinatorLine(c: CoordinatorInfo | undefined): string {
   if (!c) return "coordinator: not started";
   const parts = [
     c.adapter,

@@ -31,8 +31,6 @@ const BASELINE = {
   CHTS: "1.5",
 } as const;
 
-/** The hub variant a run event names when its hub parameters name none (cot-suite.md "Hub variants"). */
-export const HUB_VARIANT = "reference";
 /** The hub's endpoints (GPF 2, ESME 3 on a single dongle): no endpoint 1, the suite's default layout. */
 export const ENDPOINT_LAYOUT = "default";
 
@@ -188,16 +186,15 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       ...(spec.build ? { build: spec.build } : {}),
       ...(spec.herdsman ? { herdsman: spec.herdsman } : {}),
       suiteVersion: SUITE_VERSION,
-      hubVariant: typeof hub.variant === "string" ? hub.variant : HUB_VARIANT,
       endpointLayout: ENDPOINT_LAYOUT,
-      coordinator: { ...env.coordinator(), ...(env.host.coordinator ?? {}) },
+      coordinator: env.coordinator(),
       ...(spec.lab ? { lab: spec.lab } : {}),
       deviations: [...env.deviations],
       limitations: limitationsFor(env.security),
       ...(spec.requirements ? { requirements: spec.requirements } : {}),
       security: env.security,
     });
-    progress.line(`  ${coordinatorLine(env.host.coordinator)}`);
+    progress.line(`  ${coordinatorLine(env.coordinator())}`);
     const ctx: StepContext = { env, timing: defaultTiming(spec.windowMs), progress };
     const plan = planFor(spec.mode);
     phases: for (const [i, phase] of plan.entries()) {

@@ -337,7 +337,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       esme: { ieee: esme.ieee, nwk: esme.nwk, node: "own node on the virtual HAN" },
       transport: dongle.url,
     }),
-    coordinator: () => coordinatorOf(host, "zstack", dongle.url),
+    coordinator: () => coordinatorOf(host, adapter, dongle.url),
     // the ESME is a node of its own, as in a home: the suite's topology
     deviations: [],
     advance: steppedAdvance(clock, han.quiet),

@@ -37,7 +37,6 @@ describe("provenance", () => {
         build: { version: "0.1.0", commit: "0123456789abcdef0123456789abcdef01234567", dirty: false, from: "source" },
         herdsman: "11.1.1",
         suiteVersion: "1",
-        hubVariant: "reference",
         endpointLayout: "default",
         coordinator: { adapter: "zstack", port: "/dev/ttyACM0", type: "ZStack3x0", meta: { revision: 20230507 } },
         lab: { lab: "Acme Test House", operator: "J. Smith", notes: ["IHD on mains"] },
@@ -69,16 +68,12 @@ describe("provenance", () => {
     expect(p.aborted).toBeUndefined();
   });
 
-  it("names the hub variant the hub parameters name (suite v2), else the run event's own", () => {
+  it("names the hub variant the run event's hub parameters name, and none when they name none", () => {
     expect(buildReport(base).provenance.hubVariant).toBe("reference");
-    const variant = (name: string | undefined, own?: string) =>
-      base.map((e) =>
-        e.kind === "run"
-          ? ({ ...e, hub: { ...e.hub, variant: name }, ...(own ? { hubVariant: own } : {}) } as Evidence)
-          : e,
-      );
-    expect(buildReport(variant("attributes-only", "reference")).provenance.hubVariant).toBe("attributes-only");
-    expect(buildReport(variant(undefined, "reference")).provenance.hubVariant).toBe("reference");
+    const variant = (name: string | undefined) =>
+      base.map((e) => (e.kind === "run" ? ({ ...e, hub: { ...e.hub, variant: name } } as Evidence) : e));
+    expect(buildReport(variant("attributes-only")).provenance.hubVariant).toBe("attributes-only");
+    expect(buildReport(variant(undefined)).provenance.hubVariant).toBeUndefined();
   });
 
   it("starts the run at its first event (the host starts before the run event is written)", () => {

@@ -74,6 +74,13 @@ describe("hanbench run --adapter zstack | ember (the default dry-run on both vir
       events.find((e) => e.kind === "note" && e.message.startsWith("host started"));
     expect(started(zstack.events)).toMatchObject({ data: { adapter: "zstack" } });
     expect(started(ember.events)).toMatchObject({ data: { adapter: "ember" } });
+    // the run event (and so every report's provenance) names the coordinator that ran
+    const coordinator = (events: Evidence[]) => {
+      const run = events.find((e) => e.kind === "run");
+      return run?.kind === "run" ? run.coordinator : undefined;
+    };
+    expect(coordinator(zstack.events)).toMatchObject({ adapter: "zstack", type: "ZStack3x0" });
+    expect(coordinator(ember.events)).toMatchObject({ adapter: "ember" });
   });
 
   it("gives the same verdicts with the same reasons", () => {

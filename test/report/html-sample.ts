@@ -59,6 +59,7 @@ export function buildSample(opts: { requests?: number } = {}): Sample {
     mode: "virtual",
     seed: 42,
     hub: {
+      variant: "reference",
       channel: 15,
       panId: 0x1a62,
       extendedPanId: "0x00db1234567890ff",
@@ -84,7 +85,6 @@ export function buildSample(opts: { requests?: number } = {}): Sample {
     build: { version: "0.1.0", commit: "4b825dc642cb6eb9a060e54bf8d69288fbee4904", dirty: false, from: "source" },
     herdsman: "11.1.1",
     suiteVersion: "1",
-    hubVariant: "reference",
     endpointLayout: "default",
     coordinator: {
       adapter: "zstack",
