@@ -2,7 +2,15 @@
  * The results of a run, as every report renders them (JSON is this structure; JUnit and HTML are views
  * of it). Case ids, titles and verdict names are the public contract of cot-suite.md.
  */
-import type { BuildInfo, CoordinatorInfo, EndpointRole, LabInfo, RequirementEntry } from "../evidence/events.js";
+import type {
+  BasicEvent,
+  BuildInfo,
+  CoordinatorInfo,
+  DutDeclaration,
+  EndpointRole,
+  LabInfo,
+  RequirementEntry,
+} from "../evidence/events.js";
 
 import type { DutSecurity } from "./security.js";
 
@@ -84,28 +92,12 @@ export interface HeldItem {
 
 /** A DUT as declared (DUT file, or implied for an emulated device) and as its Basic cluster reported itself. */
 export interface DutIdentity {
-  declared: {
-    firmware?: string;
-    manufacturer?: string;
-    model?: string;
-    hardwareVersion?: number;
-    dateCode?: string;
-    claims?: string;
-  };
-  /** What herdsman's interview read of its Basic cluster (absent: no successful interview in the evidence). */
-  read?: {
-    manufacturerName?: string;
-    modelId?: string;
-    swBuildId?: string;
-    hwVersion?: number;
-    dateCode?: string;
-    appVersion?: number;
-    stackVersion?: number;
-    zclVersion?: number;
-    powerSource?: string;
-    /** The evidence event. */
-    seq: number;
-  };
+  declared: Pick<DutDeclaration, "firmware" | "manufacturer" | "model" | "hardwareVersion" | "dateCode" | "claims">;
+  /**
+   * What herdsman's interview read of its Basic cluster, with the evidence event's seq (absent: no successful
+   * interview in the evidence).
+   */
+  read?: Omit<BasicEvent, "kind" | "device"> & { seq: number };
   /** Declared and read values that disagree: each is a warning in every report. */
   mismatches: { field: string; declared: string; read: string }[];
 }
