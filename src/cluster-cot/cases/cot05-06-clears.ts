@@ -14,7 +14,7 @@
  *   again, COT-06 is `inconclusive`.
  * COT-02 not met: `inconclusive`. A category the DUT declares it never shows: its case is `not_applicable`.
  */
-import { itemsOn, listHeld, previousOf } from "../attribution.js";
+import { type Attributed, itemsOn, listHeld, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
 import {
   type CaseDef,
@@ -25,11 +25,30 @@ import {
   needProbe,
   needProbeAfter,
   outcome,
+  type Outcome,
 } from "./case.js";
+import type { CotSet, DutView, Probe } from "../view.js";
 
-/** The clear case of a category the DUT declares it never shows (cot-suite.md COT-02). */
-function neverShown(what: string) {
-  return outcome("not_applicable", `the DUT declares it never shows ${what} (DUT file "neverShows")`);
+/**
+ * What both clear cases judge: the main CoT and what the DUT held at the after-cot probe, attributed against each
+ * meter's T; or the outcome that settles the case first — the DUT never shows this category (its case is
+ * not_applicable, cot-suite.md COT-02), COT-02 not met, no CoT, no probe after it.
+ */
+function afterCot(
+  view: DutView,
+  prior: Parameters<CaseDef["evaluate"]>[1],
+  category: "consumption" | "messages",
+  shown: string,
+): { set: CotSet; p: Probe; a: Attributed } | Outcome {
+  if (view.dut.neverShows?.includes(category))
+    return outcome("not_applicable", `the DUT declares it never shows ${shown} (DUT file "neverShows")`);
+  const dep = needCot02(prior);
+  if (dep) return dep;
+  const set = needCots(view, PHASE.cot);
+  if (isOutcome(set)) return set;
+  const p = needProbeAfter(view, PROBE.afterCot, set);
+  if (isOutcome(p)) return p;
+  return { set, p, a: view.attributed(p, set.ts) };
 }
 
 export const cot05: CaseDef = {
@@ -38,14 +57,9 @@ export const cot05: CaseDef = {
   basis: ["gb"],
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
   evaluate(view, prior) {
-    if (view.dut.neverShows?.includes("consumption")) return neverShown("consumption history");
-    const dep = needCot02(prior);
-    if (dep) return dep;
-    const set = needCots(view, PHASE.cot);
-    if (isOutcome(set)) return set;
-    const p = needProbeAfter(view, PROBE.afterCot, set);
-    if (isOutcome(p)) return p;
-    const a = view.attributed(p, set.ts);
+    const held = afterCot(view, prior, "consumption", "consumption history");
+    if (isOutcome(held)) return held;
+    const { set, p, a } = held;
     const left = [...previousOf(a, "consumption"), ...previousOf(a, "aggregates")];
     const base = needProbe(view, PROBE.baseline);
     const before = isOutcome(base) ? undefined : previousOf(view.attributed(base, set.ts), "consumption").length;
@@ -79,14 +93,9 @@ export const cot06: CaseDef = {
   basis: ["gb"],
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
   evaluate(view, prior) {
-    if (view.dut.neverShows?.includes("messages")) return neverShown("supplier messages");
-    const dep = needCot02(prior);
-    if (dep) return dep;
-    const set = needCots(view, PHASE.cot);
-    if (isOutcome(set)) return set;
-    const p = needProbeAfter(view, PROBE.afterCot, set);
-    if (isOutcome(p)) return p;
-    const a = view.attributed(p, set.ts);
+    const held = afterCot(view, prior, "messages", "supplier messages");
+    if (isOutcome(held)) return held;
+    const { set, p, a } = held;
     const previous = itemsOn(a, "messages", "previous");
     const kept = previous.filter((i) => i.heldAcross === true);
     const unknown = previous.filter((i) => i.heldAcross === undefined);
