@@ -16,16 +16,15 @@
  *   node --import tsx scripts/bench-ember.ts --whole-stack [--reads N] [--rounds N]
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { RealClock } from "../src/hub/clock.js";
-import { type VirtualAdapter, VirtualDongle } from "../src/virtual/dongle.js";
+import type { VirtualAdapter } from "../src/virtual/dongle.js";
 import { EmulatedNode } from "../src/virtual/han/node.js";
 import { socatAvailable } from "../src/virtual/transport/pty.js";
 import { NcpTestHost } from "../test/virtual/ember/ncp-host.js";
-import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
+import { benchHerdsmanReads } from "./bench-support.js";
+import { quietHerdsman } from "../test/virtual/herdsman-harness.js";
 
 const { values } = parseArgs({
   options: {
@@ -41,68 +40,15 @@ const READS = Number(values.reads ?? 3000);
 const CONCURRENCY = 16;
 const BAUD = 115_200;
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function bench(adapter: VirtualAdapter, usePty: boolean): Promise<void> {
-  const label = `${adapter} ${usePty ? "pty" : "tcp"}`;
-  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-"));
-  const dongle = await VirtualDongle.start({
+  await benchHerdsmanReads({
+    label: `${adapter} ${usePty ? "pty" : "tcp"}`,
     adapter,
-    stateDir: join(dir, "state"),
-    pty: usePty ? join(dir, "tty") : undefined,
+    usePty,
+    reads: READS,
+    concurrency: CONCURRENCY,
+    baud: BAUD,
   });
-  const c = makeController(dongle.path, dir, randomKey(), adapter);
-  try {
-    await c.start();
-    const node = dongle.addDevice("node", { autoJoin: false });
-    const done = interviewed(c, node.ieee);
-    await c.permitJoin(60);
-    await node.join();
-    const ep = (await done).getEndpoint(1)!;
-    const read = () => ep.read("genBasic", ["zclVersion"]);
-    for (let i = 0; i < 300; i++) await read();
-
-    const b0 = { ...dongle.linkBytes };
-    await read();
-    const toDongle = dongle.linkBytes.toDongle - b0.toDongle;
-    const toHost = dongle.linkBytes.toHost - b0.toHost;
-    const uartMs = ((toDongle + toHost) * 10 * 1000) / BAUD; // 8N1: 10 bits a byte
-
-    const lat: number[] = [];
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < READS; i++) {
-      const s = performance.now();
-      await read();
-      lat.push(performance.now() - s);
-    }
-    const seqS = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    lat.sort((a, b) => a - b);
-
-    let next = 0;
-    const t1 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < READS) await read();
-      }),
-    );
-    const parS = (performance.now() - t1) / 1000;
-
-    const f = (n: number, d = 0) => n.toFixed(d);
-    process.stdout.write(
-      `${label.padEnd(11)} ${f(READS / seqS).padStart(6)} rt/s  p50 ${f(pct(lat, 50), 3)} ms  p99 ${f(pct(lat, 99), 3)} ms` +
-        `  | CPU ${f((cpu.user + cpu.system) / READS)} µs/rt` +
-        `  | ${CONCURRENCY} concurrent: ${f(READS / parS).padStart(6)} rt/s` +
-        `  | line ${toDongle}+${toHost} B = ${f(uartMs, 2)} ms at ${BAUD} baud (≤ ${f(1000 / uartMs)} rt/s)\n`,
-    );
-  } finally {
-    await c.stop().catch(() => {});
-    await dongle.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** The NCP and a node in process: sendUnicast (a Basic read) in, incomingMessageHandler out. */

@@ -10,6 +10,7 @@
  * Compare with scripts/bench-host.ts, which measures the whole stack over the virtual dongle.
  */
 import { parseArgs } from "node:util";
+import { percentile } from "./bench-support.js";
 import { Zcl } from "zigbee-herdsman";
 import { RealClock } from "../src/hub/clock.js";
 import { FakeAdapter, useFakeAdapter } from "../test/host/fake-adapter.js";
@@ -24,10 +25,6 @@ const { values } = parseArgs({
 const READS = Number(values.reads);
 const IEEE = "0x00db1234567890a0";
 const NWK = 0x4a11;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 async function main(): Promise<void> {
   const fake = new FakeAdapter();

@@ -29,11 +29,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Zcl } from "zigbee-herdsman";
-import { RealClock } from "../src/hub/clock.js";
+import { hubWithReadingNode, percentile } from "./bench-support.js";
 import { VirtualDongle } from "../src/virtual/dongle.js";
-import type { EmulatedNode } from "../src/virtual/han/node.js";
-import { interviewed, startHubHost } from "../test/support/hub-host.js";
 import {
   interviewed as herdsmanInterviewed,
   makeController,
@@ -69,10 +66,6 @@ for (const [name, n] of [
     console.error(`--${name} must be a whole number ≥ 1`);
     process.exit(2);
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** Latencies, wall time and CPU of every batch of one path. */
@@ -111,51 +104,18 @@ interface Path {
 
 /** hanbench: a device reads the hub through the host. */
 async function hanbenchPath(): Promise<Path> {
-  const dongle = await VirtualDongle.start({ adapter: ADAPTER, devices: ["node"] });
-  const node = dongle.devices[0] as EmulatedNode;
-  const stack = await startHubHost({
-    port: dongle.url,
+  const world = await hubWithReadingNode({
     adapter: ADAPTER,
-    clock: new RealClock(),
-    seed: 1,
-    hubIeee: "0x00124b0000000000",
     memoryEvidence: values["memory-evidence"],
-    devices: [{ eui64: node.ieee, installCode: node.installCode!, deviceType: 6 }],
+    endpoint: values.endpoint ? Number(values.endpoint) : undefined,
   });
-  const { evidence, evidencePath, hub, host } = stack;
-  const joined = interviewed(host);
-  await host.permitJoin(60);
-  await joined;
-  await host.permitJoin(0);
-  let tsn = 0;
+  const { evidence, evidencePath } = world.stack;
   return {
-    read() {
-      tsn = (tsn + 1) & 0xff;
-      const frame = Zcl.Frame.create(
-        0,
-        0,
-        false,
-        undefined,
-        tsn,
-        "read",
-        0x0708,
-        [{ attrId: 0x0200 }, { attrId: 0x0201 }],
-        {},
-      );
-      return node.zclRequest(
-        { nwk: 0, ep: values.endpoint ? Number(values.endpoint) : hub.endpoints.gpf },
-        0x0708,
-        frame.toBuffer(),
-        { profileId: 0x0109 },
-      );
-    },
+    read: world.readCot,
     summary: () =>
       `${evidence.events.length} evidence events` +
       (evidencePath ? `, evidence file ${(statSync(evidencePath).size / 1e6).toFixed(1)} MB` : " (in memory)"),
-    async stop() {
-      await stack.stop();
-      await dongle.stop();
-    },
+    stop: () => world.stop(),
   };
 }
 

@@ -14,11 +14,7 @@
  */
 import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Zcl } from "zigbee-herdsman";
-import { RealClock } from "../src/hub/clock.js";
-import { VirtualDongle } from "../src/virtual/dongle.js";
-import type { EmulatedNode } from "../src/virtual/han/node.js";
-import { interviewed, startHubHost } from "../test/support/hub-host.js";
+import { hubWithReadingNode, percentile } from "./bench-support.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,49 +31,16 @@ const ADAPTER: "zstack" | "ember" = values.adapter;
 const READS = Number(values.reads);
 const CONCURRENCY = Number(values.concurrency);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 async function main(): Promise<void> {
-  const dongle = await VirtualDongle.start({ adapter: ADAPTER, devices: ["node"] });
-  const node = dongle.devices[0] as EmulatedNode;
-  const stack = await startHubHost({
-    port: dongle.url,
+  const world = await hubWithReadingNode({
     adapter: ADAPTER,
-    clock: new RealClock(),
-    seed: 1,
-    hubIeee: "0x00124b0000000000",
     memoryEvidence: values["memory-evidence"],
-    devices: [{ eui64: node.ieee, installCode: node.installCode!, deviceType: 6 }],
+    endpoint: values.endpoint ? Number(values.endpoint) : undefined,
   });
-  const { evidence, evidencePath, hub, host } = stack;
-  const joined = interviewed(host);
-  await host.permitJoin(60);
-  await joined;
-  await host.permitJoin(0);
-
-  let tsn = 0;
+  const { evidence, evidencePath } = world.stack;
   const read = async (): Promise<number> => {
-    tsn = (tsn + 1) & 0xff;
-    const frame = Zcl.Frame.create(
-      0,
-      0,
-      false,
-      undefined,
-      tsn,
-      "read",
-      0x0708,
-      [{ attrId: 0x0200 }, { attrId: 0x0201 }],
-      {},
-    );
     const t0 = performance.now();
-    await node.zclRequest(
-      { nwk: 0, ep: values.endpoint ? Number(values.endpoint) : hub.endpoints.gpf },
-      0x0708,
-      frame.toBuffer(),
-      { profileId: 0x0109 },
-    );
+    await world.readCot();
     return performance.now() - t0;
   };
 
@@ -114,8 +77,7 @@ async function main(): Promise<void> {
     );
   }
 
-  await stack.stop();
-  await dongle.stop();
+  await world.stop();
 }
 
 main().then(

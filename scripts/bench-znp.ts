@@ -37,6 +37,7 @@ import { createZnp } from "../src/virtual/znp/index.js";
 import { ZnpState } from "../src/virtual/znp/state.js";
 import { formNetwork } from "../src/virtual/znp/commissioning.js";
 import { RawClient } from "../test/virtual/raw-client.js";
+import { benchHerdsmanReads, percentile, timeSequential } from "./bench-support.js";
 import { interviewed, makeController, quietHerdsman, randomKey } from "../test/virtual/herdsman-harness.js";
 
 const { values } = parseArgs({
@@ -55,69 +56,8 @@ const FLOOR_PACE_US = Number(values["floor-pace"] ?? 150);
 const CONCURRENCY = 16;
 const BAUD = 115_200;
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function bench(label: string, usePty: boolean): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-"));
-  const dongle = await VirtualDongle.start({
-    stateDir: join(dir, "znp"),
-    pty: usePty ? join(dir, "ttyZNP") : undefined,
-  });
-  const c = makeController(dongle.path, dir, randomKey());
-  try {
-    await c.start();
-    const node = dongle.addDevice("node", { autoJoin: false });
-    const done = interviewed(c, node.ieee);
-    await c.permitJoin(60);
-    await node.join();
-    const ep = (await done).getEndpoint(1)!;
-    const read = () => ep.read("genBasic", ["zclVersion"]);
-    for (let i = 0; i < 300; i++) await read();
-
-    // bytes on the line for one exchange
-    const b0 = { ...dongle.linkBytes };
-    await read();
-    const toDongle = dongle.linkBytes.toDongle - b0.toDongle;
-    const toHost = dongle.linkBytes.toHost - b0.toHost;
-    const uartMs = ((toDongle + toHost) * 10 * 1000) / BAUD; // 8N1: 10 bits a byte, request then replies
-
-    // one at a time
-    const lat: number[] = [];
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < READS; i++) {
-      const s = performance.now();
-      await read();
-      lat.push(performance.now() - s);
-    }
-    const seqS = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    lat.sort((a, b) => a - b);
-
-    // herdsman's 16 concurrent transactions
-    let next = 0;
-    const t1 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < READS) await read();
-      }),
-    );
-    const parS = (performance.now() - t1) / 1000;
-
-    const f = (n: number, d = 0) => n.toFixed(d);
-    process.stdout.write(
-      `${label.padEnd(10)} ${f(READS / seqS).padStart(7)} rt/s  p50 ${f(pct(lat, 50), 3)} ms  p99 ${f(pct(lat, 99), 3)} ms` +
-        `  | CPU ${f((cpu.user + cpu.system) / READS)} µs/rt` +
-        `  | ${CONCURRENCY} concurrent: ${f(READS / parS).padStart(7)} rt/s` +
-        `  | line ${toDongle}+${toHost} B = ${f(uartMs, 2)} ms at ${BAUD} baud (≤ ${f(1000 / uartMs)} rt/s)\n`,
-    );
-  } finally {
-    await c.stop().catch(() => {});
-    await dongle.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await benchHerdsmanReads({ label, adapter: "zstack", usePty, reads: READS, concurrency: CONCURRENCY, baud: BAUD });
 }
 
 /** The dongle alone: a bare MT client sends AF dataRequest (a Basic read) and waits for AF incomingMsg. */
@@ -151,20 +91,10 @@ async function benchRaw(): Promise<void> {
       c.frames.length = 0;
     };
     for (let i = 0; i < 300; i++) await once();
-    const lat: number[] = [];
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < READS; i++) {
-      const s = performance.now();
-      await once();
-      lat.push(performance.now() - s);
-    }
-    const seqS = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    lat.sort((a, b) => a - b);
+    const t = await timeSequential(once, READS);
     process.stdout.write(
-      `${"raw MT".padEnd(10)} ${(READS / seqS).toFixed(0).padStart(7)} rt/s  p50 ${pct(lat, 50).toFixed(3)} ms  p99 ${pct(lat, 99).toFixed(3)} ms` +
-        `  | CPU ${((cpu.user + cpu.system) / READS).toFixed(0)} µs/rt (client + dongle + node)` +
+      `${"raw MT".padEnd(11)} ${t.perSecond.toFixed(0).padStart(7)} rt/s  p50 ${percentile(t.latencies, 50).toFixed(3)} ms  p99 ${percentile(t.latencies, 99).toFixed(3)} ms` +
+        `  | CPU ${t.cpuUs.toFixed(0)} µs/rt (client + dongle + node)` +
         "  — a bare MT client over tcp://, no herdsman: the dongle's own cost\n",
     );
   } finally {
