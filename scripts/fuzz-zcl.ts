@@ -13,7 +13,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { CLUSTERS, decodeZcl, encodeZcl, type ZclFrame, ZclDecodeError } from "../src/zcl/index.js";
-import { allCommands, Gen, generatePayload } from "../test/zcl/generate.js";
+import { allCommands, Gen, generateFrame } from "../test/zcl/generate.js";
 
 const { values } = parseArgs({
   options: { frames: { type: "string", default: "100000" }, seed: { type: "string", default: "1" } },
@@ -108,17 +108,7 @@ for (let n = 0; n < TOTAL; n++) {
   if (g.next() < 0.8) {
     const { cluster, direction, cmd } = specific[g.int(specific.length - 1)]!;
     clusterId = cluster.id;
-    const frame: ZclFrame = {
-      frameType: "specific",
-      direction,
-      disableDefaultResponse: g.next() < 0.5,
-      tsn: g.int(255),
-      commandId: cmd.id,
-      command: cmd.name,
-      payload: generatePayload(cmd.params, g),
-    };
-    if (g.next() < 0.1) frame.manufacturerCode = g.int(0xffff);
-    original = encodeZcl(clusterId, frame);
+    original = encodeZcl(clusterId, generateFrame(cmd, direction, g, 0.1));
   } else {
     clusterId = CLUSTERS[g.int(CLUSTERS.length - 1)]!.id;
     original = globalFrame();

@@ -4,7 +4,7 @@
  * values that switch on conditional fields, and optional trailing fields are present as a prefix.
  * Mode `min` / `max` forces every integer to its type's bound (the max of an unsigned type is its sentinel).
  */
-import type { CommandDef, ParamDef } from "../../src/zcl/index.js";
+import type { CommandDef, ParamDef, ZclFrame } from "../../src/zcl/index.js";
 import { DataType, integerRange, isBigIntType, isIntegerType } from "../../src/zcl/index.js";
 
 export type Mode = "min" | "max" | "random";
@@ -108,6 +108,29 @@ export function generatePayload(params: readonly ParamDef[], g: Gen): Record<str
     }
   }
   return out;
+}
+
+/**
+ * A cluster-specific frame of `cmd` in `direction` with a generated payload, a random TSN and
+ * disable-default-response bit; a manufacturer code with probability `manufacturerCodeChance`.
+ */
+export function generateFrame(
+  cmd: CommandDef,
+  direction: "clientToServer" | "serverToClient",
+  g: Gen,
+  manufacturerCodeChance = 0,
+): ZclFrame {
+  const frame: ZclFrame = {
+    frameType: "specific",
+    direction,
+    disableDefaultResponse: g.next() < 0.5,
+    tsn: g.int(255),
+    commandId: cmd.id,
+    command: cmd.name,
+    payload: generatePayload(cmd.params, g),
+  };
+  if (manufacturerCodeChance > 0 && g.next() < manufacturerCodeChance) frame.manufacturerCode = g.int(0xffff);
+  return frame;
 }
 
 /** Every (direction, command) of a cluster. */

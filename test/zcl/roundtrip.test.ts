@@ -8,9 +8,8 @@ import {
   encodeZcl,
   frameFromJson,
   frameToJson,
-  type ZclFrame,
 } from "../../src/zcl/index.js";
-import { allCommands, Gen, generatePayload, type Mode } from "./generate.js";
+import { allCommands, Gen, generateFrame, type Mode } from "./generate.js";
 
 const SEEDS = 40;
 const modes: Mode[] = ["min", "max", ...Array.from({ length: SEEDS }, () => "random" as const)];
@@ -32,16 +31,7 @@ describe("every defined command round-trips with generated payloads", () => {
   it.each(cases)("$label", ({ cluster, direction, cmd }) => {
     modes.forEach((mode, seed) => {
       const g = new Gen(seed * 7919 + cmd.id, mode);
-      const frame: ZclFrame = {
-        frameType: "specific",
-        direction,
-        disableDefaultResponse: g.next() < 0.5,
-        tsn: g.int(255),
-        commandId: cmd.id,
-        command: cmd.name,
-        payload: generatePayload(cmd.params, g),
-      };
-      if (mode === "random" && g.next() < 0.2) frame.manufacturerCode = g.int(0xffff);
+      const frame = generateFrame(cmd, direction, g, mode === "random" ? 0.2 : 0);
       const bytes = encodeZcl(cluster.id, frame);
       const back = decodeZcl(cluster.id, bytes);
       expect(back, `${mode} seed ${seed}`).toEqual(frame);

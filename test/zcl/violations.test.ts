@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CLUSTERS, decodeZcl, encodeZcl, type ZclFrame, ZclDecodeError } from "../../src/zcl/index.js";
-import { allCommands, Gen, generatePayload } from "./generate.js";
+import { allCommands, Gen, generateFrame } from "./generate.js";
 
 const bytes = (text: string) => Buffer.from(text.replace(/\s+/g, ""), "hex");
 
@@ -87,16 +87,7 @@ describe("decoder and encoder agree on mutated frames", () => {
     const disagreements: string[] = [];
     for (let n = 0; n < 30_000; n++) {
       const { cluster, direction, cmd } = commands[g.int(commands.length - 1)]!;
-      const frame: ZclFrame = {
-        frameType: "specific",
-        direction,
-        disableDefaultResponse: g.next() < 0.5,
-        tsn: g.int(255),
-        commandId: cmd.id,
-        command: cmd.name,
-        payload: generatePayload(cmd.params, g),
-      };
-      const b = Buffer.from(encodeZcl(cluster.id, frame));
+      const b = Buffer.from(encodeZcl(cluster.id, generateFrame(cmd, direction, g)));
       for (let k = 0; k <= g.int(3); k++) {
         const at = g.int(b.length - 1);
         if (g.next() < 0.5) b[at] = g.int(255);
