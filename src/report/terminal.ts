@@ -19,6 +19,9 @@ const INDENT = "          ";
 const COLOR: Partial<Record<Verdict, string>> = { fail: "\x1b[1;31m", error: "\x1b[1;35m" };
 const RESET = "\x1b[0m";
 
+/** The verdict column: the longest verdict name and one space. */
+const VERDICT_COLUMN = Math.max(...VERDICTS.map((v) => v.length)) + 1;
+
 /** Display width of plain text: code points (the table writes no wide characters of its own). */
 function len(s: string): number {
   return [...s].length;
@@ -76,7 +79,7 @@ export function renderTerminal(report: RunReport, opts: TerminalOptions = {}): s
       );
     for (const r of d.results) {
       const head = `  ${r.id.padEnd(6)}  `;
-      const verdict = r.verdict.length >= 14 ? `${r.verdict} ` : r.verdict.padEnd(14);
+      const verdict = r.verdict.padEnd(VERDICT_COLUMN);
       const title = clip(r.title, width - len(head) - len(verdict));
       out.push(`${head}${paint(r.verdict, verdict, color)}${title}`.trimEnd());
       if (!["fail", "error", "inconclusive"].includes(r.verdict)) continue;

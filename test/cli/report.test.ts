@@ -61,7 +61,7 @@ describe("hanbench report", () => {
     expect(fromFile.provenance.evidence).toEqual({ file: path, sha256, seal: "none", events: mixed.length });
     expect(readXml(readFileSync(junit, "utf8")).children).toHaveLength(2);
     expect(out).toMatch(/^ihd:keeps-messages {2}ihd 0x[0-9a-f]{16}\n {2}COT-01 {2}pass/m);
-    expect(out).toMatch(/^ {2}COT-06 {2}fail {10}Clears supplier messages\n {10}after-cot probe seq \d+/m);
+    expect(out).toMatch(/^ {2}COT-06 {2}fail {11}Clears supplier messages\n {10}after-cot probe seq \d+/m);
     const lines = out.trimEnd().split("\n");
     const fail = lines.indexOf("FAIL ihd:keeps-messages: COT-06");
     expect(lines[fail + 1]).toBe("19 pass, 1 fail, 2 not_applicable, 4 info"); // COT-17: IHDs are Type 2

@@ -34,11 +34,11 @@ describe("terminal verdict table", () => {
   it("gives one line per case, the reason of a fail under it in at most two lines, the rest in the reports", () => {
     const lines = renderTerminal(report).split("\n");
     const at = lines.findIndex((l) => l.startsWith("  COT-06  fail"));
-    expect(lines[at]).toBe("  COT-06  fail          Clears supplier messages");
+    expect(lines[at]).toBe("  COT-06  fail           Clears supplier messages");
     expect(lines[at + 1]).toMatch(/^ {10}after-cot probe seq \d+ still holds 1 supplier message\(s\) it held$/);
     // a reason longer than two lines is cut after a whole word, marked once
     expect(lines[at + 2]).toMatch(/^ {10}across T \(msg \d+\); CoT GPF seq \d+( [^ …]+)* …$/);
-    expect(lines[at + 3]).toMatch(/^ {2}COT-07 {2}pass {10}Keeps the new tenancy's data$/);
+    expect(lines[at + 3]).toMatch(/^ {2}COT-07 {2}pass {11}Keeps the new tenancy's data$/);
     // passes carry no reason line
     expect(lines[lines.findIndex((l) => l.startsWith("  COT-05")) + 1]).toMatch(/^ {2}COT-06/);
     const r = structuredClone(report);
@@ -74,12 +74,12 @@ describe("terminal verdict table", () => {
     const coloured = renderTerminal(report, { color: true });
     const painted = coloured.split("\n").filter((l) => l.includes(ESC));
     expect(painted.length).toBe(7 + 2);
-    const red = new RegExp(`${ESC}\\[1;31m(fail {10}|FAIL)${ESC}\\[0m`);
+    const red = new RegExp(`${ESC}\\[1;31m(fail {11}|FAIL)${ESC}\\[0m`);
     for (const l of painted) expect(l).toMatch(red);
     const r = structuredClone(report);
     r.duts[2]!.results[0]!.verdict = "error";
     r.summary.error = 1;
-    expect(renderTerminal(r, { color: true })).toContain("\x1b[1;35merror         \x1b[0m");
+    expect(renderTerminal(r, { color: true })).toContain("\x1b[1;35merror          \x1b[0m");
     expect(renderTerminal(r, { color: true })).toContain("\x1b[1;35mERROR\x1b[0m ihd:compliant: COT-01");
   });
 
