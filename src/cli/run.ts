@@ -110,7 +110,7 @@ Examples:
   hanbench run --adapter ember                 # the same dry-run on the virtual EmberZNet NCP
   hanbench run --port /dev/ttyUSB0 --adapter zstack --dut ihd.json --html report.html --window 2h
   # a bench rehearsal against 'hanbench virtual --pty /tmp/hb/dongle --console /tmp/hb/console
-  #   --poll-interval 500ms --devices ihd:compliant' (hardware/README.md, section 5):
+  #   --poll 500ms --devices ihd:compliant' (hardware/README.md, section 5):
   hanbench run --port /tmp/hb/dongle --dut ihd-1.json --window 4s --state /tmp/hb/state
 
 Ctrl-C (SIGINT) or SIGTERM stops a run, virtual or bench, after the step in progress (a bench wait ends at
@@ -159,6 +159,11 @@ export function parseDeviceList(text: string): RunOptions["devices"] {
     if (spec.kind === "esme" || !spec.profile) {
       throw new UsageError(`--devices: '${spec.label}' is not a device under test; the run brings its own ESME`);
     }
+    if (spec.pollIntervalMs !== undefined) {
+      throw new UsageError(
+        `--devices: '${spec.label}@…': a run sets its displays' polling itself; '@DURATION' is for hanbench virtual`,
+      );
+    }
     const base = `${spec.kind}:${spec.profile}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
@@ -195,7 +200,7 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     } catch (err) {
       throw new UsageError(`--window: ${(err as Error).message}`);
     }
-    // A bench rehearsal against fast-polling emulated devices (hanbench virtual --poll-interval) may use
+    // A bench rehearsal against fast-polling emulated devices (hanbench virtual --poll) may use
     // seconds; real devices poll every few minutes at best, and virtual runs count hub hours.
     const floor = mode === "bench" ? 1_000 : 60_000;
     if (windowMs < floor) {

@@ -12,6 +12,7 @@ import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
 // importing the module registers the Smart Energy kinds (ihd, ppmid, esme) with the registry
 import { configureSeDevices } from "../virtual/devices/kinds.js";
+import { MIN_POLL_INTERVAL_MS } from "../virtual/devices/profiles.js";
 import { VIRTUAL_ADAPTERS, type VirtualAdapter, VirtualDongle } from "../virtual/dongle.js";
 import type { EmulatedNode } from "../virtual/han/node.js";
 import { DeviceSpecError, deviceKinds } from "../virtual/registry.js";
@@ -25,7 +26,7 @@ import { Exit, UsageError } from "./errors.js";
 export const HELP = `hanbench virtual — run the virtual dongle (Z-Stack ZNP or EmberZNet NCP) with emulated devices
 
 Usage: hanbench virtual [--adapter zstack|ember] [--listen tcp://HOST:PORT] [--pty PATH] [--state DIR]
-                        [--devices LIST] [--poll-interval DURATION] [--console DIR] [options]
+                        [--devices LIST] [--poll DURATION] [--console DIR] [options]
 
 A coordinator that zigbee-herdsman drives like a CC2652 (adapter "zstack") or like a Silicon Labs stick
 with EmberZNet NCP firmware (adapter "ember"), over TCP or a pty, with a simulated HAN of emulated devices
@@ -50,14 +51,17 @@ Options:
                      or its tokens in DIR/virtual-ncp.json for ember (mode 0600); default: in memory, so
                      every start is a factory-fresh dongle
   --devices LIST     comma-separated device specs (default none). Kinds: KINDS
-                     e.g. node,node or ihd:compliant,esme
+                     e.g. node,node or ihd:compliant,esme; a display may give its own poll interval:
+                     ihd:compliant@10s
   --seed N           seed of the coordinator and device identities, addresses and loss (default 1)
   --require-install-codes  the trust centre admits only devices whose install code the host added
-  --poll-interval DURATION  how often the emulated IHDs and PPMIDs poll the hub for tenancy information
-                     and read their displayed values (default 30m), e.g. 2s to rehearse a bench run
+  --poll DURATION    how often the emulated IHDs and PPMIDs poll the hub for tenancy information and
+                     read their displayed values (default 30m, as a real display might), e.g. 10s to see a
+                     CoT queried and acted on within a minute at 'hanbench serve'; --poll-interval is the
+                     same option
   --clock-scale N    device time runs N times faster than real time (default 1). For a standalone HAN
                      only: a host on real time (hanbench run, serve) then disagrees with the devices
-                     about when a CoT takes effect; for bench rehearsals shorten --poll-interval instead
+                     about when a CoT takes effect; for bench rehearsals shorten --poll instead
   --ca FILE          a CA file from 'hanbench cert issue': the emulated PPMIDs and ESMEs get certificates
                      it issues (suite 2) and run key establishment with the host after joining, then use
                      APS security; the host's hub needs a certificate from the same CA (hanbench run
@@ -75,7 +79,7 @@ Examples:
   hanbench virtual --adapter ember --pty /tmp/hanbench-ncp --devices ihd:compliant --require-install-codes
   # herdsman: transport: { path: "/tmp/hanbench-ncp", adapter: "ember" }
   hanbench virtual --pty /tmp/hanbench-dongle --console /tmp/hanbench-consoles \\
-    --devices ihd:compliant --require-install-codes --poll-interval 2s
+    --devices ihd:compliant --require-install-codes --poll 2s
   # a bench rehearsal: hanbench run --port /tmp/hanbench-dongle --dut ihd.json (see hardware/README.md)`;
 
 export interface VirtualOptions {
@@ -120,6 +124,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
       "require-install-codes": { type: "boolean" },
       latency: { type: "string" },
       loss: { type: "string" },
+      poll: { type: "string" },
       "poll-interval": { type: "string" },
       "clock-scale": { type: "string" },
       console: { type: "string" },
@@ -172,14 +177,20 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
       "a factor > 0 (at most 1000000)",
     ),
   };
-  if (typeof v["poll-interval"] === "string") {
+  if (typeof v.poll === "string" && typeof v["poll-interval"] === "string") {
+    throw new UsageError("--poll and --poll-interval are the same option: give one");
+  }
+  const poll = (v.poll ?? v["poll-interval"]) as string | undefined;
+  if (poll !== undefined) {
+    const name = typeof v.poll === "string" ? "--poll" : "--poll-interval";
     let ms: number;
     try {
-      ms = parseDuration(v["poll-interval"]);
+      ms = parseDuration(poll);
     } catch (err) {
-      throw new UsageError(`--poll-interval: ${(err as Error).message}`);
+      throw new UsageError(`${name}: ${(err as Error).message}`);
     }
-    if (ms < 100) throw new UsageError(`--poll-interval must be at least 100ms, got '${v["poll-interval"]}'`);
+    if (ms < MIN_POLL_INTERVAL_MS)
+      throw new UsageError(`${name} must be at least ${MIN_POLL_INTERVAL_MS}ms, got '${poll}'`);
     opts.pollIntervalMs = ms;
   }
   if (typeof v.console === "string") opts.console = v.console;

@@ -75,9 +75,11 @@ export interface CreateDeviceOptions {
 
 /** Creates the device described by `spec`. Throws an error listing the known kinds when it is unknown. */
 export function createDevice(spec: string, opts: CreateDeviceOptions): EmulatedNode {
-  const colon = spec.indexOf(":");
-  const kind = colon < 0 ? spec : spec.slice(0, colon);
-  const profile = colon < 0 ? undefined : spec.slice(colon + 1);
+  // a kind's own options follow '@' (`ihd:compliant@10s`, `ihd@10s`): the factory reads them from `spec`
+  const bare = spec.split("@")[0]!;
+  const colon = bare.indexOf(":");
+  const kind = colon < 0 ? bare : bare.slice(0, colon);
+  const profile = colon < 0 ? undefined : bare.slice(colon + 1);
   const factory = kinds.get(spec) ?? kinds.get(kind);
   if (!factory) {
     throw new DeviceSpecError(`unknown device kind '${kind}'; known kinds: ${deviceKinds().join(", ") || "(none)"}`);

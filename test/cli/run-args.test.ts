@@ -37,6 +37,12 @@ function dutFile(i: number): string {
 }
 
 describe("hanbench run: devices under test and the Device Log", () => {
+  it("refuses a display's own poll interval ('@DURATION' is hanbench virtual's): a run sets the polling", () => {
+    expect(() => parseRunArgs(["--devices", "ihd:compliant@10s"])).toThrow(
+      "--devices: 'ihd:compliant@…': a run sets its displays' polling itself; '@DURATION' is for hanbench virtual",
+    );
+  });
+
   it("takes 15 emulated devices, the Device Log's 16 entries less the run's ESME", () => {
     const opts = parseRunArgs(["--devices", displays(15)]);
     expect(opts === "help" ? 0 : opts.devices).toHaveLength(15);

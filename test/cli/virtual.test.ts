@@ -1,6 +1,7 @@
 /** `hanbench virtual` as a process: what it prints, that it serves, and a clean stop on SIGTERM. */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { UsageError } from "../../src/cli/errors.js";
 import { parseVirtualArgs } from "../../src/cli/virtual.js";
 import { deviceIdentity } from "../../src/virtual/registry.js";
 import { isLoopbackHost } from "../../src/virtual/transport/tcp.js";
@@ -131,4 +132,12 @@ describe("hanbench virtual", () => {
     process.kill(child.pid!, "SIGTERM");
     expect(await exited).toBe(0);
   }, 30_000);
+
+  it("takes --poll (or its old name --poll-interval, not both) as a duration of at least 100ms", () => {
+    expect(parseVirtualArgs(["--poll", "10s"])).toMatchObject({ pollIntervalMs: 10_000 });
+    expect(parseVirtualArgs(["--poll-interval", "500ms"])).toMatchObject({ pollIntervalMs: 500 });
+    expect(() => parseVirtualArgs(["--poll", "10x"])).toThrow(/^--poll: '10x' is not a duration/);
+    expect(() => parseVirtualArgs(["--poll", "50ms"])).toThrow("--poll must be at least 100ms, got '50ms'");
+    expect(() => parseVirtualArgs(["--poll", "1s", "--poll-interval", "1s"])).toThrow(UsageError);
+  });
 });

@@ -6,6 +6,7 @@
  * The ESME serves from the hub it is given. Without one (a dongle run on its own for an outside host) each
  * ESME gets a hub model of its own, seeded like the dongle, so it still answers with tagged data.
  */
+import { formatDuration } from "../../duration.js";
 import { Hub } from "../../hub/hub.js";
 import { type DeviceContext, coordinatorIeee, registerDeviceKind } from "../registry.js";
 import { EmulatedEsme, type HubFrameHandler } from "./esme.js";
@@ -41,13 +42,16 @@ function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice 
   return new EmulatedSeDevice({
     ieee: ctx.ieee,
     installCode: ctx.installCode,
-    label: `${ctx.label} (${spec.label})`,
+    label: `${ctx.label} (${spec.label}${spec.pollIntervalMs === undefined ? "" : `@${formatDuration(spec.pollIntervalMs)}`})`,
     kind: spec.kind,
     profile: spec.profile,
     clock: ctx.clock,
     medium: ctx.medium,
     autoJoin: ctx.autoJoin,
-    ...(config.pollIntervalMs !== undefined ? { pollIntervalMs: config.pollIntervalMs } : {}),
+    // the device's own interval (`ihd:compliant@10s`) before the one for all displays (`--poll`)
+    ...((spec.pollIntervalMs ?? config.pollIntervalMs) !== undefined
+      ? { pollIntervalMs: spec.pollIntervalMs ?? config.pollIntervalMs }
+      : {}),
     ...(config.refreshIntervalMs !== undefined ? { refreshIntervalMs: config.refreshIntervalMs } : {}),
     ...(config.startDelayMs !== undefined ? { startDelayMs: config.startDelayMs } : {}),
     ...(config.startGate ? { startGate: () => config.startGate!(ctx.ieee) } : {}),
@@ -63,7 +67,7 @@ function credentialsOf(config: SeDevicesConfig, ieee: string, kind: string): { c
 }
 
 function esme(ctx: DeviceContext, config: SeDevicesConfig): EmulatedEsme {
-  if (ctx.profile !== undefined) parseDeviceSpec(ctx.spec); // throws the "no behaviour profile" error
+  if (ctx.spec !== "esme") parseDeviceSpec(ctx.spec); // throws the "no behaviour profile" / "does not poll" error
   const hub = config.hub ?? new Hub({ clock: ctx.clock, seed: ctx.seed, hubIeee: coordinatorIeee(ctx.seed) });
   const endpoint = hub.endpoints?.esme; // a frame handler without endpoints: the ESME's default
   return new EmulatedEsme({

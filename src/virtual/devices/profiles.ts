@@ -4,6 +4,7 @@
  * switch its name says, so it fails its own case(s) and nothing else.
  */
 import type { EndpointRole } from "../../evidence/events.js";
+import { parseDuration } from "../../duration.js";
 // a device list is user input (--devices): the CLI prints these errors as one line with exit code 2
 import { DeviceSpecError } from "../registry.js";
 
@@ -99,17 +100,38 @@ export interface DeviceSpec {
   profile?: ProfileName;
   /** The text it was parsed from, e.g. `ihd:keeps-history`. */
   label: string;
+  /** A display's own tenancy poll interval (`ihd:compliant@10s`), device ms. */
+  pollIntervalMs?: number;
 }
+
+/** The shortest poll interval a display takes (`@100ms`). */
+export const MIN_POLL_INTERVAL_MS = 100;
 
 /**
  * Parses one device of a device list: `ihd:<profile>`, `ppmid:<profile>`, `ihd` / `ppmid` (compliant) or
- * `esme`. Errors name the valid choices.
+ * `esme`; a display may end in `@DURATION`, its own poll interval (`ihd:compliant@10s`). Errors name the valid
+ * choices.
  */
 export function parseDeviceSpec(text: string): DeviceSpec {
-  const label = text.trim();
+  const full = text.trim();
+  const at = full.indexOf("@");
+  const label = at < 0 ? full : full.slice(0, at);
+  let pollIntervalMs: number | undefined;
+  if (at >= 0) {
+    const poll = full.slice(at + 1);
+    try {
+      pollIntervalMs = parseDuration(poll);
+    } catch {
+      throw new DeviceSpecError(`'${full}': '@${poll}' is not a poll interval (e.g. ihd:compliant@10s)`);
+    }
+    if (pollIntervalMs < MIN_POLL_INTERVAL_MS) {
+      throw new DeviceSpecError(`'${full}': a poll interval of at least ${MIN_POLL_INTERVAL_MS}ms, please`);
+    }
+  }
   const [kind = "", profile, ...extra] = label.split(":");
   if (kind === "esme") {
     if (profile !== undefined) throw new DeviceSpecError(`'${label}': the ESME has no behaviour profile; write 'esme'`);
+    if (pollIntervalMs !== undefined) throw new DeviceSpecError(`'${full}': the ESME does not poll; write 'esme'`);
     return { kind: "esme", label };
   }
   if (!(SE_DEVICE_KINDS as readonly string[]).includes(kind)) {
@@ -125,7 +147,12 @@ export function parseDeviceSpec(text: string): DeviceSpec {
       `'${label}': ${name} is a PPMID profile (a Type 1 device's key establishment); an IHD is Type 2`,
     );
   }
-  return { kind: kind as SeDeviceKind, profile: name, label: profile === undefined ? `${kind}:compliant` : label };
+  return {
+    kind: kind as SeDeviceKind,
+    profile: name,
+    label: profile === undefined ? `${kind}:compliant` : label,
+    ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
+  };
 }
 
 /** Parses a comma-separated device list (`ihd:compliant,ppmid:keeps-history,esme`). */

@@ -39,6 +39,21 @@ describe("device specs", () => {
     ]);
   });
 
+  it("takes a display's own poll interval after '@' and refuses one that is not a duration", () => {
+    expect(parseDeviceSpec("ihd:keeps-history@10s")).toEqual({
+      kind: "ihd",
+      profile: "keeps-history",
+      label: "ihd:keeps-history",
+      pollIntervalMs: 10_000,
+    });
+    expect(parseDeviceSpec("ppmid@1m30s")).toMatchObject({ profile: "compliant", pollIntervalMs: 90_000 });
+    expect(() => parseDeviceSpec("ihd:compliant@10x")).toThrow(
+      "'@10x' is not a poll interval (e.g. ihd:compliant@10s)",
+    );
+    expect(() => parseDeviceSpec("ihd@50ms")).toThrow("a poll interval of at least 100ms");
+    expect(() => parseDeviceSpec("esme@10s")).toThrow("the ESME does not poll");
+  });
+
   it("refuses an unknown profile and lists the valid ones", () => {
     expect(() => parseDeviceSpec("ihd:sloppy")).toThrow(
       `unknown profile 'sloppy'; valid profiles: ${PROFILES.join(", ")}`,
