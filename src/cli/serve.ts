@@ -6,7 +6,12 @@ import { join } from "node:path";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_ENDPOINTS, DEFAULT_PROVIDER_ID, Hub } from "../hub/hub.js";
-import { BenchConsole } from "../runner/console.js";
+import { BenchConsole, sleep } from "../runner/console.js";
+import { DutCommands } from "../runner/console-dut.js";
+import { DISCOVERY_REQUESTS, discoveryRecorder } from "../runner/discovery-recorder.js";
+import { coordinatorOf } from "../runner/env.js";
+import { LiveFeed } from "../runner/live.js";
+import { ServeSession } from "../runner/session.js";
 import { coordinatorLine } from "../runner/progress.js";
 import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
@@ -20,6 +25,8 @@ import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 import { redactText } from "../redact.js";
+import { formatDuration, parseDuration } from "../duration.js";
+import { buildInfo, herdsmanVersion, toolVersion } from "./version.js";
 import { type SignalStop, stopOnSignals } from "./signals.js";
 
 export const HELP = `hanbench serve — run the emulated Comms Hub (CHF + GPF + ESME) on a Zigbee coordinator
@@ -55,8 +62,17 @@ Options:
   --esme-ep N        ESME endpoint on the hub node (default ${DEFAULT_ENDPOINTS.esme})
   --provider-id N    the meters' supplier: Device Management ProviderID, PublishPrice and every CoT
                      (default 4660, 0x1234)
-  --seed N           seed of the tenancy-tagged data (default 1)
+  --seed N           seed of the meters' data (default 1)
+  --window DURATION  the detection window of the session's verdict (default 24h): a device has this long
+                     after a CoT to query it and clear, and what a probe shows once it has passed counts
+                     (COT-03..06)
+  --verbose          show every request a device makes, not only joins, discovery, CoT queries and fetches
   -h, --help         this help
+
+What the devices do is shown as it happens: joins and refusals, discovery, every read of the CoT attributes
+and GetChangeOfTenancy with the hub's answer, every history and message fetch. On 'quit' (or 'verdict' at
+any time) the cases the session made judgeable are evaluated by the run's own case code; 'hanbench report
+EVIDENCE' renders the session's evidence like a run's.
 
 Exit codes: 0 stopped by 'quit', end of input, Ctrl-C (SIGINT) or SIGTERM (the evidence flushed, the
             dongle closed, the state kept), 1 the coordinator disconnected, 2 bad options, a state
@@ -87,6 +103,8 @@ interface ServeOptions {
   providerId: number;
   seed: number;
   reset: boolean;
+  windowMs: number;
+  verbose: boolean;
 }
 
 function int(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -114,6 +132,8 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
       "esme-ep": { type: "string" },
       "provider-id": { type: "string" },
       seed: { type: "string" },
+      window: { type: "string" },
+      verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -140,7 +160,17 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
     endpoints,
     providerId: int("provider-id", v["provider-id"] as string | undefined, 0, 0xffffffff) ?? DEFAULT_PROVIDER_ID,
     seed: int("seed", v.seed as string | undefined, 0, 0x7fffffff) ?? 1,
+    windowMs: 86_400_000,
+    verbose: v.verbose === true,
   };
+  if (typeof v.window === "string") {
+    try {
+      opts.windowMs = parseDuration(v.window);
+    } catch (err) {
+      throw new UsageError(`--window: ${(err as Error).message}`);
+    }
+    if (opts.windowMs < 1_000) throw new UsageError(`--window ${v.window} is too short; give at least 1s`);
+  }
   if (typeof v.port === "string") opts.port = v.port;
   if (typeof v.capture === "string") opts.capture = v.capture;
   const baud = int("baud", v.baud as string | undefined, 1200, 4_000_000);
@@ -247,9 +277,38 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     if (err instanceof AdapterRiskError) throw new UsageError(`${err.message} (--accept-adapter-risk)`);
     throw new UsageError((err as Error).message);
   }
-  host.on("join", (e) => out(e.accepted ? `joined: ${e.device}` : `refused: ${e.device} (${e.reason})`));
-  host.on("interview", (e) => e.status !== "started" && out(`interview ${e.status}: ${e.device}`));
-  host.on("leave", (e) => out(`left: ${e.device}`));
+  const tenancy = new Tenancy({ clock, providers: opts.providerId });
+  const session = new ServeSession({
+    evidence,
+    clock,
+    windowMs: opts.windowMs,
+    tool: "hanbench",
+    version: toolVersion(),
+    seed: opts.seed,
+    build: buildInfo(),
+    ...((h) => (h ? { herdsman: h } : {}))(herdsmanVersion()),
+    hubParameters: () => ({
+      variant: hub.variant.name,
+      ...host.network,
+      hubIeee: host.coordinatorIeee ?? hub.hubIeee,
+      endpoints: { ...hub.endpoints },
+      esme: { endpoint: hub.endpoints.esme, node: "endpoint on the hub node (single-dongle mode)" },
+      ...(opts.port ? { transport: opts.port } : {}),
+      adapter: opts.adapter,
+    }),
+    coordinator: () => coordinatorOf(host, opts.adapter, opts.port ?? "auto-discovered"),
+    deviations: [
+      `single-dongle ESME: the ESME is served from endpoint ${hub.endpoints.esme} of the hub node, not by a meter node of its own (cot-suite.md "Actors and hub topology")`,
+    ],
+  });
+  // what the devices do, as it happens, from the evidence the host appends (src/runner/live.ts)
+  const live = new LiveFeed({
+    out,
+    verbose: opts.verbose,
+    latestCot: (meter) => hub.cots.latest(meter),
+    nameOf: (ieee) => session.nameOf(ieee),
+  });
+  const stopLive = evidence.onEvent((e) => live.on(e));
   try {
     await host.start();
   } catch (err) {
@@ -270,9 +329,34 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
   );
   out(coordinatorLine(host.coordinator));
-  out(`evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}. Type 'help' for commands.`);
-  const tenancy = new Tenancy({ clock, providers: opts.providerId });
-  const console_ = new BenchConsole({ host, hub, tenancy, clock, out });
+  // Z-Stack answers discovery itself: have it pass Match_Desc / Simple_Desc on, for the live lines and COT-01
+  let stopDiscovery: (() => void) | undefined;
+  if (opts.adapter === "zstack") {
+    const duts = new Set<string>();
+    evidence.onEvent((e) => {
+      if (e.kind === "join" && e.accepted) duts.add(e.device);
+    });
+    const recorder = discoveryRecorder({
+      hub,
+      evidence,
+      duts,
+      responder: () => host.coordinatorIeee ?? hub.hubIeee,
+    });
+    stopDiscovery = await host.watchZdoRequests(DISCOVERY_REQUESTS, recorder).catch((err: Error) => {
+      evidence.append({
+        kind: "error",
+        source: "discovery",
+        message: `the coordinator does not pass on ZDO discovery requests, so COT-01 cannot see them: ${err.message}`,
+      });
+      return undefined;
+    });
+  }
+  session.start({ duts: [], admitted: [] });
+  out(
+    `evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}; detection window ${formatDuration(opts.windowMs)}. Type 'help' for commands.`,
+  );
+  const dut = new DutCommands({ host, hub, tenancy, clock, evidence, session, out, sleep });
+  const console_ = new BenchConsole({ host, hub, tenancy, clock, out, session, dut });
   let lost = false;
   host.once("disconnected", () => {
     lost = true;
@@ -297,9 +381,22 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     evidence.failed.removeEventListener("abort", onEvidenceFailed);
   }
   if (stop.signal.aborted) evidence.append({ kind: "note", message: `stopped by ${String(stop.signal.reason)}` });
+  session.end();
+  if (!evidence.failed.aborted) {
+    // the cases the session made judgeable, by the run's own case code
+    try {
+      dut.verdict();
+    } catch (err) {
+      out(`error: the verdict could not be evaluated: ${(err as Error).message}`);
+    }
+  }
+  stopDiscovery?.();
   await host.stop().catch(() => undefined);
+  stopLive();
+  evidence.append({ kind: "end", ...(stop.signal.aborted ? { aborted: String(stop.signal.reason) } : {}) });
   capture?.close();
   evidence.close();
+  out(`evidence: ${opts.evidence} ('hanbench report ${opts.evidence}' renders it)`);
   out("hub stopped");
   if (lost) return Exit.failed;
   return evidence.failed.aborted ? Exit.inconclusive : Exit.ok;

@@ -8,7 +8,7 @@
  *   device, is why the evidence is missing. A case inconclusive only because COT-02 was not met stays so.
  */
 import { outOfScope } from "./claims.js";
-import type { DutDeclaration, Evidence } from "../evidence/events.js";
+import type { DeclaredEvent, DutDeclaration, Evidence } from "../evidence/events.js";
 import type { CaseResult, DutResult } from "./results.js";
 import { type CaseDef, type Outcome, outcome } from "./cases/case.js";
 import { cot01 } from "./cases/cot01-joins-discovers.js";
@@ -113,9 +113,22 @@ function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration)
   };
 }
 
-/** The run event of a log (the first one). */
+/**
+ * The run event of a log (the first one), with the devices declared after it (`declared` events of a serve
+ * session) added to its DUTs and admitted devices; a device declared again replaces its earlier declaration.
+ */
 export function runOf(events: readonly Evidence[]): Run | undefined {
-  return events.find((e): e is Run => e.kind === "run");
+  const run = events.find((e): e is Run => e.kind === "run");
+  if (!run) return undefined;
+  const declared = events.filter((e): e is Evidence & DeclaredEvent => e.kind === "declared" && e.seq > run.seq);
+  if (declared.length === 0) return run;
+  const duts = new Map(run.duts.map((d) => [d.ieee, d]));
+  const admitted = new Map((run.admitted ?? []).map((a) => [a.ieee, a]));
+  for (const d of declared) {
+    if (d.dut) duts.set(d.dut.ieee, d.dut);
+    if (d.admitted) admitted.set(d.admitted.ieee, d.admitted);
+  }
+  return { ...run, duts: [...duts.values()], admitted: [...admitted.values()] };
 }
 
 /** Every case for every DUT of the run. Throws if the log has no run event. */

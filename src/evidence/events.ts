@@ -63,6 +63,19 @@ export interface RunEvent {
    * issuer id is given, and secures SE traffic to keyed devices) or `off`. Absent: off.
    */
   security?: { mode: "cbke" | "off"; issuer?: string };
+  /** Set when the log is a `hanbench serve` session (devices and CoTs came from a person at the console). */
+  session?: "serve";
+}
+
+/**
+ * A device declared after the run event: in a `hanbench serve` session the Device Log changes while it runs,
+ * so a device under test (`dut`) or a device the hub admits on purpose (`admitted`, a meter) is declared when
+ * it is added. The cases see them as if the run event had listed them (cluster-cot `runOf`).
+ */
+export interface DeclaredEvent {
+  kind: "declared";
+  dut?: DutDeclaration;
+  admitted?: { label: string; ieee: string };
 }
 
 /** A lab's requirements map (docs/reports.md): case id → the clauses it checks. */
@@ -441,6 +454,7 @@ export type EvidenceBody =
   | ErrorEvent
   | KeyEstablishmentEvent
   | RunOutcomeEvent
-  | NoteEvent;
+  | NoteEvent
+  | DeclaredEvent;
 
 export type Evidence = EventBase & EvidenceBody;

@@ -45,6 +45,7 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
       limitations: "array",
       requirements: "object",
       security: "object",
+      session: ["serve"],
     },
   },
   end: { required: {}, optional: { aborted: "string" } },
@@ -152,6 +153,7 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
   outcome: { required: { outcome: ["not-testable"], reason: "string", devices: "array" } },
   error: { required: { source: "string", message: "string" }, optional: { device: "string" } },
   note: { required: { message: "string" }, optional: { data: "object" } },
+  declared: { required: {}, optional: { dut: "object", admitted: "object" } },
 };
 
 function typeOf(value: unknown): string {

@@ -7,6 +7,11 @@
  *
  * `help` lists the commands, `help CMD` tells one; `complete(line)` gives readline's tab completion
  * (command names, the EUI-64s the hub knows, the words a command takes).
+ *
+ * With a session (src/runner/session.ts) the console also keeps the session's evidence: a device added is
+ * declared (an IHD or PPMID as a device under test, a meter as admitted), `permit`, `message` and `cot`
+ * mark its phases, and the DUT commands (console-dut.ts: status, probe, holds, verdict, the waits for
+ * scripts) ask the evidence.
  */
 import { CotRefusedError, type Tenancy } from "../cluster-cot/tenancy.js";
 import { hex, normaliseEui64 } from "../hex.js";
@@ -17,6 +22,9 @@ import { formatDuration, parseDuration } from "../duration.js";
 import type { Host } from "../host/host.js";
 import { attributeDef, clusterById } from "../zcl/index.js";
 import type { EndpointRole } from "../evidence/events.js";
+import type { CotRecord } from "../cluster-cot/tenancy.js";
+import { DutCommandError, type DutCommands, dutKindOf } from "./console-dut.js";
+import type { ServeSession } from "./session.js";
 
 /** Words a device type can be given as in `add`, with its GBCS device type. */
 const TYPES: Record<string, number> = {
@@ -30,6 +38,12 @@ const TYPES: Record<string, number> = {
 
 /** The longest `wait` (a day): anything longer is a typing mistake, not a plan. */
 const MAX_WAIT_MS = 86_400_000;
+
+/** How long `message` waits for the DUTs to acknowledge the DisplayMessage (real ms). */
+const DELIVERY_MS = 5_000;
+
+/** Default limit of `wait fetch|cot-query|clear` (real ms). */
+const DUT_WAIT_MS = 120_000;
 
 /**
  * A line the console cannot carry out. `usage`: the line itself is wrong (a missing or malformed argument),
@@ -56,6 +70,9 @@ export interface ConsoleDeps {
   tenancy: Tenancy;
   clock: Clock;
   out(line: string): void;
+  /** The session's evidence and the DUT commands (serve); without them those commands are refused. */
+  session?: ServeSession;
+  dut?: DutCommands;
 }
 
 /** What completes an argument: an EUI-64 the hub knows, or one of a few words. */
@@ -194,7 +211,7 @@ export class BenchConsole {
         usage: "message [TEXT]",
         summary: "publish a supplier message (pushed as DisplayMessage from the GPF and the ESME)",
         more: ['The text gets the tenancy marker: T<n>-MSG-<id> TEXT. Quote text with spaces: message "new tariff".'],
-        run: (args) => this.#message(args),
+        run: (args, signal) => this.#message(args, signal),
       },
       cot: {
         usage: "cot [WHEN] [CONTROL] [METER] [push]",
@@ -213,6 +230,47 @@ export class BenchConsole {
         ],
         run: (args) => this.#cot(args),
       },
+      status: {
+        usage: "status",
+        summary: "the CoTs recorded, what each meter serves, the devices under test and the detection window",
+        run: (args) => {
+          noArgs(args);
+          this.#dutCommands().status();
+        },
+      },
+      probe: {
+        usage: "probe EUI64 console PORT | probe EUI64 off",
+        summary: "how 'holds' learns what a device under test holds: its console (as hanbench virtual --console)",
+        more: [
+          "PORT: the serial console of a test build printing HIST, MSG, AGG and STATE lines up to END after 'dump'",
+          "(the line format of 'hanbench virtual --console DIR', whose consoles are DIR/<label>).",
+        ],
+        args: ["eui64", ["console", "off"]],
+        run: (args) => {
+          const [eui64, ...rest] = args;
+          if (!eui64) throw new ConsoleError("give the EUI-64");
+          this.#dutCommands().probe(eui64Arg(eui64), rest);
+        },
+      },
+      holds: {
+        usage: "holds EUI64",
+        summary: "probe a device under test now: what it holds, by period against each meter's CoT date",
+        args: ["eui64"],
+        run: async (args) => {
+          const [eui64, ...extra] = args;
+          if (!eui64) throw new ConsoleError("give the EUI-64");
+          noArgs(extra);
+          await this.#dutCommands().holds(eui64Arg(eui64));
+        },
+      },
+      verdict: {
+        usage: "verdict",
+        summary: "the cases this session made judgeable, evaluated now (printed at quit too)",
+        run: (args) => {
+          noArgs(args);
+          this.#dutCommands().verdict();
+        },
+      },
       devices: {
         usage: "devices",
         summary: "the devices the coordinator knows (interview, last seen, Device Log)",
@@ -225,10 +283,15 @@ export class BenchConsole {
         run: (args) => this.#requests(args),
       },
       wait: {
-        usage: "wait join [EUI64] [SECONDS] | wait SECONDS",
-        summary: "wait for a device to join (default 120 s), or pause (for scripts)",
-        more: ["SECONDS may be a duration too (90s, 2m). Ctrl-C ends a wait at once."],
-        args: [["join"], "eui64"],
+        usage: "wait join [EUI64] [SECONDS] | wait fetch|cot-query|clear EUI64 [SECONDS] | wait window | wait SECONDS",
+        summary: "wait for a join, a history fetch, a CoT query, a clear, the end of the window, or pause",
+        more: [
+          "join: a device joins (default 120 s). fetch: the hub served the device history and, with a probe, it",
+          "holds some. cot-query: it reads 0x0200 or sends GetChangeOfTenancy after the last CoT. clear: a probe",
+          "every 2 s shows none of the previous occupier's data (default 120 s each). window: the main CoT's",
+          "clear is due. SECONDS may be a duration too (90s, 2m). Ctrl-C ends a wait at once.",
+        ],
+        args: [["join", "fetch", "cot-query", "clear", "window"], "eui64"],
         run: (args, signal) => this.#wait(args, signal),
       },
       help: {
@@ -241,6 +304,12 @@ export class BenchConsole {
     };
     // help completes command names
     this.#commands.help!.args = [Object.keys(this.#commands)];
+  }
+
+  /** The DUT commands, or the refusal when this console has no session (a console without evidence). */
+  #dutCommands(): DutCommands {
+    if (!this.#d.dut) throw new ConsoleError("this console keeps no session: no devices under test", false);
+    return this.#d.dut;
   }
 
   /** The command names, in help order. */
@@ -265,7 +334,8 @@ export class BenchConsole {
       await cmd.run(args, running.signal);
     } catch (err) {
       const hint = ` (usage: ${cmd.usage}; 'help ${name}')`;
-      if (err instanceof ConsoleError) throw new ConsoleError(`${err.message}${err.usage ? hint : ""}`, false);
+      if (err instanceof ConsoleError || err instanceof DutCommandError)
+        throw new ConsoleError(`${err.message}${err.usage ? hint : ""}`, false);
       if (isArgumentRefusal(err)) throw new ConsoleError(`${(err as Error).message}${hint}`, false);
       // a refusal by the hub (Device Log full, CoT refused, …) says why; anything else names the command
       const known = err instanceof DeviceLogError || err instanceof CotRefusedError || err instanceof RangeError;
@@ -359,6 +429,10 @@ export class BenchConsole {
     }
     const added = await this.#d.host.addDevice({ eui64, installCode: code, deviceType });
     const log = this.#d.hub.deviceLog;
+    const kind = dutKindOf(deviceType);
+    const session = this.#d.session;
+    if (session && kind) session.declare({ decl: { label: added, kind, ieee: added, probe: "operator" } });
+    else session?.admit({ label: typeName.toLowerCase(), ieee: added });
     this.#d.out(`added ${added} to the Device Log (${log.size}/${log.capacity})`);
   }
 
@@ -367,6 +441,7 @@ export class BenchConsole {
     if (!eui64) throw new ConsoleError("give the EUI-64");
     if (extra.length) throw new ConsoleError(`unexpected '${extra[0]}'`);
     await this.#d.host.removeDevice(eui64Arg(eui64));
+    this.#d.session?.forget(eui64Arg(eui64));
     this.#d.out(`removed ${eui64Arg(eui64)} from the Device Log`);
   }
 
@@ -386,13 +461,18 @@ export class BenchConsole {
       throw new ConsoleError(`permit takes 0..254 seconds or 'off', not '${arg}'`);
     }
     await this.#d.host.permitJoin(secs);
+    if (secs > 0) this.#d.session?.permitted();
     this.#d.out(secs === 0 ? "joining closed" : `joining open for ${secs} s`);
   }
 
-  #message(args: string[]): void {
+  async #message(args: string[], signal: AbortSignal): Promise<void> {
     const text = args.join(" ");
+    this.#d.session?.baselineAction();
+    const from = this.#d.session?.nextSeq() ?? 0;
     const msg = this.#d.hub.publishMessage(text ? { text } : {});
     this.#d.out(`message ${msg.messageId} published: ${msg.text}`);
+    // so that a probe right after this sees it: the push reaches the DUTs before the probe's dump request
+    await this.#d.dut?.awaitDelivery(from, DELIVERY_MS, signal);
   }
 
   async #cot(args: string[]): Promise<void> {
@@ -440,18 +520,48 @@ export class BenchConsole {
     // as asked (the record is on the whole second after it)
     const ahead = Math.round(((implementationTime ?? now) - now) / 1000) * 1000;
     const when = ahead > 0 ? `in ${formatDuration(ahead)}` : ahead < 0 ? `${formatDuration(-ahead)} ago` : "now";
-    // one CoT per meter (GCS09 on the GPF, ECS12 on the ESME), both by default
-    for (const meter of meters ?? (["gpf", "esme"] as const)) {
-      const rec = await this.#d.tenancy.record(this.#d.hub, {
+    // one CoT per meter (GCS09 on the GPF, ECS12 on the ESME), both by default, recorded at one hub time so
+    // the cases take them as one CoT (cluster-cot view.ts cotSets)
+    const list = meters ?? (["gpf", "esme"] as const);
+    // refused before anything is recorded (the tenancy rules of each meter), so a line records all or none
+    for (const meter of list) {
+      this.#d.tenancy.build({
         meter,
         implementationTime: at,
-        push,
+        recordedAt: now,
         ...(control === undefined ? {} : { control }),
       });
-      this.#d.out(
-        `CoT recorded on the ${meter.toUpperCase()}: from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control ${hex(rec.control, 8)}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
-      );
     }
+    const recorded: CotRecord[] = [];
+    this.#d.session?.beforeCot();
+    try {
+      for (const meter of list) {
+        recorded.push(await this.#cotOn(meter, at, now, push, control, when));
+      }
+    } finally {
+      this.#d.session?.afterCot(recorded);
+    }
+  }
+
+  async #cotOn(
+    meter: EndpointRole,
+    at: number,
+    now: number,
+    push: boolean,
+    control: number | undefined,
+    when: string,
+  ): Promise<CotRecord> {
+    const rec = await this.#d.tenancy.record(this.#d.hub, {
+      meter,
+      implementationTime: at,
+      recordedAt: now,
+      push,
+      ...(control === undefined ? {} : { control }),
+    });
+    this.#d.out(
+      `CoT recorded on the ${meter.toUpperCase()}: from ${iso(rec.implementationTime)} (${when}, ZCL UTC ${msToZclUtc(rec.implementationTime)}), control ${hex(rec.control, 8)}, issuer event ${rec.issuerEventId}${push ? ", pushed" : ""}`,
+    );
+    return rec;
   }
 
   #devices(args: string[]): void {
@@ -486,7 +596,23 @@ export class BenchConsole {
   async #wait(args: string[], signal: AbortSignal): Promise<void> {
     const [what, ...rest] = args;
     if (!what) throw new ConsoleError("wait for what?");
-    if (what.toLowerCase() === "join") return this.#waitJoin(rest, signal);
+    const w = what.toLowerCase();
+    if (w === "join") return this.#waitJoin(rest, signal);
+    if (w === "window") {
+      noArgs(rest);
+      return this.#dutCommands().waitWindow(signal);
+    }
+    if (w === "fetch" || w === "cot-query" || w === "clear") {
+      const [eui64, limit, ...extra] = rest;
+      if (!eui64) throw new ConsoleError(`wait ${w} for which device? give its EUI-64`);
+      noArgs(extra);
+      const ieee = eui64Arg(eui64);
+      const ms = limit === undefined ? DUT_WAIT_MS : seconds(limit, `wait ${w}`);
+      const dut = this.#dutCommands();
+      if (w === "fetch") return dut.waitFetch(ieee, ms, signal);
+      if (w === "cot-query") return dut.waitCotQuery(ieee, ms, signal);
+      return dut.waitClear(ieee, ms, signal);
+    }
     if (rest.length) throw new ConsoleError(`unexpected '${rest[0]}'`);
     const ms = seconds(what, "wait");
     if (!(await sleep(ms, signal))) throw new ConsoleError("wait interrupted", false);

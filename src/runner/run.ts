@@ -21,7 +21,7 @@ import { coordinatorLine, Progress, hubTime } from "./progress.js";
 import { NotTestable, runStep, type StepContext } from "./steps.js";
 
 /** The specification baseline every report names (cot-suite.md "Baseline"). */
-const BASELINE = {
+export const BASELINE = {
   modification: "SECMP0056",
   release: "November 2021 SEC release",
   ESMETS: "5.1",

@@ -16,7 +16,15 @@ describe("hanbench serve options", () => {
       endpoints: { gpf: 2, esme: 3 },
       providerId: 0x1234,
       seed: 1,
+      windowMs: 86_400_000,
+      verbose: false,
     });
+  });
+
+  it("takes the verdict's detection window and --verbose, and refuses a window that is not a duration", () => {
+    expect(parseServeArgs(["--window", "30s", "--verbose"], NOW)).toMatchObject({ windowMs: 30_000, verbose: true });
+    expect(() => parseServeArgs(["--window", "soon"], NOW)).toThrow(/^--window: /);
+    expect(() => parseServeArgs(["--window", "500ms"], NOW)).toThrow("--window 500ms is too short; give at least 1s");
   });
 
   it("takes --reset", () => {

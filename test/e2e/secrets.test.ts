@@ -186,7 +186,7 @@ describe("no key material in any output", () => {
       ].join("\n"),
     );
     expect(await serve.exited, serve.stderr().slice(-2000)).toBe(0);
-    expect(serve.stdout()).toContain(`joined: 0x${eui!.toLowerCase()}`);
+    expect(serve.stdout()).toContain(` joined: 0x${eui!.toLowerCase()}`);
     virtual.child.kill("SIGTERM");
     expect(await virtual.exited).toBe(0);
     expect(virtual.stderr()).toContain('"msg":"znp in"');

@@ -103,7 +103,7 @@ describe("hanbench serve on a terminal", () => {
     await tty.waitFor((s) => shows(s, /^joining open for 60 s$/), 5_000, "joining open");
     tty.type("dev");
     await tty.waitFor(
-      (s) => shows(s, new RegExp(`^interview successful: ${ieee}$`)) && prompt(s, "dev"),
+      (s) => shows(s, new RegExp(`^\\d\\d:\\d\\d:\\d\\d interview successful: ${ieee}$`)) && prompt(s, "dev"),
       30_000,
       "the join above the prompt, 'dev' still typed",
     );

@@ -34,6 +34,27 @@ function periodOf(groups: Record<string, string | undefined>): { period?: string
 
 const GRANULARITIES = new Set(["day", "week", "month", "year"]);
 
+/**
+ * A console that speaks like `hanbench virtual --console` (src/virtual/console.ts): `dump` + CR LF, then
+ * `HIST <role> <item> <start>/<end> <value>`, `MSG <id> <received> <text>`, `AGG <role> <item> <start>
+ * <granularity> <value>` and `STATE <role> <item> <value>` lines up to `END`. What `probe EUI64 console PORT`
+ * uses at the serve console; a test build printing the same lines needs no DUT file. (That console prints
+ * top-ups and debts without their times, so they are not read.)
+ */
+export const VIRTUAL_CONSOLE: Omit<ConsoleProbeSpec, "port"> = {
+  method: "console",
+  baudRate: 115200,
+  dumpCommand: "dump\r\n",
+  endMarker: "END",
+  timeoutMs: 2_000,
+  patterns: {
+    consumption: /^HIST (?<role>esme|gpf) (?<item>\S+) (?<period>\S+) (?<value>-?\d+(?:\.\d+)?)$/,
+    message: /^MSG (?<messageId>\d+) (?<received>\S+) (?<text>.*)$/,
+    aggregate: /^AGG (?<role>esme|gpf) (?<item>\S+) (?<start>\S+) (?<granularity>\S+) (?<value>\S+)$/,
+    state: /^STATE (?<role>esme|gpf) (?<item>\S+) (?<value>\S+)$/,
+  },
+};
+
 /** Turns the lines of a dump into holdings; lines matching no pattern are ignored. */
 export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"]): Holdings {
   const h = emptyHoldings();
@@ -91,20 +112,24 @@ export class ConsoleProbe implements Probe {
   constructor(readonly spec: ConsoleProbeSpec) {}
 
   async take(_purpose: string, _lookFor: LookFor): Promise<ProbeAnswer> {
-    let lines: string[];
+    let dump: { lines: string[]; ended: boolean };
     try {
-      lines = await this.dump();
+      dump = await this.read();
     } catch (err) {
       return { ok: false, error: `console probe on ${this.spec.port}: ${(err as Error).message}` };
     }
-    if (lines.length === 0) {
+    // the end marker alone is an answer: an empty store (a device that has just cleared everything)
+    if (dump.lines.length === 0 && !dump.ended) {
       return { ok: false, error: `console probe on ${this.spec.port}: no answer to the dump command` };
     }
-    return { ok: true, holdings: parseDump(lines, this.spec.patterns) };
+    return { ok: true, holdings: parseDump(dump.lines, this.spec.patterns) };
   }
 
-  /** Opens the port, sends the dump command, and collects lines until the end marker or a quiet period. */
-  dump(): Promise<string[]> {
+  /**
+   * Opens the port, sends the dump command, and collects lines until the end marker (`ended`) or a quiet
+   * period.
+   */
+  read(): Promise<{ lines: string[]; ended: boolean }> {
     const { port: path, baudRate, dumpCommand, endMarker, timeoutMs } = this.spec;
     return new Promise((resolve, reject) => {
       const port = new SerialPort({ path, baudRate, autoOpen: false });
@@ -112,12 +137,13 @@ export class ConsoleProbe implements Probe {
       const lines: string[] = [];
       let timer: NodeJS.Timeout | undefined;
       let done = false;
+      let ended = false;
       const finish = (err?: Error) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         parser.removeAllListeners("data");
-        const close = () => (err ? reject(err) : resolve(lines));
+        const close = () => (err ? reject(err) : resolve({ lines, ended }));
         if (port.isOpen) port.close(() => close());
         else close();
       };
@@ -127,7 +153,10 @@ export class ConsoleProbe implements Probe {
       };
       parser.on("data", (chunk: Buffer) => {
         const line = chunk.toString("utf8").replace(/\r$/, "");
-        if (endMarker !== undefined && line.trim() === endMarker) return finish();
+        if (endMarker !== undefined && line.trim() === endMarker) {
+          ended = true;
+          return finish();
+        }
         lines.push(line);
         arm();
       });

@@ -2,7 +2,8 @@ import { DelimiterParser } from "@serialport/parser-delimiter";
 import { SerialPort } from "serialport";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDutFile, type ConsoleProbeSpec } from "../../../src/runner/dut-file.js";
-import { ConsoleProbe, parseDump } from "../../../src/runner/probes/console.js";
+import { ConsoleProbe, parseDump, VIRTUAL_CONSOLE } from "../../../src/runner/probes/console.js";
+import { dumpLines } from "../../../src/virtual/console.js";
 import type { LookFor } from "../../../src/runner/probes/types.js";
 import { ptyPair, type PtyPair } from "../../support/pty-pair.js";
 
@@ -126,6 +127,16 @@ describe("console probe over a real serial port (socat pty pair)", () => {
     expect(answer.error).toMatch(/no answer to the dump command/);
   });
 
+  it("takes the end marker alone for an empty store (a device that has just cleared everything)", async () => {
+    const fake = await fakeConsole(pair.b, ["END"]);
+    device = fake.port;
+    const answer = await new ConsoleProbe(spec(pair.a)).take("after-cot", NOTHING);
+    expect(answer).toEqual({
+      ok: true,
+      holdings: { consumption: [], messages: [], topUps: [], debts: [], aggregates: [], state: [] },
+    });
+  });
+
   it("reports a port that cannot be opened", async () => {
     const answer = await new ConsoleProbe(spec(`${pair.a}-missing`)).take("baseline", NOTHING);
     expect(answer.ok).toBe(false);
@@ -134,6 +145,50 @@ describe("console probe over a real serial port (socat pty pair)", () => {
 });
 
 describe("dump parsing", () => {
+  it("reads with VIRTUAL_CONSOLE what the consoles of 'hanbench virtual --console' print", () => {
+    const lines = dumpLines({
+      consumption: [
+        {
+          role: "esme",
+          clusterId: 0x0702,
+          item: "previousDayConsumpDelivered",
+          period: "2026-12-03T00:00:00.000Z",
+          periodEnd: "2026-12-04T00:00:00.000Z",
+          value: 38801,
+        },
+        { role: "gpf", clusterId: 0x0705, item: "previousDayCostConsumptionDelivered", value: 12 },
+      ],
+      messages: [{ messageId: 849726248, text: "two words", receivedAt: "2026-12-04T19:04:08.000Z" }],
+      topUps: [],
+      debts: [],
+      aggregates: [
+        { role: "esme", item: "dailyTotal", start: "2026-12-04T19:04:00.000Z", granularity: "day", value: 7 },
+      ],
+      state: [{ role: "gpf", clusterId: 0x0702, item: "currentSummDelivered", value: 43555242 }],
+    });
+    expect(lines.at(-1)).toBe("END");
+    expect(parseDump(lines.slice(0, -1), VIRTUAL_CONSOLE.patterns)).toEqual({
+      consumption: [
+        {
+          role: "esme",
+          clusterId: 0x0702,
+          item: "previousDayConsumpDelivered",
+          period: "2026-12-03T00:00:00.000Z",
+          periodEnd: "2026-12-04T00:00:00.000Z",
+          value: 38801,
+        },
+        { role: "gpf", clusterId: 0x0705, item: "previousDayCostConsumptionDelivered", value: 12 },
+      ],
+      messages: [{ messageId: 849726248, text: "two words", receivedAt: "2026-12-04T19:04:08.000Z" }],
+      topUps: [],
+      debts: [],
+      aggregates: [
+        { role: "esme", item: "dailyTotal", start: "2026-12-04T19:04:00.000Z", granularity: "day", value: 7 },
+      ],
+      state: [{ role: "gpf", clusterId: 0x0702, item: "currentSummDelivered", value: 43555242 }],
+    });
+  });
+
   it("ignores lines that match no pattern", () => {
     const h = parseDump(["", "garbage", "MSG x not a number id"], spec("/dev/null").patterns);
     expect(h).toEqual({ consumption: [], messages: [], topUps: [], debts: [], aggregates: [], state: [] });
