@@ -21,6 +21,7 @@ import { cot09 } from "./cases/cot09-no-spurious.js";
 import { cot10 } from "./cases/cot10-away.js";
 import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
+import { cot13 } from "./cases/cot13-bits.js";
 import { heldBehind } from "./held.js";
 import { identityOf } from "./provenance.js";
 import { cot17 } from "./cases/cot17-secures-link.js";
@@ -47,6 +48,7 @@ export const CASES: readonly CaseDef[] = [
   cot10,
   cot11,
   cot12,
+  cot13,
   cot17,
 ];
 

@@ -13,8 +13,10 @@
  * Time is hub time: a virtual run advances a SteppedClock, a bench run waits on the real clock. Durations
  * are named (`Timing`) and resolved by the runner from the run's options.
  */
+import type { EndpointRole } from "../evidence/events.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER, DEFAULT_CONTROL } from "./tenancy.js";
 import { hex } from "../hex.js";
+import { PTCC } from "../zcl/index.js";
 
 export type RunMode = "virtual" | "bench";
 
@@ -27,6 +29,7 @@ export const PHASE = {
   repeat: "repeat",
   futureCot: "future-cot",
   awayCot: "away-cot",
+  bitsCot: "bits-cot",
   controlBits: "control-bits",
 } as const;
 export type PhaseName = (typeof PHASE)[keyof typeof PHASE];
@@ -42,10 +45,31 @@ export const PROBE = {
   afterImplementation: "after-implementation",
   beforeAway: "before-away",
   afterReturn: "after-return",
+  beforeBitsCot: "before-bits-cot",
+  afterBitsCot: "after-bits-cot",
 } as const;
 
-/** The controls COT-12 tries, each on a fresh tenancy. */
-export const CONTROL_STEPS = [CLEAR_CONSUMER, CLEAR_SUPPLIER, CLEAR_CONSUMER | CLEAR_SUPPLIER, 0] as const;
+/**
+ * The controls COT-12 tries, each on a fresh tenancy: bits 9 and 10 (Clear IHD Data – Consumer / Supplier),
+ * both, none, then bit 7 (Block Historical LP information), bit 8 (Clear Historical LP information), bit 13
+ * (Clear Transaction Log) and bit 14 (Clear Prepayment Data) on their own (domain-review M5).
+ */
+export const CONTROL_STEPS = [
+  CLEAR_CONSUMER,
+  CLEAR_SUPPLIER,
+  CLEAR_CONSUMER | CLEAR_SUPPLIER,
+  0,
+  PTCC.blockHistoricalLoadProfileInformation,
+  PTCC.clearHistoricalLoadProfileInformation,
+  PTCC.clearTransactionLog,
+  PTCC.clearPrepaymentData,
+] as const;
+
+/**
+ * COT-13's CoT: the GPF with PTCC 0x00000200 (the RTDS GCS09 sample value: bit 9 only) and the ESME with a
+ * date only (ECS12 carries no control value), so a bits-only reading would clear the gas history alone.
+ */
+export const BITS_COT_CONTROLS: Readonly<Record<EndpointRole, number>> = { gpf: CLEAR_CONSUMER, esme: 0 };
 
 /** Probe after the CoT of a control step: `control-0x200`, `control-0x400`, `control-0x600`, `control-0x000`. */
 export function controlProbe(control: number): string {
@@ -107,8 +131,9 @@ export type Step =
   | { do: "publish-message" }
   /** Wait (≤ settle) until the hub has served each DUT consumption of the tenancy in force. */
   | { do: "await-fetch" }
-  /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, or `futureLeadMs` ahead. Never pushed. */
-  | { do: "record-cot"; control: number; at: "now" | "future" }
+  /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, or `futureLeadMs` ahead. Never pushed.
+   * `controls`: a meter's own control, where it differs from `control`. */
+  | { do: "record-cot"; control: number; at: "now" | "future"; controls?: Partial<Record<EndpointRole, number>> }
   /** Take the DUTs off the network (virtual: power off; bench: operator prompt) or bring them back. */
   | { do: "power"; online: boolean }
   /** Let hub time pass. */
@@ -220,8 +245,20 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     modes: ["virtual", "bench"],
   },
   {
+    name: PHASE.bitsCot,
+    summary: "a CoT with control 0x00000200 on the GPF and a date only on the ESME: history and messages must go",
+    steps: [
+      ...deliver(PROBE.beforeBitsCot),
+      { do: "record-cot", control: BITS_COT_CONTROLS.gpf, controls: BITS_COT_CONTROLS, at: "now" },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterBitsCot },
+    ],
+    cases: ["COT-13"],
+    modes: ["virtual", "bench"],
+  },
+  {
     name: PHASE.controlBits,
-    summary: "CoTs with control 0x200, 0x400, 0x600 and 0, each on a fresh tenancy (information)",
+    summary: "CoTs with control 0x200, 0x400, 0x600, 0 and bits 7, 8, 13, 14, each on a fresh tenancy (information)",
     steps: controlSteps,
     cases: ["COT-12"],
     modes: ["virtual", "bench"],

@@ -179,13 +179,13 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   // judge them as one CoT with a T per meter
   const meters = env.hub.variant.cotMeters;
   for (const meter of meters) {
-    records.push(
-      await env.tenancy.record(env.hub, { meter, control: step.control, implementationTime, recordedAt: now }),
-    );
+    const control = step.controls?.[meter] ?? step.control;
+    records.push(await env.tenancy.record(env.hub, { meter, control, implementationTime, recordedAt: now }));
   }
   ctx.lastCot = { records, seq };
+  const controls = records.map((r) => `${r.meter.toUpperCase()} ${hex(r.control, 8)}`).join(", ");
   progress.line(
-    `  CoT recorded on the ${meters.map((m) => m.toUpperCase()).join(" and ")}: from ${hubTime(implementationTime)}, control ${hex(step.control, 8)}, not pushed`,
+    `  CoT recorded on the ${meters.map((m) => m.toUpperCase()).join(" and ")}: from ${hubTime(implementationTime)}, control ${step.controls ? controls : hex(step.control, 8)}, not pushed`,
   );
 }
 

@@ -63,8 +63,8 @@ describe("hanbench report", () => {
     expect(out).toMatch(/^ihd:keeps-messages {2}ihd 0x[0-9a-f]{16}\n {2}COT-01 {2}pass/m);
     expect(out).toMatch(/^ {2}COT-06 {2}fail {11}Clears supplier messages\n {10}after-cot probe seq \d+/m);
     const lines = out.trimEnd().split("\n");
-    const fail = lines.indexOf("FAIL ihd:keeps-messages: COT-06");
-    expect(lines[fail + 1]).toBe("19 pass, 1 fail, 2 not_applicable, 4 info"); // COT-17: IHDs are Type 2
+    const fail = lines.indexOf("FAIL ihd:keeps-messages: COT-06, COT-13");
+    expect(lines[fail + 1]).toBe("20 pass, 2 fail, 2 not_applicable, 4 info"); // COT-17: IHDs are Type 2
   });
 
   it("--verify: a sealed log is accepted; one byte changed, or no seal, is refused with one line and exit 2", async () => {
@@ -143,7 +143,11 @@ describe("hanbench report", () => {
     const lines = r.out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^A .*cmp-a\.jsonl \(hb-\d{8}T\d{6}Z-[0-9a-f]{8}, /);
     expect(lines[1]).toMatch(/^B .*cmp-b\.jsonl/);
-    expect(lines.slice(2)).toEqual(["ihd:compliant  COT-06  pass -> fail", "1 case differs"]);
+    expect(lines.slice(2)).toEqual([
+      "ihd:compliant  COT-06  pass -> fail",
+      "ihd:compliant  COT-13  pass -> fail",
+      "2 cases differ",
+    ]);
     const same = await runCli([a, "--compare", a]);
     expect(same.code).toBe(0);
     expect(same.out.trimEnd().split("\n").at(-1)).toBe("no case differs");

@@ -19,6 +19,7 @@ const CONTRACT: Record<string, string[]> = {
   "COT-10": ["gb"],
   "COT-11": ["gb"],
   "COT-12": ["zse"],
+  "COT-13": ["interpretation"],
   "COT-17": ["gb"],
 };
 

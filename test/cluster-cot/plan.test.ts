@@ -39,8 +39,11 @@ describe("the plan of a run", () => {
     expect(cots(PHASE.cot)).toEqual([{ do: "record-cot", control: 0x600, at: "now" }]);
     expect(cots(PHASE.futureCot)).toEqual([{ do: "record-cot", control: 0x600, at: "future" }]);
     expect(cots(PHASE.awayCot)).toEqual([{ do: "record-cot", control: 0x600, at: "now" }]);
+    expect(cots(PHASE.bitsCot)).toEqual([
+      { do: "record-cot", control: 0x200, controls: { gpf: 0x200, esme: 0 }, at: "now" },
+    ]);
     expect(cots(PHASE.controlBits).map((s) => (s.do === "record-cot" ? s.control : -1))).toEqual([
-      0x200, 0x400, 0x600, 0,
+      0x200, 0x400, 0x600, 0, 0x80, 0x100, 0x2000, 0x4000,
     ]);
   });
 

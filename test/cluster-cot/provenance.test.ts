@@ -89,7 +89,13 @@ describe("provenance", () => {
     const cots = base.filter((e) => e.kind === "cot");
     expect(p.cots).toHaveLength(cots.length);
     // the run records each CoT on both meters (suite v2), one event per meter
-    expect(p.cots.map((c) => c.control)).toEqual([0x600, 0x600, 0x600, 0x200, 0x400, 0x600, 0].flatMap((c) => [c, c]));
+    expect(p.cots.map((c) => c.control)).toEqual([
+      ...[0x600, 0x600, 0x600].flatMap((c) => [c, c]),
+      // COT-13: the GPF with bit 9 only, the ESME with a date only
+      0x200,
+      0,
+      ...[0x200, 0x400, 0x600, 0, 0x80, 0x100, 0x2000, 0x4000].flatMap((c) => [c, c]),
+    ]);
     expect(p.cots.map((c) => c.meters.join())).toEqual(cots.map((c) => (c as { meter?: string }).meter));
     expect(p.cots[0]).toMatchObject({
       seq: cots[0]!.seq,

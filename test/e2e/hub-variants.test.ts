@@ -21,6 +21,18 @@ const NOT_APPLICABLE: Partial<Record<HubVariantName, string[]>> = {
   "electricity-only": ["COT-03"],
 };
 
+/**
+ * What ihd:bits-only fails beyond COT-13 where a meter's CoT carries no control bits. With the ESME's control
+ * reading 0 or absent, the main CoT leaves its electricity history (COT-05; the messages go with the GPF's
+ * 0x600, and COT-08/10 see something cleared). With the ESME alone carrying a date only (gpf-pre-1.5) it
+ * clears nothing at any CoT. (Under electricity-only the ESME's CoT carries its control: only COT-13.)
+ */
+const BITS_ONLY_FAILS: Partial<Record<HubVariantName, string[]>> = {
+  "esme-date-only": ["COT-05", "COT-13"],
+  "esme-ptcc-unsupported": ["COT-05", "COT-13"],
+  "gpf-pre-1.5": ["COT-05", "COT-06", "COT-08", "COT-10", "COT-13"],
+};
+
 async function run(variant: HubVariantName): Promise<{ report: RunReport; events: Evidence[] }> {
   const dir = mkdtempSync(join(tmpdir(), `hb-variant-${variant}-`));
   try {
@@ -29,6 +41,7 @@ async function run(variant: HubVariantName): Promise<{ report: RunReport; events
       devices: [
         { kind: "ihd", profile: "compliant", label: "ihd:compliant" },
         { kind: "ppmid", profile: "compliant", label: "ppmid:compliant" },
+        { kind: "ihd", profile: "bits-only", label: "ihd:bits-only" },
       ],
       seed: 4,
       windowMs: 24 * 3_600_000,
@@ -54,8 +67,8 @@ describe.each(HUB_VARIANTS)("hub variant %s", (variant) => {
 
   it("the compliant IHD and PPMID pass every pass/fail case; a meter without a CoT is not_applicable", () => {
     const na = NOT_APPLICABLE[variant] ?? [];
-    expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
-    for (const d of report.duts) {
+    expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant", "ihd:bits-only"]);
+    for (const d of report.duts.filter((x) => x.profile === "compliant")) {
       for (const r of d.results) {
         // COT-17: the IHD is Type 2; the PPMID keys its link with the CHF's ESI endpoint under every variant
         const expected =
@@ -67,6 +80,13 @@ describe.each(HUB_VARIANTS)("hub variant %s", (variant) => {
         expect([d.label, r.id, r.verdict, r.reason]).toEqual([d.label, r.id, expect.toBeOneOf(expected), r.reason]);
       }
     }
+  });
+
+  it("bits-only fails COT-13, and where a meter's CoT carries no control bits what that leaves", () => {
+    const d = report.duts.find((x) => x.label === "ihd:bits-only")!;
+    const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
+    expect(failed).toEqual(BITS_ONLY_FAILS[variant] ?? ["COT-13"]);
+    expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
   });
 
   it("names the variant in the run event, and the meters hold the CoT as the variant has it", () => {

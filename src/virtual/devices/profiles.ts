@@ -19,6 +19,7 @@ export const PROFILES = [
   "fixed-endpoint",
   "offline-miss",
   "refetches",
+  "bits-only",
   "no-aps",
   "bad-mac",
 ] as const;
@@ -48,6 +49,12 @@ export interface Behaviour {
   refetchesHistory: boolean;
   /** Also clears the moment it sees a CoT dated in the future. */
   clearOnSight: boolean;
+  /**
+   * Clears only what a CoT's control bits name: history on bit 9 (Clear IHD Data – Consumer) or bit 8
+   * (Clear Historical LP information), messages on bit 10 (Clear IHD Data – Supplier); a date without bits
+   * (an ESME's ECS12) clears nothing.
+   */
+  clearsByBits: boolean;
   /** Clears again on every poll while a reached CoT date is set. */
   clearEveryPoll: boolean;
   /** On power-on, polls at once and acts on any CoT recorded while it was away. */
@@ -65,6 +72,7 @@ const COMPLIANT: Behaviour = {
   clearMessages: true,
   refetchesHistory: false,
   clearOnSight: false,
+  clearsByBits: false,
   clearEveryPoll: false,
   catchUpOnPowerOn: true,
   apsSecurity: true,
@@ -82,6 +90,7 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   "fixed-endpoint": { ...COMPLIANT, discover: false },
   "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
   refetches: { ...COMPLIANT, refetchesHistory: true },
+  "bits-only": { ...COMPLIANT, clearsByBits: true },
   "no-aps": { ...COMPLIANT, apsSecurity: false },
   "bad-mac": { ...COMPLIANT, corruptConfirmMac: true },
 };

@@ -24,13 +24,15 @@ import type { NodeAddress, SeLink } from "./link.js";
 import { type Behaviour, type ProfileName, type SeDeviceKind, behaviourOf } from "./profiles.js";
 import { DeviceStore } from "./store.js";
 import { dayStart } from "../../hub/data/periods.js";
-import { ClusterId, commandId, decodeZcl, Status, type ZclFrame, type ZclHeader } from "../../zcl/index.js";
+import { ClusterId, commandId, decodeZcl, PTCC, Status, type ZclFrame, type ZclHeader } from "../../zcl/index.js";
 import { defaultRsp } from "../han/zcl-lite.js";
 import { Tenancy } from "./se-payloads.js";
 import { discoverServers, type Server } from "./discovery.js";
 import { DataFetcher, NoAnswer } from "./fetch.js";
 
 const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
+/** The control bits a bits-only device takes as naming history: 9 (Clear IHD Data – Consumer), 8 (Clear Historical LP). */
+const HISTORY_BITS = PTCC.clearIhdDataConsumer | PTCC.clearHistoricalLoadProfileInformation;
 
 const PUBLISH_CHANGE_OF_TENANCY = commandId(ClusterId.deviceManagement, "serverToClient", "publishChangeOfTenancy");
 const LOG_PARTS = new Set([
@@ -416,8 +418,9 @@ export class SeClient {
     opts: { all?: boolean } = {},
   ): void {
     const meters = this.#targets(role);
-    const history = this.behaviour.clearHistory;
-    const messages = this.behaviour.clearMessages;
+    const bits = this.behaviour.clearsByBits;
+    const history = this.behaviour.clearHistory && (!bits || (control & HISTORY_BITS) !== 0);
+    const messages = this.behaviour.clearMessages && (!bits || (control & PTCC.clearIhdDataSupplier) !== 0);
     const before = opts.all ? Number.POSITIVE_INFINITY : date;
     for (const m of meters) {
       if (history) {

@@ -235,6 +235,26 @@ describe("control bits (COT-12)", () => {
   });
 });
 
+describe("bits-only (COT-13)", () => {
+  for (const [control, history, messages] of [
+    [0x200, true, false],
+    [0x100, true, false],
+    [0x400, false, true],
+    [0x600, true, true],
+    [0, false, false],
+  ] as const) {
+    it(`clears ${history ? "history" : "no history"} and ${messages ? "messages" : "no message"} on control 0x${control.toString(16)}`, async () => {
+      const d = await setup("bits-only");
+      const t = han.clock.now();
+      han.hub.performCot({ control });
+      await han.clock.advance(HOUR);
+      expect(periodsBefore(d.holdings(), t).length === 0).toBe(history);
+      expect(messageIds(d.holdings()).has(M1)).toBe(!messages);
+      expect(d.client.clears[0]).toMatchObject({ control, history, messages });
+    });
+  }
+});
+
 describe("a CoT made while the device was off (COT-10)", () => {
   for (const [profile, cleared] of [
     ["compliant", true],
