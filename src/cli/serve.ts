@@ -12,6 +12,15 @@ import { DISCOVERY_REQUESTS, discoveryRecorder } from "../runner/discovery-recor
 import { coordinatorOf } from "../runner/env.js";
 import { LiveFeed } from "../runner/live.js";
 import { ServeSession } from "../runner/session.js";
+import {
+  loadSessionState,
+  restoreDuts,
+  type SessionState,
+  SessionStateError,
+  saveSessionState,
+  snapshot,
+} from "../runner/session-state.js";
+import { CotRefusedError } from "../cluster-cot/tenancy.js";
 import { coordinatorLine } from "../runner/progress.js";
 import { ConsoleTerminal } from "../runner/terminal.js";
 import { ADAPTER_TYPES, AdapterRiskError, type AdapterType } from "../host/endpoints.js";
@@ -47,13 +56,16 @@ Options:
                      unless --accept-adapter-risk
   --accept-adapter-risk  run on another adapter anyway (SE discovery and frames will likely fail)
   --baud N           serial speed (default 115200)
-  --state DIR        network parameters (network.json), herdsman database and coordinator backup, every
-                     file mode 0600 (default .hanbench/state). One process at a time: a second serve
+  --state DIR        network parameters (network.json), herdsman database and coordinator backup, and the
+                     session (session.json: Device Log, devices under test, CoTs, supplier messages, so a
+                     restart serves the same and continues issuer event and message ids), every file mode
+                     0600 (default .hanbench/state). One process at a time: a second serve
                      (or bench run) on it is refused while the first runs (hanbench.lock holds its
                      pid; a lock whose process is gone is taken over). A corrupt or cut file there is
                      refused, never overwritten
-  --reset            move the state directory's files aside (into DIR/replaced-<time>/) and form a
-                     new network; devices must be added and join again
+  --reset            move the state directory's files aside (into DIR/replaced-<time>/) and start
+                     afresh: a new network, an empty Device Log, no CoTs or messages; devices must be
+                     added and join again
   --evidence FILE    the evidence log, JSON lines (default .hanbench/serve/<start>/evidence.jsonl)
   --capture FILE     also write every ZCL exchange as a pcap for Wireshark / tshark (decoded to the Smart
                      Energy fields without extra settings)
@@ -249,6 +261,24 @@ interface Session {
 }
 
 async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session): Promise<number> {
+  let kept: SessionState | undefined;
+  try {
+    kept = loadSessionState(opts.state);
+  } catch (err) {
+    if (err instanceof SessionStateError) throw new UsageError(`--state: ${err.message}`);
+    throw err;
+  }
+  const tenancy = new Tenancy({ clock, providers: opts.providerId });
+  // the CoTs kept, through the tenancy rules first (a CoT of another --provider-id is refused here)
+  for (const c of kept?.cots ?? []) {
+    try {
+      await tenancy.record({ recordCot: () => undefined }, { ...c, push: false });
+    } catch (err) {
+      if (err instanceof CotRefusedError)
+        throw new UsageError(`--state: a CoT kept in ${opts.state} does not fit: ${err.message}; start with --reset`);
+      throw err;
+    }
+  }
   const evidence = openEvidence(opts, clock);
   // The hub's IEEE is the coordinator's; a state directory that has run before knows it.
   const known = loadOrCreateNetwork(opts.state, opts.channel === undefined ? {} : { channel: opts.channel });
@@ -260,6 +290,9 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     hubIeee: known.extendedPanId ?? "0x0000000000000000",
     providers: { gpf: opts.providerId, esme: opts.providerId },
   });
+  // the Device Log and the supplier messages kept (the coordinator gets the install codes once started)
+  for (const e of kept?.deviceLog ?? []) hub.deviceLog.add(e);
+  for (const m of kept?.messages ?? []) hub.messages.publish({ ...m, now: m.publishedAt });
   let host: Host;
   try {
     host = new Host({
@@ -277,7 +310,6 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     if (err instanceof AdapterRiskError) throw new UsageError(`${err.message} (--accept-adapter-risk)`);
     throw new UsageError((err as Error).message);
   }
-  const tenancy = new Tenancy({ clock, providers: opts.providerId });
   const session = new ServeSession({
     evidence,
     clock,
@@ -351,12 +383,28 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
       return undefined;
     });
   }
-  session.start({ duts: [], admitted: [] });
+  await host.syncInstallCodes();
+  session.start({ duts: restoreDuts(kept?.duts ?? []), admitted: kept?.admitted ?? [] });
+  if (kept) {
+    // the meters carry the kept CoTs again (each a cot event of this session's evidence, before its phases)
+    for (const c of tenancy.records()) hub.recordCot(c);
+    const log = hub.deviceLog;
+    out(
+      `kept in ${opts.state}: Device Log ${log.size}/${log.capacity}, ${kept.duts.length} device(s) under test, ${kept.cots.length} CoT(s), ${kept.messages.length} message(s)`,
+    );
+  }
+  const save = () => {
+    try {
+      saveSessionState(opts.state, snapshot({ hub, tenancy, duts: session.duts, admitted: session.admitted }));
+    } catch (err) {
+      out(`error: the session state could not be saved in ${opts.state}: ${(err as Error).message}`);
+    }
+  };
   out(
     `evidence: ${opts.evidence}${opts.capture ? `, capture: ${opts.capture}` : ""}; detection window ${formatDuration(opts.windowMs)}. Type 'help' for commands.`,
   );
   const dut = new DutCommands({ host, hub, tenancy, clock, evidence, session, out, sleep });
-  const console_ = new BenchConsole({ host, hub, tenancy, clock, out, session, dut });
+  const console_ = new BenchConsole({ host, hub, tenancy, clock, out, session, dut, afterLine: save });
   let lost = false;
   host.once("disconnected", () => {
     lost = true;

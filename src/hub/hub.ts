@@ -172,7 +172,9 @@ export class Hub implements FrameHandlerHost {
 
   /** The next issuer id of an event the hub's supplier side issues: a UTC timestamp, strictly increasing. */
   nextIssuerId(): number {
-    this.#lastIssuerId = Math.max(this.#lastIssuerId + 1, msToZclUtc(this.clock.now()));
+    // above every message the store holds too (a hub restarted with its messages within the same second)
+    const lastMessage = this.messages.all().at(-1)?.messageId ?? 0;
+    this.#lastIssuerId = Math.max(this.#lastIssuerId + 1, lastMessage + 1, msToZclUtc(this.clock.now()));
     return this.#lastIssuerId;
   }
 

@@ -73,6 +73,8 @@ export interface ConsoleDeps {
   /** The session's evidence and the DUT commands (serve); without them those commands are refused. */
   session?: ServeSession;
   dut?: DutCommands;
+  /** Called after every line that ran (the hub keeps its state: src/runner/session-state.ts). */
+  afterLine?(): void;
 }
 
 /** What completes an argument: an EUI-64 the hub knows, or one of a few words. */
@@ -343,6 +345,7 @@ export class BenchConsole {
       throw new ConsoleError(known ? message : `${name} failed: ${message}`, false);
     } finally {
       if (this.#running === running) this.#running = undefined;
+      this.#d.afterLine?.();
     }
     return undefined;
   }

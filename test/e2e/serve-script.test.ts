@@ -41,6 +41,25 @@ async function waitFor(out: string[], re: RegExp, ms: number): Promise<RegExpMat
   }
 }
 
+/** Runs serve with a piped script to its end; resolves with its exit code and output lines. */
+async function serveScript(
+  url: string,
+  state: string,
+  evidence: string,
+  script: string[],
+  extra: string[] = [],
+): Promise<{ code: number | null; out: string[] }> {
+  const serve = start(["serve", "--port", url, "--state", state, "--evidence", evidence, ...extra]);
+  serve.child.stdin!.end(`${script.join("\n")}\n`);
+  const code = await Promise.race([
+    serve.closed,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`serve did not stop:\n${serve.out.join("\n")}`)), 60_000),
+    ),
+  ]);
+  return { code, out: serve.out };
+}
+
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid, "SIGTERM");
   rmSync(dir, { recursive: true, force: true });
@@ -77,6 +96,7 @@ describe("hanbench serve against hanbench virtual", () => {
         "permit 60",
         `wait join ${eui} 30`,
         "cot +1h 0x200",
+        "message hello",
         "devices",
         `requests ${eui} 3`,
         "log",
@@ -144,5 +164,43 @@ describe("hanbench serve against hanbench virtual", () => {
     const hex = (n: number) => `0x${n.toString(16).padStart(4, "0")}`;
     const expected = events.filter((e) => e.kind === "zcl").map((e) => hex((e as { clusterId: number }).clusterId));
     expect(clusters).toEqual(expected);
-  }, 90_000);
+
+    // restarted on the same --state: the Device Log, the CoTs and the ids are still there
+    const firstMessage = Number(out.find((l) => l.startsWith("message "))!.split(" ")[1]);
+    const firstCot = events.find((e) => e.kind === "cot") as { issuerEventId: number };
+    const evidence2 = join(dir, "evidence-2.jsonl");
+    const again = await serveScript(url, state, evidence2, ["log", "status", "cot +2h", "message again", "quit"]);
+    expect(again.code, again.out.join("\n")).toBe(0);
+    expect(again.out).toContain(`kept in ${state}: Device Log 1/16, 1 device(s) under test, 2 CoT(s), 1 message(s)`);
+    expect(again.out).toContain("Device Log 1/16");
+    expect(again.out).toContainEqual(
+      expect.stringMatching(
+        /^GPF \(endpoint 2\): ChangeOfTenancyUpdateDateTime \S+, ProposedTenancyChangeControl 0x00000200; one continuous history; supplier message \d+ 'hello'$/,
+      ),
+    );
+    const secondMessage = Number(again.out.find((l) => l.startsWith("message "))!.split(" ")[1]);
+    expect(secondMessage).toBeGreaterThan(firstMessage);
+    const events2 = readEvidence(evidence2).events;
+    expect(events2.find((e) => e.kind === "run")).toMatchObject({ session: "serve", duts: [{ ieee }] });
+    const cots2 = events2.filter((e) => e.kind === "cot") as {
+      meter: string;
+      control: number;
+      issuerEventId: number;
+    }[];
+    // the kept CoTs first (recorded on the meters again), then the new ones, with issuer ids above them
+    expect(cots2.map((c) => [c.meter, c.control])).toEqual([
+      ["gpf", 0x200],
+      ["esme", 0x200],
+      ["gpf", 0x600],
+      ["esme", 0x600],
+    ]);
+    expect(cots2[0]!.issuerEventId).toBe(firstCot.issuerEventId);
+    expect(cots2[2]!.issuerEventId).toBeGreaterThan(firstCot.issuerEventId);
+    expect(statSync(join(state, "session.json")).mode & 0o777).toBe(0o600);
+    // --reset starts afresh
+    const fresh = await serveScript(url, state, join(dir, "evidence-3.jsonl"), ["log", "quit"], ["--reset"]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.out).not.toContainEqual(expect.stringMatching(/^kept in /));
+    expect(fresh.out).toContain("Device Log 0/16");
+  }, 180_000);
 });

@@ -153,6 +153,23 @@ describe("a state directory that cannot be read back", () => {
     60_000,
   );
 
+  it("refuses a cut session.json with exit 2, naming it and the way past it, and leaves it as it was", async () => {
+    const state = join(root, "corrupt-session");
+    mkdirSync(state);
+    writeFileSync(join(state, "network.json"), NETWORK);
+    const cut = '{"version": 1, "deviceLog": [{"eui64": "0x0d6f';
+    writeFileSync(join(state, "session.json"), cut);
+    const p = serve(state);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr().trim().split("\n")).toHaveLength(1);
+    expect(p.stderr()).toMatch(
+      new RegExp(
+        `^hanbench serve: --state: ${join(state, "session.json").replace(/[.]/g, "\\.")} is not a hanbench session state \\(not JSON: .*\\); move it away or start with --reset to begin afresh\n$`,
+      ),
+    );
+    expect(readFileSync(join(state, "session.json"), "utf8")).toBe(cut);
+  }, 60_000);
+
   it("starts a new network with --reset, keeping the old files aside", async () => {
     const state = join(root, "reset");
     mkdirSync(state);
