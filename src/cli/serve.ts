@@ -92,14 +92,17 @@ Exit codes: 0 stopped by 'quit', end of input, Ctrl-C (SIGINT) or SIGTERM (the e
             could not be written (disk full: the hub stops, the lines written stay whole); 130 / 143 a second
             SIGINT / SIGTERM quit at once.
 
-Example:
-  hanbench virtual --listen tcp://127.0.0.1:6638 --devices ihd:compliant &
-  hanbench serve --port tcp://127.0.0.1:6638
-  > add 0x0d6f00a1b2c3d4e5 83FED3407A939723A5C639B26916D505C3B5 ihd
-  > permit 120
-  > wait join
-  > cot +10m 0x600
-  > devices
+Example (the README's rehearsal: the identities hanbench virtual prints with its default seed):
+  hanbench virtual --listen tcp://127.0.0.1:6638 --devices ihd:compliant,esme --poll 10s --console .hanbench/consoles &
+  hanbench serve --port tcp://127.0.0.1:6638 --state .hanbench/rehearsal --reset --window 30s
+  > add 0D6F0053CBE880FE B63C173FEAEE55D6D95E9D8E25419D801D5B ihd
+  > add 0D6F009708E2E015 F3A53DA9699F8D4968936B60EFDE61803FB5 esme
+  > probe 0D6F0053CBE880FE console .hanbench/consoles/ihd-1
+  > permit
+  > wait join 0D6F0053CBE880FE
+  > cot now
+  > wait cot-query 0D6F0053CBE880FE 60
+  > wait clear 0D6F0053CBE880FE 60
   > quit`;
 
 interface ServeOptions {
