@@ -134,7 +134,9 @@ describe("link faults", () => {
     try {
       const t0 = performance.now();
       expect(await readOnOff()).toEqual({ onOff: 0 });
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(40);
+      // a lower bound only (load makes it longer, never shorter); libuv's timers count whole ms, so a 40 ms
+      // timer may fire a fraction of a ms early by performance.now (39.99993 ms seen under load)
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(39);
     } finally {
       dongle.faults.replyDelayMs = 0;
     }
