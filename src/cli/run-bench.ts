@@ -3,6 +3,7 @@
  * port and builds the bench environment (src/runner/bench-env.ts). Ctrl-C and SIGTERM are the caller's
  * (signals.ts): the signal it passes in ends every wait at once.
  */
+import type { EndpointLayoutName } from "../hub/layout.js";
 import type { HubVariantName } from "../hub/variants.js";
 import { join } from "node:path";
 import type { RunEnv } from "../runner/env.js";
@@ -37,6 +38,8 @@ export interface BenchRunOptions {
   reset: boolean;
   /** How the hub and its meters carry a CoT (default attributes-only). */
   hubVariant?: HubVariantName;
+  /** The hub's endpoint layout (default `default`). */
+  endpointLayout?: EndpointLayoutName;
   /** The hub's Certicom credentials file (`--cert`): key establishment on. */
   cert?: string;
 }
@@ -90,6 +93,7 @@ export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Pr
         signal,
         reset: opts.reset,
         ...(opts.hubVariant !== undefined ? { hubVariant: opts.hubVariant } : {}),
+        ...(opts.endpointLayout !== undefined ? { endpointLayout: opts.endpointLayout } : {}),
         ...(opts.joinTimeoutMs !== undefined ? { joinTimeoutMs: opts.joinTimeoutMs } : {}),
         ...(hubCredentials ? { hubCredentials } : {}),
       }),

@@ -2,6 +2,7 @@
  * `hanbench run`: the Change-of-Tenancy suite. Without --port it is a dry-run on the virtual HAN;
  * with --port and --dut it is a bench run against real devices.
  */
+import { ENDPOINT_LAYOUTS, type EndpointLayoutName, isEndpointLayoutName } from "../hub/layout.js";
 import { formatDuration, parseDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
 import { closeSync, readdirSync } from "node:fs";
@@ -60,6 +61,9 @@ Bench:
                      attributes-only, esme-date-only, esme-ptcc-unsupported, esme-pre-5.1, gpf-pre-1.5,
                      electricity-only, provider-zero, no-cot-zero (default: reference on the virtual
                      HAN, attributes-only on a bench)
+  --endpoint-layout NAME  the hub's endpoints (docs/suite.md "Hub topology"): default (GPF ESI 2, gas
+                     mirror 4, ESME 3; nothing on endpoint 1) or silabs (ESI 1, mirror 2, as a Silicon
+                     Labs Comms Hub); named in the run event and the reports
   --join-timeout DURATION  how long the bench waits for the DUTs to join and be interviewed (default
                      5m; joining stays open meanwhile): switch them on or start their join when asked
 Security (Smart Energy key establishment, CBKE suite 2, and APS security for Type 1 devices):
@@ -129,6 +133,8 @@ export interface RunOptions {
   windowMs: number;
   /** How the hub and its meters carry a CoT; absent: the mode's default. */
   hubVariant?: HubVariantName;
+  /** The hub's endpoint layout; absent: `default`. */
+  endpointLayout?: EndpointLayoutName;
   /** Bench: longest wait for the DUTs to join. */
   joinTimeoutMs?: number;
   seed: number;
@@ -217,6 +223,13 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     }
     hubVariant = v["hub-variant"];
   }
+  let endpointLayout: EndpointLayoutName | undefined;
+  if (v["endpoint-layout"] !== undefined) {
+    if (!isEndpointLayoutName(v["endpoint-layout"])) {
+      throw new UsageError(`--endpoint-layout '${v["endpoint-layout"]}' is not one of ${ENDPOINT_LAYOUTS.join(", ")}`);
+    }
+    endpointLayout = v["endpoint-layout"];
+  }
   let joinTimeoutMs: number | undefined;
   if (v["join-timeout"] !== undefined) {
     if (mode !== "bench") throw new UsageError("--join-timeout is for bench runs (with --port)");
@@ -271,6 +284,7 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     windowMs,
     ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
     ...(hubVariant !== undefined ? { hubVariant } : {}),
+    ...(endpointLayout !== undefined ? { endpointLayout } : {}),
     seed,
     state: v.state,
     reset: v.reset ?? false,
@@ -364,6 +378,7 @@ const OPTIONS = {
   window: { type: "string" },
   "join-timeout": { type: "string" },
   "hub-variant": { type: "string" },
+  "endpoint-layout": { type: "string" },
   reset: { type: "boolean" },
   seed: { type: "string" },
   state: { type: "string" },
@@ -453,6 +468,7 @@ async function runAndReport(
       ...(opts.mode === "virtual" ? { adapter: opts.adapter as VirtualAdapter } : {}),
       ...(opts.mode === "virtual" && opts.state !== undefined ? { stateDir: opts.state } : {}),
       ...(opts.mode === "virtual" && opts.hubVariant !== undefined ? { hubVariant: opts.hubVariant } : {}),
+      ...(opts.mode === "virtual" && opts.endpointLayout !== undefined ? { endpointLayout: opts.endpointLayout } : {}),
       ...(opts.capture ? { capture: opts.capture } : {}),
       quiet: opts.quiet,
       tool: "hanbench",

@@ -5,7 +5,15 @@
 import { join } from "node:path";
 import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
-import { DEFAULT_ENDPOINTS, DEFAULT_PROVIDER_ID, Hub } from "../hub/hub.js";
+import { DEFAULT_PROVIDER_ID, Hub } from "../hub/hub.js";
+import {
+  checkEndpointNumbers,
+  ENDPOINT_LAYOUTS,
+  type EndpointLayoutName,
+  type EndpointNumbers,
+  endpointLayout,
+  isEndpointLayoutName,
+} from "../hub/layout.js";
 import { BenchConsole, sleep } from "../runner/console.js";
 import { DutCommands } from "../runner/console-dut.js";
 import { DISCOVERY_REQUESTS, discoveryRecorder } from "../runner/discovery-recorder.js";
@@ -70,8 +78,10 @@ Options:
   --capture FILE     also write every ZCL exchange as a pcap for Wireshark / tshark (decoded to the Smart
                      Energy fields without extra settings)
   --channel N        channel of a new network (11..26; default one of 15, 20, 25); kept in --state
-  --gpf-ep N         GPF endpoint (default ${DEFAULT_ENDPOINTS.gpf})
-  --esme-ep N        ESME endpoint on the hub node (default ${DEFAULT_ENDPOINTS.esme})
+  --endpoint-layout NAME  the hub's endpoints: default (GPF ESI 2, gas mirror 4, ESME 3) or silabs
+                     (ESI 1, mirror 2, ESME 3), docs/suite.md "Hub topology"
+  --gpf-ep N         the GPF's ESI endpoint instead of the layout's
+  --esme-ep N        ESME endpoint on the hub node instead of the layout's
   --provider-id N    the meters' supplier: Device Management ProviderID, PublishPrice and every CoT
                      (default 4660, 0x1234)
   --seed N           seed of the meters' data (default 1)
@@ -114,7 +124,8 @@ interface ServeOptions {
   evidence: string;
   capture?: string;
   channel?: number;
-  endpoints: { gpf: number; esme: number };
+  endpointLayout: EndpointLayoutName;
+  endpoints: EndpointNumbers;
   providerId: number;
   seed: number;
   reset: boolean;
@@ -130,6 +141,10 @@ function int(name: string, text: string | undefined, min: number, max: number): 
   return n;
 }
 
+function optional<K extends string>(key: K, n: number | undefined): Partial<Record<K, number>> {
+  return n === undefined ? {} : ({ [key]: n } as Partial<Record<K, number>>);
+}
+
 export function parseServeArgs(argv: string[], now = new Date()): ServeOptions | "help" {
   const v: Record<string, string | boolean | undefined> = parseCommandLine({
     args: argv,
@@ -143,6 +158,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
       evidence: { type: "string" },
       capture: { type: "string" },
       channel: { type: "string" },
+      "endpoint-layout": { type: "string", default: "default" },
       "gpf-ep": { type: "string" },
       "esme-ep": { type: "string" },
       "provider-id": { type: "string" },
@@ -159,12 +175,20 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
   if (!(ADAPTER_TYPES as readonly string[]).includes(adapter)) {
     throw new UsageError(`--adapter must be one of ${ADAPTER_TYPES.join(", ")}, got '${adapter}'`);
   }
-  const endpoints = {
-    gpf: int("gpf-ep", v["gpf-ep"] as string | undefined, 2, 240) ?? DEFAULT_ENDPOINTS.gpf,
-    esme: int("esme-ep", v["esme-ep"] as string | undefined, 2, 240) ?? DEFAULT_ENDPOINTS.esme,
+  const layout = String(v["endpoint-layout"]);
+  if (!isEndpointLayoutName(layout)) {
+    throw new UsageError(`--endpoint-layout must be one of ${ENDPOINT_LAYOUTS.join(", ")}, got '${layout}'`);
+  }
+  const endpoints: EndpointNumbers = {
+    ...endpointLayout(layout),
+    ...optional("esi", int("gpf-ep", v["gpf-ep"] as string | undefined, 1, 240)),
+    ...optional("esme", int("esme-ep", v["esme-ep"] as string | undefined, 1, 240)),
   };
-  if (endpoints.gpf === endpoints.esme)
-    throw new UsageError(`--gpf-ep and --esme-ep must differ (both ${endpoints.gpf})`);
+  try {
+    checkEndpointNumbers(endpoints);
+  } catch (err) {
+    throw new UsageError(`--endpoint-layout ${layout} with --gpf-ep / --esme-ep: ${(err as Error).message}`);
+  }
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   const opts: ServeOptions = {
     adapter: adapter as AdapterType,
@@ -172,6 +196,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
     reset: v.reset === true,
     state: String(v.state),
     evidence: (v.evidence as string | undefined) ?? join(".hanbench", "serve", stamp, "evidence.jsonl"),
+    endpointLayout: layout,
     endpoints,
     providerId: int("provider-id", v["provider-id"] as string | undefined, 0, 0xffffffff) ?? DEFAULT_PROVIDER_ID,
     seed: int("seed", v.seed as string | undefined, 0, 0x7fffffff) ?? 1,
@@ -289,6 +314,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     clock,
     seed: opts.seed,
     evidence,
+    layout: opts.endpointLayout,
     endpoints: opts.endpoints,
     hubIeee: known.extendedPanId ?? "0x0000000000000000",
     providers: { gpf: opts.providerId, esme: opts.providerId },
@@ -361,7 +387,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     evidence.onEvent((e) => writer.write(e));
   }
   out(
-    `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF endpoint ${hub.endpoints.gpf}, ESME endpoint ${hub.endpoints.esme}`,
+    `hub up on ${opts.port ?? "auto-discovered dongle"}: channel ${net.channel}, PAN ${net.panId}, extended PAN id ${host.coordinatorIeee ?? "?"}; GPF ESI endpoint ${hub.endpointNumbers.esi}, gas mirror ${hub.endpointNumbers.mirror}, ESME endpoint ${hub.endpointNumbers.esme}`,
   );
   out(coordinatorLine(host.coordinator));
   // Z-Stack answers discovery itself: have it pass Match_Desc / Simple_Desc on, for the live lines and COT-01

@@ -97,12 +97,19 @@ export function ms(e: { t: string }): number {
 }
 
 /** Hub endpoint numbers by role, from the run's hub parameters (`endpoints: {gpf, esme}` or `gpfEndpoint`…). */
-function hubEndpoints(hub: Record<string, unknown>): Partial<Record<EndpointRole, number>> {
+function hubEndpoints(hub: Record<string, unknown>): Map<number, EndpointRole> {
   const eps = (hub.endpoints ?? {}) as Record<string, unknown>;
-  const out: Partial<Record<EndpointRole, number>> = {};
-  for (const role of ["gpf", "esme"] as const) {
-    const v = eps[role] ?? hub[`${role}Endpoint`] ?? hub[`${role}Ep`];
-    if (typeof v === "number") out[role] = v;
+  const out = new Map<number, EndpointRole>();
+  // `esi` and `mirror` are the GPF's endpoints (suite v2 topology); logs before it name one `gpf` endpoint
+  const names: [string, EndpointRole][] = [
+    ["esi", "gpf"],
+    ["mirror", "gpf"],
+    ["gpf", "gpf"],
+    ["esme", "esme"],
+  ];
+  for (const [name, role] of names) {
+    const v = eps[name] ?? hub[`${name}Endpoint`] ?? hub[`${name}Ep`];
+    if (typeof v === "number") out.set(v, role);
   }
   return out;
 }
@@ -127,7 +134,7 @@ export class DutView {
   readonly windowMs: number;
   /** The hub variant of the run (run event `hub.variant`). */
   readonly variant: HubVariant;
-  readonly #endpoints: Partial<Record<EndpointRole, number>>;
+  readonly #endpoints: ReadonlyMap<number, EndpointRole>;
   readonly #phases = new Map<string, PhaseSpan>();
   readonly #cots: CotInfo[];
   readonly served: (Evidence & ServedEvent)[];
@@ -232,9 +239,7 @@ export class DutView {
   /** The role of the hub endpoint a frame went to or came from. */
   roleOf(z: ZclEvent): EndpointRole | undefined {
     if (z.role) return z.role;
-    if (this.#endpoints.gpf === z.hubEp) return "gpf";
-    if (this.#endpoints.esme === z.hubEp) return "esme";
-    return undefined;
+    return this.#endpoints.get(z.hubEp);
   }
 
   /** CoT queries this DUT sent to a role (or any role) with seq in (afterSeq, beforeSeq). */

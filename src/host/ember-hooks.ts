@@ -5,7 +5,8 @@
  * 1. **Endpoints.** The ember adapter registers the coordinator's endpoints on the NCP (EZSP addEndpoint)
  *    at start, from the exported, mutable `FIXED_ENDPOINTS` list of `dist/adapter/ember/adapter/endpoints.js`
  *    (entry 0, endpoint 1, HA, is its primary: it sends from it and takes the network index from it; 242 is
- *    Green Power). `patchEmberEndpoints` puts the hub's SE endpoints after the shipped entries before
+ *    Green Power). `patchEmberEndpoints` puts the hub's SE endpoints after the shipped entries (an ESI on 1 in
+ *    the place of the primary) before
  *    `Controller.start()`, so the NCP answers ZDO Simple_Desc / Match_Desc with them, as the z-stack patch
  *    does for AF_REGISTER (endpoints.ts). Like that one, it starts again from the list as shipped each time.
  * 2. **Incoming SE frames.** `Ezsp.ezspIncomingMessageHandler` passes on only ZDO, HA, wildcard, Green
@@ -87,20 +88,26 @@ export function checkEmberHooks(): void {
  * as a hub endpoint), then the hub's SE endpoints. Returns the list as the adapter will register it.
  */
 export function patchEmberEndpoints(endpoints: readonly SeEndpoint[]): readonly EmberEndpoint[] {
-  const numbers = checkSeEndpoints(endpoints);
-  const list = SHIPPED.filter((e) => !numbers.has(e.endpoint)).map(copyEndpoint);
-  for (const ep of endpoints) {
-    list.push({
-      endpoint: ep.endpoint,
-      profileId: SE_PROFILE_ID,
-      deviceId: SE_DEVICE_ID[ep.role as EndpointRole],
-      deviceVersion: 0,
-      inClusterList: [...ep.inClusters],
-      outClusterList: [...(ep.outClusters ?? [])],
-      networkIndex: SHIPPED[0]!.networkIndex,
-      multicastIds: [],
-    });
-  }
+  checkSeEndpoints(endpoints);
+  const entry = (ep: SeEndpoint): EmberEndpoint => ({
+    endpoint: ep.endpoint,
+    profileId: SE_PROFILE_ID,
+    deviceId: ep.deviceId ?? SE_DEVICE_ID[ep.role as EndpointRole],
+    deviceVersion: 0,
+    inClusterList: [...ep.inClusters],
+    outClusterList: [...(ep.outClusters ?? [])],
+    networkIndex: SHIPPED[0]!.networkIndex,
+    multicastIds: [],
+  });
+  // a hub endpoint of a shipped number takes that entry's place: with the ESI on 1 (layout `silabs`) it is
+  // the primary entry the adapter sends from, as a Silicon Labs Comms Hub sends from its ESI
+  const byNumber = new Map(endpoints.map((ep) => [ep.endpoint, ep]));
+  const list = SHIPPED.map((e) => {
+    const ep = byNumber.get(e.endpoint);
+    byNumber.delete(e.endpoint);
+    return ep ? { ...entry(ep), multicastIds: [...e.multicastIds] } : copyEndpoint(e);
+  });
+  for (const ep of byNumber.values()) list.push(entry(ep));
   LIST.splice(0, LIST.length, ...list);
   return FIXED_ENDPOINTS;
 }

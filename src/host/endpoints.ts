@@ -15,7 +15,7 @@ import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoint
 import type { EndpointRole } from "../evidence/events.js";
 import { SE_PROFILE_ID } from "../zcl/index.js";
 
-/** SE device ids: Energy Service Interface (the GPF plays the ESI towards the HAN) and Metering device. */
+/** SE device ids by meter, for an endpoint that names none: Energy Service Interface and Metering device. */
 export const SE_DEVICE_ID: Record<EndpointRole, number> = { gpf: 0x0500, esme: 0x0501 };
 
 export type AdapterType = "zstack" | "ember" | "deconz" | "zboss" | "zigate" | "zoh" | "ezsp";
@@ -58,6 +58,8 @@ export function checkAdapterForSe(adapter: AdapterType, acceptRisk: boolean): vo
 export interface SeEndpoint {
   role: EndpointRole;
   endpoint: number;
+  /** SE device id of the Simple Descriptor (default SE_DEVICE_ID of the role). */
+  deviceId?: number;
   /** Server (input) clusters advertised in the Simple Descriptor. */
   inClusters: readonly number[];
   /** Client (output) clusters advertised. */
@@ -72,17 +74,19 @@ const SHIPPED: readonly ZStackEndpoint[] = Endpoints.map((e) => ({
   appoutclusterlist: [...e.appoutclusterlist],
 }));
 
-/** Endpoints herdsman itself needs: 1 (HA, interviews and sends), 242 (Green Power). */
-const RESERVED = new Set([1, 242]);
+/**
+ * Endpoints herdsman itself needs: 242 (Green Power). Endpoint 1 is herdsman's HA endpoint, from which it
+ * sends what it sends by itself (interviews); the `silabs` layout puts the GPF's ESI there (src/hub/layout.ts),
+ * as a Silicon Labs Comms Hub does, and herdsman's own frames then leave from an SE endpoint, as a real CH's do.
+ */
+const RESERVED = new Set([242]);
 
 function checkEndpoint(ep: SeEndpoint): void {
   if (!Number.isInteger(ep.endpoint) || ep.endpoint < 1 || ep.endpoint > 240) {
     throw new RangeError(`${ep.role} endpoint ${ep.endpoint} is outside 1..240`);
   }
   if (RESERVED.has(ep.endpoint)) {
-    throw new RangeError(
-      `${ep.role} endpoint ${ep.endpoint} is reserved (herdsman sends its HA traffic from 1 and Green Power from 242)`,
-    );
+    throw new RangeError(`${ep.role} endpoint ${ep.endpoint} is reserved (herdsman's Green Power endpoint)`);
   }
 }
 
@@ -91,7 +95,7 @@ export function checkSeEndpoints(endpoints: readonly SeEndpoint[]): Set<number> 
   const numbers = new Set<number>();
   for (const ep of endpoints) {
     checkEndpoint(ep);
-    if (numbers.has(ep.endpoint)) throw new RangeError(`endpoint ${ep.endpoint} is given to two roles`);
+    if (numbers.has(ep.endpoint)) throw new RangeError(`endpoint ${ep.endpoint} is given twice`);
     numbers.add(ep.endpoint);
   }
   return numbers;
@@ -116,7 +120,7 @@ export function patchZStackEndpoints(endpoints: readonly SeEndpoint[]): readonly
     table.push({
       endpoint: ep.endpoint,
       appprofid: SE_PROFILE_ID,
-      appdeviceid: SE_DEVICE_ID[ep.role],
+      appdeviceid: ep.deviceId ?? SE_DEVICE_ID[ep.role],
       appdevver: 0,
       latencyreq: 0,
       appnuminclusters: ep.inClusters.length,

@@ -29,14 +29,7 @@ import type { Clock } from "../hub/clock.js";
 import { normaliseEui64 } from "../hex.js";
 import { herdsmanClusters, SE_PROFILE_ID } from "../zcl/index.js";
 import type { Push } from "../hub/types.js";
-import type {
-  BasicEvent,
-  CoordinatorInfo,
-  EndpointRole,
-  InterviewEvent,
-  JoinEvent,
-  LeaveEvent,
-} from "../evidence/events.js";
+import type { BasicEvent, CoordinatorInfo, InterviewEvent, JoinEvent, LeaveEvent } from "../evidence/events.js";
 import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import { type AdapterType, checkAdapterForSe, patchZStackEndpoints, type SeEndpoint } from "./endpoints.js";
@@ -416,15 +409,13 @@ export class Host extends EventEmitter<HostEvents> {
   }
 
   #seEndpoints(): SeEndpoint[] {
-    const { hub } = this.#opts;
-    const out: SeEndpoint[] = [];
-    for (const role of Object.keys(hub.endpoints) as EndpointRole[]) {
-      const endpoint = hub.endpoints[role];
-      if (endpoint === undefined) continue;
-      const { inClusters, outClusters } = hub.serverClusters(role);
-      out.push({ role, endpoint, inClusters, outClusters });
-    }
-    return out;
+    return this.#opts.hub.hubEndpoints().map(({ role, endpoint, deviceId, inClusters, outClusters }) => ({
+      role,
+      endpoint,
+      deviceId,
+      inClusters,
+      outClusters,
+    }));
   }
 
   #findDevice(address: number | string): Device | undefined {

@@ -5,6 +5,17 @@
 import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "../hub/types.js";
 import type { EndpointRole } from "../evidence/events.js";
 
+/** One hub endpoint the coordinator registers (src/hub/layout.ts `HubEndpoint` fits as it is). */
+export interface HubEndpointInfo {
+  endpoint: number;
+  role: EndpointRole;
+  /** SE device id of the Simple Descriptor (ESI 0x0500, Metering Device 0x0501). */
+  deviceId: number;
+  /** Server (in) and client (out) clusters advertised (Simple_Desc, Match_Desc). */
+  inClusters: readonly number[];
+  outClusters: readonly number[];
+}
+
 /** What the host needs of the CHF Device Log (src/hub/device-log.ts `DeviceLog` fits as it is). */
 export interface DeviceLogPort {
   has(eui64: string): boolean;
@@ -18,17 +29,18 @@ export interface DeviceLogPort {
 }
 
 export interface HubPort {
-  /** The hub's SE server endpoints on the coordinator. */
-  readonly endpoints: Readonly<Record<EndpointRole, number>>;
+  /** Where each meter's pushes come from on the coordinator (the GPF's ESI; the ESME's, in single-dongle mode). */
+  readonly endpoints: Readonly<Partial<Record<EndpointRole, number>>>;
   readonly deviceLog: DeviceLogPort;
+  /** The hub's SE server endpoints on the coordinator (the GPF's ESI and gas mirror, …), registered at start. */
+  hubEndpoints(): readonly HubEndpointInfo[];
+  /** The meter an endpoint serves, or undefined for an endpoint that is not the hub's. */
   roleOf(hubEp: number): EndpointRole | undefined;
-  /** Server (in) and client (out) clusters the role's endpoint advertises (Simple_Desc, Match_Desc). */
-  serverClusters(role: EndpointRole): { inClusters: readonly number[]; outClusters: readonly number[] };
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
   command(ctx: RequestContext, req: CommandRequest): CommandResult;
   onPush(listener: (push: Push) => void): () => void;
-  /** Whether the role serves the cluster (a cluster it does not serve gets UNSUPPORTED_CLUSTER). */
-  serves?(role: EndpointRole, clusterId: number): boolean;
+  /** Whether the endpoint serves the cluster (a cluster it does not serve gets UNSUPPORTED_CLUSTER). */
+  serves?(hubEp: number, clusterId: number): boolean;
   /**
    * ZCL bytes in → reply bytes (same TSN) or undefined: used for what is not a read or a parsed cluster
    * command (Discover Attributes, manufacturer-specific frames, unserved clusters, unparseable frames).

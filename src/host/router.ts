@@ -118,7 +118,7 @@ export class Router {
     try {
       const { hub } = this.#deps;
       if (role === undefined) this.#notHub(device, ctx, payload.clusterID, header, frame);
-      else if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(role, payload.clusterID) !== false) {
+      else if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(hubEp, payload.clusterID) !== false) {
         // The hot paths: reads and cluster commands the hub model serves.
         if (header.isSpecific) this.#specific(device, ctx, frame, header);
         else if (attrIds) this.#read(device, ctx, frame, header, attrIds);

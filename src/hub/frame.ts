@@ -16,14 +16,14 @@ import {
   ZclDecodeError,
   type ZclFrame,
 } from "../zcl/index.js";
-import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
+import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "./types.js";
 import { hex } from "../hex.js";
 
 export interface FrameHandlerHost {
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[];
   command(ctx: RequestContext, req: CommandRequest): CommandResult;
-  serves(role: EndpointRole, clusterId: number): boolean;
-  attributeIds(role: EndpointRole, clusterId: number): number[];
+  serves(hubEp: number, clusterId: number): boolean;
+  attributeIds(hubEp: number, clusterId: number): number[];
   error(message: string, device?: string): void;
 }
 
@@ -51,7 +51,7 @@ export function handleZclFrame(
   if (h.manufacturerCode !== undefined) {
     return fail(h.frameType === "specific" ? Status.UNSUP_MANUF_CLUSTER_COMMAND : Status.UNSUP_MANUF_GENERAL_COMMAND);
   }
-  if (!host.serves(ctx.role, clusterId)) return fail(Status.UNSUPPORTED_CLUSTER);
+  if (!host.serves(ctx.hubEp, clusterId)) return fail(Status.UNSUPPORTED_CLUSTER);
 
   let frame: ZclFrame;
   try {
@@ -114,7 +114,7 @@ function globalReply(
     case "discoverAttributes": {
       const start = Number(frame.payload.startAttrId);
       const max = Number(frame.payload.maxAttrIds);
-      const all = host.attributeIds(ctx.role, clusterId).filter((id) => id >= start);
+      const all = host.attributeIds(ctx.hubEp, clusterId).filter((id) => id >= start);
       const ids = all.slice(0, max);
       const records = ids.map((attrId) => ({ attrId, type: attributeDef(clusterId, attrId)!.type }));
       return reply("discoverAttributesRsp", { discoveryComplete: ids.length === all.length, records });

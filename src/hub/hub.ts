@@ -4,10 +4,11 @@
  * Used by src/host (through zigbee-herdsman) and by the virtual ESME node.
  *
  * ```ts
- * const hub = new Hub({ clock, seed, evidence, hubIeee, endpoints: { gpf: 2, esme: 3 } });
+ * const hub = new Hub({ clock, seed, evidence, hubIeee, layout: "default" });
  * hub.deviceLog.add({ eui64, installCode, deviceType: GbcsDeviceType.TYPE2 });   // CHF Device Log
- * hub.roleOf(hubEp)                        // "gpf" | "esme" | undefined
- * hub.serverClusters(role)                 // { inClusters, outClusters } for endpoint registration
+ * hub.roleOf(hubEp)                        // "gpf" | "esme" | undefined: the meter an endpoint serves
+ * hub.hubEndpoints()                       // ESI, gas mirror, ESME: number, part, clusters (layout.ts)
+ * hub.serverClusters(hubEp)                // { inClusters, outClusters } for endpoint registration
  * hub.read(ctx, clusterId, attrIds)        // ReadRecord[] (UNSUPPORTED_ATTRIBUTE for unknown ids)
  * hub.command(ctx, req)                    // CommandResult (response / default status / none)
  * hub.handleFrame(ctx, clusterId, bytes)   // ZCL bytes in → reply ZCL bytes (same TSN) or undefined
@@ -19,9 +20,14 @@
  * hub.variant                             // the hub variant it serves (variants.ts), default `reference`
  * ```
  *
- * Default endpoints: GPF 2, ESME 3 — never 1, so a device that skips service discovery is caught.
- * Each endpoint serves Basic, Time, Price, Metering, Messaging, Prepayment and Device Management; the
- * ESME's data is electricity, the GPF's gas (servers/*.ts say what each attribute and command serves).
+ * Endpoints (layout.ts, cot-suite.md "Actors and hub topology"): the GPF's ESI (Basic, Time, Price,
+ * Messaging, Device Management, the CHF's Key Establishment) and its gas mirror (Metering, Prepayment), and
+ * the ESME's (Basic, Price, Metering, Messaging, Prepayment, Device Management: no Time, which only the hub
+ * serves). Layout `default`: ESI 2, mirror 4, ESME 3, never 1, so a device that skips service discovery is
+ * caught; `silabs`: ESI 1, mirror 2, ESME 3. A request is served by the endpoint it was sent to: Metering on
+ * the ESI is UNSUPPORTED_CLUSTER, as on a real CH. The ESME's data is electricity, the GPF's gas
+ * (servers/*.ts say what each attribute and command serves). `endpoints` names where each meter's pushes
+ * come from: the GPF's ESI and the ESME's endpoint.
  *
  * The meters behave as real meters (cot-suite.md): one continuous series per meter, whoever lives in the
  * home; periods are the meter's (UK local days, weeks, months from its HistoricalFreezeTime); every history
@@ -47,6 +53,16 @@ import { DeviceLog } from "./device-log.js";
 import { type KeyEstablishmentServer, keyEstablishmentServer } from "./key-establishment.js";
 import { type FrameHandlerHost, encodePushFrame, handleZclFrame } from "./frame.js";
 import { serversFor } from "./servers/index.js";
+import {
+  checkEndpointNumbers,
+  type EndpointLayoutName,
+  type EndpointNumbers,
+  type EndpointPart,
+  endpointLayout,
+  type HubEndpoint,
+  PART_DEVICE_ID,
+  PART_ROLE,
+} from "./layout.js";
 import { displayMessagePayload } from "./servers/messaging.js";
 import { publishChangeOfTenancyPayload } from "./servers/device-management.js";
 import { type ClusterServer, type HubIdentity, MalformedCommand, type ServeEnv } from "./servers/server.js";
@@ -55,7 +71,6 @@ import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, Req
 import { type HubVariant, type HubVariantName, hubVariant, VIRTUAL_DEFAULT_VARIANT } from "./variants.js";
 import { ClusterId, commandId, msToZclUtc, Status, writeValue } from "../zcl/index.js";
 
-export const DEFAULT_ENDPOINTS = { gpf: 2, esme: 3 } as const;
 /** The supplier of both meters unless told otherwise (Device Management ProviderID, PublishPrice, CoTs). */
 export const DEFAULT_PROVIDER_ID = 0x0000_1234;
 
@@ -69,7 +84,10 @@ export interface HubOptions {
   /** Seed of every generated series; the same seed gives the same data. */
   seed: number;
   evidence?: EvidenceSink;
-  endpoints?: { gpf: number; esme: number };
+  /** The endpoint layout (layout.ts, default `default`). */
+  layout?: EndpointLayoutName;
+  /** Endpoint numbers that replace the layout's (a bench's own choice). */
+  endpoints?: Partial<EndpointNumbers>;
   /** The hub's IEEE address (the GPF Entity Identifier). */
   hubIeee: string;
   manufacturerName?: string;
@@ -92,7 +110,10 @@ export class Hub implements FrameHandlerHost {
   readonly clock: Clock;
   readonly seed: number;
   readonly hubIeee: string;
+  /** Where each meter's Device Management and pushes are: the GPF's ESI, the ESME's endpoint. */
   readonly endpoints: { readonly gpf: number; readonly esme: number };
+  readonly layout: EndpointLayoutName;
+  readonly endpointNumbers: Readonly<EndpointNumbers>;
   readonly deviceLog: DeviceLog;
   readonly cots: CotSchedule;
   readonly messages: MessageStore;
@@ -106,21 +127,20 @@ export class Hub implements FrameHandlerHost {
   readonly #evidence: EvidenceSink | undefined;
   readonly #data: MeterDataStore;
   #lastIssuerId: number;
-  readonly #servers: Partial<Record<EndpointRole, Map<number, ClusterServer>>>;
+  /** The servers of each endpoint the hub has (under `electricity-only` no gas mirror), by endpoint number. */
+  readonly #servers = new Map<number, { part: EndpointPart; servers: Map<number, ClusterServer> }>();
   #pushListeners: ((p: Push) => void)[] = [];
 
   constructor(opts: HubOptions) {
-    const endpoints = opts.endpoints ?? DEFAULT_ENDPOINTS;
-    for (const [role, ep] of Object.entries(endpoints)) {
-      if (!Number.isInteger(ep) || ep < 1 || ep > 240) throw new RangeError(`${role} endpoint ${ep} is not 1..240`);
-    }
-    if (endpoints.gpf === endpoints.esme)
-      throw new RangeError(`GPF and ESME endpoints must differ (both ${endpoints.gpf})`);
+    this.layout = opts.layout ?? "default";
+    const numbers: EndpointNumbers = { ...endpointLayout(this.layout), ...opts.endpoints };
+    checkEndpointNumbers(numbers);
+    this.endpointNumbers = numbers;
     if (!Number.isInteger(opts.seed)) throw new RangeError(`seed must be an integer (got ${opts.seed})`);
     this.clock = opts.clock;
     this.seed = opts.seed;
     this.hubIeee = opts.hubIeee;
-    this.endpoints = { ...endpoints };
+    this.endpoints = { gpf: numbers.esi, esme: numbers.esme };
     this.deviceLog = new DeviceLog(opts.deviceLogCapacity === undefined ? {} : { capacity: opts.deviceLogCapacity });
     this.cots = new CotSchedule(opts.clock);
     this.messages = new MessageStore();
@@ -145,24 +165,51 @@ export class Hub implements FrameHandlerHost {
     this.#data = new MeterDataStore(opts.seed);
     this.variant = hubVariant(opts.variant ?? VIRTUAL_DEFAULT_VARIANT);
     const variant = this.variant;
-    this.#servers = Object.fromEntries(variant.meters.map((m) => [m, serversFor(m, variant)]));
     this.keyEstablishment = opts.keyEstablishment;
-    if (opts.keyEstablishment) {
-      // Key Establishment is the CHF's, on its ESI endpoint (the GPF's): there even in a home without gas
-      const esi = this.#servers.gpf ?? new Map<number, ClusterServer>();
-      esi.set(ClusterId.keyEstablishment, keyEstablishmentServer(opts.keyEstablishment));
-      this.#servers.gpf = esi;
+    const gas = variant.meters.includes("gpf");
+    // the ESI is the CHF's endpoint: with Key Establishment it is there even in a home without gas (then
+    // serving Basic, Time and Key Establishment only)
+    if (gas || opts.keyEstablishment) {
+      const esi = serversFor("esi", variant, { gas });
+      if (opts.keyEstablishment) {
+        esi.set(ClusterId.keyEstablishment, keyEstablishmentServer(opts.keyEstablishment));
+      }
+      this.#servers.set(numbers.esi, { part: "esi", servers: esi });
+    }
+    if (gas) this.#servers.set(numbers.mirror, { part: "mirror", servers: serversFor("mirror", variant) });
+    if (variant.meters.includes("esme")) {
+      this.#servers.set(numbers.esme, { part: "esme", servers: serversFor("esme", variant) });
     }
   }
 
+  /** The meter whose data an endpoint serves (the ESI and the gas mirror are the GPF's). */
   roleOf(hubEp: number): EndpointRole | undefined {
-    const role = hubEp === this.endpoints.gpf ? "gpf" : hubEp === this.endpoints.esme ? "esme" : undefined;
-    return role && this.#servers[role] ? role : undefined;
+    const e = this.#servers.get(hubEp);
+    return e && PART_ROLE[e.part];
   }
 
-  /** Server (in) and client (out) clusters of a role's endpoint, for endpoint registration and discovery. */
-  serverClusters(role: EndpointRole): { inClusters: number[]; outClusters: number[] } {
-    return { inClusters: [...(this.#servers[role]?.keys() ?? [])].sort((a, b) => a - b), outClusters: [] };
+  /** The hub's endpoints, in endpoint order, with their clusters (for registration and ZDO discovery). */
+  hubEndpoints(): HubEndpoint[] {
+    return [...this.#servers.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([endpoint, { part }]) => ({
+        endpoint,
+        part,
+        role: PART_ROLE[part],
+        deviceId: PART_DEVICE_ID[part],
+        ...this.serverClusters(endpoint),
+      }));
+  }
+
+  /** The numbers of the endpoints the hub has, by part (for the run event: `{ esi, mirror, esme }`). */
+  endpointParameters(): Partial<Record<EndpointPart, number>> {
+    return Object.fromEntries([...this.#servers].map(([ep, { part }]) => [part, ep]));
+  }
+
+  /** Server (in) and client (out) clusters of an endpoint, for endpoint registration and discovery. */
+  serverClusters(hubEp: number): { inClusters: number[]; outClusters: number[] } {
+    const servers = this.#servers.get(hubEp)?.servers;
+    return { inClusters: [...(servers?.keys() ?? [])].sort((a, b) => a - b), outClusters: [] };
   }
 
   /** The supplier of a meter (its Device Management ProviderID). */
@@ -178,18 +225,28 @@ export class Hub implements FrameHandlerHost {
     return this.#lastIssuerId;
   }
 
-  /** The attribute ids a role serves on a cluster, ascending (Discover Attributes). */
-  attributeIds(role: EndpointRole, clusterId: number): number[] {
-    return [...(this.#servers[role]?.get(clusterId)?.attributes.keys() ?? [])].sort((a, b) => a - b);
+  /** The attribute ids an endpoint serves on a cluster, ascending (Discover Attributes). */
+  attributeIds(hubEp: number, clusterId: number): number[] {
+    return [...(this.#server(hubEp, clusterId)?.attributes.keys() ?? [])].sort((a, b) => a - b);
   }
 
-  /** Whether a role serves a cluster. */
-  serves(role: EndpointRole, clusterId: number): boolean {
-    return this.#servers[role]?.has(clusterId) ?? false;
+  /** Whether an endpoint serves a cluster. */
+  serves(hubEp: number, clusterId: number): boolean {
+    return this.#server(hubEp, clusterId) !== undefined;
+  }
+
+  /** The endpoint that serves a meter's cluster (the ESI or the gas mirror for the GPF), if any. */
+  endpointFor(role: EndpointRole, clusterId: number): number | undefined {
+    for (const [ep, e] of this.#servers) if (PART_ROLE[e.part] === role && e.servers.has(clusterId)) return ep;
+    return undefined;
+  }
+
+  #server(hubEp: number, clusterId: number): ClusterServer | undefined {
+    return this.#servers.get(hubEp)?.servers.get(clusterId);
   }
 
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[] {
-    const server = this.#servers[ctx.role]?.get(clusterId);
+    const server = this.#server(ctx.hubEp, clusterId);
     const env = this.#env(ctx, clusterId);
     return attrIds.map((attrId) => {
       const a = server?.attributes.get(attrId);
@@ -208,7 +265,7 @@ export class Hub implements FrameHandlerHost {
   }
 
   command(ctx: RequestContext, req: CommandRequest): CommandResult {
-    const handler = this.#servers[ctx.role]?.get(req.clusterId)?.commands.get(req.commandId);
+    const handler = this.#server(ctx.hubEp, req.clusterId)?.commands.get(req.commandId);
     if (!handler) return { kind: "default", status: Status.UNSUP_COMMAND };
     try {
       return handler(this.#env(ctx, req.clusterId), req);

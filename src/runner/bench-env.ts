@@ -14,7 +14,8 @@
  */
 import { BENCH_DEFAULT_VARIANT, type HubVariantName } from "../hub/variants.js";
 import { RealClock } from "../hub/clock.js";
-import { DEFAULT_ENDPOINTS, Hub } from "../hub/hub.js";
+import { Hub } from "../hub/hub.js";
+import type { EndpointLayoutName } from "../hub/layout.js";
 import type { AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
@@ -60,6 +61,8 @@ export interface BenchEnvOptions {
   reset?: boolean;
   /** How the hub and its meters carry a CoT (default `attributes-only`, the conservative one). */
   hubVariant?: HubVariantName;
+  /** The hub's endpoint layout (src/hub/layout.ts; default `default`). */
+  endpointLayout?: EndpointLayoutName;
   /**
    * The hub's certificate and key (`--cert`, a lab's Certicom file): the hub runs Key Establishment with it and
    * secures SE traffic to the devices it establishes keys with. Absent: security off.
@@ -166,7 +169,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     clock,
     seed: opts.seed,
     evidence,
-    endpoints: { ...DEFAULT_ENDPOINTS },
+    ...(opts.endpointLayout ? { layout: opts.endpointLayout } : {}),
     hubIeee: certified ?? network.extendedPanId ?? "0x0000000000000000",
     variant: opts.hubVariant ?? BENCH_DEFAULT_VARIANT,
     ...(keyEstablishment ? { keyEstablishment } : {}),
@@ -200,7 +203,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
       variant: hub.variant.name,
       ...host.network,
       hubIeee: host.coordinatorIeee ?? hub.hubIeee,
-      endpoints: { ...hub.endpoints },
+      endpoints: hub.endpointParameters(),
       esme: { endpoint: hub.endpoints.esme, node: "endpoint on the hub node (single-dongle mode)" },
       transport: opts.port,
       adapter: opts.adapter,

@@ -7,7 +7,7 @@
  */
 import type { EvidenceSink } from "../evidence/log.js";
 import type { ZdoRequestSeen } from "../host/zdo-requests.js";
-import { type Hub, ROLES } from "../hub/hub.js";
+import type { Hub } from "../hub/hub.js";
 import type { SimpleDescriptor } from "../virtual/han/types.js";
 import {
   type MatchDescReq,
@@ -44,12 +44,13 @@ export function discoveryRecorder(
 ): (r: ZdoRequestSeen & { ieee: string | undefined }) => void {
   const { hub, evidence, duts } = opts;
   const descriptors = (): SimpleDescriptor[] =>
-    ROLES.map((role) => ({
-      endpoint: hub.endpoints[role],
+    hub.hubEndpoints().map((e) => ({
+      endpoint: e.endpoint,
       profileId: SE_PROFILE_ID,
-      deviceId: 0,
+      deviceId: e.deviceId,
       deviceVersion: 0,
-      ...hub.serverClusters(role),
+      inClusters: [...e.inClusters],
+      outClusters: [...e.outClusters],
     }));
   return (r) => {
     if (!r.ieee || !duts.has(r.ieee)) return;
@@ -62,13 +63,13 @@ export function discoveryRecorder(
     }
     const ep = parsed(() => parseSimpleDescReq(r.body))?.endpoint;
     if (ep === undefined) return;
-    const role = ROLES.find((x) => hub.endpoints[x] === ep);
+    const role = hub.roleOf(ep);
     evidence.append({
       kind: "discovery",
       device: r.ieee,
       request: "simpleDesc",
       endpoints: role ? [ep] : [],
-      ...(role ? { clusters: hub.serverClusters(role).inClusters } : {}),
+      ...(role ? { clusters: hub.serverClusters(ep).inClusters } : {}),
       responder,
     });
   };

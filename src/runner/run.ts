@@ -3,6 +3,7 @@
  * phases and steps, and leaves everything in the evidence log. Verdicts and reports are computed from that
  * log afterwards (src/cluster-cot, src/report), so a crash mid-run still leaves usable evidence.
  */
+import type { EndpointLayoutName } from "../hub/layout.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -30,9 +31,6 @@ export const BASELINE = {
   GBCS: "5.0",
   CHTS: "1.5",
 } as const;
-
-/** The hub's endpoints (GPF 2, ESME 3 on a single dongle): no endpoint 1, the suite's default layout. */
-export const ENDPOINT_LAYOUT = "default";
 
 /** What hanbench does not do in this run (by its security mode); each report lists them. */
 export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
@@ -65,6 +63,8 @@ export interface RunSpec {
   adapter?: VirtualAdapter;
   /** Virtual runs: how the hub and its meters carry a CoT (default `reference`). */
   hubVariant?: HubVariantName;
+  /** Virtual runs: the hub's endpoint layout (default `default`). */
+  endpointLayout?: EndpointLayoutName;
   /** Virtual runs: keep the host's state here (a new or empty directory) instead of a temporary one. */
   stateDir?: string;
   capture?: string;
@@ -130,6 +130,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       seed: spec.seed,
       ...(spec.adapter ? { adapter: spec.adapter } : {}),
       ...(spec.hubVariant !== undefined ? { hubVariant: spec.hubVariant } : {}),
+      ...(spec.endpointLayout !== undefined ? { endpointLayout: spec.endpointLayout } : {}),
       ...(spec.security ? { security: spec.security } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       evidence: (clock: SteppedClock) => {
@@ -186,7 +187,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       ...(spec.build ? { build: spec.build } : {}),
       ...(spec.herdsman ? { herdsman: spec.herdsman } : {}),
       suiteVersion: SUITE_VERSION,
-      endpointLayout: ENDPOINT_LAYOUT,
+      endpointLayout: env.hub.layout,
       coordinator: env.coordinator(),
       ...(spec.lab ? { lab: spec.lab } : {}),
       deviations: [...env.deviations],

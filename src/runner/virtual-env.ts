@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { RealClock, SteppedClock } from "../hub/clock.js";
 import { DEVICE_LOG_CAPACITY, GbcsDeviceType } from "../hub/device-log.js";
 import { Hub } from "../hub/hub.js";
-import type { EndpointRole, Push } from "../hub/types.js";
+import type { Push } from "../hub/types.js";
 import { Host } from "../host/host.js";
 import type { HubPort } from "../host/hub-port.js";
 import { loadOrCreateNetwork, saveNetwork } from "../host/network.js";
@@ -20,6 +20,7 @@ import { configureSeDevices } from "../virtual/devices/kinds.js";
 import type { EmulatedSeDevice } from "../virtual/devices/se-device.js";
 import type { EmulatedEsme } from "../virtual/devices/esme.js";
 import type { HubVariantName } from "../hub/variants.js";
+import type { EndpointLayoutName } from "../hub/layout.js";
 import { type VirtualAdapter, VirtualDongle } from "../virtual/dongle.js";
 import { coordinatorIeee } from "../virtual/registry.js";
 import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
@@ -67,6 +68,8 @@ export interface VirtualEnvOptions {
   pollIntervalMs?: number;
   /** How the hub and its meters carry a CoT (default `reference`). */
   hubVariant?: HubVariantName;
+  /** The hub's endpoint layout (src/hub/layout.ts; default `default`). */
+  endpointLayout?: EndpointLayoutName;
   /**
    * Where the host keeps its network parameters, herdsman database and coordinator backup, left there after
    * the run (a new or empty directory: the caller checks). Default: a temporary directory, removed at the end.
@@ -84,20 +87,20 @@ export interface VirtualEnvOptions {
 const OTHER_CA_ISSUER = Buffer.from("HBOTHRCA", "latin1");
 
 /**
- * The hub as the host sees it when the ESME is a node of its own: only the GPF is on the coordinator (and
- * under `electricity-only` nothing, or with key establishment the ESI endpoint serving Key Establishment alone).
+ * The hub as the host sees it when the ESME is a node of its own: only the GPF's endpoints are on the
+ * coordinator (its ESI and gas mirror; under `electricity-only` none, or with key establishment the ESI
+ * serving the CHF's Basic, Time and Key Establishment).
  */
 function gpfOnly(hub: Hub): HubPort {
-  const gpf = hub.endpoints.gpf;
+  const onHub = hub.hubEndpoints().filter((e) => e.part !== "esme");
+  const hubEps = new Set(onHub.map((e) => e.endpoint));
+  const esi = onHub.find((e) => e.part === "esi")?.endpoint;
   return {
-    // the GPF's endpoint is the CHF's ESI: with key establishment it is there even in a home without gas
-    endpoints: (hub.variant.meters.includes("gpf") || hub.keyEstablishment ? { gpf } : {}) as Record<
-      EndpointRole,
-      number
-    >,
+    endpoints: esi === undefined ? {} : { gpf: esi },
     deviceLog: hub.deviceLog,
-    roleOf: (ep) => (ep === gpf ? "gpf" : undefined),
-    serverClusters: (role) => hub.serverClusters(role),
+    hubEndpoints: () => onHub,
+    roleOf: (ep) => (hubEps.has(ep) ? hub.roleOf(ep) : undefined),
+    serves: (ep, clusterId) => hubEps.has(ep) && hub.serves(ep, clusterId),
     read: (ctx, clusterId, attrIds) => hub.read(ctx, clusterId, [...attrIds]),
     command: (ctx, req) => hub.command(ctx, req),
     onPush: (listener) => hub.onPush((p: Push) => p.role === "gpf" && listener(p)),
@@ -259,6 +262,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     evidence,
     hubIeee,
     ...(opts.hubVariant === undefined ? {} : { variant: opts.hubVariant }),
+    ...(opts.endpointLayout === undefined ? {} : { layout: opts.endpointLayout }),
     ...(keyEstablishment ? { keyEstablishment } : {}),
   });
   configureSeDevices({
@@ -333,7 +337,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       ...host.network,
       hubIeee: hub.hubIeee,
       variant: hub.variant.name,
-      endpoints: { ...(hub.variant.meters.includes("gpf") ? { gpf: hub.endpoints.gpf } : {}), esme: esme.seEndpoint },
+      endpoints: { ...hub.endpointParameters(), esme: esme.seEndpoint },
       esme: { ieee: esme.ieee, nwk: esme.nwk, node: "own node on the virtual HAN" },
       transport: dongle.url,
     }),

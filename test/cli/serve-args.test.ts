@@ -6,14 +6,15 @@ import { parseServeArgs } from "../../src/cli/serve.js";
 const NOW = new Date("2026-11-28T14:00:00.000Z");
 
 describe("hanbench serve options", () => {
-  it("has bench defaults: zstack, .hanbench/state, an evidence file per start, endpoints 2 and 3", () => {
+  it("has bench defaults: zstack, .hanbench/state, an evidence file per start, endpoint layout default (ESI 2, mirror 4, ESME 3)", () => {
     expect(parseServeArgs([], NOW)).toEqual({
       adapter: "zstack",
       acceptRisk: false,
       reset: false,
       state: ".hanbench/state",
       evidence: ".hanbench/serve/2026-11-28T14-00-00-000Z/evidence.jsonl",
-      endpoints: { gpf: 2, esme: 3 },
+      endpointLayout: "default",
+      endpoints: { esi: 2, mirror: 4, esme: 3 },
       providerId: 0x1234,
       seed: 1,
       windowMs: 86_400_000,
@@ -38,17 +39,23 @@ describe("hanbench serve options", () => {
     );
     expect(o).toMatchObject({
       port: "tcp://127.0.0.1:6638",
-      endpoints: { gpf: 35, esme: 36 },
+      endpoints: { esi: 35, mirror: 4, esme: 36 },
       channel: 25,
       baudRate: 460800,
+    });
+    expect(parseServeArgs(["--endpoint-layout", "silabs"], NOW)).toMatchObject({
+      endpointLayout: "silabs",
+      endpoints: { esi: 1, mirror: 2, esme: 3 },
     });
     expect(parseServeArgs(["-h"], NOW)).toBe("help");
   });
 
   it.each([
     [["--adapter", "foo"], /--adapter must be one of zstack, ember/],
-    [["--gpf-ep", "1"], /--gpf-ep must be an integer 2\.\.240/],
+    [["--gpf-ep", "0"], /--gpf-ep must be an integer 1\.\.240/],
     [["--gpf-ep", "5", "--esme-ep", "5"], /must differ/],
+    [["--gpf-ep", "4"], /the esi and mirror endpoints must differ/],
+    [["--endpoint-layout", "zstack"], /--endpoint-layout must be one of default, silabs/],
     [["--channel", "10"], /--channel must be an integer 11\.\.26/],
     [["--port", "tcp://localhost"], /is not tcp:\/\/HOST:PORT/],
     [["--frobnicate"], /Unknown option/],

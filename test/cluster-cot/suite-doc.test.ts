@@ -1,10 +1,11 @@
 /**
- * docs/suite.md, the user-facing description of the suite, against the code: every case id, behaviour profile
- * and hub variant the code has is in its table, and each table names nothing the code does not have.
+ * docs/suite.md, the user-facing description of the suite, against the code: every case id, behaviour profile,
+ * hub variant and endpoint layout the code has is in its table, and each table names nothing the code does not have.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CASES } from "../../src/cluster-cot/index.js";
+import { ENDPOINT_LAYOUTS } from "../../src/hub/layout.js";
 import { HUB_VARIANTS } from "../../src/hub/variants.js";
 import { PROFILES } from "../../src/virtual/devices/profiles.js";
 
@@ -30,6 +31,10 @@ describe("docs/suite.md", () => {
 
   it("lists every behaviour profile, and no other", () => {
     expect(firstCells("Emulated device behaviour profiles")).toEqual([...PROFILES]);
+  });
+
+  it("lists every endpoint layout, and no other", () => {
+    expect(firstCells("Hub topology")).toEqual([...ENDPOINT_LAYOUTS]);
   });
 
   it("lists every hub variant, and no other", () => {

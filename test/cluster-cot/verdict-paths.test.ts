@@ -172,6 +172,28 @@ describe("error", () => {
     expect(byId(d!, "COT-10").reason).toBe("COT-02 not met (inconclusive): no previous-occupier data to see cleared");
   });
 
+  it("COT-01 fails a request sent to an advertised endpoint whose Simple_Desc does not list its cluster", async () => {
+    const events = await run("ihd:compliant");
+    const [before] = evaluate(events);
+    expect(byId(before!, "COT-01").verdict).toBe("pass");
+    // the ESI's Simple_Desc lists Device Management, not Metering: a Metering read moved there is misplaced
+    const esi = events.find(
+      (e) =>
+        e.kind === "discovery" &&
+        e.request === "simpleDesc" &&
+        e.clusters?.includes(0x0708) &&
+        !e.clusters.includes(0x0702),
+    ) as Evidence & { endpoints: number[] };
+    const read = events.find(
+      (e) => e.kind === "zcl" && e.direction === "clientToServer" && e.clusterId === 0x0702 && e.role === "gpf",
+    ) as Evidence & { hubEp: number; seq: number };
+    read.hubEp = esi.endpoints[0]!;
+    const cot01 = byId(evaluate(events)[0]!, "COT-01");
+    expect(cot01.verdict).toBe("fail");
+    expect(cot01.reason).toContain(`seq ${read.seq} cluster 0x0702`);
+    expect(cot01.reason).toContain("which does not serve cluster 0x0702");
+  });
+
   it("a stranger the hub admitted is a bench fault in COT-01", async () => {
     const events = await run("ihd:compliant");
     const stranger = events.find((e) => e.kind === "join" && !e.accepted)!;
@@ -216,7 +238,7 @@ describe("rules resting on single frames", () => {
     expect(byId(d!, "COT-01").verdict).toBe("fail");
     expect(byId(d!, "COT-01").reason).toMatch(
       new RegExp(
-        `^seq ${req.seq} cluster 0x0702 read to hub endpoint 7, not advertised \\(advertised: 2, 3 by matchDesc seq \\d+\\)`,
+        `^seq ${req.seq} cluster 0x0702 read to hub endpoint 7, not advertised \\(advertised: 2, 3, 4 by matchDesc seq \\d+\\)`,
       ),
     );
   });

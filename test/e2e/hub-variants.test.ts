@@ -1,6 +1,6 @@
 /**
- * The compliant IHD and PPMID under every hub variant (cot-suite.md "Hub variants"), through the whole stack:
- * every pass/fail case passes; the query case of a meter that carries no CoT is not_applicable, and so is
+ * The compliant IHD and PPMID under every hub variant (cot-suite.md "Hub variants") and both endpoint layouts
+ * ("Actors and hub topology": `default`, `silabs`), through the whole stack: every pass/fail case passes; the query case of a meter that carries no CoT is not_applicable, and so is
  * COT-17 for the IHD (Type 2); the run event names the variant; the meters hold the CoT as the variant has
  * it; where GetChangeOfTenancy is answered the devices take the PublishChangeOfTenancy path.
  */
@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/cluster-cot/run-report.js";
 import type { RunReport } from "../../src/cluster-cot/results.js";
 import type { Evidence } from "../../src/evidence/events.js";
+import { ENDPOINT_LAYOUTS, type EndpointLayoutName } from "../../src/hub/layout.js";
 import { HUB_VARIANTS, type HubVariantName } from "../../src/hub/variants.js";
 import { runSuite } from "../../src/runner/run.js";
 
@@ -33,16 +34,24 @@ const BITS_ONLY_FAILS: Partial<Record<HubVariantName, string[]>> = {
   "gpf-pre-1.5": ["COT-05", "COT-06", "COT-08", "COT-10", "COT-13"],
 };
 
-async function run(variant: HubVariantName): Promise<{ report: RunReport; events: Evidence[] }> {
+/** The devices of each variant's run: the compliant IHD and PPMID, and an IHD that clears only what the bits name. */
+const DEVICES = [
+  { kind: "ihd", profile: "compliant", label: "ihd:compliant" },
+  { kind: "ppmid", profile: "compliant", label: "ppmid:compliant" },
+  { kind: "ihd", profile: "bits-only", label: "ihd:bits-only" },
+] as const;
+
+async function run(
+  variant: HubVariantName,
+  endpointLayout: EndpointLayoutName,
+  devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[] = [...DEVICES],
+): Promise<{ report: RunReport; events: Evidence[] }> {
   const dir = mkdtempSync(join(tmpdir(), `hb-variant-${variant}-`));
   try {
     const outcome = await runSuite({
       mode: "virtual",
-      devices: [
-        { kind: "ihd", profile: "compliant", label: "ihd:compliant" },
-        { kind: "ppmid", profile: "compliant", label: "ppmid:compliant" },
-        { kind: "ihd", profile: "bits-only", label: "ihd:bits-only" },
-      ],
+      devices,
+      endpointLayout,
       seed: 4,
       windowMs: 24 * 3_600_000,
       evidencePath: join(dir, "evidence.jsonl"),
@@ -58,11 +67,13 @@ async function run(variant: HubVariantName): Promise<{ report: RunReport; events
   }
 }
 
-describe.each(HUB_VARIANTS)("hub variant %s", (variant) => {
+const MATRIX = HUB_VARIANTS.flatMap((variant) => ENDPOINT_LAYOUTS.map((layout) => [variant, layout] as const));
+
+describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) => {
   let report: RunReport;
   let events: Evidence[];
   beforeAll(async () => {
-    ({ report, events } = await run(variant));
+    ({ report, events } = await run(variant, layout));
   }, 120_000);
 
   it("the compliant IHD and PPMID pass every pass/fail case; a meter without a CoT is not_applicable", () => {
@@ -89,9 +100,11 @@ describe.each(HUB_VARIANTS)("hub variant %s", (variant) => {
     expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
   });
 
-  it("names the variant in the run event, and the meters hold the CoT as the variant has it", () => {
+  it("names the variant and the layout in the run event, and the meters hold the CoT as the variant has it", () => {
     const runEvent = events.find((e) => e.kind === "run");
     expect(runEvent?.kind === "run" && runEvent.hub.variant).toBe(variant);
+    expect(runEvent?.kind === "run" && runEvent.endpointLayout).toBe(layout);
+    expect(report.provenance.endpointLayout).toBe(layout);
     const cots = events.filter((e): e is Extract<Evidence, { kind: "cot" }> => e.kind === "cot");
     const meters = new Set(cots.map((c) => c.meter));
     expect([...meters].sort()).toEqual(
@@ -117,5 +130,19 @@ describe.each(HUB_VARIANTS)("hub variant %s", (variant) => {
     );
     if (variant === "attributes-only") expect(published).toEqual([]);
     else expect(published.length).toBeGreaterThan(0);
+  });
+});
+
+describe("endpoint layout silabs: a device fixed on endpoint 1 reaches the ESI there, but not the meters", () => {
+  let report: RunReport;
+  beforeAll(async () => {
+    ({ report } = await run("reference", "silabs", [
+      { kind: "ihd", profile: "fixed-endpoint", label: "ihd:fixed-endpoint" },
+    ]));
+  }, 120_000);
+
+  it("still fails COT-01", () => {
+    const cot01 = report.duts[0]!.results.find((r) => r.id === "COT-01")!;
+    expect([cot01.verdict, cot01.reason]).toEqual(["fail", expect.stringContaining("sent no ZDO discovery")]);
   });
 });

@@ -115,7 +115,7 @@ describe("hanbench serve against hanbench virtual", () => {
     expect(out[0]).toMatch(
       /^hub up on tcp:\/\/127\.0\.0\.1:\d+: channel 15, PAN 0x[0-9a-f]{4}, extended PAN id 0x00124b00/,
     );
-    expect(out[0]).toContain("GPF endpoint 2, ESME endpoint 3");
+    expect(out[0]).toContain("GPF ESI endpoint 2, gas mirror 4, ESME endpoint 3");
     // the dongle's facts as it reported them
     expect(out[1]).toMatch(
       /^coordinator: zstack, firmware ZStack3x0 revision \d{8} \(\d+\.\d+\.\d+\), IEEE 0x00124b00[0-9a-f]{8}, channel 15, PAN 0x[0-9a-f]{4}$/,

@@ -51,10 +51,27 @@ describe("ember endpoints", () => {
     expect(FIXED_ENDPOINTS.map((e) => e.endpoint)).toEqual([1, 242]);
   });
 
-  it("refuses herdsman's own endpoints and one endpoint for two roles", () => {
-    expect(() => patchEmberEndpoints([{ ...GPF, endpoint: 1 }])).toThrow(/reserved/);
-    expect(() => patchEmberEndpoints([GPF, { ...ESME, endpoint: 2 }])).toThrow(/two roles/);
+  it("refuses herdsman's Green Power endpoint and one endpoint given twice", () => {
+    expect(() => patchEmberEndpoints([{ ...GPF, endpoint: 242 }])).toThrow(/1\.\.240|reserved/);
+    expect(() => patchEmberEndpoints([GPF, { ...ESME, endpoint: 2 }])).toThrow(/given twice/);
     expect(FIXED_ENDPOINTS.map((e) => e.endpoint)).toEqual([1, 242]);
+  });
+
+  it("puts an ESI on endpoint 1 (layout silabs) in the place of the primary entry, keeping its groups", () => {
+    const shipped = FIXED_ENDPOINTS[0]!;
+    patchEmberEndpoints([
+      { ...GPF, endpoint: 1, deviceId: 0x0500 },
+      { ...ESME, endpoint: 2 },
+    ]);
+    expect(FIXED_ENDPOINTS.map((e) => [e.endpoint, e.profileId, e.deviceId])).toEqual([
+      [1, 0x0109, 0x0500],
+      [242, 0xa1e0, 0x0066],
+      [2, 0x0109, 0x0501],
+    ]);
+    expect(FIXED_ENDPOINTS[0]!.multicastIds).toEqual(shipped.multicastIds);
+    expect(FIXED_ENDPOINTS[0]!.networkIndex).toBe(shipped.networkIndex);
+    restoreEmberEndpoints();
+    expect(FIXED_ENDPOINTS[0]!.profileId).toBe(0x0104);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.j
 import { DeviceLog } from "../../src/hub/device-log.js";
 import type { CommandRequest, CommandResult, Push, ReadRecord, RequestContext } from "../../src/hub/types.js";
 import { Status } from "../../src/zcl/index.js";
-import type { HubPort } from "../../src/host/hub-port.js";
+import type { HubEndpointInfo, HubPort } from "../../src/host/hub-port.js";
 import type { EndpointRole } from "../../src/evidence/events.js";
 
 const DT = Zcl.DataType;
@@ -49,8 +49,14 @@ export class FakeHub implements HubPort {
     return undefined;
   }
 
-  serverClusters(): { inClusters: number[]; outClusters: number[] } {
-    return { inClusters: [0x0000, 0x000a, 0x0702, 0x0708], outClusters: [] };
+  hubEndpoints(): HubEndpointInfo[] {
+    return (["gpf", "esme"] as const).map((role) => ({
+      role,
+      endpoint: this.endpoints[role],
+      deviceId: 0x0501,
+      inClusters: [0x0000, 0x000a, 0x0702, 0x0708],
+      outClusters: [],
+    }));
   }
 
   read(ctx: RequestContext, clusterId: number, attrIds: readonly number[]): ReadRecord[] {

@@ -192,7 +192,7 @@ describe("host on the virtual dongle (tcp://)", () => {
       command: "getTopUpLog",
       payload: { latestEndTime: msToZclUtc(clock.now()), numberOfRecords: 5 },
     });
-    const rsp = await ihd.zclRequest({ nwk: 0, ep: hub.endpoints.gpf }, 0x0705, request, {
+    const rsp = await ihd.zclRequest({ nwk: 0, ep: hub.endpointNumbers.mirror }, 0x0705, request, {
       profileId: SE,
       timeoutMs: 5000,
     });
@@ -201,7 +201,13 @@ describe("host on the virtual dongle (tcp://)", () => {
     expect(frame.tsn).toBe(0x5a);
     const topUps = (frame.payload as { topUps: unknown[] }).topUps;
     expect(topUps.length).toBeGreaterThan(0);
-    const ctx = { device: ihd.ieee, nwk: ihd.nwk!, deviceEp: 1, hubEp: hub.endpoints.gpf, role: "gpf" as const };
+    const ctx = {
+      device: ihd.ieee,
+      nwk: ihd.nwk!,
+      deviceEp: 1,
+      hubEp: hub.endpointNumbers.mirror,
+      role: "gpf" as const,
+    };
     expect(rsp.subarray(3).toString("hex")).toBe(hub.handleFrame(ctx, 0x0705, request)!.subarray(3).toString("hex"));
   });
 

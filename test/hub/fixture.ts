@@ -30,8 +30,13 @@ export function makeHub(opts: { seed?: number; start?: number; variant?: HubVari
   return { clock, evidence, hub };
 }
 
-export function ctx(hub: Hub, role: EndpointRole, device = DEVICE): RequestContext {
-  return { device, nwk: 0x1234, deviceEp: 1, hubEp: hub.endpoints[role], role };
+/**
+ * A request to a meter's endpoint: the one that serves `clusterId` (the GPF's gas mirror for Metering and
+ * Prepayment, its ESI for the rest), or without a cluster the meter's ESI / ESME endpoint.
+ */
+export function ctx(hub: Hub, role: EndpointRole, device = DEVICE, clusterId?: number): RequestContext {
+  const hubEp = (clusterId === undefined ? undefined : hub.endpointFor(role, clusterId)) ?? hub.endpoints[role];
+  return { device, nwk: 0x1234, deviceEp: 1, hubEp, role };
 }
 
 export function served(evidence: EvidenceLog): ServedEvent[] {
@@ -59,7 +64,7 @@ export function roundTrip(
     command: req.command,
     payload: req.payload ?? {},
   });
-  const bytes = hub.handleFrame(ctx(hub, role), clusterId, request);
+  const bytes = hub.handleFrame(ctx(hub, role, DEVICE, clusterId), clusterId, request);
   if (!bytes) return { bytes, frame: undefined, herdsman: undefined };
   const herdsman = herdsmanDecode(clusterId, bytes);
   const frame = decodeZcl(clusterId, bytes);

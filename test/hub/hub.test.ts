@@ -6,29 +6,58 @@ import { EvidenceLog } from "../../src/evidence/log.js";
 import { ctx, DEVICE, makeHub, readAttrs, served, T0 } from "./fixture.js";
 
 describe("Hub endpoints", () => {
-  it("uses GPF 2 and ESME 3 by default, never endpoint 1", () => {
+  it("layout default: ESI 2, gas mirror 4, ESME 3, nothing on endpoint 1", () => {
     const { hub } = makeHub();
+    expect(hub.layout).toBe("default");
     expect(hub.endpoints).toEqual({ gpf: 2, esme: 3 });
-    expect([hub.roleOf(1), hub.roleOf(2), hub.roleOf(3)]).toEqual([undefined, "gpf", "esme"]);
+    expect([1, 2, 3, 4].map((ep) => hub.roleOf(ep))).toEqual([undefined, "gpf", "esme", "gpf"]);
+    expect(hub.hubEndpoints().map((e) => [e.endpoint, e.part, e.deviceId])).toEqual([
+      [2, "esi", 0x0500],
+      [3, "esme", 0x0501],
+      [4, "mirror", 0x0501],
+    ]);
+  });
+
+  it("layout silabs: ESI 1, gas mirror 2, ESME 3", () => {
+    const hub = new Hub({ clock: new SteppedClock(T0), seed: 1, hubIeee: "x", layout: "silabs" });
+    expect(hub.endpointParameters()).toEqual({ esi: 1, mirror: 2, esme: 3 });
+    expect([1, 2, 3, 4].map((ep) => hub.roleOf(ep))).toEqual(["gpf", "gpf", "esme", undefined]);
   });
 
   it("takes configured endpoints and refuses equal or out-of-range ones", () => {
     const clock = new SteppedClock(T0);
-    const hub = new Hub({ clock, seed: 1, hubIeee: "0x00db1234567890a3", endpoints: { gpf: 123, esme: 7 } });
-    expect(hub.roleOf(123)).toBe("gpf");
-    expect(() => new Hub({ clock, seed: 1, hubIeee: "x", endpoints: { gpf: 5, esme: 5 } })).toThrow(/must differ/);
-    expect(() => new Hub({ clock, seed: 1, hubIeee: "x", endpoints: { gpf: 0, esme: 5 } })).toThrow(/1\.\.240/);
+    const hub = new Hub({ clock, seed: 1, hubIeee: "0x00db1234567890a3", endpoints: { esi: 123, esme: 7 } });
+    expect([hub.roleOf(123), hub.roleOf(4), hub.roleOf(7)]).toEqual(["gpf", "gpf", "esme"]);
+    expect(() => new Hub({ clock, seed: 1, hubIeee: "x", endpoints: { esi: 5, esme: 5 } })).toThrow(/must differ/);
+    expect(() => new Hub({ clock, seed: 1, hubIeee: "x", endpoints: { esi: 3 } })).toThrow(/must differ/);
+    expect(() => new Hub({ clock, seed: 1, hubIeee: "x", endpoints: { esi: 0 } })).toThrow(/1\.\.240/);
+    expect(() => new Hub({ clock, seed: 1, hubIeee: "x", layout: "zstack" as "default" })).toThrow(/silabs/);
     expect(() => new Hub({ clock, seed: 1.5, hubIeee: "x" })).toThrow(/seed/);
   });
 
-  it("advertises the seven Smart Energy server clusters on each endpoint", () => {
+  it("the ESI serves Basic, Time, Price, Messaging, Device Management; the gas mirror Metering and Prepayment; the ESME all but Time", () => {
     const { hub } = makeHub();
-    for (const role of ["gpf", "esme"] as const) {
-      expect(hub.serverClusters(role)).toEqual({
-        inClusters: [0x0000, 0x000a, 0x0700, 0x0702, 0x0703, 0x0705, 0x0708],
-        outClusters: [],
-      });
-    }
+    expect(hub.serverClusters(2)).toEqual({ inClusters: [0x0000, 0x000a, 0x0700, 0x0703, 0x0708], outClusters: [] });
+    expect(hub.serverClusters(4)).toEqual({ inClusters: [0x0702, 0x0705], outClusters: [] });
+    expect(hub.serverClusters(3)).toEqual({
+      inClusters: [0x0000, 0x0700, 0x0702, 0x0703, 0x0705, 0x0708],
+      outClusters: [],
+    });
+  });
+
+  it("serves a request from the endpoint it was sent to: Metering on the ESI, Time on the ESME are unsupported clusters", () => {
+    const { hub } = makeHub();
+    const read = (hubEp: number, clusterId: number) =>
+      hub.handleFrame(
+        { device: DEVICE, nwk: 0x1234, deviceEp: 1, hubEp, role: hub.roleOf(hubEp)! },
+        clusterId,
+        Buffer.from([0x00, 0x01, 0x00, 0x00, 0x00]),
+      );
+    // Default Response (0x0b) to Read Attributes (0x00) with UNSUPPORTED_CLUSTER (0xc3)
+    expect(read(2, 0x0702)?.toString("hex")).toBe("18010b00c3");
+    expect(read(3, 0x000a)?.toString("hex")).toBe("18010b00c3");
+    expect(read(4, 0x0708)?.toString("hex")).toBe("18010b00c3");
+    expect(read(4, 0x0702)?.subarray(2, 3).toString("hex")).toBe("01"); // a Read Attributes Response
   });
 
   it("has a Device Log of 16 entries unless configured", () => {
@@ -89,12 +118,12 @@ describe("Time", () => {
     const summer = Date.parse("2026-07-01T12:00:00Z");
     const clock = new SteppedClock(summer);
     const hub = new Hub({ clock, seed: 1, hubIeee: "x", evidence: new EvidenceLog({ now: () => clock.now() }) });
-    const r = readAttrs(hub, "esme", 0x000a, [0x0000, 0x0003, 0x0004, 0x0005, 0x0007]).byId;
+    const r = readAttrs(hub, "gpf", 0x000a, [0x0000, 0x0003, 0x0004, 0x0005, 0x0007]).byId;
     const utc = (iso: string) => Date.parse(iso) / 1000 - 946_684_800;
     expect(r.get(0x0003)!.value).toBe(utc("2026-03-29T01:00:00Z"));
     expect(r.get(0x0004)!.value).toBe(utc("2026-10-25T01:00:00Z"));
     expect(r.get(0x0007)!.value).toBe((r.get(0x0000)!.value as number) + 3600);
-    const winter = readAttrs(makeHub().hub, "esme", 0x000a, [0x0000, 0x0007]).byId;
+    const winter = readAttrs(makeHub().hub, "gpf", 0x000a, [0x0000, 0x0007]).byId;
     expect(winter.get(0x0007)!.value).toBe(winter.get(0x0000)!.value);
   });
 });
@@ -123,9 +152,9 @@ describe("every served attribute", () => {
       [4, Date.parse("2024-01-01T00:10:00Z")],
     ] as const) {
       const { hub, evidence } = makeHub({ seed, start });
-      for (const role of ["gpf", "esme"] as const) {
-        for (const clusterId of hub.serverClusters(role).inClusters) {
-          const ids = hub.attributeIds(role, clusterId);
+      for (const { role, endpoint } of hub.hubEndpoints()) {
+        for (const clusterId of hub.serverClusters(endpoint).inClusters) {
+          const ids = hub.attributeIds(endpoint, clusterId);
           if (ids.length === 0) continue; // Messaging: commands only (herdsman cannot parse an empty readRsp)
           const { records } = readAttrs(hub, role, clusterId, ids);
           expect(

@@ -106,8 +106,9 @@ describe("the hub's Key Establishment server", () => {
     const w = world();
     const records = w.hub.read(ctxOf(w, PPMID), KE, [0x0000]);
     expect(records).toEqual([{ attrId: 0, status: Status.SUCCESS, type: 0x31, value: 0x0002 }]);
-    expect(w.hub.serverClusters("gpf").inClusters).toContain(KE);
-    expect(w.hub.serverClusters("esme").inClusters).not.toContain(KE);
+    expect(w.hub.serverClusters(w.hub.endpointNumbers.esi).inClusters).toContain(KE);
+    expect(w.hub.serverClusters(w.hub.endpointNumbers.mirror).inClusters).not.toContain(KE);
+    expect(w.hub.serverClusters(w.hub.endpointNumbers.esme).inClusters).not.toContain(KE);
   });
 
   it("completes an exchange: the same link key on both sides, given to the listeners, only its fingerprint in evidence", () => {

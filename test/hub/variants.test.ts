@@ -107,9 +107,10 @@ describe.each(HUB_VARIANTS)("hub variant %s", (name) => {
     const present = (r: EndpointRole) => variant.meters.includes(r);
     for (const role of ["gpf", "esme"] as const) {
       if (!present(role)) {
-        // no such meter: its endpoint serves nothing and is no role
-        expect(hub.serverClusters(role).inClusters).toEqual([]);
+        // no such meter: its endpoints serve nothing and are no role
+        expect(hub.serverClusters(hub.endpoints[role]).inClusters).toEqual([]);
         expect(hub.roleOf(hub.endpoints[role])).toBeUndefined();
+        expect(hub.roleOf(hub.endpointNumbers.mirror)).toBeUndefined();
         continue;
       }
       expect([role, tenancyAttrs(hub, role)]).toEqual([role, want.before[role]]);

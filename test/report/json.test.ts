@@ -16,7 +16,10 @@ describe("JSON report", () => {
     const r = buildReport(events);
     expect([r.tool, r.version, r.mode, r.seed]).toEqual(["hanbench", "test", "virtual", 5]);
     expect(r.baseline.IHDTS).toBe("5.0");
-    expect(r.hub).toMatchObject({ endpoints: { gpf: 2, esme: 3 }, hubIeee: expect.stringMatching(/^0x[0-9a-f]{16}$/) });
+    expect(r.hub).toMatchObject({
+      endpoints: { esi: 2, mirror: 4, esme: 3 },
+      hubIeee: expect.stringMatching(/^0x[0-9a-f]{16}$/),
+    });
     expect(JSON.stringify(r)).not.toMatch(/networkKey/);
     expect(r.startedAt).toBe(events[0]!.t);
     expect(r.finishedAt).toBe(events.at(-1)!.t);

@@ -4,7 +4,9 @@
  * "the ESME and the GPF", which it can only find by ZDO service discovery (Match_Desc / Simple_Desc).
  *
  * Pass: the DUT's join was accepted (install code in the Device Log); it sent ZDO discovery and the hub
- * advertised endpoints; every request it sent afterwards went to an advertised endpoint; none before.
+ * advertised endpoints; every request it sent afterwards went to an advertised endpoint that serves its
+ * cluster, as that endpoint's Simple_Desc shows it (a GB CH serves the GPF on an ESI and a gas mirror:
+ * Metering on the ESI is a request to the wrong endpoint); none before.
  * A stranger the hub admitted is a bench fault (`error`).
  */
 import { PHASE } from "../plan.js";
@@ -80,7 +82,24 @@ export const cot01: CaseDef = {
         first.seq,
       ]);
     }
+    // the clusters each endpoint advertised in a Simple_Desc the DUT asked for (unknown without one)
+    const served = new Map<number, Set<number>>();
+    for (const d of discoveries) {
+      if (d.request !== "simpleDesc" || !d.clusters) continue;
+      for (const ep of d.endpoints) served.set(ep, new Set([...(served.get(ep) ?? []), ...d.clusters]));
+    }
     const stray = requests.filter((z) => !advertised.has(z.hubEp));
+    const misplaced = requests.filter(
+      (z) => advertised.has(z.hubEp) && served.get(z.hubEp)?.has(z.clusterId) === false,
+    );
+    if (!stray.length && misplaced.length) {
+      const m = misplaced[0]!;
+      return outcome(
+        "fail",
+        `${frame(m)}, which does not serve cluster ${hex(m.clusterId, 4)} (its Simple_Desc: ${[...served.get(m.hubEp)!].map((c) => hex(c, 4)).join(", ")}); ${misplaced.length} such request(s)`,
+        [m.seq, first.seq, ...misplaced.slice(1, 5).map((z) => z.seq)],
+      );
+    }
     if (stray.length) {
       return outcome(
         "fail",

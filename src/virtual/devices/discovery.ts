@@ -2,6 +2,11 @@
  * Service discovery of an SE client (domain.md §15): Match_Desc for the SE server clusters to the
  * coordinator and as a broadcast, Simple_Desc of each match, then the Metering MeteringDeviceType read to
  * tell the electricity meter (ESME) from the gas mirror on the Comms Hub (GPF).
+ *
+ * A GB Comms Hub serves the GPF on two endpoints (cot-suite.md "Actors and hub topology"): the ESI (Device
+ * Management, Messaging, Price, Time; no Metering) and the gas mirror (Metering, Prepayment). A matched
+ * endpoint without Metering is kept: it belongs to the GPF when its node carries a gas mirror or is the
+ * coordinator (the Comms Hub), else to the meter of its node (the ESME's own Device Management).
  */
 import type { EndpointRole } from "../../evidence/events.js";
 import type { SeLink } from "./link.js";
@@ -50,12 +55,18 @@ export async function discoverServers(link: SeLink, discover: boolean): Promise<
     }
   }
   const servers: Server[] = [];
+  /** Endpoints without Metering, classified once every endpoint with Metering is known. */
+  const others: { nwk: number; ep: number; clusters: number[] }[] = [];
   let tsn = 0x80;
   for (const { nwk, ep } of found.values()) {
     const [answer] = await link.zdo(nwk, ZdoCluster.SIMPLE_DESC_REQ, simpleDescReq(nwk, ep));
     if (!answer) continue;
     const desc = parseSimpleDescRsp(answer.body).descriptor;
-    if (!desc || desc.profileId !== SE_PROFILE_ID || !desc.inClusters.includes(ClusterId.metering)) continue;
+    if (!desc || desc.profileId !== SE_PROFILE_ID || !WANTED.some((c) => desc.inClusters.includes(c))) continue;
+    if (!desc.inClusters.includes(ClusterId.metering)) {
+      others.push({ nwk, ep, clusters: desc.inClusters });
+      continue;
+    }
     const frame = encodeZcl(ClusterId.metering, {
       frameType: "global",
       direction: "clientToServer",
@@ -71,6 +82,11 @@ export async function discoverServers(link: SeLink, discover: boolean): Promise<
     const rec = (rsp.payload.records as ReadRecord[]).find((r) => r.attrId === MeteringAttr.meteringDeviceType);
     if (rec?.status !== 0 || typeof rec.value !== "number") continue;
     servers.push({ role: rec.value === ELECTRIC_METERING ? "esme" : "gpf", nwk, ep, clusters: desc.inClusters });
+  }
+  for (const o of others) {
+    const meters = servers.filter((s) => s.nwk === o.nwk).map((s) => s.role);
+    const role: EndpointRole = meters.includes("gpf") || o.nwk === 0x0000 ? "gpf" : (meters[0] ?? "esme");
+    servers.push({ role, ...o });
   }
   return servers;
 }

@@ -41,7 +41,8 @@ export interface EsmeOptions extends Omit<EmulatedNodeOptions, "endpoints"> {
   startGate?: () => Promise<void>;
 }
 
-export const ESME_SERVER_CLUSTERS = [ClusterId.basic, ...SE_SERVER_CLUSTERS];
+/** What an ESME serves (cot-suite.md "Actors and hub topology"): the SE server clusters but Time, which only the hub serves. */
+export const ESME_SERVER_CLUSTERS = [ClusterId.basic, ...SE_SERVER_CLUSTERS.filter((c) => c !== ClusterId.time)];
 
 export class EmulatedEsme extends EmulatedNode {
   readonly seEndpoint: number;

@@ -271,7 +271,10 @@ export class SeClient {
   async #checkTenancy(): Promise<void> {
     const observations: TenancyObservation[] = [];
     for (const role of this.behaviour.queryRoles) {
-      for (const server of this.servers.filter((s) => s.role === role)) {
+      // the meter's Device Management: on a Comms Hub the GPF's is on its ESI, not on the gas mirror
+      for (const server of this.servers.filter(
+        (s) => s.role === role && s.clusters.includes(ClusterId.deviceManagement),
+      )) {
         try {
           const obs = await this.#queryTenancy(server);
           observations.push(obs);

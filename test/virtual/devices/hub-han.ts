@@ -26,15 +26,18 @@ class HubCoordinator extends EmulatedNode {
       clock: hub.clock,
       medium,
       label: "coordinator",
-      endpoints: [
-        {
-          endpoint: hub.endpoints.gpf,
+      // the GPF's endpoints (its ESI and gas mirror) as the coordinator registers them
+      endpoints: hub
+        .hubEndpoints()
+        .filter((e) => e.role === "gpf")
+        .map((e) => ({
+          endpoint: e.endpoint,
           profileId: SE_PROFILE_ID,
-          deviceId: 0x0501,
+          deviceId: e.deviceId,
           deviceVersion: 1,
-          ...hub.serverClusters("gpf"),
-        },
-      ],
+          inClusters: [...e.inClusters],
+          outClusters: [...e.outClusters],
+        })),
     });
     this.#hub = hub;
     hub.onPush((p) => {
@@ -52,7 +55,7 @@ class HubCoordinator extends EmulatedNode {
     });
   }
   protected override handleZcl(frame: ApsFrame, header: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
-    if (frame.dstEp !== this.#hub.endpoints.gpf) return super.handleZcl(frame, header);
+    if (this.#hub.roleOf(frame.dstEp) !== "gpf") return super.handleZcl(frame, header);
     const device = this.medium.member(frame.srcNwk)?.ieee ?? "unknown";
     const ctx = { device, nwk: frame.srcNwk, deviceEp: frame.srcEp, hubEp: frame.dstEp, role: "gpf" as const };
     return this.#hub.handleFrame(ctx, frame.clusterId, frame.payload);

@@ -34,7 +34,9 @@ describe("emulated devices with the real hub model", () => {
         .sort(),
     ).toEqual([
       ["esme", "esme", han.hub.endpoints.esme],
-      ["gpf", "hub", han.hub.endpoints.gpf],
+      // the GPF's ESI (Device Management without Metering) and its gas mirror
+      ["gpf", "hub", han.hub.endpointNumbers.esi],
+      ["gpf", "hub", han.hub.endpointNumbers.mirror],
     ]);
     await han.clock.advance(2 * HOUR);
     for (const d of [compliant, keeps, ppmid]) {
@@ -134,7 +136,8 @@ describe("emulated devices with the real hub model", () => {
       displays.push(await han.add<EmulatedSeDevice>(`${i % 2 ? "ppmid" : "ihd"}:${profiles[i % profiles.length]}`));
     }
     expect(han.hub.deviceLog.size).toBe(16);
-    expect(displays.every((d) => d.online && d.client.servers.length === 2)).toBe(true);
+    // the ESME, the GPF's ESI and its gas mirror
+    expect(displays.every((d) => d.online && d.client.servers.length === 3)).toBe(true);
     await han.clock.advance(6 * HOUR);
     const now = han.clock.now();
     for (const d of displays) {
