@@ -69,7 +69,7 @@ Bench:
 Security (Smart Energy key establishment, CBKE suite 2, and APS security for Type 1 devices):
   --security MODE    cbke or off. Virtual: cbke by default, with a test CA made for the run that issues the
                      hub's, the PPMIDs' and the ESME's certificates. Bench: cbke when --cert is given.
-                     Z-Stack only: with --adapter ember it is off (cbke is refused)
+                     Keys are installed on Z-Stack (zstack) and EmberZNet (ember) coordinators
   --cert FILE        bench: the hub's certificate and private key, a Certicom-format file (CA Pub Key,
                      Device Implicit Cert for the coordinator's EUI-64, Private Key Reconstruction Data).
                      A DUT whose certificate another CA issued makes the run "not testable with this hub
@@ -301,8 +301,8 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
 
 /**
  * `--security` and `--cert`: key establishment on or off, and where a bench's certificate comes from. Link keys
- * are installed on Z-Stack coordinators only (src/host/link-security.ts): a virtual run on the EmberZNet NCP
- * is off by default and refuses cbke.
+ * are installed on Z-Stack and EmberZNet coordinators (src/host/link-security.ts, ember-link-security.ts);
+ * other adapters refuse cbke.
  */
 function parseSecurity(
   mode: string | undefined,
@@ -318,10 +318,11 @@ function parseSecurity(
   }
   if (cert !== undefined && mode === "off")
     throw new UsageError("--cert gives the hub's certificate for --security cbke");
-  const chosen = mode ?? ((run === "virtual" && adapter === "zstack") || cert !== undefined ? "cbke" : "off");
-  if (chosen === "cbke" && adapter !== "zstack") {
+  const keyed = adapter === "zstack" || adapter === "ember";
+  const chosen = mode ?? ((run === "virtual" && keyed) || cert !== undefined ? "cbke" : "off");
+  if (chosen === "cbke" && !keyed) {
     throw new UsageError(
-      `--security cbke needs --adapter zstack: link keys are installed on Z-Stack coordinators only (EmberZNet's importLinkKey is not written yet)`,
+      `--security cbke needs --adapter zstack or ember: link keys are installed on Z-Stack and EmberZNet coordinators only`,
     );
   }
   if (chosen === "cbke" && run === "bench" && cert === undefined) {

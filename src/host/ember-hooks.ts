@@ -19,9 +19,9 @@
  * Both check at start that they are on the herdsman they were written for (`checkEmberHooks`): another
  * version, or a changed shape, is one clear error, never a silently deaf hub.
  *
- * The seam for CBKE link keys (`EmberLinkKeys`): a key agreed with a device is installed in the NCP's key
- * table with EZSP `importLinkKey`, and the SE frames to that device are sent with the EZSP APS encryption
- * option. The host does not use it yet: key establishment is not wired on any adapter here.
+ * CBKE link keys (`EmberLinkKeys`): a key agreed with a device is installed in the NCP's key table with EZSP
+ * `importLinkKey`; ember-link-security.ts uses it and sends the SE frames to that device with the EZSP APS
+ * encryption option.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -161,9 +161,8 @@ export async function emberMaximumPayload(adapter: Adapter): Promise<number> {
 export const EMBER_APS_OPTION_ENCRYPTION = 0x0020;
 
 /**
- * The seam for CBKE on ember: link keys into the NCP's key table, and the APS encryption option on the SE
- * frames to devices that have one. Not yet used by the host (no key establishment is wired to any adapter);
- * `encryptFor` is consulted on every frame sent once `attach` has run.
+ * Link keys into the NCP's key table, and which devices' SE frames carry the APS encryption option
+ * (`encryptFor`, consulted by ember-link-security.ts on every unicast sent).
  */
 export class EmberLinkKeys {
   readonly #keyed = new Set<string>();

@@ -43,7 +43,8 @@ import {
   type NetworkParameters,
   saveNetwork,
 } from "./network.js";
-import { linkSecurityUnsupported, ZStackLinkSecurity } from "./link-security.js";
+import { EmberLinkSecurity } from "./ember-link-security.js";
+import { type LinkSecurity, linkSecurityUnsupported, ZStackLinkSecurity } from "./link-security.js";
 import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
 import { tightenStateDir } from "./state-dir.js";
@@ -114,7 +115,7 @@ export class Host extends EventEmitter<HostEvents> {
   #coordinatorIeee: string | undefined;
   #version: CoordinatorVersion | undefined;
   #unsubscribePush: (() => void) | undefined;
-  #security: ZStackLinkSecurity | undefined;
+  #security: LinkSecurity | undefined;
   #unsubscribeKeys: (() => void) | undefined;
   /** Link-key installs under way, by EUI-64: a frame to that device waits for its key to be in place. */
   readonly #installs = new Map<string, Promise<void>>();
@@ -236,7 +237,7 @@ export class Host extends EventEmitter<HostEvents> {
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
     if (this.#adapterType === "ember") this.#maxPayload = await emberMaximumPayload(this.#adapter);
-    if (hub.keyEstablishment) this.#startLinkSecurity(this.#adapter, hub.keyEstablishment);
+    if (hub.keyEstablishment) await this.#startLinkSecurity(this.#adapter, hub.keyEstablishment);
     this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
     this.#version = await controller.getCoordinatorVersion().catch((err: unknown) => {
       logger.warn({ err: String(err) }, "the coordinator did not say its version");
@@ -555,12 +556,18 @@ export class Host extends EventEmitter<HostEvents> {
    * Every key the hub's Key Establishment server establishes goes to the coordinator (ZDO_SET_LINK_KEY), and
    * the hub's SE frames to that device are sent APS-secured from then on.
    */
-  #startLinkSecurity(adapter: Adapter, ke: NonNullable<HubPort["keyEstablishment"]>): void {
+  async #startLinkSecurity(adapter: Adapter, ke: NonNullable<HubPort["keyEstablishment"]>): Promise<void> {
     const { hub, evidence } = this.#opts;
-    const security = new ZStackLinkSecurity(adapter, {
-      isSeEndpoint: (ep) => hub.roleOf(ep) !== undefined,
-      ieeeOf: (nwk) => this.#findDevice(nwk)?.ieeeAddr,
-    });
+    const opts = {
+      isSeEndpoint: (ep: number) => hub.roleOf(ep) !== undefined,
+      ieeeOf: (nwk: number) => this.#findDevice(nwk)?.ieeeAddr,
+    };
+    let security: LinkSecurity;
+    if (this.#adapterType === "ember") {
+      const ember = new EmberLinkSecurity(adapter, opts);
+      await ember.allowPartnerKeys();
+      security = ember;
+    } else security = new ZStackLinkSecurity(adapter, opts);
     this.#security = security;
     this.#unsubscribeKeys = ke.onEstablished((k) => {
       const device = normaliseEui64(k.device);

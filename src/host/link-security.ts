@@ -16,8 +16,8 @@
  *   `zclPayload` event. A listener on the MT object, ahead of the adapter's, remembers it per incoming data
  *   buffer (the same Buffer the adapter hands on), so the router can put it in the frame's evidence.
  *
- * The EmberZNet side (importLinkKey, EZSP 0x010E, and the APS ENCRYPTION option of sendUnicast) is not
- * written: `linkSecurityFor` refuses other adapters with a clear error.
+ * The EmberZNet side (importLinkKey and the APS ENCRYPTION option of sendUnicast) is ember-link-security.ts,
+ * behind the same `LinkSecurity` interface; `linkSecurityUnsupported` refuses other adapters with a clear error.
  */
 import { createRequire } from "node:module";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
@@ -41,13 +41,27 @@ export function herdsmanVersion(): string {
 
 /** Why APS link-key security cannot run with this herdsman and adapter, or undefined when it can. */
 export function linkSecurityUnsupported(adapter: string, version = herdsmanVersion()): string | undefined {
-  if (adapter !== "zstack") {
-    return `APS link keys are implemented for Z-Stack coordinators only (adapter '${adapter}'; EmberZNet's importLinkKey is not written yet): use a Z-Stack dongle or --security off`;
+  if (adapter !== "zstack" && adapter !== "ember") {
+    return `APS link keys are implemented for Z-Stack and EmberZNet coordinators only (adapter '${adapter}'): use --adapter zstack or ember, or --security off`;
   }
   if (version !== PINNED_HERDSMAN) {
-    return `APS link keys reach into zigbee-herdsman ${PINNED_HERDSMAN}'s Z-Stack adapter, but ${version} is installed: install zigbee-herdsman ${PINNED_HERDSMAN} or run with --security off`;
+    return `APS link keys reach into zigbee-herdsman ${PINNED_HERDSMAN}'s ${adapter} adapter, but ${version} is installed: install zigbee-herdsman ${PINNED_HERDSMAN} or run with --security off`;
   }
   return undefined;
+}
+
+/** APS link-key security on a coordinator, whatever its firmware (ZStackLinkSecurity, EmberLinkSecurity). */
+export interface LinkSecurity {
+  /** Installs `key` as the device's link key; from then on the hub's SE frames to it go APS-secured. */
+  install(device: { ieee: string; nwk: number }, key: Buffer): Promise<void>;
+  /** Whether the coordinator holds a key installed this session for the device. */
+  keyed(ieee: string): boolean;
+  /** Whether a frame from hub endpoint `srcEp` to the device at `nwk` on `clusterId` goes APS-secured. */
+  wouldSecure(nwk: number, srcEp: number, clusterId: number): boolean;
+  /** Whether an incoming frame came APS-secured, as the coordinator reported it, if known. */
+  securityOf(payload: ZclPayload): boolean | undefined;
+  /** Unhooks from the adapter. */
+  close(): void;
 }
 
 /** The part of herdsman's Z-Stack MT object (`adapter.znp`) this module uses. */
@@ -78,7 +92,7 @@ export interface LinkSecurityOptions {
   ieeeOf(nwk: number): string | undefined;
 }
 
-export class ZStackLinkSecurity {
+export class ZStackLinkSecurity implements LinkSecurity {
   readonly #znp: ZnpObject;
   readonly #opts: LinkSecurityOptions;
   readonly #originalRequest: ZnpObject["request"];

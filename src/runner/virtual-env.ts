@@ -76,9 +76,9 @@ export interface VirtualEnvOptions {
    */
   stateDir?: string;
   /**
-   * `cbke` (default on zstack): the hub runs Key Establishment with a certificate from a test CA made for the
-   * run, the PPMIDs and the ESME hold certificates from the same CA and use APS security. `off` (default on
-   * ember, where link keys are not installed yet): none of it.
+   * `cbke` (default, on either coordinator): the hub runs Key Establishment with a certificate from a test CA
+   * made for the run, the PPMIDs and the ESME hold certificates from the same CA and use APS security. `off`:
+   * none of it.
    */
   security?: "cbke" | "off";
 }
@@ -239,8 +239,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   const clock = new SteppedClock(start, { batchMs: BATCH_MS });
   const evidence = opts.evidence(clock);
   const hubIeee = coordinatorIeee(opts.seed);
-  // link keys go on Z-Stack coordinators only (src/host/link-security.ts): the EmberZNet run is off by default
-  const security = opts.security ?? ((opts.adapter ?? "zstack") === "zstack" ? "cbke" : "off");
+  const security = opts.security ?? "cbke";
   // the run's test CA: the hub's certificate and every Type 1 device's (or, marked foreignCa, another CA's)
   const ca = security === "cbke" ? makeTestCa() : undefined;
   let other: TestCa | undefined;

@@ -227,11 +227,10 @@ describe("hanbench run: --security and --cert", () => {
     expect(() => parseRunArgs(args)).toThrow(message);
   });
 
-  it("is off by default on the EmberZNet adapter, and refuses cbke there with one line", () => {
-    expect(mode(parseRunArgs(["--adapter", "ember"]))).toBe("off");
-    expect(() => parseRunArgs(["--adapter", "ember", "--security", "cbke"])).toThrow(
-      "--security cbke needs --adapter zstack: link keys are installed on Z-Stack coordinators only",
-    );
+  it("is cbke by default on the EmberZNet adapter as on Z-Stack, and off when asked", () => {
+    expect(mode(parseRunArgs(["--adapter", "ember"]))).toBe("cbke");
+    expect(mode(parseRunArgs(["--adapter", "ember", "--security", "cbke"]))).toBe("cbke");
+    expect(mode(parseRunArgs(["--adapter", "ember", "--security", "off"]))).toBe("off");
   });
 
   it("refuses cbke on a bench without a certificate, and a certificate with security off", () => {

@@ -1,8 +1,10 @@
 /**
  * The default dry-run on both virtual coordinators: the Z-Stack ZNP under herdsman's zstack adapter and the
- * EmberZNet NCP under herdsman's ember adapter (with the host's ember hooks), both with --security off.
- * Same devices, same seed: the same verdicts, with the same reasons once the evidence sequence numbers (which
- * differ with each coordinator's own traffic) are left out.
+ * EmberZNet NCP under herdsman's ember adapter (with the host's ember hooks), both with key establishment
+ * and APS security (the default): link keys installed with ZDO_SET_LINK_KEY on one and importLinkKey on the
+ * other. Same devices, same seed: the same verdicts, COT-17 included, with the same reasons once the evidence
+ * sequence numbers (which differ with each coordinator's own traffic) and the fingerprints of the keys (new
+ * ones each run) are left out.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -23,12 +25,11 @@ interface Run {
   events: Evidence[];
 }
 
-function run(dir: string, adapter: string): Promise<Run> {
-  const evidence = join(dir, adapter, "evidence.jsonl");
-  const json = join(dir, adapter, "report.json");
+function run(dir: string, adapter: string, extra: string[] = [], name = adapter): Promise<Run> {
+  const evidence = join(dir, name, "evidence.jsonl");
+  const json = join(dir, name, "report.json");
   return new Promise((resolve, reject) => {
-    // both without key establishment (the ember side installs no link keys yet), so that the verdicts compare
-    const args = ["run", "--adapter", adapter, "--security", "off", "--evidence", evidence, "--json", json];
+    const args = ["run", "--adapter", adapter, "--evidence", evidence, "--json", json, ...extra];
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -51,7 +52,10 @@ function run(dir: string, adapter: string): Promise<Run> {
 /** Per DUT and case: the verdict and the reason without evidence sequence numbers. */
 function verdicts(report: RunReport): string[] {
   return report.duts.flatMap((d) =>
-    d.results.map((r) => `${d.label} ${r.id} ${r.verdict}: ${r.reason.replace(/seq [\d →…]+/g, "seq N")}`),
+    d.results.map(
+      (r) =>
+        `${d.label} ${r.id} ${r.verdict}: ${r.reason.replace(/seq [\d →…]+/g, "seq N").replace(/key [0-9a-f]{16}/g, "key K")}`,
+    ),
   );
 }
 
@@ -88,9 +92,39 @@ describe("hanbench run --adapter zstack | ember (the default dry-run on both vir
     expect(verdicts(ember.report)).toHaveLength(28); // 14 cases (COT-01..13, COT-17) for each of the two DUTs
   });
 
+  it("keys the PPMID's link on both coordinators: COT-17 passes, its key installed by the hub", () => {
+    for (const r of [zstack, ember]) {
+      const ppmid = r.report.duts.find((d) => d.label === "ppmid:compliant")!;
+      expect(ppmid.results.find((x) => x.id === "COT-17")!.verdict).toBe("pass");
+      expect(r.events.filter((e) => e.kind === "ke" && e.step === "installed").length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it("has no errors in either run's evidence (no frame the NCP refused as too long)", () => {
     const errors = (events: Evidence[]) => events.filter((e) => e.kind === "error");
     expect(errors(zstack.events)).toEqual([]);
     expect(errors(ember.events)).toEqual([]);
+  });
+});
+
+describe("COT-17 on both virtual coordinators: the PPMID profiles no-aps and bad-mac", () => {
+  let dir: string;
+  let zstack: Run;
+  let ember: Run;
+  const devices = ["--devices", "ppmid:no-aps,ppmid:bad-mac"];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "hb-adapters-cbke-"));
+    zstack = await run(dir, "zstack", devices, "zstack-cbke");
+    ember = await run(dir, "ember", devices, "ember-cbke");
+  }, 240_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("fails COT-17 for each on both, with the same verdicts and reasons", () => {
+    const cot17 = (r: Run) => verdicts(r.report).filter((v) => v.includes(" COT-17 "));
+    expect(cot17(zstack)).toEqual([
+      expect.stringMatching(/^ppmid:no-aps COT-17 fail: /),
+      expect.stringMatching(/^ppmid:bad-mac COT-17 fail: /),
+    ]);
+    expect(verdicts(ember.report)).toEqual(verdicts(zstack.report));
   });
 });

@@ -10,6 +10,7 @@ import type { Controller } from "zigbee-herdsman";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmberLinkKeys } from "../../src/host/ember-hooks.js";
+import { EmberLinkSecurity } from "../../src/host/ember-link-security.js";
 import { VirtualDongle } from "../../src/virtual/dongle.js";
 import { makeController, quietHerdsman, randomKey } from "../virtual/herdsman-harness.js";
 
@@ -58,5 +59,28 @@ describe("EmberLinkKeys on herdsman's ember adapter and the virtual NCP", () => 
       /16 bytes/,
     );
     expect(entries().map((e) => e.eui64)).not.toContain("0x0d6f000000000003");
+  });
+
+  it("EmberLinkSecurity: partner keys allowed on the NCP, keys installed through the queue, SE frames to keyed devices secured", async () => {
+    const device = "0x0d6f000000000004";
+    const security = new EmberLinkSecurity(adapter, {
+      isSeEndpoint: (ep) => ep === 2,
+      ieeeOf: (nwk) => (nwk === 0x4a11 ? device : undefined),
+    });
+    try {
+      expect(dongle.ncp.ram.policies.get(0x06)).toBe(0x60); // herdsman's DENY_APP_KEY_REQUESTS
+      await security.allowPartnerKeys();
+      expect(dongle.ncp.ram.policies.get(0x06)).toBe(0x61); // ALLOW_APP_KEY_REQUESTS
+      expect(security.wouldSecure(0x4a11, 2, 0x0702)).toBe(false);
+      await security.install({ ieee: device, nwk: 0x4a11 }, Buffer.alloc(16, 0x44));
+      expect(entries()).toContainEqual(expect.objectContaining({ eui64: device, key: "44".repeat(16) }));
+      expect([security.keyed(device), security.wouldSecure(0x4a11, 2, 0x0702)]).toEqual([true, true]);
+      // not from a hub SE endpoint, not a cluster that needs APS security (Basic), not a keyed device
+      expect(security.wouldSecure(0x4a11, 1, 0x0702)).toBe(false);
+      expect(security.wouldSecure(0x4a11, 2, 0x0000)).toBe(false);
+      expect(security.wouldSecure(0x4a12, 2, 0x0702)).toBe(false);
+    } finally {
+      security.close();
+    }
   });
 });

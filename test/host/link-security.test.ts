@@ -20,13 +20,14 @@ describe("link security's requirements", () => {
 
   it("refuses another herdsman version", () => {
     expect(linkSecurityUnsupported("zstack", "11.2.0")).toBe(
-      "APS link keys reach into zigbee-herdsman 11.1.1's Z-Stack adapter, but 11.2.0 is installed: install zigbee-herdsman 11.1.1 or run with --security off",
+      "APS link keys reach into zigbee-herdsman 11.1.1's zstack adapter, but 11.2.0 is installed: install zigbee-herdsman 11.1.1 or run with --security off",
     );
   });
 
-  it("refuses an EmberZNet coordinator: its importLinkKey is not written yet", () => {
-    expect(linkSecurityUnsupported("ember", "11.1.1")).toMatch(
-      /^APS link keys are implemented for Z-Stack coordinators only \(adapter 'ember'; EmberZNet's importLinkKey is not written yet\)/,
+  it("takes an EmberZNet coordinator, and refuses any other adapter", () => {
+    expect(linkSecurityUnsupported("ember", "11.1.1")).toBeUndefined();
+    expect(linkSecurityUnsupported("deconz", "11.1.1")).toMatch(
+      /^APS link keys are implemented for Z-Stack and EmberZNet coordinators only \(adapter 'deconz'\)/,
     );
   });
 });

@@ -27,6 +27,12 @@ export const SlStatus = {
   ZIGBEE_NETWORK_CLOSED: 0x0c19,
 } as const;
 
+/** EmberApsOption bits of an EmberApsFrame's options (UG100, EmberApsOption). */
+export const ApsOption = {
+  /** Send with APS encryption, using the link key of the destination (outgoing); the frame came APS-encrypted (incoming). */
+  ENCRYPTION: 0x0020,
+} as const;
+
 /** EzspStatus: the reason of an invalidCommand response and the status of some value commands. */
 export const EzspStatus = {
   SUCCESS: 0x00,
@@ -134,6 +140,7 @@ export const Decision = {
   MESSAGE_TAG_AND_CONTENTS_IN_CALLBACK: 0x41,
   DENY_TC_KEY_REQUESTS: 0x50,
   DENY_APP_KEY_REQUESTS: 0x60,
+  ALLOW_APP_KEY_REQUESTS: 0x61,
   PACKET_VALIDATE_LIBRARY_CHECKS_ENABLED: 0x62,
 } as const;
 

@@ -9,6 +9,13 @@
  * (BROADCAST_LOOPBACK) when it is addressed to a registered endpoint, as the stack delivers its own
  * broadcasts.
  *
+ * APS security (EmberApsOption ENCRYPTION, 0x0020): a unicast the host sends with that option goes out
+ * APS-secured with the destination's link key from the key table (importLinkKey), as the stack encrypts it;
+ * with no key for the destination nothing is sent and messageSentHandler reports ZIGBEE_DELIVERY_FAILED (the
+ * exact status EmberZNet gives there is not confirmed here). A frame that came APS-secured reaches the host
+ * with the ENCRYPTION bit in its incomingMessageHandler APS options, as EmberZNet reports it; the HAN medium
+ * delivers it only when the key-table entry holds the sender's key (han/medium.ts).
+ *
  * A payload longer than 82 bytes is refused with MESSAGE_TOO_LONG: the largest APS payload of an
  * unfragmented, NWK-secured frame on 802.15.4 (127 bytes less the MAC, NWK, NWK security and APS headers),
  * which is what EmberZNet's maximum APS payload length gives for a direct unicast.
@@ -17,10 +24,19 @@ import { log } from "../../log.js";
 import { answerZdo } from "../han/node-zdo.js";
 import { type ApsFrame, isBroadcast } from "../han/types.js";
 import { LogicalType, ZdoCluster } from "../han/zdo.js";
-import { ConfigId, Decision, IncomingMessageType, OutgoingMessageType, PolicyId, SlStatus } from "./ezsp-ids.js";
+import {
+  ApsOption,
+  ConfigId,
+  Decision,
+  IncomingMessageType,
+  OutgoingMessageType,
+  PolicyId,
+  SlStatus,
+} from "./ezsp-ids.js";
 import { type EzspApsFrame, eui64Bytes } from "./ezsp-types.js";
 import type { EmberNcp, HandlerTable } from "./ncp.js";
 import { changeChannel } from "./ncp-network.js";
+import { onTrustCentreCommand } from "./ncp-security.js";
 
 export const MAX_APS_PAYLOAD = 82;
 /** EZSP frame (220) less the incomingMessageHandler header, APS frame, packet info and length byte. */
@@ -83,7 +99,7 @@ export function toHost(ncp: EmberNcp, type: number, f: ApsFrame, groupId = 0): v
       clusterId: f.clusterId,
       sourceEndpoint: f.srcEp,
       destinationEndpoint: f.dstEp,
-      options: 0,
+      options: f.security ? ApsOption.ENCRYPTION : 0,
       groupId,
       sequence: ncp.nextApsSequence(),
     },
@@ -130,6 +146,10 @@ function zdoLoopback(ncp: EmberNcp, f: ApsFrame): void {
 
 /** A frame from the HAN for the coordinator. */
 export function receiveFromHan(ncp: EmberNcp, f: ApsFrame): void {
+  if (f.apsCommand) {
+    onTrustCentreCommand(ncp, f);
+    return;
+  }
   const type = isBroadcast(f.dstNwk) ? IncomingMessageType.BROADCAST : IncomingMessageType.UNICAST;
   if (f.dstEp === 0 && f.profileId === 0) {
     if (f.payload.length < 1) return;
@@ -191,6 +211,16 @@ export const messagingHandlers: HandlerTable = {
     if (isBroadcast(dst)) return { status: SlStatus.INVALID_PARAMETER, sequence: 0 };
     const aps = { ...p.apsFrame, sequence: ncp.nextApsSequence() };
     const frame = hanFrame(ncp, dst, aps, p.messageContents);
+    if (aps.options & ApsOption.ENCRYPTION && dst !== ncp.nwk) {
+      const peer = ncp.medium.member(dst)?.ieee;
+      if (!peer || !ncp.apsKey(peer)) {
+        queueMicrotask(() =>
+          messageSent(ncp, SlStatus.ZIGBEE_DELIVERY_FAILED, p.type, dst, aps, p.messageTag, p.messageContents),
+        );
+        return { status: SlStatus.OK, sequence: aps.sequence };
+      }
+      frame.security = true;
+    }
     sent(ncp);
     if (dst === ncp.nwk) {
       queueMicrotask(() => {

@@ -4,9 +4,18 @@
  * sl_zb_sec_man_context_t), the link key table, and transient keys, which is where a host puts the key
  * derived from a device's install code before that device joins.
  *
+ * The trust centre's answer to a device's APS Request Key for an application link key with a partner (SE:
+ * a Type 1 device and a meter it is paired with) follows APP_KEY_REQUEST_POLICY: with ALLOW_APP_KEY_REQUESTS
+ * and both devices in the key table (their keys established and imported), it sends each a Transport Key
+ * with a new key on the first request; with DENY_APP_KEY_REQUESTS (herdsman's setting) nothing. EmberZNet can
+ * also wait for the partner's own request before answering (key statuses TC_RECEIVED_FIRST_APP_KEY_REQUEST,
+ * TC_TIMEOUT_WAITING_FOR_SECOND_APP_KEY_REQUEST); that mode is not modelled.
+ *
  * Keys are key material: nothing here logs them.
  */
-import { ConfigId, KeyBits, KeyType, SlStatus } from "./ezsp-ids.js";
+import { randomBytes } from "node:crypto";
+import type { ApsFrame } from "../han/types.js";
+import { ConfigId, Decision, KeyBits, KeyType, PolicyId, SlStatus } from "./ezsp-ids.js";
 import type { EzspApsKeyMetadata, EzspSecManContext } from "./ezsp-types.js";
 import type { EmberNcp, HandlerTable } from "./ncp.js";
 import type { KeyTableEntry } from "./ncp-state.js";
@@ -258,4 +267,30 @@ function setKeyTableEntry(ncp: EmberNcp, index: number, eui64: string, key: Buff
 function importTransient(ncp: EmberNcp, eui64: string, key: Buffer): void {
   const seconds = ncp.ram.config.get(ConfigId.TRANSIENT_KEY_TIMEOUT_S) ?? 300;
   ncp.ram.transientKeys.set(eui64, { key: Buffer.from(key), expiresAt: Date.now() + seconds * 1000 });
+}
+
+/** An APS command from a device to the trust centre: Request Key for an application link key (see above). */
+export function onTrustCentreCommand(ncp: EmberNcp, f: ApsFrame): void {
+  const cmd = f.apsCommand;
+  if (cmd?.id !== "requestKey") return;
+  if (ncp.ram.policies.get(PolicyId.APP_KEY_REQUEST_POLICY) !== Decision.ALLOW_APP_KEY_REQUESTS) return;
+  const requester = ncp.medium.member(f.srcNwk)?.ieee?.toLowerCase();
+  const partner = cmd.partner.toLowerCase();
+  if (!requester || !ncp.apsKey(requester) || !ncp.apsKey(partner)) return;
+  const partnerNwk = ncp.medium.members.find((m) => m.ieee?.toLowerCase() === partner)?.nwk;
+  if (partnerNwk === undefined) return;
+  const key = randomBytes(16);
+  const send = (dstNwk: number, other: string, initiator: boolean) =>
+    ncp.medium.send({
+      srcNwk: ncp.nwk,
+      srcEp: 0,
+      dstNwk,
+      dstEp: 0,
+      profileId: 0,
+      clusterId: 0,
+      payload: Buffer.alloc(0),
+      apsCommand: { id: "transportKey", keyType: 0x03, partner: other, key, initiator },
+    });
+  send(f.srcNwk, partner, true);
+  send(partnerNwk, requester, false);
 }

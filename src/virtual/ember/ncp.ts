@@ -326,6 +326,12 @@ export class EmberNcp implements HanMember, TrustCentre {
     this.#receiveFromHan(this, frame);
   }
 
+  /** The APS link key shared with `partner`: its key-table entry (importLinkKey), as the stack secures with it. */
+  apsKey(partner: string): Buffer | undefined {
+    const ieee = partner.toLowerCase();
+    return this.tokens.keyTable.find((e) => e?.eui64 === ieee)?.key;
+  }
+
   // ---- trust centre ----
 
   /** The link key the trust centre would use for `ieee`: its transient key, else its key-table entry. */

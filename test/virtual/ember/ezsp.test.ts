@@ -400,3 +400,117 @@ describe("messaging", () => {
     expect([...inc.readPayload()]).toEqual([7, 0, 0, 0, 2, 1, 242]);
   });
 });
+
+describe("APS security", () => {
+  /** An SE endpoint 1 on the NCP, joins allowed, a network formed, and `n` devices joined. */
+  async function han(n: number): Promise<{ h: NcpTestHost; nodes: EmulatedNode[] }> {
+    const h = ready();
+    h.command(0x0002, Buffer.concat([u8(1), u16(0x0109), u16(0x0500), u8(0), u8(0), u8(0)]));
+    h.command(0x0055, Buffer.from([0x00, 0x03])); // TC policy: allow joins
+    await form(h);
+    h.command(0x0022, u8(60));
+    const nodes: EmulatedNode[] = [];
+    for (let i = 0; i < n; i++) {
+      const node = new EmulatedNode({
+        ieee: `0x0d6f00000000010${i}`,
+        endpoints: [
+          { endpoint: 1, profileId: 0x0109, deviceId: 0x0507, deviceVersion: 1, inClusters: [], outClusters: [0x0702] },
+        ],
+        clock: new RealClock(),
+        medium: h.medium,
+      });
+      await node.join();
+      nodes.push(node);
+    }
+    return { h, nodes };
+  }
+  const KEY = Buffer.from("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf", "hex");
+  /** sendUnicast of a Read Attributes of Metering from endpoint 1 to the node, with these APS options. */
+  const unicast = (h: NcpTestHost, nwk: number, options: number) =>
+    h.command(
+      0x0034,
+      Buffer.concat([
+        u8(0),
+        u16(nwk),
+        Buffer.concat([u16(0x0109), u16(0x0702), u8(1), u8(1), u16(options), u16(0), u8(0)]),
+        u16(7),
+        u8(5),
+        Buffer.from([0x00, 0x01, 0x00, 0x00, 0x00]),
+      ]),
+    );
+
+  it("sends with ENCRYPTION only with the destination's key from the key table, APS-secured on the HAN", async () => {
+    const { h, nodes } = await han(1);
+    const node = nodes[0]!;
+    const onHan: boolean[] = [];
+    h.medium.onFrame((r) => {
+      if (r.frame.srcNwk === 0 && r.frame.clusterId === 0x0702) onHan.push(r.frame.security === true);
+    });
+    expect(unicast(h, node.nwk!, 0x0040 | 0x0020).params.readUInt32LE(0)).toBe(0);
+    expect(judge((await h.nextCallback(0x003f)).raw).readUInt32()).toBe(0x0c02); // no key: nothing sent
+    expect(onHan).toEqual([]);
+    expect(h.command(0x010e, Buffer.concat([u8(0xff), eui(node.ieee), KEY])).params).toEqual(u32(0));
+    node.setApsKey(h.ncp.ieee, KEY);
+    unicast(h, node.nwk!, 0x0040 | 0x0020);
+    expect(judge((await h.nextCallback(0x003f)).raw).readUInt32()).toBe(0);
+    unicast(h, node.nwk!, 0x0040);
+    expect(judge((await h.nextCallback(0x003f)).raw).readUInt32()).toBe(0);
+    expect(onHan).toEqual([true, false]);
+    node.dispose();
+  });
+
+  it("gives the host a frame that came APS-secured with ENCRYPTION in its APS options", async () => {
+    const { h, nodes } = await han(1);
+    const node = nodes[0]!;
+    h.command(0x010e, Buffer.concat([u8(0xff), eui(node.ieee), KEY]));
+    node.setApsKey(h.ncp.ieee, KEY);
+    /** The APS options of the next incoming Metering frame. */
+    const options = async () => {
+      const isMetering = (f: { raw: Buffer }) => {
+        const b = judge(f.raw);
+        b.readUInt8();
+        return b.readEmberApsFrame().clusterId === 0x0702;
+      };
+      const b = judge((await h.nextCallback(0x0045, isMetering)).raw);
+      b.readUInt8();
+      return b.readEmberApsFrame().options;
+    };
+    const read = Buffer.from([0x00, 0x02, 0x00, 0x00, 0x00]);
+    node.sendZcl({ nwk: 0, ep: 1 }, 0x0702, read, { srcEp: 1, profileId: 0x0109, apsSecurity: true });
+    expect((await options()) & 0x0020).toBe(0x0020);
+    node.sendZcl({ nwk: 0, ep: 1 }, 0x0702, read, { srcEp: 1, profileId: 0x0109 });
+    expect((await options()) & 0x0020).toBe(0);
+    node.dispose();
+  });
+
+  it("answers a Request Key for an application link key only under ALLOW_APP_KEY_REQUESTS, both devices keyed", async () => {
+    const { h, nodes } = await han(2);
+    const [a, b] = nodes as [EmulatedNode, EmulatedNode];
+    const ask = async () => {
+      const delivered = new Promise<void>((resolve) => {
+        const stop = h.medium.onFrame((r) => {
+          if (r.frame.apsCommand?.id !== "requestKey") return;
+          stop();
+          resolve();
+        });
+      });
+      a.sendApsCommand(0x0000, { id: "requestKey", keyType: 0x02, partner: b.ieee });
+      await delivered;
+      // the trust centre answers as it receives the request: its Transport Keys are queued on the HAN by now
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    h.command(0x010e, Buffer.concat([u8(0xff), eui(a.ieee), KEY]));
+    h.command(0x010e, Buffer.concat([u8(0xff), eui(b.ieee), Buffer.alloc(16, 0x5a)]));
+    await ask(); // herdsman's setting, DENY_APP_KEY_REQUESTS (the NCP's default here too)
+    expect([a.apsKey(b.ieee), b.apsKey(a.ieee)]).toEqual([undefined, undefined]);
+    expect(h.command(0x0055, Buffer.from([0x06, 0x61])).params).toEqual(u32(0)); // ALLOW_APP_KEY_REQUESTS
+    h.command(0x0076, u8(1)); // erase b's key-table entry: b has no key with the trust centre
+    await ask();
+    expect([a.apsKey(b.ieee), b.apsKey(a.ieee)]).toEqual([undefined, undefined]);
+    h.command(0x010e, Buffer.concat([u8(0xff), eui(b.ieee), Buffer.alloc(16, 0x5a)]));
+    await ask();
+    expect(a.apsKey(b.ieee)).toBeDefined();
+    expect(b.apsKey(a.ieee)).toEqual(a.apsKey(b.ieee));
+    for (const n of nodes) n.dispose();
+  });
+});
