@@ -348,11 +348,12 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     seed: opts.seed,
     build: buildInfo(),
     ...((h) => (h ? { herdsman: h } : {}))(herdsmanVersion()),
+    endpointLayout: hub.layout,
     hubParameters: () => ({
       variant: hub.variant.name,
       ...host.network,
       hubIeee: host.coordinatorIeee ?? hub.hubIeee,
-      endpoints: { ...hub.endpoints },
+      endpoints: hub.endpointParameters(),
       esme: { endpoint: hub.endpoints.esme, node: "endpoint on the hub node (single-dongle mode)" },
       ...(opts.port ? { transport: opts.port } : {}),
       adapter: opts.adapter,

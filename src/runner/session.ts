@@ -25,7 +25,8 @@ import type { BuildInfo, CoordinatorInfo, DutDeclaration, Evidence, ProbeEvent }
 import type { EvidenceLog } from "../evidence/log.js";
 import type { Probe } from "./probes/types.js";
 import { lookForDut } from "./look-for.js";
-import { BASELINE, ENDPOINT_LAYOUT, limitationsFor, newReportId } from "./run.js";
+import type { EndpointLayoutName } from "../hub/layout.js";
+import { BASELINE, limitationsFor, newReportId } from "./run.js";
 
 /** Probe purposes of a session that no case reads. */
 export const SESSION_PROBE = { duringWindow: "during-window", session: "session" } as const;
@@ -49,6 +50,8 @@ export interface SessionOptions {
   herdsman?: string;
   /** Hub parameters for the run event (no keys). */
   hubParameters(): Record<string, unknown>;
+  /** The hub's endpoint layout (src/hub/layout.ts; default `default`). */
+  endpointLayout?: EndpointLayoutName;
   /** The coordinator as it reported itself, for the run event. */
   coordinator?(): CoordinatorInfo | undefined;
   /** Departures from the suite's topology (the single-dongle ESME …). */
@@ -104,7 +107,7 @@ export class ServeSession {
       ...(this.#o.build ? { build: this.#o.build } : {}),
       ...(this.#o.herdsman ? { herdsman: this.#o.herdsman } : {}),
       suiteVersion: SUITE_VERSION,
-      endpointLayout: ENDPOINT_LAYOUT,
+      endpointLayout: this.#o.endpointLayout ?? "default",
       ...(coordinator ? { coordinator } : {}),
       deviations: [...(this.#o.deviations ?? [])],
       limitations: limitationsFor({ mode: "off" }),
