@@ -16,13 +16,17 @@
  *    (with `destinationEndpoint`, which the router needs); every other frame goes to herdsman's filter
  *    unchanged.
  *
- * Both check at start that they are on the herdsman they were written for (`checkEmberHooks`): another
+ * 3. **ZDO discovery requests.** The NCP answers them itself; `askZdoRequests` asks it for a copy of each
+ *    (APPLICATION_ZDO_FLAGS), which the incoming hook emits as the Ezsp object's `zdoRequest` event.
+ *
+ * All check at start that they are on the herdsman they were written for (`checkEmberHooks`): another
  * version, or a changed shape, is one clear error, never a silently deaf hub.
  *
  * CBKE link keys (`EmberLinkKeys`): a key agreed with a device is installed in the NCP's key table with EZSP
  * `importLinkKey`; ember-link-security.ts uses it and sends the SE frames to that device with the EZSP APS
  * encryption option.
  */
+import type { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { FIXED_ENDPOINTS } from "zigbee-herdsman/dist/adapter/ember/adapter/endpoints.js";
@@ -30,8 +34,11 @@ import { Ezsp } from "zigbee-herdsman/dist/adapter/ember/ezsp/ezsp.js";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
 import type { EndpointRole } from "../evidence/events.js";
 import { eui64ToLe, normaliseEui64 } from "../hex.js";
+import { log } from "../log.js";
 import { SE_PROFILE_ID } from "../zcl/index.js";
 import { type SeEndpoint, checkSeEndpoints, SE_DEVICE_ID } from "./endpoints.js";
+
+const logger = log("ember-hooks");
 
 /** The herdsman release whose ember adapter these hooks were written against. */
 export const EMBER_HOOKS_HERDSMAN = "11.1.1";
@@ -71,8 +78,10 @@ export function emberHooksProblem(version = installedHerdsmanVersion()): string 
     return "zigbee-herdsman's ember FIXED_ENDPOINTS list is not the one the ember hooks know (endpoint 1 first)";
   }
   const proto = Ezsp.prototype as unknown as Record<string, unknown>;
-  if (typeof proto.ezspIncomingMessageHandler !== "function" || typeof proto.ezspImportLinkKey !== "function") {
-    return "zigbee-herdsman's Ezsp class has no ezspIncomingMessageHandler / ezspImportLinkKey for the ember hooks";
+  const methods = ["ezspIncomingMessageHandler", "ezspImportLinkKey", "ezspAddEndpoint", "ezspSetConfigurationValue"];
+  const missing = methods.filter((m) => typeof proto[m] !== "function");
+  if (missing.length > 0) {
+    return `zigbee-herdsman's Ezsp class has no ${missing.join(" / ")} for the ember hooks`;
   }
   return undefined;
 }
@@ -119,6 +128,44 @@ export function restoreEmberEndpoints(): void {
 
 type IncomingHandler = Ezsp["ezspIncomingMessageHandler"];
 
+const ZDO_PROFILE = 0x0000;
+/** The ZDO requests of service discovery a copy of which the host takes (Node_Desc, Simple_Desc, Active_EP, Match_Desc). */
+const ZDO_REQUESTS_SEEN = new Set([0x0002, 0x0004, 0x0005, 0x0006]);
+/** EzspConfigId APPLICATION_ZDO_FLAGS and its EmberZdoConfigurationFlags bit APP_RECEIVES_SUPPORTED_ZDO_REQUESTS. */
+const CONFIG_APPLICATION_ZDO_FLAGS = 0x2a;
+const APP_RECEIVES_SUPPORTED_ZDO_REQUESTS = 0x01;
+
+type AddEndpoint = Ezsp["ezspAddEndpoint"];
+const ASKED = Symbol.for("hanbench.emberZdoRequests");
+
+/**
+ * The NCP answers devices' ZDO discovery requests itself, so the host never sees them (COT-01 needs them on a
+ * bench). With APPLICATION_ZDO_FLAGS APP_RECEIVES_SUPPORTED_ZDO_REQUESTS it still answers and passes a copy on.
+ * A configuration value can only be set before the stack allocates its tables, and herdsman sets its own
+ * configuration and then registers its endpoints: the flag is set right before an Ezsp object's first
+ * addEndpoint (a wrapper on the class, once per process; idempotent). The copies come out of
+ * `hookEmberIncoming` as the Ezsp object's `zdoRequest` event.
+ */
+export function askZdoRequests(): void {
+  const proto = Ezsp.prototype as unknown as Record<PropertyKey, unknown> & { ezspAddEndpoint: AddEndpoint };
+  if (proto[ASKED]) return;
+  const addEndpoint = proto.ezspAddEndpoint;
+  const asked = new WeakSet<Ezsp>();
+  proto.ezspAddEndpoint = async function (this: Ezsp, ...args: Parameters<AddEndpoint>) {
+    if (!asked.has(this)) {
+      asked.add(this);
+      const status = await this.ezspSetConfigurationValue(
+        CONFIG_APPLICATION_ZDO_FLAGS,
+        APP_RECEIVES_SUPPORTED_ZDO_REQUESTS,
+      );
+      if (status !== 0)
+        logger.warn({ status }, "the NCP did not take APPLICATION_ZDO_FLAGS: ZDO discovery requests stay unseen");
+    }
+    return addEndpoint.apply(this, args);
+  } as AddEndpoint;
+  proto[ASKED] = true;
+}
+
 const HOOKED = Symbol.for("hanbench.emberIncomingSe");
 
 /** Smart Energy frames reach the adapter's `incomingMessage` listener (once per process; idempotent). */
@@ -129,6 +176,12 @@ export function hookEmberIncoming(): void {
   if (proto[HOOKED]) return;
   const herdsmanFilter = proto.ezspIncomingMessageHandler;
   proto.ezspIncomingMessageHandler = function (this: Ezsp, type, apsFrame, packetInfo, messageContents): void {
+    if (apsFrame.profileId === ZDO_PROFILE && ZDO_REQUESTS_SEEN.has(apsFrame.clusterId)) {
+      // a copy of a request the NCP answered itself (APPLICATION_ZDO_FLAGS, `askZdoRequests`): not a
+      // response, which is all herdsman's filter expects of the ZDO profile
+      (this as unknown as EventEmitter).emit("zdoRequest", type, apsFrame, packetInfo.senderShortId, messageContents);
+      return;
+    }
     if (apsFrame.profileId !== SE_PROFILE_ID) {
       herdsmanFilter.call(this, type, apsFrame, packetInfo, messageContents);
       return;
@@ -144,6 +197,7 @@ export function prepareEmber(endpoints: readonly SeEndpoint[]): void {
   checkEmberHooks();
   patchEmberEndpoints(endpoints);
   hookEmberIncoming();
+  askZdoRequests();
 }
 
 /**

@@ -49,7 +49,7 @@ import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
 import { tightenStateDir } from "./state-dir.js";
 import { FrameTap } from "./tap.js";
-import { type ZdoRequestSeen, watchZdoRequests } from "./zdo-requests.js";
+import { type ZdoRequestSeen, watchEmberZdoRequests, watchZdoRequests } from "./zdo-requests.js";
 
 type Frame = ZclFrame;
 
@@ -384,8 +384,9 @@ export class Host extends EventEmitter<HostEvents> {
   }
 
   /**
-   * zstack only: ZDO requests devices send to the coordinator (answered by the firmware, so otherwise unseen),
-   * with the sender's EUI-64 when herdsman knows it. Resolves with a function that stops watching.
+   * ZDO requests devices send to the coordinator (answered by the firmware, so otherwise unseen), with the
+   * sender's EUI-64 when herdsman knows it: on zstack by ZDO_MSG_CB_REGISTER, on ember from the copies the
+   * NCP passes on (ember-hooks.ts `askZdoRequests`). Resolves with a function that stops watching.
    */
   async watchZdoRequests(
     clusters: readonly number[],
@@ -396,7 +397,9 @@ export class Host extends EventEmitter<HostEvents> {
     // a device asks right after joining, before herdsman has it in its database: the adapter-level join knows it
     const ieeeOf = (nwk: number) =>
       this.#findDevice(nwk)?.ieeeAddr ?? [...this.#joiningNwk].findLast(([, n]) => n === nwk)?.[0];
-    return watchZdoRequests(adapter, clusters, (r) => listener({ ...r, ieee: ieeeOf(r.srcNwk) }));
+    const seen = (r: ZdoRequestSeen) => listener({ ...r, ieee: ieeeOf(r.srcNwk) });
+    if (this.#adapterType === "ember") return watchEmberZdoRequests(adapter, clusters, seen);
+    return watchZdoRequests(adapter, clusters, seen);
   }
 
   /** The last requests (client → server ZCL) a device made, oldest first. */

@@ -7,6 +7,10 @@
  *
  * ZDO_MSG_CB_INCOMING (AREQ, subsystem ZDO, command 0xFF): srcaddr(2) wasbroadcast(1) clusterid(2)
  * securityuse(1) seqnum(1) macdstaddr(2), then the request body after its ZDO sequence number.
+ *
+ * On an EmberZNet NCP the copies come as incomingMessageHandler frames of the ZDO profile, once the host has
+ * asked for them with APPLICATION_ZDO_FLAGS at start (ember-hooks.ts `askZdoRequests`), and the hooked
+ * incoming filter emits them as the Ezsp object's `zdoRequest` event: `watchEmberZdoRequests`.
  */
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
 
@@ -78,4 +82,39 @@ export async function watchZdoRequests(
     throw err;
   }
   return stop;
+}
+
+type ZdoRequestListener = (type: number, apsFrame: { clusterId: number }, sender: number, contents: Buffer) => void;
+
+interface EzspLike {
+  on(event: "zdoRequest", listener: ZdoRequestListener): unknown;
+  off(event: "zdoRequest", listener: ZdoRequestListener): unknown;
+}
+
+/** EmberIncomingMessageType of a broadcast and of the NCP's own broadcast looped back. */
+const EMBER_BROADCASTS = new Set([3, 4]);
+
+/**
+ * ember: calls `listener` for each ZDO request of `clusters` the NCP answered and passed on (ember-hooks.ts
+ * `askZdoRequests` asked for them before the NCP's endpoints were registered); returns a stop function.
+ */
+export function watchEmberZdoRequests(
+  adapter: Adapter,
+  clusters: readonly number[],
+  listener: (r: ZdoRequestSeen) => void,
+): () => void {
+  const ezsp = (adapter as unknown as { ezsp?: EzspLike }).ezsp;
+  if (!ezsp || typeof ezsp.on !== "function") throw new Error("ZDO request copies need the ember adapter");
+  const wanted = new Set(clusters);
+  const onRequest: ZdoRequestListener = (type, apsFrame, sender, contents) => {
+    if (!wanted.has(apsFrame.clusterId) || contents.length < 1) return;
+    listener({
+      srcNwk: sender,
+      clusterId: apsFrame.clusterId,
+      broadcast: EMBER_BROADCASTS.has(type),
+      body: Buffer.from(contents.subarray(1)),
+    });
+  };
+  ezsp.on("zdoRequest", onRequest);
+  return () => ezsp.off("zdoRequest", onRequest);
 }

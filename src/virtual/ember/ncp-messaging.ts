@@ -3,7 +3,8 @@
  * and the HAN side of the coordinator. What arrives for the coordinator goes to the host as
  * incomingMessageHandler — ZCL for a registered endpoint (or the broadcast endpoint), ZDO responses and
  * device announcements — except the ZDO requests about the coordinator itself, which the NCP answers on
- * its own from its endpoints, as EmberZNet does while APPLICATION_ZDO_FLAGS asks for nothing else. The
+ * its own from its endpoints, as EmberZNet does; with APPLICATION_ZDO_FLAGS APP_RECEIVES_SUPPORTED_ZDO_REQUESTS
+ * (0x01) the host also gets a copy of each request it answers. The
  * host's own ZDO requests to the coordinator (node 0x0000) are answered the same way and come back as an
  * incoming message from 0x0000. A broadcast the host sends is also delivered back to it
  * (BROADCAST_LOOPBACK) when it is addressed to a registered endpoint, as the stack delivers its own
@@ -39,6 +40,8 @@ import { changeChannel } from "./ncp-network.js";
 import { onTrustCentreCommand } from "./ncp-security.js";
 
 export const MAX_APS_PAYLOAD = 82;
+/** EmberZdoConfigurationFlags bit of APPLICATION_ZDO_FLAGS: supported ZDO requests are passed on to the host. */
+const APP_RECEIVES_SUPPORTED_ZDO_REQUESTS = 0x01;
 /** EZSP frame (220) less the incomingMessageHandler header, APS frame, packet info and length byte. */
 const MAX_INCOMING_PAYLOAD = 220 - 5 - 1 - 11 - 17 - 1;
 const BLANK_EUI64 = "0x0000000000000000";
@@ -159,6 +162,9 @@ export function receiveFromHan(ncp: EmberNcp, f: ApsFrame): void {
     }
     const rsp = coordinatorZdo(ncp, f.clusterId, f.payload.subarray(1), isBroadcast(f.dstNwk));
     if (!rsp) return;
+    // APPLICATION_ZDO_FLAGS APP_RECEIVES_SUPPORTED_ZDO_REQUESTS: the stack answers, and the host gets a copy
+    if ((ncp.ram.config.get(ConfigId.APPLICATION_ZDO_FLAGS) ?? 0) & APP_RECEIVES_SUPPORTED_ZDO_REQUESTS)
+      toHost(ncp, type, f);
     ncp.medium.send({
       srcNwk: ncp.nwk,
       srcEp: 0,
