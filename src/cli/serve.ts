@@ -414,7 +414,9 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     });
   }
   await host.syncInstallCodes();
-  session.start({ duts: restoreDuts(kept?.duts ?? []), admitted: kept?.admitted ?? [] });
+  const restored = restoreDuts(kept?.duts ?? []);
+  session.start({ duts: restored.duts, admitted: kept?.admitted ?? [] });
+  for (const w of restored.warnings) out(`warning: ${w}`);
   if (kept) {
     // the meters carry the kept CoTs again (each a cot event of this session's evidence, before its phases)
     for (const c of tenancy.records()) hub.recordCot(c);

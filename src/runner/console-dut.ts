@@ -1,6 +1,6 @@
 /**
- * The console commands about the devices under test of a serve session: what the hub serves (`status`), what
- * a DUT holds (`probe`, `holds`), the waits scripts need (`wait fetch`, `wait cot-query`, `wait clear`,
+ * The console commands about the devices under test of a serve session: what the hub serves (`status`), a
+ * device declared by its DUT file (`dut`), what a DUT holds (`probe`, `holds`), the waits scripts need (`wait fetch`, `wait cot-query`, `wait clear`,
  * `wait window`) and the verdict of the session (`verdict`). Everything they find out they ask of the
  * evidence, with the questions the cases ask (src/cluster-cot: isCotQuery, hasFetchedHistory, the attribution
  * of holdings by period against each meter's CoT date T), and every probe they take goes into it.
@@ -20,6 +20,8 @@ import type { EvidenceLog } from "../evidence/log.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import { hex } from "../hex.js";
+import { dutDeviceType } from "./env.js";
+import { type DutFile, DutFileError, loadDutFile } from "./dut-file.js";
 import { ConsoleProbe, VIRTUAL_CONSOLE } from "./probes/console.js";
 import type { ServeSession, SessionDut } from "./session.js";
 
@@ -149,6 +151,50 @@ export class DutCommands {
     const probe = new ConsoleProbe({ ...VIRTUAL_CONSOLE, port });
     session.declare({ decl: { ...dut.decl, probe: "console" }, probe, console: port });
     this.#d.out(`${session.nameOf(ieee)}: console probe on ${port} (dump: HIST, MSG, AGG, STATE lines, then END)`);
+  }
+
+  /**
+   * `dut FILE`: the device a DUT file declares (hardware/README.md section 5), put in the Device Log if it is not
+   * there yet and declared with its label, claims and what it never shows; its console probe if it has one (an
+   * operator probe asks questions the console cannot: `holds` then says it has no probe).
+   */
+  async dut(path: string): Promise<void> {
+    let file: DutFile;
+    try {
+      file = loadDutFile(path);
+    } catch (err) {
+      if (err instanceof DutFileError) throw new DutCommandError(err.message, false);
+      throw err;
+    }
+    const { hub, host, session } = this.#d;
+    try {
+      if (!hub.deviceLog.has(file.ieee)) {
+        await host.addDevice({ eui64: file.ieee, installCode: file.installCode, deviceType: dutDeviceType(file.kind) });
+      }
+    } finally {
+      file.installCode.fill(0);
+    }
+    session.declare({
+      decl: {
+        label: file.label,
+        kind: file.kind,
+        ieee: file.ieee,
+        dutFile: file.path,
+        ...(file.firmware ? { firmware: file.firmware } : {}),
+        ...(file.claims ? { claims: file.claims } : {}),
+        ...(file.neverShows?.length ? { neverShows: file.neverShows } : {}),
+        ...(file.manufacturer ? { manufacturer: file.manufacturer } : {}),
+        ...(file.model ? { model: file.model } : {}),
+        ...(file.hardwareVersion !== undefined ? { hardwareVersion: file.hardwareVersion } : {}),
+        ...(file.dateCode ? { dateCode: file.dateCode } : {}),
+        probe: file.probe.method,
+      },
+      ...(file.probe.method === "console" ? { probe: new ConsoleProbe(file.probe) } : {}),
+    });
+    const log = hub.deviceLog;
+    this.#d.out(
+      `${session.nameOf(file.ieee)}: ${file.kind} from ${file.path} in the Device Log (${log.size}/${log.capacity}), probe ${file.probe.method === "console" ? `console on ${file.probe.port}` : "none at the console (its file names an operator)"}`,
+    );
   }
 
   /** `holds EUI64`: probes the DUT now and says what it holds, sorted against each meter's CoT date. */
@@ -323,7 +369,7 @@ export class DutCommands {
     const dut = this.#dutOrDeclare(ieee);
     if (!dut.probe) {
       throw new DutCommandError(
-        `${this.#d.session.nameOf(ieee)} has no probe: give one with 'probe ${ieee} console PORT'`,
+        `${this.#d.session.nameOf(ieee)} has no probe: give one with 'probe ${ieee} console PORT' or a DUT file ('dut FILE')`,
         false,
       );
     }

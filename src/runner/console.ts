@@ -254,6 +254,17 @@ export class BenchConsole {
           this.#dutCommands().probe(eui64Arg(eui64), rest);
         },
       },
+      dut: {
+        usage: "dut FILE",
+        summary: "a device under test from its DUT file: in the Device Log, with its label, claims and probe",
+        more: ["FILE: the DUT file of 'hanbench run --dut' (hardware/README.md section 5)."],
+        run: async (args) => {
+          const [path, ...extra] = args;
+          if (!path) throw new ConsoleError("give the DUT file");
+          noArgs(extra);
+          await this.#dutCommands().dut(path);
+        },
+      },
       holds: {
         usage: "holds EUI64",
         summary: "probe a device under test now: what it holds, by period against each meter's CoT date",

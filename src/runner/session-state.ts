@@ -17,6 +17,7 @@ import type { CotRecord, Tenancy } from "../cluster-cot/tenancy.js";
 import type { SupplierMessage } from "../hub/data/messages.js";
 import type { Hub } from "../hub/hub.js";
 import type { DutDeclaration } from "../evidence/events.js";
+import { DutFileError, loadDutFile } from "./dut-file.js";
 import { ConsoleProbe, VIRTUAL_CONSOLE } from "./probes/console.js";
 import type { SessionDut } from "./session.js";
 
@@ -141,12 +142,27 @@ export function snapshot(opts: {
   };
 }
 
-/** The devices under test of a kept state with their console probes again. */
-export function restoreDuts(stored: StoredDut[]): SessionDut[] {
-  return stored.map(
-    (d): SessionDut =>
-      d.console
-        ? { decl: d.decl, probe: new ConsoleProbe({ ...VIRTUAL_CONSOLE, port: d.console }), console: d.console }
-        : { decl: d.decl },
-  );
+/**
+ * The devices under test of a kept state with their console probes again: a console port as given, a DUT
+ * file read again (one that cannot be read any more leaves the device without a probe, and a warning says
+ * why).
+ */
+export function restoreDuts(stored: StoredDut[]): { duts: SessionDut[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const duts = stored.map((d): SessionDut => {
+    if (d.console)
+      return { decl: d.decl, probe: new ConsoleProbe({ ...VIRTUAL_CONSOLE, port: d.console }), console: d.console };
+    if (d.decl.dutFile && d.decl.probe === "console") {
+      try {
+        const file = loadDutFile(d.decl.dutFile);
+        file.installCode.fill(0);
+        if (file.probe.method === "console") return { decl: d.decl, probe: new ConsoleProbe(file.probe) };
+      } catch (err) {
+        if (!(err instanceof DutFileError)) throw err;
+        warnings.push(`${d.decl.label}: no probe (${err.message})`);
+      }
+    }
+    return { decl: d.decl };
+  });
+  return { duts, warnings };
 }

@@ -3,7 +3,10 @@
  * fake adapter, the real hub model and a session writing its evidence in memory: status, probe and holds,
  * the waits for scripts, and the verdict. Each test has a hub and a console of its own.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Tenancy } from "../../src/cluster-cot/tenancy.js";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { BenchConsole, ConsoleError, sleep } from "../../src/runner/console.js";
@@ -22,6 +25,9 @@ interface Bench {
   run(line: string): Promise<string[]>;
   fails(line: string): Promise<string>;
 }
+
+const files = mkdtempSync(join(tmpdir(), "hanbench-console-dut-"));
+afterAll(() => rmSync(files, { recursive: true, force: true }));
 
 const open: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -134,7 +140,7 @@ describe("serve console: the devices under test", () => {
     const b = await bench();
     await b.run(`add ${IHD} ${CODE}`);
     await b.run("add 0x00db12345678cccc 83FED3407A939723A5C639B26916D505C3B5 esme");
-    const noProbe = `${IHD} has no probe: give one with 'probe ${IHD} console PORT'`;
+    const noProbe = `${IHD} has no probe: give one with 'probe ${IHD} console PORT' or a DUT file ('dut FILE')`;
     expect(await b.fails(`holds ${IHD}`)).toBe(noProbe);
     await b.run("cot");
     expect(await b.fails(`wait clear ${IHD} 1`)).toBe(noProbe);
@@ -172,5 +178,48 @@ describe("serve console: the devices under test", () => {
     expect(out.at(-1)).toBe(
       "not judged in this session: COT-02, COT-05, COT-06, COT-07, COT-08, COT-09, COT-10, COT-11, COT-12, COT-13 (their phases were not run)",
     );
+  });
+
+  it("declares a device from its DUT file: Device Log, install code to the coordinator, claims and console probe", async () => {
+    const b = await bench();
+    const path = join(files, "ihd-1.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        label: "ihd-1",
+        kind: "ihd",
+        eui64: "00DB12345678BBBB",
+        installCode: CODE,
+        claims: "SMETS 29 November 2020 IHDTS v5.0",
+        probe: {
+          method: "console",
+          port: "/tmp/hb-no-such-console",
+          dumpCommand: "dump\r\n",
+          endMarker: "END",
+          timeout: "1s",
+          patterns: { consumption: "^HIST (?<role>esme|gpf) (?<item>\\S+) (?<period>\\S+) (?<value>\\d+)$" },
+        },
+      }),
+    );
+    expect(await b.run(`dut ${path}`)).toEqual([
+      `ihd-1 (${IHD}): ihd from ${path} in the Device Log (1/16), probe console on /tmp/hb-no-such-console`,
+    ]);
+    expect(b.fake.installCodes.map((c) => c.ieee)).toEqual([IHD]);
+    expect(b.stack.evidence.events.filter((e) => e.kind === "declared")).toMatchObject([
+      {
+        dut: {
+          label: "ihd-1",
+          ieee: IHD,
+          dutFile: path,
+          claims: "SMETS 29 November 2020 IHDTS v5.0",
+          probe: "console",
+        },
+      },
+    ]);
+    expect(await b.fails(`holds ${IHD}`)).toMatch(
+      /^probe seq \d+ got no answer: console probe on \/tmp\/hb-no-such-console: /,
+    );
+    expect(await b.fails(`dut ${join(files, "none.json")}`)).toMatch(/none\.json: cannot read the DUT file/);
+    expect(await b.fails("dut")).toMatch(/^give the DUT file \(usage: dut FILE; 'help dut'\)$/);
   });
 });

@@ -57,7 +57,7 @@ describe("the session state of hanbench serve", () => {
       ["esme", T0, 0x600],
     ]);
     expect(kept.admitted).toEqual([{ label: "esme", ieee: "0x0d6f009708e2e015" }]);
-    const [dut] = restoreDuts(kept.duts);
+    const [dut] = restoreDuts(kept.duts).duts;
     expect(dut).toMatchObject({ decl: { ieee: IHD }, console: "/dev/pts/99" });
     expect(dut!.probe?.method).toBe("console");
   });
@@ -76,6 +76,34 @@ describe("the session state of hanbench serve", () => {
     expect(again.hub.publishMessage({ text: "two" }).messageId).toBeGreaterThan(first.messageId);
     const next = await again.tenancy.record(again.hub, { meter: "gpf", recordedAt: T0 });
     expect(next.issuerEventId).toBe(cot.issuerEventId + 1);
+  });
+
+  it("builds a DUT file's console probe again from the file, and warns when the file is gone", () => {
+    const path = join(dir, "ihd-1.json");
+    writeFileSync(
+      path,
+      JSON.stringify({
+        label: "ihd-1",
+        kind: "ihd",
+        eui64: IHD,
+        installCode: CODE,
+        probe: {
+          method: "console",
+          port: "/dev/pts/98",
+          dumpCommand: "dump\r\n",
+          endMarker: "END",
+          timeout: "1s",
+          patterns: { message: "^MSG (?<messageId>\\d+) (?<text>.*)$" },
+        },
+      }),
+    );
+    const decl = { label: "ihd-1", kind: "ihd" as const, ieee: IHD, dutFile: path, probe: "console" as const };
+    const gone = { ...decl, ieee: "0x0d6f000000000001", dutFile: join(dir, "gone.json") };
+    const { duts, warnings } = restoreDuts([{ decl }, { decl: gone }]);
+    expect(warnings).toHaveLength(1);
+    expect(duts[0]!.probe?.method).toBe("console");
+    expect(duts[1]!.probe).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/^ihd-1: no probe \(.*gone\.json: cannot read the DUT file/)]);
   });
 
   it("has nothing when there is no file yet", () => {
