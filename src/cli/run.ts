@@ -13,6 +13,8 @@ import { buildReport } from "../cluster-cot/run-report.js";
 import { renderJson } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
 import { exitCodeFor } from "../cluster-cot/results.js";
+import { CASES } from "../cluster-cot/index.js";
+import { CASE_PRESETS, CaseSelectionError, parseCaseList } from "../cluster-cot/selection.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { loadRequirements, verdictTable, writeOutput } from "./report.js";
@@ -38,6 +40,14 @@ Virtual dry-run (no hardware; the default):
 Bench run (a coordinator dongle and real devices):
   hanbench run --port PATH|tcp://HOST:PORT [--adapter zstack|ember] --dut FILE [--dut FILE...] [reports]
 
+Cases:
+  --cases LIST       the cases to run, comma-separated: case ids (COT-03,COT-05) and presets: all (the
+                     default) and gb, the cases whose basis is a GB requirement:
+                     ${CASES.filter(CASE_PRESETS.gb)
+                       .map((c) => c.id)
+                       .join(", ")}
+                     Phases that no selected case needs are skipped; the cases not selected are not run,
+                     and every report names them as not selected
 Devices (virtual):
   --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
                      (default ihd:compliant,ppmid:compliant). KIND is ihd or ppmid; PROFILE one of
@@ -56,7 +66,8 @@ Bench:
   --window DURATION  how long a device has to query the CoT after it is recorded (default 24h of hub
                      time; virtual runs pass it in milliseconds, bench runs wait it in real time). On the
                      bench every other wait derives from it: a future CoT is dated 2 windows ahead, data
-                     fetches wait at most one window, and a whole run takes about 12 windows
+                     fetches wait at most one window, and a whole run takes about 12 windows (fewer with --cases):
+                     a bench run prints its expected duration before it starts
   --hub-variant NAME how the hub and its meters carry a CoT (cot-suite.md "Hub variants"): reference,
                      attributes-only, esme-date-only, esme-ptcc-unsupported, esme-pre-5.1, gpf-pre-1.5,
                      electricity-only, provider-zero, no-cot-zero (default: reference on the virtual
@@ -131,6 +142,8 @@ export interface RunOptions {
   port?: string;
   adapter: string;
   windowMs: number;
+  /** `--cases` as given (checked against the suite); absent: every case. */
+  cases?: string;
   /** How the hub and its meters carry a CoT; absent: the mode's default. */
   hubVariant?: HubVariantName;
   /** The hub's endpoint layout; absent: `default`. */
@@ -273,6 +286,14 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   const lab = labInfo(benchFile, { lab: v.lab, operator: v.operator, notes: v.note });
   const requirements = v.requirements !== undefined ? loadRequirements(v.requirements) : undefined;
   const security = parseSecurity(v.security, v.cert, mode, adapter);
+  if (v.cases !== undefined) {
+    try {
+      parseCaseList(v.cases, CASES);
+    } catch (err) {
+      if (err instanceof CaseSelectionError) throw new UsageError(`--cases: ${err.message}`);
+      throw err;
+    }
+  }
   return {
     mode,
     security,
@@ -282,6 +303,7 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     port: v.port,
     adapter,
     windowMs,
+    ...(v.cases !== undefined ? { cases: v.cases } : {}),
     ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
     ...(hubVariant !== undefined ? { hubVariant } : {}),
     ...(endpointLayout !== undefined ? { endpointLayout } : {}),
@@ -377,6 +399,7 @@ const OPTIONS = {
   adapter: { type: "string" },
   dut: { type: "string", multiple: true },
   window: { type: "string" },
+  cases: { type: "string" },
   "join-timeout": { type: "string" },
   "hub-variant": { type: "string" },
   "endpoint-layout": { type: "string" },
@@ -465,6 +488,7 @@ async function runAndReport(
       security: opts.security,
       seed: opts.seed,
       windowMs: opts.windowMs,
+      ...(opts.cases !== undefined ? { cases: opts.cases } : {}),
       evidencePath,
       ...(opts.mode === "virtual" ? { adapter: opts.adapter as VirtualAdapter } : {}),
       ...(opts.mode === "virtual" && opts.state !== undefined ? { stateDir: opts.state } : {}),

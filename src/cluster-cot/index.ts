@@ -96,7 +96,9 @@ function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration)
       out = outcome("not_applicable", scope, [run.seq]);
     } else {
       try {
-        out = withBenchErrors(view, def, def.evaluate(view, prior));
+        // a case sees the results of the cases it declares it builds on, and only those
+        const given = new Map([...prior].filter(([id]) => def.needs?.includes(id)));
+        out = withBenchErrors(view, def, def.evaluate(view, given));
       } catch (err) {
         out = outcome("error", `evaluating the case failed: ${(err as Error).message}`);
       }
@@ -111,7 +113,8 @@ function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration)
     ...(dut.dutFile !== undefined ? { dutFile: dut.dutFile } : {}),
     identity: identityOf(view, dut),
     security: securityOf(view),
-    results: [...prior.values()],
+    // cases not selected for the run (`--cases`) were evaluated only as what a selected case builds on
+    results: [...prior.values()].filter((r) => !run.selection || run.selection.cases.includes(r.id)),
   };
 }
 

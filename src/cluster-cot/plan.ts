@@ -148,6 +148,11 @@ export interface Phase {
   steps: Step[];
   /** Cases that read this phase's evidence. */
   cases: string[];
+  /**
+   * The phases whose effect on the world this one builds on (the CoT it observes, the data it expects the DUTs
+   * to hold): they run whenever it runs. Absent: every phase before it.
+   */
+  needs?: PhaseName[];
 }
 
 /**
@@ -173,6 +178,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     summary: "DUTs join with their install codes and discover the GPF and ESME; a stranger is refused",
     steps: [{ do: "admit" }, { do: "key-check" }, { do: "stranger" }],
     cases: ["COT-01", "COT-17"],
+    needs: [],
     modes: ["virtual", "bench"],
   },
   {
@@ -180,6 +186,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     summary: "tenancy 1: supplier message published, consumption fetched, CoT polls answered NOT_FOUND",
     steps: [{ do: "publish-message" }, { do: "await-fetch" }, { do: "probe", purpose: PROBE.baseline }],
     cases: ["COT-02", "COT-09", "COT-11"],
+    needs: [PHASE.join],
     modes: ["virtual", "bench"],
   },
   {
@@ -187,6 +194,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     summary: "a CoT effective now, control 0x00000600, not pushed",
     steps: [{ do: "record-cot", control: DEFAULT_CONTROL, at: "now" }],
     cases: ["COT-03", "COT-04", "COT-05", "COT-06"],
+    needs: [PHASE.baseline],
     modes: ["virtual", "bench"],
   },
   {
@@ -197,6 +205,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
       { do: "probe", purpose: PROBE.afterCot },
     ],
     cases: ["COT-03", "COT-04", "COT-05", "COT-06", "COT-11"],
+    needs: [PHASE.cot],
     modes: ["virtual", "bench"],
   },
   {
@@ -204,6 +213,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     summary: "tenancy 2: a new supplier message and new consumption, fetched and held",
     steps: deliver(PROBE.afterNewData),
     cases: ["COT-07", "COT-09"],
+    needs: [PHASE.observe],
     modes: ["virtual", "bench"],
   },
   {
@@ -214,6 +224,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
       { do: "probe", purpose: PROBE.afterRepeat },
     ],
     cases: ["COT-09"],
+    needs: [PHASE.newData],
     modes: ["virtual", "bench"],
   },
   {
@@ -228,6 +239,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
       { do: "probe", purpose: PROBE.afterImplementation },
     ],
     cases: ["COT-08"],
+    needs: [PHASE.join],
     modes: ["virtual", "bench"],
   },
   {
@@ -242,6 +254,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
       { do: "probe", purpose: PROBE.afterReturn },
     ],
     cases: ["COT-10"],
+    needs: [PHASE.join],
     modes: ["virtual", "bench"],
   },
   {
@@ -261,6 +274,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     summary: "CoTs with control 0x200, 0x400, 0x600, 0 and bits 7, 8, 13, 14, each on a fresh tenancy (information)",
     steps: controlSteps,
     cases: ["COT-12"],
+    needs: [PHASE.join],
     modes: ["virtual", "bench"],
   },
 ];

@@ -87,6 +87,7 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
       ...(run.suiteVersion ? { version: run.suiteVersion } : {}),
       baseline: run.baseline,
       ...(run.baselineFile ? { baselineFile: run.baselineFile } : {}),
+      ...(run.selection ? { selection: run.selection } : {}),
     },
     ...(hubVariantOf(run) ? { hubVariant: hubVariantOf(run) } : {}),
     ...(run.endpointLayout ? { endpointLayout: run.endpointLayout } : {}),

@@ -132,6 +132,19 @@ export interface CotPerformed {
   issuerEventId: number;
 }
 
+/** A run's selection of cases (`--cases`, selection.ts), as the run event records it. */
+export interface CaseSelection {
+  /** What was asked (`gb`, `COT-03,COT-05`). */
+  asked: string;
+  /** The selected case ids, in suite order. */
+  cases: string[];
+  /** The suite's cases that were not selected, in suite order. */
+  notSelected: string[];
+  /** The plan's phases the run walks, in order, and those it skips. */
+  phases: string[];
+  skippedPhases: string[];
+}
+
 export type EvidenceSeal = "matches" | "differs" | "none";
 
 /** Where the verdicts come from: who ran what, with what, when and on which evidence. */
@@ -143,7 +156,13 @@ export interface Provenance {
   hubTime: { start: string; end: string };
   build?: BuildInfo;
   herdsman?: string;
-  suite: { version?: string; baseline: Record<string, string>; baselineFile?: string };
+  suite: {
+    version?: string;
+    baseline: Record<string, string>;
+    baselineFile?: string;
+    /** The cases selected with `--cases` and the phases skipped for them; absent: every case was run. */
+    selection?: CaseSelection;
+  };
   hubVariant?: string;
   endpointLayout?: string;
   coordinator?: CoordinatorInfo;

@@ -65,6 +65,11 @@ export interface RunEvent {
   security?: { mode: "cbke" | "off"; issuer?: string };
   /** Set when the log is a `hanbench serve` session (devices and CoTs came from a person at the console). */
   session?: "serve";
+  /**
+   * The cases selected with `--cases` (what was asked, the cases in suite order, the suite's other cases) and
+   * the plan's phases walked and skipped. Absent: every case and phase. Reports show only the selected cases.
+   */
+  selection?: { asked: string; cases: string[]; notSelected: string[]; phases: string[]; skippedPhases: string[] };
 }
 
 /**

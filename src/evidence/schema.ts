@@ -46,6 +46,7 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
       requirements: "object",
       security: "object",
       session: ["serve"],
+      selection: "object",
     },
   },
   end: { required: {}, optional: { aborted: "string" } },

@@ -599,6 +599,14 @@ function provenance(report: RunReport, windowMs: number | undefined): string {
       ),
     ],
     [
+      "cases",
+      esc(
+        p?.suite.selection
+          ? `--cases ${p.suite.selection.asked}: ${p.suite.selection.cases.join(", ")}; not selected, not run: ${p.suite.selection.notSelected.join(", ") || "none"}; phases skipped: ${p.suite.selection.skippedPhases.join(", ") || "none"}`
+          : "every case of the suite",
+      ),
+    ],
+    [
       "baseline",
       `${esc(p?.suite.baselineFile ? `file ${p.suite.baselineFile}: ` : "built in: ")}${esc(
         Object.entries(report.baseline)

@@ -3,7 +3,7 @@
  * verdict, title); a case that failed, erred or was inconclusive gets its reason below, wrapped to two lines at
  * most and cut after that (the JSON, JUnit and HTML reports have it in full). Colour marks fail and error only,
  * and only when asked (a TTY). The closing lines name the cases per device that did not pass
- * (`FAIL ihd:keeps-messages: COT-06`), then the counts.
+ * (`FAIL ihd:keeps-messages: COT-06`), the cases not selected for the run (`--cases`), then the counts.
  */
 import { type RunReport, VERDICTS, type Verdict } from "../cluster-cot/results.js";
 
@@ -105,6 +105,10 @@ export function renderTerminal(report: RunReport, opts: TerminalOptions = {}): s
       const lines = wrap(ids.join(", "), width, " ".repeat(Math.min(len(lead), 20)), lead);
       out.push(...lines.map((l, i) => (i === 0 ? l.replace(word, paint(verdict, word, color)) : l)));
     }
+  }
+  const selection = report.provenance.suite.selection;
+  if (selection?.notSelected.length) {
+    out.push(...wrap(`not selected, not run (--cases ${selection.asked}): ${selection.notSelected.join(", ")}`, width));
   }
   out.push(
     VERDICTS.filter((v) => report.summary[v] > 0)

@@ -13,7 +13,10 @@ import { RealClock } from "../hub/clock.js";
 import type { HubVariantName } from "../hub/variants.js";
 import { EvidenceLog } from "../evidence/log.js";
 import type { BuildInfo, Evidence, LabInfo, RequirementsMap } from "../evidence/events.js";
-import { SUITE_VERSION } from "../cluster-cot/index.js";
+import { CASES, SUITE_VERSION } from "../cluster-cot/index.js";
+import { planTime } from "../cluster-cot/plan-time.js";
+import { selectionOf } from "../cluster-cot/selection.js";
+import { formatDuration } from "../duration.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { makeDirs, OutputPathError } from "../files.js";
 import type { VirtualAdapter } from "../virtual/dongle.js";
@@ -58,6 +61,8 @@ export interface RunSpec {
   security?: "cbke" | "off";
   seed: number;
   windowMs: number;
+  /** `--cases`: the case ids and presets to run (validated by the caller); absent: every case. */
+  cases?: string;
   evidencePath: string;
   /** Virtual runs: the virtual coordinator and herdsman adapter (default zstack). */
   adapter?: VirtualAdapter;
@@ -165,6 +170,9 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       ? "starting the virtual dongle and the hub…"
       : "starting the coordinator (forming a new network takes herdsman about 3 s)…",
   );
+  const selection = spec.cases !== undefined ? selectionOf(spec.cases, CASES, planFor(spec.mode)) : undefined;
+  const plan = selection?.plan ?? planFor(spec.mode);
+  const timing = defaultTiming(spec.windowMs);
   const { env, evidence } = await buildEnv(spec, progress);
   const capture = spec.capture ? openCapture(spec.capture, env) : undefined;
   const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
@@ -194,13 +202,31 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       limitations: limitationsFor(env.security),
       ...(spec.requirements ? { requirements: spec.requirements } : {}),
       security: env.security,
+      ...(selection
+        ? {
+            selection: {
+              asked: selection.asked,
+              cases: selection.cases,
+              notSelected: selection.notSelected,
+              phases: selection.phases,
+              skippedPhases: selection.skippedPhases,
+            },
+          }
+        : {}),
     });
     progress.line(`  ${coordinatorLine(env.coordinator())}`);
-    const ctx: StepContext = { env, timing: defaultTiming(spec.windowMs), progress };
-    const plan = planFor(spec.mode);
-    phases: for (const [i, phase] of plan.entries()) {
+    const ctx: StepContext = { env, timing, progress };
+    if (selection) {
       progress.line(
-        `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())})`,
+        `  cases ${selection.cases.join(", ")} (--cases ${selection.asked})${selection.skippedPhases.length ? `; phases skipped, no selected case needs them: ${selection.skippedPhases.join(", ")}` : ""}`,
+      );
+    }
+    const times = planTime(plan, timing, spec.mode);
+    if (spec.mode === "bench") progress.line(`  expected duration: ${expectedDuration(times, timing.settleMs)}`);
+    phases: for (const [i, phase] of plan.entries()) {
+      const left = spec.mode === "bench" ? `; about ${formatDuration(waitsFrom(times, i))} of waits left` : "";
+      progress.line(
+        `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())}${left})`,
       );
       evidence.append({ kind: "phase", name: phase.name, state: "start", detail: phase.summary });
       for (const step of phase.steps) {
@@ -247,6 +273,24 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
     ...(aborted ? { aborted } : {}),
     ...(notTestable ? { notTestable } : {}),
   };
+}
+
+/**
+ * "3d of waits: observe 1d, repeat 1d, away-cot 1d (the detection window 24h × 3); plus 4 data fetches of at
+ * most 24h each (they end when every DUT has its data) and the join".
+ */
+export function expectedDuration(t: ReturnType<typeof planTime>, settleMs: number): string {
+  const waits = t.phases.filter((p) => p.waitMs > 0).map((p) => `${p.name} ${formatDuration(p.waitMs)}`);
+  const fetches =
+    t.dataSteps > 0
+      ? `; plus ${t.dataSteps} data fetch${t.dataSteps === 1 ? "" : "es"} of at most ${formatDuration(settleMs)} each (each ends when every DUT has its data) and the join`
+      : "; plus the join";
+  return `${formatDuration(t.waitMs)} of waits${waits.length ? ` (${waits.join(", ")})` : ""}${fetches}`;
+}
+
+/** The waits of phase `i` and the phases after it. */
+function waitsFrom(t: ReturnType<typeof planTime>, i: number): number {
+  return t.phases.slice(i).reduce((a, p) => a + p.waitMs, 0);
 }
 
 function openCapture(path: string, env: RunEnv): PcapWriter {

@@ -26,6 +26,11 @@ export interface CaseDef {
   basis: readonly Basis[];
   /** Phases whose evidence the case reads: a bench error inside them turns a missing piece into `error`. */
   phases: PhaseName[];
+  /**
+   * Earlier cases whose results it reads (`prior`; COT-02 for the clear cases): they are evaluated whenever
+   * it is, and it is given only their results.
+   */
+  needs?: string[];
   evaluate(view: DutView, prior: ReadonlyMap<string, CaseResult>): Outcome;
 }
 

@@ -18,7 +18,8 @@ export const cot02: CaseDef = {
   id: "COT-02",
   title: "Holds previous-occupier data",
   basis: ["policy"],
-  phases: [PHASE.baseline],
+  // the baseline's probe, judged by the T of the CoT that follows it
+  phases: [PHASE.baseline, PHASE.cot],
   evaluate(view) {
     const set = needCots(view, PHASE.cot);
     if (isOutcome(set)) return set;

@@ -56,6 +56,7 @@ export const cot05: CaseDef = {
   title: "Clears historic consumption",
   basis: ["gb"],
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
+  needs: ["COT-02"],
   evaluate(view, prior) {
     const held = afterCot(view, prior, "consumption", "consumption history");
     if (isOutcome(held)) return held;
@@ -92,6 +93,7 @@ export const cot06: CaseDef = {
   title: "Clears supplier messages",
   basis: ["gb"],
   phases: [PHASE.baseline, PHASE.cot, PHASE.observe],
+  needs: ["COT-02"],
   evaluate(view, prior) {
     const held = afterCot(view, prior, "messages", "supplier messages");
     if (isOutcome(held)) return held;

@@ -37,6 +37,7 @@ export const cot08: CaseDef = {
   title: "Honours a future implementation time",
   basis: ["zse"],
   phases: [PHASE.futureCot],
+  needs: ["COT-02"],
   evaluate(view, prior) {
     const dep = needCot02(prior);
     if (dep) return dep;

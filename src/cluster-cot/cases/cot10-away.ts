@@ -36,6 +36,7 @@ export const cot10: CaseDef = {
   title: "Catches a CoT that happened while it was away",
   basis: ["gb"],
   phases: [PHASE.awayCot],
+  needs: ["COT-02"],
   evaluate(view, prior) {
     const dep = needCot02(prior);
     if (dep) return dep;

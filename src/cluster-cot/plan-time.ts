@@ -1,0 +1,58 @@
+/**
+ * How long the phases of a plan take in hub time, from their steps and the run's timing: what a bench run
+ * announces before it starts, and what is left at each phase.
+ *
+ * The waits of a phase (`wait` steps: a detection window, until each DUT has queried a CoT, until a window
+ * after a future CoT's implementation time) are counted at their full length, as the runner waits them.
+ * The data steps (`await-fetch`, and on a bench `publish-message`) end as soon as every DUT has its data, so
+ * they are counted apart: how many there are, and at most `settleMs` each. The join is not counted (it lasts
+ * until the DUTs are switched on).
+ */
+import type { Phase, Step, Timing } from "./plan.js";
+
+export interface PhaseTime {
+  name: string;
+  /** Hub ms of the phase's waits. */
+  waitMs: number;
+  /** Data steps that end once every DUT has its data (each at most `settleMs`). */
+  dataSteps: number;
+}
+
+export interface PlanTime {
+  phases: PhaseTime[];
+  /** The waits of every phase, hub ms. */
+  waitMs: number;
+  dataSteps: number;
+  /** At most: the waits plus every data step at its limit. */
+  boundMs: number;
+}
+
+function isDataStep(step: Step, mode: "virtual" | "bench"): boolean {
+  return step.do === "await-fetch" || (step.do === "publish-message" && mode === "bench");
+}
+
+/** The hub time of each phase's waits, walking the steps as the runner does. */
+export function planTime(phases: readonly Phase[], timing: Timing, mode: "virtual" | "bench"): PlanTime {
+  let now = 0;
+  /** Implementation time of the newest CoT, relative to the start. */
+  let implementation: number | undefined;
+  const out: PhaseTime[] = [];
+  for (const phase of phases) {
+    const start = now;
+    let dataSteps = 0;
+    for (const step of phase.steps) {
+      if (isDataStep(step, mode)) dataSteps++;
+      if (step.do === "record-cot") implementation = step.at === "now" ? now : now + timing.futureLeadMs;
+      if (step.do !== "wait") continue;
+      if (step.until === "window") now += timing.windowMs;
+      else if (implementation === undefined) continue;
+      else if (step.until === "queried")
+        now = Math.max(now, Math.min(now + timing.windowMs, implementation - timing.beforeMarginMs));
+      else now = Math.max(now, implementation + timing.windowMs);
+    }
+    out.push({ name: phase.name, waitMs: now - start, dataSteps });
+  }
+  const waitMs = out.reduce((a, p) => a + p.waitMs, 0);
+  const dataSteps = out.reduce((a, p) => a + p.dataSteps, 0);
+  return { phases: out, waitMs, dataSteps, boundMs: waitMs + dataSteps * timing.settleMs };
+}
