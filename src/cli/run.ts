@@ -15,6 +15,9 @@ import { renderJunit } from "../report/junit.js";
 import { exitCodeFor } from "../cluster-cot/results.js";
 import { CASES } from "../cluster-cot/index.js";
 import { CASE_PRESETS, CaseSelectionError, parseCaseList } from "../cluster-cot/selection.js";
+import { BaselineError } from "../cluster-cot/baseline.js";
+import { readBaseline } from "../runner/baseline-file.js";
+import { AUTO_WINDOW } from "../cluster-cot/window.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { loadRequirements, verdictTable, writeOutput } from "./report.js";
@@ -63,11 +66,17 @@ Bench:
   --dut FILE         a DUT declaration (JSON: label, kind, eui64, installCode, firmware, claims, probe);
                      repeat for several devices (at most 16, the Device Log's size). See
                      hardware/README.md.
-  --window DURATION  how long a device has to query the CoT after it is recorded (default 24h of hub
-                     time; virtual runs pass it in milliseconds, bench runs wait it in real time). On the
-                     bench every other wait derives from it: a future CoT is dated 2 windows ahead, data
-                     fetches wait at most one window, and a whole run takes about 12 windows (fewer with --cases):
-                     a bench run prints its expected duration before it starts
+  --window auto|DURATION  how long a device has to query the CoT after it is recorded and act on it
+                     (hub time: virtual runs step it, bench runs wait it in real time). auto (the bench
+                     default): learned per DUT in the baseline, 3 x the slowest interval between its CoT
+                     queries on one meter, at least 10m, at most 24h; a DUT not seen querying each
+                     meter twice keeps 24h; the reports say each DUT's window and why. A DURATION
+                     fixes it (the virtual default is 24h). Every other wait derives from the longest
+                     window: a future CoT is dated 2 windows ahead, data fetches wait at most one window,
+                     and a whole run takes about 12 windows (fewer with --cases): a bench run prints its
+                     expected duration before it starts
+  --poll-interval DURATION  virtual runs: how often the emulated devices poll the meters and the CoT
+                     (default 1h of hub time)
   --hub-variant NAME how the hub and its meters carry a CoT (cot-suite.md "Hub variants"): reference,
                      attributes-only, esme-date-only, esme-ptcc-unsupported, esme-pre-5.1, gpf-pre-1.5,
                      electricity-only, provider-zero, no-cot-zero (default: reference on the virtual
@@ -94,6 +103,10 @@ Reports (every run also keeps its evidence; see --evidence):
   --junit FILE       the results as JUnit XML (one testsuite per DUT, one testcase per case)
   --html FILE        the HTML report: verdict first, self-contained, prints on A4
   --capture FILE     every ZCL exchange as a pcap for Wireshark / tshark
+  --baseline FILE    the specification baseline (JSON: modification, release and a MAJOR.MINOR version per
+                     specification, IHDTS and PPMIDTS required; default docs/baseline.json, SECMP0056:
+                     ESMETS 5.1, IHDTS 5.0, PPMIDTS 5.0, GBCS 5.0, CHTS 1.5). A DUT claiming a version of
+                     its specification before the baseline's is run, and its cases are not_applicable
   --requirements FILE  the lab's requirements map (JSON or CSV: case id -> clause ids and texts; see
                      docs/reports.md); every report carries the clauses. An unknown case id is an error
 Provenance (recorded in the evidence, shown in every report):
@@ -142,6 +155,12 @@ export interface RunOptions {
   port?: string;
   adapter: string;
   windowMs: number;
+  /** `--window auto`: each DUT's window learned in the baseline, `windowMs` its ceiling. */
+  windowAuto?: boolean;
+  /** Virtual: `--poll-interval`, hub ms. */
+  pollIntervalMs?: number;
+  /** `--baseline FILE`: the baseline read from it, and the file. */
+  baseline?: { values: Record<string, string>; file: string };
   /** `--cases` as given (checked against the suite); absent: every case. */
   cases?: string;
   /** How the hub and its meters carry a CoT; absent: the mode's default. */
@@ -213,7 +232,8 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   if (!Number.isSafeInteger(seed) || seed < 0)
     throw new UsageError(`--seed must be a whole number ≥ 0, not '${v.seed}'`);
   let windowMs = 86_400_000;
-  if (v.window !== undefined) {
+  const windowAuto = v.window === "auto" || (v.window === undefined && mode === "bench");
+  if (v.window !== undefined && v.window !== "auto") {
     try {
       windowMs = parseDuration(v.window);
     } catch (err) {
@@ -286,6 +306,26 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   const lab = labInfo(benchFile, { lab: v.lab, operator: v.operator, notes: v.note });
   const requirements = v.requirements !== undefined ? loadRequirements(v.requirements) : undefined;
   const security = parseSecurity(v.security, v.cert, mode, adapter);
+  let pollIntervalMs: number | undefined;
+  if (v["poll-interval"] !== undefined) {
+    if (mode !== "virtual")
+      throw new UsageError("--poll-interval sets the emulated devices' polling: it is for virtual runs");
+    try {
+      pollIntervalMs = parseDuration(v["poll-interval"]);
+    } catch (err) {
+      throw new UsageError(`--poll-interval: ${(err as Error).message}`);
+    }
+    if (pollIntervalMs < 60_000) throw new UsageError("--poll-interval must be at least 1m of hub time");
+  }
+  let baseline: RunOptions["baseline"];
+  if (v.baseline !== undefined) {
+    try {
+      baseline = { values: readBaseline(v.baseline), file: v.baseline };
+    } catch (err) {
+      if (err instanceof BaselineError) throw new UsageError(`--baseline: ${err.message}`);
+      throw err;
+    }
+  }
   if (v.cases !== undefined) {
     try {
       parseCaseList(v.cases, CASES);
@@ -303,7 +343,10 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
     port: v.port,
     adapter,
     windowMs,
+    ...(windowAuto ? { windowAuto: true } : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
     ...(v.cases !== undefined ? { cases: v.cases } : {}),
+    ...(baseline ? { baseline } : {}),
     ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
     ...(hubVariant !== undefined ? { hubVariant } : {}),
     ...(endpointLayout !== undefined ? { endpointLayout } : {}),
@@ -399,7 +442,9 @@ const OPTIONS = {
   adapter: { type: "string" },
   dut: { type: "string", multiple: true },
   window: { type: "string" },
+  "poll-interval": { type: "string" },
   cases: { type: "string" },
+  baseline: { type: "string" },
   "join-timeout": { type: "string" },
   "hub-variant": { type: "string" },
   "endpoint-layout": { type: "string" },
@@ -488,7 +533,10 @@ async function runAndReport(
       security: opts.security,
       seed: opts.seed,
       windowMs: opts.windowMs,
+      ...(opts.windowAuto ? { windowAuto: AUTO_WINDOW } : {}),
+      ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
       ...(opts.cases !== undefined ? { cases: opts.cases } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
       evidencePath,
       ...(opts.mode === "virtual" ? { adapter: opts.adapter as VirtualAdapter } : {}),
       ...(opts.mode === "virtual" && opts.state !== undefined ? { stateDir: opts.state } : {}),

@@ -6,20 +6,15 @@
  * baseline can be compared with.
  */
 import type { DutDeclaration } from "../evidence/events.js";
+import { type Baseline, baselineVersion, type DeviceSpecification } from "./baseline.js";
 
-export type DeviceSpecification = "IHDTS" | "PPMIDTS";
+export type { DeviceSpecification };
 
 export interface Claim {
   spec: DeviceSpecification;
   major: number;
   minor: number;
 }
-
-/** The first version of each device specification the suite applies to (SECMP0056: IHDTS/PPMIDTS v5.0). */
-export const BASELINE: Readonly<Record<DeviceSpecification, { major: number; minor: number }>> = {
-  IHDTS: { major: 5, minor: 0 },
-  PPMIDTS: { major: 5, minor: 0 },
-};
 
 export function specificationOf(kind: DutDeclaration["kind"]): DeviceSpecification {
   return kind === "ppmid" ? "PPMIDTS" : "IHDTS";
@@ -35,13 +30,18 @@ export function parseClaim(text: string, kind: DutDeclaration["kind"]): Claim | 
   return { spec, major: Number(m[1]), minor: Number(m[2] ?? 0) };
 }
 
-/** Why a DUT's declared claim puts it outside the suite (a version before the baseline), if it does. */
-export function outOfScope(dut: Pick<DutDeclaration, "kind" | "claims">): string | undefined {
+/**
+ * Why a DUT's declared claim puts it outside the suite (a version before the baseline's of its own
+ * specification), if it does. A baseline that names no version of that specification judges no claim.
+ */
+export function outOfScope(dut: Pick<DutDeclaration, "kind" | "claims">, baseline: Baseline): string | undefined {
   if (!dut.claims) return undefined;
   const c = parseClaim(dut.claims, dut.kind);
   if (!c) return undefined;
-  const base = BASELINE[c.spec];
+  const base = baselineVersion(baseline, c.spec);
+  if (!base) return undefined;
   if (c.major > base.major || (c.major === base.major && c.minor >= base.minor)) return undefined;
   const quoted = /^\s*v?\s*[\d.]+\s*$/i.test(dut.claims) ? "" : ` ("${dut.claims}")`;
-  return `declares ${c.spec} ${c.major}.${c.minor}${quoted}, before the ${c.spec} v${base.major}.${base.minor} that carries SECMP0056`;
+  const carries = baseline.modification ? `that carries ${baseline.modification}` : "of the baseline";
+  return `declares ${c.spec} ${c.major}.${c.minor}${quoted}, before the ${c.spec} v${base.major}.${base.minor} ${carries}`;
 }

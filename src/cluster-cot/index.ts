@@ -89,7 +89,7 @@ function toResult(view: DutView, def: CaseDef, out: Outcome): CaseResult {
 function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration): DutResult {
   const view = new DutView({ events, run, dut });
   const prior = new Map<string, CaseResult>();
-  const scope = outOfScope(dut);
+  const scope = outOfScope(dut, run.baseline);
   for (const def of CASES) {
     let out: Outcome;
     if (scope) {
@@ -113,6 +113,9 @@ function evaluateDut(events: readonly Evidence[], run: Run, dut: DutDeclaration)
     ...(dut.dutFile !== undefined ? { dutFile: dut.dutFile } : {}),
     identity: identityOf(view, dut),
     security: securityOf(view),
+    ...(view.learnedWindow
+      ? { window: { ms: view.learnedWindow.windowMs, reason: view.learnedWindow.reason, seq: view.learnedWindow.seq } }
+      : {}),
     // cases not selected for the run (`--cases`) were evaluated only as what a selected case builds on
     results: [...prior.values()].filter((r) => !run.selection || run.selection.cases.includes(r.id)),
   };

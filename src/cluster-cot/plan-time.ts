@@ -27,8 +27,13 @@ export interface PlanTime {
   boundMs: number;
 }
 
-function isDataStep(step: Step, mode: "virtual" | "bench"): boolean {
-  return step.do === "await-fetch" || (step.do === "publish-message" && mode === "bench");
+function isDataStep(step: Step, mode: "virtual" | "bench", timing: Timing): boolean {
+  return (
+    step.do === "await-fetch" ||
+    (step.do === "publish-message" && mode === "bench") ||
+    // learning the window ends once every DUT has polled twice (at most the ceiling, the settle time then)
+    (step.do === "learn-window" && timing.learn !== undefined)
+  );
 }
 
 /** The hub time of each phase's waits, walking the steps as the runner does. */
@@ -41,7 +46,7 @@ export function planTime(phases: readonly Phase[], timing: Timing, mode: "virtua
     const start = now;
     let dataSteps = 0;
     for (const step of phase.steps) {
-      if (isDataStep(step, mode)) dataSteps++;
+      if (isDataStep(step, mode, timing)) dataSteps++;
       if (step.do === "record-cot") implementation = step.at === "now" ? now : now + timing.futureLeadMs;
       if (step.do !== "wait") continue;
       if (step.until === "window") now += timing.windowMs;

@@ -17,6 +17,7 @@ import type { EndpointRole } from "../evidence/events.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER, DEFAULT_CONTROL } from "./tenancy.js";
 import { hex } from "../hex.js";
 import { PTCC } from "../zcl/index.js";
+import type { WindowPolicy } from "./window.js";
 
 export type RunMode = "virtual" | "bench";
 
@@ -102,6 +103,8 @@ export interface Timing {
   beforeMarginMs: number;
   /** Longest wait for joins and discovery, and for a DUT to fetch data (`await-fetch`). */
   settleMs: number;
+  /** `--window auto`: the window is learned in the baseline (`learn-window`) by this policy (window.ts). */
+  learn?: WindowPolicy;
 }
 
 const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -139,7 +142,11 @@ export type Step =
   /** Let hub time pass. */
   | { do: "wait"; until: WaitUntil }
   /** Probe every DUT; the ProbeEvent carries this purpose. */
-  | { do: "probe"; purpose: string };
+  | { do: "probe"; purpose: string }
+  /** With `--window auto` (`Timing.learn`): wait (≤ the ceiling) until each DUT has queried the CoT twice on
+   * each meter that carries one, give each DUT its window (a `WindowEvent`) and time the rest of the run by
+   * the longest. Otherwise nothing. */
+  | { do: "learn-window" };
 
 export interface Phase {
   name: PhaseName;
@@ -184,7 +191,12 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
   {
     name: PHASE.baseline,
     summary: "tenancy 1: supplier message published, consumption fetched, CoT polls answered NOT_FOUND",
-    steps: [{ do: "publish-message" }, { do: "await-fetch" }, { do: "probe", purpose: PROBE.baseline }],
+    steps: [
+      { do: "publish-message" },
+      { do: "await-fetch" },
+      { do: "probe", purpose: PROBE.baseline },
+      { do: "learn-window" },
+    ],
     cases: ["COT-02", "COT-09", "COT-11"],
     needs: [PHASE.join],
     modes: ["virtual", "bench"],

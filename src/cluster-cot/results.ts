@@ -112,6 +112,8 @@ export interface DutResult {
   identity: DutIdentity;
   /** Device type, key establishment (suite, outcome) and the SE frames it sent without APS security. */
   security?: DutSecurity;
+  /** The detection window learned for it in the baseline (`--window auto`) and why; absent: the run's window. */
+  window?: { ms: number; reason: string; seq: number };
   results: CaseResult[];
 }
 

@@ -17,6 +17,7 @@ import type {
   ProbeEvent,
   RunEvent,
   ServedEvent,
+  WindowEvent,
   ZclEvent,
 } from "../evidence/events.js";
 import { type Ev, EvidenceIndex } from "../evidence/log-index.js";
@@ -131,7 +132,10 @@ export class DutView {
   readonly run: Run;
   readonly dut: DutDeclaration;
   readonly events: readonly Evidence[];
+  /** The detection window this DUT is judged with: its learned one, or the run's. */
   readonly windowMs: number;
+  /** The window learned for it in the baseline (`--window auto`), with the reason. */
+  readonly learnedWindow: (Evidence & WindowEvent) | undefined;
   /** The hub variant of the run (run event `hub.variant`). */
   readonly variant: HubVariant;
   readonly #endpoints: ReadonlyMap<number, EndpointRole>;
@@ -150,10 +154,12 @@ export class DutView {
     this.run = opts.run;
     this.dut = opts.dut;
     this.events = opts.events;
-    this.windowMs = opts.run.windowMs;
     this.variant = variantOf(opts.run);
     this.#endpoints = hubEndpoints(opts.run.hub ?? {});
     this.#index = EvidenceIndex.of(opts.events);
+    // a window learned for this DUT (`--window auto`) replaces the run's
+    this.learnedWindow = this.#index.ofDevice("window", this.dut.ieee.toLowerCase()).at(-1);
+    this.windowMs = this.learnedWindow?.windowMs ?? opts.run.windowMs;
     for (const p of this.#all("phase")) {
       const span = this.#phases.get(p.name) ?? {};
       if (p.state === "start" && !span.start) span.start = p;

@@ -69,6 +69,11 @@ export interface RunEvent {
    * The cases selected with `--cases` (what was asked, the cases in suite order, the suite's other cases) and
    * the plan's phases walked and skipped. Absent: every case and phase. Reports show only the selected cases.
    */
+  /**
+   * `--window auto`: each DUT's window is learned in the baseline (`window` events) as `factor` × its slowest
+   * poll interval, between `floorMs` and `ceilingMs` (= `windowMs`, which a DUT that was not seen polling keeps).
+   */
+  windowAuto?: { factor: number; floorMs: number; ceilingMs: number };
   selection?: { asked: string; cases: string[]; notSelected: string[]; phases: string[]; skippedPhases: string[] };
 }
 
@@ -429,6 +434,19 @@ export interface RunOutcomeEvent {
   devices: string[];
 }
 
+/**
+ * The detection window a DUT is judged with, learned from its CoT polls in the baseline (`--window auto`),
+ * with why: it replaces the run's `windowMs` for this DUT.
+ */
+export interface WindowEvent {
+  kind: "window";
+  device: string;
+  windowMs: number;
+  /** The slowest interval seen between two of its CoT queries on one meter, when every meter's was seen. */
+  intervalMs?: number;
+  reason: string;
+}
+
 export interface NoteEvent {
   kind: "note";
   message: string;
@@ -459,6 +477,7 @@ export type EvidenceBody =
   | ErrorEvent
   | KeyEstablishmentEvent
   | RunOutcomeEvent
+  | WindowEvent
   | NoteEvent
   | DeclaredEvent;
 

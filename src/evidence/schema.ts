@@ -47,9 +47,11 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
       security: "object",
       session: ["serve"],
       selection: "object",
+      windowAuto: "object",
     },
   },
   end: { required: {}, optional: { aborted: "string" } },
+  window: { required: { device: "string", windowMs: "number", reason: "string" }, optional: { intervalMs: "number" } },
   basic: {
     required: { device: "string" },
     optional: {

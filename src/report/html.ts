@@ -16,6 +16,7 @@
  * Everything comes from the RunReport and the evidence log; every string from them is escaped, since device
  * names, messages and operator answers can hold anything. Keys never show (hub parameters pass `withoutKeys`).
  */
+import { formatDuration } from "../duration.js";
 import type { CotEvent, Evidence, ProbeEvent, ZclEvent } from "../evidence/events.js";
 import { withoutKeys } from "../evidence/json-safe.js";
 import {
@@ -526,7 +527,7 @@ function identityTable(report: RunReport): string {
     const id = d.identity;
     const declared = (id?.declared ?? {}) as Record<string, unknown>;
     const read = (id?.read ?? {}) as Record<string, unknown>;
-    const head = `<tr><th colspan="4">${esc(d.label)} <span class="muted">${esc(d.kind)} ${esc(d.ieee)}${d.dutFile ? ` · DUT file ${esc(d.dutFile)}` : d.profile ? ` · emulated, profile ${esc(d.profile)}` : ""}${declared.claims ? ` · claims ${esc(String(declared.claims))}` : ""}</span></th></tr>`;
+    const head = `<tr><th colspan="4">${esc(d.label)} <span class="muted">${esc(d.kind)} ${esc(d.ieee)}${d.dutFile ? ` · DUT file ${esc(d.dutFile)}` : d.profile ? ` · emulated, profile ${esc(d.profile)}` : ""}${declared.claims ? ` · claims ${esc(String(declared.claims))}` : ""}${d.window ? ` · detection window ${esc(formatDuration(d.window.ms))}: ${esc(d.window.reason)}` : ""}</span></th></tr>`;
     const body = fields.map(([label, dk, rk]) => {
       const mismatch = id?.mismatches.some((m) => m.field === dk);
       const dv = declared[dk] === undefined ? '<span class="muted">not declared</span>' : esc(String(declared[dk]));

@@ -85,6 +85,7 @@ function suiteProperties(report: RunReport, dut: DutResult): [string, string | n
     ["kind", dut.kind],
     ["ieee", dut.ieee],
     ["profile", dut.profile],
+    ["window", dut.window ? `${dut.window.ms} ms (${dut.window.reason})` : undefined],
     ["dutFile", dut.dutFile],
     ["declared.firmware", id?.declared.firmware],
     ["basic.manufacturerName", id?.read?.manufacturerName],

@@ -6,6 +6,7 @@
  * (`FAIL ihd:keeps-messages: COT-06`), the cases not selected for the run (`--cases`), then the counts.
  */
 import { type RunReport, VERDICTS, type Verdict } from "../cluster-cot/results.js";
+import { formatDuration } from "../duration.js";
 
 export interface TerminalOptions {
   /** Columns (default 80). */
@@ -73,6 +74,8 @@ export function renderTerminal(report: RunReport, opts: TerminalOptions = {}): s
   let cut = false;
   for (const d of report.duts) {
     out.push(clip(`${d.label}  ${d.kind} ${d.ieee}${d.dutFile ? `  ${d.dutFile}` : ""}`, width));
+    if (d.window)
+      out.push(...wrap(`detection window ${formatDuration(d.window.ms)}: ${d.window.reason}`, width, "    ", "  "));
     for (const m of d.identity?.mismatches ?? [])
       out.push(
         ...wrap(`warning: declared ${m.field} '${m.declared}', the device reports '${m.read}'`, width, "    ", "  "),

@@ -7,7 +7,8 @@ import type { EndpointLayoutName } from "../hub/layout.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { defaultTiming, planFor } from "../cluster-cot/plan.js";
+import { defaultTiming, planFor, type Timing } from "../cluster-cot/plan.js";
+import type { WindowPolicy } from "../cluster-cot/window.js";
 import type { SteppedClock } from "../hub/clock.js";
 import { RealClock } from "../hub/clock.js";
 import type { HubVariantName } from "../hub/variants.js";
@@ -16,6 +17,7 @@ import type { BuildInfo, Evidence, LabInfo, RequirementsMap } from "../evidence/
 import { CASES, SUITE_VERSION } from "../cluster-cot/index.js";
 import { planTime } from "../cluster-cot/plan-time.js";
 import { selectionOf } from "../cluster-cot/selection.js";
+import { readBaseline } from "./baseline-file.js";
 import { formatDuration } from "../duration.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
 import { makeDirs, OutputPathError } from "../files.js";
@@ -24,16 +26,6 @@ import type { RunEnv } from "./env.js";
 import { coordinatorLine, Progress, hubTime } from "./progress.js";
 import { NotTestable, runStep, type StepContext } from "./steps.js";
 
-/** The specification baseline every report names (cot-suite.md "Baseline"). */
-export const BASELINE = {
-  modification: "SECMP0056",
-  release: "November 2021 SEC release",
-  ESMETS: "5.1",
-  IHDTS: "5.0",
-  PPMIDTS: "5.0",
-  GBCS: "5.0",
-  CHTS: "1.5",
-} as const;
 
 /** What hanbench does not do in this run (by its security mode); each report lists them. */
 export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
@@ -61,6 +53,13 @@ export interface RunSpec {
   security?: "cbke" | "off";
   seed: number;
   windowMs: number;
+  /** `--window auto`: each DUT's window is learned in the baseline by this policy (its ceiling is `windowMs`). */
+  windowAuto?: WindowPolicy;
+  /** Virtual runs: how often the emulated devices poll, hub ms (default: the virtual env's). */
+  pollIntervalMs?: number;
+  /** The specification baseline (`--baseline FILE`, read and checked by the caller) and its file; absent: the
+   * baseline the project ships (docs/baseline.json). */
+  baseline?: { values: Record<string, string>; file: string };
   /** `--cases`: the case ids and presets to run (validated by the caller); absent: every case. */
   cases?: string;
   evidencePath: string;
@@ -137,6 +136,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       ...(spec.hubVariant !== undefined ? { hubVariant: spec.hubVariant } : {}),
       ...(spec.endpointLayout !== undefined ? { endpointLayout: spec.endpointLayout } : {}),
       ...(spec.security ? { security: spec.security } : {}),
+      ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       evidence: (clock: SteppedClock) => {
         evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
@@ -172,7 +172,11 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   );
   const selection = spec.cases !== undefined ? selectionOf(spec.cases, CASES, planFor(spec.mode)) : undefined;
   const plan = selection?.plan ?? planFor(spec.mode);
-  const timing = defaultTiming(spec.windowMs);
+  const timing: Timing = {
+    ...defaultTiming(spec.windowMs),
+    ...(spec.windowAuto ? { learn: { ...spec.windowAuto, ceilingMs: spec.windowMs } } : {}),
+  };
+  const baseline = spec.baseline ?? { values: readBaseline() };
   const { env, evidence } = await buildEnv(spec, progress);
   const capture = spec.capture ? openCapture(spec.capture, env) : undefined;
   const stopCapture = capture ? evidence.onEvent((e) => capture.write(e)) : undefined;
@@ -187,8 +191,10 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       mode: spec.mode,
       seed: spec.seed,
       hub,
-      baseline: { ...BASELINE },
+      baseline: { ...baseline.values },
+      ...(spec.baseline ? { baselineFile: spec.baseline.file } : {}),
       windowMs: spec.windowMs,
+      ...(timing.learn ? { windowAuto: timing.learn } : {}),
       duts: env.duts.map((d) => d.decl),
       admitted: env.admitted,
       reportId,
@@ -221,10 +227,17 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         `  cases ${selection.cases.join(", ")} (--cases ${selection.asked})${selection.skippedPhases.length ? `; phases skipped, no selected case needs them: ${selection.skippedPhases.join(", ")}` : ""}`,
       );
     }
-    const times = planTime(plan, timing, spec.mode);
-    if (spec.mode === "bench") progress.line(`  expected duration: ${expectedDuration(times, timing.settleMs)}`);
+    if (spec.mode === "bench") {
+      const auto = timing.learn ? " (until the windows are learned in the baseline: at the ceiling)" : "";
+      progress.line(
+        `  expected duration${auto}: ${expectedDuration(planTime(plan, timing, spec.mode), timing.settleMs)}`,
+      );
+    }
     phases: for (const [i, phase] of plan.entries()) {
-      const left = spec.mode === "bench" ? `; about ${formatDuration(waitsFrom(times, i))} of waits left` : "";
+      const left =
+        spec.mode === "bench"
+          ? `; about ${formatDuration(planTime(plan.slice(i), ctx.timing, spec.mode).waitMs)} of waits left`
+          : "";
       progress.line(
         `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())}${left})`,
       );
@@ -247,6 +260,12 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         }
       }
       evidence.append({ kind: "phase", name: phase.name, state: "end" });
+      if (ctx.timing.windowMs !== timing.windowMs && phase.steps.some((s) => s.do === "learn-window")) {
+        const rest = planTime(plan.slice(i + 1), ctx.timing, spec.mode);
+        progress.line(
+          `  expected duration from here, by the learned windows: ${expectedDuration(rest, ctx.timing.settleMs)}`,
+        );
+      }
     }
   } catch (err) {
     aborted = (err as Error).message;
@@ -286,11 +305,6 @@ export function expectedDuration(t: ReturnType<typeof planTime>, settleMs: numbe
       ? `; plus ${t.dataSteps} data fetch${t.dataSteps === 1 ? "" : "es"} of at most ${formatDuration(settleMs)} each (each ends when every DUT has its data) and the join`
       : "; plus the join";
   return `${formatDuration(t.waitMs)} of waits${waits.length ? ` (${waits.join(", ")})` : ""}${fetches}`;
-}
-
-/** The waits of phase `i` and the phases after it. */
-function waitsFrom(t: ReturnType<typeof planTime>, i: number): number {
-  return t.phases.slice(i).reduce((a, p) => a + p.waitMs, 0);
 }
 
 function openCapture(path: string, env: RunEnv): PcapWriter {

@@ -26,7 +26,8 @@ import type { EvidenceLog } from "../evidence/log.js";
 import type { Probe } from "./probes/types.js";
 import { lookForDut } from "./look-for.js";
 import type { EndpointLayoutName } from "../hub/layout.js";
-import { BASELINE, limitationsFor, newReportId } from "./run.js";
+import { readBaseline } from "./baseline-file.js";
+import { limitationsFor, newReportId } from "./run.js";
 
 /** Probe purposes of a session that no case reads. */
 export const SESSION_PROBE = { duringWindow: "during-window", session: "session" } as const;
@@ -99,7 +100,7 @@ export class ServeSession {
       session: "serve",
       seed: this.#o.seed,
       hub: this.#o.hubParameters(),
-      baseline: { ...BASELINE },
+      baseline: readBaseline(),
       windowMs: this.#o.windowMs,
       duts: opts.duts.map((d) => d.decl),
       admitted: opts.admitted,

@@ -4,13 +4,16 @@
  * goes on, so the cases can say `error` or `inconclusive` for what it prevented.
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
-import type { Step, Timing } from "../cluster-cot/plan.js";
+import { defaultTiming, type Step, type Timing } from "../cluster-cot/plan.js";
+import { learnWindow, type PollTimes, pollsSeen } from "../cluster-cot/window.js";
+import type { EndpointRole } from "../evidence/events.js";
 import {
   hasAcknowledgedMessage,
   hasFetchedHistory,
   hasIssuerMismatch,
   hasKeyOutcome,
   hasQueriedCot,
+  isCotQuery,
   isInterviewed,
 } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
@@ -242,6 +245,53 @@ async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): P
   });
 }
 
+/** Each DUT's CoT queries so far, by meter (hub ms). */
+function pollTimes(env: RunEnv, ieee: string): PollTimes {
+  const polls: Partial<Record<EndpointRole, number[]>> = {};
+  for (const z of indexOf(env).ofDevice("zcl", ieee.toLowerCase())) {
+    if (z.dir !== "in" || !z.role || !isCotQuery(z)) continue;
+    polls[z.role] = [...(polls[z.role] ?? []), Date.parse(z.t)];
+  }
+  return polls;
+}
+
+/**
+ * `--window auto`: waits (≤ the ceiling) until every DUT has queried the CoT twice on each meter that carries
+ * one, then gives each its window (a `WindowEvent` with the reason) and times the rest of the run by the
+ * longest of them.
+ */
+async function learnWindows(ctx: StepContext): Promise<void> {
+  const policy = ctx.timing.learn;
+  if (!policy) return;
+  const { env, progress } = ctx;
+  const meters = env.hub.variant.cotMeters;
+  const seen = () => env.duts.every((d) => pollsSeen(pollTimes(env, d.decl.ieee), meters));
+  progress.line(
+    `  learning each DUT's CoT polling: until each has queried the ${meters.map((m) => m.toUpperCase()).join(" and ")} twice (at most ${formatDuration(policy.ceilingMs)})`,
+  );
+  await env.advance({
+    untilMs: env.clock.now() + policy.ceilingMs,
+    done: seen,
+    label: "each DUT to query the CoT twice on each meter",
+  });
+  let longest = policy.floorMs;
+  for (const d of env.duts) {
+    const w = learnWindow(pollTimes(env, d.decl.ieee), meters, policy);
+    longest = Math.max(longest, w.windowMs);
+    env.evidence.append({
+      kind: "window",
+      device: d.decl.ieee,
+      windowMs: w.windowMs,
+      ...(w.intervalMs !== undefined ? { intervalMs: w.intervalMs } : {}),
+      reason: w.reason,
+    });
+    progress.line(`  ${d.decl.label}: detection window ${formatDuration(w.windowMs)} (${w.reason})`);
+  }
+  // data fetches keep the ceiling as their bound: they end as soon as every DUT has its data, and a device
+  // refreshes its history on its own schedule, not its CoT poll's
+  ctx.timing = { ...defaultTiming(longest), settleMs: policy.ceilingMs };
+}
+
 async function probe(ctx: StepContext, purpose: string): Promise<void> {
   const { env } = ctx;
   for (const dut of env.duts) {
@@ -285,5 +335,7 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       return wait(ctx, step);
     case "probe":
       return probe(ctx, step.purpose);
+    case "learn-window":
+      return learnWindows(ctx);
   }
 }

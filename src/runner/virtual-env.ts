@@ -267,7 +267,8 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   configureSeDevices({
     hub,
     pollIntervalMs: opts.pollIntervalMs ?? RUN_POLL_INTERVAL_MS,
-    refreshIntervalMs: RUN_REFRESH_INTERVAL_MS,
+    // a poll interval asked for is the displays' whole polling: the CoT and their live values
+    refreshIntervalMs: opts.pollIntervalMs ?? RUN_REFRESH_INTERVAL_MS,
     responseTimeoutMs: RUN_RESPONSE_TIMEOUT_MS,
     startDelayMs: RUN_START_DELAY_MS,
     // what the delay waits for: herdsman has added the device (custom clusters and all) and begun its interview

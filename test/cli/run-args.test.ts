@@ -260,3 +260,60 @@ describe("hanbench run: --security and --cert", () => {
     }
   }, 60_000);
 });
+
+describe("hanbench run --baseline FILE", () => {
+  it("reads a lab's baseline, and the shipped one is the default", () => {
+    const path = join(dir, "lab-baseline.json");
+    writeFileSync(path, JSON.stringify({ modification: "SECMP0056", IHDTS: "4.2", PPMIDTS: "5.0" }));
+    const opts = parseRunArgs(["--baseline", path]);
+    expect(opts === "help" ? undefined : opts.baseline).toEqual({
+      values: { modification: "SECMP0056", IHDTS: "4.2", PPMIDTS: "5.0" },
+      file: path,
+    });
+    const plain = parseRunArgs([]);
+    expect(plain === "help" ? "help" : plain.baseline).toBeUndefined();
+  });
+
+  it.each([
+    ["missing.json", undefined, /^--baseline: cannot read .*missing\.json \(ENOENT\)$/],
+    [
+      "bad.json",
+      '{"IHDTS": "5"}',
+      /^--baseline: .*bad\.json: IHDTS "5" is not a version MAJOR\.MINOR \(such as 5\.0\)$/,
+    ],
+  ])("refuses %s: one line, exit 2", (name, text, message) => {
+    const path = join(dir, name);
+    if (text !== undefined) writeFileSync(path, text);
+    const r = spawnSync(process.execPath, [BIN, "run", "--baseline", path], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.replace(/^hanbench run: /, "")).toMatch(message);
+  });
+});
+
+describe("hanbench run --window auto and --poll-interval", () => {
+  const opt = <K extends keyof Exclude<ReturnType<typeof parseRunArgs>, "help">>(args: string[], key: K) => {
+    const o = parseRunArgs(args);
+    return o === "help" ? undefined : o[key];
+  };
+
+  it("learns the window on a bench by default, and in a virtual run when asked; a duration fixes it", () => {
+    const bench = ["--port", "/dev/null", "--dut", dutFile(90)];
+    expect(opt(bench, "windowAuto")).toBe(true);
+    expect(opt([...bench, "--window", "2h"], "windowAuto")).toBeUndefined();
+    expect(opt([...bench, "--window", "2h"], "windowMs")).toBe(7_200_000);
+    expect(opt([], "windowAuto")).toBeUndefined();
+    expect(opt(["--window", "auto"], "windowAuto")).toBe(true);
+    expect(opt(["--window", "auto"], "windowMs")).toBe(86_400_000);
+  });
+
+  it("sets the emulated devices' polling in a virtual run only", () => {
+    expect(opt(["--poll-interval", "30m"], "pollIntervalMs")).toBe(1_800_000);
+    expect(() => parseRunArgs(["--port", "/dev/null", "--dut", dutFile(91), "--poll-interval", "30m"])).toThrow(
+      "--poll-interval sets the emulated devices' polling: it is for virtual runs",
+    );
+    expect(() => parseRunArgs(["--poll-interval", "10s"])).toThrow("--poll-interval must be at least 1m of hub time");
+    expect(() => parseRunArgs(["--window", "soon"])).toThrow("--window: 'soon' is not a duration");
+  });
+});

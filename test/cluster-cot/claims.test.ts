@@ -24,17 +24,19 @@ describe("parseClaim", () => {
 });
 
 describe("outOfScope", () => {
+  const BASE = { modification: "SECMP0056", IHDTS: "5.0", PPMIDTS: "5.0" };
+
   it("puts a version before the baseline out of scope, naming what was read from what was declared", () => {
-    expect(outOfScope({ kind: "ihd", claims: "SMETS 29 November 2020 IHDTS v4.2" })).toBe(
+    expect(outOfScope({ kind: "ihd", claims: "SMETS 29 November 2020 IHDTS v4.2" }, BASE)).toBe(
       'declares IHDTS 4.2 ("SMETS 29 November 2020 IHDTS v4.2"), before the IHDTS v5.0 that carries SECMP0056',
     );
-    expect(outOfScope({ kind: "ppmid", claims: "4.1" })).toBe(
+    expect(outOfScope({ kind: "ppmid", claims: "4.1" }, BASE)).toBe(
       "declares PPMIDTS 4.1, before the PPMIDTS v5.0 that carries SECMP0056",
     );
   });
 
   it("keeps the baseline and later, and a claim with no version of the device's specification, in scope", () => {
     for (const claims of ["5.0", "IHDTS v5.1", "v6", "SMETS 29 November 2020", undefined])
-      expect(outOfScope({ kind: "ihd", ...(claims === undefined ? {} : { claims }) })).toBeUndefined();
+      expect(outOfScope({ kind: "ihd", ...(claims === undefined ? {} : { claims }) }, BASE)).toBeUndefined();
   });
 });

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { CASES } from "../../src/cluster-cot/index.js";
-import { BENCH_PLAN, defaultTiming, type Phase, PHASE, VIRTUAL_PLAN } from "../../src/cluster-cot/plan.js";
+import {
+  BENCH_PLAN,
+  CONTROL_STEPS,
+  defaultTiming,
+  type Phase,
+  PHASE,
+  VIRTUAL_PLAN,
+} from "../../src/cluster-cot/plan.js";
 import { planTime } from "../../src/cluster-cot/plan-time.js";
 import { CaseSelectionError, parseCaseList, phasesFor, selectionOf } from "../../src/cluster-cot/selection.js";
 
@@ -38,10 +45,10 @@ describe("--cases: the phases a selection walks", () => {
     expect(selectionOf("all", CASES, VIRTUAL_PLAN).skippedPhases).toEqual([]);
   });
 
-  it("skips the future CoT and the control bits for the gb cases, which read neither", () => {
+  it("skips the future CoT and the control bits CoTs for the gb cases, which read none of them", () => {
     const s = selectionOf("gb", CASES, BENCH_PLAN);
-    expect(s.skippedPhases).toEqual([PHASE.futureCot, PHASE.controlBits]);
-    expect(s.notSelected).toEqual(["COT-02", "COT-08", "COT-12"]);
+    expect(s.skippedPhases).toEqual([PHASE.futureCot, PHASE.bitsCot, PHASE.controlBits]);
+    expect(s.notSelected).toEqual(["COT-02", "COT-08", "COT-12", "COT-13"]);
   });
 
   it("walks the baseline for a case that builds on COT-02, and the join always", () => {
@@ -81,6 +88,7 @@ describe("the hub time of a plan's waits", () => {
   const day = 86_400_000;
 
   it("counts a window per window wait and three for the future CoT (dated two ahead, judged one after)", () => {
+    const controls = CONTROL_STEPS.length;
     const t = planTime(BENCH_PLAN, defaultTiming(day), "bench");
     const by = Object.fromEntries(t.phases.map((p) => [p.name, p.waitMs / day]));
     expect(by).toEqual({
@@ -92,17 +100,20 @@ describe("the hub time of a plan's waits", () => {
       repeat: 1,
       "future-cot": 3,
       "away-cot": 1,
-      "control-bits": 4,
+      "bits-cot": 1,
+      "control-bits": controls,
     });
-    expect(t.waitMs).toBe(10 * day);
+    expect(t.waitMs).toBe((7 + controls) * day);
   });
 
   it("counts the data steps apart, a bench's message deliveries among them", () => {
     const bench = planTime(BENCH_PLAN, defaultTiming(day), "bench");
     const virtual = planTime(VIRTUAL_PLAN, defaultTiming(day), "virtual");
-    expect(virtual.dataSteps).toBe(8);
-    expect(bench.dataSteps).toBe(8 + 8);
-    expect(bench.boundMs).toBe(bench.waitMs + 16 * day);
+    // one await-fetch in the baseline, new-data, future-cot, away-cot, bits-cot and each control step
+    const fetches = 5 + CONTROL_STEPS.length;
+    expect(virtual.dataSteps).toBe(fetches);
+    expect(bench.dataSteps).toBe(2 * fetches);
+    expect(bench.boundMs).toBe(bench.waitMs + 2 * fetches * day);
   });
 
   it("counts only the waits of the phases walked", () => {

@@ -250,10 +250,10 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     // the expected duration before the run, and what is left at each phase
     const progress = run.err.join("\n");
     expect(progress).toContain(
-      "expected duration: 40s of waits (observe 4s, repeat 4s, future-cot 12s, away-cot 4s, control-bits 16s); plus 16 data fetches of at most 4s each",
+      "expected duration: 1m of waits (observe 4s, repeat 4s, future-cot 12s, away-cot 4s, bits-cot 4s, control-bits 32s); plus 26 data fetches of at most 4s each",
     );
-    expect(progress).toMatch(/\[2\/9\] baseline .*; about 40s of waits left\)/);
-    expect(progress).toMatch(/\[9\/9\] control-bits .*; about 16s of waits left\)/);
+    expect(progress).toMatch(/\[2\/10\] baseline .*; about 1m of waits left\)/);
+    expect(progress).toMatch(/\[10\/10\] control-bits .*; about 32s of waits left\)/);
 
     // the verdicts rest on console dumps of the devices' own stores
     const events = readEvidence(join(dir, "evidence.jsonl")).events;

@@ -52,7 +52,7 @@ describe("hanbench run --cases COT-08,COT-10", () => {
     const started = events.flatMap((e) => (e.kind === "phase" && e.state === "start" ? [e.name] : []));
     expect(started).toEqual(["join", "baseline", "cot", "future-cot", "away-cot"]);
     expect(out.stderr).toContain(
-      "cases COT-08, COT-10 (--cases COT-08,cot-10); phases skipped, no selected case needs them: observe, new-data, repeat, control-bits",
+      "cases COT-08, COT-10 (--cases COT-08,cot-10); phases skipped, no selected case needs them: observe, new-data, repeat, bits-cot, control-bits",
     );
   });
 
