@@ -1,0 +1,206 @@
+/**
+ * The profile matrix (issue 12, "Speed"): every behaviour profile × {ihd, ppmid} × every hub variant, as
+ * virtual runs of the whole stack, in one process with worker threads (one run per kind and variant, every
+ * profile of that kind as a DUT of it). Prints each run's wall time and verdict counts, then the matrix's
+ * wall time and the process's peak RSS (VmHWM: the main thread and every worker). Goal: ≤ 60 s on the
+ * project's 2-core machine.
+ *
+ * `--save FILE` keeps every verdict (variant, DUT, case); `--compare FILE` lists the verdicts that differ
+ * from a saved matrix and exits 1 when one does (a change of window or plan must not change a verdict).
+ *
+ * Each run's hub time (first to last event) is printed too: with `--window auto` and `--poll-interval 30m` it
+ * is what a bench run of devices polling every 30 minutes would take (issue 18).
+ *
+ *   node --import tsx scripts/bench-matrix.ts [--workers N] [--adapter zstack|ember] [--window auto|DURATION]
+ *                                             [--poll-interval DURATION] [--cases LIST] [--save FILE] [--compare FILE]
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { buildReport } from "../src/cluster-cot/run-report.js";
+import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
+import { formatDuration, parseDuration } from "../src/duration.js";
+import { HUB_VARIANTS, type HubVariantName } from "../src/hub/variants.js";
+import { runSuite } from "../src/runner/run.js";
+import { PPMID_ONLY_PROFILES, PROFILES } from "../src/virtual/devices/profiles.js";
+import type { VirtualAdapter } from "../src/virtual/dongle.js";
+
+interface Job {
+  kind: "ihd" | "ppmid";
+  variant: HubVariantName;
+  adapter: VirtualAdapter;
+  windowMs: number;
+  windowAuto: boolean;
+  pollIntervalMs?: number;
+  cases?: string;
+}
+
+interface Done {
+  job: Job;
+  ms: number;
+  /** Hub time from the run's first event to its last. */
+  hubMs: number;
+  aborted?: string;
+  /** DUT label → case id → verdict. */
+  verdicts: Record<string, Record<string, string>>;
+}
+
+const profilesOf = (kind: "ihd" | "ppmid") =>
+  PROFILES.filter((p) => kind === "ppmid" || !PPMID_ONLY_PROFILES.includes(p));
+
+async function runJob(job: Job): Promise<Done> {
+  const dir = mkdtempSync(join(tmpdir(), `hb-matrix-${job.kind}-${job.variant}-`));
+  const start = performance.now();
+  try {
+    const outcome = await runSuite({
+      mode: "virtual",
+      devices: profilesOf(job.kind).map((p) => ({ kind: job.kind, profile: p, label: `${job.kind}:${p}` })),
+      seed: 3,
+      windowMs: job.windowMs,
+      ...(job.windowAuto ? { windowAuto: AUTO_WINDOW } : {}),
+      ...(job.pollIntervalMs !== undefined ? { pollIntervalMs: job.pollIntervalMs } : {}),
+      ...(job.cases !== undefined ? { cases: job.cases } : {}),
+      evidencePath: join(dir, "evidence.jsonl"),
+      adapter: job.adapter,
+      ...(job.adapter === "ember" ? { security: "off" as const } : {}),
+      hubVariant: job.variant,
+      quiet: true,
+      tool: "hanbench",
+      version: "bench-matrix",
+    });
+    const report = buildReport(outcome.events);
+    const verdicts = Object.fromEntries(
+      report.duts.map((d) => [d.label, Object.fromEntries(d.results.map((r) => [r.id, r.verdict]))]),
+    );
+    const times = outcome.events.map((e) => Date.parse(e.t));
+    return {
+      job,
+      ms: performance.now() - start,
+      hubMs: Math.max(...times) - Math.min(...times),
+      verdicts,
+      ...(outcome.aborted ? { aborted: outcome.aborted } : {}),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function peakRssMb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      workers: { type: "string", default: String(availableParallelism()) },
+      adapter: { type: "string", default: "zstack" },
+      window: { type: "string", default: "24h" },
+      "poll-interval": { type: "string" },
+      cases: { type: "string" },
+      save: { type: "string" },
+      compare: { type: "string" },
+    },
+  });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a whole number ≥ 1`);
+  if (values.adapter !== "zstack" && values.adapter !== "ember") throw new Error("--adapter is zstack or ember");
+  const adapter = values.adapter;
+  const windowAuto = values.window === "auto";
+  const windowMs = windowAuto ? AUTO_WINDOW.ceilingMs : parseDuration(values.window);
+  const pollIntervalMs = values["poll-interval"] !== undefined ? parseDuration(values["poll-interval"]) : undefined;
+  const jobs: Job[] = HUB_VARIANTS.flatMap((variant) =>
+    (["ihd", "ppmid"] as const).map((kind) => ({
+      kind,
+      variant,
+      adapter,
+      windowMs,
+      windowAuto,
+      ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+      ...(values.cases !== undefined ? { cases: values.cases } : {}),
+    })),
+  );
+  console.log(
+    `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles) on ${adapter}, ${workers} worker thread(s); load average ${load()}`,
+  );
+  const start = performance.now();
+  const results: Done[] = [];
+  const queue = [...jobs];
+  await Promise.all(
+    Array.from({ length: Math.min(workers, jobs.length) }, async () => {
+      // the TypeScript loader is registered per thread: each worker registers it before importing this file
+      const worker = new Worker(
+        `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`,
+        // the runs' info lines would bury the figures
+        { eval: true, workerData: { worker: true }, env: { ...process.env, HANBENCH_LOG_LEVEL: "warn" } },
+      );
+      try {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          const done = await new Promise<Done>((resolve, reject) => {
+            worker.once("message", resolve);
+            worker.once("error", reject);
+            worker.postMessage(job);
+          });
+          worker.removeAllListeners("error");
+          results.push(done);
+          const counts = new Map<string, number>();
+          for (const d of Object.values(done.verdicts))
+            for (const v of Object.values(d)) counts.set(v, (counts.get(v) ?? 0) + 1);
+          console.log(
+            `  ${`${done.job.kind} × ${done.job.variant}`.padEnd(30)} ${(done.ms / 1000).toFixed(2).padStart(6)} s  hub time ${formatDuration(done.hubMs).padEnd(10)} ${[...counts].map(([v, n]) => `${n} ${v}`).join(", ")}${done.aborted ? `  ABORTED: ${done.aborted}` : ""}`,
+          );
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  const wall = (performance.now() - start) / 1000;
+  const duts = results.reduce((a, r) => a + Object.keys(r.verdicts).length, 0);
+  console.log(
+    `matrix: ${results.length} runs, ${duts} DUTs, wall ${wall.toFixed(1)} s, peak RSS ${peakRssMb().toFixed(0)} MB (the process, every worker); load average after ${load()}`,
+  );
+  const table = Object.fromEntries(
+    results
+      .sort((a, b) => `${a.job.variant}${a.job.kind}`.localeCompare(`${b.job.variant}${b.job.kind}`))
+      .flatMap((r) => Object.entries(r.verdicts).map(([label, v]) => [`${r.job.variant} ${label}`, v])),
+  );
+  if (values.save) writeFileSync(values.save, `${JSON.stringify(table, null, 1)}\n`);
+  let code = results.some((r) => r.aborted) ? 1 : 0;
+  if (values.compare) {
+    const before = JSON.parse(readFileSync(values.compare, "utf8")) as typeof table;
+    const diffs: string[] = [];
+    for (const key of new Set([...Object.keys(before), ...Object.keys(table)])) {
+      for (const id of new Set([...Object.keys(before[key] ?? {}), ...Object.keys(table[key] ?? {})])) {
+        const [a, b] = [before[key]?.[id], table[key]?.[id]];
+        if (a !== b) diffs.push(`${key} ${id}: ${a ?? "(none)"} → ${b ?? "(none)"}`);
+      }
+    }
+    console.log(
+      diffs.length
+        ? `${diffs.length} verdict(s) differ from ${values.compare}:\n  ${diffs.join("\n  ")}`
+        : `every verdict as in ${values.compare}`,
+    );
+    if (diffs.length) code = 1;
+  }
+  return code;
+}
+
+if (isMainThread) {
+  process.exitCode = await main();
+} else if ((workerData as { worker?: boolean }).worker) {
+  parentPort!.on("message", (job: Job) => {
+    runJob(job).then(
+      (done) => parentPort!.postMessage(done),
+      (err: Error) =>
+        parentPort!.postMessage({ job, ms: 0, hubMs: 0, verdicts: {}, aborted: `${err.message}` } satisfies Done),
+    );
+  });
+}
