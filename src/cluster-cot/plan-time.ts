@@ -47,7 +47,8 @@ export function planTime(phases: readonly Phase[], timing: Timing, mode: "virtua
     let dataSteps = 0;
     for (const step of phase.steps) {
       if (isDataStep(step, mode, timing)) dataSteps++;
-      if (step.do === "record-cot") implementation = step.at === "now" ? now : now + timing.futureLeadMs;
+      // a CoT dated back counts as one dated now: no wait of the plan follows one
+      if (step.do === "record-cot") implementation = step.at === "future" ? now + timing.futureLeadMs : now;
       if (step.do !== "wait") continue;
       if (step.until === "window") now += timing.windowMs;
       else if (implementation === undefined) continue;

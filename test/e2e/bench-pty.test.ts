@@ -12,6 +12,10 @@
  * The window is a few seconds and the displays poll every 500 ms, so each window holds several polls: the
  * run is short but every verdict rests on real traffic and real dumps.
  */
+import { BENCH_PLAN, defaultTiming } from "../../src/cluster-cot/plan.js";
+import { planTime } from "../../src/cluster-cot/plan-time.js";
+import { formatDuration } from "../../src/duration.js";
+import { expectedDuration } from "../../src/runner/run.js";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -249,11 +253,16 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(code).toBe(1);
     // the expected duration before the run, and what is left at each phase
     const progress = run.err.join("\n");
-    expect(progress).toContain(
-      "expected duration: 1m of waits (observe 4s, repeat 4s, future-cot 12s, away-cot 4s, bits-cot 4s, control-bits 32s); plus 26 data fetches of at most 4s each",
+    const times = planTime(BENCH_PLAN, defaultTiming(4000), "bench");
+    expect(times.phases.find((p) => p.name === "observe")?.waitMs).toBe(4000);
+    expect(progress).toContain(`expected duration: ${expectedDuration(times, 4000)}`);
+    const n = BENCH_PLAN.length;
+    const left = (i: number) => formatDuration(planTime(BENCH_PLAN.slice(i), defaultTiming(4000), "bench").waitMs);
+    expect(progress).toContain(`[2/${n}] baseline `);
+    expect(progress).toMatch(new RegExp(`\\[2/${n}\\] baseline .*; about ${left(1)} of waits left\\)`));
+    expect(progress).toMatch(
+      new RegExp(`\\[${n}/${n}\\] ${BENCH_PLAN[n - 1]!.name} .*; about ${left(n - 1)} of waits left\\)`),
     );
-    expect(progress).toMatch(/\[2\/10\] baseline .*; about 1m of waits left\)/);
-    expect(progress).toMatch(/\[10\/10\] control-bits .*; about 32s of waits left\)/);
 
     // the verdicts rest on console dumps of the devices' own stores
     const events = readEvidence(join(dir, "evidence.jsonl")).events;

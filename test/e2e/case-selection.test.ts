@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VIRTUAL_PLAN } from "../../src/cluster-cot/plan.js";
 import { readEvidence } from "../../src/evidence/read.js";
 import type { Evidence } from "../../src/evidence/events.js";
 
@@ -51,8 +52,10 @@ describe("hanbench run --cases COT-08,COT-10", () => {
   it("walks the join, the baseline and main CoT (COT-02's), the future CoT and the away CoT only, saying what it skips", () => {
     const started = events.flatMap((e) => (e.kind === "phase" && e.state === "start" ? [e.name] : []));
     expect(started).toEqual(["join", "baseline", "cot", "future-cot", "away-cot"]);
+    const skipped = VIRTUAL_PLAN.map((p) => p.name).filter((n) => !started.includes(n));
+    expect(skipped).toEqual(expect.arrayContaining(["observe", "new-data", "repeat", "control-bits"]));
     expect(out.stderr).toContain(
-      "cases COT-08, COT-10 (--cases COT-08,cot-10); phases skipped, no selected case needs them: observe, new-data, repeat, bits-cot, control-bits",
+      `cases COT-08, COT-10 (--cases COT-08,cot-10); phases skipped, no selected case needs them: ${skipped.join(", ")}`,
     );
   });
 
