@@ -26,7 +26,6 @@ import type { RunEnv } from "./env.js";
 import { coordinatorLine, Progress, hubTime } from "./progress.js";
 import { NotTestable, runStep, type StepContext } from "./steps.js";
 
-
 /** What hanbench does not do in this run (by its security mode); each report lists them. */
 export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
   return security.mode === "off"
