@@ -22,6 +22,7 @@ import { cot10 } from "./cases/cot10-away.js";
 import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
 import { cot13 } from "./cases/cot13-bits.js";
+import { cot20 } from "./cases/cot20-second.js";
 import { heldBehind } from "./held.js";
 import { identityOf } from "./provenance.js";
 import { cot17 } from "./cases/cot17-secures-link.js";
@@ -50,6 +51,7 @@ export const CASES: readonly CaseDef[] = [
   cot12,
   cot13,
   cot17,
+  cot20,
 ];
 
 function withBenchErrors(view: DutView, def: CaseDef, out: Outcome): Outcome {

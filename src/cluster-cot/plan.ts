@@ -28,6 +28,7 @@ export const PHASE = {
   observe: "observe",
   newData: "new-data",
   repeat: "repeat",
+  secondCot: "second-cot",
   futureCot: "future-cot",
   awayCot: "away-cot",
   bitsCot: "bits-cot",
@@ -46,6 +47,10 @@ export const PROBE = {
   afterImplementation: "after-implementation",
   beforeAway: "before-away",
   afterReturn: "after-return",
+  afterDateNone: "after-date-none",
+  afterDateOlder: "after-date-older",
+  beforeSecondCot: "before-second-cot",
+  afterSecondCot: "after-second-cot",
   beforeBitsCot: "before-bits-cot",
   afterBitsCot: "after-bits-cot",
 } as const;
@@ -81,6 +86,9 @@ export function controlProbe(control: number): string {
 export function controlBeforeProbe(control: number): string {
   return `${controlProbe(control)}-before`;
 }
+
+/** How far back the older CoT date of COT-09 lies: before the main CoT's T, as a replaced meter may show. */
+export const DATE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Named durations, resolved from the run's options.
@@ -134,9 +142,17 @@ export type Step =
   | { do: "publish-message" }
   /** Wait (≤ settle) until the hub has served each DUT consumption of the tenancy in force. */
   | { do: "await-fetch" }
-  /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, or `futureLeadMs` ahead. Never pushed.
-   * `controls`: a meter's own control, where it differs from `control`. */
-  | { do: "record-cot"; control: number; at: "now" | "future"; controls?: Partial<Record<EndpointRole, number>> }
+  /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, `futureLeadMs` ahead, or `backMs` back
+   * (on a whole second). Never pushed. `controls`: a meter's own control, where it differs from `control`. */
+  | {
+      do: "record-cot";
+      control: number;
+      at: "now" | "future" | "past";
+      backMs?: number;
+      controls?: Partial<Record<EndpointRole, number>>;
+    }
+  /** Every meter's CoT record goes (a meter or the hub replaced): 0x0200 shows no CoT again (`cot-reset` events). */
+  | { do: "reset-cot" }
   /** Take the DUTs off the network (virtual: power off; bench: operator prompt) or bring them back. */
   | { do: "power"; online: boolean }
   /** Let hub time pass. */
@@ -230,13 +246,32 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
   },
   {
     name: PHASE.repeat,
-    summary: "the unchanged CoT is polled again for a window; tenancy-2 data must survive",
+    summary:
+      "the unchanged CoT is polled again for a window, then its date goes back to none and to an older date (a meter replaced); tenancy-2 data must survive",
     steps: [
       { do: "wait", until: "window" },
       { do: "probe", purpose: PROBE.afterRepeat },
+      { do: "reset-cot" },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterDateNone },
+      { do: "record-cot", control: DEFAULT_CONTROL, at: "past", backMs: DATE_BACK_MS },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterDateOlder },
     ],
     cases: ["COT-09"],
     needs: [PHASE.newData],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.secondCot,
+    summary: "the home changes hands again: a second CoT effective now (T2 > T1); the data before T2 must go",
+    steps: [
+      ...deliver(PROBE.beforeSecondCot),
+      { do: "record-cot", control: DEFAULT_CONTROL, at: "now" },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterSecondCot },
+    ],
+    cases: ["COT-20"],
     modes: ["virtual", "bench"],
   },
   {

@@ -9,7 +9,8 @@
  *   previous one, or now: domain-review W13); an older or repeated id is refused;
  * - the provider id is the meter's current supplier and the tariff type stays the first one's (a
  *   different one is refused: a CoT is not a change of supplier);
- * - the implementation time defaults to "now" (hub time) and is never earlier than the previous CoT's;
+ * - the implementation time defaults to "now" (hub time) and is never earlier than the previous CoT's, unless
+ *   the meter's record was reset in between (a meter or hub replaced: `reset`);
  * - ProposedTenancyChangeControl defaults to 0x00000600 (bit 9 Clear IHD Data – Consumer, bit 10 Clear
  *   IHD Data – Supplier; domain.md §3.2); reserved bits 15–31 are refused;
  * - nothing is pushed unless `push` is asked for: SECMP0056 puts the duty to query on the device.
@@ -58,6 +59,11 @@ export interface CotRequest {
   push?: boolean;
 }
 
+/** Anything whose meters' CoT records can go: the hub model. */
+export interface CotResetTarget {
+  resetCot(meter: EndpointRole): unknown;
+}
+
 /** Anything that performs a recorded CoT: the hub model. */
 export interface CotTarget {
   recordCot(record: CotRecord): unknown;
@@ -104,6 +110,8 @@ export class Tenancy {
   readonly #providers: Record<EndpointRole, number>;
   readonly #tariffType: number;
   readonly #records: CotRecord[] = [];
+  /** Per meter, how many records there were at its last reset. */
+  readonly #resetAt = new Map<EndpointRole, number>();
 
   constructor(opts: TenancyOptions) {
     const p = opts.providers;
@@ -121,9 +129,22 @@ export class Tenancy {
     return meter ? this.#records.filter((r) => r.meter === meter) : this.#records;
   }
 
-  /** The newest CoT of a meter, effective or pending. */
+  /** The newest CoT of a meter, effective or pending; none after a reset. */
   latest(meter: EndpointRole): CotRecord | undefined {
-    return this.records(meter).at(-1);
+    const from = this.#resetAt.get(meter) ?? 0;
+    return this.#records
+      .slice(from)
+      .filter((r) => r.meter === meter)
+      .at(-1);
+  }
+
+  /**
+   * The meter's record goes (a meter or hub replaced): the next CoT on it may have any implementation time.
+   * Issuer event ids still only increase. Applies the reset to the target first.
+   */
+  reset(target: CotResetTarget, meter: EndpointRole): void {
+    target.resetCot(meter);
+    this.#resetAt.set(meter, this.#records.length);
   }
 
   /** The supplier of a meter. */
@@ -138,10 +159,12 @@ export class Tenancy {
     }
     const meter = req.meter;
     const prev = this.latest(meter);
+    // issuer event ids increase across a reset too
+    const last = this.records(meter).at(-1);
     const now = this.#clock.now();
     const providerId = req.providerId ?? this.#providers[meter];
     const tariffType = req.tariffType ?? this.#tariffType;
-    const issuerEventId = req.issuerEventId ?? Math.max(prev ? prev.issuerEventId + 1 : 0, msToZclUtc(now));
+    const issuerEventId = req.issuerEventId ?? Math.max(last ? last.issuerEventId + 1 : 0, msToZclUtc(now));
     const control = req.control ?? DEFAULT_CONTROL;
     const implementationTime = req.implementationTime ?? now;
 
@@ -160,10 +183,10 @@ export class Tenancy {
         `tariff type ${tariffType} differs from the stored ${this.#tariffType}`,
       );
     }
-    if (prev && issuerEventId <= prev.issuerEventId) {
+    if (last && issuerEventId <= last.issuerEventId) {
       throw new CotRefusedError(
         "stale-issuer-event-id",
-        `issuer event id ${issuerEventId} is not above the previous ${prev.issuerEventId}`,
+        `issuer event id ${issuerEventId} is not above the previous ${last.issuerEventId}`,
       );
     }
     if ((control & RESERVED_CONTROL_BITS) >>> 0 !== 0) {

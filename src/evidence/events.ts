@@ -310,6 +310,15 @@ export interface CotEvent {
   pushed: boolean;
 }
 
+/**
+ * A meter's CoT record went (the meter or the hub replaced): its Device Management shows no CoT again
+ * (0x0200 "no date") until the next CoT recorded on it.
+ */
+export interface CotResetEvent {
+  kind: "cot-reset";
+  meter: EndpointRole;
+}
+
 /** Power or network presence of a device changed (virtual runs, or an operator step on the bench). */
 export interface PresenceEvent {
   kind: "presence";
@@ -472,6 +481,7 @@ export type EvidenceBody =
   | InterviewEvent
   | DiscoveryEvent
   | CotEvent
+  | CotResetEvent
   | PresenceEvent
   | ProbeEvent
   | ErrorEvent

@@ -113,6 +113,7 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
       pushed: "boolean",
     },
   },
+  "cot-reset": { required: { meter: ROLE } },
   presence: { required: { device: "string", online: "boolean" } },
   probe: {
     required: {

@@ -31,6 +31,8 @@ export type CotInput = Omit<CotRecord, "recordedAt"> & { recordedAt?: number };
 
 export class CotSchedule {
   readonly #records: CotRecord[] = [];
+  /** Per meter, how many records there were when its CoT record last went (reset). */
+  readonly #resetAt = new Map<EndpointRole, number>();
 
   constructor(readonly clock: Clock) {}
 
@@ -39,10 +41,21 @@ export class CotSchedule {
     return meter ? this.#records.filter((r) => r.meter === meter) : this.#records;
   }
 
-  /** The most recently recorded CoT of a meter, whether or not its date has come. */
+  /** The most recently recorded CoT of a meter, whether or not its date has come; none after a reset. */
   latest(meter: EndpointRole): CotRecord | undefined {
-    for (let i = this.#records.length - 1; i >= 0; i--) if (this.#records[i]!.meter === meter) return this.#records[i];
+    const from = this.#resetAt.get(meter) ?? 0;
+    for (let i = this.#records.length - 1; i >= from; i--)
+      if (this.#records[i]!.meter === meter) return this.#records[i];
     return undefined;
+  }
+
+  /**
+   * The meter's CoT record goes, as when the meter or the hub is replaced: it shows no CoT until the next
+   * one is recorded on it. The records stay listed.
+   */
+  reset(meter: EndpointRole): void {
+    if (meter !== "gpf" && meter !== "esme") throw new RangeError(`CoT meter must be gpf or esme (got ${meter})`);
+    this.#resetAt.set(meter, this.#records.length);
   }
 
   /** Records a CoT; returns the stored record. Throws on fields that do not fit their types. */

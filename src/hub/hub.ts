@@ -16,6 +16,7 @@
  * hub.encodePush(push, tsn)                // the ZCL bytes of a push
  * hub.publishMessage({ text })             // a supplier message on both meters, pushed
  * hub.recordCot({ meter, providerId, issuerEventId, tariffType, implementationTime, control, push })
+ * hub.resetCot("esme")                    // the meter's CoT record goes (meter or hub replaced)
  * hub.cots.latest("gpf"); hub.providerId("esme")
  * hub.variant                             // the hub variant it serves (variants.ts), default `reference`
  * ```
@@ -367,6 +368,20 @@ export class Hub implements FrameHandlerHost {
       );
     }
     return rec;
+  }
+
+  /**
+   * The meter's CoT record goes, as when the meter or the hub is replaced: its Device Management shows no
+   * CoT (0x0200 as before any, GetChangeOfTenancy NOT_FOUND) until the next one. Appends a `cot-reset` event.
+   */
+  resetCot(meter: EndpointRole): void {
+    if (!this.variant.cotMeters.includes(meter)) {
+      throw new RangeError(
+        `under hub variant '${this.variant.name}' the ${String(meter).toUpperCase()} carries no CoT`,
+      );
+    }
+    this.cots.reset(meter);
+    this.#evidence?.append({ kind: "cot-reset", meter });
   }
 
   #env(ctx: RequestContext, clusterId: number): ServeEnv {

@@ -165,7 +165,7 @@ async function awaitFetch(ctx: StepContext): Promise<void> {
 
 async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot" }>): Promise<void> {
   const { env, progress } = ctx;
-  if (step.at === "now") {
+  if (step.at !== "future") {
     // T on the next whole second (ZCL UTCTime carries seconds): strictly after everything already served,
     // so a message or period of the previous occupier is never "at" T, and not after the time recorded
     await env.advance({ untilMs: Math.floor(env.clock.now() / 1000) * 1000 + 1000, label: "the CoT" });
@@ -174,8 +174,10 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   const implementationTime =
     step.at === "now"
       ? Math.floor(now / 1000) * 1000
-      : // a device must not see the CoT take effect before the hub does
-        Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
+      : step.at === "past"
+        ? Math.floor((now - (step.backMs ?? 0)) / 1000) * 1000
+        : // a device must not see the CoT take effect before the hub does
+          Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
   const seq = indexOf(env).nextSeq();
   const records: CotRecord[] = [];
   // one step, one time recorded for both meters (those that carry a CoT under the hub variant): the cases
@@ -327,6 +329,13 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       return awaitFetch(ctx);
     case "record-cot":
       return recordCot(ctx, step);
+    case "reset-cot":
+      for (const meter of env.hub.variant.cotMeters) env.tenancy.reset(env.hub, meter);
+      ctx.progress.line(
+        `  the CoT records of the ${env.hub.variant.cotMeters.map((m) => m.toUpperCase()).join(" and ")} went (a meter replaced): no CoT shown`,
+      );
+      await env.advance({ untilMs: env.clock.now(), label: "the reset" });
+      return;
     case "power":
       for (const d of env.duts) await d.setOnline(step.online);
       await env.advance({ untilMs: env.clock.now(), label: step.online ? "rejoin" : "power off" });

@@ -63,8 +63,8 @@ describe("hanbench report", () => {
     expect(out).toMatch(/^ihd:keeps-messages {2}ihd 0x[0-9a-f]{16}\n {2}COT-01 {2}pass/m);
     expect(out).toMatch(/^ {2}COT-06 {2}fail {11}Clears supplier messages\n {10}after-cot probe seq \d+/m);
     const lines = out.trimEnd().split("\n");
-    const fail = lines.indexOf("FAIL ihd:keeps-messages: COT-06, COT-13");
-    expect(lines[fail + 1]).toBe("20 pass, 2 fail, 2 not_applicable, 4 info"); // COT-17: IHDs are Type 2
+    const fail = lines.indexOf("FAIL ihd:keeps-messages: COT-06, COT-13, COT-20");
+    expect(lines[fail + 1]).toBe("21 pass, 3 fail, 2 not_applicable, 4 info"); // COT-17: IHDs are Type 2
   });
 
   it("--verify: a sealed log is accepted; one byte changed, or no seal, is refused with one line and exit 2", async () => {
@@ -118,7 +118,7 @@ describe("hanbench report", () => {
     expect(readFileSync(junit, "utf8")).toContain('<property name="COT-09.clauses" value="LAB-9"/>');
     writeFileSync(map, "case,clause\nCOT-77,LAB-77\n");
     await expect(command.run([writeEvidence("req2.jsonl", mixed), "--requirements", map])).rejects.toThrow(
-      /^--requirements: .*map\.csv: unknown case id 'COT-77' \(the suite has COT-01\.\.COT-17\)$/,
+      /^--requirements: .*map\.csv: unknown case id 'COT-77' \(the suite has COT-01\.\.COT-20\)$/,
     );
     const p = spawnSync(
       process.execPath,
@@ -146,7 +146,8 @@ describe("hanbench report", () => {
     expect(lines.slice(2)).toEqual([
       "ihd:compliant  COT-06  pass -> fail",
       "ihd:compliant  COT-13  pass -> fail",
-      "2 cases differ",
+      "ihd:compliant  COT-20  pass -> fail",
+      "3 cases differ",
     ]);
     const same = await runCli([a, "--compare", a]);
     expect(same.code).toBe(0);

@@ -79,7 +79,7 @@ describe("hanbench run --requirements", () => {
     const p = spawnSync(process.execPath, [BIN, "run", "--requirements", map], { encoding: "utf8", timeout: 60_000 });
     expect(p.status).toBe(2);
     expect(p.stderr.trim()).toBe(
-      `hanbench run: --requirements: ${map}: unknown case id 'COT-99' (the suite has COT-01..COT-17)`,
+      `hanbench run: --requirements: ${map}: unknown case id 'COT-99' (the suite has COT-01..COT-20)`,
     );
     const missing = spawnSync(process.execPath, [BIN, "run", "--requirements", join(dir, "none.json")], {
       encoding: "utf8",

@@ -90,7 +90,8 @@ describe("provenance", () => {
     expect(p.cots).toHaveLength(cots.length);
     // the run records each CoT on both meters (suite v2), one event per meter
     expect(p.cots.map((c) => c.control)).toEqual([
-      ...[0x600, 0x600, 0x600].flatMap((c) => [c, c]),
+      // main, the older date after the reset (COT-09), second, future, away
+      ...[0x600, 0x600, 0x600, 0x600, 0x600].flatMap((c) => [c, c]),
       // COT-13: the GPF with bit 9 only, the ESME with a date only
       0x200,
       0,

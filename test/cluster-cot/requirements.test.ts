@@ -51,7 +51,7 @@ describe("requirements map", () => {
     [
       '{"cases":{"COT-99":{"clauses":[{"id":"X"}]}}}',
       "m.json",
-      /m\.json: unknown case id 'COT-99' \(the suite has COT-01\.\.COT-17\)/,
+      /m\.json: unknown case id 'COT-99' \(the suite has COT-01\.\.COT-20\)/,
     ],
     ["case,clause,text\nCOT-42,X,y\n", "m.csv", /m\.csv: unknown case id 'COT-42'/],
     [

@@ -48,6 +48,26 @@ describe("tenancy state machine", () => {
     expect((await tenancy.record(hub, { meter: "gpf" })).issuerEventId).toBe(msToZclUtc(T0 + 10_000));
   });
 
+  it("after a reset (a meter replaced) takes an earlier implementation time, with issuer ids still increasing", async () => {
+    const { tenancy, hub, clock } = setup();
+    const first = await tenancy.record(hub, { meter: "gpf" });
+    await expect(tenancy.record(hub, { meter: "gpf", implementationTime: T0 - 86_400_000 })).rejects.toThrow(
+      CotRefusedError,
+    );
+    const reset: string[] = [];
+    tenancy.reset({ resetCot: (m) => reset.push(m) }, "gpf");
+    expect([reset, tenancy.latest("gpf"), tenancy.records("gpf")]).toEqual([["gpf"], undefined, [first]]);
+    await clock.advance(1000);
+    const older = await tenancy.record(hub, { meter: "gpf", implementationTime: T0 - 86_400_000 });
+    expect(older.issuerEventId).toBeGreaterThan(first.issuerEventId);
+    expect(tenancy.latest("gpf")).toBe(older);
+    // the ESME was not reset: its own rule holds
+    await tenancy.record(hub, { meter: "esme" });
+    await expect(tenancy.record(hub, { meter: "esme", implementationTime: T0 - 1000 })).rejects.toThrow(
+      /before the previous/,
+    );
+  });
+
   it.each([
     ["a repeated issuer event id", { issuerEventId: 5 }, "stale-issuer-event-id"],
     ["an older issuer event id", { issuerEventId: 4 }, "stale-issuer-event-id"],

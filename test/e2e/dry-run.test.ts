@@ -55,14 +55,14 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
     for (const d of report.duts) {
-      expect(d.results).toHaveLength(14);
+      expect(d.results).toHaveLength(15);
       for (const r of d.results) {
         const ok =
           r.id === "COT-17" && d.kind === "ihd" ? r.verdict === "not_applicable" : ["pass", "info"].includes(r.verdict);
         expect([d.label, r.id, r.verdict, ok]).toEqual([d.label, r.id, r.verdict, true]);
       }
     }
-    expect(result.stdout).toMatch(/23 pass, 1 not_applicable, 4 info/);
+    expect(result.stdout).toMatch(/25 pass, 1 not_applicable, 4 info/);
   });
 
   it("runs key establishment by default: the PPMID keys its link (suite 2) and its SE traffic with the hub is APS-secured both ways; the IHD's is not", () => {
@@ -121,6 +121,7 @@ describe("hanbench run (the default virtual dry-run)", () => {
       "observe",
       "new-data",
       "repeat",
+      "second-cot",
       "future-cot",
       "away-cot",
       "bits-cot",
@@ -149,13 +150,14 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(Date.parse(p.wall.end)).toBeGreaterThan(Date.parse(p.wall.start));
     // each CoT recorded on both meters (suite v2)
     expect(p.cots.map((c) => c.control)).toEqual([
-      ...[0x600, 0x600, 0x600].flatMap((c) => [c, c]),
+      // main, the older date after the reset (COT-09), second, future, away
+      ...[0x600, 0x600, 0x600, 0x600, 0x600].flatMap((c) => [c, c]),
       // COT-13: the GPF with bit 9 only, the ESME with a date only
       0x200,
       0,
       ...[0x200, 0x400, 0x600, 0, 0x80, 0x100, 0x2000, 0x4000].flatMap((c) => [c, c]),
     ]);
-    expect(p.cots.map((c) => c.meters.join())).toEqual(Array(12).fill(["gpf", "esme"]).flat());
+    expect(p.cots.map((c) => c.meters.join())).toEqual(Array(14).fill(["gpf", "esme"]).flat());
     expect(p.deviations).toEqual([]);
     expect(p.limitations).toEqual([]); // CBKE and APS security on (the default of a virtual run)
     for (const d of report.duts) {
@@ -248,7 +250,7 @@ describe("hanbench run (the default virtual dry-run)", () => {
 });
 
 describe("hanbench run with a faulty display", () => {
-  it("exits 1 and fails COT-06 (and COT-13, which asks for both clears) for ihd:keeps-messages", async () => {
+  it("exits 1 and fails COT-06 (and COT-13 and COT-20, which ask for both clears) for ihd:keeps-messages", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hb-dry-run-"));
     try {
       const r = await hanbench([
@@ -262,8 +264,9 @@ describe("hanbench run with a faulty display", () => {
       expect(r.code, r.stderr.slice(-2000)).toBe(1);
       expect(r.stdout).toMatch(/COT-06 +fail/);
       expect(r.stdout).toMatch(/COT-13 +fail/);
-      expect(r.stdout.match(/ fail /g)).toHaveLength(2);
-      expect(r.stdout).toMatch(/^FAIL ihd:keeps-messages: COT-06, COT-13$/m);
+      expect(r.stdout).toMatch(/COT-20 +fail/);
+      expect(r.stdout.match(/ fail /g)).toHaveLength(3);
+      expect(r.stdout).toMatch(/^FAIL ihd:keeps-messages: COT-06, COT-13, COT-20$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -24,21 +24,26 @@ const NOT_APPLICABLE: Partial<Record<HubVariantName, string[]>> = {
 
 /**
  * What ihd:bits-only fails beyond COT-13 where a meter's CoT carries no control bits. With the ESME's control
- * reading 0 or absent, the main CoT leaves its electricity history (COT-05; the messages go with the GPF's
- * 0x600, and COT-08/10 see something cleared). With the ESME alone carrying a date only (gpf-pre-1.5) it
- * clears nothing at any CoT. (Under electricity-only the ESME's CoT carries its control: only COT-13.)
+ * reading 0 or absent, the main and the second CoT leave its electricity history (COT-05, COT-20; the
+ * messages go with the GPF's 0x600, and COT-08/10 see something cleared). With the ESME alone carrying a date
+ * only (gpf-pre-1.5) it clears nothing at any CoT. (Under electricity-only the ESME's CoT carries its
+ * control: only COT-13.)
  */
 const BITS_ONLY_FAILS: Partial<Record<HubVariantName, string[]>> = {
-  "esme-date-only": ["COT-05", "COT-13"],
-  "esme-ptcc-unsupported": ["COT-05", "COT-13"],
-  "gpf-pre-1.5": ["COT-05", "COT-06", "COT-08", "COT-10", "COT-13"],
+  "esme-date-only": ["COT-05", "COT-13", "COT-20"],
+  "esme-ptcc-unsupported": ["COT-05", "COT-13", "COT-20"],
+  "gpf-pre-1.5": ["COT-05", "COT-06", "COT-08", "COT-10", "COT-13", "COT-20"],
 };
 
-/** The devices of each variant's run: the compliant IHD and PPMID, and an IHD that clears only what the bits name. */
+/**
+ * The devices of each variant's run: the compliant IHD and PPMID, an IHD that clears only what the bits name
+ * and one that acts only on the first CoT it sees.
+ */
 const DEVICES = [
   { kind: "ihd", profile: "compliant", label: "ihd:compliant" },
   { kind: "ppmid", profile: "compliant", label: "ppmid:compliant" },
   { kind: "ihd", profile: "bits-only", label: "ihd:bits-only" },
+  { kind: "ihd", profile: "first-cot-only", label: "ihd:first-cot-only" },
 ] as const;
 
 async function run(
@@ -78,7 +83,12 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
 
   it("the compliant IHD and PPMID pass every pass/fail case; a meter without a CoT is not_applicable", () => {
     const na = NOT_APPLICABLE[variant] ?? [];
-    expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant", "ihd:bits-only"]);
+    expect(report.duts.map((d) => d.label)).toEqual([
+      "ihd:compliant",
+      "ppmid:compliant",
+      "ihd:bits-only",
+      "ihd:first-cot-only",
+    ]);
     for (const d of report.duts.filter((x) => x.profile === "compliant")) {
       for (const r of d.results) {
         // COT-17: the IHD is Type 2; the PPMID keys its link with the CHF's ESI endpoint under every variant
@@ -97,6 +107,13 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
     const d = report.duts.find((x) => x.label === "ihd:bits-only")!;
     const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
     expect(failed).toEqual(BITS_ONLY_FAILS[variant] ?? ["COT-13"]);
+    expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
+  });
+
+  it("first-cot-only fails COT-20 and the cases of the later CoTs it leaves alone (future, away, COT-13's)", () => {
+    const d = report.duts.find((x) => x.label === "ihd:first-cot-only")!;
+    const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
+    expect(failed).toEqual(["COT-08", "COT-10", "COT-13", "COT-20"]);
     expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
   });
 

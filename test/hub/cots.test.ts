@@ -21,6 +21,19 @@ describe("CotSchedule", () => {
     expect(s.records()).toEqual([esme, gpf]);
   });
 
+  it("after a reset a meter shows no CoT until the next one, which may be dated earlier; the other meter keeps its own", () => {
+    const s = new CotSchedule(new SteppedClock(T0));
+    const gpf = s.record({ ...cot, meter: "gpf", implementationTime: T0 });
+    const esme = s.record({ ...cot, meter: "esme", implementationTime: T0 });
+    s.reset("gpf");
+    expect(s.latest("gpf")).toBeUndefined();
+    expect(s.latest("esme")).toBe(esme);
+    const older = s.record({ ...cot, meter: "gpf", implementationTime: T0 - 30 * 86_400_000 });
+    expect(s.latest("gpf")).toBe(older);
+    expect(s.records("gpf")).toEqual([gpf, older]);
+    expect(() => s.reset("gsme" as never)).toThrow(/meter/);
+  });
+
   it("refuses fields that do not fit their types, and an unknown meter", () => {
     const s = new CotSchedule(new SteppedClock(T0));
     const base = { ...cot, meter: "gpf" as const, implementationTime: T0 };

@@ -329,7 +329,7 @@ describe("HTML report of a recorded virtual run", () => {
       expect(m.text).not.toBe("");
       expect(text(previous![1]!)).toContain(`message ${m.messageId}: ${m.text}`);
     }
-    // COT-06, and COT-13, which asks for the messages to go too
-    expect(elements(html, "article", "case")).toHaveLength(2);
+    // COT-06, and COT-13 and COT-20, which ask for the messages to go too
+    expect(elements(html, "article", "case")).toHaveLength(3);
   });
 });

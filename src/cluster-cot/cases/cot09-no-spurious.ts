@@ -7,14 +7,19 @@
  * "no CoT" answer (Default Response NOT_FOUND, or a failed read of 0x0200) to this DUT; or (b) an item of the
  * new occupier (from the main CoT's T) held at `after-new-data` is gone at `after-repeat` (attribution.ts
  * `lostItems`: a value fetched again after a clear does not hide the history that went with it), with no CoT
- * recorded in between.
+ * recorded in between; or (c) an item of the new occupier held at `after-repeat` is gone at `after-date-none`
+ * (every meter's CoT record went: a meter or the hub replaced, 0x0200 "no date" again) or one held at
+ * `after-date-none` is gone at `after-date-older` (a CoT dated before the main one recorded on the replaced
+ * meter: nothing of the new occupier lies before it). Evidence without those probes (an older plan) is
+ * judged on (a) and (b).
  */
 import { ClusterId, globalCommand, Status } from "../../zcl/index.js";
 import type { ZclEvent } from "../../evidence/events.js";
 import { type Category, itemsOn, listHeld, lostItems, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
 import { ATTR_CHANGE_OF_TENANCY_UPDATE } from "../questions.js";
-import { CATEGORY_LABEL, type CaseDef, isOutcome, names, needCots, needProbe, outcome } from "./case.js";
+import { CATEGORY_LABEL, type CaseDef, isOutcome, names, needCots, needProbe, type Outcome, outcome } from "./case.js";
+import type { CotSet, DutView, Probe } from "../view.js";
 
 const CMD_READ_RSP = globalCommand("readRsp")!.id;
 const CMD_DEFAULT_RSP = globalCommand("defaultRsp")!.id;
@@ -34,6 +39,52 @@ const CLUSTER_OF: Partial<Record<Category, number>> = {
   consumption: ClusterId.metering,
   messages: ClusterId.messaging,
 };
+
+/**
+ * (c) The CoT date going back, to none and then to an older date: the new occupier's data held before each
+ * step is still held after it. A note for the pass reason, or the outcome that settles the case.
+ */
+function dateBack(view: DutView, set: CotSet, from: Probe, cats: Category[]): Outcome | string {
+  if (!view.probe(PROBE.afterDateNone) && !view.probe(PROBE.afterDateOlder)) return "";
+  const none = needProbe(view, PROBE.afterDateNone);
+  if (isOutcome(none)) return none;
+  const older = needProbe(view, PROBE.afterDateOlder);
+  if (isOutcome(older)) return older;
+  const reset = view.events.find((e) => e.kind === "cot-reset" && e.seq > from.seq && e.seq < none.seq);
+  const back = view.cots.find((c) => c.event.seq > none.seq && c.event.seq < older.seq);
+  if (!reset || !back) {
+    return outcome(
+      "inconclusive",
+      `no ${reset ? "older CoT date" : "reset of the CoT records"} between probes seq ${reset ? none.seq : from.seq} and ${reset ? older.seq : none.seq}`,
+      [from.seq, none.seq, older.seq],
+    );
+  }
+  const a0 = view.attributed(from, set.ts);
+  const an = view.attributed(none, set.ts);
+  const ao = view.attributed(older, set.ts);
+  const steps: [string, number, Probe, typeof a0, typeof a0][] = [
+    [`the CoT date went back to none (reset seq ${reset.seq})`, reset.seq, none, a0, an],
+    [
+      `the CoT date went back to ${back.event.implementationTime} (CoT seq ${back.event.seq})`,
+      back.event.seq,
+      older,
+      an,
+      ao,
+    ],
+  ];
+  for (const [what, seq, p, before, after] of steps) {
+    const lost = cats.flatMap((cat) => lostItems(before, after, cat, "new"));
+    if (lost.length) {
+      return outcome(
+        "fail",
+        `probe seq ${p.seq} no longer holds ${lost.length} item(s) of the new occupier (${listHeld(lost)}) after ${what}`,
+        [seq, p.seq],
+      );
+    }
+  }
+  const kept = cats.map((cat) => `${itemsOn(ao, cat, "new").length} ${CATEGORY_LABEL[cat]}`).join(", ");
+  return `; the CoT date going back to none (reset seq ${reset.seq}) and to ${back.event.implementationTime} (seq ${back.event.seq}) cleared nothing: probe seq ${older.seq} holds ${kept} of the new occupier`;
+}
 
 export const cot09: CaseDef = {
   id: "COT-09",
@@ -100,11 +151,13 @@ export const cot09: CaseDef = {
         [p1.seq, polls[0]?.seq, p2.seq],
       );
     }
+    const back = dateBack(view, set, p2, held);
+    if (isOutcome(back)) return back;
     const counts = held.map((cat) => `${itemsOn(a2, cat, "new").length} ${CATEGORY_LABEL[cat]}`).join(", ");
     return outcome(
       "pass",
-      `after-repeat probe seq ${p2.seq} still holds ${counts} of the new occupier after ${pollNote}${nfNote}`,
-      [p1.seq, polls[0]?.seq, p2.seq, noCot[0]?.seq],
+      `after-repeat probe seq ${p2.seq} still holds ${counts} of the new occupier after ${pollNote}${nfNote}${back}`,
+      [p1.seq, polls[0]?.seq, p2.seq, noCot[0]?.seq, view.probe(PROBE.afterDateOlder)?.seq],
     );
   },
 };

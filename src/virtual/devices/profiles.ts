@@ -20,6 +20,7 @@ export const PROFILES = [
   "offline-miss",
   "refetches",
   "bits-only",
+  "first-cot-only",
   "no-aps",
   "bad-mac",
 ] as const;
@@ -55,6 +56,8 @@ export interface Behaviour {
    * (an ESME's ECS12) clears nothing.
    */
   clearsByBits: boolean;
+  /** Acts only on the first CoT date it ever sees; any later one is ignored. */
+  firstCotOnly: boolean;
   /** Clears again on every poll while a reached CoT date is set. */
   clearEveryPoll: boolean;
   /** On power-on, polls at once and acts on any CoT recorded while it was away. */
@@ -73,6 +76,7 @@ const COMPLIANT: Behaviour = {
   refetchesHistory: false,
   clearOnSight: false,
   clearsByBits: false,
+  firstCotOnly: false,
   clearEveryPoll: false,
   catchUpOnPowerOn: true,
   apsSecurity: true,
@@ -91,6 +95,7 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
   refetches: { ...COMPLIANT, refetchesHistory: true },
   "bits-only": { ...COMPLIANT, clearsByBits: true },
+  "first-cot-only": { ...COMPLIANT, firstCotOnly: true },
   "no-aps": { ...COMPLIANT, apsSecurity: false },
   "bad-mac": { ...COMPLIANT, corruptConfirmMac: true },
 };

@@ -124,6 +124,8 @@ export class SeClient {
   readonly #attributesOnly = new Set<string>();
   /** Messages cleared: never shown again. */
   readonly #clearedMessages = new Set<number>();
+  /** The first CoT date it saw (a first-cot-only device acts on no other). */
+  #firstDate: number | undefined;
   #baselineNext = false;
   #historyDay: number | undefined;
   #refreshedAt: number | undefined;
@@ -367,6 +369,8 @@ export class SeClient {
     }
     for (const [k, { role, date, control }] of dates) {
       this.#seen.add(k);
+      this.#firstDate ??= date;
+      if (this.behaviour.firstCotOnly && date !== this.#firstDate) continue;
       if (this.#acted.has(k)) {
         if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) {
           // like after any clear, it fetches what the meters still serve; what only it had kept is gone
