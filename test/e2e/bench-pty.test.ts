@@ -338,7 +338,7 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     });
     expect(rerun.status, rerun.stderr).toBe(1);
     expect(parseJsonReport(readFileSync(again, "utf8"))).toEqual(r);
-  }, 180_000); // about 14 windows of 4 s of real time, plus joins and the hub start: slow on a loaded machine
+  }, 300_000); // about 22 windows of 4 s of real time, plus joins and the hub start: slow on a loaded machine
 
   it.concurrent("operator probe without a terminal: inconclusive, never a guess (exit 3)", async () => {
     const dir = mkdtempSync(join(root, "operator-"));
