@@ -36,7 +36,7 @@ import { StateDirError } from "../host/state-dir.js";
 import { VIRTUAL_ADAPTERS, type VirtualAdapter } from "../virtual/dongle.js";
 import { ADAPTER_TYPES, type AdapterType, isSeAdapter } from "../host/endpoints.js";
 
-export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-13, COT-17, COT-20)
+export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-13, COT-17, COT-18, COT-20)
 
 Virtual dry-run (no hardware; the default):
   hanbench run [--devices LIST] [--adapter zstack|ember] [--seed N] [reports]

@@ -21,6 +21,7 @@ const CONTRACT: Record<string, string[]> = {
   "COT-12": ["zse"],
   "COT-13": ["interpretation"],
   "COT-17": ["gb"],
+  "COT-18": ["policy"],
   "COT-20": ["gb"],
 };
 
