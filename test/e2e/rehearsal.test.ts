@@ -162,6 +162,7 @@ describe("the README's rehearsal of hanbench serve", () => {
       "COT-06 pass",
       "COT-11 info",
       "COT-17 not_applicable",
+      "COT-18 info",
     ]);
 
     // the session's evidence, rendered like a run's
