@@ -7,6 +7,13 @@ import { Tenancy } from "../cluster-cot/tenancy.js";
 import { RealClock } from "../hub/clock.js";
 import { DEFAULT_PROVIDER_ID, Hub } from "../hub/hub.js";
 import {
+  BENCH_DEFAULT_VARIANT,
+  HUB_VARIANTS,
+  type HubVariantName,
+  hubVariant,
+  isHubVariantName,
+} from "../hub/variants.js";
+import {
   checkEndpointNumbers,
   ENDPOINT_LAYOUTS,
   type EndpointLayoutName,
@@ -78,6 +85,10 @@ Options:
   --capture FILE     also write every ZCL exchange as a pcap for Wireshark / tshark (decoded to the Smart
                      Energy fields without extra settings)
   --channel N        channel of a new network (11..26; default one of 15, 20, 25); kept in --state
+  --hub-variant NAME how the hub and its meters carry a CoT (docs/suite.md "Hub variants"): reference,
+                     attributes-only, esme-date-only, esme-ptcc-unsupported, esme-pre-5.1, gpf-pre-1.5,
+                     electricity-only, provider-zero, no-cot-zero (default attributes-only, as a bench run:
+                     the CoT attributes on both meters, no GetChangeOfTenancy answer); kept CoTs must fit it
   --endpoint-layout NAME  the hub's endpoints: default (GPF ESI 2, gas mirror 4, ESME 3) or silabs
                      (ESI 1, mirror 2, ESME 3), docs/suite.md "Hub topology"
   --gpf-ep N         the GPF's ESI endpoint instead of the layout's
@@ -124,6 +135,7 @@ interface ServeOptions {
   evidence: string;
   capture?: string;
   channel?: number;
+  hubVariant: HubVariantName;
   endpointLayout: EndpointLayoutName;
   endpoints: EndpointNumbers;
   providerId: number;
@@ -158,6 +170,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
       evidence: { type: "string" },
       capture: { type: "string" },
       channel: { type: "string" },
+      "hub-variant": { type: "string", default: BENCH_DEFAULT_VARIANT },
       "endpoint-layout": { type: "string", default: "default" },
       "gpf-ep": { type: "string" },
       "esme-ep": { type: "string" },
@@ -174,6 +187,10 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
   const adapter = String(v.adapter);
   if (!(ADAPTER_TYPES as readonly string[]).includes(adapter)) {
     throw new UsageError(`--adapter must be one of ${ADAPTER_TYPES.join(", ")}, got '${adapter}'`);
+  }
+  const variant = String(v["hub-variant"]);
+  if (!isHubVariantName(variant)) {
+    throw new UsageError(`--hub-variant must be one of ${HUB_VARIANTS.join(", ")}, got '${variant}'`);
   }
   const layout = String(v["endpoint-layout"]);
   if (!isEndpointLayoutName(layout)) {
@@ -196,6 +213,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
     reset: v.reset === true,
     state: String(v.state),
     evidence: (v.evidence as string | undefined) ?? join(".hanbench", "serve", stamp, "evidence.jsonl"),
+    hubVariant: variant,
     endpointLayout: layout,
     endpoints,
     providerId: int("provider-id", v["provider-id"] as string | undefined, 0, 0xffffffff) ?? DEFAULT_PROVIDER_ID,
@@ -298,7 +316,13 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
   }
   const tenancy = new Tenancy({ clock, providers: opts.providerId });
   // the CoTs kept, through the tenancy rules first (a CoT of another --provider-id is refused here)
+  const variant = hubVariant(opts.hubVariant);
   for (const c of kept?.cots ?? []) {
+    if (!variant.cotMeters.includes(c.meter)) {
+      throw new UsageError(
+        `--state: a CoT kept in ${opts.state} is on the ${c.meter.toUpperCase()}, which carries no CoT under --hub-variant ${variant.name}; give the variant it was recorded under, or start with --reset`,
+      );
+    }
     try {
       await tenancy.record({ recordCot: () => undefined }, { ...c, push: false });
     } catch (err) {
@@ -314,6 +338,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     clock,
     seed: opts.seed,
     evidence,
+    variant: opts.hubVariant,
     layout: opts.endpointLayout,
     endpoints: opts.endpoints,
     hubIeee: known.extendedPanId ?? "0x0000000000000000",

@@ -13,6 +13,7 @@ describe("hanbench serve options", () => {
       reset: false,
       state: ".hanbench/state",
       evidence: ".hanbench/serve/2026-11-28T14-00-00-000Z/evidence.jsonl",
+      hubVariant: "attributes-only",
       endpointLayout: "default",
       endpoints: { esi: 2, mirror: 4, esme: 3 },
       providerId: 0x1234,
@@ -26,6 +27,13 @@ describe("hanbench serve options", () => {
     expect(parseServeArgs(["--window", "30s", "--verbose"], NOW)).toMatchObject({ windowMs: 30_000, verbose: true });
     expect(() => parseServeArgs(["--window", "soon"], NOW)).toThrow(/^--window: /);
     expect(() => parseServeArgs(["--window", "500ms"], NOW)).toThrow("--window 500ms is too short; give at least 1s");
+  });
+
+  it("takes --hub-variant (default attributes-only, as a bench run) and refuses an unknown one", () => {
+    expect(parseServeArgs(["--hub-variant", "esme-date-only"], NOW)).toMatchObject({ hubVariant: "esme-date-only" });
+    expect(() => parseServeArgs(["--hub-variant", "gb"], NOW)).toThrow(
+      /^--hub-variant must be one of reference, attributes-only, .*, got 'gb'$/,
+    );
   });
 
   it("takes --reset", () => {

@@ -197,6 +197,27 @@ describe("hanbench serve against hanbench virtual", () => {
     expect(cots2[0]!.issuerEventId).toBe(firstCot.issuerEventId);
     expect(cots2[2]!.issuerEventId).toBeGreaterThan(firstCot.issuerEventId);
     expect(statSync(join(state, "session.json")).mode & 0o777).toBe(0o600);
+    // the kept CoTs must fit the hub variant: under electricity-only the GPF carries none
+    const mismatch = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        "serve",
+        "--port",
+        url,
+        "--state",
+        state,
+        "--hub-variant",
+        "electricity-only",
+        "--evidence",
+        join(dir, "e-x.jsonl"),
+      ],
+      { input: "quit\n", encoding: "utf8", timeout: 60_000 },
+    );
+    expect(mismatch.status, mismatch.stderr).toBe(2);
+    expect(mismatch.stderr).toMatch(
+      /^hanbench serve: --state: a CoT kept in .* is on the GPF, which carries no CoT under --hub-variant electricity-only; give the variant it was recorded under, or start with --reset\n$/,
+    );
     // --reset starts afresh
     const fresh = await serveScript(url, state, join(dir, "evidence-3.jsonl"), ["log", "quit"], ["--reset"]);
     expect(fresh.code).toBe(0);
