@@ -13,7 +13,6 @@
  *
  * Keys are key material: nothing here logs them.
  */
-import { randomBytes } from "node:crypto";
 import type { ApsFrame } from "../han/types.js";
 import { ConfigId, Decision, KeyBits, KeyType, PolicyId, SlStatus } from "./ezsp-ids.js";
 import type { EzspApsKeyMetadata, EzspSecManContext } from "./ezsp-types.js";
@@ -279,18 +278,5 @@ export function onTrustCentreCommand(ncp: EmberNcp, f: ApsFrame): void {
   if (!requester || !ncp.apsKey(requester) || !ncp.apsKey(partner)) return;
   const partnerNwk = ncp.medium.members.find((m) => m.ieee?.toLowerCase() === partner)?.nwk;
   if (partnerNwk === undefined) return;
-  const key = randomBytes(16);
-  const send = (dstNwk: number, other: string, initiator: boolean) =>
-    ncp.medium.send({
-      srcNwk: ncp.nwk,
-      srcEp: 0,
-      dstNwk,
-      dstEp: 0,
-      profileId: 0,
-      clusterId: 0,
-      payload: Buffer.alloc(0),
-      apsCommand: { id: "transportKey", keyType: 0x03, partner: other, key, initiator },
-    });
-  send(f.srcNwk, partner, true);
-  send(partnerNwk, requester, false);
+  ncp.medium.sendApplicationLinkKey(ncp.nwk, { nwk: f.srcNwk, ieee: requester }, { nwk: partnerNwk, ieee: partner });
 }

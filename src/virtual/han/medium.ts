@@ -8,8 +8,16 @@
  *
  * Timing here is network timing, in real milliseconds (herdsman's permit-join seconds are real seconds).
  */
+import { randomBytes } from "node:crypto";
 import { Rng } from "./rng.js";
-import { type ApsFrame, type HanMember, type TapRecord, type TrustCentre, isBroadcast } from "./types.js";
+import {
+  type ApsCommand,
+  type ApsFrame,
+  type HanMember,
+  type TapRecord,
+  type TrustCentre,
+  isBroadcast,
+} from "./types.js";
 
 export interface MediumOptions {
   /** One-way delivery latency in ms (default 0: as soon as the sender's current work is done). */
@@ -163,6 +171,36 @@ export class HanMedium {
     const run = () => this.#deliver(frame, lost, onResult);
     if (delay > 0) setTimeout(run, delay);
     else queueMicrotask(run);
+  }
+
+  /** An APS command frame (Request Key, Transport Key): endpoint 0, no profile, cluster or payload of its own. */
+  sendApsCommand(srcNwk: number, dstNwk: number, command: ApsCommand): void {
+    this.send({
+      srcNwk,
+      srcEp: 0,
+      dstNwk,
+      dstEp: 0,
+      profileId: 0,
+      clusterId: 0,
+      payload: Buffer.alloc(0),
+      apsCommand: command,
+    });
+  }
+
+  /**
+   * A trust centre at `tcNwk` answering a Request Key for an application link key: one fresh key, sent with
+   * Transport Key (key type 3) to the requester (as initiator) and to its partner.
+   */
+  sendApplicationLinkKey(
+    tcNwk: number,
+    requester: { nwk: number; ieee: string },
+    partner: { nwk: number; ieee: string },
+  ): void {
+    const key = randomBytes(16);
+    const transport = (dst: number, other: string, initiator: boolean) =>
+      this.sendApsCommand(tcNwk, dst, { id: "transportKey", keyType: 0x03, partner: other, key, initiator });
+    transport(requester.nwk, partner.ieee, true);
+    transport(partner.nwk, requester.ieee, false);
   }
 
   #deliver(frame: ApsFrame, lost: boolean, onResult: DeliveryResult | undefined): void {

@@ -303,16 +303,7 @@ export class EmulatedNode implements HanMember {
   /** Sends an APS command frame (Request Key) to `dstNwk`. */
   sendApsCommand(dstNwk: number, command: NonNullable<ApsFrame["apsCommand"]>): void {
     if (!this.online) return;
-    this.medium.send({
-      srcNwk: this.#nwk!,
-      srcEp: 0,
-      dstNwk,
-      dstEp: 0,
-      profileId: 0,
-      clusterId: 0,
-      payload: Buffer.alloc(0),
-      apsCommand: command,
-    });
+    this.medium.sendApsCommand(this.#nwk!, dstNwk, command);
   }
 
   // ---- APS security ----

@@ -19,7 +19,6 @@
  *
  * Frame counters are kept in the NV entries in memory and written with the state's next save.
  */
-import { randomBytes } from "node:crypto";
 import { log } from "../../log.js";
 import type { ApsFrame } from "../han/types.js";
 import {
@@ -139,20 +138,7 @@ export function onTrustCentreCommand(emu: ZnpEmulator, f: ApsFrame): void {
   }
   const partnerNwk = findDevice(emu.state, partner)?.nwk;
   if (partnerNwk === undefined) return;
-  const key = randomBytes(16);
-  const send = (dstNwk: number, other: string, initiator: boolean) =>
-    emu.medium.send({
-      srcNwk: 0x0000,
-      srcEp: 0,
-      dstNwk,
-      dstEp: 0,
-      profileId: 0,
-      clusterId: 0,
-      payload: Buffer.alloc(0),
-      apsCommand: { id: "transportKey", keyType: 0x03, partner: other, key, initiator },
-    });
-  send(f.srcNwk, partner, true);
-  send(partnerNwk, requester, false);
+  emu.medium.sendApplicationLinkKey(0x0000, { nwk: f.srcNwk, ieee: requester }, { nwk: partnerNwk, ieee: partner });
 }
 
 // ---- MT ----
