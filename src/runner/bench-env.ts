@@ -24,7 +24,7 @@ import type { EvidenceLog } from "../evidence/log.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
 import { DISCOVERY_REQUESTS, discoveryRecorder } from "./discovery-recorder.js";
-import type { DutFile } from "./dut-file.js";
+import { type DutFile, declarationOf } from "./dut-file.js";
 import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
 import { PowerPrompt } from "./operator-prompt.js";
 import { ConsoleProbe } from "./probes/console.js";
@@ -84,20 +84,7 @@ function benchDuts(files: DutFile[], operatorIo: OperatorIo | undefined, power: 
   return files.map((file) => {
     if (known.has(file.ieee)) throw new BenchConfigError(`${file.path}: EUI-64 ${file.ieee} is declared twice`);
     known.add(file.ieee);
-    const decl = {
-      label: file.label,
-      kind: file.kind,
-      ieee: file.ieee,
-      dutFile: file.path,
-      ...(file.firmware ? { firmware: file.firmware } : {}),
-      ...(file.claims ? { claims: file.claims } : {}),
-      ...(file.neverShows?.length ? { neverShows: file.neverShows } : {}),
-      ...(file.manufacturer ? { manufacturer: file.manufacturer } : {}),
-      ...(file.model ? { model: file.model } : {}),
-      ...(file.hardwareVersion !== undefined ? { hardwareVersion: file.hardwareVersion } : {}),
-      ...(file.dateCode ? { dateCode: file.dateCode } : {}),
-      probe: file.probe.method,
-    };
+    const decl = declarationOf(file);
     return {
       decl,
       probe: probeFor(file, operatorIo),

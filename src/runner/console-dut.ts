@@ -21,7 +21,7 @@ import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import { hex } from "../hex.js";
 import { dutDeviceType } from "./env.js";
-import { type DutFile, DutFileError, loadDutFile } from "./dut-file.js";
+import { type DutFile, DutFileError, declarationOf, loadDutFile } from "./dut-file.js";
 import { ConsoleProbe, VIRTUAL_CONSOLE } from "./probes/console.js";
 import type { ServeSession, SessionDut } from "./session.js";
 
@@ -175,20 +175,7 @@ export class DutCommands {
       file.installCode.fill(0);
     }
     session.declare({
-      decl: {
-        label: file.label,
-        kind: file.kind,
-        ieee: file.ieee,
-        dutFile: file.path,
-        ...(file.firmware ? { firmware: file.firmware } : {}),
-        ...(file.claims ? { claims: file.claims } : {}),
-        ...(file.neverShows?.length ? { neverShows: file.neverShows } : {}),
-        ...(file.manufacturer ? { manufacturer: file.manufacturer } : {}),
-        ...(file.model ? { model: file.model } : {}),
-        ...(file.hardwareVersion !== undefined ? { hardwareVersion: file.hardwareVersion } : {}),
-        ...(file.dateCode ? { dateCode: file.dateCode } : {}),
-        probe: file.probe.method,
-      },
+      decl: declarationOf(file),
       ...(file.probe.method === "console" ? { probe: new ConsoleProbe(file.probe) } : {}),
     });
     const log = hub.deviceLog;

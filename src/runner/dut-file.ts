@@ -23,7 +23,7 @@ import { readFileSync } from "node:fs";
 import { normaliseEui64 } from "../hex.js";
 import { parseInstallCode } from "../hub/install-code.js";
 import { parseDuration } from "../duration.js";
-import type { ShownCategory } from "../evidence/events.js";
+import type { DutDeclaration, ShownCategory } from "../evidence/events.js";
 
 export interface ConsoleProbeSpec {
   method: "console";
@@ -231,4 +231,22 @@ export function loadDutFile(path: string): DutFile {
     throw new DutFileError(`${path}: cannot read the DUT file (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
   return parseDutFile(text, path);
+}
+
+/** What a DUT file declares, as the run event (and a serve session's `declared` event) records it. */
+export function declarationOf(file: DutFile): DutDeclaration {
+  return {
+    label: file.label,
+    kind: file.kind,
+    ieee: file.ieee,
+    dutFile: file.path,
+    ...(file.firmware ? { firmware: file.firmware } : {}),
+    ...(file.claims ? { claims: file.claims } : {}),
+    ...(file.neverShows?.length ? { neverShows: file.neverShows } : {}),
+    ...(file.manufacturer ? { manufacturer: file.manufacturer } : {}),
+    ...(file.model ? { model: file.model } : {}),
+    ...(file.hardwareVersion !== undefined ? { hardwareVersion: file.hardwareVersion } : {}),
+    ...(file.dateCode ? { dateCode: file.dateCode } : {}),
+    probe: file.probe.method,
+  };
 }
