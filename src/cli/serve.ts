@@ -24,7 +24,7 @@ import {
 import { BenchConsole, sleep } from "../runner/console.js";
 import { DutCommands } from "../runner/console-dut.js";
 import { DISCOVERY_REQUESTS, discoveryRecorder } from "../runner/discovery-recorder.js";
-import { coordinatorOf } from "../runner/env.js";
+import { coordinatorOf, singleDongleHubParameters } from "../runner/env.js";
 import { LiveFeed } from "../runner/live.js";
 import { ServeSession } from "../runner/session.js";
 import {
@@ -374,15 +374,7 @@ async function serve(opts: ServeOptions, { clock, terminal, out, stop }: Session
     build: buildInfo(),
     ...((h) => (h ? { herdsman: h } : {}))(herdsmanVersion()),
     endpointLayout: hub.layout,
-    hubParameters: () => ({
-      variant: hub.variant.name,
-      ...host.network,
-      hubIeee: host.coordinatorIeee ?? hub.hubIeee,
-      endpoints: hub.endpointParameters(),
-      esme: { endpoint: hub.endpoints.esme, node: "endpoint on the hub node (single-dongle mode)" },
-      ...(opts.port ? { transport: opts.port } : {}),
-      adapter: opts.adapter,
-    }),
+    hubParameters: () => singleDongleHubParameters(hub, host, opts.adapter, opts.port),
     coordinator: () => coordinatorOf(host, opts.adapter, opts.port ?? "auto-discovered"),
     deviations: [
       `single-dongle ESME: the ESME is served from endpoint ${hub.endpoints.esme} of the hub node, not by a meter node of its own (cot-suite.md "Actors and hub topology")`,

@@ -25,7 +25,7 @@ import { EvidenceIndex } from "../evidence/log-index.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
 import { DISCOVERY_REQUESTS, discoveryRecorder } from "./discovery-recorder.js";
 import { type DutFile, declarationOf } from "./dut-file.js";
-import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy } from "./env.js";
+import { coordinatorOf, type Dut, type RunEnv, dutDeviceType, runTenancy, singleDongleHubParameters } from "./env.js";
 import { PowerPrompt } from "./operator-prompt.js";
 import { ConsoleProbe } from "./probes/console.js";
 import { type OperatorIo, OperatorProbe } from "./probes/operator.js";
@@ -186,15 +186,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     security: opts.hubCredentials
       ? { mode: "cbke", issuer: Buffer.from(opts.hubCredentials.ca.issuer).toString("hex") }
       : { mode: "off" },
-    hubParameters: () => ({
-      variant: hub.variant.name,
-      ...host.network,
-      hubIeee: host.coordinatorIeee ?? hub.hubIeee,
-      endpoints: hub.endpointParameters(),
-      esme: { endpoint: hub.endpoints.esme, node: "endpoint on the hub node (single-dongle mode)" },
-      transport: opts.port,
-      adapter: opts.adapter,
-    }),
+    hubParameters: () => singleDongleHubParameters(hub, host, opts.adapter, opts.port),
     coordinator: () => coordinatorOf(host, opts.adapter, opts.port),
     deviations: [
       `single-dongle ESME: the ESME is served from endpoint ${hub.endpoints.esme} of the hub node, not by a meter node of its own (cot-suite.md "Actors and hub topology")`,

@@ -7,8 +7,9 @@ import type { Clock } from "../hub/clock.js";
 import { GbcsDeviceType } from "../hub/device-log.js";
 import type { Hub } from "../hub/hub.js";
 import type { Host } from "../host/host.js";
-import type { CoordinatorInfo, DutDeclaration } from "../evidence/events.js";
+import type { CoordinatorInfo, DutDeclaration, Evidence, ProbeEvent } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
+import { lookForDut } from "./look-for.js";
 import type { Probe } from "./probes/types.js";
 
 export interface Dut {
@@ -56,6 +57,47 @@ export interface RunEnv {
 /** What the host knows of its coordinator, with the port it is on, for the run event. */
 export function coordinatorOf(host: Host, adapter: string, port: string): CoordinatorInfo {
   return { ...(host.coordinator ?? { adapter }), port };
+}
+
+/**
+ * The hub parameters of a bench with one dongle (a run's or a serve session's run event): the ESME is an
+ * endpoint on the hub node. `transport` is the port as given (absent: herdsman's auto-discovery).
+ */
+export function singleDongleHubParameters(
+  hub: Hub,
+  host: Host,
+  adapter: string,
+  transport: string | undefined,
+): Record<string, unknown> {
+  return {
+    variant: hub.variant.name,
+    ...host.network,
+    hubIeee: host.coordinatorIeee ?? hub.hubIeee,
+    endpoints: hub.endpointParameters(),
+    esme: { endpoint: hub.endpoints.esme, node: "endpoint on the hub node (single-dongle mode)" },
+    ...(transport ? { transport } : {}),
+    adapter,
+  };
+}
+
+/** Asks a DUT's probe what it holds now and records the answer as a `probe` event. */
+export async function takeProbe(
+  evidence: EvidenceLog,
+  dut: { decl: Pick<DutDeclaration, "ieee" | "label">; probe: Probe },
+  purpose: string,
+): Promise<Evidence & ProbeEvent> {
+  const answer = await dut.probe.take(purpose, lookForDut(evidence.events, dut.decl.ieee));
+  return evidence.append({
+    kind: "probe",
+    device: dut.decl.ieee,
+    label: dut.decl.label,
+    method: dut.probe.method,
+    purpose,
+    ok: answer.ok,
+    ...(answer.error !== undefined ? { error: answer.error } : {}),
+    ...(answer.holdings ? { holdings: answer.holdings } : {}),
+    ...(answer.answers ? { answers: answer.answers } : {}),
+  }) as Evidence & ProbeEvent;
 }
 
 /** The CoT recorder of a run, on the run's hub clock: each meter's CoTs carry that meter's supplier. */

@@ -24,7 +24,7 @@ import type { Clock } from "../hub/clock.js";
 import type { BuildInfo, CoordinatorInfo, DutDeclaration, Evidence, ProbeEvent } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import type { Probe } from "./probes/types.js";
-import { lookForDut } from "./look-for.js";
+import { takeProbe } from "./env.js";
 import type { EndpointLayoutName } from "../hub/layout.js";
 import { readBaseline } from "./baseline-file.js";
 import { limitationsFor, newReportId } from "./run.js";
@@ -220,18 +220,7 @@ export class ServeSession {
     if (!dut?.probe) return undefined;
     const purpose = this.probePurpose();
     if (purpose === PROBE.baseline) this.baselineAction();
-    const answer = await dut.probe.take(purpose, lookForDut(this.#o.evidence.events, ieee));
-    return this.#o.evidence.append({
-      kind: "probe",
-      device: ieee,
-      label: dut.decl.label,
-      method: dut.probe.method,
-      purpose,
-      ok: answer.ok,
-      ...(answer.error !== undefined ? { error: answer.error } : {}),
-      ...(answer.holdings ? { holdings: answer.holdings } : {}),
-      ...(answer.answers ? { answers: answer.answers } : {}),
-    }) as ProbeRecord;
+    return takeProbe(this.#o.evidence, { decl: dut.decl, probe: dut.probe }, purpose);
   }
 
   /** Closes the phases still open (the end of the session). */

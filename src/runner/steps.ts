@@ -19,8 +19,7 @@ import {
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import { watchCotQueries, watchJoins } from "./device-progress.js";
-import type { RunEnv } from "./env.js";
-import { lookForDut } from "./look-for.js";
+import { type RunEnv, takeProbe } from "./env.js";
 import { type Progress, hubTime } from "./progress.js";
 import { hex } from "../hex.js";
 
@@ -297,18 +296,7 @@ async function learnWindows(ctx: StepContext): Promise<void> {
 async function probe(ctx: StepContext, purpose: string): Promise<void> {
   const { env } = ctx;
   for (const dut of env.duts) {
-    const answer = await dut.probe.take(purpose, lookForDut(env.evidence.events, dut.decl.ieee));
-    env.evidence.append({
-      kind: "probe",
-      device: dut.decl.ieee,
-      label: dut.decl.label,
-      method: dut.probe.method,
-      purpose,
-      ok: answer.ok,
-      ...(answer.error !== undefined ? { error: answer.error } : {}),
-      ...(answer.holdings ? { holdings: answer.holdings } : {}),
-      ...(answer.answers ? { answers: answer.answers } : {}),
-    });
+    await takeProbe(env.evidence, dut, purpose);
   }
 }
 
