@@ -21,6 +21,7 @@ import { EvidenceIndex } from "../evidence/log-index.js";
 import { formatDuration } from "../duration.js";
 import { hex } from "../hex.js";
 import { dutDeviceType } from "./env.js";
+import { ConsoleError } from "./console-error.js";
 import { type DutFile, DutFileError, declarationOf, loadDutFile } from "./dut-file.js";
 import { ConsoleProbe, VIRTUAL_CONSOLE } from "./probes/console.js";
 import type { ServeSession, SessionDut } from "./session.js";
@@ -29,17 +30,6 @@ import type { ServeSession, SessionDut } from "./session.js";
 const PROBE_EVERY_MS = 2_000;
 
 const METERS: readonly EndpointRole[] = ["gpf", "esme"];
-
-/** A line the DUT commands cannot carry out; `usage` as ConsoleError's. */
-export class DutCommandError extends Error {
-  override name = "DutCommandError";
-  constructor(
-    message: string,
-    readonly usage = true,
-  ) {
-    super(message);
-  }
-}
 
 export interface DutCommandDeps {
   host: Host;
@@ -139,7 +129,7 @@ export class DutCommands {
   /** `probe EUI64 console PORT` | `probe EUI64 off`: how `holds` learns what a DUT holds. */
   probe(ieee: string, args: string[]): void {
     const [method, port, ...extra] = args;
-    if (extra.length) throw new DutCommandError(`unexpected '${extra[0]}'`);
+    if (extra.length) throw new ConsoleError(`unexpected '${extra[0]}'`);
     const dut = this.#dutOrDeclare(ieee);
     const { session } = this.#d;
     if (method?.toLowerCase() === "off") {
@@ -147,7 +137,7 @@ export class DutCommands {
       this.#d.out(`${session.nameOf(ieee)}: no probe`);
       return;
     }
-    if (method?.toLowerCase() !== "console" || !port) throw new DutCommandError("say 'console PORT' or 'off'");
+    if (method?.toLowerCase() !== "console" || !port) throw new ConsoleError("say 'console PORT' or 'off'");
     const probe = new ConsoleProbe({ ...VIRTUAL_CONSOLE, port });
     session.declare({ decl: { ...dut.decl, probe: "console" }, probe, console: port });
     this.#d.out(`${session.nameOf(ieee)}: console probe on ${port} (dump: HIST, MSG, AGG, STATE lines, then END)`);
@@ -163,7 +153,7 @@ export class DutCommands {
     try {
       file = loadDutFile(path);
     } catch (err) {
-      if (err instanceof DutFileError) throw new DutCommandError(err.message, false);
+      if (err instanceof DutFileError) throw new ConsoleError(err.message, false);
       throw err;
     }
     const { hub, host, session } = this.#d;
@@ -223,8 +213,8 @@ export class DutCommands {
     const index = EvidenceIndex.of(evidence.events);
     const done = () => hasFetchedHistory(index, ieee, undefined, 0);
     if (!(await this.#until(done, ms, signal))) {
-      if (signal.aborted) throw new DutCommandError("wait interrupted", false);
-      throw new DutCommandError(`${name} fetched no history within ${formatDuration(ms)}`, false);
+      if (signal.aborted) throw new ConsoleError("wait interrupted", false);
+      throw new ConsoleError(`${name} fetched no history within ${formatDuration(ms)}`, false);
     }
     if (!session.dut(ieee)?.probe) {
       this.#d.out(`${name} has fetched history (served by the hub; no probe to see it held)`);
@@ -244,8 +234,8 @@ export class DutCommands {
       const wait = Math.min(PROBE_EVERY_MS, deadline - Date.now());
       if (wait <= 0 || !(await this.#d.sleep(wait, signal))) break;
     }
-    if (signal.aborted) throw new DutCommandError("wait interrupted", false);
-    throw new DutCommandError(
+    if (signal.aborted) throw new ConsoleError("wait interrupted", false);
+    throw new ConsoleError(
       `${name} was served history but holds none of it after ${formatDuration(ms)}: ${last}`,
       false,
     );
@@ -259,8 +249,8 @@ export class DutCommands {
     const from = (cot?.seq ?? index.nextSeq() - 1) + 1;
     const done = () => hasQueriedCot(index, ieee, from);
     if (!(await this.#until(done, ms, signal))) {
-      if (signal.aborted) throw new DutCommandError("wait interrupted", false);
-      throw new DutCommandError(
+      if (signal.aborted) throw new ConsoleError("wait interrupted", false);
+      throw new ConsoleError(
         `${session.nameOf(ieee)} sent no CoT query within ${formatDuration(ms)}${cot ? ` (the last CoT is seq ${cot.seq})` : ""}`,
         false,
       );
@@ -281,7 +271,7 @@ export class DutCommands {
   async waitClear(ieee: string, ms: number, signal: AbortSignal): Promise<void> {
     const ts = this.ts();
     const times = Object.values(ts);
-    if (times.length === 0) throw new DutCommandError("no CoT recorded yet: nothing to clear", false);
+    if (times.length === 0) throw new ConsoleError("no CoT recorded yet: nothing to clear", false);
     this.#needProbe(ieee);
     const effective = Math.max(...times);
     const { session, clock } = this.#d;
@@ -302,17 +292,16 @@ export class DutCommands {
       const wait = Math.min(PROBE_EVERY_MS, deadline - Date.now());
       if (wait <= 0 || !(await this.#d.sleep(wait, signal))) break;
     }
-    if (signal.aborted) throw new DutCommandError("wait interrupted", false);
-    throw new DutCommandError(`${session.nameOf(ieee)} has not cleared within ${formatDuration(ms)}: ${last}`, false);
+    if (signal.aborted) throw new ConsoleError("wait interrupted", false);
+    throw new ConsoleError(`${session.nameOf(ieee)} has not cleared within ${formatDuration(ms)}: ${last}`, false);
   }
 
   /** `wait window`: until the main CoT's clear is due (then probes are `after-cot`). */
   async waitWindow(signal: AbortSignal): Promise<void> {
     const end = this.#d.session.windowEnd;
-    if (end === undefined)
-      throw new DutCommandError("no CoT recorded in this session yet: no window to wait for", false);
+    if (end === undefined) throw new ConsoleError("no CoT recorded in this session yet: no window to wait for", false);
     const left = end - this.#d.clock.now();
-    if (left > 0 && !(await this.#d.sleep(left, signal))) throw new DutCommandError("wait interrupted", false);
+    if (left > 0 && !(await this.#d.sleep(left, signal))) throw new ConsoleError("wait interrupted", false);
     this.#d.out(`the detection window of the main CoT ended at ${iso(end)}; probes now count as after-cot`);
   }
 
@@ -342,7 +331,7 @@ export class DutCommands {
     const entry = this.#d.hub.deviceLog.get(ieee);
     const kind = entry && dutKindOf(entry.deviceType);
     if (!kind) {
-      throw new DutCommandError(
+      throw new ConsoleError(
         entry
           ? `${ieee} is in the Device Log as ${entry.typeName}, not an IHD or PPMID`
           : `${ieee} is not in the Device Log`,
@@ -355,7 +344,7 @@ export class DutCommands {
   #needProbe(ieee: string): void {
     const dut = this.#dutOrDeclare(ieee);
     if (!dut.probe) {
-      throw new DutCommandError(
+      throw new ConsoleError(
         `${this.#d.session.nameOf(ieee)} has no probe: give one with 'probe ${ieee} console PORT' or a DUT file ('dut FILE')`,
         false,
       );
@@ -365,8 +354,8 @@ export class DutCommands {
   async #probe(ieee: string): Promise<Probe> {
     this.#needProbe(ieee);
     const p = await this.#d.session.probe(ieee);
-    if (!p) throw new DutCommandError(`${ieee} has no probe`, false);
-    if (!p.ok) throw new DutCommandError(`probe seq ${p.seq} got no answer: ${p.error ?? "no reason given"}`, false);
+    if (!p) throw new ConsoleError(`${ieee} has no probe`, false);
+    if (!p.ok) throw new ConsoleError(`probe seq ${p.seq} got no answer: ${p.error ?? "no reason given"}`, false);
     return p;
   }
 

@@ -23,7 +23,10 @@ import type { Host } from "../host/host.js";
 import { attributeDef, clusterById } from "../zcl/index.js";
 import type { EndpointRole } from "../evidence/events.js";
 import type { CotRecord } from "../cluster-cot/tenancy.js";
-import { DutCommandError, type DutCommands, dutKindOf } from "./console-dut.js";
+import { type DutCommands, dutKindOf } from "./console-dut.js";
+import { ConsoleError } from "./console-error.js";
+
+export { ConsoleError };
 import type { ServeSession } from "./session.js";
 
 /** Words a device type can be given as in `add`, with its GBCS device type. */
@@ -44,20 +47,6 @@ const DELIVERY_MS = 5_000;
 
 /** Default limit of `wait fetch|cot-query|clear` (real ms). */
 const DUT_WAIT_MS = 120_000;
-
-/**
- * A line the console cannot carry out. `usage`: the line itself is wrong (a missing or malformed argument),
- * so the message gets the command's usage as a hint; otherwise (a wait that timed out) the message says all.
- */
-export class ConsoleError extends Error {
-  override name = "ConsoleError";
-  constructor(
-    message: string,
-    readonly usage = true,
-  ) {
-    super(message);
-  }
-}
 
 /** Refusals by the hub whose message says what was wrong with the argument. */
 function isArgumentRefusal(err: unknown): boolean {
@@ -347,8 +336,7 @@ export class BenchConsole {
       await cmd.run(args, running.signal);
     } catch (err) {
       const hint = ` (usage: ${cmd.usage}; 'help ${name}')`;
-      if (err instanceof ConsoleError || err instanceof DutCommandError)
-        throw new ConsoleError(`${err.message}${err.usage ? hint : ""}`, false);
+      if (err instanceof ConsoleError) throw new ConsoleError(`${err.message}${err.usage ? hint : ""}`, false);
       if (isArgumentRefusal(err)) throw new ConsoleError(`${(err as Error).message}${hint}`, false);
       // a refusal by the hub (Device Log full, CoT refused, …) says why; anything else names the command
       const known = err instanceof DeviceLogError || err instanceof CotRefusedError || err instanceof RangeError;
