@@ -5,6 +5,7 @@ import { parseDutFile, type ConsoleProbeSpec } from "../../../src/runner/dut-fil
 import { ConsoleProbe, parseDump, VIRTUAL_CONSOLE } from "../../../src/runner/probes/console.js";
 import { dumpLines } from "../../../src/virtual/console.js";
 import type { LookFor } from "../../../src/runner/probes/types.js";
+import type { Holdings } from "../../../src/evidence/events.js";
 import { ptyPair, type PtyPair } from "../../support/pty-pair.js";
 
 const NOTHING: LookFor = { messages: [], periods: [], cots: [] };
@@ -146,7 +147,7 @@ describe("console probe over a real serial port (socat pty pair)", () => {
 
 describe("dump parsing", () => {
   it("reads with VIRTUAL_CONSOLE what the consoles of 'hanbench virtual --console' print", () => {
-    const lines = dumpLines({
+    const holdings: Holdings = {
       consumption: [
         {
           role: "esme",
@@ -165,28 +166,10 @@ describe("dump parsing", () => {
         { role: "esme", item: "dailyTotal", start: "2026-12-04T19:04:00.000Z", granularity: "day", value: 7 },
       ],
       state: [{ role: "gpf", clusterId: 0x0702, item: "currentSummDelivered", value: 43555242 }],
-    });
+    };
+    const lines = dumpLines(holdings);
     expect(lines.at(-1)).toBe("END");
-    expect(parseDump(lines.slice(0, -1), VIRTUAL_CONSOLE.patterns)).toEqual({
-      consumption: [
-        {
-          role: "esme",
-          clusterId: 0x0702,
-          item: "previousDayConsumpDelivered",
-          period: "2026-12-03T00:00:00.000Z",
-          periodEnd: "2026-12-04T00:00:00.000Z",
-          value: 38801,
-        },
-        { role: "gpf", clusterId: 0x0705, item: "previousDayCostConsumptionDelivered", value: 12 },
-      ],
-      messages: [{ messageId: 849726248, text: "two words", receivedAt: "2026-12-04T19:04:08.000Z" }],
-      topUps: [],
-      debts: [],
-      aggregates: [
-        { role: "esme", item: "dailyTotal", start: "2026-12-04T19:04:00.000Z", granularity: "day", value: 7 },
-      ],
-      state: [{ role: "gpf", clusterId: 0x0702, item: "currentSummDelivered", value: 43555242 }],
-    });
+    expect(parseDump(lines.slice(0, -1), VIRTUAL_CONSOLE.patterns)).toEqual(holdings);
   });
 
   it("ignores lines that match no pattern", () => {
