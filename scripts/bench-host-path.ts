@@ -10,8 +10,7 @@
  * Compare with scripts/bench-host.ts, which measures the whole stack over the virtual dongle.
  */
 import { parseArgs } from "node:util";
-import { percentile } from "./bench-support.js";
-import { Zcl } from "zigbee-herdsman";
+import { cotReadFrame, percentile } from "./bench-support.js";
 import { RealClock } from "../src/hub/clock.js";
 import { FakeAdapter, useFakeAdapter } from "../test/host/fake-adapter.js";
 import { interviewed, startHubHost } from "../test/support/hub-host.js";
@@ -52,17 +51,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     for (let i = 0; i < READS; i++) {
       const tsn = i & 0xff;
-      const bytes = Zcl.Frame.create(
-        0,
-        0,
-        false,
-        undefined,
-        tsn,
-        "read",
-        0x0708,
-        [{ attrId: 0x0200 }, { attrId: 0x0201 }],
-        {},
-      ).toBuffer();
+      const bytes = cotReadFrame(tsn);
       const sent = fake.nextSent();
       const start = performance.now();
       fake.deliver({ nwk: NWK, srcEp: 1, dstEp, clusterId: 0x0708, bytes });

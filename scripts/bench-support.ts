@@ -114,6 +114,21 @@ export async function benchHerdsmanReads(opts: {
  * node reads 0x0708 0x0200/0x0201 of hub endpoint `endpoint` (default the GPF's) as a display polls for a CoT,
  * resolving when the answer is back at the node.
  */
+/** A DUT's Read Attributes of 0x0200 and 0x0201 (Device Management), built by herdsman, as the read benchmarks send it. */
+export function cotReadFrame(tsn: number): Buffer {
+  return Zcl.Frame.create(
+    0,
+    0,
+    false,
+    undefined,
+    tsn,
+    "read",
+    0x0708,
+    [{ attrId: 0x0200 }, { attrId: 0x0201 }],
+    {},
+  ).toBuffer();
+}
+
 export async function hubWithReadingNode(opts: {
   adapter: VirtualAdapter;
   memoryEvidence?: boolean;
@@ -138,18 +153,7 @@ export async function hubWithReadingNode(opts: {
   let tsn = 0;
   const readCot = (): Promise<unknown> => {
     tsn = (tsn + 1) & 0xff;
-    const frame = Zcl.Frame.create(
-      0,
-      0,
-      false,
-      undefined,
-      tsn,
-      "read",
-      0x0708,
-      [{ attrId: 0x0200 }, { attrId: 0x0201 }],
-      {},
-    );
-    return node.zclRequest({ nwk: 0, ep }, 0x0708, frame.toBuffer(), { profileId: 0x0109 });
+    return node.zclRequest({ nwk: 0, ep }, 0x0708, cotReadFrame(tsn), { profileId: 0x0109 });
   };
   return {
     dongle,
