@@ -10,10 +10,13 @@
  * - SIGINT mid-run: the run stops after the step in progress and still writes its reports (exit code 3).
  *
  * The window is a few seconds and the displays poll every 500 ms, so each window holds several polls: the
- * run is short but every verdict rests on real traffic and real dumps.
+ * run is short but every verdict rests on real traffic and real dumps. Each run selects (`--cases`) the cases
+ * it asserts, so it walks only the phases those read: every wait is real time (the suite's slowest file).
  */
 import { BENCH_PLAN, defaultTiming } from "../../src/cluster-cot/plan.js";
 import { planTime } from "../../src/cluster-cot/plan-time.js";
+import { phasesFor } from "../../src/cluster-cot/selection.js";
+import { CASES } from "../../src/cluster-cot/index.js";
 import { formatDuration } from "../../src/duration.js";
 import { expectedDuration } from "../../src/runner/run.js";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -206,6 +209,11 @@ function verdicts(report: Report, label: string): Record<string, string> {
   return Object.fromEntries(dut!.results.map((r) => [r.id, r.verdict]));
 }
 
+/** What the console run asserts: join, the main CoT and its clears, the new data, no spurious clearing, away. */
+const CONSOLE_CASES = ["COT-01", "COT-02", "COT-03", "COT-04", "COT-05", "COT-06", "COT-07", "COT-09", "COT-10"];
+/** What the operator run asserts: the cases with a probe (inconclusive) and the queries (judged from traffic). */
+const OPERATOR_CASES = ["COT-02", "COT-03", "COT-04", "COT-05", "COT-06", "COT-07", "COT-08", "COT-09", "COT-10"];
+
 describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () => {
   it.concurrent("console probes: the compliant IHD fails nothing, the one keeping messages fails COT-06 (exit 1)", async () => {
     const dir = mkdtempSync(join(root, "console-"));
@@ -228,6 +236,8 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
         requirements,
         "--html",
         join(dir, "out.html"),
+        "--cases",
+        CONSOLE_CASES.join(","),
       ]),
     );
     const code = await run.closed;
@@ -251,23 +261,31 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(bad["COT-06"], context).toBe("fail");
     expect(bad["COT-05"], context).toBe("pass");
     expect(code).toBe(1);
-    // the expected duration before the run, and what is left at each phase
+    // the phases the selected cases read, and no other: the expected duration before the run and what is
+    // left at each phase
+    const plan = phasesFor(CONSOLE_CASES, CASES, BENCH_PLAN);
+    expect(plan.map((p) => p.name)).toEqual(["join", "baseline", "cot", "observe", "new-data", "repeat", "away-cot"]);
     const progress = run.err.join("\n");
-    const times = planTime(BENCH_PLAN, defaultTiming(4000), "bench");
+    const times = planTime(plan, defaultTiming(4000), "bench");
     expect(times.phases.find((p) => p.name === "observe")?.waitMs).toBe(4000);
     expect(progress).toContain(`expected duration: ${expectedDuration(times, 4000)}`);
-    const n = BENCH_PLAN.length;
-    const left = (i: number) => formatDuration(planTime(BENCH_PLAN.slice(i), defaultTiming(4000), "bench").waitMs);
+    const skipped = BENCH_PLAN.filter((p) => !plan.includes(p)).map((p) => p.name);
+    expect(skipped).toEqual(expect.arrayContaining(["second-cot", "future-cot", "bits-cot", "control-bits"]));
+    expect(progress).toContain(`phases skipped, no selected case needs them: ${skipped.join(", ")}`);
+    const n = plan.length;
+    const left = (i: number) => formatDuration(planTime(plan.slice(i), defaultTiming(4000), "bench").waitMs);
     expect(progress).toContain(`[2/${n}] baseline `);
     expect(progress).toMatch(new RegExp(`\\[2/${n}\\] baseline .*; about ${left(1)} of waits left\\)`));
     expect(progress).toMatch(
-      new RegExp(`\\[${n}/${n}\\] ${BENCH_PLAN[n - 1]!.name} .*; about ${left(n - 1)} of waits left\\)`),
+      new RegExp(`\\[${n}/${n}\\] ${plan[n - 1]!.name} .*; about ${left(n - 1)} of waits left\\)`),
     );
 
     // the verdicts rest on console dumps of the devices' own stores
     const events = readEvidence(join(dir, "evidence.jsonl")).events;
     const probes = events.filter((e) => e.kind === "probe");
-    expect(probes.length).toBeGreaterThanOrEqual(2 * 9);
+    // baseline, after-cot, after-new-data, after-repeat, after-date-none, after-date-older, before-away,
+    // after-return: for each of the two displays
+    expect(probes.length).toBe(2 * 8);
     expect(probes.every((p) => p.kind === "probe" && p.method === "console" && p.ok)).toBe(true);
     const baseline = probes.find((p) => p.kind === "probe" && p.purpose === "baseline" && p.label === keeper.label);
     expect(
@@ -338,20 +356,20 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     });
     expect(rerun.status, rerun.stderr).toBe(1);
     expect(parseJsonReport(readFileSync(again, "utf8"))).toEqual(r);
-  }, 300_000); // about 22 windows of 4 s of real time, plus joins and the hub start: slow on a loaded machine
+  }, 240_000); // 5 windows of 4 s of real time, the data fetches, joins and the hub start: slow on a loaded machine
 
   it.concurrent("operator probe without a terminal: inconclusive, never a guess (exit 3)", async () => {
     const dir = mkdtempSync(join(root, "operator-"));
     const bench = await virtualBench(dir, "ihd:compliant");
     const dut = operatorDut(dir, bench.devices[0]!);
-    const run = start(runArgs(dir, bench.port, [dut], "2s"));
+    const run = start(runArgs(dir, bench.port, [dut], "2s", ["--cases", OPERATOR_CASES.join(",")]));
     const code = await run.closed;
     await stop(bench.virtual);
     const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
     const v = verdicts(report, bench.devices[0]!.label);
     const context = `\n${run.out.join("\n")}`;
     expect(report.summary.fail, context).toBe(0);
-    for (const id of ["COT-02", "COT-05", "COT-06", "COT-07", "COT-08", "COT-09", "COT-10"]) {
+    for (const id of OPERATOR_CASES.filter((c) => c !== "COT-03" && c !== "COT-04")) {
       expect(`${id} ${v[id]}`, context).toBe(`${id} inconclusive`);
     }
     // what needs no person is still judged from the traffic
@@ -410,7 +428,8 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(hubCert.status, hubCert.stderr).toBe(0);
     const dut = operatorDut(dir, bench.devices[0]!, "ppmid");
     const args = [
-      ...runArgs(dir, bench.port, [dut], "2s"),
+      // COT-03 walks the baseline and the main CoT: SE frames (history, CoT polls) cross the secured link
+      ...runArgs(dir, bench.port, [dut], "2s", ["--cases", "COT-17,COT-03"]),
       "--cert",
       join(dir, "hub", `${coordinator.toLowerCase()}.txt`),
     ];
