@@ -42,6 +42,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "10" },
     batch: { type: "string", default: "1000" },
+    "warm-up": { type: "string", default: "1000" },
     concurrency: { type: "string", default: "1" },
     "memory-evidence": { type: "boolean", default: false },
     endpoint: { type: "string" },
@@ -57,7 +58,9 @@ const ADAPTER: "zstack" | "ember" = values.adapter;
 const ROUNDS = Number(values.rounds);
 const BATCH = Number(values.batch);
 const CONCURRENCY = Number(values.concurrency);
+const WARM_UP = Number(values["warm-up"]);
 for (const [name, n] of [
+  ["warm-up", WARM_UP],
   ["rounds", ROUNDS],
   ["batch", BATCH],
   ["concurrency", CONCURRENCY],
@@ -202,8 +205,8 @@ async function main(): Promise<void> {
     into.cpuUs += answer.tally.cpuUs;
   };
   const warm: Tally = { latencies: [], seconds: 0, cpuUs: 0 };
-  await run("hanbench", 1000, warm);
-  await run("bare", 1000, warm);
+  await run("hanbench", WARM_UP, warm);
+  await run("bare", WARM_UP, warm);
   const load0 = loadavg()[0]!;
   const tallies: Record<"hanbench" | "bare", Tally> = {
     hanbench: { latencies: [], seconds: 0, cpuUs: 0 },
