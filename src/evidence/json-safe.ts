@@ -1,5 +1,5 @@
 /** What may go into an evidence line: JSON-safe values, no registered secret, nothing named like key material. */
-import { redactText, SECRET_NAME } from "../redact.js";
+import { redactText, SECRET_NAME, secretCount } from "../redact.js";
 
 /**
  * A copy of `value` without any field named like key material, at any depth: the one rule by which the
@@ -15,6 +15,35 @@ export function withoutKeys(value: unknown): unknown {
   return value;
 }
 
+/** Strings up to this length are remembered once scrubbed. */
+const SHORT = 64;
+/** Scrubbed strings remembered at most (the memory is emptied when it is full). */
+const REMEMBERED_MAX = 4096;
+/** Short strings already scrubbed, and the number of secrets they were scrubbed of. */
+const scrubbed = new Map<string, string>();
+let scrubbedFor = -1;
+
+/**
+ * `redactText(text)`. The short strings of evidence repeat (EUI-64s, roles, cluster, command and item names,
+ * period starts, the bytes of a device's polls), so their answers are remembered until a secret is added:
+ * a string scrubbed before a secret was registered is scrubbed again after.
+ */
+function scrub(text: string): string {
+  if (text.length > SHORT) return redactText(text);
+  const secrets = secretCount();
+  if (secrets !== scrubbedFor) {
+    scrubbed.clear();
+    scrubbedFor = secrets;
+  }
+  let out = scrubbed.get(text);
+  if (out === undefined) {
+    out = redactText(text);
+    if (scrubbed.size >= REMEMBERED_MAX) scrubbed.clear();
+    scrubbed.set(text, out);
+  }
+  return out;
+}
+
 /**
  * Converts bigints and Buffers so that any decoded value can go into a JSON line, and scrubs the run's
  * registered secrets (src/redact.ts) from every string and byte field.
@@ -22,7 +51,7 @@ export function withoutKeys(value: unknown): unknown {
 export function jsonSafe(value: unknown): unknown {
   switch (typeof value) {
     case "string":
-      return redactText(value);
+      return scrub(value);
     case "boolean":
     case "undefined":
       return value;
@@ -42,7 +71,7 @@ export function jsonSafe(value: unknown): unknown {
     return out;
   }
   if (value instanceof Uint8Array) {
-    return redactText(
+    return scrub(
       (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString("hex"),
     );
   }

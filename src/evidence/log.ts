@@ -115,8 +115,12 @@ export class EvidenceLog implements EvidenceSink {
       seq: this.events.length + 1,
       t: this.#hubIso.of(this.#now()),
       wall: this.#wallIso.of(Date.now()),
-      ...(jsonSafe(body) as EvidenceBody),
+      ...body,
     } as Evidence;
+    // the body's values made JSON-safe in the event itself (one copy of the body, not two); a nested object
+    // or array is copied by jsonSafe, so nothing of the caller's is changed
+    const fields = event as unknown as Record<string, unknown>;
+    for (const k in body) fields[k] = jsonSafe(fields[k]);
     this.events.push(event);
     if (this.#fd !== undefined) {
       const line = `${JSON.stringify(event)}\n`;

@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { EvidenceFileError, EvidenceLog } from "../../src/evidence/log.js";
 import { jsonSafe, withoutKeys } from "../../src/evidence/json-safe.js";
 import { readEvidence } from "../../src/evidence/read.js";
+import { addSecret, REDACTED } from "../../src/redact.js";
 
 describe("evidence log", () => {
   it("appends numbered JSON lines with hub time, on disk once flushed", () => {
@@ -104,6 +105,20 @@ describe("evidence log", () => {
       c: [null],
       d: "1970-01-01T00:00:00.000Z",
     });
+  });
+
+  it("scrubs a secret from text it recorded before the secret was registered, and from bytes", () => {
+    // a short string is scrubbed once and remembered: the memory must not outlive a new secret
+    const key = "5e1f0c2d3a4b59687786a5b4c3d2e1f0";
+    const log = new EvidenceLog({ now: () => 0 });
+    log.append({ kind: "note", message: key });
+    addSecret(key);
+    log.append({ kind: "note", message: key });
+    const data = { bytes: Buffer.from(key, "hex"), text: `k ${key}` };
+    log.append({ kind: "note", message: "m", data });
+    expect(Buffer.isBuffer(data.bytes)).toBe(true); // the caller's object is left as it was
+    expect(log.events.map((e) => (e as { message: string }).message)).toEqual([key, REDACTED, "m"]);
+    expect((log.events[2] as { data: unknown }).data).toEqual({ bytes: REDACTED, text: `k ${REDACTED}` });
   });
 
   it("drops fields named like key material at any depth and keeps the rest", () => {
