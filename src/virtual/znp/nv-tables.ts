@@ -29,8 +29,10 @@ export interface AddrMgrEntry {
   ieee: string;
 }
 
+const CAPACITY = new Map(NV_TABLES.map((t) => [t.item, t.capacity]));
+
 function capacity(item: number): number {
-  return NV_TABLES.find((t) => t.item === item)?.capacity ?? 0;
+  return CAPACITY.get(item) ?? 0;
 }
 
 function entry(state: ZnpState, item: number, sub: number): Buffer | undefined {
@@ -55,13 +57,29 @@ export function addressManager(state: ZnpState): AddrMgrEntry[] {
   return out;
 }
 
+/**
+ * The first used address manager entry whose raw bytes `matches`. The lookups of every secured frame go
+ * through here: only the entry found is decoded.
+ */
+function findEntry(state: ZnpState, matches: (b: Buffer) => boolean): AddrMgrEntry | undefined {
+  for (let i = 0, n = capacity(ExItem.ADDRMGR); i < n; i++) {
+    const b = entry(state, ExItem.ADDRMGR, i);
+    if (!b || b.length < 12 || !matches(b)) continue;
+    const e = decodeAddrMgr(i, b);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** The entry of `ieee` ("0x" and 16 hex digits, any case). */
 export function findDevice(state: ZnpState, ieee: string): AddrMgrEntry | undefined {
-  const wanted = ieee.toLowerCase();
-  return addressManager(state).find((e) => e.ieee === wanted);
+  if (!/^0x[0-9a-f]{16}$/i.test(ieee)) return undefined; // the form every entry's IEEE is read back in
+  const le = ieeeToLe(ieee);
+  return findEntry(state, (b) => le.equals(b.subarray(4, 12)));
 }
 
 export function findDeviceByNwk(state: ZnpState, nwk: number): AddrMgrEntry | undefined {
-  return addressManager(state).find((e) => e.nwk === nwk);
+  return findEntry(state, (b) => b.readUInt16LE(2) === nwk);
 }
 
 /**
