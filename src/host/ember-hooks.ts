@@ -30,6 +30,8 @@ import type { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { FIXED_ENDPOINTS } from "zigbee-herdsman/dist/adapter/ember/adapter/endpoints.js";
+import { SLStatus } from "zigbee-herdsman/dist/adapter/ember/enums.js";
+import { EzspConfigId } from "zigbee-herdsman/dist/adapter/ember/ezsp/enums.js";
 import { Ezsp } from "zigbee-herdsman/dist/adapter/ember/ezsp/ezsp.js";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
 import type { EndpointRole } from "../evidence/events.js";
@@ -221,13 +223,30 @@ export const EMBER_APS_OPTION_ENCRYPTION = 0x0020;
 export class EmberLinkKeys {
   readonly #keyed = new Set<string>();
 
-  /** Installs a device's link key (16 bytes) in the NCP's key table with EZSP importLinkKey. */
-  async importLinkKey(adapter: Adapter, eui64: string, key: Buffer): Promise<void> {
+  /**
+   * Installs a device's link key (16 bytes) in the NCP's key table with EZSP importLinkKey.
+   *
+   * The key table is a token of the stick: it keeps the keys of earlier sessions, and its size is fixed by the
+   * firmware build (EZSP configuration value KEY_TABLE_SIZE). When it is full (SL_STATUS_FULL), the entries of
+   * devices `keep` does not name (devices no longer in the hub's Device Log) are erased and the import is
+   * tried once more; when every entry belongs to a device the hub keeps, the error says so.
+   */
+  async importLinkKey(adapter: Adapter, eui64: string, key: Buffer, keep?: (eui64: string) => boolean): Promise<void> {
     if (key.length !== 16) throw new RangeError("an APS link key is 16 bytes");
     const ezsp = emberEzsp(adapter);
     const ieee = normaliseEui64(eui64) as `0x${string}`;
     // index 0xFF: the stack picks the entry (a device's existing one, else a free one)
-    const status = await ezsp.ezspImportLinkKey(0xff, ieee, { contents: Buffer.from(key) });
+    const importKey = () => ezsp.ezspImportLinkKey(0xff, ieee, { contents: Buffer.from(key) });
+    let status = await importKey();
+    if (status === SLStatus.FULL && keep) {
+      const { size, erased } = await eraseKeysNotKept(ezsp, (e) => e === ieee || keep(e));
+      status = erased > 0 ? await importKey() : status;
+      if (status === SLStatus.FULL)
+        throw new Error(
+          `the NCP's key table is full: its ${size} entries hold the link keys of devices in the Device Log; ` +
+            `run at most ${size} Type 1 devices at once on this stick (or a firmware build with a larger key table)`,
+        );
+    }
     if (status !== 0) throw new Error(`the NCP did not take the link key of ${ieee} (status 0x${status.toString(16)})`);
     this.#keyed.add(ieee);
   }
@@ -236,6 +255,28 @@ export class EmberLinkKeys {
   encryptFor(eui64: string): boolean {
     return this.#keyed.has(normaliseEui64(eui64));
   }
+}
+
+/** Erases every key-table entry whose device `keep` does not name; returns the table's size and how many went. */
+async function eraseKeysNotKept(
+  ezsp: Ezsp,
+  keep: (eui64: string) => boolean,
+): Promise<{ size: number; erased: number }> {
+  const [configStatus, size] = await ezsp.ezspGetConfigurationValue(EzspConfigId.KEY_TABLE_SIZE);
+  if (configStatus !== SLStatus.OK) return { size: 0, erased: 0 };
+  let erased = 0;
+  for (let index = 0; index < size; index++) {
+    const [status, context] = await ezsp.ezspExportLinkKeyByIndex(index);
+    if (status !== SLStatus.OK || keep(normaliseEui64(context.eui64))) continue;
+    if ((await ezsp.ezspEraseKeyTableEntry(index)) === SLStatus.OK) {
+      erased++;
+      logger.info(
+        { device: normaliseEui64(context.eui64), index },
+        "erased the NCP's link key of a device no longer in the Device Log (the key table was full)",
+      );
+    }
+  }
+  return { size, erased };
 }
 
 function emberEzsp(adapter: Adapter): Ezsp {

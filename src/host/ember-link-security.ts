@@ -81,7 +81,7 @@ export class EmberLinkSecurity implements LinkSecurity {
    * APS-encrypted. Rejects when the NCP does not take it.
    */
   async install(device: { ieee: string; nwk: number }, key: Buffer): Promise<void> {
-    await this.#queued(() => this.#keys.importLinkKey(this.#adapter, device.ieee, key));
+    await this.#queued(() => this.#keys.importLinkKey(this.#adapter, device.ieee, key, this.#opts.keepsKeyOf));
   }
 
   /** A job on the adapter's command queue, so it never interleaves with the adapter's own EZSP commands. */

@@ -564,6 +564,7 @@ export class Host extends EventEmitter<HostEvents> {
     const opts = {
       isSeEndpoint: (ep: number) => hub.roleOf(ep) !== undefined,
       ieeeOf: (nwk: number) => this.#findDevice(nwk)?.ieeeAddr,
+      keepsKeyOf: (eui64: string) => hub.deviceLog.has(eui64),
     };
     let security: LinkSecurity;
     if (this.#adapterType === "ember") {

@@ -90,6 +90,8 @@ export interface LinkSecurityOptions {
   isSeEndpoint(endpoint: number): boolean;
   /** The EUI-64 of the device at a network address, if known. */
   ieeeOf(nwk: number): string | undefined;
+  /** Whether the hub keeps serving a device (its Device Log has it): a coordinator's stale key of another may go. */
+  keepsKeyOf?(eui64: string): boolean;
 }
 
 export class ZStackLinkSecurity implements LinkSecurity {

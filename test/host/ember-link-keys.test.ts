@@ -83,4 +83,27 @@ describe("EmberLinkKeys on herdsman's ember adapter and the virtual NCP", () => 
       security.close();
     }
   });
+  it("a full key table: SL_STATUS_FULL without a Device Log to consult; with one, stale keys go and the key goes in", async () => {
+    const keys = new EmberLinkKeys();
+    const size = dongle.ncp.tokens.keyTable.length;
+    const device = (i: number) => `0x0d6f0000000001${i.toString(16).padStart(2, "0")}`;
+    for (let i = 0; entries().length < size; i++) await keys.importLinkKey(adapter, device(i), Buffer.alloc(16, i));
+    const held = entries().map((e) => e.eui64);
+    const newcomer = "0x0d6f0000000002ff";
+    // firmware's answer, passed on as it is (sl_status.h: FULL is 0x001C)
+    await expect(keys.importLinkKey(adapter, newcomer, Buffer.alloc(16, 0x55))).rejects.toThrow(/status 0x1c\)/);
+    // every entry a device the hub keeps: nothing erased, the error says what to do
+    await expect(keys.importLinkKey(adapter, newcomer, Buffer.alloc(16, 0x55), () => true)).rejects.toThrow(
+      new RegExp(`key table is full: its ${size} entries .* at most ${size} Type 1 devices`),
+    );
+    expect(entries().map((e) => e.eui64)).toEqual(held);
+    // two devices left the Device Log: their entries go, the newcomer takes one, the others stay
+    const gone = new Set([held[2], held[5]]);
+    await keys.importLinkKey(adapter, newcomer, Buffer.alloc(16, 0x55), (eui64) => !gone.has(eui64));
+    const after = entries().map((e) => e.eui64);
+    expect(after).toContain(newcomer);
+    expect(after.filter((e) => gone.has(e))).toEqual([]);
+    expect(after.filter((e) => held.includes(e))).toEqual(held.filter((e) => !gone.has(e)));
+    expect(keys.encryptFor(newcomer)).toBe(true);
+  });
 });
