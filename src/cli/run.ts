@@ -24,7 +24,14 @@ import { loadRequirements, verdictTable, writeOutput } from "./report.js";
 import { buildInfo, herdsmanVersion, toolVersion } from "./version.js";
 import { BenchFileError, labInfo, loadBenchFile } from "../runner/bench-file.js";
 import type { LabInfo, RequirementsMap } from "../evidence/events.js";
-import { type DeviceSpec, parseDeviceList as parseDevices } from "../virtual/devices/profiles.js";
+import {
+  type DeviceSpec,
+  PPMID_ONLY_PROFILES,
+  PROFILES,
+  parseDeviceList as parseDevices,
+} from "../virtual/devices/profiles.js";
+import { KEY_TABLE_SIZE as EMBER_KEY_TABLE_SIZE } from "../virtual/ember/ncp-state.js";
+import { wrap } from "../report/terminal.js";
 import { DeviceSpecError } from "../virtual/registry.js";
 import { Exit, UsageError } from "./errors.js";
 import { DEVICE_LOG_CAPACITY } from "../hub/device-log.js";
@@ -54,10 +61,13 @@ Cases:
 Devices (virtual):
   --devices LIST     emulated devices under test, comma-separated KIND:PROFILE
                      (default ihd:compliant,ppmid:compliant). KIND is ihd or ppmid; PROFILE one of
-                     compliant, no-query, gpf-only, keeps-history, keeps-messages, early-clear,
-                     repeat-clear, fixed-endpoint, offline-miss, refetches, and for a PPMID no-aps,
-                     bad-mac. At most 15: the hub's Device Log holds 16 entries and the run's own ESME
-                     takes one.
+${wrap(
+  `${PROFILES.filter((p) => !PPMID_ONLY_PROFILES.includes(p)).join(", ")}, and for a PPMID ${PPMID_ONLY_PROFILES.join(", ")}. ` +
+    `At most 15: the hub's Device Log holds 16 entries and the run's own ESME takes one. With --adapter ember and ` +
+    `--security cbke, at most ${EMBER_KEY_TABLE_SIZE} PPMIDs: the virtual NCP's key table holds ${EMBER_KEY_TABLE_SIZE} link keys.`,
+  107,
+  " ".repeat(21),
+).join("\n")}
 Bench:
   --port PATH        the dongle: a serial path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://HOST:PORT
   --adapter TYPE     herdsman adapter type: zstack (Texas Instruments Z-Stack, default) or ember
@@ -306,6 +316,12 @@ export function parseRunArgs(argv: string[]): RunOptions | "help" {
   const lab = labInfo(benchFile, { lab: v.lab, operator: v.operator, notes: v.note });
   const requirements = v.requirements !== undefined ? loadRequirements(v.requirements) : undefined;
   const security = parseSecurity(v.security, v.cert, mode, adapter);
+  const ppmids = devices.filter((d) => d.kind === "ppmid").length;
+  if (adapter === "ember" && security === "cbke" && ppmids > EMBER_KEY_TABLE_SIZE) {
+    throw new UsageError(
+      `--devices: ${ppmids} PPMIDs with --security cbke on --adapter ember: the virtual NCP's key table holds ${EMBER_KEY_TABLE_SIZE} link keys, as the firmware build it plays; run at most ${EMBER_KEY_TABLE_SIZE} PPMIDs at once, or --security off`,
+    );
+  }
   let pollIntervalMs: number | undefined;
   if (v["poll-interval"] !== undefined) {
     if (mode !== "virtual")

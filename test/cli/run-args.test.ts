@@ -56,6 +56,22 @@ describe("hanbench run: devices under test and the Device Log", () => {
     );
   });
 
+  it("on the virtual ember NCP with CBKE, as many PPMIDs as its key table holds (12), not one more", () => {
+    const ppmids = (n: number) => Array.from({ length: n }, () => "ppmid:compliant").join(",");
+    const twelve = parseRunArgs(["--adapter", "ember", "--devices", ppmids(12)]);
+    expect(twelve === "help" ? 0 : twelve.devices).toHaveLength(12);
+    expect(() => parseRunArgs(["--adapter", "ember", "--devices", ppmids(13)])).toThrow(
+      "--devices: 13 PPMIDs with --security cbke on --adapter ember: the virtual NCP's key table holds 12 link keys",
+    );
+    // keys are not the limit without CBKE, on Z-Stack, or for displays
+    for (const args of [
+      ["--adapter", "ember", "--security", "off", "--devices", ppmids(13)],
+      ["--adapter", "zstack", "--devices", ppmids(13)],
+      ["--adapter", "ember", "--devices", `${ppmids(12)},${displays(3)}`],
+    ])
+      expect(parseRunArgs(args), args.join(" ")).not.toBe("help");
+  });
+
   it("takes 16 DUT files on the bench, where the ESME is an endpoint of the hub node, and refuses 17", () => {
     const duts = Array.from({ length: 17 }, (_, i) => ["--dut", dutFile(i)]).flat();
     const sixteen = parseRunArgs(["--port", "/dev/null", ...duts.slice(0, 32)]);
