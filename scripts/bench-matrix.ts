@@ -29,6 +29,8 @@ import type { VirtualAdapter } from "../src/virtual/dongle.js";
 
 interface Job {
   kind: "ihd" | "ppmid";
+  /** The profiles of this run: a kind's profiles in runs of at most RUN_DUTS. */
+  profiles: string[];
   variant: HubVariantName;
   adapter: VirtualAdapter;
   windowMs: number;
@@ -50,13 +52,26 @@ interface Done {
 const profilesOf = (kind: "ihd" | "ppmid") =>
   PROFILES.filter((p) => kind === "ppmid" || !PPMID_ONLY_PROFILES.includes(p));
 
+/**
+ * DUTs per run, on both adapters alike: fewer than the virtual EmberZNet NCP's key-table entries (12, one per
+ * PPMID with CBKE), and runs of even length keep both workers busy to the end.
+ */
+const RUN_DUTS = 8;
+
+function runsOf(kind: "ihd" | "ppmid"): string[][] {
+  const all = profilesOf(kind);
+  const n = Math.ceil(all.length / RUN_DUTS);
+  const size = Math.ceil(all.length / n);
+  return Array.from({ length: n }, (_, i) => all.slice(i * size, (i + 1) * size));
+}
+
 async function runJob(job: Job): Promise<Done> {
   const dir = mkdtempSync(join(tmpdir(), `hb-matrix-${job.kind}-${job.variant}-`));
   const start = performance.now();
   try {
     const outcome = await runSuite({
       mode: "virtual",
-      devices: profilesOf(job.kind).map((p) => ({ kind: job.kind, profile: p, label: `${job.kind}:${p}` })),
+      devices: job.profiles.map((p) => ({ kind: job.kind, profile: p, label: `${job.kind}:${p}` })),
       seed: 3,
       windowMs: job.windowMs,
       ...(job.windowAuto ? { windowAuto: AUTO_WINDOW } : {}),
@@ -64,7 +79,6 @@ async function runJob(job: Job): Promise<Done> {
       ...(job.cases !== undefined ? { cases: job.cases } : {}),
       evidencePath: join(dir, "evidence.jsonl"),
       adapter: job.adapter,
-      ...(job.adapter === "ember" ? { security: "off" as const } : {}),
       hubVariant: job.variant,
       quiet: true,
       tool: "hanbench",
@@ -117,18 +131,20 @@ async function main(): Promise<number> {
   const windowMs = windowAuto ? AUTO_WINDOW.ceilingMs : parseDuration(values.window);
   const pollIntervalMs = values["poll-interval"] !== undefined ? parseDuration(values["poll-interval"]) : undefined;
   const jobs: Job[] = HUB_VARIANTS.flatMap((variant) =>
-    (["ihd", "ppmid"] as const).map((kind) => ({
-      kind,
-      variant,
-      adapter,
-      windowMs,
-      windowAuto,
-      ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
-      ...(values.cases !== undefined ? { cases: values.cases } : {}),
-    })),
+    (["ihd", "ppmid"] as const)
+      .flatMap((kind) => runsOf(kind).map((profiles) => ({ kind, profiles })))
+      .map((run) => ({
+        ...run,
+        variant,
+        adapter,
+        windowMs,
+        windowAuto,
+        ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+        ...(values.cases !== undefined ? { cases: values.cases } : {}),
+      })),
   );
   console.log(
-    `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles) on ${adapter}, ${workers} worker thread(s); load average ${load()}`,
+    `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles, at most ${RUN_DUTS} DUTs a run) on ${adapter}, ${workers} worker thread(s); load average ${load()}`,
   );
   const start = performance.now();
   const results: Done[] = [];
@@ -154,7 +170,7 @@ async function main(): Promise<number> {
           for (const d of Object.values(done.verdicts))
             for (const v of Object.values(d)) counts.set(v, (counts.get(v) ?? 0) + 1);
           console.log(
-            `  ${`${done.job.kind} × ${done.job.variant}`.padEnd(30)} ${(done.ms / 1000).toFixed(2).padStart(6)} s  hub time ${formatDuration(done.hubMs).padEnd(10)} ${[...counts].map(([v, n]) => `${n} ${v}`).join(", ")}${done.aborted ? `  ABORTED: ${done.aborted}` : ""}`,
+            `  ${`${done.job.kind}×${done.job.profiles.length} × ${done.job.variant}`.padEnd(32)} ${(done.ms / 1000).toFixed(2).padStart(6)} s  hub time ${formatDuration(done.hubMs).padEnd(10)} ${[...counts].map(([v, n]) => `${n} ${v}`).join(", ")}${done.aborted ? `  ABORTED: ${done.aborted}` : ""}`,
           );
         }
       } finally {
