@@ -2,8 +2,8 @@
  * The profile matrix (issue 12, "Speed"): every behaviour profile × {ihd, ppmid} × every hub variant, as
  * virtual runs of the whole stack, in one process with worker threads (one run per kind and variant, every
  * profile of that kind as a DUT of it). Prints each run's wall time and verdict counts, then the matrix's
- * wall time and the process's peak RSS (VmHWM: the main thread and every worker). Goal: ≤ 60 s on the
- * project's 2-core machine.
+ * wall time, its CPU time (every thread: the figure that depends least on the machine's load) and the
+ * process's peak RSS (VmHWM: the main thread and every worker). Goal: ≤ 60 s on the project's 2-core machine.
  *
  * `--save FILE` keeps every verdict (variant, DUT, case); `--compare FILE` lists the verdicts that differ
  * from a saved matrix and exits 1 when one does (a change of window or plan must not change a verdict).
@@ -147,6 +147,7 @@ async function main(): Promise<number> {
     `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles, at most ${RUN_DUTS} DUTs a run) on ${adapter}, ${workers} worker thread(s); load average ${load()}`,
   );
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const results: Done[] = [];
   const queue = [...jobs];
   await Promise.all(
@@ -179,9 +180,10 @@ async function main(): Promise<number> {
     }),
   );
   const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const duts = results.reduce((a, r) => a + Object.keys(r.verdicts).length, 0);
   console.log(
-    `matrix: ${results.length} runs, ${duts} DUTs, wall ${wall.toFixed(1)} s, peak RSS ${peakRssMb().toFixed(0)} MB (the process, every worker); load average after ${load()}`,
+    `matrix: ${results.length} runs, ${duts} DUTs, wall ${wall.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (every thread), peak RSS ${peakRssMb().toFixed(0)} MB (the process, every worker); load average after ${load()}`,
   );
   const table = Object.fromEntries(
     results
