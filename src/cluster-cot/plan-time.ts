@@ -32,7 +32,9 @@ function isDataStep(step: Step, mode: "virtual" | "bench", timing: Timing): bool
     step.do === "await-fetch" ||
     (step.do === "publish-message" && mode === "bench") ||
     // learning the window ends once every DUT has polled twice (at most the ceiling, the settle time then)
-    (step.do === "learn-window" && timing.learn !== undefined)
+    (step.do === "learn-window" && timing.learn !== undefined) ||
+    // a look at the CoT after the restarts ends with each DUT's next poll
+    step.do === "probe-once-queried"
   );
 }
 

@@ -28,6 +28,7 @@ export const PHASE = {
   observe: "observe",
   newData: "new-data",
   repeat: "repeat",
+  restart: "restart",
   secondCot: "second-cot",
   futureCot: "future-cot",
   awayCot: "away-cot",
@@ -49,6 +50,8 @@ export const PROBE = {
   afterReturn: "after-return",
   afterDateNone: "after-date-none",
   afterDateOlder: "after-date-older",
+  beforeRestart: "before-restart",
+  afterRestart: "after-restart",
   beforeSecondCot: "before-second-cot",
   afterSecondCot: "after-second-cot",
   beforeBitsCot: "before-bits-cot",
@@ -153,12 +156,18 @@ export type Step =
     }
   /** Every meter's CoT record goes (a meter or the hub replaced): 0x0200 shows no CoT again (`cot-reset` events). */
   | { do: "reset-cot" }
+  /** COT-16: the hub restarts (its host, on the same dongle and state), or every DUT is power-cycled and then
+   * leaves the network and rejoins it (virtual: the emulated devices; bench: one operator prompt). */
+  | { do: "restart"; what: "hub" | "duts" }
   /** Take the DUTs off the network (virtual: power off; bench: operator prompt) or bring them back. */
   | { do: "power"; online: boolean }
   /** Let hub time pass. */
   | { do: "wait"; until: WaitUntil }
   /** Probe every DUT; the ProbeEvent carries this purpose. */
   | { do: "probe"; purpose: string }
+  /** Probe each DUT as soon as it has queried the CoT since the last `restart` step (its first look at the
+   * unchanged CoT after it); one that has not within a window is probed at its end. */
+  | { do: "probe-once-queried"; purpose: string }
   /** With `--window auto` (`Timing.learn`): wait (≤ the ceiling) until each DUT has queried the CoT twice on
    * each meter that carries one, give each DUT its window (a `WindowEvent`) and time the rest of the run by
    * the longest. Otherwise nothing. */
@@ -186,6 +195,23 @@ export interface Phase {
  */
 function deliver(purpose: string): Step[] {
   return [{ do: "await-fetch" }, { do: "publish-message" }, { do: "probe", purpose }];
+}
+
+/**
+ * COT-16's restarts after the DUTs acted on a CoT, with that CoT unchanged: the data delivered and probed, the hub
+ * restarted first (so the DUTs' first look at the CoT after their own restarts is at the restarted hub), each
+ * DUT power-cycled and then leaving and rejoining, and each DUT probed once it has looked at the CoT again. Only
+ * its catch-up polls at power-on and rejoin fall between a DUT's probes in a virtual run (a DUT that never
+ * queries is probed a window later, without holding the others back). A phase that acts on
+ * a back-dated CoT (COT-14) can end with these steps too; COT-16 judges the `restart` phase's only.
+ */
+export function restartSteps(before: string, after: string): Step[] {
+  return [
+    ...deliver(before),
+    { do: "restart", what: "hub" },
+    { do: "restart", what: "duts" },
+    { do: "probe-once-queried", purpose: after },
+  ];
 }
 
 const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
@@ -259,6 +285,15 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
       { do: "probe", purpose: PROBE.afterDateOlder },
     ],
     cases: ["COT-09"],
+    needs: [PHASE.newData],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.restart,
+    summary:
+      "with the CoT unchanged, the hub restarts, then each DUT is power-cycled and leaves and rejoins: tenancy-2 data must survive",
+    steps: restartSteps(PROBE.beforeRestart, PROBE.afterRestart),
+    cases: ["COT-16"],
     needs: [PHASE.newData],
     modes: ["virtual", "bench"],
   },

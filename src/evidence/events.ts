@@ -326,6 +326,19 @@ export interface PresenceEvent {
   online: boolean;
 }
 
+/**
+ * A restart done to see that nothing is cleared by it (COT-16): the hub's (its host stopped and started again on
+ * the same dongle and state), or a DUT's power cycle or leave and rejoin (virtual: the emulated device; bench: the
+ * operator, who said it was done). Logged once the restart is over.
+ */
+export interface RestartEvent {
+  kind: "restart";
+  what: "hub" | "power-cycle" | "leave-rejoin";
+  /** The DUT restarted (absent for the hub). */
+  device?: string;
+  by: "hanbench" | "operator";
+}
+
 /** What a probe found a DUT holding. */
 export interface ProbeEvent {
   kind: "probe";
@@ -483,6 +496,7 @@ export type EvidenceBody =
   | CotEvent
   | CotResetEvent
   | PresenceEvent
+  | RestartEvent
   | ProbeEvent
   | ErrorEvent
   | KeyEstablishmentEvent

@@ -115,6 +115,10 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
   },
   "cot-reset": { required: { meter: ROLE } },
   presence: { required: { device: "string", online: "boolean" } },
+  restart: {
+    required: { what: ["hub", "power-cycle", "leave-rejoin"], by: ["hanbench", "operator"] },
+    optional: { device: "string" },
+  },
   probe: {
     required: {
       device: "string",

@@ -251,6 +251,11 @@ export class EmberLinkKeys {
     this.#keyed.add(ieee);
   }
 
+  /** The NCP's key table already holds the device's key (imported before the host restarted). */
+  adopt(eui64: string): void {
+    this.#keyed.add(normaliseEui64(eui64));
+  }
+
   /** Whether SE frames to this device go APS-encrypted. */
   encryptFor(eui64: string): boolean {
     return this.#keyed.has(normaliseEui64(eui64));

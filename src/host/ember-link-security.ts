@@ -94,6 +94,10 @@ export class EmberLinkSecurity implements LinkSecurity {
     return this.#keys.encryptFor(ieee);
   }
 
+  adopt(ieee: string): void {
+    this.#keys.adopt(ieee);
+  }
+
   wouldSecure(nwk: number, srcEp: number, clusterId: number): boolean {
     if (!this.#opts.isSeEndpoint(srcEp) || !apsSecurityRequired(SE_PROFILE_ID, clusterId)) return false;
     const ieee = this.#opts.ieeeOf(nwk);

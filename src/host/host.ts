@@ -117,6 +117,8 @@ export class Host extends EventEmitter<HostEvents> {
   #unsubscribePush: (() => void) | undefined;
   #security: LinkSecurity | undefined;
   #unsubscribeKeys: (() => void) | undefined;
+  /** EUI-64s whose link key the coordinator took (kept across `restart`, as the coordinator keeps its key table). */
+  readonly #keyedDevices = new Set<string>();
   /** Link-key installs under way, by EUI-64: a frame to that device waits for its key to be in place. */
   readonly #installs = new Map<string, Promise<void>>();
   #tsn = 0;
@@ -282,6 +284,16 @@ export class Host extends EventEmitter<HostEvents> {
     await controller.stop();
     this.#security?.close();
     this.#security = undefined;
+  }
+
+  /**
+   * Stops the host and starts it again on the same coordinator and state directory, as a restarted bench PC
+   * does: herdsman resumes the network from its database and coordinator backup, and the link keys the
+   * coordinator took stay in its key table, so the hub's SE frames to those devices go APS-secured again.
+   */
+  async restart(): Promise<"resumed" | "reset" | "restored"> {
+    await this.stop();
+    return this.start();
   }
 
   /** Opens joining for `seconds` (0 closes it; at most 254). Install codes are given to the coordinator first. */
@@ -573,6 +585,7 @@ export class Host extends EventEmitter<HostEvents> {
       security = ember;
     } else security = new ZStackLinkSecurity(adapter, opts);
     this.#security = security;
+    for (const device of this.#keyedDevices) security.adopt(device);
     this.#unsubscribeKeys = ke.onEstablished((k) => {
       const device = normaliseEui64(k.device);
       const nwk = this.#findDevice(device)?.networkAddress ?? k.nwk;
@@ -580,6 +593,7 @@ export class Host extends EventEmitter<HostEvents> {
         .install({ ieee: device, nwk }, k.linkKey)
         .then(
           () => {
+            this.#keyedDevices.add(device);
             evidence.append({ kind: "ke", device, step: "installed", by: "hub", fingerprint: k.fingerprint });
           },
           (err: unknown) => {

@@ -56,6 +56,11 @@ export interface LinkSecurity {
   install(device: { ieee: string; nwk: number }, key: Buffer): Promise<void>;
   /** Whether the coordinator holds a key installed this session for the device. */
   keyed(ieee: string): boolean;
+  /**
+   * The coordinator already holds the device's link key (installed before the host restarted: its key table
+   * is kept across a restart): the hub's SE frames to it go APS-secured again.
+   */
+  adopt(ieee: string): void;
   /** Whether a frame from hub endpoint `srcEp` to the device at `nwk` on `clusterId` goes APS-secured. */
   wouldSecure(nwk: number, srcEp: number, clusterId: number): boolean;
   /** Whether an incoming frame came APS-secured, as the coordinator reported it, if known. */
@@ -135,6 +140,10 @@ export class ZStackLinkSecurity implements LinkSecurity {
   /** Whether the coordinator holds a key installed this session for the device. */
   keyed(ieee: string): boolean {
     return this.#keyed.has(ieee.toLowerCase());
+  }
+
+  adopt(ieee: string): void {
+    this.#keyed.add(ieee.toLowerCase());
   }
 
   /** Whether a frame from hub endpoint `srcEp` to the device at `nwk` on `clusterId` goes APS-secured. */

@@ -174,6 +174,24 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
 
   let stopWatch: (() => void) | undefined;
   let closed = false;
+  const recorder = discoveryRecorder({
+    hub,
+    evidence,
+    duts: new Set(duts.map((d) => d.decl.ieee)),
+    responder: () => host.coordinatorIeee ?? hub.hubIeee,
+  });
+  /** Z-Stack answers discovery itself: the coordinator is asked to pass the requests on (COT-01). */
+  const watchDiscovery = async () => {
+    try {
+      stopWatch = await host.watchZdoRequests(DISCOVERY_REQUESTS, recorder);
+    } catch (err) {
+      evidence.append({
+        kind: "error",
+        source: "discovery",
+        message: `the coordinator does not pass on ZDO discovery requests, so COT-01 cannot see them: ${(err as Error).message}`,
+      });
+    }
+  };
   const env: RunEnv = {
     mode: "bench",
     clock,
@@ -193,6 +211,23 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     ],
     advance: ({ untilMs, done, stepMs, label }) => waiter.until(untilMs, label, done, stepMs),
     settle: (done, timeoutMs) => waiter.until(clock.now() + timeoutMs, "the DUTs", done),
+    async restartHub() {
+      stopWatch?.();
+      stopWatch = undefined;
+      await host.restart();
+      // the coordinator passes discovery requests on again (its registration went with the restart)
+      if (opts.adapter === "zstack") await watchDiscovery();
+      evidence.append({ kind: "restart", what: "hub", by: "hanbench" });
+    },
+    async restartDuts() {
+      // a device that leaves without the rejoin flag joins afresh: joining is open while the operator works
+      await host.permitJoin(254);
+      try {
+        await power.askRestarts(duts.map((d) => ({ label: d.decl.label, ieee: d.decl.ieee })));
+      } finally {
+        await host.permitJoin(0);
+      }
+    },
     startJoining: () =>
       awaitJoins({ waiter, clock, host, evidence, duts, joinMs: opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS }),
     async close() {
@@ -215,23 +250,7 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
         `--cert: the certificate is for EUI-64 ${certified}, but the coordinator is ${host.coordinatorIeee}: the hub's certificate must name its coordinator`,
       );
     }
-    if (opts.adapter === "zstack") {
-      const recorder = discoveryRecorder({
-        hub,
-        evidence,
-        duts: new Set(duts.map((d) => d.decl.ieee)),
-        responder: () => host.coordinatorIeee ?? hub.hubIeee,
-      });
-      try {
-        stopWatch = await host.watchZdoRequests(DISCOVERY_REQUESTS, recorder);
-      } catch (err) {
-        evidence.append({
-          kind: "error",
-          source: "discovery",
-          message: `the coordinator does not pass on ZDO discovery requests, so COT-01 cannot see them: ${(err as Error).message}`,
-        });
-      }
-    }
+    if (opts.adapter === "zstack") await watchDiscovery();
   } catch (err) {
     await env.close().catch(() => undefined);
     throw err;

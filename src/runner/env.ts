@@ -47,6 +47,17 @@ export interface RunEnv {
   advance(opts: { untilMs: number; done?: () => boolean; stepMs?: number; label: string }): Promise<boolean>;
   /** Waits in REAL time (joins, interviews) until `done()` holds or `timeoutMs` passes. */
   settle(done: () => boolean, timeoutMs: number): Promise<boolean>;
+  /**
+   * The hub restarts (COT-16): its host stops and starts again on the same dongle and state; the hub keeps its
+   * CoTs, Device Log and served data. Logs a `restart` event once the hub is back.
+   */
+  restartHub(): Promise<void>;
+  /**
+   * Every DUT is power-cycled, then leaves the network and rejoins it (COT-16); virtual: the emulated devices,
+   * bench: one prompt to the operator for all of them. Logs a `restart` event per DUT and restart done (none
+   * when nobody could be asked).
+   */
+  restartDuts(): Promise<void>;
   /** Virtual only: the emulated DUTs try to join (a real device is switched on by a person). */
   startJoining?(): Promise<void>;
   /** Virtual only: a device not in the Device Log tries to join. Resolves once the attempt is over. */

@@ -1,6 +1,7 @@
 /**
- * The away phase on the bench: a person switches each device off and on again when asked. Without a
- * terminal there is nobody to ask: the run says so in the evidence and goes on.
+ * The away phase on the bench: a person switches each device off and on again when asked; the restart phase
+ * (COT-16): a person power-cycles every device, then has it leave the network and join again, asked once for
+ * all of them. Without a terminal there is nobody to ask: the run says so in the evidence and goes on.
  */
 import { createInterface } from "node:readline/promises";
 import type { EvidenceSink } from "../evidence/log.js";
@@ -41,5 +42,37 @@ export class PowerPrompt {
       rl.close();
     }
     this.#evidence.append({ kind: "presence", device: d.ieee, online: d.online });
+  }
+
+  /**
+   * One prompt for every device: power-cycle it, wait until it shows data again, then have it leave the network
+   * and join again (the Device Log still holds it; joining is open). Records both restarts of each device once
+   * the operator says they are done; without a terminal, a note and no record (COT-16 is `inconclusive`).
+   */
+  async askRestarts(duts: { label: string; ieee: string }[]): Promise<void> {
+    const names = duts.map((d) => `${d.label} (${d.ieee})`).join(", ");
+    const io = this.#io;
+    if (!io.input.isTTY) {
+      this.#evidence.append({
+        kind: "note",
+        message: `no terminal to ask the operator to power-cycle ${names} and have them leave and rejoin: COT-16 cannot see those restarts`,
+        data: { devices: duts.map((d) => d.ieee) },
+      });
+      this.#progress.line(`  nobody to power-cycle ${names} (no terminal); COT-16 will be inconclusive`);
+      return;
+    }
+    this.#progress.done();
+    const rl = createInterface({ input: io.input, output: io.output, terminal: false });
+    try {
+      await rl.question(
+        `  ${names}: for each, switch it off (batteries out, screen dark) for 10 s and on again, wait until it shows its data, then have it leave the network and join again (its menu's leave or re-pair; joining is open); then press Enter `,
+      );
+    } finally {
+      rl.close();
+    }
+    for (const d of duts) {
+      this.#evidence.append({ kind: "restart", what: "power-cycle", device: d.ieee, by: "operator" });
+      this.#evidence.append({ kind: "restart", what: "leave-rejoin", device: d.ieee, by: "operator" });
+    }
   }
 }

@@ -43,6 +43,8 @@ export interface StepContext {
   progress: Progress;
   /** The newest CoTs of the run (one per meter, recorded by one step), and the seq of the evidence before them. */
   lastCot?: { records: CotRecord[]; seq: number };
+  /** The seq of the evidence before the last `restart` step (`probe-once-queried` counts queries after it). */
+  restartSeq?: number;
 }
 
 /** The run's evidence index: the one the verdicts read at the end of the run. */
@@ -293,6 +295,56 @@ async function learnWindows(ctx: StepContext): Promise<void> {
   ctx.timing = { ...defaultTiming(longest), settleMs: policy.ceilingMs };
 }
 
+/** COT-16: the hub restarts, or every DUT is power-cycled and then leaves and rejoins; the CoTs stay as they are. */
+async function restart(ctx: StepContext, what: "hub" | "duts"): Promise<void> {
+  const { env, progress } = ctx;
+  ctx.restartSeq = indexOf(env).nextSeq();
+  if (what === "hub") {
+    progress.status("restarting the hub (its host, on the same dongle and state)…");
+    await env.restartHub();
+    progress.line("  the hub restarted: same dongle, network, Device Log, CoTs and served data");
+  } else {
+    const from = ctx.restartSeq;
+    await env.restartDuts();
+    const done = new Set(
+      indexOf(env)
+        .all("restart")
+        .filter((e) => e.seq >= from && e.device !== undefined)
+        .map((e) => e.device!.toLowerCase()),
+    );
+    const restarted = watched(env).filter((d) => done.has(d.ieee.toLowerCase()));
+    if (restarted.length)
+      progress.line(`  ${restarted.map((d) => d.label).join(", ")}: power-cycled, then left the network and rejoined`);
+  }
+  await env.advance({ untilMs: env.clock.now(), label: what === "hub" ? "the hub's restart" : "the DUTs' restarts" });
+}
+
+/**
+ * Each DUT is probed as soon as it has queried the CoT since the last restart, the others once they have or at
+ * the end of a window: a DUT that never queries holds no other's probe back while its periodic polls go on.
+ */
+async function probeOnceQueried(ctx: StepContext, purpose: string): Promise<void> {
+  const { env, timing } = ctx;
+  const from = ctx.restartSeq;
+  if (from === undefined) throw new Error("'probe-once-queried' needs a restart before it");
+  const left = new Set(env.duts);
+  const probeQueried = async () => {
+    for (const dut of [...left]) {
+      if (!hasQueriedCot(indexOf(env), dut.decl.ieee, from)) continue;
+      left.delete(dut);
+      await takeProbe(env.evidence, dut, purpose);
+    }
+  };
+  await probeQueried();
+  const until = env.clock.now() + timing.windowMs;
+  while (left.size > 0 && env.clock.now() < until) {
+    const queried = () => [...left].some((d) => hasQueriedCot(indexOf(env), d.decl.ieee, from));
+    await env.advance({ untilMs: until, done: queried, label: "each DUT to query the CoT again" });
+    await probeQueried();
+  }
+  for (const dut of left) await takeProbe(env.evidence, dut, purpose);
+}
+
 async function probe(ctx: StepContext, purpose: string): Promise<void> {
   const { env } = ctx;
   for (const dut of env.duts) {
@@ -324,6 +376,8 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       );
       await env.advance({ untilMs: env.clock.now(), label: "the reset" });
       return;
+    case "restart":
+      return restart(ctx, step.what);
     case "power":
       for (const d of env.duts) await d.setOnline(step.online);
       await env.advance({ untilMs: env.clock.now(), label: step.online ? "rejoin" : "power off" });
@@ -332,6 +386,8 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       return wait(ctx, step);
     case "probe":
       return probe(ctx, step.purpose);
+    case "probe-once-queried":
+      return probeOnceQueried(ctx, step.purpose);
     case "learn-window":
       return learnWindows(ctx);
   }

@@ -346,6 +346,20 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     deviations: [],
     advance: steppedAdvance(clock, han.quiet),
     settle: settleReal,
+    async restartHub() {
+      await host.restart();
+      evidence.append({ kind: "restart", what: "hub", by: "hanbench" });
+    },
+    async restartDuts() {
+      // each DUT in turn: the power cycle (its catch-up poll at power-on), then the leave and rejoin
+      for (const node of nodes) {
+        node.powerOff();
+        await node.powerOn();
+        evidence.append({ kind: "restart", what: "power-cycle", device: node.ieee, by: "hanbench" });
+        await node.rejoin();
+        evidence.append({ kind: "restart", what: "leave-rejoin", device: node.ieee, by: "hanbench" });
+      }
+    },
     startJoining: () => joinAll(nodes, evidence),
     stranger: () => strangerJoin(dongle, evidence),
     async close() {

@@ -12,7 +12,7 @@ import {
 import { CASES } from "../../src/cluster-cot/index.js";
 
 const probesOf = (plan: typeof VIRTUAL_PLAN) =>
-  plan.flatMap((p) => p.steps.flatMap((s) => (s.do === "probe" ? [s.purpose] : [])));
+  plan.flatMap((p) => p.steps.flatMap((s) => (s.do === "probe" || s.do === "probe-once-queried" ? [s.purpose] : [])));
 
 describe("the plan of a run", () => {
   it("runs the phases in the order the cases assume", () => {

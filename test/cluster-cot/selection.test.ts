@@ -103,14 +103,17 @@ describe("the hub time of a plan's waits", () => {
   it("counts the data steps apart, a bench's message deliveries among them", () => {
     const bench = planTime(BENCH_PLAN, defaultTiming(day), "bench");
     const virtual = planTime(VIRTUAL_PLAN, defaultTiming(day), "virtual");
-    // every await-fetch, and on a bench every message delivery too
-    const count = (what: string) => BENCH_PLAN.flatMap((p) => p.steps).filter((s) => s.do === what).length;
+    // every await-fetch and every look at the CoT after the restarts, and on a bench every message delivery too
+    const steps = BENCH_PLAN.flatMap((p) => p.steps);
+    const count = (what: string) => steps.filter((s) => s.do === what).length;
     const fetches = count("await-fetch");
+    const lookAgain = count("probe-once-queried");
     expect(count("publish-message")).toBe(fetches);
     expect(fetches).toBeGreaterThanOrEqual(5 + CONTROL_STEPS.length);
-    expect(virtual.dataSteps).toBe(fetches);
-    expect(bench.dataSteps).toBe(2 * fetches);
-    expect(bench.boundMs).toBe(bench.waitMs + 2 * fetches * day);
+    expect(lookAgain).toBe(1);
+    expect(virtual.dataSteps).toBe(fetches + lookAgain);
+    expect(bench.dataSteps).toBe(2 * fetches + lookAgain);
+    expect(bench.boundMs).toBe(bench.waitMs + (2 * fetches + lookAgain) * day);
   });
 
   it("counts only the waits of the phases walked", () => {

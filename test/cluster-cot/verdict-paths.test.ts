@@ -43,6 +43,7 @@ describe("inconclusive", () => {
       "COT-11": "inconclusive",
       "COT-12": "inconclusive",
       "COT-13": "inconclusive",
+      "COT-16": "inconclusive",
       // no probe: key establishment and APS security are seen on the network
       "COT-17": "pass",
       "COT-18": "inconclusive",
@@ -291,6 +292,38 @@ describe("rules resting on single frames", () => {
     expect(c.reason).toMatch(
       /^the DUT sent 1 frame\(s\) while declared off \(presence seq \d+ → \d+\), the first seq \d+ 45s after it went off \(grace 30 s\)/,
     );
+  });
+
+  it("COT-16 passes the compliant DUT across the three restarts, and is inconclusive when one is not on record", async () => {
+    const events = await run("ihd:compliant");
+    const pass = byId(evaluate([...events])[0]!, "COT-16");
+    expect([pass.verdict, pass.reason]).toEqual([
+      "pass",
+      expect.stringMatching(
+        /^after-restart probe seq \d+ still holds \d+ interval data, \d+ supplier messages of the new occupier after the hub restart seq \d+, power cycle seq \d+, leave and rejoin seq \d+, the CoT unchanged; \d+ CoT queries after them/,
+      ),
+    ]);
+    // a bench without a terminal: nobody power-cycled the DUT or had it rejoin
+    const dut = (events.find((e) => e.kind === "run") as Evidence & { duts: { ieee: string }[] }).duts[0]!.ieee;
+    const unasked = events.filter((e) => !(e.kind === "restart" && e.device === dut));
+    const c = byId(evaluate(unasked)[0]!, "COT-16");
+    expect([c.verdict, c.reason]).toEqual([
+      "inconclusive",
+      expect.stringMatching(/^no record of the power cycle, leave and rejoin between probes seq \d+ and \d+$/),
+    ]);
+  });
+
+  it("COT-16 is inconclusive when the CoT did not stay unchanged across the restarts", async () => {
+    const events = await run("ihd:compliant");
+    const hub = events.findIndex((e) => e.kind === "restart" && e.what === "hub");
+    const cot = events.find((e) => e.kind === "cot")!;
+    const { seq: _s, t: _t, wall: _w, ...body } = cot;
+    insert(events, hub + 1, events[hub]!, body);
+    const c = byId(evaluate([...events])[0]!, "COT-16");
+    expect([c.verdict, c.reason]).toEqual([
+      "inconclusive",
+      expect.stringMatching(/^the CoT did not stay unchanged: cot seq \d+ between probes/),
+    ]);
   });
 
   it("COT-10 is inconclusive when nothing shows the DUT was away during its CoT", async () => {

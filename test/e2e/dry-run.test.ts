@@ -55,14 +55,14 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
     for (const d of report.duts) {
-      expect(d.results).toHaveLength(16);
+      expect(d.results).toHaveLength(17);
       for (const r of d.results) {
         const ok =
           r.id === "COT-17" && d.kind === "ihd" ? r.verdict === "not_applicable" : ["pass", "info"].includes(r.verdict);
         expect([d.label, r.id, r.verdict, ok]).toEqual([d.label, r.id, r.verdict, true]);
       }
     }
-    expect(result.stdout).toMatch(/25 pass, 1 not_applicable, 6 info/);
+    expect(result.stdout).toMatch(/27 pass, 1 not_applicable, 6 info/);
   });
 
   it("runs key establishment by default: the PPMID keys its link (suite 2) and its SE traffic with the hub is APS-secured both ways; the IHD's is not", () => {
@@ -121,6 +121,7 @@ describe("hanbench run (the default virtual dry-run)", () => {
       "observe",
       "new-data",
       "repeat",
+      "restart",
       "second-cot",
       "future-cot",
       "away-cot",

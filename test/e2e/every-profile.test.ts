@@ -35,6 +35,8 @@ const EXPECTED_FAILS: Record<ProfileName, string[]> = {
   "bits-only": ["COT-13"],
   // acts only on the main CoT: every later CoT the plan records is left alone
   "first-cot-only": ["COT-08", "COT-10", "COT-13", "COT-20"],
+  // forgets what it acted on at its own restarts: clears the new tenancy's data again after them
+  "restart-clear": ["COT-16"],
   // (PPMID) completes key establishment but sends its SE frames without APS security
   "no-aps": ["COT-17"],
   // (PPMID) sends a wrong MACU: the hub terminates with BAD_KEY_CONFIRM, no link key
@@ -44,9 +46,10 @@ const EXPECTED_FAILS: Record<ProfileName, string[]> = {
 const ALL = Object.keys(EXPECTED_FAILS) as ProfileName[];
 /** An IHD is Type 2: the security profiles are a PPMID's. */
 const profilesOf = (kind: "ihd" | "ppmid") => ALL.filter((p) => kind === "ppmid" || !PPMID_ONLY_PROFILES.includes(p));
-/** The cases of the suite so far: COT-01..13, COT-17, COT-18 and COT-20. */
+/** The cases of the suite so far: COT-01..13, COT-16, COT-17, COT-18 and COT-20. */
 const IDS = [
   ...Array.from({ length: 13 }, (_, i) => `COT-${String(i + 1).padStart(2, "0")}`),
+  "COT-16",
   "COT-17",
   "COT-18",
   "COT-20",
@@ -98,6 +101,32 @@ for (const kind of ["ihd", "ppmid"] as const) {
       expect(after.some((e) => e.kind === "served" && e.item === "displayMessage.messageId" && e.value === value)).toBe(
         true,
       );
+    });
+
+    it("after the hub restart, the GPF shows the same CoT (COT-16), and a PPMID's frames are APS-secured again", () => {
+      const restart = events.find((e) => e.kind === "restart" && e.what === "hub")!;
+      expect(restart).toBeDefined();
+      const cot = events.filter((e) => e.kind === "cot" && e.meter === "gpf" && e.seq < restart.seq).at(-1)!;
+      const compliant = (events.find((e) => e.kind === "run") as Extract<Evidence, { kind: "run" }>).duts.find(
+        (d) => d.label === `${kind}:compliant`,
+      )!.ieee;
+      const answers = events.filter(
+        (e): e is Extract<Evidence, { kind: "zcl" }> =>
+          e.kind === "zcl" &&
+          e.seq > restart.seq &&
+          e.device === compliant &&
+          e.dir === "out" &&
+          e.role === "gpf" &&
+          e.command === "publishChangeOfTenancy",
+      );
+      expect(answers.length).toBeGreaterThan(0);
+      const p = answers[0]!.payload as { implementationDateTime: number; issuerEventId: number };
+      const zclUtc = (iso: string) => (Date.parse(iso) - Date.UTC(2000, 0, 1)) / 1000;
+      expect([p.implementationDateTime, p.issuerEventId]).toEqual([
+        cot.kind === "cot" && zclUtc(cot.implementationTime),
+        cot.kind === "cot" && cot.issuerEventId,
+      ]);
+      if (kind === "ppmid") expect(answers.every((a) => a.apsSecured === true)).toBe(true);
     });
 
     for (const profile of profilesOf(kind)) {

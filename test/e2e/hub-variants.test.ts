@@ -36,14 +36,15 @@ const BITS_ONLY_FAILS: Partial<Record<HubVariantName, string[]>> = {
 };
 
 /**
- * The devices of each variant's run: the compliant IHD and PPMID, an IHD that clears only what the bits name
- * and one that acts only on the first CoT it sees.
+ * The devices of each variant's run: the compliant IHD and PPMID, an IHD that clears only what the bits name,
+ * one that acts only on the first CoT it sees and one that clears again after its own restarts.
  */
 const DEVICES = [
   { kind: "ihd", profile: "compliant", label: "ihd:compliant" },
   { kind: "ppmid", profile: "compliant", label: "ppmid:compliant" },
   { kind: "ihd", profile: "bits-only", label: "ihd:bits-only" },
   { kind: "ihd", profile: "first-cot-only", label: "ihd:first-cot-only" },
+  { kind: "ihd", profile: "restart-clear", label: "ihd:restart-clear" },
 ] as const;
 
 async function run(
@@ -88,6 +89,7 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
       "ppmid:compliant",
       "ihd:bits-only",
       "ihd:first-cot-only",
+      "ihd:restart-clear",
     ]);
     for (const d of report.duts.filter((x) => x.profile === "compliant")) {
       for (const r of d.results) {
@@ -115,6 +117,13 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
     const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
     expect(failed).toEqual(["COT-08", "COT-10", "COT-13", "COT-20"]);
     expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
+  });
+
+  it("restart-clear fails COT-16 alone: it clears the new tenancy's data again after its restarts", () => {
+    const d = report.duts.find((x) => x.label === "ihd:restart-clear")!;
+    const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
+    expect(failed).toEqual(["COT-16"]);
+    expect(d.results.filter((r) => r.verdict === "error" || r.verdict === "inconclusive")).toEqual([]);
   });
 
   it("names the variant and the layout in the run event, and the meters hold the CoT as the variant has it", () => {

@@ -26,6 +26,7 @@ const PHASES = [
   "observe",
   "new-data",
   "repeat",
+  "restart",
   "second-cot",
   "future-cot",
   "away-cot",

@@ -21,6 +21,7 @@ export const PROFILES = [
   "refetches",
   "bits-only",
   "first-cot-only",
+  "restart-clear",
   "no-aps",
   "bad-mac",
 ] as const;
@@ -58,8 +59,16 @@ export interface Behaviour {
   clearsByBits: boolean;
   /** Acts only on the first CoT date it ever sees; any later one is ignored. */
   firstCotOnly: boolean;
-  /** Clears again on every poll while a reached CoT date is set. */
+  /**
+   * Clears again at every periodic poll while a reached CoT date is set (the poll at power-on or after a rejoin
+   * is a catch-up: it acts on what it has not acted on, as the compliant device's does).
+   */
   clearEveryPoll: boolean;
+  /**
+   * Keeps the CoT dates it acted on in RAM only: after every restart of its own (power cycle, leave and rejoin)
+   * a CoT date still set is taken as new, and everything it holds of that meter is cleared again.
+   */
+  clearsAfterRestart: boolean;
   /** On power-on, polls at once and acts on any CoT recorded while it was away. */
   catchUpOnPowerOn: boolean;
   /** (Type 1, after key establishment) sends its Smart Energy frames APS-secured. */
@@ -78,6 +87,7 @@ const COMPLIANT: Behaviour = {
   clearsByBits: false,
   firstCotOnly: false,
   clearEveryPoll: false,
+  clearsAfterRestart: false,
   catchUpOnPowerOn: true,
   apsSecurity: true,
   corruptConfirmMac: false,
@@ -96,6 +106,7 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   refetches: { ...COMPLIANT, refetchesHistory: true },
   "bits-only": { ...COMPLIANT, clearsByBits: true },
   "first-cot-only": { ...COMPLIANT, firstCotOnly: true },
+  "restart-clear": { ...COMPLIANT, clearsAfterRestart: true },
   "no-aps": { ...COMPLIANT, apsSecurity: false },
   "bad-mac": { ...COMPLIANT, corruptConfirmMac: true },
 };

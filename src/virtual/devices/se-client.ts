@@ -76,7 +76,7 @@ export interface ClearRecord {
   meters: EndpointRole[];
   history: boolean;
   messages: boolean;
-  why: "reached" | "on-sight" | "repeat" | "push";
+  why: "reached" | "on-sight" | "repeat" | "push" | "restart";
 }
 
 /** The day series a display's own total sums, per meter (kWh: the gas mirror's alternative set). */
@@ -111,6 +111,11 @@ export class SeClient {
   /** CoT dates already acted on, as `role@ms`: kept across power cycles like the store. */
   readonly #acted = new Set<string>();
   readonly #sighted = new Set<string>();
+  /**
+   * `restart-clear`: the CoT dates it had acted on before its last restart, which its RAM no longer holds: one
+   * still set is taken as new once more.
+   */
+  #forgotten = new Set<string>();
   /** CoT dates it has read while online (a power cycle does not forget them). */
   readonly #seen = new Set<string>();
   readonly #scheduled = new Map<string, Cancel>();
@@ -162,7 +167,7 @@ export class SeClient {
   async start(): Promise<void> {
     this.#online = true;
     this.#started = true;
-    await this.cycle();
+    await this.cycle("catch-up");
     this.#nextPollAt = this.clock.now() + this.#firstPollDelayMs;
     this.#schedule();
   }
@@ -176,12 +181,14 @@ export class SeClient {
     this.#scheduled.clear();
   }
 
-  /** Power back (after the node has rejoined). */
+  /** Power back, or back after leaving and rejoining the network: a restart of the device. */
   async powerOn(): Promise<void> {
     if (!this.#started) return this.start();
     this.#online = true;
+    // what it acted on was in RAM: a CoT date still set is new to it again
+    if (this.behaviour.clearsAfterRestart) this.#forgotten = new Set(this.#acted);
     if (this.behaviour.catchUpOnPowerOn) {
-      await this.cycle();
+      await this.cycle("catch-up");
     } else {
       // reacts only to changes it sees while online: the first reading after power-on is its new baseline
       this.#baselineNext = true;
@@ -195,8 +202,11 @@ export class SeClient {
     this.powerOff();
   }
 
-  /** One poll: discovery if needed, time, the tenancy check, then the data a display refreshes. */
-  async cycle(): Promise<void> {
+  /**
+   * One poll: discovery if needed, time, the tenancy check, then the data a display refreshes. `catch-up`: the
+   * poll at start, power-on or rejoin, not the periodic one.
+   */
+  async cycle(kind: "periodic" | "catch-up" = "periodic"): Promise<void> {
     if (!this.#online) return;
     try {
       if (this.servers.length === 0) {
@@ -211,7 +221,7 @@ export class SeClient {
       const now = this.clock.now();
       const live = this.#refreshedAt === undefined || now - this.#refreshedAt >= this.refreshIntervalMs;
       if (live) await this.#fetcher.readTime(this.servers);
-      await this.#checkTenancy();
+      await this.#checkTenancy(kind);
       if (live || this.#historyDay !== dayStart(now)) {
         this.#refreshedAt = now;
         await this.#refresh(false);
@@ -270,7 +280,7 @@ export class SeClient {
 
   // ---- tenancy ----
 
-  async #checkTenancy(): Promise<void> {
+  async #checkTenancy(kind: "periodic" | "catch-up"): Promise<void> {
     const observations: TenancyObservation[] = [];
     for (const role of this.behaviour.queryRoles) {
       // the meter's Device Management: on a Comms Hub the GPF's is on its ESI, not on the gas mirror
@@ -295,7 +305,7 @@ export class SeClient {
         if (k && !this.#seen.has(k)) this.#acted.add(k);
       }
     }
-    await this.#act(observations, "poll");
+    await this.#act(observations, kind === "periodic" ? "poll" : "catch-up");
   }
 
   /**
@@ -349,7 +359,7 @@ export class SeClient {
     ];
   }
 
-  async #act(observations: TenancyObservation[], source: "poll" | "push"): Promise<void> {
+  async #act(observations: TenancyObservation[], source: "poll" | "catch-up" | "push"): Promise<void> {
     const now = this.clock.now();
     const dates = new Map<string, { role: EndpointRole; date: number; control: number }>();
     for (const o of observations) {
@@ -357,7 +367,7 @@ export class SeClient {
       const k = key(o.role, o.dateMs);
       dates.set(k, { role: o.role, date: o.dateMs, control: (dates.get(k)?.control ?? 0) | (o.control ?? 0) });
     }
-    if (source === "poll") {
+    if (source !== "push") {
       // a date a meter no longer shows (superseded or withdrawn) is not waited for any more
       const answered = new Set(observations.map((o) => o.role));
       for (const [k, cancel] of this.#scheduled) {
@@ -372,6 +382,12 @@ export class SeClient {
       this.#firstDate ??= date;
       if (this.behaviour.firstCotOnly && date !== this.#firstDate) continue;
       if (this.#acted.has(k)) {
+        if (this.#forgotten.delete(k) && now >= date) {
+          // restart-clear: it no longer knows it acted on this date, and clears all it holds of the meter
+          this.#clear(role, date, control, "restart", { all: true });
+          this.#historyDay = undefined;
+          continue;
+        }
         if (this.behaviour.clearEveryPoll && source === "poll" && now >= date) {
           // like after any clear, it fetches what the meters still serve; what only it had kept is gone
           this.#clear(role, date, control, "repeat", { all: true });

@@ -201,6 +201,16 @@ export class EmulatedSeDevice extends EmulatedNode {
     if (this.online && this.#started) await this.client.powerOn();
   }
 
+  /**
+   * Leaves the network and rejoins it (a restart of its network stack): its application starts again as after
+   * a power cycle, polling at once as its profile says.
+   */
+  override async rejoin(): Promise<void> {
+    this.client.powerOff();
+    await super.rejoin();
+    if (this.#started) await this.client.powerOn();
+  }
+
   override dispose(): void {
     this.client.stop();
     super.dispose();

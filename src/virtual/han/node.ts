@@ -224,6 +224,20 @@ export class EmulatedNode implements HanMember {
     this.#requests.failAll(new Error(`${this.label} left the network`));
   }
 
+  /**
+   * Leaves the network with the rejoin flag and joins it again at once at its address (a trust-centre rejoin
+   * with the keys it holds): the coordinator sees a leave with rejoin, then the device's announce.
+   */
+  async rejoin(): Promise<void> {
+    if (!this.online) throw new Error(`${this.label} is not in the network`);
+    this.#leave(true);
+    const nwk = this.medium.rejoinAddress(this) ?? this.#nwk!;
+    this.#nwk = nwk;
+    this.#joined = true;
+    this.medium.joined(this, nwk, true);
+    this.#announce();
+  }
+
   /** Power cut: silent, frames to it are lost. */
   powerOff(): void {
     this.#powered = false;

@@ -301,6 +301,48 @@ describe("a CoT made while the device was off (COT-10)", () => {
   });
 });
 
+describe("restarts after acting on a CoT, the CoT unchanged (COT-16)", () => {
+  for (const restart of ["power cycle", "leave and rejoin"] as const) {
+    for (const [profile, clearsAgain] of [
+      ["compliant", false],
+      ["repeat-clear", false],
+      ["restart-clear", true],
+    ] as const) {
+      it(`${profile}: after a ${restart}, ${clearsAgain ? "clears the new tenancy's message again" : "keeps the new tenancy's data"}`, async () => {
+        const d = await setup(profile);
+        cotNow();
+        // one periodic poll (every 30 min): it acts on the CoT and fetches the new message (repeat-clear would
+        // clear it at the next)
+        await han.clock.advance(30 * MIN);
+        expect(messageIds(d.holdings())).toEqual(new Set([M2]));
+        const clears = d.client.clears.length;
+        if (restart === "power cycle") {
+          d.powerOff();
+          await d.powerOn();
+        } else await d.rejoin();
+        // the catch-up poll at the restart has run; no periodic poll since
+        expect(d.client.clears.slice(clears).map((c) => c.why)).toEqual(clearsAgain ? ["restart", "restart"] : []);
+        expect(messageIds(d.holdings()).has(M2)).toBe(!clearsAgain);
+        expect(d.online).toBe(true);
+      });
+    }
+  }
+
+  it("restart-clear clears again after every restart, not at its periodic polls", async () => {
+    const d = await setup("restart-clear");
+    cotNow();
+    await han.clock.advance(3 * HOUR);
+    const acted = d.client.clears.length;
+    expect(acted).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      d.powerOff();
+      await d.powerOn();
+    }
+    await han.clock.advance(3 * HOUR);
+    expect(d.client.clears.slice(acted).map((c) => c.why)).toEqual(["restart", "restart", "restart", "restart"]);
+  });
+});
+
 describe("fixed-endpoint (COT-01)", () => {
   it("sends to endpoint 1 of the coordinator without discovery", async () => {
     han = new TestHan();

@@ -1,0 +1,96 @@
+/**
+ * COT-16 No clearing after a restart (cot-suite.md "Cases", basis `gb`). A CoT is acted on once (domain.md §3.5):
+ * a device that keeps what it acted on only in RAM clears the new occupier's data again after every restart,
+ * a common real failure that COT-09's re-reads do not show (domain-review M3). After acting on a CoT, with that
+ * CoT unchanged, a hub restart, a DUT power cycle and a DUT leave/rejoin must clear nothing of the new tenancy's
+ * data.
+ *
+ * Reads phase `restart` (plan.ts `restartSteps`): probe `before-restart` (the new occupier's data delivered),
+ * the `restart` events of the hub and of this DUT (power cycle, leave and rejoin), and probe `after-restart`,
+ * taken once the DUT has queried the CoT again (at most a window later). New-tenancy items are attributed
+ * against the main CoT (phase `cot`), as COT-09 does. Pass: every item of the new occupier (interval data,
+ * supplier messages) held before the restarts is held after them. Fail: some are gone. `inconclusive`: a restart
+ * is not on record (a bench without a terminal to ask the operator), a CoT was recorded or reset between the
+ * probes (the CoT did not stay unchanged), the DUT held no new-tenancy data before, or a probe is missing.
+ *
+ * Not covered yet: the contract's "(including a back-dated one)" needs COT-14's back-dated CoT; a phase acting
+ * on one can end with `restartSteps` (plan.ts), and this case judges only the `restart` phase's.
+ */
+import type { Evidence, RestartEvent } from "../../evidence/events.js";
+import { type Category, itemsOn, listHeld, lostItems } from "../attribution.js";
+import { PHASE, PROBE } from "../plan.js";
+import { CATEGORY_LABEL, type CaseDef, isOutcome, needCots, needProbe, outcome } from "./case.js";
+
+const WHAT: Record<RestartEvent["what"], string> = {
+  hub: "hub restart",
+  "power-cycle": "power cycle",
+  "leave-rejoin": "leave and rejoin",
+};
+
+export const cot16: CaseDef = {
+  id: "COT-16",
+  title: "No clearing after a restart",
+  basis: ["gb"],
+  phases: [PHASE.restart],
+  evaluate(view) {
+    const set = needCots(view, PHASE.cot);
+    if (isOutcome(set)) return set;
+    const before = needProbe(view, PROBE.beforeRestart);
+    if (isOutcome(before)) return before;
+    const after = needProbe(view, PROBE.afterRestart);
+    if (isOutcome(after)) return after;
+    const between = (e: Evidence) => e.seq > before.seq && e.seq < after.seq;
+    const device = view.dut.ieee.toLowerCase();
+    const restarts = view.events.filter(
+      (e): e is Evidence & RestartEvent =>
+        e.kind === "restart" && between(e) && (e.device === undefined || e.device.toLowerCase() === device),
+    );
+    const missing = (["hub", "power-cycle", "leave-rejoin"] as const).filter(
+      (w) => !restarts.some((r) => r.what === w),
+    );
+    if (missing.length) {
+      return outcome(
+        "inconclusive",
+        `no record of the ${missing.map((w) => WHAT[w]).join(", ")} between probes seq ${before.seq} and ${after.seq}`,
+        [before.seq, after.seq, ...restarts.map((r) => r.seq)],
+      );
+    }
+    const changed = view.events.find((e) => (e.kind === "cot" || e.kind === "cot-reset") && between(e));
+    if (changed) {
+      return outcome(
+        "inconclusive",
+        `the CoT did not stay unchanged: ${changed.kind} seq ${changed.seq} between probes seq ${before.seq} and ${after.seq}`,
+        [before.seq, changed.seq, after.seq],
+      );
+    }
+    const cats: Category[] = ["consumption", "messages"];
+    const a0 = view.attributed(before, set.ts);
+    const held = cats.filter((cat) => itemsOn(a0, cat, "new").length > 0);
+    if (held.length === 0) {
+      return outcome(
+        "inconclusive",
+        `before-restart probe seq ${before.seq} holds no data of the new occupier that a restart could clear`,
+        [before.seq],
+      );
+    }
+    const a1 = view.attributed(after, set.ts);
+    const lost = held.flatMap((cat) => lostItems(a0, a1, cat, "new"));
+    const sequence = restarts.map((r) => `${WHAT[r.what]} seq ${r.seq}`).join(", ");
+    const first = restarts[0]!.seq;
+    const queries = view.cotQueries({ afterSeq: first, beforeSeq: after.seq });
+    const queried = `${queries.length} CoT quer${queries.length === 1 ? "y" : "ies"} after them${queries[0] ? ` (first seq ${queries[0].seq})` : ""}`;
+    if (lost.length) {
+      return outcome(
+        "fail",
+        `after-restart probe seq ${after.seq} no longer holds ${lost.length} item(s) of the new occupier held at seq ${before.seq} (${listHeld(lost)}) after the ${sequence}, the CoT unchanged; ${queried}`,
+        [before.seq, ...restarts.map((r) => r.seq), queries[0]?.seq, after.seq],
+      );
+    }
+    const counts = held.map((cat) => `${itemsOn(a1, cat, "new").length} ${CATEGORY_LABEL[cat]}`).join(", ");
+    return outcome(
+      "pass",
+      `after-restart probe seq ${after.seq} still holds ${counts} of the new occupier after the ${sequence}, the CoT unchanged; ${queried}`,
+      [before.seq, ...restarts.map((r) => r.seq), queries[0]?.seq, after.seq],
+    );
+  },
+};
