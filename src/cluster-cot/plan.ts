@@ -28,12 +28,13 @@ export const PHASE = {
   observe: "observe",
   newData: "new-data",
   repeat: "repeat",
-  restart: "restart",
   secondCot: "second-cot",
   futureCot: "future-cot",
   awayCot: "away-cot",
   bitsCot: "bits-cot",
   controlBits: "control-bits",
+  restart: "restart",
+  oneMeter: "one-meter",
 } as const;
 export type PhaseName = (typeof PHASE)[keyof typeof PHASE];
 
@@ -52,6 +53,9 @@ export const PROBE = {
   afterDateOlder: "after-date-older",
   beforeRestart: "before-restart",
   afterRestart: "after-restart",
+  beforeEsmeOnly: "before-esme-only",
+  afterEsmeOnly: "after-esme-only",
+  afterGpfOnly: "after-gpf-only",
   beforeSecondCot: "before-second-cot",
   afterSecondCot: "after-second-cot",
   beforeBitsCot: "before-bits-cot",
@@ -146,13 +150,15 @@ export type Step =
   /** Wait (≤ settle) until the hub has served each DUT consumption of the tenancy in force. */
   | { do: "await-fetch" }
   /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, `futureLeadMs` ahead, or `backMs` back
-   * (on a whole second). Never pushed. `controls`: a meter's own control, where it differs from `control`. */
+   * (on a whole second). Never pushed. `controls`: a meter's own control, where it differs from `control`.
+   * `meters`: on these meters only (of those that carry a CoT under the hub variant); absent: on each. */
   | {
       do: "record-cot";
       control: number;
       at: "now" | "future" | "past";
       backMs?: number;
       controls?: Partial<Record<EndpointRole, number>>;
+      meters?: readonly EndpointRole[];
     }
   /** Every meter's CoT record goes (a meter or the hub replaced): 0x0200 shows no CoT again (`cot-reset` events). */
   | { do: "reset-cot" }
@@ -289,15 +295,6 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     modes: ["virtual", "bench"],
   },
   {
-    name: PHASE.restart,
-    summary:
-      "with the CoT unchanged, the hub restarts, then each DUT is power-cycled and leaves and rejoins: tenancy-2 data must survive",
-    steps: restartSteps(PROBE.beforeRestart, PROBE.afterRestart),
-    cases: ["COT-16"],
-    needs: [PHASE.newData],
-    modes: ["virtual", "bench"],
-  },
-  {
     name: PHASE.secondCot,
     summary: "the home changes hands again: a second CoT effective now (T2 > T1); the data before T2 must go",
     steps: [
@@ -356,6 +353,31 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     summary: "CoTs with control 0x200, 0x400, 0x600, 0 and bits 7, 8, 13, 14, each on a fresh tenancy (information)",
     steps: controlSteps,
     cases: ["COT-12"],
+    needs: [PHASE.join],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.restart,
+    summary:
+      "with the CoT unchanged, the hub restarts, then each DUT is power-cycled and leaves and rejoins: tenancy-2 data must survive",
+    steps: restartSteps(PROBE.beforeRestart, PROBE.afterRestart),
+    cases: ["COT-16"],
+    needs: [PHASE.newData],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.oneMeter,
+    summary: "a CoT on the ESME only, then a window later on the GPF only: what goes at each (information)",
+    steps: [
+      ...deliver(PROBE.beforeEsmeOnly),
+      { do: "record-cot", control: DEFAULT_CONTROL, at: "now", meters: ["esme"] },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterEsmeOnly },
+      { do: "record-cot", control: DEFAULT_CONTROL, at: "now", meters: ["gpf"] },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: PROBE.afterGpfOnly },
+    ],
+    cases: ["COT-15"],
     needs: [PHASE.join],
     modes: ["virtual", "bench"],
   },

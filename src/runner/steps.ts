@@ -183,7 +183,16 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   const records: CotRecord[] = [];
   // one step, one time recorded for both meters (those that carry a CoT under the hub variant): the cases
   // judge them as one CoT with a T per meter
-  const meters = env.hub.variant.cotMeters;
+  const meters = env.hub.variant.cotMeters.filter((m) => !step.meters || step.meters.includes(m));
+  if (meters.length === 0) {
+    const asked = (step.meters ?? []).map((m) => m.toUpperCase()).join(" and ");
+    env.evidence.append({
+      kind: "note",
+      message: `no CoT recorded: the ${asked} carries no CoT under hub variant ${env.hub.variant.name}`,
+    });
+    progress.line(`  no CoT recorded: the ${asked} carries no CoT under hub variant ${env.hub.variant.name}`);
+    return;
+  }
   for (const meter of meters) {
     const control = step.controls?.[meter] ?? step.control;
     records.push(await env.tenancy.record(env.hub, { meter, control, implementationTime, recordedAt: now }));
@@ -191,7 +200,7 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   ctx.lastCot = { records, seq };
   const controls = records.map((r) => `${r.meter.toUpperCase()} ${hex(r.control, 8)}`).join(", ");
   progress.line(
-    `  CoT recorded on the ${meters.map((m) => m.toUpperCase()).join(" and ")}: from ${hubTime(implementationTime)}, control ${step.controls ? controls : hex(step.control, 8)}, not pushed`,
+    `  CoT recorded on the ${meters.map((m) => m.toUpperCase()).join(" and ")}${step.meters ? " only" : ""}: from ${hubTime(implementationTime)}, control ${step.controls ? controls : hex(step.control, 8)}, not pushed`,
   );
 }
 

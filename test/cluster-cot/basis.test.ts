@@ -20,6 +20,7 @@ const CONTRACT: Record<string, string[]> = {
   "COT-11": ["gb"],
   "COT-12": ["zse"],
   "COT-13": ["interpretation"],
+  "COT-15": ["gb"],
   "COT-16": ["gb"],
   "COT-17": ["gb"],
   "COT-18": ["policy"],

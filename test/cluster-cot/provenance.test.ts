@@ -96,6 +96,9 @@ describe("provenance", () => {
       0x200,
       0,
       ...[0x200, 0x400, 0x600, 0, 0x80, 0x100, 0x2000, 0x4000].flatMap((c) => [c, c]),
+      // COT-15: the ESME only, then the GPF only
+      0x600,
+      0x600,
     ]);
     expect(p.cots.map((c) => c.meters.join())).toEqual(cots.map((c) => (c as { meter?: string }).meter));
     expect(p.cots[0]).toMatchObject({

@@ -43,6 +43,7 @@ describe("inconclusive", () => {
       "COT-11": "inconclusive",
       "COT-12": "inconclusive",
       "COT-13": "inconclusive",
+      "COT-15": "inconclusive",
       "COT-16": "inconclusive",
       // no probe: key establishment and APS security are seen on the network
       "COT-17": "pass",
@@ -300,7 +301,7 @@ describe("rules resting on single frames", () => {
     expect([pass.verdict, pass.reason]).toEqual([
       "pass",
       expect.stringMatching(
-        /^after-restart probe seq \d+ still holds \d+ interval data, \d+ supplier messages of the new occupier after the hub restart seq \d+, power cycle seq \d+, leave and rejoin seq \d+, the CoT unchanged; \d+ CoT queries after them/,
+        /^after-restart probe seq \d+ still holds \d+ interval data, \d+ supplier messages of the new occupier after the hub restart seq \d+, power cycle seq \d+, leave and rejoin seq \d+, the CoT unchanged \(CoT GPF seq \d+ T \S+, ESME seq \d+ T \S+\); \d+ CoT queries after them/,
       ),
     ]);
     // a bench without a terminal: nobody power-cycled the DUT or had it rejoin
@@ -323,6 +324,23 @@ describe("rules resting on single frames", () => {
     expect([c.verdict, c.reason]).toEqual([
       "inconclusive",
       expect.stringMatching(/^the CoT did not stay unchanged: cot seq \d+ between probes/),
+    ]);
+  });
+
+  it("COT-15 reports what went at the ESME-only and at the GPF-only CoT, and is inconclusive without the second", async () => {
+    const events = await run("ihd:compliant");
+    const info = byId(evaluate([...events])[0]!, "COT-15");
+    expect([info.verdict, info.reason]).toEqual([
+      "info",
+      expect.stringMatching(
+        /^ESME-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: electricity data \d+ → 0, gas data \d+ → \d+, supplier messages held across T \d+ → 0\. GPF-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: gas data \d+ → 0, electricity data \d+ → \d+, supplier messages held across T \d+ → 0$/,
+      ),
+    ]);
+    const gpfOnly = events.filter((e) => e.kind === "cot" && e.meter === "gpf").at(-1)!;
+    const c = byId(evaluate(events.filter((e) => e !== gpfOnly))[0]!, "COT-15");
+    expect([c.verdict, c.reason]).toEqual([
+      "inconclusive",
+      "no CoT on the ESME only, then on the GPF only, in phase 'one-meter'",
     ]);
   });
 

@@ -89,7 +89,7 @@ describe("hanbench run --adapter zstack | ember (the default dry-run on both vir
 
   it("gives the same verdicts with the same reasons", () => {
     expect(verdicts(ember.report)).toEqual(verdicts(zstack.report));
-    expect(verdicts(ember.report)).toHaveLength(34); // 17 cases (COT-01..13, COT-16, COT-17, COT-18, COT-20) for each of the two DUTs
+    expect(verdicts(ember.report)).toHaveLength(36); // 18 cases (COT-01..13, COT-15..18, COT-20) for each of the two DUTs
   });
 
   it("keys the PPMID's link on both coordinators: COT-17 passes, its key installed by the hub", () => {

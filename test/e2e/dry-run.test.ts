@@ -55,14 +55,14 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
     for (const d of report.duts) {
-      expect(d.results).toHaveLength(17);
+      expect(d.results).toHaveLength(18);
       for (const r of d.results) {
         const ok =
           r.id === "COT-17" && d.kind === "ihd" ? r.verdict === "not_applicable" : ["pass", "info"].includes(r.verdict);
         expect([d.label, r.id, r.verdict, ok]).toEqual([d.label, r.id, r.verdict, true]);
       }
     }
-    expect(result.stdout).toMatch(/27 pass, 1 not_applicable, 6 info/);
+    expect(result.stdout).toMatch(/27 pass, 1 not_applicable, 8 info/);
   });
 
   it("runs key establishment by default: the PPMID keys its link (suite 2) and its SE traffic with the hub is APS-secured both ways; the IHD's is not", () => {
@@ -121,12 +121,13 @@ describe("hanbench run (the default virtual dry-run)", () => {
       "observe",
       "new-data",
       "repeat",
-      "restart",
       "second-cot",
       "future-cot",
       "away-cot",
       "bits-cot",
       "control-bits",
+      "restart",
+      "one-meter",
     ]);
     const text = readFileSync(join(dir, "evidence.jsonl"), "utf8");
     expect(text).not.toMatch(/networkKey|installCode/i);
@@ -157,8 +158,11 @@ describe("hanbench run (the default virtual dry-run)", () => {
       0x200,
       0,
       ...[0x200, 0x400, 0x600, 0, 0x80, 0x100, 0x2000, 0x4000].flatMap((c) => [c, c]),
+      // COT-15: the ESME only, then the GPF only
+      0x600,
+      0x600,
     ]);
-    expect(p.cots.map((c) => c.meters.join())).toEqual(Array(14).fill(["gpf", "esme"]).flat());
+    expect(p.cots.map((c) => c.meters.join())).toEqual([...Array(14).fill(["gpf", "esme"]).flat(), "esme", "gpf"]);
     expect(p.deviations).toEqual([]);
     expect(p.limitations).toEqual([]); // CBKE and APS security on (the default of a virtual run)
     for (const d of report.duts) {

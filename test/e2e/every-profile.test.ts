@@ -46,9 +46,10 @@ const EXPECTED_FAILS: Record<ProfileName, string[]> = {
 const ALL = Object.keys(EXPECTED_FAILS) as ProfileName[];
 /** An IHD is Type 2: the security profiles are a PPMID's. */
 const profilesOf = (kind: "ihd" | "ppmid") => ALL.filter((p) => kind === "ppmid" || !PPMID_ONLY_PROFILES.includes(p));
-/** The cases of the suite so far: COT-01..13, COT-16, COT-17, COT-18 and COT-20. */
+/** The cases of the suite so far: COT-01..13, COT-15, COT-16, COT-17, COT-18 and COT-20. */
 const IDS = [
   ...Array.from({ length: 13 }, (_, i) => `COT-${String(i + 1).padStart(2, "0")}`),
+  "COT-15",
   "COT-16",
   "COT-17",
   "COT-18",
@@ -155,6 +156,7 @@ for (const kind of ["ihd", "ppmid"] as const) {
         }
         expect(v["COT-11"]).not.toBe("fail");
         expect(v["COT-12"]).toBe("info");
+        expect(v["COT-15"]).toBe("info");
         expect(v["COT-18"]).toBe("info");
         // a PPMID is Type 1 and keys its link with the hub by default; an IHD is Type 2
         if (kind === "ihd") expect(v["COT-17"]).toBe("not_applicable");

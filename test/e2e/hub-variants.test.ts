@@ -15,11 +15,14 @@ import { ENDPOINT_LAYOUTS, type EndpointLayoutName } from "../../src/hub/layout.
 import { HUB_VARIANTS, type HubVariantName } from "../../src/hub/variants.js";
 import { runSuite } from "../../src/runner/run.js";
 
-/** The query case of each meter that carries no CoT under the variant. */
+/**
+ * The query case of each meter that carries no CoT under the variant, and COT-15 (a CoT on each meter of a
+ * dual-fuel home, one at a time).
+ */
 const NOT_APPLICABLE: Partial<Record<HubVariantName, string[]>> = {
-  "esme-pre-5.1": ["COT-04"],
-  "gpf-pre-1.5": ["COT-03"],
-  "electricity-only": ["COT-03"],
+  "esme-pre-5.1": ["COT-04", "COT-15"],
+  "gpf-pre-1.5": ["COT-03", "COT-15"],
+  "electricity-only": ["COT-03", "COT-15"],
 };
 
 /**
@@ -99,7 +102,9 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
             ? ["not_applicable"]
             : r.id === "COT-11" || r.id === "COT-12" || r.id === "COT-18"
               ? ["info", "not_applicable"]
-              : ["pass"];
+              : r.id === "COT-15"
+                ? ["info"]
+                : ["pass"];
         expect([d.label, r.id, r.verdict, r.reason]).toEqual([d.label, r.id, expect.toBeOneOf(expected), r.reason]);
       }
     }
@@ -156,6 +161,54 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
     );
     if (variant === "attributes-only") expect(published).toEqual([]);
     else expect(published.length).toBeGreaterThan(0);
+  });
+});
+
+describe("hub variant electricity-only: the ESME's CoT is the main CoT, and COT-05/06 judge it", () => {
+  let report: RunReport;
+  let events: Evidence[];
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hb-variant-elec-"));
+    try {
+      const outcome = await runSuite({
+        mode: "virtual",
+        devices: [
+          { kind: "ihd", profile: "keeps-history", label: "ihd:keeps-history" },
+          { kind: "ihd", profile: "keeps-messages", label: "ihd:keeps-messages" },
+        ],
+        cases: "COT-05,COT-06",
+        seed: 4,
+        windowMs: 24 * 3_600_000,
+        evidencePath: join(dir, "evidence.jsonl"),
+        hubVariant: "electricity-only",
+        quiet: true,
+        tool: "hanbench",
+        version: "test",
+      });
+      expect(outcome.aborted).toBeUndefined();
+      report = buildReport(outcome.events);
+      events = outcome.events;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("records the main CoT on the ESME alone and fails each device on the clear it skips", () => {
+    const cots = events.filter((e) => e.kind === "cot");
+    expect(cots.map((c) => c.kind === "cot" && c.meter)).toEqual(["esme"]);
+    const result = (label: string, id: string) =>
+      report.duts.find((d) => d.label === label)!.results.find((r) => r.id === id)!;
+    for (const [label, failed, passed] of [
+      ["ihd:keeps-history", "COT-05", "COT-06"],
+      ["ihd:keeps-messages", "COT-06", "COT-05"],
+    ] as const) {
+      expect([result(label, failed).verdict, result(label, failed).reason]).toEqual([
+        "fail",
+        expect.stringMatching(/; CoT ESME seq \d+ T \S+/),
+      ]);
+      expect(result(label, failed).reason).not.toMatch(/GPF seq/);
+      expect(result(label, passed).verdict).toBe("pass");
+    }
   });
 });
 

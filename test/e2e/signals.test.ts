@@ -26,12 +26,13 @@ const PHASES = [
   "observe",
   "new-data",
   "repeat",
-  "restart",
   "second-cot",
   "future-cot",
   "away-cot",
   "bits-cot",
   "control-bits",
+  "restart",
+  "one-meter",
 ];
 
 interface Stopped {

@@ -145,7 +145,7 @@ describe("a serve session as evidence", () => {
   it("judges only the cases whose phases the session went through", () => {
     const { session } = setup();
     session.start({ duts: [{ decl: IHD }], admitted: [] });
-    expect(session.verdict().notJudged).toHaveLength(17);
+    expect(session.verdict().notJudged).toHaveLength(18);
     session.permitted();
     expect(session.verdict().duts[0]!.results.map((r) => r.id)).toEqual(["COT-01", "COT-17"]);
     session.baselineAction();
@@ -164,6 +164,16 @@ describe("a serve session as evidence", () => {
       "COT-17",
       "COT-18",
     ]);
-    expect(v.notJudged).toEqual(["COT-07", "COT-08", "COT-09", "COT-10", "COT-12", "COT-13", "COT-16", "COT-20"]);
+    expect(v.notJudged).toEqual([
+      "COT-07",
+      "COT-08",
+      "COT-09",
+      "COT-10",
+      "COT-12",
+      "COT-13",
+      "COT-15",
+      "COT-16",
+      "COT-20",
+    ]);
   });
 });

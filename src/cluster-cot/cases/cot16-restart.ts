@@ -8,7 +8,7 @@
  * Reads phase `restart` (plan.ts `restartSteps`): probe `before-restart` (the new occupier's data delivered),
  * the `restart` events of the hub and of this DUT (power cycle, leave and rejoin), and probe `after-restart`,
  * taken once the DUT has queried the CoT again (at most a window later). New-tenancy items are attributed
- * against the main CoT (phase `cot`), as COT-09 does. Pass: every item of the new occupier (interval data,
+ * against the CoT in force: the last one recorded before the `before-restart` probe (one per meter). Pass: every item of the new occupier (interval data,
  * supplier messages) held before the restarts is held after them. Fail: some are gone. `inconclusive`: a restart
  * is not on record (a bench without a terminal to ask the operator), a CoT was recorded or reset between the
  * probes (the CoT did not stay unchanged), the DUT held no new-tenancy data before, or a probe is missing.
@@ -19,7 +19,8 @@
 import type { Evidence, RestartEvent } from "../../evidence/events.js";
 import { type Category, itemsOn, listHeld, lostItems } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
-import { CATEGORY_LABEL, type CaseDef, isOutcome, needCots, needProbe, outcome } from "./case.js";
+import { cotSets } from "../view.js";
+import { CATEGORY_LABEL, type CaseDef, describeCots, isOutcome, needProbe, outcome } from "./case.js";
 
 const WHAT: Record<RestartEvent["what"], string> = {
   hub: "hub restart",
@@ -33,10 +34,13 @@ export const cot16: CaseDef = {
   basis: ["gb"],
   phases: [PHASE.restart],
   evaluate(view) {
-    const set = needCots(view, PHASE.cot);
-    if (isOutcome(set)) return set;
     const before = needProbe(view, PROBE.beforeRestart);
     if (isOutcome(before)) return before;
+    const set = cotSets(
+      view.cots.filter((c) => c.event.seq < before.seq),
+      view.variant.cotMeters,
+    ).at(-1);
+    if (!set) return outcome("inconclusive", `no CoT recorded before the before-restart probe seq ${before.seq}`);
     const after = needProbe(view, PROBE.afterRestart);
     if (isOutcome(after)) return after;
     const between = (e: Evidence) => e.seq > before.seq && e.seq < after.seq;
@@ -82,14 +86,14 @@ export const cot16: CaseDef = {
     if (lost.length) {
       return outcome(
         "fail",
-        `after-restart probe seq ${after.seq} no longer holds ${lost.length} item(s) of the new occupier held at seq ${before.seq} (${listHeld(lost)}) after the ${sequence}, the CoT unchanged; ${queried}`,
+        `after-restart probe seq ${after.seq} no longer holds ${lost.length} item(s) of the new occupier held at seq ${before.seq} (${listHeld(lost)}) after the ${sequence}, the CoT unchanged (${describeCots(set)}); ${queried}`,
         [before.seq, ...restarts.map((r) => r.seq), queries[0]?.seq, after.seq],
       );
     }
     const counts = held.map((cat) => `${itemsOn(a1, cat, "new").length} ${CATEGORY_LABEL[cat]}`).join(", ");
     return outcome(
       "pass",
-      `after-restart probe seq ${after.seq} still holds ${counts} of the new occupier after the ${sequence}, the CoT unchanged; ${queried}`,
+      `after-restart probe seq ${after.seq} still holds ${counts} of the new occupier after the ${sequence}, the CoT unchanged (${describeCots(set)}); ${queried}`,
       [before.seq, ...restarts.map((r) => r.seq), queries[0]?.seq, after.seq],
     );
   },
