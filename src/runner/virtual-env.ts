@@ -351,13 +351,19 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
       evidence.append({ kind: "restart", what: "hub", by: "hanbench" });
     },
     async restartDuts() {
-      // each DUT in turn: the power cycle (its catch-up poll at power-on), then the leave and rejoin
+      // each DUT in turn: the power cycle (its catch-up poll at power-on), then the leave and rejoin; a DUT that
+      // is not in the network (an earlier step failed it) is an error of its own, the others go on
       for (const node of nodes) {
-        node.powerOff();
-        await node.powerOn();
-        evidence.append({ kind: "restart", what: "power-cycle", device: node.ieee, by: "hanbench" });
-        await node.rejoin();
-        evidence.append({ kind: "restart", what: "leave-rejoin", device: node.ieee, by: "hanbench" });
+        try {
+          if (!node.online) throw new Error(`${node.label} is not in the network: not restarted`);
+          node.powerOff();
+          await node.powerOn();
+          evidence.append({ kind: "restart", what: "power-cycle", device: node.ieee, by: "hanbench" });
+          await node.rejoin();
+          evidence.append({ kind: "restart", what: "leave-rejoin", device: node.ieee, by: "hanbench" });
+        } catch (err) {
+          evidence.append({ kind: "error", source: "restart", device: node.ieee, message: (err as Error).message });
+        }
       }
     },
     startJoining: () => joinAll(nodes, evidence),
