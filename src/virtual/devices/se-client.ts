@@ -31,6 +31,8 @@ import { discoverServers, type Server } from "./discovery.js";
 import { DataFetcher, NoAnswer } from "./fetch.js";
 
 const DEFAULT_POLL_INTERVAL_MS = 30 * 60_000;
+/** How long after a CoT's date a device that acted on it fetches its history at every poll: two half-hours. */
+const REFILL_MS = 60 * 60_000;
 /** The control bits a bits-only device takes as naming history: 9 (Clear IHD Data – Consumer), 8 (Clear Historical LP). */
 const HISTORY_BITS = PTCC.clearIhdDataConsumer | PTCC.clearHistoricalLoadProfileInformation;
 
@@ -51,7 +53,8 @@ export interface SeClientOptions {
   firstPollDelayMs?: number;
   /**
    * How often the displayed values (time, running consumption, price, last message) are read again, in hub
-   * ms (default: every poll). The tenancy check runs at every poll; history once a day and after a clear.
+   * ms (default: every poll). The tenancy check runs at every poll; history once a day, after a clear and at
+   * every poll in the hour after the date of a CoT it acted on.
    */
   refreshIntervalMs?: number;
   /** For logs. */
@@ -133,6 +136,12 @@ export class SeClient {
   #firstDate: number | undefined;
   #baselineNext = false;
   #historyDay: number | undefined;
+  /**
+   * After acting on a CoT: until this hub time the device fetches its history at every poll, so it refills
+   * its half-hourly view of the new occupier (the first complete half-hour after the date) within two polls
+   * rather than at the next daily refresh.
+   */
+  #refillUntil = Number.NEGATIVE_INFINITY;
   #refreshedAt: number | undefined;
 
   constructor(opts: SeClientOptions) {
@@ -222,7 +231,7 @@ export class SeClient {
       const live = this.#refreshedAt === undefined || now - this.#refreshedAt >= this.refreshIntervalMs;
       if (live) await this.#fetcher.readTime(this.servers);
       await this.#checkTenancy(kind);
-      if (live || this.#historyDay !== dayStart(now)) {
+      if (live || this.#historyDay !== dayStart(now) || now <= this.#refillUntil) {
         this.#refreshedAt = now;
         await this.#refresh(false);
       }
@@ -427,6 +436,7 @@ export class SeClient {
     this.#scheduled.delete(k);
     this.#clear(role, date, control, why);
     this.#historyDay = undefined;
+    this.#refillUntil = Math.max(this.#refillUntil, date + REFILL_MS);
   }
 
   /**
@@ -477,7 +487,7 @@ export class SeClient {
   async #refresh(force: boolean): Promise<void> {
     await this.#fetcher.refreshLive(this.servers);
     const today = dayStart(this.clock.now());
-    if (force || this.#historyDay !== today) {
+    if (force || this.#historyDay !== today || this.clock.now() <= this.#refillUntil) {
       this.#historyDay = today;
       await this.#fetcher.refreshHistory(this.servers);
     }

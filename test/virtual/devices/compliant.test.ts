@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ClusterId } from "../../../src/zcl/index.js";
 import { GPF_EP, HOUR, MIN, TestHan } from "./han-fixture.js";
-import { messageIds, pastConsumption, periodsBefore } from "./helpers.js";
+import { messageIds, pastConsumption, periodsBefore, periodsFrom } from "./helpers.js";
 
 let han: TestHan;
 afterEach(() => han?.close());
@@ -46,5 +46,23 @@ describe("compliant IHD", () => {
       expect(dm.some((r) => r.attrs?.includes(0x0200))).toBe(true);
     }
     expect(ihd.client.clears.map((c) => c.meters)).toEqual([["esme"], ["gpf"]]);
+  });
+
+  it("refills the new occupier's half-hours within two polls of acting on a CoT, not at the next midnight", async () => {
+    han = new TestHan();
+    await han.start();
+    // 08:00 on the fixture's Monday: the next daily refresh of its history is 16 h away
+    const ihd = await han.add({ kind: "ihd", profile: "compliant", pollIntervalMs: 30 * MIN });
+    // T a second after a poll, as a run records it (on the next whole second): the poll that acts on it comes
+    // before any half-hour from T is complete
+    await han.clock.advance(HOUR + 1000);
+    const t = han.clock.now();
+    han.hub.performCot({ control: 0x600 });
+    await han.clock.advance(2 * 30 * MIN + 5 * MIN);
+    const held = periodsFrom(ihd.holdings(), t).filter(
+      (v) => v.periodEnd && Date.parse(v.periodEnd) <= han.clock.now(),
+    );
+    expect(held.length, "a complete period of the new occupier").toBeGreaterThan(0);
+    expect(periodsBefore(ihd.holdings(), t)).toEqual([]);
   });
 });
