@@ -109,6 +109,16 @@ export const DATE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
  */
 export type WaitUntil = "window" | "queried" | "after-implementation";
 
+/**
+ * What a case needs before a probe, when that is less than the whole wait before it (early-end.ts):
+ * - `query`: each DUT has queried the CoT (Read 0x0708/0x0200 or GetChangeOfTenancy) on every meter that
+ *   carries one since the phase's last change (COT-03/04: the query is the evidence);
+ * - `re-read`: each DUT has re-read the CoT on every such meter since the change and that poll is over (a
+ *   minute since its first query, as window.ts counts a poll), so whatever the re-read makes it do shows in
+ *   the probe that follows (COT-09: re-reading an unchanged CoT, or a date gone back, clears nothing).
+ */
+export type EarlyEnd = "query" | "re-read";
+
 export interface Timing {
   /** Detection window, hub ms. */
   windowMs: number;
@@ -167,8 +177,9 @@ export type Step =
   | { do: "restart"; what: "hub" | "duts" }
   /** Take the DUTs off the network (virtual: power off; bench: operator prompt) or bring them back. */
   | { do: "power"; online: boolean }
-  /** Let hub time pass. */
-  | { do: "wait"; until: WaitUntil }
+  /** Let hub time pass. `enough` (set for the cases a run evaluates, early-end.ts): a `window` wait ends as
+   * soon as every DUT has done that much since the phase's last change. */
+  | { do: "wait"; until: WaitUntil; enough?: EarlyEnd }
   /** Probe every DUT; the ProbeEvent carries this purpose. */
   | { do: "probe"; purpose: string }
   /** Probe each DUT as soon as it has queried the CoT since the last `restart` step (its first look at the

@@ -3,7 +3,7 @@
  * the DUTs' Basic clusters, the end event), so that `hanbench report` says the same as the run did.
  */
 import type { DutDeclaration, EndEvent, Evidence, RequirementsMap } from "../evidence/events.js";
-import type { CotPerformed, DutIdentity, EvidenceSeal, Provenance } from "./results.js";
+import type { CotPerformed, DutIdentity, EvidenceSeal, PhaseRecord, Provenance } from "./results.js";
 import type { DutView, Run } from "./view.js";
 
 /** Declared field → the Basic attribute it is compared with. */
@@ -58,6 +58,36 @@ function cotsOf(events: readonly Evidence[]): CotPerformed[] {
   });
 }
 
+/** The phases of the log in the order they started, each with its end and why it ended. */
+function phasesOf(events: readonly Evidence[]): PhaseRecord[] {
+  const out: PhaseRecord[] = [];
+  for (const e of events) {
+    if (e.kind !== "phase") continue;
+    if (e.state === "start") out.push({ name: e.name, start: e.t });
+    else {
+      const p = out.findLast((x) => x.name === e.name && x.end === undefined);
+      if (!p) continue;
+      p.end = e.t;
+      if (e.ended) p.ended = e.ended;
+    }
+  }
+  return out;
+}
+
+/**
+ * "observe 1h30m (window elapsed), repeat 3h (complete)": the phases, their hub time and why each ended, for a
+ * report line.
+ */
+export function describePhases(phases: readonly PhaseRecord[], duration: (ms: number) => string): string {
+  return phases
+    .map((p) => {
+      const span = p.end ? ` ${duration(Date.parse(p.end) - Date.parse(p.start))}` : " (not finished)";
+      const why = p.ended === "complete" ? " (complete)" : p.ended === "window" ? " (window elapsed)" : "";
+      return `${p.name}${span}${why}`;
+    })
+    .join(", ");
+}
+
 export interface ProvenanceInputs {
   /** The evidence file and its SHA-256, when the log was read from (or written to) a file. */
   evidence?: { file?: string; sha256?: string; seal?: EvidenceSeal };
@@ -94,6 +124,7 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
     ...(run.coordinator ? { coordinator: run.coordinator } : {}),
     ...(run.lab ? { lab: run.lab } : {}),
     cots: cotsOf(events),
+    ...(events.some((e) => e.kind === "phase") ? { phases: phasesOf(events) } : {}),
     deviations: run.deviations ?? [],
     limitations: run.limitations ?? [],
     ...(requirements

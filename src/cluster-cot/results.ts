@@ -150,6 +150,14 @@ export interface CaseSelection {
 export type EvidenceSeal = "matches" | "differs" | "none";
 
 /** Where the verdicts come from: who ran what, with what, when and on which evidence. */
+export interface PhaseRecord {
+  name: string;
+  /** Hub time (ISO) of its start and end events. */
+  start: string;
+  end?: string;
+  ended?: "complete" | "window";
+}
+
 export interface Provenance {
   reportId?: string;
   /** Wall clock (ISO, UTC) of the first and last events of the run. */
@@ -174,6 +182,12 @@ export interface Provenance {
   limitations: string[];
   /** The lab's requirements map the results carry (its file and name). */
   requirements?: { file?: string; name?: string };
+  /**
+   * The phases the run walked, with their hub time, and why each ended: `complete` (its waits ended as soon as
+   * the evidence its cases need was there) or `window` (a wait ran its whole length); absent when the log does
+   * not say (older logs, a phase cut short).
+   */
+  phases?: PhaseRecord[];
   /** The run stopped before the plan was done. */
   aborted?: string;
   /**

@@ -175,6 +175,12 @@ export interface PhaseEvent {
   name: string;
   state: "start" | "end";
   detail?: string;
+  /**
+   * On `end`: why the phase ended. `complete`: every wait of it ended as soon as the evidence its cases need
+   * was there for every DUT (a phase without waits ends when its steps are done); `window`: a wait ran its
+   * whole length (the cases need it, or the evidence did not come). Absent in logs from before it existed.
+   */
+  ended?: "complete" | "window";
 }
 
 /** A ZCL frame that went over the HAN between a device and the hub (either direction). */

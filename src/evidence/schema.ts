@@ -66,7 +66,10 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
       powerSource: "string",
     },
   },
-  phase: { required: { name: "string", state: ["start", "end"] }, optional: { detail: "string" } },
+  phase: {
+    required: { name: "string", state: ["start", "end"] },
+    optional: { detail: "string", ended: ["complete", "window"] },
+  },
   zcl: {
     required: {
       dir: ["in", "out"],

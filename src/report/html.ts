@@ -16,6 +16,7 @@
  * Everything comes from the RunReport and the evidence log; every string from them is escaped, since device
  * names, messages and operator answers can hold anything. Keys never show (hub parameters pass `withoutKeys`).
  */
+import { describePhases } from "../cluster-cot/provenance.js";
 import { formatDuration } from "../duration.js";
 import type { CotEvent, Evidence, ProbeEvent, ZclEvent } from "../evidence/events.js";
 import { withoutKeys } from "../evidence/json-safe.js";
@@ -607,6 +608,9 @@ function provenance(report: RunReport, windowMs: number | undefined): string {
           : "every case of the suite",
       ),
     ],
+    ...(p?.phases
+      ? ([["phases (hub time, why each ended)", esc(describePhases(p.phases, formatDuration))]] as [string, string][])
+      : []),
     [
       "baseline",
       `${esc(p?.suite.baselineFile ? `file ${p.suite.baselineFile}: ` : "built in: ")}${esc(

@@ -13,10 +13,12 @@ import type { SteppedClock } from "../hub/clock.js";
 import { RealClock } from "../hub/clock.js";
 import type { HubVariantName } from "../hub/variants.js";
 import { EvidenceLog } from "../evidence/log.js";
+import { EvidenceIndex } from "../evidence/log-index.js";
 import type { BuildInfo, Evidence, LabInfo, RequirementsMap } from "../evidence/events.js";
 import { CASES, SUITE_VERSION } from "../cluster-cot/index.js";
 import { planTime } from "../cluster-cot/plan-time.js";
-import { selectionOf } from "../cluster-cot/selection.js";
+import { selectionOf, withNeededCases } from "../cluster-cot/selection.js";
+import { withEarlyEnds } from "../cluster-cot/early-end.js";
 import { readBaseline } from "./baseline-file.js";
 import { formatDuration } from "../duration.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
@@ -70,6 +72,8 @@ export interface RunSpec {
   endpointLayout?: EndpointLayoutName;
   /** Virtual runs: keep the host's state here (a new or empty directory) instead of a temporary one. */
   stateDir?: string;
+  /** Virtual runs: the hub time to start at (default: the wall-clock hour). */
+  hubStartMs?: number;
   capture?: string;
   quiet: boolean;
   tool: string;
@@ -137,6 +141,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       ...(spec.security ? { security: spec.security } : {}),
       ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
+      ...(spec.hubStartMs !== undefined ? { hubStartMs: spec.hubStartMs } : {}),
       evidence: (clock: SteppedClock) => {
         evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
         return evidence;
@@ -170,7 +175,9 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       : "starting the coordinator (forming a new network takes herdsman about 3 s)…",
   );
   const selection = spec.cases !== undefined ? selectionOf(spec.cases, CASES, planFor(spec.mode)) : undefined;
-  const plan = selection?.plan ?? planFor(spec.mode);
+  // a wait ends early only where no case the run evaluates needs its whole length (early-end.ts)
+  const evaluated = withNeededCases(selection?.cases ?? CASES.map((c) => c.id), CASES);
+  const plan = withEarlyEnds(selection?.plan ?? planFor(spec.mode), evaluated);
   const timing: Timing = {
     ...defaultTiming(spec.windowMs),
     ...(spec.windowAuto ? { learn: { ...spec.windowAuto, ceilingMs: spec.windowMs } } : {}),
@@ -241,6 +248,8 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())}${left})`,
       );
       evidence.append({ kind: "phase", name: phase.name, state: "start", detail: phase.summary });
+      ctx.changeSeq = EvidenceIndex.of(evidence.events).nextSeq();
+      ctx.waitsEnded = [];
       for (const step of phase.steps) {
         if (spec.signal?.aborted) throw new Error(`stopped (${String(spec.signal.reason ?? "aborted")})`);
         // the evidence file cannot be written: the verdicts would rest on nothing on disk
@@ -258,7 +267,16 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
           progress.line(`  error in ${phase.name}/${step.do}: ${(err as Error).message}`);
         }
       }
-      evidence.append({ kind: "phase", name: phase.name, state: "end" });
+      const waits = ctx.waitsEnded;
+      const ended = waits.includes("window") ? "window" : "complete";
+      evidence.append({ kind: "phase", name: phase.name, state: "end", ended });
+      if (waits.length > 0) {
+        progress.line(
+          ended === "complete"
+            ? `  ${phase.name} ended early: the evidence its cases need is complete for every DUT (hub time ${hubTime(env.clock.now())})`
+            : `  ${phase.name} ended: its window elapsed (hub time ${hubTime(env.clock.now())})`,
+        );
+      }
       if (ctx.timing.windowMs !== timing.windowMs && phase.steps.some((s) => s.do === "learn-window")) {
         const rest = planTime(plan.slice(i + 1), ctx.timing, spec.mode);
         progress.line(

@@ -4,8 +4,8 @@
  * goes on, so the cases can say `error` or `inconclusive` for what it prevented.
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
-import { defaultTiming, type Step, type Timing } from "../cluster-cot/plan.js";
-import { learnWindow, type PollTimes, pollsSeen } from "../cluster-cot/window.js";
+import { defaultTiming, type EarlyEnd, type Step, type Timing } from "../cluster-cot/plan.js";
+import { learnWindow, POLL_BURST_MS, type PollTimes, pollsSeen } from "../cluster-cot/window.js";
 import type { EndpointRole } from "../evidence/events.js";
 import {
   hasAcknowledgedMessage,
@@ -45,6 +45,22 @@ export interface StepContext {
   lastCot?: { records: CotRecord[]; seq: number };
   /** The seq of the evidence before the last `restart` step (`probe-once-queried` counts queries after it). */
   restartSeq?: number;
+  /**
+   * The seq of the evidence before the phase's last change (its start, a CoT recorded or reset, the DUTs back
+   * on the network): what an early end (`enough`) counts the DUTs' queries from. Set by the run loop at each
+   * phase start.
+   */
+  changeSeq?: number;
+  /** How the phase's waits ended so far: each ran its whole length (`window`) or ended on its condition. */
+  waitsEnded?: ("complete" | "window")[];
+}
+
+/** Hub ms between checks of an early end's condition. */
+const EARLY_END_STEP_MS = 5 * 60_000;
+
+/** Records how one wait of the phase ended. */
+function ended(ctx: StepContext, complete: boolean): void {
+  ctx.waitsEnded?.push(complete ? "complete" : "window");
 }
 
 /** The run's evidence index: the one the verdicts read at the end of the run. */
@@ -157,11 +173,12 @@ async function awaitFetch(ctx: StepContext): Promise<void> {
   const fromIso = t !== undefined && t <= env.clock.now() ? new Date(t).toISOString() : undefined;
   const fromSeq = ctx.lastCot?.seq ?? 0;
   const fetched = () => env.duts.every((d) => hasFetchedHistory(indexOf(env), d.decl.ieee, fromIso, fromSeq));
-  await env.advance({
+  const done = await env.advance({
     untilMs: env.clock.now() + ctx.timing.settleMs,
     done: fetched,
     label: fromIso ? `each DUT to fetch history of periods from ${hubTime(t!)}` : "each DUT to fetch history",
   });
+  ended(ctx, done);
 }
 
 async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot" }>): Promise<void> {
@@ -180,6 +197,7 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
         : // a device must not see the CoT take effect before the hub does
           Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
   const seq = indexOf(env).nextSeq();
+  ctx.changeSeq = seq;
   const records: CotRecord[] = [];
   // one step, one time recorded for both meters (those that carry a CoT under the hub variant): the cases
   // judge them as one CoT with a T per meter
@@ -229,14 +247,55 @@ async function wait(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Prom
   }
 }
 
+/**
+ * An early end's condition (early-end.ts): each DUT has queried the CoT on every meter that carries one since
+ * the phase's last change (`query`), and for `re-read` that poll is over (a minute since, as window.ts counts
+ * a poll). Counted incrementally: the log only grows.
+ */
+function enoughDone(ctx: StepContext, enough: EarlyEnd): () => boolean {
+  const { env } = ctx;
+  const since = ctx.changeSeq ?? 0;
+  const meters = env.hub.variant.cotMeters;
+  const seen = env.duts.map((d) => ({
+    ieee: d.decl.ieee.toLowerCase(),
+    next: 0,
+    first: new Map<EndpointRole, number>(),
+  }));
+  const polled = (s: (typeof seen)[number]): boolean => {
+    const list = indexOf(env).ofDevice("zcl", s.ieee);
+    for (; s.next < list.length; s.next++) {
+      const z = list[s.next]!;
+      if (z.seq < since || z.dir !== "in" || !z.role || !isCotQuery(z) || s.first.has(z.role)) continue;
+      s.first.set(z.role, Date.parse(z.t));
+    }
+    if (meters.length === 0 || !meters.every((m) => s.first.has(m))) return false;
+    return enough === "query" || env.clock.now() - Math.max(...s.first.values()) >= POLL_BURST_MS;
+  };
+  return () => seen.every(polled);
+}
+
+/** "each DUT to query the CoT on the GPF and the ESME", "… to re-read …": an early end, for progress. */
+function enoughLabel(ctx: StepContext, enough: EarlyEnd): string {
+  const meters = ctx.env.hub.variant.cotMeters.map((m) => m.toUpperCase()).join(" and ");
+  return enough === "query"
+    ? `each DUT to query the CoT on the ${meters}`
+    : `each DUT to re-read the CoT on the ${meters}`;
+}
+
 async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Promise<void> {
   const { env, timing } = ctx;
   const now = env.clock.now();
   if (step.until === "window") {
-    await env.advance({
+    const window = `the detection window (${formatDuration(timing.windowMs)})`;
+    const enough = step.enough;
+    const done = await env.advance({
       untilMs: now + timing.windowMs,
-      label: `the detection window (${formatDuration(timing.windowMs)})`,
+      // checked every few minutes of hub time (a virtual clock steps 15 min otherwise): the wait ends close to
+      // the poll that completes it
+      ...(enough ? { done: enoughDone(ctx, enough), stepMs: EARLY_END_STEP_MS } : {}),
+      label: enough ? `${enoughLabel(ctx, enough)}, at most ${window}` : window,
     });
+    ended(ctx, enough !== undefined && done);
     return;
   }
   const cot = ctx.lastCot;
@@ -247,14 +306,16 @@ async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): P
       untilMs: Math.max(now, Math.max(...times) + timing.windowMs),
       label: "one window after the implementation time",
     });
+    ended(ctx, false);
     return;
   }
   const limit = Math.min(now + timing.windowMs, Math.min(...times) - timing.beforeMarginMs);
-  await env.advance({
+  const queried = await env.advance({
     untilMs: Math.max(now, limit),
     done: () => env.duts.every((d) => hasQueriedCot(indexOf(env), d.decl.ieee, cot.seq)),
     label: "each DUT to query the CoT",
   });
+  ended(ctx, queried);
 }
 
 /** Each DUT's CoT queries so far, by meter (hub ms). */
@@ -281,11 +342,14 @@ async function learnWindows(ctx: StepContext): Promise<void> {
   progress.line(
     `  learning each DUT's CoT polling: until each has queried the ${meters.map((m) => m.toUpperCase()).join(" and ")} twice (at most ${formatDuration(policy.ceilingMs)})`,
   );
-  await env.advance({
-    untilMs: env.clock.now() + policy.ceilingMs,
-    done: seen,
-    label: "each DUT to query the CoT twice on each meter",
-  });
+  ended(
+    ctx,
+    await env.advance({
+      untilMs: env.clock.now() + policy.ceilingMs,
+      done: seen,
+      label: "each DUT to query the CoT twice on each meter",
+    }),
+  );
   let longest = policy.floorMs;
   for (const d of env.duts) {
     const w = learnWindow(pollTimes(env, d.decl.ieee), meters, policy);
@@ -379,6 +443,7 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
     case "record-cot":
       return recordCot(ctx, step);
     case "reset-cot":
+      ctx.changeSeq = indexOf(env).nextSeq();
       for (const meter of env.hub.variant.cotMeters) env.tenancy.reset(env.hub, meter);
       ctx.progress.line(
         `  the CoT records of the ${env.hub.variant.cotMeters.map((m) => m.toUpperCase()).join(" and ")} went (a meter replaced): no CoT shown`,
@@ -388,6 +453,7 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
     case "restart":
       return restart(ctx, step.what);
     case "power":
+      if (step.online) ctx.changeSeq = indexOf(env).nextSeq();
       for (const d of env.duts) await d.setOnline(step.online);
       await env.advance({ untilMs: env.clock.now(), label: step.online ? "rejoin" : "power off" });
       return;

@@ -81,6 +81,8 @@ export interface VirtualEnvOptions {
    * none of it.
    */
   security?: "cbke" | "off";
+  /** Hub time the run starts at (ms; scripts measuring a plan from a given hour). Default: the wall-clock hour. */
+  hubStartMs?: number;
 }
 
 /** "HBOTHRCA": the issuer of the certificates of devices marked `foreignCa`. */
@@ -234,7 +236,7 @@ async function joinAll(nodes: EmulatedSeDevice[], evidence: EvidenceLog): Promis
 
 export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv> {
   // The run starts at the wall-clock hour; from there hub time moves only when the runner says so.
-  const start = Math.floor(new RealClock().now() / 3_600_000) * 3_600_000;
+  const start = opts.hubStartMs ?? Math.floor(new RealClock().now() / 3_600_000) * 3_600_000;
   // Devices polling within a minute of each other poll together, as they would in a home.
   const clock = new SteppedClock(start, { batchMs: BATCH_MS });
   const evidence = opts.evidence(clock);

@@ -5,7 +5,7 @@
 import type { EndpointRole } from "../../evidence/events.js";
 import type { Basis, CaseResult, Verdict } from "../results.js";
 import { type Attributed, type Category, previousOf } from "../attribution.js";
-import type { PhaseName } from "../plan.js";
+import type { EarlyEnd, PhaseName } from "../plan.js";
 import { type CotInfo, type CotSet, type DutView, ms, type Probe } from "../view.js";
 import { hex } from "../../hex.js";
 
@@ -31,6 +31,11 @@ export interface CaseDef {
    * it is, and it is given only their results.
    */
   needs?: string[];
+  /**
+   * What the case needs before a probe it reads (by the probe's purpose) when that is less than the whole
+   * wait before it (early-end.ts): absent, the wait lasts its whole length.
+   */
+  waits?: Readonly<Record<string, EarlyEnd>>;
   evaluate(view: DutView, prior: ReadonlyMap<string, CaseResult>): Outcome;
 }
 

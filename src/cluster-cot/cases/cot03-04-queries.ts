@@ -10,7 +10,7 @@
  * where that meter carries no CoT (`esme-pre-5.1`, `gpf-pre-1.5`, `electricity-only`): `not_applicable`.
  */
 import type { EndpointRole } from "../../evidence/events.js";
-import { PHASE } from "../plan.js";
+import { PHASE, PROBE } from "../plan.js";
 import { isCotQuery } from "../questions.js";
 import { ms, type Zcl } from "../view.js";
 import { type CaseDef, hours, isOutcome, needMeterCot, outcome } from "./case.js";
@@ -27,6 +27,8 @@ function queryCase(id: string, role: EndpointRole): CaseDef {
     // the duty to query is GB (SECMP0056); the window it is judged in is hanbench's policy
     basis: ["gb", "policy"],
     phases: [PHASE.cot, PHASE.observe],
+    // the query is the evidence: once every DUT has queried, the rest of the window adds nothing to this case
+    waits: { [PROBE.afterCot]: "query" },
     evaluate(view) {
       const v = view.variant;
       if (!v.cotMeters.includes(role)) {

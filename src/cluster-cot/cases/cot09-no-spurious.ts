@@ -91,6 +91,9 @@ export const cot09: CaseDef = {
   title: "No spurious clearing",
   basis: ["gb"],
   phases: [PHASE.baseline, PHASE.newData, PHASE.repeat],
+  // what the case needs is a re-read of what changed (the unchanged CoT, no date, an older date), over before
+  // the probe: each DUT's first poll after the change ends the wait (early-end.ts)
+  waits: { [PROBE.afterRepeat]: "re-read", [PROBE.afterDateNone]: "re-read", [PROBE.afterDateOlder]: "re-read" },
   evaluate(view) {
     const set = needCots(view, PHASE.cot);
     if (isOutcome(set)) return set;
