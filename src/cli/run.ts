@@ -83,8 +83,11 @@ Bench:
                      meter twice keeps 24h; the reports say each DUT's window and why. A DURATION
                      fixes it (the virtual default is 24h). Every other wait derives from the longest
                      window: a future CoT is dated 2 windows ahead, data fetches wait at most one window,
-                     and a whole run takes about 12 windows (fewer with --cases): a bench run prints its
-                     expected duration before it starts
+                     and a whole run takes about 18 windows (fewer with --cases): a bench run prints its
+                     expected duration before it starts. A wait ends before its window once every DUT
+                     has done what the cases that read it need (COT-03/04 alone: the query; COT-09: a
+                     re-read after each change); a clear is judged a whole window after max(T, recorded).
+                     The evidence and the reports say why each phase ended
   --poll-interval DURATION  virtual runs: how often the emulated devices poll the meters and the CoT
                      (default 1h of hub time)
   --hub-variant NAME how the hub and its meters carry a CoT (cot-suite.md "Hub variants"): reference,
