@@ -64,3 +64,47 @@ export function planTime(phases: readonly Phase[], timing: Timing, mode: "virtua
   const dataSteps = out.reduce((a, p) => a + p.dataSteps, 0);
   return { phases: out, waitMs, dataSteps, boundMs: waitMs + dataSteps * timing.settleMs };
 }
+
+/** The next step that asks a person something, and the waits before it. */
+export interface NextPrompt {
+  phase: string;
+  step: Step;
+  /** Hub ms of the waits before it, each counted at its full length: it comes at the latest then. */
+  waitMs: number;
+  /** Data steps before it (each ends when every DUT has its data, at most `settleMs`). */
+  dataSteps: number;
+}
+
+/**
+ * The first step of `phases` (from step `fromStep` of the first) that `prompts`, walking the waits as
+ * `planTime` does; absent when none is left.
+ */
+export function nextPrompt(
+  phases: readonly Phase[],
+  timing: Timing,
+  mode: "virtual" | "bench",
+  prompts: (step: Step) => boolean,
+  fromStep = 0,
+): NextPrompt | undefined {
+  let waitMs = 0;
+  let dataSteps = 0;
+  for (const [i, phase] of phases.entries()) {
+    // the steps already done count for the waits' reference points (a future CoT's implementation time)
+    const done = i === 0 ? phase.steps.slice(0, fromStep) : [];
+    const base = planTime([{ ...phase, steps: done }], timing, mode);
+    const time = (steps: Step[]) => {
+      const t = planTime([{ ...phase, steps: [...done, ...steps] }], timing, mode);
+      return { waitMs: t.waitMs - base.waitMs, dataSteps: t.dataSteps - base.dataSteps };
+    };
+    const steps = phase.steps.slice(done.length);
+    for (const [j, step] of steps.entries()) {
+      if (!prompts(step)) continue;
+      const t = time(steps.slice(0, j));
+      return { phase: phase.name, step, waitMs: waitMs + t.waitMs, dataSteps: dataSteps + t.dataSteps };
+    }
+    const t = time(steps);
+    waitMs += t.waitMs;
+    dataSteps += t.dataSteps;
+  }
+  return undefined;
+}

@@ -228,6 +228,15 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
         await host.permitJoin(0);
       }
     },
+    setAllOnline: (online) => power.askAll(opts.duts, online),
+    operatorPrompt: (purpose, labels) => {
+      const io = opts.operatorIo ?? { input: process.stdin, output: process.stderr };
+      if (!io.input.isTTY) return;
+      progress.done();
+      io.output.write(
+        `\n== look at the devices now (${purpose}): ${labels.join(", ")}; the questions of each follow ==\n`,
+      );
+    },
     startJoining: () =>
       awaitJoins({ waiter, clock, host, evidence, duts, joinMs: opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS }),
     async close() {

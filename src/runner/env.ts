@@ -58,6 +58,16 @@ export interface RunEnv {
    * when nobody could be asked).
    */
   restartDuts(): Promise<void>;
+  /**
+   * Bench: takes every DUT off the network or brings them all back, in one prompt to the operator (absent:
+   * each DUT's `setOnline` in turn).
+   */
+  setAllOnline?(online: boolean): Promise<void>;
+  /**
+   * Bench: announces a probe step's operator questions once, for every DUT probed by a person (`labels`); the
+   * questions of each follow in turn.
+   */
+  operatorPrompt?(purpose: string, labels: string[]): void;
   /** Virtual only: the emulated DUTs try to join (a real device is switched on by a person). */
   startJoining?(): Promise<void>;
   /** Virtual only: a device not in the Device Log tries to join. Resolves once the attempt is over. */

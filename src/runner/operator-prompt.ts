@@ -1,7 +1,8 @@
 /**
- * The away phase on the bench: a person switches each device off and on again when asked; the restart phase
- * (COT-16): a person power-cycles every device, then has it leave the network and join again, asked once for
- * all of them. Without a terminal there is nobody to ask: the run says so in the evidence and goes on.
+ * The away phase on the bench: a person switches the devices off and on again when asked, all of them in one
+ * prompt; the restart phase (COT-16): a person power-cycles every device, then has it leave the network and
+ * join again, asked once for all of them. Without a terminal there is nobody to ask: the run says so in the
+ * evidence and goes on.
  */
 import { createInterface } from "node:readline/promises";
 import type { EvidenceSink } from "../evidence/log.js";
@@ -20,28 +21,40 @@ export class PowerPrompt {
   }
 
   /** Asks for a device to be switched off (`online` false) or back on, and records that it was. */
-  async ask(d: { label: string; ieee: string; online: boolean }): Promise<void> {
-    const what = d.online ? "switch it back on" : "switch it off (or take its batteries out)";
+  ask(d: { label: string; ieee: string; online: boolean }): Promise<void> {
+    return this.askAll([d], d.online);
+  }
+
+  /**
+   * Asks for every device to be switched off (`online` false) or back on, in one prompt, and records that
+   * each was.
+   */
+  async askAll(devices: readonly { label: string; ieee: string }[], online: boolean): Promise<void> {
+    const what = online ? "switch it back on" : "switch it off (or take its batteries out)";
     const io = this.#io;
     if (!io.input.isTTY) {
-      // Not a bench fault (an ErrorEvent would make COT-10 `error`): the evidence cannot be had, so COT-10
-      // finds no presence record and is `inconclusive` (cot-suite.md "Verdicts").
-      this.#evidence.append({
-        kind: "note",
-        message: `no terminal to ask the operator to ${what} for ${d.label}: whether it was away is unknown`,
-        data: { device: d.ieee, away: !d.online },
-      });
-      this.#progress.line(`  ${d.label}: nobody to ${what} (no terminal); COT-10 will be inconclusive`);
+      for (const d of devices) {
+        // Not a bench fault (an ErrorEvent would make COT-10 `error`): the evidence cannot be had, so COT-10
+        // finds no presence record and is `inconclusive` (cot-suite.md "Verdicts").
+        this.#evidence.append({
+          kind: "note",
+          message: `no terminal to ask the operator to ${what} for ${d.label}: whether it was away is unknown`,
+          data: { device: d.ieee, away: !online },
+        });
+        this.#progress.line(`  ${d.label}: nobody to ${what} (no terminal); COT-10 will be inconclusive`);
+      }
       return;
     }
     this.#progress.done();
+    const names = devices.map((d) => `${d.label} (${d.ieee})`).join(", ");
+    const all = online ? "switch them back on" : "switch each of them off (or take its batteries out)";
     const rl = createInterface({ input: io.input, output: io.output, terminal: false });
     try {
-      await rl.question(`  ${d.label} (${d.ieee}): ${what}, then press Enter `);
+      await rl.question(`  ${names}: ${devices.length === 1 ? what : all}, then press Enter `);
     } finally {
       rl.close();
     }
-    this.#evidence.append({ kind: "presence", device: d.ieee, online: d.online });
+    for (const d of devices) this.#evidence.append({ kind: "presence", device: d.ieee, online });
   }
 
   /**

@@ -7,7 +7,7 @@ import type { EndpointLayoutName } from "../hub/layout.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { defaultTiming, planFor, type Timing } from "../cluster-cot/plan.js";
+import { defaultTiming, type Phase, planFor, type Step, type Timing } from "../cluster-cot/plan.js";
 import type { WindowPolicy } from "../cluster-cot/window.js";
 import type { SteppedClock } from "../hub/clock.js";
 import { RealClock } from "../hub/clock.js";
@@ -16,7 +16,7 @@ import { EvidenceLog } from "../evidence/log.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import type { BuildInfo, Evidence, LabInfo, RequirementsMap } from "../evidence/events.js";
 import { CASES, SUITE_VERSION } from "../cluster-cot/index.js";
-import { planTime } from "../cluster-cot/plan-time.js";
+import { nextPrompt, planTime } from "../cluster-cot/plan-time.js";
 import { selectionOf, withNeededCases } from "../cluster-cot/selection.js";
 import { withEarlyEnds } from "../cluster-cot/early-end.js";
 import { readBaseline } from "./baseline-file.js";
@@ -248,14 +248,16 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())}${left})`,
       );
       evidence.append({ kind: "phase", name: phase.name, state: "start", detail: phase.summary });
+      announcePrompt(plan.slice(i), 0, ctx);
       ctx.changeSeq = EvidenceIndex.of(evidence.events).nextSeq();
       ctx.waitsEnded = [];
-      for (const step of phase.steps) {
+      for (const [j, step] of phase.steps.entries()) {
         if (spec.signal?.aborted) throw new Error(`stopped (${String(spec.signal.reason ?? "aborted")})`);
         // the evidence file cannot be written: the verdicts would rest on nothing on disk
         if (evidence.failed.aborted) throw evidence.failed.reason as Error;
         try {
           await runStep(ctx, step);
+          if (promptsOperator(env, step)) announcePrompt(plan.slice(i), j + 1, ctx);
         } catch (err) {
           if (err instanceof NotTestable) {
             notTestable = err.message;
@@ -309,6 +311,40 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
     ...(aborted ? { aborted } : {}),
     ...(notTestable ? { notTestable } : {}),
   };
+}
+
+/** A step that asks the person at the bench: a probe of a DUT with an operator probe, a DUT to go or come back. */
+function promptsOperator(env: RunEnv, step: Step): boolean {
+  if (env.mode !== "bench") return false;
+  return step.do === "power" || (step.do === "probe" && env.duts.some((d) => d.probe.method === "operator"));
+}
+
+/** "14:05 GMT": a time on this PC's clock, in its own time zone, for the person at the bench. */
+function wallClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+}
+
+/**
+ * Says when the next operator prompt is due (bench runs): what it asks, in which phase, and by when in hub time
+ * and on this PC's clock, every wait before it counted at its full length (a wait that ends early brings it
+ * sooner; a data fetch may delay it, up to its limit).
+ */
+function announcePrompt(phases: readonly Phase[], fromStep: number, ctx: StepContext): void {
+  const { env, progress } = ctx;
+  if (env.mode !== "bench") return;
+  const next = nextPrompt(phases, ctx.timing, env.mode, (s) => promptsOperator(env, s), fromStep);
+  if (!next) return;
+  const s = next.step;
+  const what =
+    s.do === "power"
+      ? s.online
+        ? "switch the DUTs back on"
+        : "switch the DUTs off"
+      : `look at the DUTs (${s.do === "probe" ? s.purpose : s.do})`;
+  const fetches = next.dataSteps ? ` and ${next.dataSteps} data fetch${next.dataSteps === 1 ? "" : "es"}` : "";
+  progress.line(
+    `  next operator prompt: ${what}, in ${next.phase}; due by ${hubTime(env.clock.now() + next.waitMs)} hub time, ${wallClock(Date.now() + next.waitMs)} on this PC's clock (${formatDuration(next.waitMs)} of waits at most${fetches} before it)`,
+  );
 }
 
 /**

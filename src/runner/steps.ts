@@ -420,6 +420,8 @@ async function probeOnceQueried(ctx: StepContext, purpose: string): Promise<void
 
 async function probe(ctx: StepContext, purpose: string): Promise<void> {
   const { env } = ctx;
+  const asked = env.duts.filter((d) => d.probe.method === "operator").map((d) => d.decl.label);
+  if (asked.length > 0) env.operatorPrompt?.(purpose, asked);
   for (const dut of env.duts) {
     await takeProbe(env.evidence, dut, purpose);
   }
@@ -454,7 +456,8 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       return restart(ctx, step.what);
     case "power":
       if (step.online) ctx.changeSeq = indexOf(env).nextSeq();
-      for (const d of env.duts) await d.setOnline(step.online);
+      if (env.setAllOnline) await env.setAllOnline(step.online);
+      else for (const d of env.duts) await d.setOnline(step.online);
       await env.advance({ untilMs: env.clock.now(), label: step.online ? "rejoin" : "power off" });
       return;
     case "wait":

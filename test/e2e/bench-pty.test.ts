@@ -381,6 +381,16 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     for (const p of probes) {
       expect(p.kind === "probe" && !p.ok && /terminal/.test(p.error ?? "")).toBe(true);
     }
+    // the run says in advance when the next prompt is due: at the start of the baseline, its probe after the
+    // message and the history fetch; after that probe, the one after the CoT's window (2 s)
+    const progress = run.err.join("\n");
+    expect(progress).toMatch(
+      /\[2\/\d+\] baseline [^\n]*\n {2}next operator prompt: look at the DUTs \(baseline\), in baseline; due by \S+ \S+ hub time, \S+ \S+ on this PC's clock \(0s of waits at most and 2 data fetches before it\)/,
+    );
+    expect(progress).toMatch(
+      /next operator prompt: look at the DUTs \(after-cot\), in observe; due by [^\n]*\(2s of waits at most before it\)/,
+    );
+    expect(progress).toMatch(/next operator prompt: switch the DUTs off, in away-cot/);
   }, 180_000);
 
   it.concurrent("SIGINT stops the run after the step in progress and still writes the reports (exit 3)", async () => {

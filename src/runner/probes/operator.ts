@@ -105,7 +105,7 @@ export class OperatorProbe implements Probe {
       }
     };
     try {
-      this.#io.output.write(`\n== ${this.label}: look at the device now (${purpose}) ==\n`);
+      this.#io.output.write(`\n-- ${this.label}: look at the device now (${purpose}) --\n`);
       const messages = [...lookFor.messages]
         .sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : -1))
         .slice(0, MESSAGES_ASKED);
