@@ -313,10 +313,17 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   };
 }
 
-/** A step that asks the person at the bench: a probe of a DUT with an operator probe, a DUT to go or come back. */
+/**
+ * A step that asks the person at the bench: a probe of a DUT with an operator probe, the DUTs to go or come
+ * back, or to be restarted.
+ */
 function promptsOperator(env: RunEnv, step: Step): boolean {
   if (env.mode !== "bench") return false;
-  return step.do === "power" || (step.do === "probe" && env.duts.some((d) => d.probe.method === "operator"));
+  return (
+    step.do === "power" ||
+    (step.do === "restart" && step.what === "duts") ||
+    (step.do === "probe" && env.duts.some((d) => d.probe.method === "operator"))
+  );
 }
 
 /** "14:05 GMT": a time on this PC's clock, in its own time zone, for the person at the bench. */
@@ -340,7 +347,9 @@ function announcePrompt(phases: readonly Phase[], fromStep: number, ctx: StepCon
       ? s.online
         ? "switch the DUTs back on"
         : "switch the DUTs off"
-      : `look at the DUTs (${s.do === "probe" ? s.purpose : s.do})`;
+      : s.do === "restart"
+        ? "power-cycle the DUTs, then have them leave and rejoin"
+        : `look at the DUTs (${s.do === "probe" ? s.purpose : s.do})`;
   const fetches = next.dataSteps ? ` and ${next.dataSteps} data fetch${next.dataSteps === 1 ? "" : "es"}` : "";
   progress.line(
     `  next operator prompt: ${what}, in ${next.phase}; due by ${hubTime(env.clock.now() + next.waitMs)} hub time, ${wallClock(Date.now() + next.waitMs)} on this PC's clock (${formatDuration(next.waitMs)} of waits at most${fetches} before it)`,
