@@ -22,9 +22,11 @@ import { cot10 } from "./cases/cot10-away.js";
 import { cot11 } from "./cases/cot11-prepayment.js";
 import { cot12 } from "./cases/cot12-control-bits.js";
 import { cot13 } from "./cases/cot13-bits.js";
+import { cot14 } from "./cases/cot14-back-dated.js";
 import { cot15 } from "./cases/cot15-one-meter.js";
 import { cot16 } from "./cases/cot16-restart.js";
 import { cot18 } from "./cases/cot18-old-message.js";
+import { cot19 } from "./cases/cot19-late-join.js";
 import { cot20 } from "./cases/cot20-second.js";
 import { heldBehind } from "./held.js";
 import { identityOf } from "./provenance.js";
@@ -53,10 +55,12 @@ export const CASES: readonly CaseDef[] = [
   cot11,
   cot12,
   cot13,
+  cot14,
   cot15,
   cot16,
   cot17,
   cot18,
+  cot19,
   cot20,
 ];
 

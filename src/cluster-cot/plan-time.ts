@@ -4,7 +4,7 @@
  *
  * The waits of a phase (`wait` steps: a detection window, until each DUT has queried a CoT, until a window
  * after a future CoT's implementation time) are counted at their full length, as the runner waits them.
- * The data steps (`await-fetch`, and on a bench `publish-message`) end as soon as every DUT has its data, so
+ * The data steps (`await-fetch`, `join-fresh`, and on a bench `publish-message`) end as soon as every DUT has its data (or has joined), so
  * they are counted apart: how many there are, and at most `settleMs` each. The join is not counted (it lasts
  * until the DUTs are switched on).
  */
@@ -30,6 +30,8 @@ export interface PlanTime {
 function isDataStep(step: Step, mode: "virtual" | "bench", timing: Timing): boolean {
   return (
     step.do === "await-fetch" ||
+    // a factory-reset DUT joining afresh: ends once every DUT has joined
+    step.do === "join-fresh" ||
     (step.do === "publish-message" && mode === "bench") ||
     // learning the window ends once every DUT has polled twice (at most the ceiling, the settle time then)
     (step.do === "learn-window" && timing.learn !== undefined) ||
@@ -52,7 +54,8 @@ export function planTime(phases: readonly Phase[], timing: Timing, mode: "virtua
       // a CoT dated back counts as one dated now: no wait of the plan follows one
       if (step.do === "record-cot") implementation = step.at === "future" ? now + timing.futureLeadMs : now;
       if (step.do !== "wait") continue;
-      if (step.until === "window") now += timing.windowMs;
+      // `seen` ends once every DUT has queried the CoT: at most a window
+      if (step.until === "window" || step.until === "seen") now += timing.windowMs;
       else if (implementation === undefined) continue;
       else if (step.until === "queried")
         now = Math.max(now, Math.min(now + timing.windowMs, implementation - timing.beforeMarginMs));

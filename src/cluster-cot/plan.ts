@@ -16,6 +16,7 @@
 import type { EndpointRole } from "../evidence/events.js";
 import { CLEAR_CONSUMER, CLEAR_SUPPLIER, DEFAULT_CONTROL } from "./tenancy.js";
 import { hex } from "../hex.js";
+import { DAY_MS, dayStart, ukDst, ukOffsetMs } from "../hub/data/periods.js";
 import { PTCC } from "../zcl/index.js";
 import type { WindowPolicy } from "./window.js";
 
@@ -35,6 +36,8 @@ export const PHASE = {
   controlBits: "control-bits",
   restart: "restart",
   oneMeter: "one-meter",
+  lateJoin: "late-join",
+  backDated: "back-dated",
 } as const;
 export type PhaseName = (typeof PHASE)[keyof typeof PHASE];
 
@@ -60,6 +63,7 @@ export const PROBE = {
   afterSecondCot: "after-second-cot",
   beforeBitsCot: "before-bits-cot",
   afterBitsCot: "after-bits-cot",
+  afterLateJoin: "after-late-join",
 } as const;
 
 /**
@@ -98,6 +102,54 @@ export function controlBeforeProbe(control: number): string {
 export const DATE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
+ * COT-14's back-dated CoTs, in the order the run records them. The first, T across a DST change (at least 46
+ * days back), is recorded while the DUTs, reset to factory settings, are away (phase `late-join`): they join
+ * after it and must fetch nothing of periods before it (COT-19), so they hold months of the tenancy the
+ * next CoTs clear. Then (phase `back-dated`) a correction moving T earlier, older than any history the meters
+ * serve (nothing to clear: `seen`), and T about 45, 10 and 1 days back, each later than the one before (a
+ * detection window each, as each has something to clear).
+ */
+export const BACK_DATED_COTS = [
+  { name: "across-dst", backMs: 46 * DAY_MS, acrossDst: true },
+  { name: "older-than-history", backMs: 450 * DAY_MS, correction: true, wait: "seen" },
+  { name: "45-days", backMs: 45 * DAY_MS, wait: "window" },
+  { name: "10-days", backMs: 10 * DAY_MS, wait: "window" },
+  { name: "1-day", backMs: DAY_MS, wait: "window" },
+] as const satisfies readonly {
+  name: string;
+  backMs: number;
+  acrossDst?: boolean;
+  correction?: boolean;
+  wait?: WaitUntil;
+}[];
+
+/** The probe after a back-dated CoT: `after-late-join` for the first, then `back-dated-45-days` … */
+export function backDatedProbe(name: (typeof BACK_DATED_COTS)[number]["name"]): string {
+  return name === BACK_DATED_COTS[0].name ? PROBE.afterLateJoin : `back-dated-${name}`;
+}
+
+/**
+ * T of COT-14's CoT across a DST change: the UK local midnight that starts the first whole day after the
+ * latest clock change at least `minBackMs` before `now` whose offset is not the one in force at `now` (so T
+ * and the time it is recorded lie on different sides of a clock change, and the day ending at T is the 23- or
+ * 25-hour day of the change).
+ */
+export function acrossDstTime(now: number, minBackMs: number): number {
+  const year = new Date(now).getUTCFullYear();
+  const changes = [year, year - 1, year - 2]
+    .flatMap((y) => {
+      const d = ukDst(Date.UTC(y, 5, 1));
+      return [d.start, d.end];
+    })
+    .sort((a, b) => b - a);
+  for (const change of changes) {
+    const t = dayStart(change, -1);
+    if (t <= now - minBackMs && ukOffsetMs(t) !== ukOffsetMs(now)) return t;
+  }
+  throw new RangeError(`no clock change found before ${new Date(now - minBackMs).toISOString()}`);
+}
+
+/**
  * Named durations, resolved from the run's options.
  * - `window`: the detection window (`RunEvent.windowMs`, default 24 h): a compliant DUT queries the CoT
  *   within it and acts on it.
@@ -106,8 +158,10 @@ export const DATE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
  *   `beforeMarginMs` before the implementation time. Probing right after the DUT has seen a future-dated
  *   CoT catches a clear-on-sight even when the DUT later fetches its history again.
  * - `after-implementation`: until one window after the implementation time of the phase's CoT.
+ * - `seen`: until every DUT has queried the phase's CoT after it was recorded, at most one window (a CoT that
+ *   leaves nothing to clear: what the DUT does once it has seen it is all there is to probe).
  */
-export type WaitUntil = "window" | "queried" | "after-implementation";
+export type WaitUntil = "window" | "queried" | "after-implementation" | "seen";
 
 /**
  * What a case needs before a probe, when that is less than the whole wait before it (early-end.ts):
@@ -160,13 +214,17 @@ export type Step =
   /** Wait (≤ settle) until the hub has served each DUT consumption of the tenancy in force. */
   | { do: "await-fetch" }
   /** Record a CoT through `Tenancy.record(hub, …)`: implementation now, `futureLeadMs` ahead, or `backMs` back
-   * (on a whole second). Never pushed. `controls`: a meter's own control, where it differs from `control`.
-   * `meters`: on these meters only (of those that carry a CoT under the hub variant); absent: on each. */
+   * (on a whole second; `acrossDst`: at `acrossDstTime`, at least `backMs` back). Never pushed. `controls`: a
+   * meter's own control, where it differs from `control`. `meters`: on these meters only (of those that carry
+   * a CoT under the hub variant); absent: on each. `correction`: a corrected date, which may be earlier than
+   * the previous CoT's. */
   | {
       do: "record-cot";
       control: number;
       at: "now" | "future" | "past";
       backMs?: number;
+      acrossDst?: boolean;
+      correction?: boolean;
       controls?: Partial<Record<EndpointRole, number>>;
       meters?: readonly EndpointRole[];
     }
@@ -177,6 +235,10 @@ export type Step =
   | { do: "restart"; what: "hub" | "duts" }
   /** Take the DUTs off the network (virtual: power off; bench: operator prompt) or bring them back. */
   | { do: "power"; online: boolean }
+  /** Each DUT is reset to factory settings: it leaves the network, forgets all it held and knew, stays off. */
+  | { do: "factory-reset" }
+  /** Joining opens and each DUT reset to factory settings joins afresh (≤ settle); joining closes again. */
+  | { do: "join-fresh" }
   /** Let hub time pass. `enough` (set for the cases a run evaluates, early-end.ts): a `window` wait ends as
    * soon as every DUT has done that much since the phase's last change. */
   | { do: "wait"; until: WaitUntil; enough?: EarlyEnd }
@@ -237,6 +299,21 @@ const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
   { do: "wait", until: "window" },
   { do: "probe", purpose: controlProbe(control) },
 ]);
+
+/** COT-14's phase: the back-dated CoTs after the first (which phase `late-join` records), each with its wait and probe. */
+function backDatedSteps(): Step[] {
+  return BACK_DATED_COTS.slice(1).flatMap((c): Step[] => [
+    {
+      do: "record-cot",
+      control: DEFAULT_CONTROL,
+      at: "past",
+      backMs: c.backMs,
+      ...("correction" in c ? { correction: c.correction } : {}),
+    },
+    { do: "wait", until: "wait" in c ? c.wait : "window" },
+    { do: "probe", purpose: backDatedProbe(c.name) },
+  ]);
+}
 
 const PHASES: (Phase & { modes: RunMode[] })[] = [
   {
@@ -390,6 +467,37 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     ],
     cases: ["COT-15"],
     needs: [PHASE.join],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.lateJoin,
+    summary:
+      "the DUTs are reset to factory settings; a CoT is recorded with T back across a DST change; they join afresh and must fetch only data of periods from T",
+    steps: [
+      { do: "factory-reset" },
+      { do: "reset-cot" },
+      {
+        do: "record-cot",
+        control: DEFAULT_CONTROL,
+        at: "past",
+        backMs: BACK_DATED_COTS[0].backMs,
+        acrossDst: BACK_DATED_COTS[0].acrossDst,
+      },
+      { do: "join-fresh" },
+      { do: "await-fetch" },
+      { do: "probe", purpose: PROBE.afterLateJoin },
+    ],
+    cases: ["COT-19", "COT-14"],
+    needs: [PHASE.join],
+    modes: ["virtual", "bench"],
+  },
+  {
+    name: PHASE.backDated,
+    summary:
+      "back-dated CoTs: a correction to a T older than any history, then T about 45, 10 and 1 days back; data of periods before each T must go",
+    steps: backDatedSteps(),
+    cases: ["COT-14"],
+    needs: [PHASE.lateJoin],
     modes: ["virtual", "bench"],
   },
 ];

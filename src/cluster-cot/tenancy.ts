@@ -10,7 +10,8 @@
  * - the provider id is the meter's current supplier and the tariff type stays the first one's (a
  *   different one is refused: a CoT is not a change of supplier);
  * - the implementation time defaults to "now" (hub time) and is never earlier than the previous CoT's, unless
- *   the meter's record was reset in between (a meter or hub replaced: `reset`);
+ *   the meter's record was reset in between (a meter or hub replaced: `reset`) or the CoT is a supplier's
+ *   correction of the date (`correction`);
  * - ProposedTenancyChangeControl defaults to 0x00000600 (bit 9 Clear IHD Data – Consumer, bit 10 Clear
  *   IHD Data – Supplier; domain.md §3.2); reserved bits 15–31 are refused;
  * - nothing is pushed unless `push` is asked for: SECMP0056 puts the duty to query on the device.
@@ -57,6 +58,8 @@ export interface CotRequest {
   /** Default: the state's tariff type. */
   tariffType?: number;
   push?: boolean;
+  /** A corrected date for the meter's CoT: it may be earlier than the previous one's. */
+  correction?: boolean;
 }
 
 /** Anything whose meters' CoT records can go: the hub model. */
@@ -202,7 +205,7 @@ export class Tenancy {
         `implementation time ${implementationTime} ms is not a ZCL UTC time (2000-01-01 .. 2136)`,
       );
     }
-    if (prev && implementationTime < prev.implementationTime) {
+    if (prev && implementationTime < prev.implementationTime && !req.correction) {
       throw new CotRefusedError(
         "implementation-before-previous",
         `implementation time ${new Date(implementationTime).toISOString()} is before the previous CoT's ${new Date(prev.implementationTime).toISOString()}`,

@@ -90,7 +90,10 @@ function benchDuts(files: DutFile[], operatorIo: OperatorIo | undefined, power: 
       probe: probeFor(file, operatorIo),
       deviceType: dutDeviceType(file.kind),
       installCode: file.installCode,
-      setOnline: (online: boolean) => power.ask({ label: file.label, ieee: file.ieee, online }),
+      setOnline: async (online: boolean) => {
+        await power.ask({ label: file.label, ieee: file.ieee, online });
+      },
+      factoryReset: () => power.ask({ label: file.label, ieee: file.ieee, online: false, factoryReset: true }),
     };
   });
 }
@@ -228,7 +231,9 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
         await host.permitJoin(0);
       }
     },
-    setAllOnline: (online) => power.askAll(opts.duts, online),
+    setAllOnline: async (online) => {
+      await power.askAll(opts.duts, online);
+    },
     operatorPrompt: (purpose, labels) => {
       const io = opts.operatorIo ?? { input: process.stdin, output: process.stderr };
       if (!io.input.isTTY) return;

@@ -20,6 +20,12 @@ export interface Dut {
   installCode: string | Uint8Array;
   /** Take the device off the network or bring it back (virtual: power; bench: ask the operator). */
   setOnline(online: boolean): Promise<void>;
+  /**
+   * Reset the device to factory settings: it leaves the network, forgets what it held and the CoTs it saw, and
+   * stays off; the next `setOnline(true)` has it join afresh (virtual: the emulated unit; bench: the operator).
+   * Resolves with whether it was done (a bench without a terminal has nobody to do it).
+   */
+  factoryReset(): Promise<boolean>;
 }
 
 export interface RunEnv {

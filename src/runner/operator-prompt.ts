@@ -20,17 +20,28 @@ export class PowerPrompt {
     this.#progress = opts.progress;
   }
 
-  /** Asks for a device to be switched off (`online` false) or back on, and records that it was. */
-  ask(d: { label: string; ieee: string; online: boolean }): Promise<void> {
-    return this.askAll([d], d.online);
+  /**
+   * Asks for a device to be switched off (`online` false) or back on, or (`factoryReset`) reset to factory
+   * settings and left off, and records that it was. Resolves with whether someone was there to ask.
+   */
+  ask(d: { label: string; ieee: string; online: boolean; factoryReset?: boolean }): Promise<boolean> {
+    return this.askAll([d], d.online, d.factoryReset ?? false);
   }
 
   /**
-   * Asks for every device to be switched off (`online` false) or back on, in one prompt, and records that
-   * each was.
+   * Asks for every device to be switched off (`online` false) or back on, or (`factoryReset`) reset to factory
+   * settings and left off, in one prompt, and records that each was. Resolves with whether someone was there.
    */
-  async askAll(devices: readonly { label: string; ieee: string }[], online: boolean): Promise<void> {
-    const what = online ? "switch it back on" : "switch it off (or take its batteries out)";
+  async askAll(
+    devices: readonly { label: string; ieee: string }[],
+    online: boolean,
+    factoryReset = false,
+  ): Promise<boolean> {
+    const what = factoryReset
+      ? "reset it to factory settings (it leaves the network and forgets what it shows), then leave it off"
+      : online
+        ? "switch it back on (after a factory reset: put it in join mode)"
+        : "switch it off (or take its batteries out)";
     const io = this.#io;
     if (!io.input.isTTY) {
       for (const d of devices) {
@@ -39,22 +50,38 @@ export class PowerPrompt {
         this.#evidence.append({
           kind: "note",
           message: `no terminal to ask the operator to ${what} for ${d.label}: whether it was away is unknown`,
-          data: { device: d.ieee, away: !online },
+          data: { device: d.ieee, away: !online, ...(factoryReset ? { factoryReset: true } : {}) },
         });
-        this.#progress.line(`  ${d.label}: nobody to ${what} (no terminal); COT-10 will be inconclusive`);
+        this.#progress.line(
+          `  ${d.label}: nobody to ${what} (no terminal); ${factoryReset ? "COT-14 and COT-19" : "COT-10"} will be inconclusive`,
+        );
       }
-      return;
+      return false;
     }
     this.#progress.done();
     const names = devices.map((d) => `${d.label} (${d.ieee})`).join(", ");
-    const all = online ? "switch them back on" : "switch each of them off (or take its batteries out)";
+    const all = factoryReset
+      ? "reset each of them to factory settings, then leave them off"
+      : online
+        ? "switch them back on"
+        : "switch each of them off (or take its batteries out)";
     const rl = createInterface({ input: io.input, output: io.output, terminal: false });
     try {
       await rl.question(`  ${names}: ${devices.length === 1 ? what : all}, then press Enter `);
     } finally {
       rl.close();
     }
-    for (const d of devices) this.#evidence.append({ kind: "presence", device: d.ieee, online });
+    for (const d of devices) {
+      this.#evidence.append({ kind: "presence", device: d.ieee, online });
+      if (factoryReset) {
+        this.#evidence.append({
+          kind: "note",
+          message: `${d.label} reset to factory settings by the operator`,
+          data: { device: d.ieee, factoryReset: true },
+        });
+      }
+    }
+    return true;
   }
 
   /**

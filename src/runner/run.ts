@@ -26,7 +26,7 @@ import { makeDirs, OutputPathError } from "../files.js";
 import type { VirtualAdapter } from "../virtual/dongle.js";
 import type { RunEnv } from "./env.js";
 import { coordinatorLine, Progress, hubTime } from "./progress.js";
-import { NotTestable, runStep, type StepContext } from "./steps.js";
+import { NotTestable, PhaseCannotRun, runStep, type StepContext } from "./steps.js";
 
 /** What hanbench does not do in this run (by its security mode); each report lists them. */
 export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
@@ -239,7 +239,19 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         `  expected duration${auto}: ${expectedDuration(planTime(plan, timing, spec.mode), timing.settleMs)}`,
       );
     }
+    /** Phases that could not run (PhaseCannotRun), and so the phases that build on them do not either. */
+    const cannotRun = new Set<string>();
     phases: for (const [i, phase] of plan.entries()) {
+      const blocked = phase.needs?.find((n) => cannotRun.has(n));
+      if (blocked) {
+        cannotRun.add(phase.name);
+        evidence.append({
+          kind: "note",
+          message: `phase ${phase.name} not run: it builds on ${blocked}, which could not`,
+        });
+        progress.line(`[${i + 1}/${plan.length}] ${phase.name} — not run: it builds on ${blocked}, which could not`);
+        continue;
+      }
       const left =
         spec.mode === "bench"
           ? `; about ${formatDuration(planTime(plan.slice(i), ctx.timing, spec.mode).waitMs)} of waits left`
@@ -264,6 +276,13 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
             progress.line(`  not testable with this hub certificate: ${err.message}`);
             evidence.append({ kind: "phase", name: phase.name, state: "end", detail: "not testable" });
             break phases;
+          }
+          if (err instanceof PhaseCannotRun) {
+            // not a bench fault: the evidence cannot be had, so the cases reading the phase are inconclusive
+            cannotRun.add(phase.name);
+            evidence.append({ kind: "note", message: `phase ${phase.name} ended early: ${err.message}` });
+            progress.line(`  ${phase.name} ends here: ${err.message}`);
+            break;
           }
           evidence.append({ kind: "error", source: `${phase.name}/${step.do}`, message: (err as Error).message });
           progress.line(`  error in ${phase.name}/${step.do}: ${(err as Error).message}`);

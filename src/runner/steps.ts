@@ -4,7 +4,7 @@
  * goes on, so the cases can say `error` or `inconclusive` for what it prevented.
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
-import { defaultTiming, type EarlyEnd, type Step, type Timing } from "../cluster-cot/plan.js";
+import { acrossDstTime, defaultTiming, type EarlyEnd, type Step, type Timing } from "../cluster-cot/plan.js";
 import { learnWindow, POLL_BURST_MS, type PollTimes, pollsSeen } from "../cluster-cot/window.js";
 import type { EndpointRole } from "../evidence/events.js";
 import {
@@ -35,6 +35,14 @@ const KEY_CHECK_MS = { virtual: 20_000, bench: 60_000 } as const;
 /** The run cannot test: the hub's certificate and a DUT's are from different CAs. */
 export class NotTestable extends Error {
   override name = "NotTestable";
+}
+
+/**
+ * The rest of a phase cannot be done (a bench without anyone to reset the DUTs): the runner ends the phase, and
+ * skips the phases that build on it, instead of waiting out steps that can show nothing.
+ */
+export class PhaseCannotRun extends Error {
+  override name = "PhaseCannotRun";
 }
 
 export interface StepContext {
@@ -105,6 +113,49 @@ async function admit(ctx: StepContext): Promise<void> {
     }
   }
   // discovery follows the interview: let it happen
+  await env.advance({ untilMs: env.clock.now(), label: "discovery" });
+}
+
+/**
+ * The DUTs, reset to factory settings, join afresh: joining opens, each is switched on (virtual: it joins with
+ * its install code; bench: the operator puts it in join mode), and the step waits (≤ the join limit) until each
+ * has joined again; joining closes.
+ */
+async function joinFresh(ctx: StepContext): Promise<void> {
+  const { env, progress } = ctx;
+  const from = indexOf(env).nextSeq();
+  // the coordinator gets each DUT's install code again: its trust centre may have dropped the key at the leave
+  await env.host.giveInstallCodesAgain(env.duts.map((d) => d.decl.ieee));
+  await env.host.permitJoin(254);
+  const stopWatch = watchJoins({ evidence: env.evidence, progress, devices: watched(env) });
+  try {
+    // emulated units join together; at a bench the operator is asked about one device at a time
+    // a DUT that cannot join again is an error of that DUT, not of the others
+    const online = (d: (typeof env.duts)[number]) =>
+      d.setOnline(true).catch((err: Error) => {
+        env.evidence.append({ kind: "error", source: "join", device: d.decl.ieee, message: err.message });
+      });
+    if (env.mode === "virtual") await Promise.all(env.duts.map(online));
+    else for (const d of env.duts) await online(d);
+    const joinMs = env.mode === "virtual" ? VIRTUAL_JOIN_MS : ctx.timing.settleMs;
+    const joined = (ieee: string) =>
+      indexOf(env)
+        .ofDevice("join", ieee.toLowerCase())
+        .some((j) => j.seq >= from && j.accepted);
+    if (!(await env.settle(() => env.duts.every((d) => joined(d.decl.ieee)), joinMs))) {
+      for (const d of env.duts.filter((x) => !joined(x.decl.ieee))) {
+        env.evidence.append({
+          kind: "error",
+          source: "join",
+          device: d.decl.ieee,
+          message: `${d.decl.label} did not join again within ${formatDuration(joinMs)} after its factory reset`,
+        });
+      }
+    }
+  } finally {
+    stopWatch();
+    await env.host.permitJoin(0);
+  }
   await env.advance({ untilMs: env.clock.now(), label: "discovery" });
 }
 
@@ -193,7 +244,9 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
     step.at === "now"
       ? Math.floor(now / 1000) * 1000
       : step.at === "past"
-        ? Math.floor((now - (step.backMs ?? 0)) / 1000) * 1000
+        ? step.acrossDst
+          ? acrossDstTime(now, step.backMs ?? 0)
+          : Math.floor((now - (step.backMs ?? 0)) / 1000) * 1000
         : // a device must not see the CoT take effect before the hub does
           Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
   const seq = indexOf(env).nextSeq();
@@ -213,7 +266,15 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   }
   for (const meter of meters) {
     const control = step.controls?.[meter] ?? step.control;
-    records.push(await env.tenancy.record(env.hub, { meter, control, implementationTime, recordedAt: now }));
+    records.push(
+      await env.tenancy.record(env.hub, {
+        meter,
+        control,
+        implementationTime,
+        recordedAt: now,
+        ...(step.correction ? { correction: true } : {}),
+      }),
+    );
   }
   ctx.lastCot = { records, seq };
   const controls = records.map((r) => `${r.meter.toUpperCase()} ${hex(r.control, 8)}`).join(", ");
@@ -309,10 +370,20 @@ async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): P
     ended(ctx, false);
     return;
   }
+  const allQueried = () => env.duts.every((d) => hasQueriedCot(indexOf(env), d.decl.ieee, cot.seq));
+  if (step.until === "seen") {
+    const seen = await env.advance({
+      untilMs: now + timing.windowMs,
+      done: allQueried,
+      label: "each DUT to query the CoT",
+    });
+    ended(ctx, seen);
+    return;
+  }
   const limit = Math.min(now + timing.windowMs, Math.min(...times) - timing.beforeMarginMs);
   const queried = await env.advance({
     untilMs: Math.max(now, limit),
-    done: () => env.duts.every((d) => hasQueriedCot(indexOf(env), d.decl.ieee, cot.seq)),
+    done: allQueried,
     label: "each DUT to query the CoT",
   });
   ended(ctx, queried);
@@ -460,6 +531,15 @@ export async function runStep(ctx: StepContext, step: Step): Promise<void> {
       else for (const d of env.duts) await d.setOnline(step.online);
       await env.advance({ untilMs: env.clock.now(), label: step.online ? "rejoin" : "power off" });
       return;
+    case "factory-reset": {
+      const notReset: string[] = [];
+      for (const d of env.duts) if (!(await d.factoryReset())) notReset.push(d.decl.label);
+      if (notReset.length) throw new PhaseCannotRun(`not reset to factory settings: ${notReset.join(", ")}`);
+      await env.advance({ untilMs: env.clock.now(), label: "factory reset" });
+      return;
+    }
+    case "join-fresh":
+      return joinFresh(ctx);
     case "wait":
       return wait(ctx, step);
     case "probe":

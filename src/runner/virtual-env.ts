@@ -110,10 +110,14 @@ function gpfOnly(hub: Hub): HubPort {
   };
 }
 
-/** Resolves once the host has logged the start (or end) of the device's interview. */
+/**
+ * Resolves once the host has logged the start (or end) of the device's interview since it last left the
+ * network (a device reset to factory settings joins and is interviewed again).
+ */
 function interviewStarted(evidence: EvidenceLog, ieee: string): Promise<void> {
   const device = ieee.toLowerCase();
-  const isIt = (e: Evidence) => e.kind === "interview" && e.device.toLowerCase() === device;
+  const left = evidence.events.findLast((e) => e.kind === "leave" && e.device.toLowerCase() === device)?.seq ?? -1;
+  const isIt = (e: Evidence) => e.kind === "interview" && e.device.toLowerCase() === device && e.seq > left;
   return new Promise((resolve) => {
     if (evidence.events.some(isIt)) return resolve();
     const stop = evidence.onEvent((e) => {
@@ -193,6 +197,16 @@ function virtualDuts(nodes: EmulatedSeDevice[], devices: VirtualEnvOptions["devi
         if (online) await node.powerOn();
         else node.powerOff();
         evidence.append({ kind: "presence", device: node.ieee, online });
+      },
+      async factoryReset() {
+        await node.factoryReset();
+        evidence.append({ kind: "presence", device: node.ieee, online: false });
+        evidence.append({
+          kind: "note",
+          message: `${d.label} reset to factory settings: it left the network and holds nothing`,
+          data: { device: node.ieee, factoryReset: true },
+        });
+        return true;
       },
     };
   });

@@ -64,7 +64,7 @@ describe("hanbench report", () => {
     expect(out).toMatch(/^ {2}COT-06 {2}fail {11}Clears supplier messages\n {10}after-cot probe seq \d+/m);
     const lines = out.trimEnd().split("\n");
     const fail = lines.indexOf("FAIL ihd:keeps-messages: COT-06, COT-13, COT-20");
-    expect(lines[fail + 1]).toBe("23 pass, 3 fail, 2 not_applicable, 8 info"); // COT-17: IHDs are Type 2
+    expect(lines[fail + 1]).toBe("27 pass, 3 fail, 2 not_applicable, 8 info"); // COT-17: IHDs are Type 2
   });
 
   it("--verify: a sealed log is accepted; one byte changed, or no seal, is refused with one line and exit 2", async () => {

@@ -20,10 +20,12 @@ const CONTRACT: Record<string, string[]> = {
   "COT-11": ["gb"],
   "COT-12": ["zse"],
   "COT-13": ["interpretation"],
+  "COT-14": ["gb"],
   "COT-15": ["gb"],
   "COT-16": ["gb"],
   "COT-17": ["gb"],
   "COT-18": ["policy"],
+  "COT-19": ["interpretation"],
   "COT-20": ["gb"],
 };
 

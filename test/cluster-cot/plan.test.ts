@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  acrossDstTime,
   BENCH_PLAN,
   CONTROL_STEPS,
   controlBeforeProbe,
@@ -67,5 +68,24 @@ describe("the plan of a run", () => {
     const t = defaultTiming(3_600_000);
     expect(t.futureLeadMs).toBeGreaterThan(t.windowMs);
     expect(t.beforeMarginMs).toBeLessThan(t.futureLeadMs - t.windowMs);
+  });
+});
+
+describe("COT-14's CoT across a DST change", () => {
+  const day = 24 * 3_600_000;
+
+  it("is the first local midnight after the latest clock change at least the given time back into the other offset", () => {
+    // in GMT (December): the October change is only 40 days back, so the March one (into BST) it is
+    expect(new Date(acrossDstTime(Date.parse("2026-12-04T22:00:00Z"), 46 * day)).toISOString()).toBe(
+      "2026-03-29T23:00:00.000Z",
+    );
+    // in GMT (January): the October change is 80 days back but into GMT, as now: the March one again
+    expect(new Date(acrossDstTime(Date.parse("2027-01-14T12:00:00Z"), 46 * day)).toISOString()).toBe(
+      "2026-03-29T23:00:00.000Z",
+    );
+    // in BST (August): the March change is 140 days back but into BST, as now: the October one before it
+    expect(new Date(acrossDstTime(Date.parse("2026-08-16T12:00:00Z"), 46 * day)).toISOString()).toBe(
+      "2025-10-27T00:00:00.000Z",
+    );
   });
 });

@@ -99,6 +99,8 @@ describe("provenance", () => {
       // COT-15: the ESME only, then the GPF only
       0x600,
       0x600,
+      // the CoT a DUT joining afresh finds (COT-19), then COT-14's back-dated ones
+      ...[0x600, 0x600, 0x600, 0x600, 0x600].flatMap((c) => [c, c]),
     ]);
     expect(p.cots.map((c) => c.meters.join())).toEqual(cots.map((c) => (c as { meter?: string }).meter));
     expect(p.cots[0]).toMatchObject({

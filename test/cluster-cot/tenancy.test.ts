@@ -68,6 +68,17 @@ describe("tenancy state machine", () => {
     );
   });
 
+  it("takes a correction of the date to an earlier T (a supplier's corrected CoT), with a new issuer id", async () => {
+    const { clock, tenancy, hub } = setup();
+    await tenancy.record(hub, { meter: "gpf" });
+    await clock.advanceTo(T0 + 60_000);
+    const earlier = T0 - 20 * 24 * 3_600_000;
+    const r = await tenancy.record(hub, { meter: "gpf", implementationTime: earlier, correction: true });
+    expect([r.implementationTime, r.recordedAt, r.issuerEventId]).toEqual([earlier, T0 + 60_000, msToZclUtc(T0) + 60]);
+    expect(tenancy.latest("gpf")).toEqual(r);
+    expect(hub.seen).toHaveLength(2);
+  });
+
   it.each([
     ["a repeated issuer event id", { issuerEventId: 5 }, "stale-issuer-event-id"],
     ["an older issuer event id", { issuerEventId: 4 }, "stale-issuer-event-id"],

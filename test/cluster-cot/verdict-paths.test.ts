@@ -43,11 +43,13 @@ describe("inconclusive", () => {
       "COT-11": "inconclusive",
       "COT-12": "inconclusive",
       "COT-13": "inconclusive",
+      "COT-14": "inconclusive",
       "COT-15": "inconclusive",
       "COT-16": "inconclusive",
       // no probe: key establishment and APS security are seen on the network
       "COT-17": "pass",
       "COT-18": "inconclusive",
+      "COT-19": "inconclusive",
       "COT-20": "inconclusive",
     });
     expect(byId(d!, "COT-02").reason).toMatch(/^'baseline' probe seq \d+ \(operator\) got no answer: no terminal/);
@@ -336,7 +338,12 @@ describe("rules resting on single frames", () => {
         /^ESME-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: electricity data \d+ → 0, gas data \d+ → \d+, supplier messages held across T \d+ → 0\. GPF-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: gas data \d+ → 0, electricity data \d+ → \d+, supplier messages held across T \d+ → 0$/,
       ),
     ]);
-    const gpfOnly = events.filter((e) => e.kind === "cot" && e.meter === "gpf").at(-1)!;
+    // the GPF-only CoT: the last GPF CoT of phase one-meter (later phases record CoTs of their own)
+    const oneMeterEnd = events.findIndex((e) => e.kind === "phase" && e.name === "one-meter" && e.state === "end");
+    const gpfOnly = events
+      .slice(0, oneMeterEnd)
+      .filter((e) => e.kind === "cot" && e.meter === "gpf")
+      .at(-1)!;
     const c = byId(evaluate(events.filter((e) => e !== gpfOnly))[0]!, "COT-15");
     expect([c.verdict, c.reason]).toEqual([
       "inconclusive",

@@ -54,7 +54,15 @@ function verdicts(report: RunReport): string[] {
   return report.duts.flatMap((d) =>
     d.results.map(
       (r) =>
-        `${d.label} ${r.id} ${r.verdict}: ${r.reason.replace(/seq [\d →…]+/g, "seq N").replace(/key [0-9a-f]{16}/g, "key K")}`,
+        // a read whose answer does not fit an EmberZNet frame (82 bytes) is asked again for the rest (the DUTs
+        // reset to factory settings read months of history): the counts of requests and frames of COT-01 and
+        // COT-17 may differ by those
+        `${d.label} ${r.id} ${r.verdict}: ${r.reason
+          .replace(/seq [\d →…]+/g, "seq N")
+          .replace(/key [0-9a-f]{16}/g, "key K")
+          .replace(/all \d+ requests/, "all N requests")
+          .replace(/\d+ (of \d+ )?SE frames/, "N SE frames")
+          .replace(/\(\d+ to the hub, \d+ to the ESME/, "(N to the hub, N to the ESME")}`,
     ),
   );
 }
@@ -89,7 +97,7 @@ describe("hanbench run --adapter zstack | ember (the default dry-run on both vir
 
   it("gives the same verdicts with the same reasons", () => {
     expect(verdicts(ember.report)).toEqual(verdicts(zstack.report));
-    expect(verdicts(ember.report)).toHaveLength(36); // 18 cases (COT-01..13, COT-15..18, COT-20) for each of the two DUTs
+    expect(verdicts(ember.report)).toHaveLength(40); // 20 cases (COT-01..20) for each of the two DUTs
   });
 
   it("keys the PPMID's link on both coordinators: COT-17 passes, its key installed by the hub", () => {

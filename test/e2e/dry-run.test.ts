@@ -55,14 +55,14 @@ describe("hanbench run (the default virtual dry-run)", () => {
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(report.duts.map((d) => d.label)).toEqual(["ihd:compliant", "ppmid:compliant"]);
     for (const d of report.duts) {
-      expect(d.results).toHaveLength(18);
+      expect(d.results).toHaveLength(20);
       for (const r of d.results) {
         const ok =
           r.id === "COT-17" && d.kind === "ihd" ? r.verdict === "not_applicable" : ["pass", "info"].includes(r.verdict);
         expect([d.label, r.id, r.verdict, ok]).toEqual([d.label, r.id, r.verdict, true]);
       }
     }
-    expect(result.stdout).toMatch(/27 pass, 1 not_applicable, 8 info/);
+    expect(result.stdout).toMatch(/31 pass, 1 not_applicable, 8 info/);
   });
 
   it("runs key establishment by default: the PPMID keys its link (suite 2) and its SE traffic with the hub is APS-secured both ways; the IHD's is not", () => {
@@ -73,7 +73,9 @@ describe("hanbench run (the default virtual dry-run)", () => {
     const steps = events
       .filter((e) => e.kind === "ke" && e.device === ppmid!.ieee)
       .map((e) => (e as { step: string }).step);
-    expect(steps).toEqual(["initiate", "ephemeral", "confirm", "established", "installed"]);
+    // at its first join, and again as a new unit after its factory reset (phase late-join)
+    const once = ["initiate", "ephemeral", "confirm", "established", "installed"];
+    expect(steps).toEqual([...once, ...once]);
     const se = new Set([0x000a, 0x0700, 0x0702, 0x0703, 0x0705, 0x0708]);
     const hubFrames = (device: string, dir: "in" | "out") =>
       events.filter(
@@ -128,6 +130,8 @@ describe("hanbench run (the default virtual dry-run)", () => {
       "control-bits",
       "restart",
       "one-meter",
+      "late-join",
+      "back-dated",
     ]);
     const text = readFileSync(join(dir, "evidence.jsonl"), "utf8");
     expect(text).not.toMatch(/networkKey|installCode/i);
@@ -161,8 +165,15 @@ describe("hanbench run (the default virtual dry-run)", () => {
       // COT-15: the ESME only, then the GPF only
       0x600,
       0x600,
+      // the CoT a DUT joining afresh finds (COT-19), then COT-14's back-dated ones
+      ...[0x600, 0x600, 0x600, 0x600, 0x600].flatMap((c) => [c, c]),
     ]);
-    expect(p.cots.map((c) => c.meters.join())).toEqual([...Array(14).fill(["gpf", "esme"]).flat(), "esme", "gpf"]);
+    expect(p.cots.map((c) => c.meters.join())).toEqual([
+      ...Array(14).fill(["gpf", "esme"]).flat(),
+      "esme",
+      "gpf",
+      ...Array(5).fill(["gpf", "esme"]).flat(),
+    ]);
     expect(p.deviations).toEqual([]);
     expect(p.limitations).toEqual([]); // CBKE and APS security on (the default of a virtual run)
     for (const d of report.duts) {

@@ -117,16 +117,16 @@ describe("the HTML report in headless Chromium", () => {
     expect(banner, dom.slice(0, 2000)).not.toBeNull();
     expect(banner![1]).toContain('<div class="result">FAIL</div>');
     expect(banner![1]).toMatch(
-      /<div class="counts">24 pass · 3 fail · 1 not_applicable · 8 info — 36 cases on 2 devices<\/div>/,
+      /<div class="counts">28 pass · 3 fail · 1 not_applicable · 8 info — 40 cases on 2 devices<\/div>/,
     );
     // grid: the display's row has FAIL under COT-06, COT-13 and COT-20 only
     const grid = /<table class="grid">([\s\S]*?)<\/table>/.exec(dom)![1]!;
     const row = /<tr><td class="dut"><a href="#dut-0">ihd:keeps-messages<\/a><\/td>([\s\S]*?)<\/tr>/.exec(grid)![1]!;
     const cellsOf = [...row.matchAll(/<td class="cell ([^"]+)"[^>]*>(?:<a [^>]*>)?([^<]*)/g)].map((m) => [m[1], m[2]]);
-    expect(cellsOf).toHaveLength(18);
+    expect(cellsOf).toHaveLength(20);
     expect(cellsOf[5]).toEqual(["v-fail", "FAIL"]);
     expect(cellsOf[12]).toEqual(["v-fail", "FAIL"]);
-    expect(cellsOf[17]).toEqual(["v-fail", "FAIL"]);
+    expect(cellsOf[19]).toEqual(["v-fail", "FAIL"]);
     expect(cellsOf.filter(([c]) => c === "v-fail")).toHaveLength(3);
     // the failing case: its reason, the DisplayMessage decoded by field, and the message the display kept
     const article = /<article id="case-0-COT-06" class="case k-fail">([\s\S]*?)<\/article>/.exec(dom)![1]!;

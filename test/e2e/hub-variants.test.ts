@@ -28,14 +28,15 @@ const NOT_APPLICABLE: Partial<Record<HubVariantName, string[]>> = {
 /**
  * What ihd:bits-only fails beyond COT-13 where a meter's CoT carries no control bits. With the ESME's control
  * reading 0 or absent, the main and the second CoT leave its electricity history (COT-05, COT-20; the
- * messages go with the GPF's 0x600, and COT-08/10 see something cleared). With the ESME alone carrying a date
- * only (gpf-pre-1.5) it clears nothing at any CoT. (Under electricity-only the ESME's CoT carries its
+ * messages go with the GPF's 0x600, and COT-08/10 see something cleared), and so do the back-dated CoTs
+ * (COT-14) and, joining after a CoT, it fetches the electricity history before T (COT-19). With the ESME alone
+ * carrying a date only (gpf-pre-1.5) it clears nothing at any CoT. (Under electricity-only the ESME's CoT carries its
  * control: only COT-13.)
  */
 const BITS_ONLY_FAILS: Partial<Record<HubVariantName, string[]>> = {
-  "esme-date-only": ["COT-05", "COT-13", "COT-20"],
-  "esme-ptcc-unsupported": ["COT-05", "COT-13", "COT-20"],
-  "gpf-pre-1.5": ["COT-05", "COT-06", "COT-08", "COT-10", "COT-13", "COT-20"],
+  "esme-date-only": ["COT-05", "COT-13", "COT-14", "COT-19", "COT-20"],
+  "esme-ptcc-unsupported": ["COT-05", "COT-13", "COT-14", "COT-19", "COT-20"],
+  "gpf-pre-1.5": ["COT-05", "COT-06", "COT-08", "COT-10", "COT-13", "COT-14", "COT-19", "COT-20"],
 };
 
 /**
@@ -48,6 +49,7 @@ const DEVICES = [
   { kind: "ihd", profile: "bits-only", label: "ihd:bits-only" },
   { kind: "ihd", profile: "first-cot-only", label: "ihd:first-cot-only" },
   { kind: "ihd", profile: "restart-clear", label: "ihd:restart-clear" },
+  { kind: "ihd", profile: "ignores-past", label: "ihd:ignores-past" },
 ] as const;
 
 async function run(
@@ -93,6 +95,7 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
       "ihd:bits-only",
       "ihd:first-cot-only",
       "ihd:restart-clear",
+      "ihd:ignores-past",
     ]);
     for (const d of report.duts.filter((x) => x.profile === "compliant")) {
       for (const r of d.results) {
@@ -117,10 +120,17 @@ describe.each(MATRIX)("hub variant %s, endpoint layout %s", (variant, layout) =>
     expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
   });
 
-  it("first-cot-only fails COT-20 and the cases of the later CoTs it leaves alone (future, away, COT-13's)", () => {
+  it("first-cot-only fails COT-20 and the cases of the later CoTs it leaves alone (future, away, COT-13's, COT-14's)", () => {
     const d = report.duts.find((x) => x.label === "ihd:first-cot-only")!;
     const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
-    expect(failed).toEqual(["COT-08", "COT-10", "COT-13", "COT-20"]);
+    expect(failed).toEqual(["COT-08", "COT-10", "COT-13", "COT-14", "COT-20"]);
+    expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
+  });
+
+  it("ignores-past fails COT-14 and COT-19 and nothing else", () => {
+    const d = report.duts.find((x) => x.label === "ihd:ignores-past")!;
+    const failed = d.results.filter((r) => r.verdict === "fail").map((r) => r.id);
+    expect(failed).toEqual(["COT-14", "COT-19"]);
     expect(d.results.filter((r) => r.verdict === "error")).toEqual([]);
   });
 

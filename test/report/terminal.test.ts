@@ -66,8 +66,8 @@ describe("terminal verdict table", () => {
       "FAIL ihd:keeps-messages: COT-06, COT-13, COT-20",
       // 80 columns: the list goes on under itself
       "FAIL ihd:no-query: COT-03, COT-04, COT-05, COT-06, COT-08, COT-10, COT-13,",
-      "                   COT-20",
-      "28 pass, 11 fail, 3 not_applicable, 12 info",
+      "                   COT-14, COT-19, COT-20",
+      "32 pass, 13 fail, 3 not_applicable, 12 info",
     ]);
   });
 
@@ -75,7 +75,7 @@ describe("terminal verdict table", () => {
     expect(renderTerminal(report)).not.toContain(ESC);
     const coloured = renderTerminal(report, { color: true });
     const painted = coloured.split("\n").filter((l) => l.includes(ESC));
-    expect(painted.length).toBe(11 + 2);
+    expect(painted.length).toBe(13 + 2);
     const red = new RegExp(`${ESC}\\[1;31m(fail {11}|FAIL)${ESC}\\[0m`);
     for (const l of painted) expect(l).toMatch(red);
     const r = structuredClone(report);

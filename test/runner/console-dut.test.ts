@@ -176,7 +176,7 @@ describe("serve console: the devices under test", () => {
     expect(out[1]).toBe(`${IHD}  ihd`);
     expect(out).toContainEqual(expect.stringMatching(/^ {2}COT-01 {2}\w+/));
     expect(out.at(-1)).toBe(
-      "not judged in this session: COT-02, COT-05, COT-06, COT-07, COT-08, COT-09, COT-10, COT-11, COT-12, COT-13, COT-15, COT-16, COT-18, COT-20 (their phases were not run)",
+      "not judged in this session: COT-02, COT-05, COT-06, COT-07, COT-08, COT-09, COT-10, COT-11, COT-12, COT-13, COT-14, COT-15, COT-16, COT-18, COT-19, COT-20 (their phases were not run)",
     );
   });
 

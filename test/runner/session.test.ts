@@ -145,7 +145,7 @@ describe("a serve session as evidence", () => {
   it("judges only the cases whose phases the session went through", () => {
     const { session } = setup();
     session.start({ duts: [{ decl: IHD }], admitted: [] });
-    expect(session.verdict().notJudged).toHaveLength(18);
+    expect(session.verdict().notJudged).toHaveLength(20);
     session.permitted();
     expect(session.verdict().duts[0]!.results.map((r) => r.id)).toEqual(["COT-01", "COT-17"]);
     session.baselineAction();
@@ -171,8 +171,10 @@ describe("a serve session as evidence", () => {
       "COT-10",
       "COT-12",
       "COT-13",
+      "COT-14",
       "COT-15",
       "COT-16",
+      "COT-19",
       "COT-20",
     ]);
   });

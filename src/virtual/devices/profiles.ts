@@ -20,6 +20,7 @@ export const PROFILES = [
   "offline-miss",
   "refetches",
   "bits-only",
+  "ignores-past",
   "first-cot-only",
   "restart-clear",
   "no-aps",
@@ -60,6 +61,12 @@ export interface Behaviour {
   /** Acts only on the first CoT date it ever sees; any later one is ignored. */
   firstCotOnly: boolean;
   /**
+   * Ignores a CoT whose date is earlier than the moment it learns of it: before its previous reading of that
+   * meter (or, with none yet, before it joined), as a device that takes such a date for one it has already
+   * dealt with. A back-dated CoT, and any CoT found when it first joins, is never acted on.
+   */
+  ignoresPast: boolean;
+  /**
    * Clears again at every periodic poll while a reached CoT date is set (the poll at power-on or after a rejoin
    * is a catch-up: it acts on what it has not acted on, as the compliant device's does).
    */
@@ -86,6 +93,7 @@ const COMPLIANT: Behaviour = {
   clearOnSight: false,
   clearsByBits: false,
   firstCotOnly: false,
+  ignoresPast: false,
   clearEveryPoll: false,
   clearsAfterRestart: false,
   catchUpOnPowerOn: true,
@@ -105,6 +113,7 @@ const BEHAVIOURS: Record<ProfileName, Behaviour> = {
   "offline-miss": { ...COMPLIANT, catchUpOnPowerOn: false },
   refetches: { ...COMPLIANT, refetchesHistory: true },
   "bits-only": { ...COMPLIANT, clearsByBits: true },
+  "ignores-past": { ...COMPLIANT, ignoresPast: true },
   "first-cot-only": { ...COMPLIANT, firstCotOnly: true },
   "restart-clear": { ...COMPLIANT, clearsAfterRestart: true },
   "no-aps": { ...COMPLIANT, apsSecurity: false },

@@ -134,6 +134,10 @@ export class SeClient {
   readonly #clearedMessages = new Set<number>();
   /** The first CoT date it saw (a first-cot-only device acts on no other). */
   #firstDate: number | undefined;
+  /** Per meter, when it last read the meter's tenancy: what an ignores-past device takes as "already known". */
+  readonly #readAt = new Map<EndpointRole, number>();
+  /** When it first started (joined): before any reading, an ignores-past device's horizon. */
+  #startedAt = 0;
   #baselineNext = false;
   #historyDay: number | undefined;
   /**
@@ -176,6 +180,7 @@ export class SeClient {
   async start(): Promise<void> {
     this.#online = true;
     this.#started = true;
+    this.#startedAt = this.clock.now();
     await this.cycle("catch-up");
     this.#nextPollAt = this.clock.now() + this.#firstPollDelayMs;
     this.#schedule();
@@ -275,6 +280,7 @@ export class SeClient {
         };
         this.observations.push(obs);
         await this.#act([obs], "push");
+        this.#readAt.set(role, obs.atMs);
       }
     } catch (err) {
       this.#error(err);
@@ -315,6 +321,7 @@ export class SeClient {
       }
     }
     await this.#act(observations, kind === "periodic" ? "poll" : "catch-up");
+    for (const o of observations) this.#readAt.set(o.role, o.atMs);
   }
 
   /**
@@ -387,6 +394,13 @@ export class SeClient {
       }
     }
     for (const [k, { role, date, control }] of dates) {
+      if (this.behaviour.ignoresPast && !this.#seen.has(k) && date < (this.#readAt.get(role) ?? this.#startedAt)) {
+        // dated before it last looked (or before it joined): taken as a CoT already dealt with
+        this.#seen.add(k);
+        this.#acted.add(k);
+        this.#log.debug({ date: new Date(date).toISOString(), role }, "ignored a CoT dated before it learnt of it");
+        continue;
+      }
       this.#seen.add(k);
       this.#firstDate ??= date;
       if (this.behaviour.firstCotOnly && date !== this.#firstDate) continue;

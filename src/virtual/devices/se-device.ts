@@ -59,7 +59,9 @@ function clientClusters(kind: SeDeviceKind): number[] {
 export class EmulatedSeDevice extends EmulatedNode {
   readonly kind: SeDeviceKind;
   readonly profile: ProfileName;
-  readonly client: SeClient;
+  #client: SeClient;
+  /** Builds the device's application afresh (its firmware's state after a factory reset). */
+  readonly #newClient: () => SeClient;
   /** Key establishment and APS security (a PPMID with credentials). */
   readonly security: DeviceSecurity | undefined;
   readonly #timeoutMs: number;
@@ -69,6 +71,8 @@ export class EmulatedSeDevice extends EmulatedNode {
   readonly #collectors = new Map<number, ZdoAnswer[]>();
   #broadcastTsn = 0xc0;
   #started: Promise<void> | undefined;
+  /** Factory-reset and not joined since. */
+  #reset = false;
   #markStarted!: () => void;
   readonly #startedSignal = new Promise<void>((resolve) => {
     this.#markStarted = resolve;
@@ -124,17 +128,38 @@ export class EmulatedSeDevice extends EmulatedNode {
             corruptConfirmMac: behaviour.corruptConfirmMac,
           })
         : undefined;
-    this.client = new SeClient({
-      kind: opts.kind,
-      profile: opts.profile,
-      clock: opts.clock,
-      link,
-      name: this.label,
+    this.#newClient = () =>
+      new SeClient({
+        kind: opts.kind,
+        profile: opts.profile,
+        clock: opts.clock,
+        link,
+        name: this.label,
+        ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+        ...(opts.firstPollDelayMs !== undefined ? { firstPollDelayMs: opts.firstPollDelayMs } : {}),
+        ...(opts.refreshIntervalMs !== undefined ? { refreshIntervalMs: opts.refreshIntervalMs } : {}),
+      });
+    this.#client = this.#newClient();
+  }
 
-      ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
-      ...(opts.firstPollDelayMs !== undefined ? { firstPollDelayMs: opts.firstPollDelayMs } : {}),
-      ...(opts.refreshIntervalMs !== undefined ? { refreshIntervalMs: opts.refreshIntervalMs } : {}),
-    });
+  /** The device's application: what it found, fetched, holds and cleared. */
+  get client(): SeClient {
+    return this.#client;
+  }
+
+  /**
+   * A factory reset: the device leaves the network and switches off, forgetting everything its application
+   * held or knew (data, the CoTs it saw, the servers it found); its next power-on joins afresh with its
+   * install code and (a Type 1 device) establishes keys with the hub again. Its certificate stays, as in a
+   * real unit.
+   */
+  async factoryReset(): Promise<void> {
+    this.#client.stop();
+    await this.leave();
+    super.powerOff();
+    this.#client = this.#newClient();
+    this.#started = undefined;
+    this.#reset = true;
   }
 
   /** Joins with its install code, then discovers, fetches and starts polling (resolves after the first poll). */
@@ -195,9 +220,16 @@ export class EmulatedSeDevice extends EmulatedNode {
     super.powerOff();
   }
 
-  /** Rejoins, then (as its profile says) polls at once to catch a CoT made while it was off. */
+  /**
+   * Rejoins, then (as its profile says) polls at once to catch a CoT made while it was off; after a factory
+   * reset it joins afresh (the network must be permitting joins) and starts as a new unit.
+   */
   override async powerOn(): Promise<void> {
     await super.powerOn();
+    if (this.#reset) {
+      this.#reset = false;
+      return this.join();
+    }
     if (this.online && this.#started) await this.client.powerOn();
   }
 

@@ -343,6 +343,47 @@ describe("restarts after acting on a CoT, the CoT unchanged (COT-16)", () => {
   });
 });
 
+describe("a CoT dated before the device learns of it (COT-14, COT-19)", () => {
+  const DAY = 24 * HOUR;
+
+  for (const [profile, acts] of [
+    ["compliant", true],
+    ["ignores-past", false],
+  ] as const) {
+    it(`${profile}: ${acts ? "clears" : "ignores"} a CoT recorded with T three days back`, async () => {
+      const d = await setup(profile);
+      const t = han.clock.now() - 3 * DAY;
+      expect(periodsBefore(d.holdings(), t).length).toBeGreaterThan(0);
+      han.hub.performCot({ dateMs: t });
+      await han.clock.advance(HOUR);
+      expect(periodsBefore(d.holdings(), t).length === 0).toBe(acts);
+    });
+
+    it(`${profile}: reset to factory settings, joining after such a CoT, ${acts ? "fetches only periods from T" : "fetches history before T"}`, async () => {
+      const d = await setup(profile);
+      await d.factoryReset();
+      expect(d.online).toBe(false);
+      expect(pastConsumption(d.holdings())).toEqual([]);
+      const t = han.clock.now() - 3 * DAY;
+      han.hub.performCot({ dateMs: t });
+      const joinedAt = han.clock.now();
+      await d.powerOn();
+      expect(d.online).toBe(true);
+      expect(periodsFrom(d.holdings(), t).length).toBeGreaterThan(0);
+      expect(periodsBefore(d.holdings(), t).length === 0).toBe(acts);
+      expect(preTReads(d, joinedAt - 1).some((id) => periodBounds(SERIES.get(id)!, joinedAt).end <= t)).toBe(!acts);
+    });
+  }
+
+  it("ignores-past acts on a CoT dated after its last reading", async () => {
+    const d = await setup("ignores-past");
+    const t = cotNow();
+    await han.clock.advance(HOUR);
+    expect(periodsBefore(d.holdings(), t)).toEqual([]);
+    expect(messageIds(d.holdings())).toEqual(new Set([M2]));
+  });
+});
+
 describe("fixed-endpoint (COT-01)", () => {
   it("sends to endpoint 1 of the coordinator without discovery", async () => {
     han = new TestHan();
