@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluate } from "../../src/cluster-cot/index.js";
+import { CASES, evaluate } from "../../src/cluster-cot/index.js";
 import type { Evidence } from "../../src/evidence/events.js";
 import { buildReport } from "../../src/cluster-cot/run-report.js";
 import { parseJsonReport, renderJson } from "../../src/report/json.js";
@@ -28,8 +28,8 @@ describe("JSON report", () => {
   it("has one entry per DUT with label, kind, IEEE address, profile and one result per case, and the summary", () => {
     const r = buildReport(events);
     expect(r.duts.map((d) => [d.label, d.kind, d.profile, d.results.length])).toEqual([
-      ["ihd:keeps-messages", "ihd", "keeps-messages", 18],
-      ["ppmid:compliant", "ppmid", "compliant", 18],
+      ["ihd:keeps-messages", "ihd", "keeps-messages", CASES.length],
+      ["ppmid:compliant", "ppmid", "compliant", CASES.length],
     ]);
     expect(r.duts[0]!.ieee).toMatch(/^0x[0-9a-f]{16}$/);
     expect(r.duts).toEqual(evaluate(events));
