@@ -43,7 +43,21 @@ import { StateDirError } from "../host/state-dir.js";
 import { VIRTUAL_ADAPTERS, type VirtualAdapter } from "../virtual/dongle.js";
 import { ADAPTER_TYPES, type AdapterType, isSeAdapter } from "../host/endpoints.js";
 
-export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases COT-01..COT-13, COT-17, COT-18, COT-20)
+/** Case ids as ranges of consecutive numbers: COT-01..COT-13, COT-15, COT-17..COT-20. */
+function idRanges(ids: readonly string[]): string {
+  const nums = ids.map((id) => Number(id.slice(4))).sort((a, b) => a - b);
+  const name = (n: number) => `COT-${String(n).padStart(2, "0")}`;
+  const out: string[] = [];
+  for (let i = 0; i < nums.length; ) {
+    let j = i;
+    while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
+    out.push(j === i ? name(nums[i]!) : `${name(nums[i]!)}..${name(nums[j]!)}`);
+    i = j + 1;
+  }
+  return out.join(", ");
+}
+
+export const HELP = `hanbench run — run the Change-of-Tenancy conformance suite (cases ${idRanges(CASES.map((c) => c.id))})
 
 Virtual dry-run (no hardware; the default):
   hanbench run [--devices LIST] [--adapter zstack|ember] [--seed N] [reports]

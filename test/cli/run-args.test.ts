@@ -18,7 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/errors.js";
-import { parseRunArgs } from "../../src/cli/run.js";
+import { HELP, parseRunArgs } from "../../src/cli/run.js";
+import { CASES } from "../../src/cluster-cot/index.js";
 
 const BIN = new URL("../../bin/hanbench.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "hanbench-run-args-"));
@@ -35,6 +36,18 @@ function dutFile(i: number): string {
   );
   return path;
 }
+
+describe("hanbench run --help", () => {
+  it("names every case of the suite on its first line, consecutive ids as ranges", () => {
+    const listed = /\(cases (.+)\)$/.exec(HELP.split("\n")[0]!)![1]!.split(", ");
+    const ids = listed.flatMap((r) => {
+      const [from, to = from] = r.split("..").map((id) => Number(id.slice(4)));
+      return Array.from({ length: to! - from! + 1 }, (_, i) => `COT-${String(from! + i).padStart(2, "0")}`);
+    });
+    expect(ids).toEqual(CASES.map((c) => c.id).sort());
+    expect(listed.length).toBeLessThan(ids.length); // ranges, not a list of twenty ids
+  });
+});
 
 describe("hanbench run: devices under test and the Device Log", () => {
   it("refuses a display's own poll interval ('@DURATION' is hanbench virtual's): a run sets the polling", () => {
