@@ -39,7 +39,7 @@ import {
 } from "./ezsp-ids.js";
 import { EzspReader, EzspTruncatedError, EzspWriter, readLayout, writeLayout } from "./ezsp-types.js";
 import type { EzspInitialSecurityState, EzspMulticastTableEntry } from "./ezsp-types.js";
-import type { NcpState } from "./ncp-state.js";
+import { KEY_TABLE_SIZE, type NcpState } from "./ncp-state.js";
 
 /** What VERSION and getValue(VERSION_INFO) report. */
 export interface NcpVersion {
@@ -80,7 +80,7 @@ export const CONFIG_DEFAULTS: ReadonlyMap<number, number> = new Map([
   [ConfigId.SOURCE_ROUTE_TABLE_SIZE, 200],
   [ConfigId.FRAGMENT_WINDOW_SIZE, 1],
   [ConfigId.FRAGMENT_DELAY_MS, 0],
-  [ConfigId.KEY_TABLE_SIZE, 12],
+  [ConfigId.KEY_TABLE_SIZE, KEY_TABLE_SIZE],
   [ConfigId.APS_ACK_TIMEOUT, 1600],
   [ConfigId.BEACON_JITTER_DURATION, 3],
   [ConfigId.PAN_ID_CONFLICT_REPORT_THRESHOLD, 1],
