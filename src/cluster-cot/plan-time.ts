@@ -54,8 +54,7 @@ export function planTime(phases: readonly Phase[], timing: Timing, mode: "virtua
       // a CoT dated back counts as one dated now: no wait of the plan follows one
       if (step.do === "record-cot") implementation = step.at === "future" ? now + timing.futureLeadMs : now;
       if (step.do !== "wait") continue;
-      // `seen` ends once every DUT has queried the CoT: at most a window
-      if (step.until === "window" || step.until === "seen") now += timing.windowMs;
+      if (step.until === "window") now += timing.windowMs;
       else if (implementation === undefined) continue;
       else if (step.until === "queried")
         now = Math.max(now, Math.min(now + timing.windowMs, implementation - timing.beforeMarginMs));

@@ -106,21 +106,22 @@ export const DATE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
  * days back), is recorded while the DUTs, reset to factory settings, are away (phase `late-join`): they join
  * after it and must fetch nothing of periods before it (COT-19), so they hold months of the tenancy the
  * next CoTs clear. Then (phase `back-dated`) a correction moving T earlier, older than any history the meters
- * serve (nothing to clear: `seen`), and T about 45, 10 and 1 days back, each later than the one before (a
- * detection window each, as each has something to clear).
+ * serve (`nothingToClear`: COT-14 needs only each DUT's query of it, so its window ends early: early-end.ts),
+ * and T about 45, 10 and 1 days back, each later than the one before (a detection window each, as each has
+ * something to clear).
  */
 export const BACK_DATED_COTS = [
   { name: "across-dst", backMs: 46 * DAY_MS, acrossDst: true },
-  { name: "older-than-history", backMs: 450 * DAY_MS, correction: true, wait: "seen" },
-  { name: "45-days", backMs: 45 * DAY_MS, wait: "window" },
-  { name: "10-days", backMs: 10 * DAY_MS, wait: "window" },
-  { name: "1-day", backMs: DAY_MS, wait: "window" },
+  { name: "older-than-history", backMs: 450 * DAY_MS, correction: true, nothingToClear: true },
+  { name: "45-days", backMs: 45 * DAY_MS },
+  { name: "10-days", backMs: 10 * DAY_MS },
+  { name: "1-day", backMs: DAY_MS },
 ] as const satisfies readonly {
   name: string;
   backMs: number;
   acrossDst?: boolean;
   correction?: boolean;
-  wait?: WaitUntil;
+  nothingToClear?: boolean;
 }[];
 
 /** The probe after a back-dated CoT: `after-late-join` for the first, then `back-dated-45-days` … */
@@ -158,10 +159,8 @@ export function acrossDstTime(now: number, minBackMs: number): number {
  *   `beforeMarginMs` before the implementation time. Probing right after the DUT has seen a future-dated
  *   CoT catches a clear-on-sight even when the DUT later fetches its history again.
  * - `after-implementation`: until one window after the implementation time of the phase's CoT.
- * - `seen`: until every DUT has queried the phase's CoT after it was recorded, at most one window (a CoT that
- *   leaves nothing to clear: what the DUT does once it has seen it is all there is to probe).
  */
-export type WaitUntil = "window" | "queried" | "after-implementation" | "seen";
+export type WaitUntil = "window" | "queried" | "after-implementation";
 
 /**
  * What a case needs before a probe, when that is less than the whole wait before it (early-end.ts):
@@ -310,7 +309,7 @@ function backDatedSteps(): Step[] {
       backMs: c.backMs,
       ...("correction" in c ? { correction: c.correction } : {}),
     },
-    { do: "wait", until: "wait" in c ? c.wait : "window" },
+    { do: "wait", until: "window" },
     { do: "probe", purpose: backDatedProbe(c.name) },
   ]);
 }

@@ -371,15 +371,6 @@ async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): P
     return;
   }
   const allQueried = () => env.duts.every((d) => hasQueriedCot(indexOf(env), d.decl.ieee, cot.seq));
-  if (step.until === "seen") {
-    const seen = await env.advance({
-      untilMs: now + timing.windowMs,
-      done: allQueried,
-      label: "each DUT to query the CoT",
-    });
-    ended(ctx, seen);
-    return;
-  }
   const limit = Math.min(now + timing.windowMs, Math.min(...times) - timing.beforeMarginMs);
   const queried = await env.advance({
     untilMs: Math.max(now, limit),

@@ -1,7 +1,8 @@
 /**
  * Which waits of a plan may end early (issue 18), derived from what the evaluated cases need before the probe
- * each wait leads to: only COT-03/04 (the query) and COT-09 (a re-read after each change) need less than the
- * whole wait; a clear judged at max(T, recorded) + window, or a phase no evaluated case reads, waits it all.
+ * each wait leads to: only COT-03/04 and COT-14's correction (the query) and COT-09 (a re-read after each
+ * change) need less than the whole wait; a clear judged at max(T, recorded) + window, or a phase no evaluated
+ * case reads, waits it all.
  */
 import { describe, expect, it } from "vitest";
 import { CASES } from "../../src/cluster-cot/index.js";
@@ -23,10 +24,12 @@ function ends(plan: readonly Phase[], ids: string[]): Record<string, string[]> {
 const all = CASES.map((c) => c.id);
 
 describe("early ends of the plan's waits", () => {
-  it("every case: only the three waits of repeat (COT-09) end early, each on a re-read", () => {
+  it("every case: only the three waits of repeat (COT-09) and COT-14's correction end early", () => {
     const e = ends(VIRTUAL_PLAN, all);
     expect(e.observe).toEqual(["-"]);
     expect(e.repeat).toEqual(["re-read", "re-read", "re-read"]);
+    // the correction to a T older than any history leaves nothing to clear: its query is all there is to see
+    expect(e["back-dated"]).toEqual(["query", "-", "-", "-"]);
     expect(e["second-cot"]).toEqual(["-"]);
     expect(e["away-cot"]).toEqual(["-"]);
     expect(e["bits-cot"]).toEqual(["-"]);

@@ -91,9 +91,7 @@ describe("the hub time of a plan's waits", () => {
   it("counts a window per window wait and three for the future CoT (dated two ahead, judged one after)", () => {
     const t = planTime(BENCH_PLAN, defaultTiming(day), "bench");
     const by = Object.fromEntries(t.phases.map((p) => [p.name, p.waitMs / day]));
-    // a wait until each DUT has seen a CoT lasts at most a window: counted as one
-    const windows = (p: Phase) =>
-      p.steps.filter((s) => s.do === "wait" && (s.until === "window" || s.until === "seen")).length;
+    const windows = (p: Phase) => p.steps.filter((s) => s.do === "wait" && s.until === "window").length;
     for (const p of BENCH_PLAN) {
       if (p.name === PHASE.futureCot) expect(by[p.name], p.name).toBe(3);
       else expect(by[p.name], p.name).toBe(windows(p));

@@ -32,6 +32,10 @@ export const cot14: CaseDef = {
   title: "Back-dated CoT",
   basis: ["gb"],
   phases: [PHASE.lateJoin, PHASE.backDated],
+  // a correction that leaves nothing to clear: what the DUT does once it has queried it is all there is to probe
+  waits: Object.fromEntries(
+    BACK_DATED_COTS.filter((c) => "nothingToClear" in c).map((c) => [backDatedProbe(c.name), "query"]),
+  ),
   evaluate(view) {
     const sets = [...view.cotSetsIn(PHASE.lateJoin).slice(-1), ...view.cotSetsIn(PHASE.backDated)];
     if (sets.length < BACK_DATED_COTS.length) {
@@ -49,8 +53,9 @@ export const cot14: CaseDef = {
     for (const [i, spec] of BACK_DATED_COTS.entries()) {
       const set = sets[i]!;
       const purpose = backDatedProbe(spec.name);
-      const p =
-        "wait" in spec && spec.wait === "window" ? needProbeAfter(view, purpose, set) : needProbe(view, purpose);
+      // the first is probed once the DUTs that joined after it have fetched, a correction with nothing to clear
+      // once each has queried it; the others when their clear is due
+      const p = i === 0 || "nothingToClear" in spec ? needProbe(view, purpose) : needProbeAfter(view, purpose, set);
       if (isOutcome(p)) return p;
       const t = new Date(Math.min(...set.cots.map((c) => c.implementationMs))).toISOString();
       const had = before ? left(view.attributed(before, set.ts)).length : 0;
