@@ -149,7 +149,7 @@ export interface CaseSelection {
 
 export type EvidenceSeal = "matches" | "differs" | "none";
 
-/** Where the verdicts come from: who ran what, with what, when and on which evidence. */
+/** A phase the run walked, from its start and end events. */
 export interface PhaseRecord {
   name: string;
   /** Hub time (ISO) of its start and end events. */
@@ -158,6 +158,7 @@ export interface PhaseRecord {
   ended?: "complete" | "window";
 }
 
+/** Where the verdicts come from: who ran what, with what, when and on which evidence. */
 export interface Provenance {
   reportId?: string;
   /** Wall clock (ISO, UTC) of the first and last events of the run. */
