@@ -68,7 +68,7 @@ async function once(hour: number, cases: string | undefined): Promise<void> {
         1,
       )} s)${outcome.aborted ? `  ABORTED: ${outcome.aborted}` : ""}${odd.length ? `  not passed: ${odd.join(", ")}` : ""}`,
     );
-    console.log(`    ${describePhases(report.provenance.phases ?? [], formatDuration)}`);
+    console.log(`    ${describePhases(report.provenance.phases ?? [])}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

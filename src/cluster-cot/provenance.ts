@@ -2,6 +2,7 @@
  * Provenance of a run's results (docs/reports.md): read from the evidence log alone (the run event, the CoTs,
  * the DUTs' Basic clusters, the end event), so that `hanbench report` says the same as the run did.
  */
+import { formatDuration } from "../duration.js";
 import type { DutDeclaration, EndEvent, Evidence, RequirementsMap } from "../evidence/events.js";
 import type { CotPerformed, DutIdentity, EvidenceSeal, PhaseRecord, Provenance } from "./results.js";
 import type { DutView, Run } from "./view.js";
@@ -78,10 +79,10 @@ function phasesOf(events: readonly Evidence[]): PhaseRecord[] {
  * "observe 1h30m (window elapsed), repeat 3h (complete)": the phases, their hub time and why each ended, for a
  * report line.
  */
-export function describePhases(phases: readonly PhaseRecord[], duration: (ms: number) => string): string {
+export function describePhases(phases: readonly PhaseRecord[]): string {
   return phases
     .map((p) => {
-      const span = p.end ? ` ${duration(Date.parse(p.end) - Date.parse(p.start))}` : " (not finished)";
+      const span = p.end ? ` ${formatDuration(Date.parse(p.end) - Date.parse(p.start))}` : " (not finished)";
       const why = p.ended === "complete" ? " (complete)" : p.ended === "window" ? " (window elapsed)" : "";
       return `${p.name}${span}${why}`;
     })

@@ -609,7 +609,7 @@ function provenance(report: RunReport, windowMs: number | undefined): string {
       ),
     ],
     ...(p?.phases
-      ? ([["phases (hub time, why each ended)", esc(describePhases(p.phases, formatDuration))]] as [string, string][])
+      ? ([["phases (hub time, why each ended)", esc(describePhases(p.phases))]] as [string, string][])
       : []),
     [
       "baseline",

@@ -12,7 +12,6 @@
  *   `<system-out>` (not `<skipped>`, which dashboards flag).
  */
 import { describePhases } from "../cluster-cot/provenance.js";
-import { formatDuration } from "../duration.js";
 import type { CaseResult, DutResult, RunReport } from "../cluster-cot/results.js";
 
 /** Text safe for an XML attribute or element: the five entities escaped, characters XML 1.0 forbids removed. */
@@ -106,7 +105,7 @@ function suiteProperties(report: RunReport, dut: DutResult): [string, string | n
     ["suite.cases", p.suite.selection?.asked],
     ["suite.notSelected", p.suite.selection?.notSelected.join(" ")],
     ["suite.skippedPhases", p.suite.selection?.skippedPhases.join(" ")],
-    ["phases", p.phases ? describePhases(p.phases, formatDuration) : undefined],
+    ["phases", p.phases ? describePhases(p.phases) : undefined],
     ["hubVariant", p.hubVariant],
     ["coordinator.firmware", p.coordinator?.type],
     ["lab", p.lab?.lab],
