@@ -28,6 +28,13 @@ export function hasQueriedCot(index: EvidenceIndex, device: string, fromSeq: num
   return index.anySince("cot query", "zcl", device, fromSeq, isCotQuery);
 }
 
+/** A served figure of a period that was over when served: history, not a running value (today so far). */
+export function isFinishedPeriod<E extends { t: string; period?: string; periodEnd?: string }>(
+  e: E,
+): e is E & { period: string; periodEnd: string } {
+  return e.period !== undefined && e.periodEnd !== undefined && e.periodEnd <= e.t;
+}
+
 /**
  * The device has fetched history: for each meter that has served it consumption at or after evidence
  * `fromSeq`, a figure of a period that was complete when served (and starts at or after `fromIso`, when
@@ -49,9 +56,7 @@ export function hasFetchedHistory(
       (e) =>
         e.role === role &&
         e.clusterId === ClusterId.metering &&
-        e.period !== undefined &&
-        e.periodEnd !== undefined &&
-        e.periodEnd <= e.t &&
+        isFinishedPeriod(e) &&
         (fromIso === undefined || e.period >= fromIso),
     );
     if (history) complete++;

@@ -15,6 +15,7 @@
  */
 import { listHeld, periodKindOf, previousOf } from "../attribution.js";
 import { PHASE, PROBE } from "../plan.js";
+import { isFinishedPeriod } from "../questions.js";
 import { ms } from "../view.js";
 import { type CaseDef, describeCots, isOutcome, needCots, needProbe, outcome } from "./case.js";
 
@@ -37,25 +38,28 @@ export const cot19: CaseDef = {
     }
     const probe = needProbe(view, PROBE.afterLateJoin);
     const p = isOutcome(probe) ? undefined : probe;
-    // what the hub served the DUT between its join and the probe: interval data with its period, each figure
-    // once (a read whose answer had to be split is asked again)
+    // what the hub served the DUT between its join and the probe: interval data of finished periods (as the
+    // run's wait for the fetch counts history), each figure once (a read whose answer had to be split is asked
+    // again)
     const seen = new Set<string>();
-    const history = view.served.filter(
-      (s) =>
-        s.device !== "*" &&
-        periodKindOf(s.item) !== undefined &&
-        s.seq > join.seq &&
-        s.seq < (p?.seq ?? Number.POSITIVE_INFINITY) &&
-        view.inPhase(s, PHASE.lateJoin) &&
-        s.period !== undefined &&
-        s.periodEnd !== undefined &&
-        s.periodEnd <= s.t &&
-        !seen.has(`${s.role}|${s.clusterId}|${s.item}|${s.period}`) &&
-        seen.add(`${s.role}|${s.clusterId}|${s.item}|${s.period}`) !== undefined,
-    );
+    const history = view.served.filter(isFinishedPeriod).filter((s) => {
+      if (
+        s.device === "*" ||
+        periodKindOf(s.item) === undefined ||
+        s.seq <= join.seq ||
+        s.seq >= (p?.seq ?? Number.POSITIVE_INFINITY) ||
+        !view.inPhase(s, PHASE.lateJoin)
+      ) {
+        return false;
+      }
+      const figure = `${s.role}|${s.clusterId}|${s.item}|${s.period}`;
+      if (seen.has(figure)) return false;
+      seen.add(figure);
+      return true;
+    });
     const pre = history.filter((s) => {
       const t = set.ts[s.role];
-      return t !== undefined && ms({ t: s.periodEnd! }) <= t;
+      return t !== undefined && ms({ t: s.periodEnd }) <= t;
     });
     const held = p ? previousOf(view.attributed(p, set.ts), "consumption") : [];
     if (pre.length > 0 || held.length > 0) {
@@ -76,7 +80,7 @@ export const cot19: CaseDef = {
     const after = probe;
     const post = history.filter((s) => {
       const t = set.ts[s.role];
-      return t !== undefined && ms({ t: s.period! }) >= t;
+      return t !== undefined && ms({ t: s.period }) >= t;
     });
     if (post.length === 0) {
       return outcome(
