@@ -15,6 +15,7 @@ import type {
   PhaseEvent,
   PresenceEvent,
   ProbeEvent,
+  RestartEvent,
   RunEvent,
   ServedEvent,
   WindowEvent,
@@ -287,6 +288,11 @@ export class DutView {
   /** Key establishment steps of this DUT with the hub, in log order. */
   keyEstablishment(): readonly (Evidence & KeyEstablishmentEvent)[] {
     return this.#index.ofDevice("ke", this.dut.ieee);
+  }
+
+  /** Restarts that concern this DUT (COT-16): the hub's (no device) and its own, in log order. */
+  restarts(): (Evidence & RestartEvent)[] {
+    return this.#all("restart").filter((r) => r.device === undefined || this.#mine(r.device));
   }
 
   /** Bench errors that concern this DUT: its own and those without a device. */

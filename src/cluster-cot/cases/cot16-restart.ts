@@ -44,11 +44,7 @@ export const cot16: CaseDef = {
     const after = needProbe(view, PROBE.afterRestart);
     if (isOutcome(after)) return after;
     const between = (e: Evidence) => e.seq > before.seq && e.seq < after.seq;
-    const device = view.dut.ieee.toLowerCase();
-    const restarts = view.events.filter(
-      (e): e is Evidence & RestartEvent =>
-        e.kind === "restart" && between(e) && (e.device === undefined || e.device.toLowerCase() === device),
-    );
+    const restarts = view.restarts().filter(between);
     const missing = (["hub", "power-cycle", "leave-rejoin"] as const).filter(
       (w) => !restarts.some((r) => r.what === w),
     );
