@@ -42,8 +42,7 @@ export class PowerPrompt {
       : online
         ? "switch it back on (after a factory reset: put it in join mode)"
         : "switch it off (or take its batteries out)";
-    const io = this.#io;
-    if (!io.input.isTTY) {
+    if (!this.#io.input.isTTY) {
       for (const d of devices) {
         // Not a bench fault (an ErrorEvent would make COT-10 `error`): the evidence cannot be had, so COT-10
         // finds no presence record and is `inconclusive` (cot-suite.md "Verdicts").
@@ -58,19 +57,13 @@ export class PowerPrompt {
       }
       return false;
     }
-    this.#progress.done();
     const names = devices.map((d) => `${d.label} (${d.ieee})`).join(", ");
     const all = factoryReset
       ? "reset each of them to factory settings, then leave them off"
       : online
         ? "switch them back on"
         : "switch each of them off (or take its batteries out)";
-    const rl = createInterface({ input: io.input, output: io.output, terminal: false });
-    try {
-      await rl.question(`  ${names}: ${devices.length === 1 ? what : all}, then press Enter `);
-    } finally {
-      rl.close();
-    }
+    await this.#untilEnter(`  ${names}: ${devices.length === 1 ? what : all}, then press Enter `);
     for (const d of devices) {
       this.#evidence.append({ kind: "presence", device: d.ieee, online });
       if (factoryReset) {
@@ -91,8 +84,7 @@ export class PowerPrompt {
    */
   async askRestarts(duts: { label: string; ieee: string }[]): Promise<void> {
     const names = duts.map((d) => `${d.label} (${d.ieee})`).join(", ");
-    const io = this.#io;
-    if (!io.input.isTTY) {
+    if (!this.#io.input.isTTY) {
       this.#evidence.append({
         kind: "note",
         message: `no terminal to ask the operator to power-cycle ${names} and have them leave and rejoin: COT-16 cannot see those restarts`,
@@ -101,18 +93,23 @@ export class PowerPrompt {
       this.#progress.line(`  nobody to power-cycle ${names} (no terminal); COT-16 will be inconclusive`);
       return;
     }
-    this.#progress.done();
-    const rl = createInterface({ input: io.input, output: io.output, terminal: false });
-    try {
-      await rl.question(
-        `  ${names}: for each, switch it off (batteries out, screen dark) for 10 s and on again, wait until it shows its data, then have it leave the network and join again (its menu's leave or re-pair; joining is open); then press Enter `,
-      );
-    } finally {
-      rl.close();
-    }
+    await this.#untilEnter(
+      `  ${names}: for each, switch it off (batteries out, screen dark) for 10 s and on again, wait until it shows its data, then have it leave the network and join again (its menu's leave or re-pair; joining is open); then press Enter `,
+    );
     for (const d of duts) {
       this.#evidence.append({ kind: "restart", what: "power-cycle", device: d.ieee, by: "operator" });
       this.#evidence.append({ kind: "restart", what: "leave-rejoin", device: d.ieee, by: "operator" });
+    }
+  }
+
+  /** Ends the progress line, asks `question` on the terminal and resolves once the operator presses Enter. */
+  async #untilEnter(question: string): Promise<void> {
+    this.#progress.done();
+    const rl = createInterface({ input: this.#io.input, output: this.#io.output, terminal: false });
+    try {
+      await rl.question(question);
+    } finally {
+      rl.close();
     }
   }
 }
