@@ -74,12 +74,12 @@ export class BenchConfigError extends Error {
   override name = "BenchConfigError";
 }
 
-function probeFor(dut: DutFile, io: OperatorIo | undefined): Probe {
+function probeFor(dut: DutFile, io: OperatorIo): Probe {
   return dut.probe.method === "console" ? new ConsoleProbe(dut.probe) : new OperatorProbe(dut.label, io);
 }
 
 /** The DUTs of the DUT files (an EUI-64 declared twice is a BenchConfigError); going away is asked of a person. */
-function benchDuts(files: DutFile[], operatorIo: OperatorIo | undefined, power: PowerPrompt): Dut[] {
+function benchDuts(files: DutFile[], operatorIo: OperatorIo, power: PowerPrompt): Dut[] {
   const known = new Set<string>();
   return files.map((file) => {
     if (known.has(file.ieee)) throw new BenchConfigError(`${file.path}: EUI-64 ${file.ieee} is declared twice`);
@@ -124,12 +124,10 @@ async function awaitJoins(opts: {
 export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
   const { evidence, progress } = opts;
   const clock = new RealClock();
-  const power = new PowerPrompt({
-    io: opts.operatorIo ?? { input: process.stdin, output: process.stderr },
-    evidence,
-    progress,
-  });
-  const duts = benchDuts(opts.duts, opts.operatorIo, power);
+  // the person at the bench: every prompt and operator probe of the run asks on this terminal
+  const io: OperatorIo = opts.operatorIo ?? { input: process.stdin, output: process.stderr };
+  const power = new PowerPrompt({ io, evidence, progress });
+  const duts = benchDuts(opts.duts, io, power);
 
   // locked, checked and tightened before anything reads it (a StateDirError is the caller's to show)
   const state = openStateDir(opts.stateDir, { command: "hanbench run", reset: opts.reset ?? false });
@@ -235,7 +233,6 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
       await power.askAll(opts.duts, online);
     },
     operatorPrompt: (purpose, labels) => {
-      const io = opts.operatorIo ?? { input: process.stdin, output: process.stderr };
       if (!io.input.isTTY) return;
       progress.done();
       io.output.write(
