@@ -376,14 +376,11 @@ export class Host extends EventEmitter<HostEvents> {
   /**
    * Gives the coordinator the install codes of these Device Log entries again (devices reset to factory settings
    * that join anew: a trust centre may have dropped their keys, and herdsman reports no leave of a device it has
-   * already dropped).
+   * already dropped): they count as not given, and `syncInstallCodes` gives them.
    */
   async giveInstallCodesAgain(eui64s: readonly string[]): Promise<void> {
-    if (!this.#controller) return;
-    const wanted = new Set(eui64s.map((e) => normaliseEui64(e)));
-    for (const entry of this.#opts.hub.deviceLog.list()) {
-      if (wanted.has(normaliseEui64(entry.eui64))) await this.#giveInstallCode(entry.eui64);
-    }
+    for (const eui64 of eui64s) this.#codesGiven.delete(normaliseEui64(eui64));
+    await this.syncInstallCodes();
   }
 
   devices(): HostDevice[] {
