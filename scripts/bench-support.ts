@@ -109,11 +109,6 @@ export async function benchHerdsmanReads(opts: {
   }
 }
 
-/**
- * The hub on a virtual dongle (`adapter`) with one emulated node admitted and interviewed, and `readCot`: the
- * node reads 0x0708 0x0200/0x0201 of hub endpoint `endpoint` (default the GPF's) as a display polls for a CoT,
- * resolving when the answer is back at the node.
- */
 /** A DUT's Read Attributes of 0x0200 and 0x0201 (Device Management), built by herdsman, as the read benchmarks send it. */
 export function cotReadFrame(tsn: number): Buffer {
   return Zcl.Frame.create(
@@ -129,6 +124,11 @@ export function cotReadFrame(tsn: number): Buffer {
   ).toBuffer();
 }
 
+/**
+ * The hub on a virtual dongle (`adapter`) with one emulated node admitted and interviewed, and `readCot`: the
+ * node reads 0x0708 0x0200/0x0201 of hub endpoint `endpoint` (default the GPF's) as a display polls for a CoT,
+ * resolving when the answer is back at the node.
+ */
 export async function hubWithReadingNode(opts: {
   adapter: VirtualAdapter;
   memoryEvidence?: boolean;
