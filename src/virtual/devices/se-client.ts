@@ -236,7 +236,7 @@ export class SeClient {
       const live = this.#refreshedAt === undefined || now - this.#refreshedAt >= this.refreshIntervalMs;
       if (live) await this.#fetcher.readTime(this.servers);
       await this.#checkTenancy(kind);
-      if (live || this.#historyDay !== dayStart(now) || now <= this.#refillUntil) {
+      if (live || this.#historyDue(now)) {
         this.#refreshedAt = now;
         await this.#refresh(false);
       }
@@ -497,14 +497,19 @@ export class SeClient {
 
   // ---- data ----
 
-  /** Running values every poll; history when the day changed or after a clear wanted it. */
+  /** Running values every poll; history when it is due (`#historyDue`) or a clear wanted it. */
   async #refresh(force: boolean): Promise<void> {
     await this.#fetcher.refreshLive(this.servers);
-    const today = dayStart(this.clock.now());
-    if (force || this.#historyDay !== today || this.clock.now() <= this.#refillUntil) {
-      this.#historyDay = today;
+    const now = this.clock.now();
+    if (force || this.#historyDue(now)) {
+      this.#historyDay = dayStart(now);
       await this.#fetcher.refreshHistory(this.servers);
     }
+  }
+
+  /** History is fetched once a day, and at every poll in the refill hour after the date of a CoT it acted on. */
+  #historyDue(now: number): boolean {
+    return this.#historyDay !== dayStart(now) || now <= this.#refillUntil;
   }
 
   #onMessaging(role: EndpointRole, frame: ZclFrame): void {
