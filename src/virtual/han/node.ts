@@ -231,11 +231,7 @@ export class EmulatedNode implements HanMember {
   async rejoin(): Promise<void> {
     if (!this.online) throw new Error(`${this.label} is not in the network`);
     this.#leave(true);
-    const nwk = this.medium.rejoinAddress(this) ?? this.#nwk!;
-    this.#nwk = nwk;
-    this.#joined = true;
-    this.medium.joined(this, nwk, true);
-    this.#announce();
+    this.#rejoinAt();
   }
 
   /** Power cut: silent, frames to it are lost. */
@@ -247,12 +243,16 @@ export class EmulatedNode implements HanMember {
   /** Power back: rejoins with its address (if it was joined) and announces. */
   async powerOn(): Promise<void> {
     this.#powered = true;
-    if (this.#joined && this.#nwk !== undefined) {
-      const nwk = this.medium.rejoinAddress(this) ?? this.#nwk;
-      this.#nwk = nwk;
-      this.medium.joined(this, nwk, true);
-      this.#announce();
-    }
+    if (this.#joined && this.#nwk !== undefined) this.#rejoinAt();
+  }
+
+  /** Rejoins (with its keys) at the address the medium gives it back, else its own, and announces. */
+  #rejoinAt(): void {
+    const nwk = this.medium.rejoinAddress(this) ?? this.#nwk!;
+    this.#nwk = nwk;
+    this.#joined = true;
+    this.medium.joined(this, nwk, true);
+    this.#announce();
   }
 
   /** Stops listening for permit-join windows and detaches from the medium. */
