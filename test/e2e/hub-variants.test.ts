@@ -56,6 +56,7 @@ async function run(
   variant: HubVariantName,
   endpointLayout: EndpointLayoutName,
   devices: { kind: "ihd" | "ppmid"; profile: string; label: string }[] = [...DEVICES],
+  cases?: string,
 ): Promise<{ report: RunReport; events: Evidence[] }> {
   const dir = mkdtempSync(join(tmpdir(), `hb-variant-${variant}-`));
   try {
@@ -63,6 +64,7 @@ async function run(
       mode: "virtual",
       devices,
       endpointLayout,
+      ...(cases !== undefined ? { cases } : {}),
       seed: 4,
       windowMs: 24 * 3_600_000,
       evidencePath: join(dir, "evidence.jsonl"),
@@ -178,29 +180,15 @@ describe("hub variant electricity-only: the ESME's CoT is the main CoT, and COT-
   let report: RunReport;
   let events: Evidence[];
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hb-variant-elec-"));
-    try {
-      const outcome = await runSuite({
-        mode: "virtual",
-        devices: [
-          { kind: "ihd", profile: "keeps-history", label: "ihd:keeps-history" },
-          { kind: "ihd", profile: "keeps-messages", label: "ihd:keeps-messages" },
-        ],
-        cases: "COT-05,COT-06",
-        seed: 4,
-        windowMs: 24 * 3_600_000,
-        evidencePath: join(dir, "evidence.jsonl"),
-        hubVariant: "electricity-only",
-        quiet: true,
-        tool: "hanbench",
-        version: "test",
-      });
-      expect(outcome.aborted).toBeUndefined();
-      report = buildReport(outcome.events);
-      events = outcome.events;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    ({ report, events } = await run(
+      "electricity-only",
+      "default",
+      [
+        { kind: "ihd", profile: "keeps-history", label: "ihd:keeps-history" },
+        { kind: "ihd", profile: "keeps-messages", label: "ihd:keeps-messages" },
+      ],
+      "COT-05,COT-06",
+    ));
   }, 120_000);
 
   it("records the main CoT on the ESME alone and fails each device on the clear it skips", () => {
