@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { RunEnv } from "../runner/env.js";
 import type { Progress } from "../runner/progress.js";
 import type { EvidenceLog } from "../evidence/log.js";
+import type { Evidence } from "../evidence/events.js";
 import { UsageError } from "./errors.js";
 import type { DutFile } from "../runner/dut-file.js";
 import type { AdapterType } from "../host/endpoints.js";
@@ -42,6 +43,8 @@ export interface BenchRunOptions {
   endpointLayout?: EndpointLayoutName;
   /** The hub's Certicom credentials file (`--cert`): key establishment on. */
   cert?: string;
+  /** `--resume`: the interrupted run's events and whether its join phase ended (bench-env.ts). */
+  resume?: { events: readonly Evidence[]; joined: boolean };
 }
 
 /** The hub's credentials from a Certicom file; its private key becomes a secret at once. Bad input: UsageError. */
@@ -96,6 +99,7 @@ export async function benchSetup(opts: BenchRunOptions, signal: AbortSignal): Pr
         ...(opts.endpointLayout !== undefined ? { endpointLayout: opts.endpointLayout } : {}),
         ...(opts.joinTimeoutMs !== undefined ? { joinTimeoutMs: opts.joinTimeoutMs } : {}),
         ...(hubCredentials ? { hubCredentials } : {}),
+        ...(opts.resume ? { resume: opts.resume } : {}),
       }),
     isConfigError: (err) => err instanceof BenchConfigError || err instanceof StateDirError,
   };

@@ -17,7 +17,10 @@ import { CASES } from "../cluster-cot/index.js";
 import { CASE_PRESETS, CaseSelectionError, parseCaseList } from "../cluster-cot/selection.js";
 import { BaselineError } from "../cluster-cot/baseline.js";
 import { readBaseline } from "../runner/baseline-file.js";
-import { AUTO_WINDOW } from "../cluster-cot/window.js";
+import { AUTO_WINDOW, type WindowPolicy } from "../cluster-cot/window.js";
+import { PHASE } from "../cluster-cot/plan.js";
+import { cutTornLine, type ResumePoint } from "../runner/resume.js";
+import { type ResumeArgs, resumedRun, resumeArgs } from "./run-resume.js";
 import { parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { loadRequirements, verdictTable, writeOutput } from "./report.js";
@@ -63,6 +66,8 @@ Virtual dry-run (no hardware; the default):
   hanbench run [--devices LIST] [--adapter zstack|ember] [--seed N] [reports]
 Bench run (a coordinator dongle and real devices):
   hanbench run --port PATH|tcp://HOST:PORT [--adapter zstack|ember] --dut FILE [--dut FILE...] [reports]
+A bench run cut short (the bench PC restarted, SIGTERM, a power cut), continued:
+  hanbench run --resume EVIDENCE [--state DIR] [--cert FILE] [reports]
 
 Cases:
   --cases LIST       the cases to run, comma-separated: case ids (COT-03,COT-05) and presets: all (the
@@ -141,6 +146,21 @@ Provenance (recorded in the evidence, shown in every report):
   --operator TEXT    who ran the test
   --note TEXT        a note for the reports; repeat for several
   --bench-file FILE  JSON with "lab", "operator" and "notes"; the options above override or add to it
+Resume (bench runs):
+  --resume EVIDENCE  continue the bench run whose evidence log this is, after its process ended before the
+                     plan was done: the bench PC restarted, a SIGTERM or Ctrl-C, a power cut (a line the cut
+                     left half-written is dropped). The run goes on in the same log (seq continues; a resume
+                     event says from where and why; the old seal is void and the end seals the whole file).
+                     The hub takes back what the evidence records: each meter's CoTs (T, control) and resets,
+                     the tenancy in force and its supplier message, the DUTs' Device Log entries and link
+                     keys, each DUT's learned window; the network comes back from the state directory. The
+                     phases that ended are not walked again; the phase that was cut is redone from its start
+                     (the cases judge its last attempt), then the rest of the plan. The DUTs, --cases, window,
+                     hub variant, layout and seed come from the run event: give --port, --dut, --state,
+                     --adapter or those options only as the run had them (default: the same), and --cert
+                     again when it ran with one. Refused (exit 2): a virtual run's or a finished run's
+                     evidence, one that cannot be read, another dongle, other DUT files, another state
+                     directory
 Other:
   --seed N           seed of the tenancy data and device identities (default 1)
   --state DIR        where the host keeps its network parameters, herdsman database and coordinator
@@ -236,13 +256,30 @@ export function parseDeviceList(text: string): RunOptions["devices"] {
   });
 }
 
-export function parseRunArgs(argv: string[]): RunOptions | "help" {
+/** `hanbench run`'s command line: a new run's options, or a resumed run's (`--resume`: run-resume.ts). */
+export function parseRunLine(argv: string[]): RunOptions | ResumeArgs | "help" {
   const { values: v, positionals } = parseCommandLine(
     { args: argv, options: OPTIONS, allowPositionals: true, strict: true },
     "See 'hanbench run --help'.",
   );
   if (v.help) return "help";
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'. See 'hanbench run --help'.`);
+  if (v.resume !== undefined) return resumeArgs(v);
+  return parseNewRun(v);
+}
+
+/** A new run's options (`--resume` is parseRunLine's). */
+export function parseRunArgs(argv: string[]): RunOptions | "help" {
+  const opts = parseRunLine(argv);
+  if (opts !== "help" && "resume" in opts) throw new UsageError("--resume continues a run: see parseRunLine");
+  return opts;
+}
+
+type RunValues = ReturnType<
+  typeof parseCommandLine<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>
+>["values"];
+
+function parseNewRun(v: RunValues): RunOptions {
   const mode = v.port ? "bench" : "virtual";
   if (mode === "virtual" && v.dut?.length) {
     throw new UsageError(
@@ -497,16 +534,18 @@ const OPTIONS = {
   security: { type: "string" },
   cert: { type: "string" },
   quiet: { type: "boolean" },
+  resume: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 export const command: CliCommand = {
   async run(argv) {
-    const opts = parseRunArgs(argv);
+    const opts = parseRunLine(argv);
     if (opts === "help") {
       process.stdout.write(`${HELP}\n`);
       return Exit.ok;
     }
+    if ("resume" in opts) return executeResume(opts);
     return execute(opts);
   },
 };
@@ -550,14 +589,67 @@ async function execute(opts: RunOptions): Promise<number> {
   }
 }
 
+/**
+ * `--resume EVIDENCE`: every check first (run-resume.ts; the outputs too), then the torn last line of the log
+ * goes and the run continues in it.
+ */
+async function executeResume(args: ResumeArgs): Promise<number> {
+  const { point, ...resumed } = resumedRun(args);
+  const { windowAuto, ...rest } = resumed;
+  const opts: RunOptions = {
+    ...rest,
+    ...(windowAuto ? { windowAuto: true } : {}),
+    devices: [],
+    reset: false,
+    evidence: point.path,
+    quiet: args.quiet,
+    ...(args.json !== undefined ? { json: args.json } : {}),
+    ...(args.junit !== undefined ? { junit: args.junit } : {}),
+    ...(args.html !== undefined ? { html: args.html } : {}),
+    ...(args.capture !== undefined ? { capture: args.capture } : {}),
+  };
+  for (const [flag, path] of Object.entries({
+    json: opts.json,
+    junit: opts.junit,
+    html: opts.html,
+    capture: opts.capture,
+  })) {
+    if (path === undefined) continue;
+    try {
+      checkWritable(path);
+    } catch (err) {
+      if (err instanceof OutputPathError) throw new UsageError(`--${flag}: ${err.message}`);
+      throw err;
+    }
+  }
+  const { runSuite } = await import("../runner/run.js");
+  const stop = stopOnSignals("run", "stopping after the current step; the reports will cover the evidence so far");
+  try {
+    cutTornLine(point);
+    return await runAndReport(opts, point.path, runSuite, stop.signal, { point, policy: windowAuto });
+  } finally {
+    stop.dispose();
+  }
+}
+
 async function runAndReport(
   opts: RunOptions,
   evidencePath: string,
   runSuite: typeof import("../runner/run.js").runSuite,
   signal: AbortSignal,
+  resume?: { point: ResumePoint; policy: WindowPolicy | undefined },
 ): Promise<number> {
   const herdsman = herdsmanVersion();
-  const bench = opts.mode === "bench" ? await benchSetup(opts, signal) : undefined;
+  const bench =
+    opts.mode === "bench"
+      ? await benchSetup(
+          {
+            ...opts,
+            ...(resume ? { resume: { events: resume.point.events, joined: resume.point.ended.has(PHASE.join) } } : {}),
+          },
+          signal,
+        )
+      : undefined;
   let outcome: Awaited<ReturnType<typeof runSuite>>;
   try {
     outcome = await runSuite({
@@ -566,7 +658,7 @@ async function runAndReport(
       security: opts.security,
       seed: opts.seed,
       windowMs: opts.windowMs,
-      ...(opts.windowAuto ? { windowAuto: AUTO_WINDOW } : {}),
+      ...(opts.windowAuto ? { windowAuto: resume?.policy ?? AUTO_WINDOW } : {}),
       ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
       ...(opts.cases !== undefined ? { cases: opts.cases } : {}),
       ...(opts.baseline ? { baseline: opts.baseline } : {}),
@@ -585,6 +677,7 @@ async function runAndReport(
       ...(opts.lab ? { lab: opts.lab } : {}),
       ...(opts.requirements ? { requirements: opts.requirements } : {}),
       ...(bench ? { benchEnv: bench.env } : {}),
+      ...(resume ? { resume: resume.point } : {}),
     });
   } catch (err) {
     if (err instanceof StateDirError) throw new UsageError(`--state: ${err.message}`);

@@ -161,11 +161,13 @@ export class DutView {
     // a window learned for this DUT (`--window auto`) replaces the run's
     this.learnedWindow = this.#index.ofDevice("window", this.dut.ieee.toLowerCase()).at(-1);
     this.windowMs = this.learnedWindow?.windowMs ?? opts.run.windowMs;
+    // a phase started again (a resumed run redoes the phase it was cut in: `resume` event) is read in its last
+    // attempt; the cut attempt's events lie outside every phase
     for (const p of this.#all("phase")) {
-      const span = this.#phases.get(p.name) ?? {};
-      if (p.state === "start" && !span.start) span.start = p;
-      if (p.state === "end" && !span.end) span.end = p;
-      this.#phases.set(p.name, span);
+      const span = this.#phases.get(p.name);
+      if (p.state === "start") this.#phases.set(p.name, { start: p });
+      else if (span && !span.end) span.end = p;
+      else if (!span) this.#phases.set(p.name, { end: p });
     }
     this.#cots = this.#all("cot").map((event) => ({
       event,

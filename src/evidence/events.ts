@@ -488,9 +488,27 @@ export interface EndEvent {
   aborted?: string;
 }
 
+/**
+ * A bench run continues in the same log after its process ended (`hanbench run --resume`): written first in the
+ * appended part, with the hub time and wall clock of the resume (its `t` and `wall`). The phases that ended
+ * stay done; `phase` (absent: none) is redone from its start, and the cases read its last attempt.
+ */
+export interface ResumeEvent {
+  kind: "resume";
+  /** The last event kept from before (its seq): what follows was written by the resumed process. */
+  after: number;
+  /** How the earlier process ended: its `end` event's reason, or that the log stops without one. */
+  reason: string;
+  /** The first phase with a start and no end, redone from its start. */
+  phase?: string;
+  /** A line cut by a power failure, dropped from the file before appending: its line number and length. */
+  droppedLine?: { line: number; bytes: number };
+}
+
 export type EvidenceBody =
   | RunEvent
   | EndEvent
+  | ResumeEvent
   | BasicEvent
   | PhaseEvent
   | ZclEvent

@@ -2,9 +2,9 @@
  * The evidence log: one JSON object per line, appended as things happen and written straight through to
  * the file (a crash keeps everything already seen).
  */
-import { closeSync, fstatSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { log } from "../log.js";
-import { sealEvidence } from "./digest.js";
+import { digestPath, sealEvidence } from "./digest.js";
 import type { Evidence, EvidenceBody } from "./events.js";
 import { jsonSafe } from "./json-safe.js";
 
@@ -52,6 +52,27 @@ export function openNewEvidenceFile(path: string): number {
   }
 }
 
+/**
+ * Opens an interrupted run's evidence file to append to it (`hanbench run --resume`; the caller has read it and
+ * cut a torn last line). Its seal, if the interrupted run wrote one, no longer matches once a line is appended:
+ * it is removed now, and the log's close seals the whole file.
+ */
+export function openEvidenceToContinue(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, "a");
+  } catch (err) {
+    throw new EvidenceFileError(`cannot append to the evidence log ${path}: ${(err as Error).message}`);
+  }
+  try {
+    rmSync(digestPath(path), { force: true });
+  } catch (err) {
+    closeSync(fd);
+    throw new EvidenceFileError(`cannot remove the old seal ${digestPath(path)}: ${(err as Error).message}`);
+  }
+  return fd;
+}
+
 /** The evidence file could not be written (disk full, I/O error, file size limit): the log stops writing to it. */
 export class EvidenceWriteError extends Error {
   override name = "EvidenceWriteError";
@@ -93,16 +114,29 @@ export class EvidenceLog implements EvidenceSink {
   #flushScheduled = false;
   #flushedAt = Number.NEGATIVE_INFINITY;
   #listeners: ((e: Evidence) => void)[] = [];
+  /** The seq of the last event appended (or of the log continued). */
+  #seq = 0;
   readonly #onExit = () => this.flush();
   readonly #hubIso = new IsoCache();
   readonly #wallIso = new IsoCache();
 
-  constructor(opts: { path?: string; now: () => number }) {
+  /**
+   * `continues`: the events of an interrupted run's log at `path`, which this log appends to (seq goes on from
+   * the last of them; `openEvidenceToContinue`); absent: a new log (`openNewEvidenceFile`).
+   */
+  constructor(opts: { path?: string; now: () => number; continues?: readonly Evidence[] }) {
     this.#now = opts.now;
     this.#path = opts.path;
+    if (opts.continues) {
+      for (const e of opts.continues) this.events.push(e);
+      this.#seq = opts.continues.at(-1)?.seq ?? 0;
+    }
     if (opts.path) {
-      this.#fd = openNewEvidenceFile(opts.path);
-      if (fstatSync(this.#fd).isFile()) this.#sealPath = opts.path;
+      this.#fd = opts.continues ? openEvidenceToContinue(opts.path) : openNewEvidenceFile(opts.path);
+      const st = fstatSync(this.#fd);
+      if (st.isFile()) this.#sealPath = opts.path;
+      // a failed write cuts the file back to its last whole line: the lines of the log continued included
+      if (opts.continues && st.isFile()) this.#written = st.size;
       process.on("exit", this.#onExit);
     }
   }
@@ -112,7 +146,7 @@ export class EvidenceLog implements EvidenceSink {
     // one to an object instead leaves it in dictionary mode, ~250 bytes more per event (a 16-device run holds
     // ~110k events: 179 -> 208 MB peak RSS measured).
     const event = {
-      seq: this.events.length + 1,
+      seq: ++this.#seq,
       t: this.#hubIso.of(this.#now()),
       wall: this.#wallIso.of(Date.now()),
       ...body,

@@ -51,6 +51,7 @@ const KINDS: { readonly [K in Kind]?: KindSchema<Extract<EvidenceBody, { kind: K
     },
   },
   end: { required: {}, optional: { aborted: "string" } },
+  resume: { required: { after: "number", reason: "string" }, optional: { phase: "string", droppedLine: "object" } },
   window: { required: { device: "string", windowMs: "number", reason: "string" }, optional: { intervalMs: "number" } },
   basic: {
     required: { device: "string" },

@@ -342,6 +342,14 @@ export class Host extends EventEmitter<HostEvents> {
     return entry.eui64;
   }
 
+  /**
+   * Devices whose link key the coordinator already holds (a resumed bench run: their `ke` events say it was
+   * installed): the hub's SE frames to them are APS-secured from the start, as before the restart.
+   */
+  rememberKeyed(eui64s: readonly string[]): void {
+    for (const e of eui64s) this.#keyedDevices.add(normaliseEui64(e));
+  }
+
   /** Removes a device from the Device Log; if it is on the network it is asked to leave. */
   async removeDevice(eui64: string): Promise<void> {
     this.#opts.hub.deviceLog.remove(eui64);

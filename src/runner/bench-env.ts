@@ -20,7 +20,9 @@ import type { AdapterType } from "../host/endpoints.js";
 import { Host } from "../host/host.js";
 import { loadOrCreateNetwork } from "../host/network.js";
 import { openStateDir } from "../host/state-dir.js";
+import type { Evidence } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
+import { keyedDevices, restoreHub } from "./resume.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { isInterviewed } from "../cluster-cot/questions.js";
 import { DISCOVERY_REQUESTS, discoveryRecorder } from "./discovery-recorder.js";
@@ -68,6 +70,12 @@ export interface BenchEnvOptions {
    * secures SE traffic to the devices it establishes keys with. Absent: security off.
    */
   hubCredentials?: KeCredentials;
+  /**
+   * A resumed run (`--resume`): the interrupted run's events, whose CoTs, messages, Device Log and keyed devices
+   * the hub takes back before it starts (resume.ts), and whether its join phase ended (the DUTs are in the
+   * Device Log; a join redone admits them itself).
+   */
+  resume?: { events: readonly Evidence[]; joined: boolean };
 }
 
 export class BenchConfigError extends Error {
@@ -255,6 +263,18 @@ export async function createBenchEnv(opts: BenchEnvOptions): Promise<RunEnv> {
     },
   };
   try {
+    if (opts.resume) {
+      const r = await restoreHub(hub, env.tenancy, opts.resume.events);
+      if (opts.resume.joined) {
+        for (const d of duts) {
+          hub.deviceLog.add({ eui64: d.decl.ieee, installCode: d.installCode, deviceType: d.deviceType });
+        }
+        host.rememberKeyed(keyedDevices(opts.resume.events));
+      }
+      progress.line(
+        `  the hub takes back what the evidence records: ${r.cots} CoT(s), ${r.resets} reset(s), ${r.messages} supplier message(s)${opts.resume.joined ? `, the DUTs in its Device Log` : ""}`,
+      );
+    }
     await host.start();
     if (certified && host.coordinatorIeee && host.coordinatorIeee.toLowerCase() !== certified) {
       throw new BenchConfigError(

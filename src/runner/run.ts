@@ -26,7 +26,8 @@ import { makeDirs, OutputPathError } from "../files.js";
 import type { VirtualAdapter } from "../virtual/dongle.js";
 import type { RunEnv } from "./env.js";
 import { coordinatorLine, Progress, hubTime } from "./progress.js";
-import { NotTestable, PhaseCannotRun, runStep, type StepContext } from "./steps.js";
+import { NotTestable, PhaseCannotRun, runStep, type StepContext, timingOfWindows } from "./steps.js";
+import { lastCotOf, learnedWindows, type ResumePoint } from "./resume.js";
 
 /** What hanbench does not do in this run (by its security mode); each report lists them. */
 export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
@@ -90,6 +91,11 @@ export interface RunSpec {
   benchEnv?: (evidence: EvidenceLog, progress: Progress) => Promise<RunEnv>;
   /** Stops the run between steps (Ctrl-C); the evidence so far is kept and the run reported as aborted. */
   signal?: AbortSignal;
+  /**
+   * Bench runs: continue an interrupted run (`--resume`, resume.ts): its log is appended to, the phases that
+   * ended are not walked again and the first one cut is redone; no run event (the log has it).
+   */
+  resume?: ResumePoint;
 }
 
 export interface RunOutcome {
@@ -151,7 +157,21 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
   }
   if (!spec.benchEnv) throw new Error("a bench run needs its environment");
   const clock = new RealClock();
-  const evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
+  const resume = spec.resume;
+  const evidence = new EvidenceLog({
+    path: spec.evidencePath,
+    now: () => clock.now(),
+    ...(resume ? { continues: resume.events } : {}),
+  });
+  if (resume) {
+    evidence.append({
+      kind: "resume",
+      after: resume.events.at(-1)!.seq,
+      reason: resume.reason,
+      ...(resume.redo ? { phase: resume.redo } : {}),
+      ...(resume.dropped ? { droppedLine: resume.dropped } : {}),
+    });
+  }
   try {
     return { env: await spec.benchEnv(evidence, progress), evidence };
   } catch (err) {
@@ -164,11 +184,19 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
 export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   const reportId = newReportId(Date.now());
   const progress = new Progress({ quiet: spec.quiet });
+  const resume = spec.resume;
   progress.line(
     spec.mode === "virtual"
       ? `hanbench: virtual dry-run of the CoT suite — ${spec.devices.map((d) => d.label).join(", ")} (seed ${spec.seed})`
-      : "hanbench: bench run of the CoT suite",
+      : resume
+        ? `hanbench: bench run of the CoT suite, resumed (${resume.reason}); ${resume.redo ? `phase ${resume.redo} is redone from its start` : "no phase was cut"}${resume.ended.size ? `, done before: ${[...resume.ended].join(", ")}` : ""}`
+        : "hanbench: bench run of the CoT suite",
   );
+  if (resume?.dropped) {
+    progress.line(
+      `  line ${resume.dropped.line} of ${spec.evidencePath} was cut (${resume.dropped.bytes} bytes, no newline): dropped`,
+    );
+  }
   progress.status(
     spec.mode === "virtual"
       ? "starting the virtual dongle and the hub…"
@@ -190,58 +218,71 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   let notTestable: string | undefined;
   try {
     const hub = env.hubParameters();
-    evidence.append({
-      kind: "run",
-      tool: spec.tool,
-      version: spec.version,
-      mode: spec.mode,
-      seed: spec.seed,
-      hub,
-      baseline: { ...baseline.values },
-      ...(spec.baseline ? { baselineFile: spec.baseline.file } : {}),
-      windowMs: spec.windowMs,
-      ...(timing.learn ? { windowAuto: timing.learn } : {}),
-      duts: env.duts.map((d) => d.decl),
-      admitted: env.admitted,
-      reportId,
-      ...(spec.build ? { build: spec.build } : {}),
-      ...(spec.herdsman ? { herdsman: spec.herdsman } : {}),
-      suiteVersion: SUITE_VERSION,
-      endpointLayout: env.hub.layout,
-      coordinator: env.coordinator(),
-      ...(spec.lab ? { lab: spec.lab } : {}),
-      deviations: [...env.deviations],
-      limitations: limitationsFor(env.security),
-      ...(spec.requirements ? { requirements: spec.requirements } : {}),
-      security: env.security,
-      ...(selection
-        ? {
-            selection: {
-              asked: selection.asked,
-              cases: selection.cases,
-              notSelected: selection.notSelected,
-              phases: selection.phases,
-              skippedPhases: selection.skippedPhases,
-            },
-          }
-        : {}),
-    });
+    if (!resume)
+      evidence.append({
+        kind: "run",
+        tool: spec.tool,
+        version: spec.version,
+        mode: spec.mode,
+        seed: spec.seed,
+        hub,
+        baseline: { ...baseline.values },
+        ...(spec.baseline ? { baselineFile: spec.baseline.file } : {}),
+        windowMs: spec.windowMs,
+        ...(timing.learn ? { windowAuto: timing.learn } : {}),
+        duts: env.duts.map((d) => d.decl),
+        admitted: env.admitted,
+        reportId,
+        ...(spec.build ? { build: spec.build } : {}),
+        ...(spec.herdsman ? { herdsman: spec.herdsman } : {}),
+        suiteVersion: SUITE_VERSION,
+        endpointLayout: env.hub.layout,
+        coordinator: env.coordinator(),
+        ...(spec.lab ? { lab: spec.lab } : {}),
+        deviations: [...env.deviations],
+        limitations: limitationsFor(env.security),
+        ...(spec.requirements ? { requirements: spec.requirements } : {}),
+        security: env.security,
+        ...(selection
+          ? {
+              selection: {
+                asked: selection.asked,
+                cases: selection.cases,
+                notSelected: selection.notSelected,
+                phases: selection.phases,
+                skippedPhases: selection.skippedPhases,
+              },
+            }
+          : {}),
+      });
     progress.line(`  ${coordinatorLine(env.coordinator())}`);
     const ctx: StepContext = { env, timing, progress };
+    if (resume) {
+      // what the steps of the phases still to walk read of the ones done: the learned windows, the newest CoT
+      const windows = learnedWindows(resume.events);
+      if (timing.learn && windows.length > 0) {
+        ctx.timing = timingOfWindows(timing.learn, Math.max(...windows.map((w) => w.windowMs)));
+      }
+      const lastCot = lastCotOf(resume.events);
+      if (lastCot) ctx.lastCot = lastCot;
+    }
     if (selection) {
       progress.line(
         `  cases ${selection.cases.join(", ")} (--cases ${selection.asked})${selection.skippedPhases.length ? `; phases skipped, no selected case needs them: ${selection.skippedPhases.join(", ")}` : ""}`,
       );
     }
+    const todo = resume ? plan.filter((p) => !resume.ended.has(p.name)) : plan;
     if (spec.mode === "bench") {
-      const auto = timing.learn ? " (until the windows are learned in the baseline: at the ceiling)" : "";
+      const auto =
+        timing.learn && ctx.timing === timing ? " (until the windows are learned in the baseline: at the ceiling)" : "";
       progress.line(
-        `  expected duration${auto}: ${expectedDuration(planTime(plan, timing, spec.mode), timing.settleMs)}`,
+        `  expected duration${resume ? " of what is left" : ""}${auto}: ${expectedDuration(planTime(todo, ctx.timing, spec.mode), ctx.timing.settleMs)}`,
       );
     }
     /** Phases that could not run (PhaseCannotRun), and so the phases that build on them do not either. */
-    const cannotRun = new Set<string>();
+    const cannotRun = new Set<string>(resume?.cannotRun);
     phases: for (const [i, phase] of plan.entries()) {
+      if (resume?.ended.has(phase.name)) continue;
       const blocked = phase.needs?.find((n) => cannotRun.has(n));
       if (blocked) {
         cannotRun.add(phase.name);
@@ -254,7 +295,13 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
       }
       const left =
         spec.mode === "bench"
-          ? `; about ${formatDuration(planTime(plan.slice(i), ctx.timing, spec.mode).waitMs)} of waits left`
+          ? `; about ${formatDuration(
+              planTime(
+                plan.slice(i).filter((p) => todo.includes(p)),
+                ctx.timing,
+                spec.mode,
+              ).waitMs,
+            )} of waits left`
           : "";
       progress.line(
         `[${i + 1}/${plan.length}] ${phase.name} — ${phase.summary} (hub time ${hubTime(env.clock.now())}${left})`,
@@ -288,6 +335,8 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
           progress.line(`  error in ${phase.name}/${step.do}: ${(err as Error).message}`);
         }
       }
+      // a phase a signal cut (its last wait ended at once) has no end: a resumed run redoes it
+      if (spec.signal?.aborted) throw new Error(`stopped (${String(spec.signal.reason ?? "aborted")})`);
       const waits = ctx.waitsEnded;
       const ended = waits.includes("window") ? "window" : "complete";
       evidence.append({ kind: "phase", name: phase.name, state: "end", ended });

@@ -5,7 +5,7 @@
  */
 import type { CotRecord } from "../cluster-cot/tenancy.js";
 import { acrossDstTime, defaultTiming, type EarlyEnd, type Step, type Timing } from "../cluster-cot/plan.js";
-import { learnWindow, POLL_BURST_MS, type PollTimes, pollsSeen } from "../cluster-cot/window.js";
+import { learnWindow, POLL_BURST_MS, type PollTimes, pollsSeen, type WindowPolicy } from "../cluster-cot/window.js";
 import type { EndpointRole } from "../evidence/events.js";
 import {
   hasAcknowledgedMessage,
@@ -425,9 +425,16 @@ async function learnWindows(ctx: StepContext): Promise<void> {
     });
     progress.line(`  ${d.decl.label}: detection window ${formatDuration(w.windowMs)} (${w.reason})`);
   }
-  // data fetches keep the ceiling as their bound: they end as soon as every DUT has its data, and a device
-  // refreshes its history on its own schedule, not its CoT poll's
-  ctx.timing = { ...defaultTiming(longest), settleMs: policy.ceilingMs };
+  ctx.timing = timingOfWindows(policy, longest);
+}
+
+/**
+ * The run's timing once each DUT's window is learned: every wait by the longest of them (at least the floor),
+ * data fetches still bounded by the ceiling (they end as soon as every DUT has its data, and a device refreshes
+ * its history on its own schedule, not its CoT poll's).
+ */
+export function timingOfWindows(policy: Pick<WindowPolicy, "floorMs" | "ceilingMs">, longestMs: number): Timing {
+  return { ...defaultTiming(Math.max(policy.floorMs, longestMs)), settleMs: policy.ceilingMs };
 }
 
 /** COT-16: the hub restarts, or every DUT is power-cycled and then leaves and rejoins; the CoTs stay as they are. */
