@@ -74,6 +74,13 @@ export interface HostOptions {
   channel?: number;
   /** Requests kept per device for `lastRequests`. */
   keepRequests?: number;
+  /**
+   * The coordinator is a virtual dongle whose HAN delivers a broadcast at once: herdsman's fixed pause after
+   * each broadcast (200 ms on zstack, 500 ms on ember: the Green Power commissioning frame of every permit-join
+   * and of the stop) is not waited for. The broadcast still goes out, in the same order; a failure is logged
+   * and recorded. Never on a real radio.
+   */
+  instantBroadcasts?: boolean;
 }
 
 export interface HostDevice {
@@ -534,6 +541,19 @@ export class Host extends EventEmitter<HostEvents> {
     adapter.prependListener("deviceJoined", (p: DeviceJoinedPayload) => {
       this.#joiningNwk.set(p.ieeeAddr, p.networkAddress);
     });
+    if (this.#opts.instantBroadcasts) {
+      const toAll = adapter.sendZclFrameToAll.bind(adapter);
+      // the adapter queues the broadcast before it returns: what the controller sends next goes after it
+      adapter.sendZclFrameToAll = (endpoint, frame, srcEp, destination, profileId) => {
+        toAll(endpoint, frame, srcEp, destination, profileId).catch((err: unknown) => {
+          const message = `a ${frame.cluster.name} broadcast failed: ${(err as Error).message}`;
+          logger.warn(message);
+          if (this.#controller && this.#adapter === adapter)
+            this.#opts.evidence.append({ kind: "error", source: "host.broadcast", message });
+        });
+        return Promise.resolve();
+      };
+    }
     const permitJoin = adapter.permitJoin.bind(adapter);
     adapter.permitJoin = async (seconds, networkAddress) => {
       await permitJoin(seconds, networkAddress);

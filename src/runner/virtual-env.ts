@@ -336,7 +336,16 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     duts: new Set(nodes.map((n) => n.ieee)),
     esme: { ieee: esme.ieee, endpoint: esme.seEndpoint },
   });
-  const host = new Host({ port: dongle.url, adapter, stateDir, hub: gpfOnly(hub), evidence, clock });
+  // the virtual HAN delivers a broadcast at once: herdsman's settling pause after each is not waited for
+  const host = new Host({
+    port: dongle.url,
+    adapter,
+    stateDir,
+    hub: gpfOnly(hub),
+    evidence,
+    clock,
+    instantBroadcasts: true,
+  });
 
   let closed = false;
   const env: RunEnv = {
