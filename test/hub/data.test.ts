@@ -27,6 +27,21 @@ describe("periods (UK local days, weeks from Monday, months)", () => {
     expect(iso(monthStart(T0, 13))).toBe("2025-02-01T00:00:00.000Z");
   });
 
+  it("gives each year its own clock changes, whatever the order the years are asked in", () => {
+    const cases: [string, number][] = [
+      ["2025-03-30T00:30:00Z", 0],
+      ["2026-03-29T01:30:00Z", 3_600_000],
+      ["2025-03-30T01:30:00Z", 3_600_000],
+      ["2026-03-29T00:30:00Z", 0],
+      ["2025-10-26T00:30:00Z", 3_600_000],
+      ["2026-10-25T00:59:00Z", 3_600_000],
+      ["2025-10-26T01:00:00Z", 0],
+      ["2026-10-25T01:00:00Z", 0],
+      ["2024-12-31T23:59:59Z", 0],
+    ];
+    expect(cases.map(([t]) => ukOffsetMs(at(t)))).toEqual(cases.map(([, offset]) => offset));
+  });
+
   it("starts them at local midnight in British Summer Time (23:00Z the day before)", () => {
     const july = at("2026-07-15T10:00:00Z"); // a Wednesday in BST
     expect(ukOffsetMs(july)).toBe(3_600_000);

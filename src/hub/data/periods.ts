@@ -26,15 +26,29 @@ function lastSunday0100Z(year: number, month: number): number {
   return last.getTime() - last.getUTCDay() * DAY_MS;
 }
 
+/** The UTC year last asked about, [from, to), with its British Summer Time (a run asks about one or two years). */
+const dstYear = { from: Number.NaN, to: Number.NaN, start: 0, end: 0 };
+
+function dstOfYearOf(ms: number): typeof dstYear {
+  if (!(ms >= dstYear.from && ms < dstYear.to)) {
+    const year = new Date(ms).getUTCFullYear();
+    dstYear.from = Date.UTC(year, 0, 1);
+    dstYear.to = Date.UTC(year + 1, 0, 1);
+    dstYear.start = lastSunday0100Z(year, 2);
+    dstYear.end = lastSunday0100Z(year, 9);
+  }
+  return dstYear;
+}
+
 /** British Summer Time of the year of `ms` (UTC): [start, end). */
 export function ukDst(ms: number): { start: number; end: number } {
-  const year = new Date(ms).getUTCFullYear();
-  return { start: lastSunday0100Z(year, 2), end: lastSunday0100Z(year, 9) };
+  const d = dstOfYearOf(ms);
+  return { start: d.start, end: d.end };
 }
 
 /** UK local time minus UTC at the instant `ms`: 0 or one hour. */
 export function ukOffsetMs(ms: number): number {
-  const d = ukDst(ms);
+  const d = dstOfYearOf(ms);
   return ms >= d.start && ms < d.end ? HOUR_MS : 0;
 }
 
