@@ -17,6 +17,7 @@ import { buildReport } from "../src/cluster-cot/run-report.js";
 import { describePhases } from "../src/cluster-cot/provenance.js";
 import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
 import { formatDuration, parseDuration } from "../src/duration.js";
+import { setDefaultLogLevel } from "../src/log.js";
 import { runSuite } from "../src/runner/run.js";
 
 const { values } = parseArgs({
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     "all-hours": { type: "string", default: "20" },
   },
 });
+// a figures script: the runs' logs only when something goes wrong (HANBENCH_LOG_LEVEL says otherwise)
+setDefaultLogLevel("warn");
 const pollIntervalMs = parseDuration(values["poll-interval"]);
 const hoursOf = (text: string) => (text ? text.split(",").map((h) => Number(h.trim())) : []);
 
