@@ -102,7 +102,7 @@ Bench:
                      meter twice keeps 24h; the reports say each DUT's window and why. A DURATION
                      fixes it (the virtual default is 24h). Every other wait derives from the longest
                      window: a future CoT is dated 2 windows ahead, data fetches wait at most one window,
-                     and a whole run takes about 20 windows (fewer with --cases): a bench run prints its
+                     and a whole run takes about 18 windows (fewer with --cases): a bench run prints its
                      expected duration before it starts. A wait ends before its window once every DUT
                      has done what the cases that read it need (COT-03/04 alone: the query; COT-09: a
                      re-read after each change); a clear is judged a whole window after max(T, recorded).

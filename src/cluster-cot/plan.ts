@@ -35,7 +35,6 @@ export const PHASE = {
   bitsCot: "bits-cot",
   controlBits: "control-bits",
   restart: "restart",
-  oneMeter: "one-meter",
   lateJoin: "late-join",
   backDated: "back-dated",
 } as const;
@@ -56,9 +55,8 @@ export const PROBE = {
   afterDateOlder: "after-date-older",
   beforeRestart: "before-restart",
   afterRestart: "after-restart",
-  beforeEsmeOnly: "before-esme-only",
-  afterEsmeOnly: "after-esme-only",
-  afterGpfOnly: "after-gpf-only",
+  beforeRestartBackDated: "before-restart-back-dated",
+  afterRestartBackDated: "after-restart-back-dated",
   beforeSecondCot: "before-second-cot",
   afterSecondCot: "after-second-cot",
   beforeBitsCot: "before-bits-cot",
@@ -109,12 +107,18 @@ export const DATE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
  * serve (`nothingToClear`: COT-14 needs only each DUT's query of it, so its window ends early: early-end.ts),
  * and T about 45, 10 and 1 days back, each later than the one before (a detection window each, as each has
  * something to clear).
+ *
+ * Each meter has its own T (cot-suite.md "Attribution"), and a GB CoT reaches the two meters separately: the 45
+ * days go on the ESME only and the 10 days on the GPF only, which are COT-15's two one-meter CoTs ("a CoT on the
+ * ESME only, then on the GPF only days later": their T's lie 35 days apart), so COT-14 and COT-15 share those
+ * two windows; the 1 day goes on both. Under a hub variant where the named meter carries no CoT, the step records
+ * on each meter that does (`elseEvery`), so a one-CoT home still sees every T (COT-15 is `not_applicable` there).
  */
 export const BACK_DATED_COTS = [
   { name: "across-dst", backMs: 46 * DAY_MS, acrossDst: true },
   { name: "older-than-history", backMs: 450 * DAY_MS, correction: true, nothingToClear: true },
-  { name: "45-days", backMs: 45 * DAY_MS },
-  { name: "10-days", backMs: 10 * DAY_MS },
+  { name: "45-days", backMs: 45 * DAY_MS, meters: ["esme"] },
+  { name: "10-days", backMs: 10 * DAY_MS, meters: ["gpf"] },
   { name: "1-day", backMs: DAY_MS },
 ] as const satisfies readonly {
   name: string;
@@ -122,7 +126,14 @@ export const BACK_DATED_COTS = [
   acrossDst?: boolean;
   correction?: boolean;
   nothingToClear?: boolean;
+  meters?: readonly EndpointRole[];
 }[];
+
+/**
+ * COT-15's CoTs among the back-dated ones: the ESME only, then the GPF only; what the DUT held before them is
+ * the probe after the correction older than any history.
+ */
+export const ONE_METER_COTS = { before: "older-than-history", esme: "45-days", gpf: "10-days" } as const;
 
 /** The probe after a back-dated CoT: `after-late-join` for the first, then `back-dated-45-days` … */
 export function backDatedProbe(name: (typeof BACK_DATED_COTS)[number]["name"]): string {
@@ -216,7 +227,8 @@ export type Step =
    * (on a whole second; `acrossDst`: at `acrossDstTime`, at least `backMs` back). Never pushed. `controls`: a
    * meter's own control, where it differs from `control`. `meters`: on these meters only (of those that carry
    * a CoT under the hub variant); absent: on each. `correction`: a corrected date, which may be earlier than
-   * the previous CoT's. */
+   * the previous CoT's. `elseEvery`: where none of `meters` carries a CoT under the hub variant, on each meter
+   * that does (otherwise nothing is recorded, with a note). */
   | {
       do: "record-cot";
       control: number;
@@ -226,6 +238,7 @@ export type Step =
       correction?: boolean;
       controls?: Partial<Record<EndpointRole, number>>;
       meters?: readonly EndpointRole[];
+      elseEvery?: boolean;
     }
   /** Every meter's CoT record goes (a meter or the hub replaced): 0x0200 shows no CoT again (`cot-reset` events). */
   | { do: "reset-cot" }
@@ -280,8 +293,8 @@ function deliver(purpose: string): Step[] {
  * restarted first (so the DUTs' first look at the CoT after their own restarts is at the restarted hub), each
  * DUT power-cycled and then leaving and rejoining, and each DUT probed once it has looked at the CoT again. Only
  * its catch-up polls at power-on and rejoin fall between a DUT's probes in a virtual run (a DUT that never
- * queries is probed a window later, without holding the others back). A phase that acts on
- * a back-dated CoT (COT-14) can end with these steps too; COT-16 judges the `restart` phase's only.
+ * queries is probed a window later, without holding the others back). Phase `restart` takes them after the main
+ * line's CoTs, phase `back-dated` after its back-dated CoTs (cot-suite.md COT-16: "including a back-dated one").
  */
 export function restartSteps(before: string, after: string): Step[] {
   return [
@@ -299,19 +312,26 @@ const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
   { do: "probe", purpose: controlProbe(control) },
 ]);
 
-/** COT-14's phase: the back-dated CoTs after the first (which phase `late-join` records), each with its wait and probe. */
+/**
+ * COT-14's phase: the back-dated CoTs after the first (which phase `late-join` records), each with its wait and
+ * probe (two of them are COT-15's one-meter CoTs), then COT-16's restarts with the last of them unchanged.
+ */
 function backDatedSteps(): Step[] {
-  return BACK_DATED_COTS.slice(1).flatMap((c): Step[] => [
-    {
-      do: "record-cot",
-      control: DEFAULT_CONTROL,
-      at: "past",
-      backMs: c.backMs,
-      ...("correction" in c ? { correction: c.correction } : {}),
-    },
-    { do: "wait", until: "window" },
-    { do: "probe", purpose: backDatedProbe(c.name) },
-  ]);
+  return [
+    ...BACK_DATED_COTS.slice(1).flatMap((c): Step[] => [
+      {
+        do: "record-cot",
+        control: DEFAULT_CONTROL,
+        at: "past",
+        backMs: c.backMs,
+        ...("correction" in c ? { correction: c.correction } : {}),
+        ...("meters" in c ? { meters: c.meters, elseEvery: true } : {}),
+      },
+      { do: "wait", until: "window" },
+      { do: "probe", purpose: backDatedProbe(c.name) },
+    ]),
+    ...restartSteps(PROBE.beforeRestartBackDated, PROBE.afterRestartBackDated),
+  ];
 }
 
 const PHASES: (Phase & { modes: RunMode[] })[] = [
@@ -453,22 +473,6 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     modes: ["virtual", "bench"],
   },
   {
-    name: PHASE.oneMeter,
-    summary: "a CoT on the ESME only, then a window later on the GPF only: what goes at each (information)",
-    steps: [
-      ...deliver(PROBE.beforeEsmeOnly),
-      { do: "record-cot", control: DEFAULT_CONTROL, at: "now", meters: ["esme"] },
-      { do: "wait", until: "window" },
-      { do: "probe", purpose: PROBE.afterEsmeOnly },
-      { do: "record-cot", control: DEFAULT_CONTROL, at: "now", meters: ["gpf"] },
-      { do: "wait", until: "window" },
-      { do: "probe", purpose: PROBE.afterGpfOnly },
-    ],
-    cases: ["COT-15"],
-    needs: [PHASE.join],
-    modes: ["virtual", "bench"],
-  },
-  {
     name: PHASE.lateJoin,
     summary:
       "the DUTs are reset to factory settings; a CoT is recorded with T back across a DST change; they join afresh and must fetch only data of periods from T",
@@ -493,9 +497,9 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
   {
     name: PHASE.backDated,
     summary:
-      "back-dated CoTs: a correction to a T older than any history, then T about 45, 10 and 1 days back; data of periods before each T must go",
+      "back-dated CoTs: a correction to a T older than any history, then T about 45 days back on the ESME only, 10 on the GPF only and 1 on both; data of periods before each T must go; then the restarts, the CoT unchanged",
     steps: backDatedSteps(),
-    cases: ["COT-14"],
+    cases: ["COT-14", "COT-15", "COT-16"],
     needs: [PHASE.lateJoin],
     modes: ["virtual", "bench"],
   },

@@ -254,7 +254,9 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   const records: CotRecord[] = [];
   // one step, one time recorded for both meters (those that carry a CoT under the hub variant): the cases
   // judge them as one CoT with a T per meter
-  const meters = env.hub.variant.cotMeters.filter((m) => !step.meters || step.meters.includes(m));
+  const named = env.hub.variant.cotMeters.filter((m) => !step.meters || step.meters.includes(m));
+  // `elseEvery`: a one-meter step on a home whose named meter carries no CoT goes on the meter that does
+  const meters = named.length === 0 && step.elseEvery ? env.hub.variant.cotMeters : named;
   if (meters.length === 0) {
     const asked = (step.meters ?? []).map((m) => m.toUpperCase()).join(" and ");
     env.evidence.append({

@@ -303,7 +303,7 @@ describe("rules resting on single frames", () => {
     expect([pass.verdict, pass.reason]).toEqual([
       "pass",
       expect.stringMatching(
-        /^after-restart probe seq \d+ still holds \d+ interval data, \d+ supplier messages of the new occupier after the hub restart seq \d+, power cycle seq \d+, leave and rejoin seq \d+, the CoT unchanged \(CoT GPF seq \d+ T \S+, ESME seq \d+ T \S+\); \d+ CoT queries after them/,
+        /^after the main line's CoTs: after-restart probe seq \d+ still holds \d+ interval data, \d+ supplier messages of the new occupier after the hub restart seq \d+, power cycle seq \d+, leave and rejoin seq \d+, the CoT unchanged \(CoT GPF seq \d+ T \S+, ESME seq \d+ T \S+\); \d+ CoT queries after them \(first seq \d+\); after a back-dated CoT: after-restart-back-dated probe seq \d+ still holds \d+ interval data, \d+ supplier messages of the new occupier after the hub restart seq \d+, power cycle seq \d+, leave and rejoin seq \d+, the CoT unchanged \(CoT GPF seq \d+ T \S+, ESME seq \d+ T \S+\); \d+ CoT queries after them/,
       ),
     ]);
     // a bench without a terminal: nobody power-cycled the DUT or had it rejoin
@@ -312,7 +312,21 @@ describe("rules resting on single frames", () => {
     const c = byId(evaluate(unasked)[0]!, "COT-16");
     expect([c.verdict, c.reason]).toEqual([
       "inconclusive",
-      expect.stringMatching(/^no record of the power cycle, leave and rejoin between probes seq \d+ and \d+$/),
+      expect.stringMatching(
+        /^after the main line's CoTs: no record of the power cycle, leave and rejoin between probes seq \d+ and \d+; after a back-dated CoT: no record of the power cycle, leave and rejoin between probes seq \d+ and \d+$/,
+      ),
+    ]);
+    // only the restarts after the back-dated CoT not on record: still inconclusive, the main line's pass named
+    const backDatedStart = events.findIndex(
+      (e) => e.kind === "phase" && e.name === "back-dated" && e.state === "start",
+    );
+    const half = events.filter((e, i) => !(i > backDatedStart && e.kind === "restart" && e.device === dut));
+    const h = byId(evaluate(half)[0]!, "COT-16");
+    expect([h.verdict, h.reason]).toEqual([
+      "inconclusive",
+      expect.stringMatching(
+        /^after the main line's CoTs: after-restart probe seq \d+ still holds .*; after a back-dated CoT: no record of the power cycle, leave and rejoin between probes seq \d+ and \d+$/,
+      ),
     ]);
   });
 
@@ -325,7 +339,7 @@ describe("rules resting on single frames", () => {
     const c = byId(evaluate([...events])[0]!, "COT-16");
     expect([c.verdict, c.reason]).toEqual([
       "inconclusive",
-      expect.stringMatching(/^the CoT did not stay unchanged: cot seq \d+ between probes/),
+      expect.stringMatching(/^after the main line's CoTs: the CoT did not stay unchanged: cot seq \d+ between probes/),
     ]);
   });
 
@@ -335,19 +349,21 @@ describe("rules resting on single frames", () => {
     expect([info.verdict, info.reason]).toEqual([
       "info",
       expect.stringMatching(
-        /^ESME-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: electricity data \d+ → 0, gas data \d+ → \d+, supplier messages held across T \d+ → 0\. GPF-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: gas data \d+ → 0, electricity data \d+ → \d+, supplier messages held across T \d+ → 0$/,
+        /^ESME-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: electricity data [1-9]\d* → 0, gas data ([1-9]\d*) → \1, supplier messages held 1 → 1 \(across T 0 → 0\)\. GPF-only CoT seq \d+ \(T \S+\), probes seq \d+ → \d+: gas data [1-9]\d* → 0, electricity data ([1-9]\d*) → \2, supplier messages held 1 → 1 \(across T 0 → 0\)$/,
       ),
     ]);
-    // the GPF-only CoT: the last GPF CoT of phase one-meter (later phases record CoTs of their own)
-    const oneMeterEnd = events.findIndex((e) => e.kind === "phase" && e.name === "one-meter" && e.state === "end");
-    const gpfOnly = events
-      .slice(0, oneMeterEnd)
-      .filter((e) => e.kind === "cot" && e.meter === "gpf")
-      .at(-1)!;
+    // the GPF's T days after the ESME's (back-dated 45 and 10 days, recorded a 24 h window apart: 36 days)
+    const [, esmeT, gpfT] = /ESME-only CoT seq \d+ \(T (\S+)\).*GPF-only CoT seq \d+ \(T (\S+)\)/.exec(info.reason)!;
+    const apart = (Date.parse(gpfT!) - Date.parse(esmeT!)) / (24 * 3_600_000);
+    expect(Math.round(apart)).toBe(36);
+    // without the GPF-only CoT the reason names
+    const gpfSeq = Number(/GPF-only CoT seq (\d+)/.exec(info.reason)![1]);
+    const gpfOnly = events.find((e) => e.seq === gpfSeq && e.kind === "cot" && e.meter === "gpf");
+    expect(gpfOnly).toBeDefined();
     const c = byId(evaluate(events.filter((e) => e !== gpfOnly))[0]!, "COT-15");
     expect([c.verdict, c.reason]).toEqual([
       "inconclusive",
-      "no CoT on the ESME only, then on the GPF only, in phase 'one-meter'",
+      "no CoT on the ESME only, then on the GPF only, in phase 'back-dated'",
     ]);
   });
 

@@ -129,7 +129,6 @@ describe("hanbench run (the default virtual dry-run)", () => {
       "bits-cot",
       "control-bits",
       "restart",
-      "one-meter",
       "late-join",
       "back-dated",
     ]);
@@ -162,17 +161,19 @@ describe("hanbench run (the default virtual dry-run)", () => {
       0x200,
       0,
       ...[0x200, 0x400, 0x600, 0, 0x80, 0x100, 0x2000, 0x4000].flatMap((c) => [c, c]),
-      // COT-15: the ESME only, then the GPF only
+      // the CoT a DUT joining afresh finds (COT-19), then COT-14's back-dated ones: the correction on both, 45
+      // days back on the ESME only and 10 on the GPF only (COT-15's), 1 day on both
+      ...[0x600, 0x600].flatMap((c) => [c, c]),
       0x600,
       0x600,
-      // the CoT a DUT joining afresh finds (COT-19), then COT-14's back-dated ones
-      ...[0x600, 0x600, 0x600, 0x600, 0x600].flatMap((c) => [c, c]),
+      ...[0x600].flatMap((c) => [c, c]),
     ]);
     expect(p.cots.map((c) => c.meters.join())).toEqual([
-      ...Array(14).fill(["gpf", "esme"]).flat(),
+      ...Array(16).fill(["gpf", "esme"]).flat(),
       "esme",
       "gpf",
-      ...Array(5).fill(["gpf", "esme"]).flat(),
+      "gpf",
+      "esme",
     ]);
     expect(p.deviations).toEqual([]);
     expect(p.limitations).toEqual([]); // CBKE and APS security on (the default of a virtual run)

@@ -7,7 +7,10 @@
  * Reads phases `late-join` and `back-dated` (plan.ts BACK_DATED_COTS): DUTs reset to factory settings join
  * after a CoT with T across a DST change (probe `after-late-join`: they must hold nothing before it, having
  * never held it), then a correction moves T earlier than any history the meters serve, and CoTs move it to
- * about 45, 10 and 1 days back, each followed by its wait and probe `back-dated-<name>`. Each CoT is judged
+ * about 45 (on the ESME only), 10 (on the GPF only) and 1 days back (on both), each followed by its wait and
+ * probe `back-dated-<name>`: a T per meter, the two one-meter CoTs shared with COT-15. A one-meter CoT is judged
+ * for a DUT that queried that meter after it: one that never looks at the ESME (profile `gpf-only`) fails COT-04
+ * for it, and COT-14 judges it by the CoTs it can see (the 1 day on both meters). Each CoT is judged
  * against the probe before it: what the DUT held then of periods before the new T (interval data, a due
  * device aggregate) must be gone at its own probe (taken a detection window after
  * it where there is something to clear). Fail: something of periods before a T is left. Pass: nothing left
@@ -58,13 +61,27 @@ export const cot14: CaseDef = {
       const p = i === 0 || "nothingToClear" in spec ? needProbe(view, purpose) : needProbeAfter(view, purpose, set);
       if (isOutcome(p)) return p;
       const t = new Date(Math.min(...set.cots.map((c) => c.implementationMs))).toISOString();
+      const on = set.cots.map((c) => c.meter.toUpperCase()).join(" and ");
+      // a one-meter CoT in a home whose two meters carry one: judged when the DUT looked at that meter after it
+      const oneMeter = set.cots.length < view.variant.cotMeters.length;
+      if (
+        oneMeter &&
+        view.cotQueries({ role: set.first.meter, afterSeq: set.first.event.seq, beforeSeq: p.seq }).length === 0
+      ) {
+        evidence.push(set.first.event.seq, p.seq);
+        parts.push(
+          `${spec.name} on the ${on} (CoT seq ${set.first.event.seq}, T ${t}; probe seq ${p.seq}): not judged, no CoT query on the ${on} after it (COT-03/04 judge the queries)`,
+        );
+        before = p;
+        continue;
+      }
       const had = before ? left(view.attributed(before, set.ts)).length : 0;
       const a = view.attributed(p, set.ts);
       const items = left(a);
       const kept = itemsOn(a, "consumption", "new").length;
       evidence.push(set.first.event.seq, p.seq);
       parts.push(
-        `${spec.name} (CoT seq ${set.first.event.seq}, T ${t}; probe seq ${p.seq}): ${had} → ${items.length} before T, ${kept} after T held`,
+        `${spec.name} on the ${on} (CoT seq ${set.first.event.seq}, T ${t}; probe seq ${p.seq}): ${had} → ${items.length} before T, ${kept} after T held`,
       );
       if (items.length) {
         failed.push(`${spec.name} leaves ${items.length} (${listHeld(items, 1)})`);
