@@ -22,7 +22,7 @@ import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import { Controller, Zcl } from "zigbee-herdsman";
 import type { Adapter } from "zigbee-herdsman/dist/adapter/adapter.js";
-import type { DeviceJoinedPayload } from "zigbee-herdsman/dist/adapter/events.js";
+import type { DeviceJoinedPayload, ZclPayload } from "zigbee-herdsman/dist/adapter/events.js";
 import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { Cluster } from "zigbee-herdsman/dist/zspec/zcl/definition/tstype.js";
 import type { Clock } from "../hub/clock.js";
@@ -519,13 +519,12 @@ export class Host extends EventEmitter<HostEvents> {
     });
   }
 
-  /** Custom clusters (not persisted by herdsman), the read hook and no automatic Default Responses. */
+  /** Custom clusters (not persisted by herdsman) and no automatic Default Responses. */
   #prepare(device: Device): void {
     if (device.type === "Coordinator") return;
     for (const [name, cluster] of Object.entries(this.#opts.clusters ?? herdsmanClusters())) {
       if (!device.customClusters[name]) device.addCustomCluster(name, cluster);
     }
-    device.customReadResponse = this.#router.customReadResponse(device);
     device.skipDefaultResponse = true;
   }
 
@@ -536,8 +535,16 @@ export class Host extends EventEmitter<HostEvents> {
   }
 
   #hookAdapter(adapter: Adapter): void {
-    // Before the controller's listeners: the router needs destinationEndpoint, which herdsman drops.
-    adapter.prependListener("zclPayload", this.#router.onPayload);
+    // The router first: it needs destinationEndpoint, which herdsman drops. The controller's own listener (its
+    // onZclPayload, the one herdsman 11.1.1 registers) then gets only the frames the router did not answer: a
+    // request the hub answered is not parsed again, logged, turned into a `message` event and handed to
+    // herdsman's own answering (router.ts `seenBy` keeps herdsman's bookkeeping of the sender).
+    const controllerListeners = adapter.listeners("zclPayload") as ((p: ZclPayload) => void)[];
+    adapter.removeAllListeners("zclPayload");
+    adapter.on("zclPayload", (payload: ZclPayload) => {
+      if (this.#router.onPayload(payload)) return;
+      for (const l of controllerListeners) l.call(adapter, payload);
+    });
     adapter.prependListener("deviceJoined", (p: DeviceJoinedPayload) => {
       this.#joiningNwk.set(p.ieeeAddr, p.networkAddress);
     });

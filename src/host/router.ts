@@ -3,14 +3,14 @@
  *
  * Why at the adapter level: herdsman's `message` event and its `customReadResponse` hook do not say which
  * coordinator endpoint a device addressed (herdsman.md §5, §7), and the hub has two servers (GPF, ESME) that
- * answer differently. The adapter's `zclPayload` event carries `destinationEndpoint`, so the router listens
- * there, on herdsman's private `controller.adapter`, *before* the controller's own listener
- * (`prependListener`). For a device herdsman knows, the controller's listener then runs synchronously up to
- * `customReadResponse`, where the router tells herdsman that it already answered (the claim set below), so
- * herdsman sends no reply of its own. Every admitted device also gets `skipDefaultResponse = true`: herdsman
- * would send its Default Responses from endpoint 1 with the HA profile, and a command the hub answers must
- * not get a second, automatic one. The router sends every reply itself, from the addressed endpoint with
- * profile 0x0109 and the request's TSN.
+ * answer differently. The adapter's `zclPayload` event carries `destinationEndpoint`, so the host gives every
+ * frame to the router first (`onPayload`), on herdsman's private `controller.adapter`, and only then, for a
+ * frame the router did not answer, to the controller's own listener (host.ts `#hookAdapter`). A request the
+ * hub answered never reaches the controller: herdsman neither parses it again nor answers it, and the host
+ * keeps herdsman's bookkeeping of the sender (`seenBy`). Every admitted device also gets
+ * `skipDefaultResponse = true`: herdsman would send its Default Responses from endpoint 1 with the HA
+ * profile to the frames it does see (a response to a push, a frame to a non-hub endpoint). The router sends
+ * every reply itself, from the addressed endpoint with profile 0x0109 and the request's TSN.
  *
  * Frames from devices herdsman does not know (not joined, refused) are not answered: herdsman drops them.
  */
@@ -35,7 +35,8 @@ const logger = log("host");
 const GLOBAL_RESPONSES = new Set([0x01, 0x04, 0x07, 0x09, 0x0b, 0x0d, 0x12, 0x14, 0x16]);
 const GLOBAL_READ = 0x00;
 const GLOBAL_REPORT = 0x0a;
-const CLAIMS_MAX = 512;
+/** Poll Control: herdsman does no implicit check-in on its frames (an explicit check-in is its own). */
+const POLL_CONTROL = 0x0020;
 
 /** Sends one ZCL frame to a device endpoint (the host gives the adapter's unicast). */
 export type SendFrame = (opts: {
@@ -60,26 +61,22 @@ export interface RouterDeps {
 }
 
 export class Router {
-  /** `nwk/tsn/cluster` of reads the router answered, checked (and removed) by `customReadResponse`. */
-  readonly #claims = new Set<string>();
   readonly #deps: RouterDeps;
 
   constructor(deps: RouterDeps) {
     this.#deps = deps;
   }
 
-  /** The hook herdsman calls for every read from `device`: true = already answered. */
-  customReadResponse(device: Device): (frame: Frame) => boolean {
-    return (frame) =>
-      this.#claims.delete(claimKey(device.networkAddress, frame.header.transactionSequenceNumber, frame.cluster.ID));
-  }
-
-  /** The adapter-level listener (prepended before the controller's). */
-  readonly onPayload = (payload: ZclPayload): void => {
+  /**
+   * The adapter-level listener, ahead of the controller's: true when the frame was a request to a hub
+   * endpoint, which the router has handled (answered, or left unanswered as the hub decided) and the
+   * sender's bookkeeping done; the controller is then not to see it. False: the controller's to handle.
+   */
+  readonly onPayload = (payload: ZclPayload): boolean => {
     const header = payload.header;
-    if (!header) return;
+    if (!header) return false;
     const device = this.#deps.findDevice(payload.address);
-    if (!device || device.type === "Coordinator") return;
+    if (!device || device.type === "Coordinator") return false;
     let frame: Frame | undefined;
     let parseStatus: number = Status.MALFORMED_COMMAND;
     try {
@@ -103,7 +100,7 @@ export class Router {
       payload.data,
     );
     const clientToServer = header.frameControl.direction === Zcl.Direction.CLIENT_TO_SERVER;
-    if (payload.wasBroadcast || !clientToServer) return;
+    if (payload.wasBroadcast || !clientToServer) return false;
     const attrIds =
       frame && header.isGlobal && header.commandIdentifier === GLOBAL_READ
         ? (frame.payload as { attrId: number }[]).map((r) => r.attrId)
@@ -115,10 +112,14 @@ export class Router {
       command: frame ? frame.command.name : hex(header.commandIdentifier),
       ...(attrIds ? { attrIds } : {}),
     });
+    if (role === undefined) {
+      this.#notHub(device, ctx, payload.clusterID, header, frame);
+      return false;
+    }
+    seenBy(device, payload);
     try {
       const { hub } = this.#deps;
-      if (role === undefined) this.#notHub(device, ctx, payload.clusterID, header, frame);
-      else if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(hubEp, payload.clusterID) !== false) {
+      if (frame && !header.frameControl.manufacturerSpecific && hub.serves?.(hubEp, payload.clusterID) !== false) {
         // The hot paths: reads and cluster commands the hub model serves.
         if (header.isSpecific) this.#specific(device, ctx, frame, header);
         else if (attrIds) this.#read(device, ctx, frame, header, attrIds);
@@ -128,6 +129,7 @@ export class Router {
       this.#failed(ctx, err);
       this.#defaultRsp(device, ctx, payload.clusterID, header, Status.FAILURE);
     }
+    return true;
   };
 
   #notHub(device: Device, ctx: RequestContext, clusterId: number, header: Zcl.Header, frame: Frame | undefined): void {
@@ -140,8 +142,6 @@ export class Router {
 
   #read(device: Device, ctx: RequestContext, frame: Frame, header: Zcl.Header, attrIds: readonly number[]): void {
     const records = this.#deps.hub.read(ctx, frame.cluster.ID, attrIds);
-    this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, frame.cluster.ID));
-    if (this.#claims.size > CLAIMS_MAX) this.#claims.delete(this.#claims.values().next().value as string);
     this.#send(device, ctx, this.#fitted(device, header, frame, records.map(toReadRspRecord)));
   }
 
@@ -170,9 +170,6 @@ export class Router {
    */
   #other(device: Device, ctx: RequestContext, payload: ZclPayload, header: Zcl.Header, status: number): void {
     const { hub } = this.#deps;
-    if (header.isGlobal && header.commandIdentifier === GLOBAL_READ) {
-      this.#claims.add(claimKey(ctx.nwk, header.transactionSequenceNumber, payload.clusterID));
-    }
     if (!hub.handleFrame) {
       if (header.isGlobal && GLOBAL_RESPONSES.has(header.commandIdentifier)) return;
       const s = header.isGlobal && header.commandIdentifier === GLOBAL_REPORT ? Status.SUCCESS : status;
@@ -293,8 +290,19 @@ function globalAnswer(
   );
 }
 
-function claimKey(nwk: number, tsn: number, clusterId: number): string {
-  return `${nwk}/${tsn}/${clusterId}`;
+/**
+ * What herdsman's controller does with the sender of every frame it is given (controller.js `onZclPayload`,
+ * herdsman 11.1.1), for a frame the hub answered instead: the device was seen now, with this link quality;
+ * an implicit check-in sends what herdsman holds for it (its pending requests; not for Poll Control frames);
+ * an endpoint herdsman did not know is added to the device. Not done: herdsman's `message` and
+ * `lastSeenChanged` events, which the host does not listen to.
+ */
+export function seenBy(device: Device, payload: ZclPayload): void {
+  device.updateLastSeen();
+  if (payload.clusterID !== POLL_CONTROL && device.endpoints.some((e) => e.hasPendingRequests()))
+    device.implicitCheckin();
+  device.linkquality = payload.linkquality;
+  if (!device.getEndpoint(payload.endpoint)) device.createEndpoint(payload.endpoint);
 }
 
 /**

@@ -158,6 +158,7 @@ export class FakeAdapter extends EventEmitter {
     clusterId: number;
     bytes: Buffer;
     broadcast?: boolean;
+    linkquality?: number;
   }): void {
     this.emit("zclPayload", {
       clusterID: opts.clusterId,
@@ -165,7 +166,7 @@ export class FakeAdapter extends EventEmitter {
       header: Zcl.Header.fromBuffer(opts.bytes),
       data: opts.bytes,
       endpoint: opts.srcEp,
-      linkquality: 200,
+      linkquality: opts.linkquality ?? 200,
       groupID: 0,
       wasBroadcast: opts.broadcast ?? false,
       destinationEndpoint: opts.dstEp,

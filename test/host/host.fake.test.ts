@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Zcl } from "zigbee-herdsman";
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
+import { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Host } from "../../src/host/host.js";
@@ -180,6 +181,37 @@ describe("host on herdsman with a fake adapter", () => {
     expect(sent[0]?.srcEp).toBe(1);
     expect(sent[0]?.hex).toBe("187001000086");
     expect(hub.reads.filter((r) => r.ctx.hubEp === 1)).toHaveLength(0);
+  });
+
+  it("keeps a request the hub answers from herdsman's controller, which still sees its sender", async () => {
+    const device = Device.byIeeeAddr(IHD)!;
+    const messages: { endpoint: { ID: number }; cluster: string | number }[] = [];
+    const onMessage = (m: { endpoint: { ID: number }; cluster: string | number }) => messages.push(m);
+    device.on("message", onMessage);
+    try {
+      expect(device.getEndpoint(7)).toBeUndefined();
+      const before = Date.now();
+      const answered = fake.nextSent((s) => tsnOf(s) === 0x4a);
+      // from an endpoint herdsman does not know yet, with a link quality no frame had so far
+      fake.deliver({
+        nwk: IHD_NWK,
+        srcEp: 7,
+        dstEp: 0x24,
+        clusterId: 0x0702,
+        bytes: read(0x0702, [0x0000], 0x4a),
+        linkquality: 37,
+      });
+      expect(await answered).toMatchObject({ srcEp: 0x24, ep: 7, hex: "184a0100000025ae0800000000" });
+      // herdsman's bookkeeping of the sender, as its controller keeps it for every frame
+      expect(device.linkquality).toBe(37);
+      expect(device.lastSeen).toBeGreaterThanOrEqual(before);
+      expect(device.getEndpoint(7)).toBeDefined();
+      // a read to a non-hub endpoint still goes to the controller (herdsman answers it), the hub's did not
+      await exchange({ dstEp: 1, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x4b) });
+      expect(messages.map((m) => [m.endpoint.ID, m.cluster])).toEqual([[1, "seMetering"]]);
+    } finally {
+      device.off("message", onMessage);
+    }
   });
 
   it("appends every frame in and out as a ZclEvent with the hub endpoint and role", async () => {
