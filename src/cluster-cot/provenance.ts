@@ -4,7 +4,7 @@
  */
 import { formatDuration } from "../duration.js";
 import type { DutDeclaration, EndEvent, Evidence, RequirementsMap } from "../evidence/events.js";
-import type { CotPerformed, DutIdentity, EvidenceSeal, PhaseRecord, Provenance } from "./results.js";
+import type { CotPerformed, DutIdentity, EvidenceSeal, PhaseRecord, Provenance, ResumeRecord } from "./results.js";
 import type { DutView, Run } from "./view.js";
 
 /** Declared field → the Basic attribute it is compared with. */
@@ -75,6 +75,11 @@ function phasesOf(events: readonly Evidence[]): PhaseRecord[] {
   return out;
 }
 
+/** "resumed 2026-12-05T02:10:00.000Z (the run stopped: stopped (SIGTERM)), observe redone": for a report line. */
+export function describeResumes(resumes: readonly ResumeRecord[]): string {
+  return resumes.map((r) => `resumed ${r.wall} (${r.reason})${r.phase ? `, ${r.phase} redone` : ""}`).join("; ");
+}
+
 /**
  * "observe 1h30m (window elapsed), repeat 3h (complete)": the phases, their hub time and why each ended, for a
  * report line.
@@ -107,6 +112,11 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
   const first = events[0] ?? run;
   const last = events.at(-1) ?? run;
   const end = events.findLast((e): e is Evidence & EndEvent => e.kind === "end");
+  const resumes = events.flatMap((e) =>
+    e.kind === "resume"
+      ? [{ wall: e.wall, hubTime: e.t, reason: e.reason, ...(e.phase !== undefined ? { phase: e.phase } : {}) }]
+      : [],
+  );
   const requirements = opts.requirements ?? run.requirements;
   return {
     ...(run.reportId ? { reportId: run.reportId } : {}),
@@ -137,6 +147,7 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
         }
       : {}),
     ...(end?.aborted ? { aborted: end.aborted } : {}),
+    ...(resumes.length ? { resumed: resumes } : {}),
     evidence: { ...opts.evidence, events: events.length },
   };
 }

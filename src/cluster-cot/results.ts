@@ -158,6 +158,15 @@ export interface PhaseRecord {
   ended?: "complete" | "window";
 }
 
+/** A resume of the run (a `resume` event). */
+export interface ResumeRecord {
+  wall: string;
+  hubTime: string;
+  reason: string;
+  /** The phase redone from its start. */
+  phase?: string;
+}
+
 /** Where the verdicts come from: who ran what, with what, when and on which evidence. */
 export interface Provenance {
   reportId?: string;
@@ -191,6 +200,11 @@ export interface Provenance {
   phases?: PhaseRecord[];
   /** The run stopped before the plan was done. */
   aborted?: string;
+  /**
+   * Each time a bench run was resumed after its process ended (`hanbench run --resume`, the `resume` events):
+   * wall clock and hub time of the resume, why the process had ended and the phase redone.
+   */
+  resumed?: ResumeRecord[];
   /**
    * The evidence log: its file, SHA-256 and size in events; `seal` says whether the hash matches the seal the
    * run wrote beside the log (`<file>.sha256`): `matches`, `differs` (the log changed after the run) or `none`.

@@ -16,7 +16,7 @@
  * Everything comes from the RunReport and the evidence log; every string from them is escaped, since device
  * names, messages and operator answers can hold anything. Keys never show (hub parameters pass `withoutKeys`).
  */
-import { describePhases } from "../cluster-cot/provenance.js";
+import { describePhases, describeResumes } from "../cluster-cot/provenance.js";
 import { formatDuration } from "../duration.js";
 import type { CotEvent, Evidence, ProbeEvent, ZclEvent } from "../evidence/events.js";
 import { withoutKeys } from "../evidence/json-safe.js";
@@ -611,6 +611,7 @@ function provenance(report: RunReport, windowMs: number | undefined): string {
     ...(p?.phases
       ? ([["phases (hub time, why each ended)", esc(describePhases(p.phases))]] as [string, string][])
       : []),
+    ...(p?.resumed ? ([["resumed (--resume)", esc(describeResumes(p.resumed))]] as [string, string][]) : []),
     [
       "baseline",
       `${esc(p?.suite.baselineFile ? `file ${p.suite.baselineFile}: ` : "built in: ")}${esc(

@@ -11,7 +11,7 @@
  *   evidence could not be had); `pass`, `info` and `not_applicable` pass, their verdict and text in
  *   `<system-out>` (not `<skipped>`, which dashboards flag).
  */
-import { describePhases } from "../cluster-cot/provenance.js";
+import { describePhases, describeResumes } from "../cluster-cot/provenance.js";
 import type { CaseResult, DutResult, RunReport } from "../cluster-cot/results.js";
 
 /** Text safe for an XML attribute or element: the five entities escaped, characters XML 1.0 forbids removed. */
@@ -106,6 +106,7 @@ function suiteProperties(report: RunReport, dut: DutResult): [string, string | n
     ["suite.notSelected", p.suite.selection?.notSelected.join(" ")],
     ["suite.skippedPhases", p.suite.selection?.skippedPhases.join(" ")],
     ["phases", p.phases ? describePhases(p.phases) : undefined],
+    ["resumed", p.resumed ? describeResumes(p.resumed) : undefined],
     ["hubVariant", p.hubVariant],
     ["coordinator.firmware", p.coordinator?.type],
     ["lab", p.lab?.lab],

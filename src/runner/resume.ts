@@ -98,7 +98,10 @@ export function readResumePoint(path: string): ResumePoint {
   const events = log.events;
   // a bench's host starts (and notes it) before the run event
   const run = events.find((e): e is Ev<"run"> => e.kind === "run");
-  if (!run) throw new ResumeError("is not a run's evidence (it has no run event): give the evidence of a bench run");
+  if (!run)
+    throw new ResumeError(
+      "is not a run's evidence (it has no run event: a run that stopped before it began has nothing to resume); start a new run",
+    );
   if (run.session === "serve")
     throw new ResumeError("is a hanbench serve session's evidence: only a bench run resumes");
   if (run.mode !== "bench") {

@@ -478,8 +478,11 @@ describe.skipIf(!hasSocat)("bench run on the virtual dongle through a pty", () =
     expect(readFileSync(`${evidence}.sha256`, "utf8")).not.toBe(oldSeal);
     const verify = spawnSync(process.execPath, [BIN, "report", evidence, "--verify"], { encoding: "utf8" });
     expect(verify.stdout, verify.stderr).toMatch(/^verified: .*evidence\.jsonl matches its seal/);
-    // the verdicts are the uninterrupted run's
+    // the verdicts are the uninterrupted run's, and the report says it was resumed
     const report = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as Report;
+    expect(parseJsonReport(readFileSync(join(dir, "out.json"), "utf8")).provenance.resumed).toEqual([
+      { wall: resume.wall, hubTime: resume.t, reason: "the run stopped: stopped (SIGTERM)", phase: cut },
+    ]);
     const reference = await uninterruptedReport;
     for (const d of [good, keeper]) {
       expect(verdicts(report, d.label), `${d.label}${context}`).toEqual(verdicts(reference, d.label));

@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Tenancy } from "../../src/cluster-cot/tenancy.js";
+import { buildReport } from "../../src/cluster-cot/run-report.js";
 import { DutView, type Run } from "../../src/cluster-cot/view.js";
+import { renderHtml } from "../../src/report/html.js";
+import { renderJunit } from "../../src/report/junit.js";
 import { checkSeal, digestPath } from "../../src/evidence/digest.js";
 import type { Evidence, EvidenceBody } from "../../src/evidence/events.js";
 import { EvidenceLog } from "../../src/evidence/log.js";
@@ -249,7 +252,7 @@ describe("the hub brought back to the state the evidence records", () => {
 });
 
 describe("a redone phase", () => {
-  it("is read in its last attempt: the cut attempt's CoT is in no phase", () => {
+  it("is read in its last attempt (the cut attempt's CoT is in no phase); the reports say the run was resumed", () => {
     const log = new EvidenceLog({ now: () => T0 });
     for (const b of [
       RUN,
@@ -268,5 +271,13 @@ describe("a redone phase", () => {
     expect(view.phase("cot").end?.seq).toBe(8);
     expect(view.cotsIn("cot").map((c) => c.event.seq)).toEqual([7]);
     expect(view.cots).toHaveLength(2);
+    // every report says the run was resumed, when and why, and the phase redone
+    const report = buildReport(log.events);
+    expect(report.provenance.resumed).toEqual([
+      { wall: log.events[4]!.wall, hubTime: iso(T0), reason: "the run stopped: stopped (SIGTERM)", phase: "cot" },
+    ]);
+    const line = `resumed ${log.events[4]!.wall} (the run stopped: stopped (SIGTERM)), cot redone`;
+    expect(renderJunit(report)).toContain(`<property name="resumed" value="${line}"/>`);
+    expect(renderHtml(report, log.events)).toContain(line);
   });
 });
