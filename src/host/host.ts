@@ -33,7 +33,6 @@ import type { BasicEvent, CoordinatorInfo, InterviewEvent, JoinEvent, LeaveEvent
 import type { EvidenceSink } from "../evidence/log.js";
 import { log } from "../log.js";
 import { type AdapterType, checkAdapterForSe, patchZStackEndpoints, type SeEndpoint } from "./endpoints.js";
-import { emberExtendedPanId, emberMaximumPayload, prepareEmber } from "./ember-hooks.js";
 import { routeHerdsmanLogs } from "./herdsman-log.js";
 import type { HubPort } from "./hub-port.js";
 import {
@@ -43,7 +42,6 @@ import {
   type NetworkParameters,
   saveNetwork,
 } from "./network.js";
-import { EmberLinkSecurity } from "./ember-link-security.js";
 import { type LinkSecurity, linkSecurityUnsupported, ZStackLinkSecurity } from "./link-security.js";
 import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
@@ -52,6 +50,14 @@ import { FrameTap } from "./tap.js";
 import { type ZdoRequestSeen, watchEmberZdoRequests, watchZdoRequests } from "./zdo-requests.js";
 
 type Frame = ZclFrame;
+
+/** The ember parts of the host: loaded for an ember coordinator only (they bring in herdsman's EZSP stack). */
+type EmberParts = typeof import("./ember-hooks.js") & typeof import("./ember-link-security.js");
+
+async function loadEmber(): Promise<EmberParts> {
+  const [hooks, security] = await Promise.all([import("./ember-hooks.js"), import("./ember-link-security.js")]);
+  return { ...hooks, ...security };
+}
 
 const logger = log("host");
 
@@ -204,13 +210,13 @@ export class Host extends EventEmitter<HostEvents> {
     // followed by a tightening of the directory to 0700 and its files to 0600 (state-dir.ts).
     tightenStateDir(stateDir);
     if (this.#adapterType === "zstack") patchZStackEndpoints(this.#seEndpoints());
-    if (this.#adapterType === "ember") prepareEmber(this.#seEndpoints());
+    const ember = this.#adapterType === "ember" ? await loadEmber() : undefined;
+    ember?.prepareEmber(this.#seEndpoints());
     const networkOptions = herdsmanNetworkOptions(network);
     // zstack puts the coordinator IEEE in place of the default EPID (GBCS: EPID = hub IEEE); pass none.
     if (this.#adapterType === "zstack") delete networkOptions.extendedPanID;
     // ember takes the EPID in the NCP's byte order (little-endian)
-    if (this.#adapterType === "ember" && network.extendedPanId)
-      networkOptions.extendedPanID = emberExtendedPanId(network.extendedPanId);
+    if (ember && network.extendedPanId) networkOptions.extendedPanID = ember.emberExtendedPanId(network.extendedPanId);
     const controller = new Controller({
       network: networkOptions,
       transport: {
@@ -245,7 +251,7 @@ export class Host extends EventEmitter<HostEvents> {
     this.#controller = controller;
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
-    if (this.#adapterType === "ember") this.#maxPayload = await emberMaximumPayload(this.#adapter);
+    if (ember) this.#maxPayload = await ember.emberMaximumPayload(this.#adapter);
     if (hub.keyEstablishment) await this.#startLinkSecurity(this.#adapter, hub.keyEstablishment);
     this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
     this.#version = await controller.getCoordinatorVersion().catch((err: unknown) => {
@@ -625,7 +631,7 @@ export class Host extends EventEmitter<HostEvents> {
     };
     let security: LinkSecurity;
     if (this.#adapterType === "ember") {
-      const ember = new EmberLinkSecurity(adapter, opts);
+      const ember = new (await loadEmber()).EmberLinkSecurity(adapter, opts);
       await ember.allowPartnerKeys();
       security = ember;
     } else security = new ZStackLinkSecurity(adapter, opts);
