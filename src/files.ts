@@ -5,7 +5,8 @@
  * returns for a path under /proc (the kernel answers ENOENT for a directory that exists, and Node tries
  * again for ever), so a report path such as /proc/x/report.json hung the tool instead of being refused.
  */
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
 /** An output path that cannot be used; the message names the path and why, in one line. */
@@ -90,4 +91,24 @@ export function checkWritable(path: string): void {
     throw new OutputPathError(`cannot write ${path}: ${why(err)}`);
   }
   if (!exists) rmSync(probe, { force: true });
+}
+
+/**
+ * Where a run keeps files it throws away at its end (a virtual run's herdsman database and coordinator backup,
+ * which herdsman writes with an fsync and a rename at every join, interview and leave): the first of
+ * `candidates` that is a writable directory (by default /dev/shm, a RAM file system on Linux, where those
+ * writes cost nothing), else the OS temporary directory. A TMPDIR that is set is used as it is.
+ */
+export function scratchDir(candidates: readonly string[] = ["/dev/shm"]): string {
+  if (process.env.TMPDIR) return tmpdir();
+  for (const dir of candidates) {
+    try {
+      if (!statSync(dir).isDirectory()) continue;
+      accessSync(dir, constants.W_OK);
+      return dir;
+    } catch {
+      // not there, or not writable: the next one
+    }
+  }
+  return tmpdir();
 }

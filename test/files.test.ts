@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { checkWritable, makeDirs, OutputPathError } from "../src/files.js";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { checkWritable, makeDirs, OutputPathError, scratchDir } from "../src/files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hanbench-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +79,29 @@ describe("checkWritable", () => {
       status: 0,
       out: "OutputPathError: cannot make directory /proc/hanbench-x: no such directory, and it cannot be made",
     });
+  });
+});
+
+describe("scratchDir (a run's throw-away files)", () => {
+  it("takes the first candidate that is a writable directory, passing over missing ones and files", () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    vi.stubEnv("TMPDIR", "");
+    try {
+      expect(scratchDir([join(dir, "missing"), file, dir])).toBe(dir);
+      expect(scratchDir([join(dir, "missing")])).toBe(tmpdir());
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("uses a TMPDIR that is set, whatever the candidates", () => {
+    vi.stubEnv("TMPDIR", dir);
+    try {
+      expect(scratchDir([join(dir, "..")])).toBe(tmpdir());
+      expect(tmpdir()).toBe(dir);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

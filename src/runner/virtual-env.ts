@@ -4,7 +4,6 @@
  * the ESME (through the ESME node), all on one SteppedClock that the runner advances.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RealClock, SteppedClock } from "../hub/clock.js";
 import { DEVICE_LOG_CAPACITY, GbcsDeviceType } from "../hub/device-log.js";
@@ -29,6 +28,7 @@ import { VirtualProbe } from "./probes/virtual.js";
 import { hasInstalledKey, isInterviewed } from "../cluster-cot/questions.js";
 import { EvidenceIndex } from "../evidence/log-index.js";
 import { eui64ToLe } from "../hex.js";
+import { scratchDir } from "../files.js";
 import { makeTestCa, type TestCa } from "../crypto/pki.js";
 import { KeyEstablishmentServer } from "../hub/key-establishment.js";
 
@@ -295,7 +295,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   // The host's network is made first and the dongle comes up with it formed, as a dongle this hub formed in
   // an earlier session: herdsman resumes it instead of forming it (3 s of waiting for the NIB to settle).
   const keepState = opts.stateDir !== undefined;
-  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "hanbench-run-"));
+  const stateDir = opts.stateDir ?? mkdtempSync(join(scratchDir(), "hanbench-run-"));
   // locked and kept 0700 / 0600 like a bench's (src/host/state-dir.ts)
   const state = openStateDir(stateDir, { command: "hanbench run" });
   const network = loadOrCreateNetwork(stateDir);
