@@ -113,6 +113,17 @@ export class EmulatedEsme extends EmulatedNode {
     return this.security?.securesTo(nwk, profileId, clusterId) ?? false;
   }
 
+  /**
+   * A Transport Key from the trust centre ends the meter's wait for a partner key at once (security.ts): a push
+   * waiting for that key goes out in the same exchange, not after the wait's real-time bound, when hub time may
+   * have moved on.
+   */
+  protected override onApsCommand(frame: ApsFrame): void {
+    super.onApsCommand(frame);
+    const cmd = frame.apsCommand;
+    if (cmd?.id === "transportKey") this.security?.keyArrived(cmd.partner);
+  }
+
   override dispose(): void {
     this.#stopPush?.();
     super.dispose();

@@ -84,6 +84,38 @@ describe("the trust centre's application link keys", () => {
     expect(transport(esme)).toMatchObject({ keyType: 0x03, partner: ppmid.ieee, initiator: false });
   });
 
+  it("ends the emulated ESME's wait for a partner key with the Transport Key, not with the wait's real-time bound", async () => {
+    // an ESME push to a keyed PPMID that never asked for a key with it (no-aps) waits for this request; had the key
+    // not ended it, the push would go out a real second later, at whatever hub time a busy machine had reached
+    const b = MtBench.formed();
+    benches.push(b);
+    const esmeIeee = "0x000d6f0000000e06";
+    const hub = { handleFrame: () => undefined };
+    const esme = new EmulatedEsme({
+      ieee: esmeIeee,
+      clock: new RealClock(),
+      medium: b.medium,
+      hub,
+      credentials: makeTestCa().issue(Buffer.from(esmeIeee.slice(2), "hex")),
+    });
+    b.nodes.push(esme);
+    b.medium.permitJoin(60);
+    await esme.join();
+    b.medium.permitJoin(0);
+    for (let f = await b.next(); !f.startsWith("45 c1 "); f = await b.next());
+    const ppmid = await joined(b, "0x000d6f0000000a06");
+    await keyWithCoordinator(b, ppmid, KEY_A);
+    await keyWithCoordinator(b, esme, KEY_B);
+    let held: boolean | undefined;
+    // a bound no test waits for: only the key can end this wait
+    void esme.security!.requestPartnerKey(ppmid.nwk!, 3_600_000).then((ok) => {
+      held = ok;
+    });
+    expect(await until(() => held !== undefined)).toBe(true);
+    expect(held).toBe(true);
+    expect(esme.apsKey(ppmid.ieee)!.equals(ppmid.apsKey(esmeIeee)!)).toBe(true);
+  });
+
   it("refuses (sends nothing) when it holds no link key with the partner", async () => {
     const b = MtBench.formed();
     benches.push(b);
