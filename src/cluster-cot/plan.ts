@@ -312,6 +312,19 @@ const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
   { do: "probe", purpose: controlProbe(control) },
 ]);
 
+/** The step that records one of COT-14's back-dated CoTs (BACK_DATED_COTS), in phase `late-join` or `back-dated`. */
+function recordBackDated(c: (typeof BACK_DATED_COTS)[number]): Step {
+  return {
+    do: "record-cot",
+    control: DEFAULT_CONTROL,
+    at: "past",
+    backMs: c.backMs,
+    ...("acrossDst" in c ? { acrossDst: c.acrossDst } : {}),
+    ...("correction" in c ? { correction: c.correction } : {}),
+    ...("meters" in c ? { meters: c.meters, elseEvery: true } : {}),
+  };
+}
+
 /**
  * COT-14's phase: the back-dated CoTs after the first (which phase `late-join` records), each with its wait and
  * probe (two of them are COT-15's one-meter CoTs), then COT-16's restarts with the last of them unchanged.
@@ -319,14 +332,7 @@ const controlSteps: Step[] = CONTROL_STEPS.flatMap((control): Step[] => [
 function backDatedSteps(): Step[] {
   return [
     ...BACK_DATED_COTS.slice(1).flatMap((c): Step[] => [
-      {
-        do: "record-cot",
-        control: DEFAULT_CONTROL,
-        at: "past",
-        backMs: c.backMs,
-        ...("correction" in c ? { correction: c.correction } : {}),
-        ...("meters" in c ? { meters: c.meters, elseEvery: true } : {}),
-      },
+      recordBackDated(c),
       { do: "wait", until: "window" },
       { do: "probe", purpose: backDatedProbe(c.name) },
     ]),
@@ -479,13 +485,7 @@ const PHASES: (Phase & { modes: RunMode[] })[] = [
     steps: [
       { do: "factory-reset" },
       { do: "reset-cot" },
-      {
-        do: "record-cot",
-        control: DEFAULT_CONTROL,
-        at: "past",
-        backMs: BACK_DATED_COTS[0].backMs,
-        acrossDst: BACK_DATED_COTS[0].acrossDst,
-      },
+      recordBackDated(BACK_DATED_COTS[0]),
       { do: "join-fresh" },
       { do: "await-fetch" },
       { do: "probe", purpose: PROBE.afterLateJoin },
