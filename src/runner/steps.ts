@@ -259,11 +259,9 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
   const meters = named.length === 0 && step.elseEvery ? env.hub.variant.cotMeters : named;
   if (meters.length === 0) {
     const asked = (step.meters ?? []).map((m) => m.toUpperCase()).join(" and ");
-    env.evidence.append({
-      kind: "note",
-      message: `no CoT recorded: the ${asked} carries no CoT under hub variant ${env.hub.variant.name}`,
-    });
-    progress.line(`  no CoT recorded: the ${asked} carries no CoT under hub variant ${env.hub.variant.name}`);
+    const message = `no CoT recorded: the ${asked} carries no CoT under hub variant ${env.hub.variant.name}`;
+    env.evidence.append({ kind: "note", message });
+    progress.line(`  ${message}`);
     return;
   }
   for (const meter of meters) {
@@ -340,9 +338,7 @@ function enoughDone(ctx: StepContext, enough: EarlyEnd): () => boolean {
 /** "each DUT to query the CoT on the GPF and the ESME", "… to re-read …": an early end, for progress. */
 function enoughLabel(ctx: StepContext, enough: EarlyEnd): string {
   const meters = ctx.env.hub.variant.cotMeters.map((m) => m.toUpperCase()).join(" and ");
-  return enough === "query"
-    ? `each DUT to query the CoT on the ${meters}`
-    : `each DUT to re-read the CoT on the ${meters}`;
+  return `each DUT to ${enough === "query" ? "query" : "re-read"} the CoT on the ${meters}`;
 }
 
 async function waitFor(ctx: StepContext, step: Extract<Step, { do: "wait" }>): Promise<void> {
