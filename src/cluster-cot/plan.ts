@@ -141,6 +141,16 @@ export function backDatedProbe(name: (typeof BACK_DATED_COTS)[number]["name"]): 
 }
 
 /**
+ * What every case reading phase `back-dated` needs before its probes, less than the whole wait (early-end.ts):
+ * after a CoT with nothing to clear (the correction older than any history), each DUT's query of it. The other
+ * probes keep their whole window. One map for COT-14, COT-15 and COT-16, since a wait ends early only where
+ * every case reading the phase allows it.
+ */
+export const BACK_DATED_WAITS: Readonly<Record<string, EarlyEnd>> = Object.fromEntries(
+  BACK_DATED_COTS.filter((c) => "nothingToClear" in c).map((c) => [backDatedProbe(c.name), "query"]),
+);
+
+/**
  * T of COT-14's CoT across a DST change: the UK local midnight that starts the first whole day after the
  * latest clock change at least `minBackMs` before `now` whose offset is not the one in force at `now` (so T
  * and the time it is recorded lie on different sides of a clock change, and the day ending at T is the 23- or

@@ -18,7 +18,7 @@
  * `inconclusive`.
  */
 import { type Attributed, type AttributedItem, itemsOn, listHeld, previousOf } from "../attribution.js";
-import { BACK_DATED_COTS, backDatedProbe, PHASE } from "../plan.js";
+import { BACK_DATED_COTS, BACK_DATED_WAITS, backDatedProbe, PHASE } from "../plan.js";
 import type { Probe } from "../view.js";
 import { type CaseDef, isOutcome, needProbe, needProbeAfter, outcome } from "./case.js";
 
@@ -36,9 +36,7 @@ export const cot14: CaseDef = {
   basis: ["gb"],
   phases: [PHASE.lateJoin, PHASE.backDated],
   // a correction that leaves nothing to clear: what the DUT does once it has queried it is all there is to probe
-  waits: Object.fromEntries(
-    BACK_DATED_COTS.filter((c) => "nothingToClear" in c).map((c) => [backDatedProbe(c.name), "query"]),
-  ),
+  waits: BACK_DATED_WAITS,
   evaluate(view) {
     const sets = [...view.cotSetsIn(PHASE.lateJoin).slice(-1), ...view.cotSetsIn(PHASE.backDated)];
     if (sets.length < BACK_DATED_COTS.length) {

@@ -17,7 +17,7 @@
  */
 import type { EndpointRole } from "../../evidence/events.js";
 import { type Attributed, previousOf } from "../attribution.js";
-import { BACK_DATED_COTS, backDatedProbe, ONE_METER_COTS, PHASE } from "../plan.js";
+import { BACK_DATED_COTS, BACK_DATED_WAITS, backDatedProbe, ONE_METER_COTS, PHASE } from "../plan.js";
 import type { CotInfo, DutView, Probe } from "../view.js";
 import { type CaseDef, isOutcome, needProbe, outcome } from "./case.js";
 
@@ -49,7 +49,7 @@ export const cot15: CaseDef = {
   phases: [PHASE.lateJoin, PHASE.backDated],
   // its first probe, after the correction older than any history, shows what the DUT holds once it has queried
   // that correction (as COT-14 needs); the one-meter CoTs' probes wait their whole window
-  waits: { [backDatedProbe(ONE_METER_COTS.before)]: "query" },
+  waits: BACK_DATED_WAITS,
   evaluate(view) {
     const missing = METERS.filter((m) => !view.variant.cotMeters.includes(m));
     if (missing.length) {

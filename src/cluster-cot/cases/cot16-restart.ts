@@ -18,7 +18,7 @@
  */
 import type { Evidence, RestartEvent } from "../../evidence/events.js";
 import { type Category, itemsOn, listHeld, lostItems } from "../attribution.js";
-import { BACK_DATED_COTS, backDatedProbe, PHASE, PROBE } from "../plan.js";
+import { BACK_DATED_WAITS, PHASE, PROBE } from "../plan.js";
 import { cotSets } from "../view.js";
 import type { DutView } from "../view.js";
 import { CATEGORY_LABEL, type CaseDef, describeCots, isOutcome, needProbe, type Outcome, outcome } from "./case.js";
@@ -42,9 +42,7 @@ export const cot16: CaseDef = {
   phases: [PHASE.restart, PHASE.backDated],
   // it reads none of the back-dated CoTs' probes: the correction with nothing to clear ends at each DUT's query as
   // COT-14 has it, the others keep their whole window for COT-14 (the DUT acts on the 1-day CoT before the restarts)
-  waits: Object.fromEntries(
-    BACK_DATED_COTS.filter((c) => "nothingToClear" in c).map((c) => [backDatedProbe(c.name), "query"]),
-  ),
+  waits: BACK_DATED_WAITS,
   evaluate(view) {
     const each = PAIRS.map((pair) => ({ pair, o: judgeRestarts(view, pair.before, pair.probe) }));
     const worst = each.find((e) => e.o.verdict === "fail") ?? each.find((e) => e.o.verdict !== "pass");
