@@ -29,16 +29,9 @@ beforeAll(async () => {
       return log;
     },
   });
-  await env.host.addDevice({
-    eui64: env.duts[0]!.decl.ieee,
-    installCode: env.duts[0]!.installCode,
-    deviceType: env.duts[0]!.deviceType,
-  });
-  await env.host.addDevice({
-    eui64: env.duts[1]!.decl.ieee,
-    installCode: env.duts[1]!.installCode,
-    deviceType: env.duts[1]!.deviceType,
-  });
+  for (const d of env.duts) {
+    await env.host.addDevice({ eui64: d.decl.ieee, installCode: d.installCode, deviceType: d.deviceType });
+  }
   await env.host.permitJoin(254);
   await env.startJoining!();
 }, 60_000);
