@@ -35,8 +35,6 @@ const logger = log("host");
 const GLOBAL_RESPONSES = new Set([0x01, 0x04, 0x07, 0x09, 0x0b, 0x0d, 0x12, 0x14, 0x16]);
 const GLOBAL_READ = 0x00;
 const GLOBAL_REPORT = 0x0a;
-/** Poll Control: herdsman does no implicit check-in on its frames (an explicit check-in is its own). */
-const POLL_CONTROL = 0x0020;
 
 /** Sends one ZCL frame to a device endpoint (the host gives the adapter's unicast). */
 export type SendFrame = (opts: {
@@ -299,7 +297,8 @@ function globalAnswer(
  */
 export function seenBy(device: Device, payload: ZclPayload): void {
   device.updateLastSeen();
-  if (payload.clusterID !== POLL_CONTROL && device.endpoints.some((e) => e.hasPendingRequests()))
+  // herdsman does no implicit check-in on Poll Control frames (an explicit check-in is its own)
+  if (payload.clusterID !== Zcl.Clusters.genPollCtrl.ID && device.endpoints.some((e) => e.hasPendingRequests()))
     device.implicitCheckin();
   device.linkquality = payload.linkquality;
   if (!device.getEndpoint(payload.endpoint)) device.createEndpoint(payload.endpoint);
