@@ -252,7 +252,7 @@ export class Host extends EventEmitter<HostEvents> {
     this.#adapter = (controller as unknown as { adapter: Adapter }).adapter;
     this.#hookAdapter(this.#adapter);
     if (ember) this.#maxPayload = await ember.emberMaximumPayload(this.#adapter);
-    if (hub.keyEstablishment) await this.#startLinkSecurity(this.#adapter, hub.keyEstablishment);
+    if (hub.keyEstablishment) await this.#startLinkSecurity(this.#adapter, hub.keyEstablishment, ember);
     this.#coordinatorIeee = controller.getDevicesByType("Coordinator")[0]?.ieeeAddr;
     this.#version = await controller.getCoordinatorVersion().catch((err: unknown) => {
       logger.warn({ err: String(err) }, "the coordinator did not say its version");
@@ -622,7 +622,11 @@ export class Host extends EventEmitter<HostEvents> {
    * Every key the hub's Key Establishment server establishes goes to the coordinator (ZDO_SET_LINK_KEY), and
    * the hub's SE frames to that device are sent APS-secured from then on.
    */
-  async #startLinkSecurity(adapter: Adapter, ke: NonNullable<HubPort["keyEstablishment"]>): Promise<void> {
+  async #startLinkSecurity(
+    adapter: Adapter,
+    ke: NonNullable<HubPort["keyEstablishment"]>,
+    ember: EmberParts | undefined,
+  ): Promise<void> {
     const { hub, evidence } = this.#opts;
     const opts = {
       isSeEndpoint: (ep: number) => hub.roleOf(ep) !== undefined,
@@ -630,10 +634,10 @@ export class Host extends EventEmitter<HostEvents> {
       keepsKeyOf: (eui64: string) => hub.deviceLog.has(eui64),
     };
     let security: LinkSecurity;
-    if (this.#adapterType === "ember") {
-      const ember = new (await loadEmber()).EmberLinkSecurity(adapter, opts);
-      await ember.allowPartnerKeys();
-      security = ember;
+    if (ember) {
+      const emberSecurity = new ember.EmberLinkSecurity(adapter, opts);
+      await emberSecurity.allowPartnerKeys();
+      security = emberSecurity;
     } else security = new ZStackLinkSecurity(adapter, opts);
     this.#security = security;
     for (const device of this.#keyedDevices) security.adopt(device);
