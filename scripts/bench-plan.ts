@@ -77,15 +77,14 @@ async function once(hour: number, cases: string | undefined): Promise<void> {
   }
 }
 
-console.log(
-  `bench plan, compliant IHD and PPMID polling every ${formatDuration(pollIntervalMs)}, --window auto; load average ${loadavg()
+const loadAverage = () =>
+  `load average ${loadavg()
     .map((l) => l.toFixed(1))
-    .join(" ")}`,
+    .join(" ")}`;
+
+console.log(
+  `bench plan, compliant IHD and PPMID polling every ${formatDuration(pollIntervalMs)}, --window auto; ${loadAverage()}`,
 );
 for (const h of hoursOf(values.hours)) await once(h, values.cases);
 for (const h of hoursOf(values["all-hours"])) await once(h, undefined);
-console.log(
-  `load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ")}`,
-);
+console.log(loadAverage());
