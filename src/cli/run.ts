@@ -550,11 +550,8 @@ export const command: CliCommand = {
   },
 };
 
-/**
- * Checks every output path before the run starts (a run that cannot keep its results is not started) and
- * gives the evidence path: the one asked for, or `evidence.jsonl` in a new run directory of its own.
- */
-function prepareOutputs(opts: RunOptions, newRunDir: () => string): string {
+/** `--json`, `--junit`, `--html` and `--capture` can be written (each a UsageError naming its flag if not). */
+function checkReportPaths(opts: Pick<RunOptions, "json" | "junit" | "html" | "capture">): void {
   const asked = { json: opts.json, junit: opts.junit, html: opts.html, capture: opts.capture };
   for (const [flag, path] of Object.entries(asked)) {
     if (path === undefined) continue;
@@ -565,6 +562,14 @@ function prepareOutputs(opts: RunOptions, newRunDir: () => string): string {
       throw err;
     }
   }
+}
+
+/**
+ * Checks every output path before the run starts (a run that cannot keep its results is not started) and
+ * gives the evidence path: the one asked for, or `evidence.jsonl` in a new run directory of its own.
+ */
+function prepareOutputs(opts: RunOptions, newRunDir: () => string): string {
+  checkReportPaths(opts);
   try {
     if (opts.evidence === undefined) return join(newRunDir(), "evidence.jsonl");
     checkWritable(opts.evidence);
@@ -608,20 +613,7 @@ async function executeResume(args: ResumeArgs): Promise<number> {
     ...(args.html !== undefined ? { html: args.html } : {}),
     ...(args.capture !== undefined ? { capture: args.capture } : {}),
   };
-  for (const [flag, path] of Object.entries({
-    json: opts.json,
-    junit: opts.junit,
-    html: opts.html,
-    capture: opts.capture,
-  })) {
-    if (path === undefined) continue;
-    try {
-      checkWritable(path);
-    } catch (err) {
-      if (err instanceof OutputPathError) throw new UsageError(`--${flag}: ${err.message}`);
-      throw err;
-    }
-  }
+  checkReportPaths(opts);
   const { runSuite } = await import("../runner/run.js");
   const stop = stopOnSignals("run", "stopping after the current step; the reports will cover the evidence so far");
   try {

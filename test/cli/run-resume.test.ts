@@ -190,5 +190,14 @@ describe("hanbench run --resume", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/--cases COT-05 contradicts the run being resumed/);
     expect(readFileSync(CUT)).toEqual(before);
+    const html = join(dir, "no-such-dir", "nested", "report.html");
+    writeFileSync(join(dir, "no-such-dir"), "a file, not a directory");
+    const out = spawnSync(process.execPath, [BIN, "run", "--resume", CUT, "--state", STATE, "--html", html], {
+      encoding: "utf8",
+    });
+    expect(out.status).toBe(2);
+    expect(out.stderr.trim().split("\n")).toHaveLength(1);
+    expect(out.stderr).toMatch(/^hanbench run: --html: /);
+    expect(readFileSync(CUT)).toEqual(before);
   });
 });
