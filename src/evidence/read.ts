@@ -47,7 +47,11 @@ export function excerpt(text: string, max = 40): string {
  * EvidenceReadError: it is not an evidence log, and none of it is echoed.
  */
 export function readEvidence(path: string): ReadLog {
-  const data = readFileSync(path);
+  return parseEvidence(readFileSync(path));
+}
+
+/** `readEvidence` of a file's bytes already read (a caller that needs the bytes too reads the file once). */
+export function parseEvidence(data: Buffer): ReadLog {
   const nul = data.indexOf(0);
   if (nul >= 0) throw new EvidenceReadError(`not an evidence log: binary data (a NUL byte at byte ${nul})`);
   const raw: Buffer[] = [];

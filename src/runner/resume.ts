@@ -16,7 +16,7 @@
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { CotRecord, Tenancy } from "../cluster-cot/tenancy.js";
 import type { Evidence, RunEvent, ServedEvent, WindowEvent } from "../evidence/events.js";
-import { EvidenceReadError, readEvidence } from "../evidence/read.js";
+import { EvidenceReadError, parseEvidence, type ReadLog } from "../evidence/read.js";
 import type { Hub } from "../hub/hub.js";
 import type { EndpointRole } from "../hub/types.js";
 import { ClusterId } from "../zcl/index.js";
@@ -55,10 +55,10 @@ type Ev<K extends Evidence["kind"]> = Evidence & Extract<Evidence, { kind: K }>;
  */
 export function readResumePoint(path: string): ResumePoint {
   let data: Buffer;
-  let log: ReturnType<typeof readEvidence>;
+  let log: ReadLog;
   try {
     data = readFileSync(path);
-    log = readEvidence(path);
+    log = parseEvidence(data);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = err instanceof EvidenceReadError ? err.message : (code ?? (err as Error).message);
