@@ -7,13 +7,14 @@
  */
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { formatDuration, parseDuration } from "../duration.js";
+import { formatDuration } from "../duration.js";
 import type { RunEvent } from "../evidence/events.js";
 import { describeNetwork, NETWORK_FILE, readNetworkFile } from "../host/network.js";
 import { DutFileError, type DutFile, loadDutFile } from "../runner/dut-file.js";
 import { readResumePoint, ResumeError, type ResumePoint } from "../runner/resume.js";
 import type { EndpointLayoutName } from "../hub/layout.js";
 import type { HubVariantName } from "../hub/variants.js";
+import { durationOption } from "./args.js";
 import { UsageError } from "./errors.js";
 
 /** Options that describe a new run: a resumed one takes them from its run event. */
@@ -145,13 +146,8 @@ export function resumedRun(args: ResumeArgs): Resumed {
   checkState(state, run, path);
   const windowShown = run.windowAuto ? "auto" : formatDuration(run.windowMs);
   if (args.window !== undefined && args.window !== "auto" && !run.windowAuto) {
-    let ms: number;
-    try {
-      ms = parseDuration(args.window);
-    } catch (err) {
-      throw new UsageError(`--window: ${(err as Error).message}`);
-    }
-    if (ms !== run.windowMs) same("window", args.window, `${run.windowMs}`, windowShown);
+    if (durationOption("--window", args.window) !== run.windowMs)
+      same("window", args.window, `${run.windowMs}`, windowShown);
   } else same("window", args.window, run.windowAuto ? "auto" : undefined, windowShown);
   same("cases", args.cases, run.selection?.asked, run.selection?.asked ?? "every case");
   same("hub-variant", args.hubVariant, hub.variant);
@@ -167,14 +163,7 @@ export function resumedRun(args: ResumeArgs): Resumed {
   if (security === "off" && args.cert !== undefined) {
     throw new UsageError("--cert: the run being resumed ran with --security off; leave --cert out");
   }
-  let joinTimeoutMs: number | undefined;
-  if (args.joinTimeout !== undefined) {
-    try {
-      joinTimeoutMs = parseDuration(args.joinTimeout);
-    } catch (err) {
-      throw new UsageError(`--join-timeout: ${(err as Error).message}`);
-    }
-  }
+  const joinTimeoutMs = args.joinTimeout !== undefined ? durationOption("--join-timeout", args.joinTimeout) : undefined;
   return {
     mode: "bench",
     security,

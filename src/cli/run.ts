@@ -3,7 +3,7 @@
  * with --port and --dut it is a bench run against real devices.
  */
 import { ENDPOINT_LAYOUTS, type EndpointLayoutName, isEndpointLayoutName } from "../hub/layout.js";
-import { formatDuration, parseDuration } from "../duration.js";
+import { formatDuration } from "../duration.js";
 import { DutFileError, loadDutFile, type DutFile } from "../runner/dut-file.js";
 import { closeSync, readdirSync } from "node:fs";
 import { EvidenceFileError, openNewEvidenceFile } from "../evidence/log.js";
@@ -21,7 +21,7 @@ import { AUTO_WINDOW, type WindowPolicy } from "../cluster-cot/window.js";
 import { PHASE } from "../cluster-cot/plan.js";
 import { cutTornLine, type ResumePoint } from "../runner/resume.js";
 import { type ResumeArgs, resumedRun, resumeArgs } from "./run-resume.js";
-import { parseCommandLine } from "./args.js";
+import { durationOption, parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { loadRequirements, verdictTable, writeOutput } from "./report.js";
 import { buildInfo, herdsmanVersion, toolVersion } from "./version.js";
@@ -298,11 +298,7 @@ function parseNewRun(v: RunValues): RunOptions {
   let windowMs = 86_400_000;
   const windowAuto = v.window === "auto" || (v.window === undefined && mode === "bench");
   if (v.window !== undefined && v.window !== "auto") {
-    try {
-      windowMs = parseDuration(v.window);
-    } catch (err) {
-      throw new UsageError(`--window: ${(err as Error).message}`);
-    }
+    windowMs = durationOption("--window", v.window);
     // A bench rehearsal against fast-polling emulated devices (hanbench virtual --poll) may use
     // seconds; real devices poll every few minutes at best, and virtual runs count hub hours.
     const floor = mode === "bench" ? 1_000 : 60_000;
@@ -330,11 +326,7 @@ function parseNewRun(v: RunValues): RunOptions {
   let joinTimeoutMs: number | undefined;
   if (v["join-timeout"] !== undefined) {
     if (mode !== "bench") throw new UsageError("--join-timeout is for bench runs (with --port)");
-    try {
-      joinTimeoutMs = parseDuration(v["join-timeout"]);
-    } catch (err) {
-      throw new UsageError(`--join-timeout: ${(err as Error).message}`);
-    }
+    joinTimeoutMs = durationOption("--join-timeout", v["join-timeout"]);
   }
   let duts: DutFile[] = [];
   try {
@@ -380,11 +372,7 @@ function parseNewRun(v: RunValues): RunOptions {
   if (v["poll-interval"] !== undefined) {
     if (mode !== "virtual")
       throw new UsageError("--poll-interval sets the emulated devices' polling: it is for virtual runs");
-    try {
-      pollIntervalMs = parseDuration(v["poll-interval"]);
-    } catch (err) {
-      throw new UsageError(`--poll-interval: ${(err as Error).message}`);
-    }
+    pollIntervalMs = durationOption("--poll-interval", v["poll-interval"]);
     if (pollIntervalMs < 60_000) throw new UsageError("--poll-interval must be at least 1m of hub time");
   }
   let baseline: RunOptions["baseline"];

@@ -144,6 +144,7 @@ describe("hanbench run --resume", () => {
     [{ seed: "2" }, /^--seed 2 contradicts/],
     [{ adapter: "ember" }, /^--adapter ember contradicts/],
     [{ cert: "hub.txt" }, /^--cert: the run being resumed ran with --security off; leave --cert out/],
+    [{ joinTimeout: "soon" }, /^--join-timeout: 'soon' is not a duration/],
   ] as [Partial<ResumeArgs>, RegExp][])("refuses %o", (extra, why) => {
     expect(refused(args(extra))).toMatch(why);
   });
@@ -164,6 +165,7 @@ describe("hanbench run --resume", () => {
         /^--window 2h contradicts the run being resumed \(it ran with 1h\)/,
       );
       expect(resumedRun(args({ resume: path, window: "60m" })).windowMs).toBe(3_600_000);
+      expect(refused(args({ resume: path, window: "soon" }))).toMatch(/^--window: 'soon' is not a duration/);
     }
   });
 
