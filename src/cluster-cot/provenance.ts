@@ -59,8 +59,8 @@ function cotsOf(events: readonly Evidence[]): CotPerformed[] {
   });
 }
 
-/** The phases of the log in the order they started, each with its end and why it ended. */
-function phasesOf(events: readonly Evidence[]): PhaseRecord[] {
+/** The phases of the log in the order they started (each attempt of one), each with its end and why it ended. */
+export function phasesOf(events: readonly Evidence[]): PhaseRecord[] {
   const out: PhaseRecord[] = [];
   for (const e of events) {
     if (e.kind !== "phase") continue;

@@ -14,6 +14,8 @@
  *   comes back from the state directory as on any bench restart.
  */
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
+import { phasesOf } from "../cluster-cot/provenance.js";
+import type { PhaseRecord } from "../cluster-cot/results.js";
 import type { CotRecord, Tenancy } from "../cluster-cot/tenancy.js";
 import type { Evidence, RunEvent, ServedEvent, WindowEvent } from "../evidence/events.js";
 import { EvidenceReadError, parseEvidence, type ReadLog } from "../evidence/read.js";
@@ -126,20 +128,18 @@ export function readResumePoint(path: string): ResumePoint {
   const reason = endNow
     ? `the run stopped: ${endNow.aborted}`
     : `the log ends at seq ${events.at(-1)!.seq} without an end event (the process ended without closing it)`;
-  const state = new Map<string, "start" | "end">();
-  const order: string[] = [];
+  // each phase's last attempt, the phases in the order they first started
+  const lastAttempt = new Map<string, PhaseRecord>();
+  for (const p of phasesOf(events)) lastAttempt.set(p.name, p);
+  const attempts = [...lastAttempt.values()];
+  const ended = new Set(attempts.filter((p) => p.end !== undefined).map((p) => p.name));
+  const redo = attempts.find((p) => p.end === undefined)?.name;
   const cannotRun = new Set<string>();
   for (const e of events) {
-    if (e.kind === "phase") {
-      if (!state.has(e.name)) order.push(e.name);
-      if (e.state === "start" || state.get(e.name) === "start") state.set(e.name, e.state);
-    } else if (e.kind === "note") {
-      const m = /^phase (\S+) (?:ended early|not run):/.exec(e.message);
-      if (m) cannotRun.add(m[1]!);
-    }
+    if (e.kind !== "note") continue;
+    const m = /^phase (\S+) (?:ended early|not run):/.exec(e.message);
+    if (m) cannotRun.add(m[1]!);
   }
-  const ended = new Set(order.filter((n) => state.get(n) === "end"));
-  const redo = order.find((n) => state.get(n) === "start");
   return {
     path,
     run,

@@ -123,6 +123,15 @@ describe("where an interrupted bench run stopped", () => {
     const p = readResumePoint(logOf("again", again));
     expect(p.redo).toBe("cot");
     expect(p.reason).toMatch(/without an end event/);
+    // the redone phase ended this time (its last attempt counts), the next one was cut
+    const later = [
+      ...again,
+      { kind: "phase", name: "cot", state: "end" },
+      { kind: "phase", name: "observe", state: "start" },
+    ] as EvidenceBody[];
+    const q = readResumePoint(logOf("again-later", later));
+    expect([...q.ended]).toEqual(["join", "baseline", "cot"]);
+    expect(q.redo).toBe("observe");
   });
 
   it("a line cut by a power failure is dropped, and only that one; a last line that lost only its newline is kept", () => {
