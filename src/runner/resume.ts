@@ -18,6 +18,7 @@ import { phasesOf } from "../cluster-cot/provenance.js";
 import type { PhaseRecord } from "../cluster-cot/results.js";
 import type { CotRecord, Tenancy } from "../cluster-cot/tenancy.js";
 import type { Evidence, RunEvent, ServedEvent, WindowEvent } from "../evidence/events.js";
+import type { Ev } from "../evidence/log-index.js";
 import { EvidenceReadError, parseEvidence, type ReadLog } from "../evidence/read.js";
 import type { Hub } from "../hub/hub.js";
 import type { EndpointRole } from "../hub/types.js";
@@ -47,8 +48,6 @@ export interface ResumePoint {
   keepBytes: number;
   addNewline: boolean;
 }
-
-type Ev<K extends Evidence["kind"]> = Evidence & Extract<Evidence, { kind: K }>;
 
 /**
  * Reads an interrupted bench run's evidence. Throws ResumeError for a file that cannot be read, is not a run's
@@ -111,10 +110,10 @@ export function readResumePoint(path: string): ResumePoint {
       "is a virtual run's evidence: only a bench run resumes (a virtual run takes minutes; run it again)",
     );
   }
-  const outcome = events.find((e) => e.kind === "outcome");
+  const outcome = events.find((e): e is Ev<"outcome"> => e.kind === "outcome");
   if (outcome) {
     throw new ResumeError(
-      `is of a run that finished: ${outcome.kind === "outcome" ? outcome.outcome : ""} (render it with 'hanbench report', or start a new run)`,
+      `is of a run that finished: ${outcome.outcome} (render it with 'hanbench report', or start a new run)`,
     );
   }
   const lastResume = events.findLast((e) => e.kind === "resume")?.seq ?? 0;
