@@ -18,7 +18,8 @@ import { CertificateError, parseCredentials } from "../crypto/cert.js";
 import { type KeCredentials, keCredentialsFrom } from "../crypto/pki.js";
 import { addSecret } from "../redact.js";
 
-const DEFAULT_BENCH_STATE = join(".hanbench", "state");
+/** Where a bench run keeps its network when no --state is given (a resumed run looks for it there too). */
+export const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
 export interface BenchSetup {
   env: (evidence: EvidenceLog, progress: Progress) => Promise<RunEnv>;

@@ -15,6 +15,7 @@ import { readResumePoint, ResumeError, type ResumePoint } from "../runner/resume
 import type { EndpointLayoutName } from "../hub/layout.js";
 import type { HubVariantName } from "../hub/variants.js";
 import { durationOption } from "./args.js";
+import { DEFAULT_BENCH_STATE } from "./run-bench.js";
 import { UsageError } from "./errors.js";
 
 /** Options that describe a new run: a resumed one takes them from its run event. */
@@ -117,8 +118,6 @@ function same(flag: string, given: string | undefined, recorded: string | undefi
     `--${flag} ${given} contradicts the run being resumed (it ran with ${shown ?? "none"}): leave --${flag} out or give the same`,
   );
 }
-
-const DEFAULT_BENCH_STATE = join(".hanbench", "state");
 
 /** Reads the evidence and checks every option against it; throws UsageError (one line, exit 2). */
 export function resumedRun(args: ResumeArgs): Resumed {
