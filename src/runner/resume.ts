@@ -50,6 +50,17 @@ export interface ResumePoint {
 }
 
 /**
+ * The note the run loop writes when phase `name` could not run (`ended early`: it stopped on PhaseCannotRun;
+ * `not run`: it builds on one that could not). A resumed run reads these notes back (`cannotRun`).
+ */
+export function cannotRunNote(name: string, how: "ended early" | "not run", why: string): string {
+  return `phase ${name} ${how}: ${why}`;
+}
+
+/** A `cannotRunNote`: the phase's name. */
+const CANNOT_RUN = /^phase (\S+) (?:ended early|not run):/;
+
+/**
  * Reads an interrupted bench run's evidence. Throws ResumeError for a file that cannot be read, is not a run's
  * evidence, has lines that are not events anywhere but at its very end, is a virtual run's or a serve session's,
  * or whose run finished.
@@ -136,7 +147,7 @@ export function readResumePoint(path: string): ResumePoint {
   const cannotRun = new Set<string>();
   for (const e of events) {
     if (e.kind !== "note") continue;
-    const m = /^phase (\S+) (?:ended early|not run):/.exec(e.message);
+    const m = CANNOT_RUN.exec(e.message);
     if (m) cannotRun.add(m[1]!);
   }
   return {

@@ -27,7 +27,7 @@ import type { VirtualAdapter } from "../virtual/dongle.js";
 import type { RunEnv } from "./env.js";
 import { coordinatorLine, Progress, hubTime } from "./progress.js";
 import { NotTestable, PhaseCannotRun, runStep, type StepContext, timingOfWindows } from "./steps.js";
-import { lastCotOf, learnedWindows, type ResumePoint } from "./resume.js";
+import { cannotRunNote, lastCotOf, learnedWindows, type ResumePoint } from "./resume.js";
 
 /** What hanbench does not do in this run (by its security mode); each report lists them. */
 export function limitationsFor(security: { mode: "cbke" | "off" }): string[] {
@@ -288,7 +288,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
         cannotRun.add(phase.name);
         evidence.append({
           kind: "note",
-          message: `phase ${phase.name} not run: it builds on ${blocked}, which could not`,
+          message: cannotRunNote(phase.name, "not run", `it builds on ${blocked}, which could not`),
         });
         progress.line(`[${i + 1}/${plan.length}] ${phase.name} — not run: it builds on ${blocked}, which could not`);
         continue;
@@ -327,7 +327,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
           if (err instanceof PhaseCannotRun) {
             // not a bench fault: the evidence cannot be had, so the cases reading the phase are inconclusive
             cannotRun.add(phase.name);
-            evidence.append({ kind: "note", message: `phase ${phase.name} ended early: ${err.message}` });
+            evidence.append({ kind: "note", message: cannotRunNote(phase.name, "ended early", err.message) });
             progress.line(`  ${phase.name} ends here: ${err.message}`);
             break;
           }

@@ -20,6 +20,7 @@ import { readEvidence } from "../../src/evidence/read.js";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
 import {
+  cannotRunNote,
   cutTornLine,
   keyedDevices,
   lastCotOf,
@@ -132,6 +133,20 @@ describe("where an interrupted bench run stopped", () => {
     const q = readResumePoint(logOf("again-later", later));
     expect([...q.ended]).toEqual(["join", "baseline", "cot"]);
     expect(q.redo).toBe("observe");
+  });
+
+  it("the phases that could not run, from the run loop's notes", () => {
+    const blocked = [
+      ...CUT_IN_COT.slice(0, -2),
+      { kind: "note", message: cannotRunNote("cot", "ended early", "the meters refused the CoT") },
+      { kind: "phase", name: "cot", state: "end" },
+      { kind: "note", message: cannotRunNote("observe", "not run", "it builds on cot, which could not") },
+      { kind: "note", message: "phase repeat started late: not a note of a phase that could not run" },
+      { kind: "phase", name: "repeat", state: "start" },
+    ] as EvidenceBody[];
+    const p = readResumePoint(logOf("cannot-run", blocked));
+    expect([...p.cannotRun].sort()).toEqual(["cot", "observe"]);
+    expect(p.redo).toBe("repeat");
   });
 
   it("a line cut by a power failure is dropped, and only that one; a last line that lost only its newline is kept", () => {
