@@ -78,16 +78,14 @@ export function readResumePoint(path: string): ResumePoint {
   }
   const lastNl = data.lastIndexOf(0x0a);
   const tail = data.subarray(lastNl + 1);
-  const lastLine = data
-    .subarray(0, lastNl + 1)
-    .toString("utf8")
-    .split("\n").length;
   let dropped: ResumePoint["dropped"];
   let keepBytes = data.length;
   let addNewline = false;
   const bad = [...log.bad];
   if (tail.length > 0) {
     // the file does not end with a newline: a power failure cut its last line, or cut just before the newline
+    let lastLine = 1; // the tail's line number: one more than the newlines before it
+    for (let i = data.indexOf(0x0a); i >= 0; i = data.indexOf(0x0a, i + 1)) lastLine++;
     const torn = bad.findIndex((b) => b.line === lastLine);
     if (torn >= 0) {
       bad.splice(torn, 1);
