@@ -45,11 +45,11 @@ import { type OpenStateDir, openStateDir, StateDirError } from "../host/state-di
 import { EvidenceFileError, EvidenceLog } from "../evidence/log.js";
 import { checkWritable, OutputPathError } from "../files.js";
 import { PcapWriter, pcapOptionsFromRun } from "../report/pcap.js";
-import { parseCommandLine } from "./args.js";
+import { durationOption, parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 import { redactText } from "../redact.js";
-import { formatDuration, parseDuration } from "../duration.js";
+import { formatDuration } from "../duration.js";
 import { buildInfo, herdsmanVersion, toolVersion } from "./version.js";
 import { type SignalStop, stopOnSignals } from "./signals.js";
 
@@ -222,11 +222,7 @@ export function parseServeArgs(argv: string[], now = new Date()): ServeOptions |
     verbose: v.verbose === true,
   };
   if (typeof v.window === "string") {
-    try {
-      opts.windowMs = parseDuration(v.window);
-    } catch (err) {
-      throw new UsageError(`--window: ${(err as Error).message}`);
-    }
+    opts.windowMs = durationOption("--window", v.window);
     if (opts.windowMs < 1_000) throw new UsageError(`--window ${v.window} is too short; give at least 1s`);
   }
   if (typeof v.port === "string") opts.port = v.port;

@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import { CertificateError, parseCredentials } from "../crypto/cert.js";
 import { type TestCa, testCaFromFile } from "../crypto/pki.js";
 import { RealClock, ScaledClock } from "../hub/clock.js";
-import { parseDuration } from "../duration.js";
 import { log } from "../log.js";
 // importing the module registers the Smart Energy kinds (ihd, ppmid, esme) with the registry
 import { configureSeDevices } from "../virtual/devices/kinds.js";
@@ -19,7 +18,7 @@ import { DeviceSpecError, deviceKinds } from "../virtual/registry.js";
 import { PtyPathError } from "../virtual/transport/pty.js";
 import { isLoopbackHost, parseTcpUrl } from "../virtual/transport/tcp.js";
 import { type ConsoleDevice, type DeviceConsole, startConsoles } from "../virtual/console.js";
-import { parseCommandLine } from "./args.js";
+import { durationOption, parseCommandLine } from "./args.js";
 import type { CliCommand } from "./command.js";
 import { Exit, UsageError } from "./errors.js";
 
@@ -183,12 +182,7 @@ export function parseVirtualArgs(argv: string[]): VirtualOptions | "help" {
   const poll = (v.poll ?? v["poll-interval"]) as string | undefined;
   if (poll !== undefined) {
     const name = typeof v.poll === "string" ? "--poll" : "--poll-interval";
-    let ms: number;
-    try {
-      ms = parseDuration(poll);
-    } catch (err) {
-      throw new UsageError(`${name}: ${(err as Error).message}`);
-    }
+    const ms = durationOption(name, poll);
     if (ms < MIN_POLL_INTERVAL_MS)
       throw new UsageError(`${name} must be at least ${MIN_POLL_INTERVAL_MS}ms, got '${poll}'`);
     opts.pollIntervalMs = ms;
