@@ -249,8 +249,6 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
           : Math.floor((now - (step.backMs ?? 0)) / 1000) * 1000
         : // a device must not see the CoT take effect before the hub does
           Math.ceil((now + ctx.timing.futureLeadMs) / 1000) * 1000;
-  const seq = indexOf(env).nextSeq();
-  ctx.changeSeq = seq;
   const records: CotRecord[] = [];
   // one step, one time recorded for both meters (those that carry a CoT under the hub variant): the cases
   // judge them as one CoT with a T per meter
@@ -264,6 +262,9 @@ async function recordCot(ctx: StepContext, step: Extract<Step, { do: "record-cot
     progress.line(`  ${message}`);
     return;
   }
+  // the phase's last change, which early ends count from: only a CoT actually recorded is one
+  const seq = indexOf(env).nextSeq();
+  ctx.changeSeq = seq;
   for (const meter of meters) {
     const control = step.controls?.[meter] ?? step.control;
     records.push(
