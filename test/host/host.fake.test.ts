@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Zcl } from "zigbee-herdsman";
 import { Endpoints } from "zigbee-herdsman/dist/adapter/z-stack/adapter/endpoints.js";
 import { Device } from "zigbee-herdsman/dist/controller/model/device.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SteppedClock } from "../../src/hub/clock.js";
 import { Host } from "../../src/host/host.js";
 import { EvidenceLog } from "../../src/evidence/log.js";
@@ -211,6 +211,22 @@ describe("host on herdsman with a fake adapter", () => {
       expect(messages.map((m) => [m.endpoint.ID, m.cluster])).toEqual([[1, "seMetering"]]);
     } finally {
       device.off("message", onMessage);
+    }
+  });
+
+  it("checks a device in implicitly, as herdsman's controller does, when a request the hub answers finds requests held for it", async () => {
+    const device = Device.byIeeeAddr(IHD)!;
+    const checkin = vi.spyOn(device, "implicitCheckin").mockImplementation(() => {});
+    const held = device.endpoints.map((e) => vi.spyOn(e, "hasPendingRequests").mockReturnValue(false));
+    try {
+      await exchange({ dstEp: 0x24, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x4c) });
+      expect(checkin).not.toHaveBeenCalled();
+      held[0]?.mockReturnValue(true);
+      await exchange({ dstEp: 0x24, clusterId: 0x0702, bytes: read(0x0702, [0x0000], 0x4d) });
+      expect(checkin).toHaveBeenCalled();
+    } finally {
+      checkin.mockRestore();
+      for (const h of held) h.mockRestore();
     }
   });
 
