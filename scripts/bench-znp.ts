@@ -6,8 +6,11 @@
  * this one reading an emulated node over tcp://; after 1,000 reads to warm up, the child's CPU time (user +
  * system, from /proc/<pid>/stat, Linux) per round trip over `--batches` (default 4) consecutive batches of
  * `--process-reads` reads (default 10,000). The first batch still pays for V8 optimising the dongle's hot
- * path (the compiler threads' CPU is the child's), the last is the settled cost. `--cpu-prof DIR`
- * profiles the child (`--cpu-prof-interval µs`: its sampling interval, default Node's 1000).
+ * path (the compiler threads' CPU is the child's), the last is the settled cost. A second line per batch
+ * splits the CPU between the main thread and the others (V8's compiler and GC helpers), with the minor page
+ * faults, the voluntary context switches (sleeps) per round trip and the child's RSS. `--child-flags="…"`
+ * replaces the child's Node flags (default `--max-semi-space-size=4`, as bin/hanbench.js runs). `--cpu-prof
+ * DIR` profiles the child (`--cpu-prof-interval µs`: its sampling interval, default Node's 1000).
  *
  * Then, in this process: the dongle fed MT bytes directly, a bare MT client over tcp://, and herdsman over
  * tcp:// and a socat pty: round trips per second (one at a time, and with herdsman's 16 concurrent
@@ -20,10 +23,10 @@
  * herdsman spends on a read) between a reply and the next request, since a server that sleeps longer
  * between requests pays more for each (caches gone cold, a deeper wake-up).
  *
- *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--batches N] [--only process|floor|in-process|raw|herdsman] [--no-pty]
+ *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--batches N] [--child-flags="FLAGS"] [--only process|floor|in-process|raw|herdsman] [--no-pty]
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +51,7 @@ const { values } = parseArgs({
     "process-reads": { type: "string" },
     batches: { type: "string" },
     "floor-pace": { type: "string" },
+    "child-flags": { type: "string" },
     only: { type: "string" },
     "cpu-prof": { type: "string" },
     "cpu-prof-interval": { type: "string" },
@@ -169,6 +173,39 @@ function processCpuUs(pid: number): { user: number; system: number } {
   return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
 }
 
+/**
+ * A process's threads so far (Linux /proc): CPU of the main thread (the event loop and the JavaScript) and of
+ * the others (V8's compiler and GC helper threads, libuv's pool), in µs; minor page faults; voluntary
+ * context switches (a thread going to sleep: the event loop waiting for the next request, a helper thread
+ * done) summed over the threads.
+ */
+function threadStats(pid: number): { main: number; others: number; minflt: number; sleeps: number } {
+  const out = { main: 0, others: 0, minflt: 0, sleeps: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    let status: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const cpu = (Number(f[11]) + Number(f[12])) * 10_000;
+    if (Number(tid) === pid) out.main += cpu;
+    else out.others += cpu;
+    out.minflt += Number(f[7]);
+    out.sleeps += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return out;
+}
+
+/** Resident set size of a process, MB (Linux /proc). */
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
 /** `hanbench virtual` in a child process; herdsman here reads its node; the child's CPU per round trip. */
 async function benchProcess(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "hanbench-bench-"));
@@ -183,7 +220,7 @@ async function benchProcess(): Promise<void> {
     process.execPath,
     [
       ...prof,
-      "--max-semi-space-size=4",
+      ...(values["child-flags"] ?? "--max-semi-space-size=4").split(" ").filter(Boolean),
       "bin/hanbench.js",
       "virtual",
       "--listen",
@@ -215,11 +252,13 @@ async function benchProcess(): Promise<void> {
     // compiler threads are the child's CPU too), the later ones show the settled cost.
     for (let b = 1; b <= BATCHES; b++) {
       const cpu0 = processCpuUs(child.pid!);
+      const threads0 = threadStats(child.pid!);
       const host0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < PROCESS_READS; i++) await read();
       const s = (performance.now() - t0) / 1000;
       const cpu = processCpuUs(child.pid!);
+      const threads = threadStats(child.pid!);
       const host = process.cpuUsage(host0);
       const per = (us: number) => (us / PROCESS_READS).toFixed(1);
       const dongle = cpu.user + cpu.system - cpu0.user - cpu0.system;
@@ -228,7 +267,10 @@ async function benchProcess(): Promise<void> {
           ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})` +
           `  | herdsman host ${per(host.user + host.system)} µs/rt` +
           ` (dongle / host ${(dongle / (host.user + host.system)).toFixed(2)})` +
-          `  — reads ${1000 + (b - 1) * PROCESS_READS + 1}-${1000 + b * PROCESS_READS}\n`,
+          `  — reads ${1000 + (b - 1) * PROCESS_READS + 1}-${1000 + b * PROCESS_READS}\n` +
+          `${"".padEnd(18)} main thread ${per(threads.main - threads0.main)}, other threads ${per(threads.others - threads0.others)} µs/rt` +
+          `  | faults ${((threads.minflt - threads0.minflt) / PROCESS_READS).toFixed(2)}/rt` +
+          `  | sleeps ${((threads.sleeps - threads0.sleeps) / PROCESS_READS).toFixed(2)}/rt  | RSS ${rssMb(child.pid!).toFixed(0)} MB\n`,
       );
     }
   } finally {
