@@ -8,6 +8,9 @@
 import { type Server, type Socket, createServer, isIPv4 } from "node:net";
 import { log } from "../../log.js";
 
+/** A settled promise: `.then` queues a microtask without Node's per-call async resource (queueMicrotask). */
+const RESOLVED = Promise.resolve();
+
 export interface HostLink {
   /** Bytes from the host. */
   onData(chunk: Buffer): void;
@@ -91,16 +94,20 @@ export class TcpHostServer {
     }
     this.#current = s;
     s.setNoDelay(true);
-    // the frames of one turn of the event loop (an SRSP and the callbacks that follow it) leave in one write
+    // The frames of one turn of the event loop (an SRSP and the callbacks that follow it from the medium's
+    // microtasks) leave in one write, once every microtask of the turn has run: a promise reaction queues a
+    // nextTick, and Node runs ticks queued by microtasks only when the microtask queue is empty. Sooner and
+    // cheaper than a setImmediate (no immediate queue, no check phase), with the same bytes in the same order.
     let queued: Buffer[] = [];
     const flush = () => {
       const out = queued.length === 1 ? queued[0]! : Buffer.concat(queued);
       queued = [];
       if (!s.destroyed) s.write(out);
     };
+    const flushAfterMicrotasks = () => process.nextTick(flush);
     const write = (bytes: Buffer) => {
       if (s.destroyed) return;
-      if (queued.length === 0) setImmediate(flush);
+      if (queued.length === 0) void RESOLVED.then(flushAfterMicrotasks);
       queued.push(bytes);
     };
     s.on("data", (chunk: Buffer) => this.link.onData(chunk));
