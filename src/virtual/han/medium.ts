@@ -30,6 +30,12 @@ export interface MediumOptions {
   seed?: number;
 }
 
+/**
+ * A settled promise: `.then(run)` queues `run` as a microtask, in the same queue and order as `queueMicrotask`,
+ * without the async resource Node's `queueMicrotask` creates and enters for each call.
+ */
+const RESOLVED = Promise.resolve();
+
 export type TapListener = (record: TapRecord) => void;
 export type DeliveryResult = (delivered: boolean) => void;
 
@@ -170,7 +176,7 @@ export class HanMedium {
     const lost = this.lossRate > 0 && this.#rng.next() < this.lossRate;
     const run = () => this.#deliver(frame, lost, onResult);
     if (delay > 0) setTimeout(run, delay);
-    else queueMicrotask(run);
+    else void RESOLVED.then(run);
   }
 
   /** An APS command frame (Request Key, Transport Key): endpoint 0, no profile, cluster or payload of its own. */
