@@ -127,7 +127,11 @@ export function decode<L extends Layout>(layout: L, data: Buffer): Params<L> {
   return d(data) as Params<L>;
 }
 
-/** The encoder of a layout, generated once like its decoder: the size, then the fields written in place. */
+/**
+ * The encoder of a layout, generated once like its decoder: the size, then the fields written in place.
+ * Buffers go in with TypedArray `set` (the size was checked first), not Buffer#copy, whose argument checks
+ * V8 would otherwise compile into every encoder.
+ */
 interface Encoder {
   size(v: Record<string, unknown>): number;
   into(v: Record<string, unknown>, out: Buffer, offset: number): void;
@@ -172,17 +176,17 @@ function compileEncoder(layout: Layout): Encoder {
         const n = f.kind === "ieee" ? 8 : (f.length ?? 0);
         size.push(`if (${x}.length > ${n}) tooLong(L, ${i}, ${n}, ${x}.length); n += ${n};`);
         into.push(
-          `{ const b = ${x}; b.copy(out, o); if (b.length < ${n}) out.fill(0, o + b.length, o + ${n}); o += ${n}; }`,
+          `{ const b = ${x}; out.set(b, o); if (b.length < ${n}) out.fill(0, o + b.length, o + ${n}); o += ${n}; }`,
         );
         break;
       }
       case "buf8":
         size.push(`if (${x}.length > 255) tooLong(L, ${i}, 255, ${x}.length); n += 1 + ${x}.length;`);
-        into.push(`{ const b = ${x}; out[o++] = b.length; b.copy(out, o); o += b.length; }`);
+        into.push(`{ const b = ${x}; out[o++] = b.length; out.set(b, o); o += b.length; }`);
         break;
       case "buf16":
         size.push(`n += 2 + ${x}.length;`);
-        into.push(`{ const b = ${x}; out.writeUInt16LE(b.length, o); o += 2; b.copy(out, o); o += b.length; }`);
+        into.push(`{ const b = ${x}; out.writeUInt16LE(b.length, o); o += 2; out.set(b, o); o += b.length; }`);
         break;
       case "list8":
       case "list16": {
@@ -194,7 +198,7 @@ function compileEncoder(layout: Layout): Encoder {
       }
       case "rest":
         size.push(`n += ${x}.length;`);
-        into.push(`{ const b = ${x}; b.copy(out, o); o += b.length; }`);
+        into.push(`{ const b = ${x}; out.set(b, o); o += b.length; }`);
         break;
     }
   });
