@@ -92,20 +92,25 @@ export function readRsp(
   ids: readonly number[],
   attrs: ReadonlyMap<number, Attribute> | undefined,
 ): Buffer {
+  // indexed loops and TypedArray set rather than for…of and Buffer#copy: the same bytes, in a function V8
+  // optimises at a fraction of the cost (it is on every read's path)
   let size = replyHeaderLength(req);
-  for (const id of ids) {
-    const a = attrs?.get(id);
+  for (let i = 0; i < ids.length; i++) {
+    const a = attrs?.get(ids[i]!);
     size += a ? 3 + typedOf(a).length : 3;
   }
   const out = Buffer.allocUnsafe(size);
   let o = writeReplyHeader(req, READ_RSP.id, out);
-  for (const id of ids) {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
     const a = attrs?.get(id);
     out[o++] = id & 0xff;
     out[o++] = (id >> 8) & 0xff;
     if (a) {
       out[o++] = Status.SUCCESS;
-      o += typedOf(a).copy(out, o);
+      const typed = typedOf(a);
+      out.set(typed, o);
+      o += typed.length;
     } else out[o++] = Status.UNSUPPORTED_ATTRIBUTE;
   }
   return out;
