@@ -46,8 +46,22 @@ const EMPTY = Buffer.alloc(0);
 /** AF_DATA_REQUEST options bit EN_SECURITY: APS security with the destination's link key (link-keys.ts). */
 const AF_EN_SECURITY = 0x40;
 
-function secured(options: number): { security?: true } {
-  return (options & AF_EN_SECURITY) !== 0 ? { security: true } : {};
+/**
+ * The APS frame of a data request from the coordinator; `security: true` only when `options` asks for it
+ * (no key at all otherwise). Two object literals rather than a spread: one shape each, built directly.
+ */
+function requestFrame(
+  srcEp: number,
+  dstNwk: number,
+  dstEp: number,
+  profileId: number,
+  clusterId: number,
+  payload: Buffer,
+  options: number,
+): ApsFrame {
+  return (options & AF_EN_SECURITY) !== 0
+    ? { srcNwk: 0x0000, srcEp, dstNwk, dstEp, profileId, clusterId, payload, security: true }
+    : { srcNwk: 0x0000, srcEp, dstNwk, dstEp, profileId, clusterId, payload };
 }
 
 /** The profile a frame from `srcEp` carries: ZDO's (0) from endpoint 0, else the endpoint's registration. */
@@ -163,16 +177,15 @@ export const AF_RESPONDERS: readonly Responder[] = [
 
   onSreq(AF_DATA_REQUEST, (req, emu) => {
     if (emu.deviceState !== DevState.ZB_COORD) return { status: AfStatus.NWK_INVALID_REQUEST };
-    const frame: ApsFrame = {
-      srcNwk: 0x0000,
-      srcEp: req.srcEndpoint,
-      dstNwk: req.dstAddr,
-      dstEp: req.dstEndpoint,
-      profileId: profileOf(emu, req.srcEndpoint),
-      clusterId: req.clusterId,
-      payload: req.data,
-      ...secured(req.options),
-    };
+    const frame = requestFrame(
+      req.srcEndpoint,
+      req.dstAddr,
+      req.dstEndpoint,
+      profileOf(emu, req.srcEndpoint),
+      req.clusterId,
+      req.data,
+      req.options,
+    );
     transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
   }),
@@ -186,16 +199,15 @@ export const AF_RESPONDERS: readonly Responder[] = [
     else if (mode === 1)
       dstNwk = 0xfffd; // group: every rx-on node filters by its own groups
     else dstNwk = req.dstAddr.readUInt16LE(0);
-    const frame: ApsFrame = {
-      srcNwk: 0x0000,
-      srcEp: req.srcEndpoint,
+    const frame = requestFrame(
+      req.srcEndpoint,
       dstNwk,
-      dstEp: mode === 1 ? 0xff : req.dstEndpoint,
-      profileId: profileOf(emu, req.srcEndpoint),
-      clusterId: req.clusterId,
-      payload: req.data,
-      ...secured(mode === 1 ? 0 : req.options),
-    };
+      mode === 1 ? 0xff : req.dstEndpoint,
+      profileOf(emu, req.srcEndpoint),
+      req.clusterId,
+      req.data,
+      mode === 1 ? 0 : req.options,
+    );
     transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
   }),
@@ -203,20 +215,16 @@ export const AF_RESPONDERS: readonly Responder[] = [
   // a source route (relay list) is how the frame would travel; the simulated HAN needs none
   onSreq(AF_DATA_REQUEST_SRC_RTG, (req, emu) => {
     if (emu.deviceState !== DevState.ZB_COORD) return { status: AfStatus.NWK_INVALID_REQUEST };
-    transmit(
-      emu,
-      {
-        srcNwk: 0x0000,
-        srcEp: req.srcEndpoint,
-        dstNwk: req.dstAddr,
-        dstEp: req.dstEndpoint,
-        profileId: profileOf(emu, req.srcEndpoint),
-        clusterId: req.clusterId,
-        payload: req.data,
-        ...secured(req.options),
-      },
-      req.transId,
+    const frame = requestFrame(
+      req.srcEndpoint,
+      req.dstAddr,
+      req.dstEndpoint,
+      profileOf(emu, req.srcEndpoint),
+      req.clusterId,
+      req.data,
+      req.options,
     );
+    transmit(emu, frame, req.transId);
     return { status: AfStatus.SUCCESS };
   }),
 
