@@ -320,15 +320,19 @@ async function benchFloor(): Promise<void> {
       paceUs = pace;
       for (let i = 0; i < 1000; i++) await once();
       const cpu0 = processCpuUs(child.pid!);
+      const threads0 = threadStats(child.pid!);
       const t0 = performance.now();
       for (let i = 0; i < PROCESS_READS; i++) await once();
       const s = (performance.now() - t0) / 1000;
       const cpu = processCpuUs(child.pid!);
+      const threads = threadStats(child.pid!);
       const per = (us: number) => (us / PROCESS_READS).toFixed(1);
       process.stdout.write(
         `${"floor".padEnd(10)} ${(PROCESS_READS / s).toFixed(0).padStart(7)} rt/s  | a bare Node TCP server CPU ${per(cpu.user + cpu.system - cpu0.user - cpu0.system)} µs/rt` +
           ` (user ${per(cpu.user - cpu0.user)}, system ${per(cpu.system - cpu0.system)})` +
-          `  — one read and one write per round trip, nothing else; the client busy ${pace} µs between\n`,
+          `  — one read and one write per round trip, nothing else; the client busy ${pace} µs between\n` +
+          `${"".padEnd(18)} main thread ${per(threads.main - threads0.main)}, other threads ${per(threads.others - threads0.others)} µs/rt` +
+          `  | sleeps ${((threads.sleeps - threads0.sleeps) / PROCESS_READS).toFixed(2)}/rt  | RSS ${rssMb(child.pid!).toFixed(0)} MB\n`,
       );
     }
   } finally {
