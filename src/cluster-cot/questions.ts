@@ -3,7 +3,7 @@
  * on (has every DUT queried the CoT yet?) and the cases ask the same ones for their verdicts, both over the
  * log's one EvidenceIndex. So the runner cannot stop waiting on a frame the verdict does not count.
  */
-import type { ZclEvent } from "../evidence/events.js";
+import type { EndpointRole, ZclEvent } from "../evidence/events.js";
 import type { EvidenceIndex } from "../evidence/log-index.js";
 import { readAttributeIds } from "../evidence/zcl-event.js";
 import { attributeId, ClusterId, commandId, globalCommand } from "../zcl/index.js";
@@ -74,15 +74,27 @@ export function hasFetchedHistory(
   return complete > 0;
 }
 
-/** The device answered, at or after evidence `fromSeq`, a Messaging command the hub sent it (its Default Response). */
-export function hasAcknowledgedMessage(index: EvidenceIndex, device: string, fromSeq: number): boolean {
+/**
+ * The device answered, at or after evidence `fromSeq`, a Messaging command the hub sent it (its Default
+ * Response); with `role`, one sent from that meter's endpoint (the hub pushes a message from each meter).
+ */
+export function hasAcknowledgedMessage(
+  index: EvidenceIndex,
+  device: string,
+  fromSeq: number,
+  role?: EndpointRole,
+): boolean {
   return index.anySince(
-    "message acknowledged",
+    role === undefined ? "message acknowledged" : `message acknowledged on ${role}`,
     "zcl",
     device,
     fromSeq,
     (e) =>
-      e.dir === "in" && e.clusterId === ClusterId.messaging && e.frameType === "global" && e.commandId === DEFAULT_RSP,
+      e.dir === "in" &&
+      e.clusterId === ClusterId.messaging &&
+      e.frameType === "global" &&
+      e.commandId === DEFAULT_RSP &&
+      (role === undefined || e.role === role),
   );
 }
 

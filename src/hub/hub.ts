@@ -299,7 +299,7 @@ export class Hub implements FrameHandlerHost {
    */
   publishMessage(
     opts: { text?: string; roles?: EndpointRole[]; messageControl?: number; durationInMinutes?: number } = {},
-  ): { messageId: number; text: string } {
+  ): { messageId: number; text: string; roles: readonly EndpointRole[] } {
     const now = this.clock.now();
     const msg: SupplierMessage = this.messages.publish({
       messageId: this.nextIssuerId(),
@@ -324,7 +324,7 @@ export class Hub implements FrameHandlerHost {
         },
       );
     }
-    return { messageId: msg.messageId, text: msg.text };
+    return { messageId: msg.messageId, text: msg.text, roles: msg.roles };
   }
 
   /**

@@ -184,16 +184,17 @@ export class DutCommands {
   }
 
   /**
-   * After a supplier message is published: waits (at most `ms`) until every DUT on the network has
-   * acknowledged its DisplayMessage, so that what a probe shows next includes it, and says who did.
+   * After a supplier message is published from the meters `roles`: waits (at most `ms`) until every DUT on the
+   * network has acknowledged its DisplayMessage from each of them, so that what a probe shows next includes
+   * it, and says who did.
    */
-  async awaitDelivery(fromSeq: number, ms: number, signal: AbortSignal): Promise<void> {
+  async awaitDelivery(fromSeq: number, roles: readonly EndpointRole[], ms: number, signal: AbortSignal): Promise<void> {
     const { evidence, host, session } = this.#d;
     const online = new Set(host.devices().map((d) => d.ieee));
     const duts = session.duts.map((d) => d.decl.ieee).filter((ieee) => online.has(ieee));
     if (duts.length === 0) return;
     const index = EvidenceIndex.of(evidence.events);
-    const acked = (ieee: string) => hasAcknowledgedMessage(index, ieee, fromSeq);
+    const acked = (ieee: string) => roles.every((r) => hasAcknowledgedMessage(index, ieee, fromSeq, r));
     await this.#until(() => duts.every(acked), ms, signal);
     const yes = duts.filter(acked).map((d) => session.nameOf(d));
     const no = duts.filter((d) => !acked(d)).map((d) => session.nameOf(d));

@@ -474,7 +474,7 @@ export class BenchConsole {
     const msg = this.#d.hub.publishMessage(text ? { text } : {});
     this.#d.out(`message ${msg.messageId} published: ${msg.text}`);
     // so that a probe right after this sees it: the push reaches the DUTs before the probe's dump request
-    await this.#d.dut?.awaitDelivery(from, DELIVERY_MS, signal);
+    await this.#d.dut?.awaitDelivery(from, msg.roles, DELIVERY_MS, signal);
   }
 
   async #cot(args: string[]): Promise<void> {

@@ -200,13 +200,18 @@ async function publishMessage(ctx: StepContext): Promise<void> {
   const from = indexOf(env).nextSeq();
   const m = env.hub.publishMessage();
   ctx.progress.line(`  supplier message published: "${m.text}"`);
-  const delivered = () => env.duts.every((d) => hasAcknowledgedMessage(indexOf(env), d.decl.ieee, from));
+  // the message goes out from each meter: hub time moves on only once each DUT has acknowledged every push,
+  // so a push still on its way cannot reach a DUT after a CoT recorded next
+  const missing = (ieee: string) => m.roles.filter((r) => !hasAcknowledgedMessage(indexOf(env), ieee, from, r));
+  const delivered = () => env.duts.every((d) => missing(d.decl.ieee).length === 0);
   if (!(await env.settle(delivered, env.mode === "virtual" ? MESSAGE_DELIVERY_MS : ctx.timing.settleMs))) {
-    for (const d of env.duts.filter((x) => !hasAcknowledgedMessage(indexOf(env), x.decl.ieee, from))) {
+    for (const d of env.duts) {
+      const meters = missing(d.decl.ieee);
+      if (meters.length === 0) continue;
       env.evidence.append({
         kind: "note",
-        message: `${d.decl.label} did not acknowledge DisplayMessage ${m.messageId}`,
-        data: { device: d.decl.ieee, messageId: m.messageId },
+        message: `${d.decl.label} did not acknowledge DisplayMessage ${m.messageId} (from the ${meters.map((r) => r.toUpperCase()).join(" and the ")})`,
+        data: { device: d.decl.ieee, messageId: m.messageId, meters },
       });
     }
   }

@@ -124,6 +124,16 @@ describe("the runner's other questions", () => {
     expect(hasAcknowledgedMessage(index, DUT, 0)).toBe(false);
     log.append(frame("in", "18070b0000", { command: "defaultRsp", payload: {} }, 0x0703));
     expect(hasAcknowledgedMessage(index, DUT, 0)).toBe(true);
+    // per meter: that acknowledgement went to the GPF's endpoint, the ESME's push is still unanswered
+    expect(hasAcknowledgedMessage(index, DUT, 0, "gpf")).toBe(true);
+    expect(hasAcknowledgedMessage(index, DUT, 0, "esme")).toBe(false);
+    log.append(
+      zclEvent("in", { ...meta, hubEp: 3, role: "esme", clusterId: 0x0703 }, Buffer.from("18080b0000", "hex"), {
+        command: "defaultRsp",
+        payload: {},
+      }),
+    );
+    expect(hasAcknowledgedMessage(index, DUT, 0, "esme")).toBe(true);
   });
 });
 
