@@ -20,6 +20,7 @@ import type { ZclPayload } from "zigbee-herdsman/dist/adapter/events.js";
 import type { Device } from "zigbee-herdsman/dist/controller/model/device.js";
 import type { CommandResult, ReadRecord, RequestContext } from "../hub/types.js";
 import type { EvidenceSink } from "../evidence/log.js";
+import type { FrameMeta } from "../evidence/zcl-event.js";
 import { log } from "../log.js";
 import { encodeZcl, SE_PROFILE_ID, Status } from "../zcl/index.js";
 import type { HubPort } from "./hub-port.js";
@@ -91,12 +92,19 @@ export class Router {
       hubEp,
       role: role ?? "gpf",
     };
+    // the frame's meta as one literal: a spread followed by more fields (`{ ...ctx, role }`) costs V8 (Node 20)
+    // ~1.4 µs an object, a tenth of the hub's whole answer to a read
+    const meta: FrameMeta = {
+      device: ctx.device,
+      nwk: ctx.nwk,
+      deviceEp: ctx.deviceEp,
+      hubEp,
+      role,
+      clusterId: payload.clusterID,
+    };
     const apsSecured = this.#deps.securityOf?.(payload);
-    this.#deps.tap.incoming(
-      { ...ctx, role, clusterId: payload.clusterID, ...(apsSecured !== undefined ? { apsSecured } : {}) },
-      frame,
-      payload.data,
-    );
+    if (apsSecured !== undefined) meta.apsSecured = apsSecured;
+    this.#deps.tap.incoming(meta, frame, payload.data);
     const clientToServer = header.frameControl.direction === Zcl.Direction.CLIENT_TO_SERVER;
     if (payload.wasBroadcast || !clientToServer) return false;
     const attrIds =
