@@ -586,12 +586,17 @@ export class Host extends EventEmitter<HostEvents> {
       profileId,
     ) => {
       const apsSecured = this.#security?.wouldSecure(nwk, srcEp ?? 1, frame.cluster.ID);
+      // The frame is encoded once: the evidence's bytes are the ones the adapter sends (it asks the frame for
+      // them once, right after this), not a second encode of the same frame.
+      const bytes = frame.toBuffer();
+      frame.toBuffer = () => bytes;
       this.#tap.outgoing({
         ieee,
         nwk,
         deviceEp: ep,
         srcEp: srcEp ?? 1,
         frame,
+        bytes,
         ...(profileId ? { profileId } : {}),
         ...(apsSecured !== undefined ? { apsSecured } : {}),
       });

@@ -39,6 +39,8 @@ export class FrameTap {
     srcEp: number;
     profileId?: number;
     frame: Frame;
+    /** The frame's bytes, when the caller has encoded it already. */
+    bytes?: Buffer;
     apsSecured?: boolean;
   }): void {
     const { frame } = opts;
@@ -52,6 +54,6 @@ export class FrameTap {
     };
     if (opts.profileId !== undefined) meta.profileId = opts.profileId;
     if (opts.apsSecured !== undefined) meta.apsSecured = opts.apsSecured;
-    this.evidence.append(zclEvent("out", meta, frame.toBuffer(), decodedOf(frame)));
+    this.evidence.append(zclEvent("out", meta, opts.bytes ?? frame.toBuffer(), decodedOf(frame)));
   }
 }

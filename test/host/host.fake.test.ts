@@ -252,6 +252,26 @@ describe("host on herdsman with a fake adapter", () => {
     expect(outRsp?.payload).toMatchObject({ implementationDateTime: 533098016, proposedTenancyChangeControl: 0x200 });
   });
 
+  it("encodes each frame it sends once: the adapter sends the bytes the evidence records", async () => {
+    const bytes = read(0x0708, [0x0200, 0x0201], 0x47);
+    const fromEvent = evidence.events.length;
+    const fromSent = fake.sent.length;
+    const encode = vi.spyOn(Zcl.Frame.prototype, "toBuffer");
+    try {
+      await exchange({ dstEp: 0x23, clusterId: 0x0708, bytes });
+      // the reply and the barrier's: each encoded by the host's tap, the adapter given those bytes
+      const sent = fake.sent.slice(fromSent);
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      for (const s of sent) expect(encode.mock.contexts.filter((f) => f === s.frame)).toHaveLength(1);
+    } finally {
+      encode.mockRestore();
+    }
+    const out = evidence.events
+      .slice(fromEvent)
+      .filter((e): e is ZclEvent & { seq: number; t: string; wall: string } => e.kind === "zcl" && e.dir === "out");
+    expect(out.map((e) => e.raw)).toEqual(fake.sent.slice(fromSent).map((s) => s.hex));
+  });
+
   it("keeps the last requests of each device", async () => {
     await exchange({ dstEp: 0x23, clusterId: 0x0708, bytes: getCot(0x46) });
     await exchange({ dstEp: 0x24, clusterId: 0x0708, bytes: getCot(0x47) });
