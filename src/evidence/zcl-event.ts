@@ -63,13 +63,17 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decode
     command: decoded ? ("read" in decoded ? "read" : decoded.command) : hex(commandId, 2),
     raw: raw.toString("hex"),
   };
+  const rawHex = event.raw;
   if (meta.role) event.role = meta.role;
   if (meta.profileId !== undefined) event.profileId = meta.profileId;
   if (decoded?.cluster !== undefined) event.cluster = decoded.cluster;
   if (decoded && "read" in decoded) event.payload = [...decoded.read];
   else if (decoded?.payload !== undefined) event.payload = decoded.payload;
   if (dir === "in") {
-    const violations = decoded && "violations" in decoded ? decoded.violations : violationsOf(meta.clusterId, raw);
+    const violations =
+      decoded && "violations" in decoded
+        ? decoded.violations
+        : violationsOf(meta.clusterId, raw, header && rawHex, header?.length);
     if (violations && violations.length > 0) event.violations = violations.map((v) => ({ ...v }));
   }
   if (meta.apsSecured !== undefined) event.apsSecured = meta.apsSecured;
@@ -77,12 +81,43 @@ export function zclEvent(dir: "in" | "out", meta: FrameMeta, raw: Buffer, decode
 }
 
 /** src/zcl's violations in a frame another decoder (herdsman) read; none when src/zcl cannot decode it. */
-function violationsOf(clusterId: number, raw: Buffer): ZclViolation[] | undefined {
+function decodedViolations(clusterId: number, raw: Buffer): ZclViolation[] | undefined {
   try {
     return decodeZcl(clusterId, raw).violations;
   } catch {
     return undefined;
   }
+}
+
+/** Frames up to this many bytes have their violations remembered. */
+const REMEMBERED_BYTES = 32;
+/** Frames remembered at most (the memory is emptied when it is full). */
+const REMEMBERED_MAX = 4096;
+/** Violations (or `null`: none, or not decodable) by cluster and frame bytes without the TSN. */
+const remembered = new Map<string, readonly ZclViolation[] | null>();
+
+/**
+ * `decodedViolations`, remembered for short frames: a device's polls repeat the same bytes but for the TSN,
+ * which no rule of the decoder looks at. `rawHex` is the frame's bytes as hex, `headerLength` its header's.
+ */
+function violationsOf(
+  clusterId: number,
+  raw: Buffer,
+  rawHex: string | undefined,
+  headerLength: number | undefined,
+): readonly ZclViolation[] | undefined {
+  if (rawHex === undefined || headerLength === undefined || raw.length > REMEMBERED_BYTES) {
+    return decodedViolations(clusterId, raw);
+  }
+  const tsnAt = 2 * (headerLength - 2);
+  const key = `${clusterId}:${rawHex.slice(0, tsnAt)}..${rawHex.slice(tsnAt + 2)}`;
+  let v = remembered.get(key);
+  if (v === undefined) {
+    v = decodedViolations(clusterId, raw) ?? null;
+    if (remembered.size >= REMEMBERED_MAX) remembered.clear();
+    remembered.set(key, v);
+  }
+  return v ?? undefined;
 }
 
 /** The attribute ids of a Read Attributes frame (global command 0x00) as `zclEvent` wrote them, else undefined. */

@@ -111,4 +111,31 @@ describe("zclEvent", () => {
     // bytes src/zcl cannot read at all give no violations (and no exception)
     expect(zclEvent("in", META, Buffer.from("0534120723", "hex"))).not.toHaveProperty("violations");
   });
+
+  it("finds the same violations in a device's repeated frame whatever its TSN, and no others in other bytes", () => {
+    const violation = {
+      field: "writeRsp.records[0]",
+      offset: 3,
+      what: "status 0x86 without an attribute id (only SUCCESS may stand alone)",
+    };
+    const decoded = { command: "writeRsp", payload: [{ status: 0x86 }] };
+    const first = zclEvent("in", META, Buffer.from("18050486", "hex"), decoded);
+    expect(first.violations).toEqual([violation]);
+    // each event has its own copy: changing one changes no other
+    first.violations![0]!.what = "changed";
+    expect(zclEvent("in", META, Buffer.from("18060486", "hex"), decoded).violations).toEqual([violation]);
+    expect(zclEvent("in", META, Buffer.from("18050486", "hex"), decoded).violations).toEqual([violation]);
+    // the same frame but a SUCCESS record after the TSN: nothing to say
+    expect(zclEvent("in", META, Buffer.from("18050400", "hex"), decoded)).not.toHaveProperty("violations");
+    // with a manufacturer code the TSN is the fourth byte, and the code itself counts
+    const manufacturer = (hex: string) =>
+      zclEvent("in", { ...META, clusterId: 0x0000 }, Buffer.from(hex, "hex"), decoded).violations;
+    expect(manufacturer("1c3412070486")).toEqual([{ ...violation, offset: 5 }]);
+    expect(manufacturer("1c3412080486")).toEqual([{ ...violation, offset: 5 }]);
+    expect(manufacturer("1c3412070400")).toBeUndefined();
+    // reserved frame control bits are the frame's own, TSN or not
+    expect(zclEvent("in", META, Buffer.from("38050400", "hex"), decoded).violations).toEqual([
+      { field: "frameControl", offset: 0, what: "reserved bits set (0x38)" },
+    ]);
+  });
 });
