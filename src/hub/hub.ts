@@ -66,7 +66,13 @@ import {
 } from "./layout.js";
 import { displayMessagePayload } from "./servers/messaging.js";
 import { publishChangeOfTenancyPayload } from "./servers/device-management.js";
-import { type ClusterServer, type HubIdentity, MalformedCommand, type ServeEnv } from "./servers/server.js";
+import {
+  type ClusterServer,
+  type HubIdentity,
+  MalformedCommand,
+  type ServedAttribute,
+  type ServeEnv,
+} from "./servers/server.js";
 import { type CotInput, type CotRecord, CotSchedule } from "./cots.js";
 import type { CommandRequest, CommandResult, EndpointRole, Push, ReadRecord, RequestContext } from "./types.js";
 import { type HubVariant, type HubVariantName, hubVariant, VIRTUAL_DEFAULT_VARIANT } from "./variants.js";
@@ -104,6 +110,12 @@ export interface HubOptions {
   keyEstablishment?: KeyEstablishmentServer;
 }
 
+/** A value compared by `===` as it is (not a Buffer, an array or an object, whose contents may change). */
+function isPrimitive(v: unknown): boolean {
+  const t = typeof v;
+  return t === "number" || t === "string" || t === "bigint" || t === "boolean";
+}
+
 /** A CoT to record on one meter; `push` sends PublishChangeOfTenancy unsolicited from that meter's endpoint. */
 export type CotRequest = CotInput & { push?: boolean };
 
@@ -131,6 +143,8 @@ export class Hub implements FrameHandlerHost {
   /** The servers of each endpoint the hub has (under `electricity-only` no gas mirror), by endpoint number. */
   readonly #servers = new Map<number, { part: EndpointPart; servers: Map<number, ClusterServer> }>();
   #pushListeners: ((p: Push) => void)[] = [];
+  /** The last value each attribute served that its type was checked to carry. */
+  readonly #checked = new Map<ServedAttribute, unknown>();
 
   constructor(opts: HubOptions) {
     this.layout = opts.layout ?? "default";
@@ -255,7 +269,12 @@ export class Hub implements FrameHandlerHost {
       const def = a.def;
       try {
         const value = a.get(env);
-        writeValue(def.type, value, def.name); // refuses a value its type cannot carry
+        // refuses a value its type cannot carry; a primitive value checked last time for this attribute is
+        // not encoded again (most reads serve the value of the read before)
+        if (this.#checked.get(a) !== value || !isPrimitive(value)) {
+          writeValue(def.type, value, def.name);
+          this.#checked.set(a, value);
+        }
         env.served(def.name, value, a.period?.(env));
         return { attrId, status: Status.SUCCESS, type: def.type, value };
       } catch (e) {

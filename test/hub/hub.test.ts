@@ -85,6 +85,21 @@ describe("served evidence", () => {
     });
   });
 
+  it("checks every value it serves against its type, also after the same attribute served a good one", () => {
+    const { hub, evidence } = makeHub();
+    const cot = { meter: "gpf" as const, providerId: 0, issuerEventId: 0x1c374a80, tariffType: 0, control: 0x200 };
+    const read = () => hub.read(ctx(hub, "gpf"), 0x0708, [0x0200])[0]!.status;
+    expect([read(), read()]).toEqual([0x00, 0x00]);
+    // a CoT dated before 2000 has no ZCL UTC time (uint32 seconds since 2000): every read of it fails
+    hub.recordCot({ ...cot, implementationTime: Date.parse("1999-12-31T00:00:00Z") });
+    expect([read(), read()]).toEqual([0x01, 0x01]);
+    const errors = evidence.events.filter((e) => e.kind === "error");
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatchObject({ message: expect.stringMatching(/^read changeOfTenancyUpdateDateTime: /) });
+    hub.recordCot({ ...cot, issuerEventId: 0x1c374a81, implementationTime: Date.parse("2016-11-22T02:46:56Z") });
+    expect([read(), read()]).toEqual([0x00, 0x00]);
+  });
+
   it("records octet strings as their text", () => {
     const { hub, evidence } = makeHub();
     readAttrs(hub, "esme", 0x0705, [0x0210]);
