@@ -17,6 +17,11 @@ export interface ReportOptions extends ProvenanceInputs {
   requirements?: RequirementsMap;
 }
 
+function inSeqOrder(events: readonly Evidence[]): boolean {
+  for (let i = 1; i < events.length; i++) if (events[i - 1]!.seq >= events[i]!.seq) return false;
+  return true;
+}
+
 /**
  * The report of a run. Throws if the evidence has no run event, and (RequirementsError) when the requirements
  * map recorded in the log does not fit the suite.
@@ -24,7 +29,9 @@ export interface ReportOptions extends ProvenanceInputs {
 export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunReport {
   const run = runOf(events);
   if (!run) throw new Error("the evidence has no run event: not the log of a hanbench run");
-  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  // a run's own log is in seq order already: read as it is, so the cases read the index the runner built
+  // over it (log-index.ts) instead of a copy and a second index
+  const sorted = inSeqOrder(events) ? events : [...events].sort((a, b) => a.seq - b.seq);
   const requirements =
     opts.requirements ??
     (run.requirements
@@ -37,10 +44,9 @@ export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunRe
     ...d,
     results: d.results.map((r) => withRequirements(r, requirements?.cases[r.id])),
   }));
-  const times = sorted
-    .map((e) => e.t)
-    .filter((t) => typeof t === "string")
-    .sort();
+  let finishedAt: string | undefined;
+  for (const e of events)
+    if (typeof e.t === "string" && (finishedAt === undefined || e.t > finishedAt)) finishedAt = e.t;
   const notTestable = events.find((e) => e.kind === "outcome" && e.outcome === "not-testable");
   return {
     tool: "hanbench",
@@ -50,7 +56,7 @@ export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunRe
     baseline: run.baseline,
     hub: withoutKeys(run.hub ?? {}) as Record<string, unknown>,
     startedAt: run.t,
-    finishedAt: times.at(-1) ?? run.t,
+    finishedAt: finishedAt ?? run.t,
     provenance: provenanceOf(sorted, run, { ...opts, ...(requirements ? { requirements } : {}) }),
     duts,
     summary: summarise(duts),
