@@ -40,23 +40,23 @@ export function identityOf(view: DutView, dut: DutDeclaration): DutIdentity {
 
 /** Every CoT the hub recorded; a CoT event without `meter` is on both meters (the v1 hub records it so). */
 function cotsOf(events: readonly Evidence[]): CotPerformed[] {
-  return events.flatMap((e) => {
-    if (e.kind !== "cot") return [];
+  const out: CotPerformed[] = [];
+  for (const e of events) {
+    if (e.kind !== "cot") continue;
     const meter = (e as { meter?: unknown }).meter;
-    return [
-      {
-        seq: e.seq,
-        t: e.t,
-        wall: e.wall,
-        implementationTime: e.implementationTime,
-        control: e.control,
-        meters: meter === "gpf" || meter === "esme" ? [meter] : ["gpf", "esme"],
-        pushed: e.pushed,
-        providerId: e.providerId,
-        issuerEventId: e.issuerEventId,
-      },
-    ];
-  });
+    out.push({
+      seq: e.seq,
+      t: e.t,
+      wall: e.wall,
+      implementationTime: e.implementationTime,
+      control: e.control,
+      meters: meter === "gpf" || meter === "esme" ? [meter] : ["gpf", "esme"],
+      pushed: e.pushed,
+      providerId: e.providerId,
+      issuerEventId: e.issuerEventId,
+    });
+  }
+  return out;
 }
 
 /** The phases of the log in the order they started (each attempt of one), each with its end and why it ended. */
@@ -112,11 +112,18 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
   const first = events[0] ?? run;
   const last = events.at(-1) ?? run;
   const end = events.findLast((e): e is Evidence & EndEvent => e.kind === "end");
-  const resumes = events.flatMap((e) =>
-    e.kind === "resume"
-      ? [{ wall: e.wall, hubTime: e.t, reason: e.reason, ...(e.phase !== undefined ? { phase: e.phase } : {}) }]
-      : [],
-  );
+  const resumes: ResumeRecord[] = [];
+  let anyPhase = false;
+  for (const e of events) {
+    if (e.kind === "phase") anyPhase = true;
+    else if (e.kind === "resume")
+      resumes.push({
+        wall: e.wall,
+        hubTime: e.t,
+        reason: e.reason,
+        ...(e.phase !== undefined ? { phase: e.phase } : {}),
+      });
+  }
   const requirements = opts.requirements ?? run.requirements;
   return {
     ...(run.reportId ? { reportId: run.reportId } : {}),
@@ -135,7 +142,7 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
     ...(run.coordinator ? { coordinator: run.coordinator } : {}),
     ...(run.lab ? { lab: run.lab } : {}),
     cots: cotsOf(events),
-    ...(events.some((e) => e.kind === "phase") ? { phases: phasesOf(events) } : {}),
+    ...(anyPhase ? { phases: phasesOf(events) } : {}),
     deviations: run.deviations ?? [],
     limitations: run.limitations ?? [],
     ...(requirements
