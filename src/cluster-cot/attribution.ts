@@ -128,7 +128,8 @@ export function periodKindOf(item: string): PeriodKind | undefined {
 }
 
 interface Tables {
-  byItem: Map<string, { s: Served; v: string }[]>;
+  /** The served events of a cluster, item and period, with each one's value in canonical form (canon), alike. */
+  byItem: Map<string, { s: Served[]; v: string[] }>;
   byPeriod: Map<string, Served[]>;
   byValue: Map<string, Served[]>;
   messagesById: Map<string, Served[]>;
@@ -149,11 +150,29 @@ function buildTables(served: readonly Served[]): Tables {
     messagesById: new Map(),
     messagesByText: new Map(),
   };
+  // a DUT's served events repeat few items and values: each series and canonical value is kept once
+  const series = new Map<string, string>();
+  const values = new Map<string, string>();
   for (const s of served) {
-    const v = canon(s.value);
+    let v = canon(s.value);
+    const known = values.get(v);
+    if (known === undefined) values.set(v, v);
+    else v = known;
     const start = timeOf(s.period);
-    push(t.byItem, `${s.clusterId}|${s.item}|${start ?? ""}`, { s, v });
-    if (start !== undefined) push(t.byPeriod, `${s.clusterId}|${s.role}|${seriesOf(s.item)}|${start}`, s);
+    const itemKey = `${s.clusterId}|${s.item}|${start ?? ""}`;
+    const same = t.byItem.get(itemKey);
+    if (same) {
+      same.s.push(s);
+      same.v.push(v);
+    } else t.byItem.set(itemKey, { s: [s], v: [v] });
+    if (start !== undefined) {
+      let ser = series.get(s.item);
+      if (ser === undefined) {
+        ser = seriesOf(s.item);
+        series.set(s.item, ser);
+      }
+      push(t.byPeriod, `${s.clusterId}|${s.role}|${ser}|${start}`, s);
+    }
     push(t.byValue, `${s.clusterId}|${v}`, s);
     const m = servedMessage(s);
     if (m?.id !== undefined) push(t.messagesById, m.id, s);
@@ -186,9 +205,14 @@ export class ServedIndex {
   exact(held: HeldValue): Served[] {
     if (held.value === undefined) return [];
     const v = canon(held.value);
-    return (this.#t.byItem.get(`${held.clusterId}|${held.item}|${timeOf(held.period) ?? ""}`) ?? [])
-      .filter((x) => x.v === v && this.#keep(x.s) && !(held.role && x.s.role && held.role !== x.s.role))
-      .map((x) => x.s);
+    const same = this.#t.byItem.get(`${held.clusterId}|${held.item}|${timeOf(held.period) ?? ""}`);
+    const out: Served[] = [];
+    if (!same) return out;
+    for (let i = 0; i < same.s.length; i++) {
+      const s = same.s[i]!;
+      if (same.v[i] === v && this.#keep(s) && !(held.role && s.role && held.role !== s.role)) out.push(s);
+    }
+    return out;
   }
 
   /** Served figures of the same cluster, meter and series for the period starting at `start`. */
