@@ -45,6 +45,7 @@ import {
 import { type LinkSecurity, linkSecurityUnsupported, ZStackLinkSecurity } from "./link-security.js";
 import { type RequestSummary, RequestLog } from "./requests.js";
 import { Router } from "./router.js";
+import { lazyTimeoutErrors, zstackWaitresses } from "./waits.js";
 import { tightenStateDir } from "./state-dir.js";
 import { FrameTap } from "./tap.js";
 import { type ZdoRequestSeen, watchEmberZdoRequests, watchZdoRequests } from "./zdo-requests.js";
@@ -87,6 +88,12 @@ export interface HostOptions {
    * and recorded. Never on a real radio.
    */
   instantBroadcasts?: boolean;
+  /**
+   * herdsman's Z-Stack waits build their timeout's `Error` (with its stack trace) only when a wait times out,
+   * not each time one starts (waits.ts): the same messages, the same timeouts. For the many frames of a virtual
+   * run; a bench host keeps herdsman's stack traces of who waited.
+   */
+  lazyWaitErrors?: boolean;
 }
 
 export interface HostDevice {
@@ -551,6 +558,9 @@ export class Host extends EventEmitter<HostEvents> {
       if (this.#router.onPayload(payload)) return;
       for (const l of controllerListeners) l.call(adapter, payload);
     });
+    if (this.#opts.lazyWaitErrors && this.#adapterType === "zstack") {
+      for (const waitress of zstackWaitresses(adapter)) lazyTimeoutErrors(waitress);
+    }
     adapter.prependListener("deviceJoined", (p: DeviceJoinedPayload) => {
       this.#joiningNwk.set(p.ieeeAddr, p.networkAddress);
     });

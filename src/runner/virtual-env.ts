@@ -336,7 +336,8 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     duts: new Set(nodes.map((n) => n.ieee)),
     esme: { ieee: esme.ieee, endpoint: esme.seEndpoint },
   });
-  // the virtual HAN delivers a broadcast at once: herdsman's settling pause after each is not waited for
+  // the virtual HAN delivers a broadcast at once: herdsman's settling pause after each is not waited for; its
+  // waits, one or two per frame, build their timeout's Error only on a timeout
   const host = new Host({
     port: dongle.url,
     adapter,
@@ -345,6 +346,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     evidence,
     clock,
     instantBroadcasts: true,
+    lazyWaitErrors: true,
   });
 
   let closed = false;
