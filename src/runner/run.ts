@@ -59,6 +59,8 @@ export interface RunSpec {
   windowAuto?: WindowPolicy;
   /** Virtual runs: how often the emulated devices poll, hub ms (default: the virtual env's). */
   pollIntervalMs?: number;
+  /** Virtual runs: how often they read their live values, hub ms (default: `pollIntervalMs`, else the env's). */
+  refreshIntervalMs?: number;
   /** The specification baseline (`--baseline FILE`, read and checked by the caller) and its file; absent: the
    * baseline the project ships (docs/baseline.json). */
   baseline?: { values: Record<string, string>; file: string };
@@ -146,6 +148,7 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       ...(spec.endpointLayout !== undefined ? { endpointLayout: spec.endpointLayout } : {}),
       ...(spec.security ? { security: spec.security } : {}),
       ...(spec.pollIntervalMs !== undefined ? { pollIntervalMs: spec.pollIntervalMs } : {}),
+      ...(spec.refreshIntervalMs !== undefined ? { refreshIntervalMs: spec.refreshIntervalMs } : {}),
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       ...(spec.hubStartMs !== undefined ? { hubStartMs: spec.hubStartMs } : {}),
       evidence: (clock: SteppedClock) => {

@@ -66,6 +66,11 @@ export interface VirtualEnvOptions {
   evidence: (clock: SteppedClock) => EvidenceLog;
   /** Tenancy poll interval of the emulated displays (hub ms). */
   pollIntervalMs?: number;
+  /**
+   * How often the emulated displays read their live values (hub ms; default: `pollIntervalMs` when that is given,
+   * a poll interval asked for being the displays' whole polling, else every 6 h).
+   */
+  refreshIntervalMs?: number;
   /** How the hub and its meters carry a CoT (default `reference`). */
   hubVariant?: HubVariantName;
   /** The hub's endpoint layout (src/hub/layout.ts; default `default`). */
@@ -283,8 +288,9 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
   configureSeDevices({
     hub,
     pollIntervalMs: opts.pollIntervalMs ?? RUN_POLL_INTERVAL_MS,
-    // a poll interval asked for is the displays' whole polling: the CoT and their live values
-    refreshIntervalMs: opts.pollIntervalMs ?? RUN_REFRESH_INTERVAL_MS,
+    // a poll interval asked for is the displays' whole polling (the CoT and their live values), unless a refresh
+    // interval is asked for too
+    refreshIntervalMs: opts.refreshIntervalMs ?? opts.pollIntervalMs ?? RUN_REFRESH_INTERVAL_MS,
     responseTimeoutMs: RUN_RESPONSE_TIMEOUT_MS,
     startDelayMs: RUN_START_DELAY_MS,
     // what the delay waits for: herdsman has added the device (custom clusters and all) and begun its interview
