@@ -10,10 +10,11 @@
  *                                           [--all-hours 20]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildReport } from "../src/cluster-cot/run-report.js";
+import { scratchDir } from "../src/files.js";
 import { describePhases } from "../src/cluster-cot/provenance.js";
 import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
 import { formatDuration, parseDuration } from "../src/duration.js";
@@ -37,7 +38,7 @@ const hoursOf = (text: string) => (text ? text.split(",").map((h) => Number(h.tr
 const DAY = Date.UTC(2026, 11, 7);
 
 async function once(hour: number, cases: string | undefined): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "hb-bench-plan-"));
+  const dir = mkdtempSync(join(scratchDir(), "hb-bench-plan-"));
   try {
     const wall = performance.now();
     const outcome = await runSuite({
