@@ -64,6 +64,30 @@ function requestFrame(
     : { srcNwk: 0x0000, srcEp, dstNwk, dstEp, profileId, clusterId, payload };
 }
 
+/**
+ * AF_DATA_REQUEST, _EXT and _SRC_RTG once the destination is known: the frame goes out from the coordinator
+ * (its data confirm follows), and the request is answered SUCCESS.
+ */
+function sendRequest(
+  emu: ZnpEmulator,
+  req: { srcEndpoint: number; clusterId: number; data: Buffer; transId: number },
+  dstNwk: number,
+  dstEp: number,
+  options: number,
+): { status: number } {
+  const frame = requestFrame(
+    req.srcEndpoint,
+    dstNwk,
+    dstEp,
+    profileOf(emu, req.srcEndpoint),
+    req.clusterId,
+    req.data,
+    options,
+  );
+  transmit(emu, frame, req.transId);
+  return { status: AfStatus.SUCCESS };
+}
+
 /** The profile a frame from `srcEp` carries: ZDO's (0) from endpoint 0, else the endpoint's registration. */
 function profileOf(emu: ZnpEmulator, srcEp: number): number {
   if (srcEp === 0) return 0x0000;
@@ -177,17 +201,7 @@ export const AF_RESPONDERS: readonly Responder[] = [
 
   onSreq(AF_DATA_REQUEST, (req, emu) => {
     if (emu.deviceState !== DevState.ZB_COORD) return { status: AfStatus.NWK_INVALID_REQUEST };
-    const frame = requestFrame(
-      req.srcEndpoint,
-      req.dstAddr,
-      req.dstEndpoint,
-      profileOf(emu, req.srcEndpoint),
-      req.clusterId,
-      req.data,
-      req.options,
-    );
-    transmit(emu, frame, req.transId);
-    return { status: AfStatus.SUCCESS };
+    return sendRequest(emu, req, req.dstAddr, req.dstEndpoint, req.options);
   }),
 
   onSreq(AF_DATA_REQUEST_EXT, (req, emu) => {
@@ -199,33 +213,13 @@ export const AF_RESPONDERS: readonly Responder[] = [
     else if (mode === 1)
       dstNwk = 0xfffd; // group: every rx-on node filters by its own groups
     else dstNwk = req.dstAddr.readUInt16LE(0);
-    const frame = requestFrame(
-      req.srcEndpoint,
-      dstNwk,
-      mode === 1 ? 0xff : req.dstEndpoint,
-      profileOf(emu, req.srcEndpoint),
-      req.clusterId,
-      req.data,
-      mode === 1 ? 0 : req.options,
-    );
-    transmit(emu, frame, req.transId);
-    return { status: AfStatus.SUCCESS };
+    return sendRequest(emu, req, dstNwk, mode === 1 ? 0xff : req.dstEndpoint, mode === 1 ? 0 : req.options);
   }),
 
   // a source route (relay list) is how the frame would travel; the simulated HAN needs none
   onSreq(AF_DATA_REQUEST_SRC_RTG, (req, emu) => {
     if (emu.deviceState !== DevState.ZB_COORD) return { status: AfStatus.NWK_INVALID_REQUEST };
-    const frame = requestFrame(
-      req.srcEndpoint,
-      req.dstAddr,
-      req.dstEndpoint,
-      profileOf(emu, req.srcEndpoint),
-      req.clusterId,
-      req.data,
-      req.options,
-    );
-    transmit(emu, frame, req.transId);
-    return { status: AfStatus.SUCCESS };
+    return sendRequest(emu, req, req.dstAddr, req.dstEndpoint, req.options);
   }),
 
   onSreq(AF_DELETE, ({ endpoint }, emu) => {
