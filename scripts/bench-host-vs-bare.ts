@@ -3,7 +3,9 @@
  * alternating batches so that both see the same machine:
  *
  * - hanbench: an emulated device reads the hub (CoT attributes of the GPF's Device Management cluster):
- *   device → virtual ZNP (tcp://) → zigbee-herdsman → host → hub → evidence log (a JSONL file) → back.
+ *   device → virtual ZNP (tcp://) → zigbee-herdsman → host → hub → evidence log (a JSONL file) → back, the host
+ *   run as a virtual run runs it (`VIRTUAL_DONGLE_HOST` in src/host/host.ts: herdsman's Z-Stack waits build no
+ *   stack trace each); `--herdsman-waits`: as a bench run on a real dongle runs it (each wait captures its stack).
  * - bare herdsman: herdsman's own `endpoint.read` of an emulated node (Basic zclVersion) through another
  *   virtual dongle of the same kind: herdsman → virtual ZNP → node → back, nothing of hanbench's above it.
  *
@@ -16,7 +18,7 @@
  * hanbench's p99 < 1 ms.
  *
  *   npx tsx scripts/bench-host-vs-bare.ts [--rounds N] [--batch N] [--concurrency C] [--memory-evidence] [--endpoint 1]
- *                                         [--adapter zstack|ember]
+ *                                         [--herdsman-waits] [--adapter zstack|ember]
  *
  * Defaults: 10 rounds of 1,000 reads per path after 1,000 to warm each up.
  * --concurrency C keeps C reads in flight on each path (default 1, one at a time).
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     "warm-up": { type: "string", default: "1000" },
     concurrency: { type: "string", default: "1" },
     "memory-evidence": { type: "boolean", default: false },
+    "herdsman-waits": { type: "boolean", default: false },
     endpoint: { type: "string" },
     role: { type: "string" },
     adapter: { type: "string", default: "zstack" },
@@ -115,6 +118,7 @@ async function hanbenchPath(): Promise<Path> {
     adapter: ADAPTER,
     memoryEvidence: values["memory-evidence"],
     endpoint: values.endpoint ? Number(values.endpoint) : undefined,
+    herdsmanWaits: values["herdsman-waits"],
   });
   const { evidence, evidencePath } = world.stack;
   return {
@@ -236,7 +240,8 @@ async function main(): Promise<void> {
   };
   console.log(
     `${ROUNDS} rounds of ${BATCH} reads per path on ${ADAPTER}, ${CONCURRENCY} in flight, alternating; ` +
-      `load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+      `load average ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}; the hanbench host as ` +
+      (values["herdsman-waits"] ? "a bench run's (herdsman's waits)" : "a virtual run's (VIRTUAL_DONGLE_HOST)"),
   );
   const hanbench = line("hanbench", tallies.hanbench);
   const bare = line("bare herdsman", tallies.bare);

@@ -4,8 +4,10 @@
  * request at a time and for several in flight. `--adapter ember`: the virtual EmberZNet NCP and herdsman's
  * ember adapter instead (scripts/bench-ember.ts --whole-stack runs both side by side).
  *
- *   npx tsx scripts/bench-host.ts [--reads N] [--concurrency C] [--memory-evidence] [--adapter zstack|ember]
+ *   npx tsx scripts/bench-host.ts [--reads N] [--concurrency C] [--memory-evidence] [--herdsman-waits] [--adapter zstack|ember]
  *
+ * The host runs as a virtual run runs it (`VIRTUAL_DONGLE_HOST`: herdsman's Z-Stack waits without a stack trace
+ * each); --herdsman-waits runs it as a bench run on a real dongle does (each wait captures its stack).
  * --memory-evidence keeps the evidence in memory only (to see what the file writes cost).
  * --endpoint 1 reads from a coordinator endpoint that is not a hub server: herdsman answers by itself
  * (UNSUPPORTED_ATTRIBUTE), which gives the floor of the stack without the hub.
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     reads: { type: "string", default: "5000" },
     concurrency: { type: "string", default: "16" },
     "memory-evidence": { type: "boolean", default: false },
+    "herdsman-waits": { type: "boolean", default: false },
     endpoint: { type: "string" },
     adapter: { type: "string", default: "zstack" },
   },
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     adapter: ADAPTER,
     memoryEvidence: values["memory-evidence"],
     endpoint: values.endpoint ? Number(values.endpoint) : undefined,
+    herdsmanWaits: values["herdsman-waits"],
   });
   const { evidence, evidencePath } = world.stack;
   const read = async (): Promise<number> => {

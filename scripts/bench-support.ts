@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Zcl } from "zigbee-herdsman";
 import { RealClock } from "../src/hub/clock.js";
+import { VIRTUAL_DONGLE_HOST } from "../src/host/host.js";
 import { type VirtualAdapter, VirtualDongle } from "../src/virtual/dongle.js";
 import type { EmulatedNode } from "../src/virtual/han/node.js";
 import { interviewed as hubInterviewed, startHubHost } from "../test/support/hub-host.js";
@@ -127,12 +128,14 @@ export function cotReadFrame(tsn: number): Buffer {
 /**
  * The hub on a virtual dongle (`adapter`) with one emulated node admitted and interviewed, and `readCot`: the
  * node reads 0x0708 0x0200/0x0201 of hub endpoint `endpoint` (default the GPF's) as a display polls for a CoT,
- * resolving when the answer is back at the node.
+ * resolving when the answer is back at the node. The host is run as a virtual run runs it (`VIRTUAL_DONGLE_HOST`)
+ * unless `herdsmanWaits`: then as a bench run on a real dongle runs it (herdsman's waits each with their stack trace).
  */
 export async function hubWithReadingNode(opts: {
   adapter: VirtualAdapter;
   memoryEvidence?: boolean;
   endpoint?: number;
+  herdsmanWaits?: boolean;
 }) {
   const dongle = await VirtualDongle.start({ adapter: opts.adapter, devices: ["node"] });
   const node = dongle.devices[0] as EmulatedNode;
@@ -143,6 +146,7 @@ export async function hubWithReadingNode(opts: {
     seed: 1,
     hubIeee: "0x00124b0000000000",
     memoryEvidence: opts.memoryEvidence,
+    ...(opts.herdsmanWaits ? {} : { virtual: VIRTUAL_DONGLE_HOST }),
     devices: [{ eui64: node.ieee, installCode: node.installCode!, deviceType: 6 }],
   });
   const joined = hubInterviewed(stack.host);

@@ -96,6 +96,15 @@ export interface HostOptions {
   lazyWaitErrors?: boolean;
 }
 
+/**
+ * How a host on a virtual dongle is run (src/runner/virtual-env.ts; the read-path benchmarks measure the same
+ * host): broadcasts delivered at once, herdsman's waits without a stack trace each.
+ */
+export const VIRTUAL_DONGLE_HOST = { instantBroadcasts: true, lazyWaitErrors: true } as const satisfies Pick<
+  HostOptions,
+  "instantBroadcasts" | "lazyWaitErrors"
+>;
+
 export interface HostDevice {
   ieee: string;
   nwk: number;

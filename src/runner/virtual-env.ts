@@ -9,7 +9,7 @@ import { RealClock, SteppedClock } from "../hub/clock.js";
 import { DEVICE_LOG_CAPACITY, GbcsDeviceType } from "../hub/device-log.js";
 import { Hub } from "../hub/hub.js";
 import type { Push } from "../hub/types.js";
-import { Host } from "../host/host.js";
+import { Host, VIRTUAL_DONGLE_HOST } from "../host/host.js";
 import type { HubPort } from "../host/hub-port.js";
 import { loadOrCreateNetwork, saveNetwork } from "../host/network.js";
 import { openStateDir } from "../host/state-dir.js";
@@ -351,8 +351,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     hub: gpfOnly(hub),
     evidence,
     clock,
-    instantBroadcasts: true,
-    lazyWaitErrors: true,
+    ...VIRTUAL_DONGLE_HOST,
   });
 
   let closed = false;

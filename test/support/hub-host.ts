@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../../src/hub/clock.js";
 import { Hub } from "../../src/hub/hub.js";
-import { Host } from "../../src/host/host.js";
+import { Host, type HostOptions } from "../../src/host/host.js";
 import { EvidenceLog } from "../../src/evidence/log.js";
 
 export interface HubHostOptions {
@@ -23,6 +23,8 @@ export interface HubHostOptions {
   memoryEvidence?: boolean;
   /** Devices put in the Device Log before the host starts. */
   devices?: { eui64: string; installCode: string | Uint8Array; deviceType: number }[];
+  /** Host options for a virtual dongle (`VIRTUAL_DONGLE_HOST`, as a virtual run's host has them); default none. */
+  virtual?: Pick<HostOptions, "instantBroadcasts" | "lazyWaitErrors">;
 }
 
 export interface HubHost {
@@ -52,6 +54,7 @@ export async function startHubHost(opts: HubHostOptions): Promise<HubHost> {
     evidence,
     clock,
     channel: 15,
+    ...opts.virtual,
   });
   const stop = async () => {
     await host.stop();
