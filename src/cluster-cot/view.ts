@@ -200,6 +200,21 @@ export class DutView {
     return this.#phases.get(name) ?? {};
   }
 
+  /**
+   * Where a detection window opened by event `e` starts: at `e`; or, when the run stopped before that window had
+   * run its course and was resumed (`resume` event, a bench run only), at the resume. While the bench was down the
+   * DUT's queries got no answer and left no evidence, so the window counts again from when the hub was back.
+   */
+  windowFrom(e: Evidence): { ms: number; resume?: Evidence } {
+    let from: { ms: number; resume?: Evidence } = { ms: ms(e) };
+    for (const r of this.#all("resume")) {
+      if (r.seq <= e.seq) continue;
+      const lastBefore = this.event(r.after);
+      if (lastBefore && ms(lastBefore) < from.ms + this.windowMs) from = { ms: ms(r), resume: r };
+    }
+    return from;
+  }
+
   /** Whether an event lies inside a phase's brackets (an unfinished phase runs to the end of the log). */
   inPhase(e: Evidence, name: string): boolean {
     const span = this.phase(name);

@@ -90,6 +90,54 @@ describe("inconclusive", () => {
   });
 });
 
+describe("a bench run stopped and resumed", () => {
+  /**
+   * The run stopped right after phase `phase` started and was resumed `gapMs` later: a `resume` event and the
+   * phase started again follow the cut start; every later event is `gapMs` later in hub time (a bench's clock).
+   */
+  function stopAndResume(events: Evidence[], phase: string, gapMs: number): void {
+    const at = events.findIndex((e) => e.kind === "phase" && e.name === phase && e.state === "start");
+    if (at < 0) throw new Error(`no start of phase ${phase}`);
+    const cut = events[at]!;
+    for (const e of events.slice(at + 1)) e.t = new Date(Date.parse(e.t) + gapMs).toISOString();
+    const later = { ...cut, t: new Date(Date.parse(cut.t) + gapMs).toISOString() };
+    const resume = insert(events, at + 1, later, {
+      kind: "resume",
+      after: 0,
+      reason: "the run stopped: stopped (SIGTERM)",
+      phase,
+    });
+    insert(events, at + 2, later, { kind: "phase", name: phase, state: "start" });
+    if (resume.kind === "resume") resume.after = cut.seq;
+  }
+  const DAY = 24 * 3600_000;
+
+  it("COT-03/04 count the window from the resume when the run stopped inside it", async () => {
+    const events = await run("ihd:compliant", "ihd:no-query");
+    stopAndResume(events, "observe", 2 * DAY);
+    const [good, silent] = evaluate(events);
+    for (const id of ["COT-03", "COT-04"]) {
+      expect(byId(good!, id).verdict, id).toBe("pass");
+      expect(byId(good!, id).reason).toMatch(
+        /after the resume \(seq \d+\) that followed CoT seq \d+ \(window 24 h, counted from the resume at seq \d+: the run stopped inside it\)$/,
+      );
+      // a device that does not query after the resume either still fails
+      expect(byId(silent!, id).verdict, id).toBe("fail");
+      expect(byId(silent!, id).reason).toMatch(/within 24 h, counted from the resume at seq \d+/);
+    }
+  });
+
+  it("a resume after the window had run its course changes nothing", async () => {
+    const events = await run("ihd:no-query");
+    stopAndResume(events, "repeat", 2 * DAY);
+    const [d] = evaluate(events);
+    expect(byId(d!, "COT-03").verdict).toBe("fail");
+    expect(byId(d!, "COT-03").reason).toMatch(
+      /^no Read 0x0708\/0x0200 nor GetChangeOfTenancy on the GPF within 24 h of CoT seq \d+$/,
+    );
+  });
+});
+
 describe("not_applicable", () => {
   it("a device declaring IHDTS 4.x gets not_applicable on every case, with the reason", async () => {
     const events = await run("ihd:no-query", "ppmid:compliant", "ihd:compliant");

@@ -6,7 +6,9 @@
  * Pass: after the CoT of phase `cot` is recorded on the GPF (COT-03) / ESME (COT-04) and within the
  * detection window (`RunEvent.windowMs`, default 24 h of hub time), the DUT sends Read Attributes of Device
  * Management 0x0708 attribute 0x0200 (ChangeOfTenancyUpdateDateTime) or GetChangeOfTenancy (0x0708 client
- * command 0x00) to that meter's endpoint. Evidence that ends before the window does: `inconclusive`. Under a hub variant
+ * command 0x00) to that meter's endpoint. A bench run stopped inside the window and resumed counts the window
+ * from the resume (the DUT's queries while the bench was down left no evidence: `DutView.windowFrom`). Evidence
+ * that ends before the window does: `inconclusive`. Under a hub variant
  * where that meter carries no CoT (`esme-pre-5.1`, `gpf-pre-1.5`, `electricity-only`): `not_applicable`.
  */
 import type { EndpointRole } from "../../evidence/events.js";
@@ -36,14 +38,20 @@ function queryCase(id: string, role: EndpointRole): CaseDef {
       }
       const cot = needMeterCot(view, PHASE.cot, role);
       if (isOutcome(cot)) return cot;
-      const from = ms(cot.event);
+      // a run stopped inside the window and resumed: the window counts from the resume (view.windowFrom)
+      const { ms: from, resume } = view.windowFrom(cot.event);
       const end = from + view.windowMs;
-      const window = hours(view.windowMs);
+      const window = resume
+        ? `${hours(view.windowMs)}, counted from the resume at seq ${resume.seq}: the run stopped inside it`
+        : hours(view.windowMs);
+      const since = resume
+        ? `the resume (seq ${resume.seq}) that followed CoT seq ${cot.event.seq}`
+        : `CoT seq ${cot.event.seq}`;
       const q = view.cotQueries({ role, afterSeq: cot.event.seq, untilMs: end })[0];
       if (q) {
         return outcome(
           "pass",
-          `seq ${q.seq}: ${what(q)} on the ${name} (hub endpoint ${q.hubEp}) ${hours(ms(q) - from)} after CoT seq ${cot.event.seq} (window ${window})`,
+          `seq ${q.seq}: ${what(q)} on the ${name} (hub endpoint ${q.hubEp}) ${resume && q.seq > resume.seq ? `${hours(ms(q) - from)} after ${since}` : `${hours(ms(q) - ms(cot.event))} after CoT seq ${cot.event.seq}`} (window ${window})`,
           [cot.event.seq, q.seq],
         );
       }
@@ -56,13 +64,13 @@ function queryCase(id: string, role: EndpointRole): CaseDef {
       if (ms(view.last) < end) {
         return outcome(
           "inconclusive",
-          `evidence ends ${hours(ms(view.last) - from)} into the ${window} window after CoT seq ${cot.event.seq}, with no CoT query on the ${name} yet${note}`,
+          `evidence ends ${hours(ms(view.last) - from)} into the ${window} window after ${since}, with no CoT query on the ${name} yet${note}`,
           [cot.event.seq, view.last.seq],
         );
       }
       return outcome(
         "fail",
-        `no Read 0x0708/0x0200 nor GetChangeOfTenancy on the ${name} within ${window} of CoT seq ${cot.event.seq}${note}`,
+        `no Read 0x0708/0x0200 nor GetChangeOfTenancy on the ${name} within ${window} of ${since}${note}`,
         [cot.event.seq, elsewhere[0]?.seq],
       );
     },
