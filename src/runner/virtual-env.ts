@@ -40,8 +40,14 @@ const BATCH_MS = 60_000;
 const RUN_POLL_INTERVAL_MS = 60 * 60_000;
 /** The displays read their live values (time, running consumption, price, last message) every 6 h of hub time. */
 const RUN_REFRESH_INTERVAL_MS = 6 * 60 * 60_000;
-/** Real ms an emulated display waits for an answer: answers on the virtual HAN take milliseconds. */
-const RUN_RESPONSE_TIMEOUT_MS = 500;
+/**
+ * Real ms an emulated display waits for an answer, as long as its key establishment waits. Every request of a
+ * virtual run is answered (by the hub through herdsman, the ESME node or the coordinator's firmware), in
+ * milliseconds on an idle machine but seconds later on a loaded one; a display that gave up first would go on
+ * without it and take the late answer as an unsolicited frame (a PublishChangeOfTenancy as a push), so what it
+ * did, and its verdicts, would follow the machine's load.
+ */
+export const RUN_RESPONSE_TIMEOUT_MS = 10_000;
 /**
  * Real ms between a display joining and its first request (its key establishment, in a real home), at most:
  * the display starts as soon as the host has begun its interview.

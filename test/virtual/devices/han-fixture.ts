@@ -62,11 +62,17 @@ class TestCoordinator extends EmulatedNode {
   protected override handleZcl(frame: ApsFrame, header: ZclHeader): Buffer | undefined | Promise<Buffer | undefined> {
     if (frame.dstEp !== GPF_EP) return super.handleZcl(frame, header);
     const device = this.medium.member(frame.srcNwk)?.ieee ?? "unknown";
-    return this.han.hub.handleFrame(
+    const answer = this.han.hub.handleFrame(
       { device, nwk: frame.srcNwk, deviceEp: frame.srcEp, hubEp: GPF_EP, role: "gpf" },
       frame.clusterId,
       frame.payload,
     );
+    const delayMs = this.han.gpfAnswerDelayMs.get(frame.clusterId);
+    if (!delayMs) return answer;
+    // answered as late as a loaded machine answers: the frame goes out once `delayMs` real ms have passed
+    const late = new Promise<Buffer | undefined>((resolve) => setTimeout(() => resolve(answer), delayMs));
+    this.han.lateAnswers.push(late);
+    return late;
   }
 }
 
@@ -75,6 +81,8 @@ export interface AddDevice {
   profile: ProfileName;
   pollIntervalMs?: number;
   firstPollDelayMs?: number;
+  /** Real ms the device waits for an answer (default 500). */
+  responseTimeoutMs?: number;
 }
 
 export class TestHan {
@@ -85,6 +93,10 @@ export class TestHan {
   readonly coordinator: TestCoordinator;
   readonly esme: EmulatedEsme;
   readonly devices: EmulatedSeDevice[] = [];
+  /** Real ms the GPF takes to answer a request on a cluster (cluster id → ms); absent: at once. */
+  readonly gpfAnswerDelayMs = new Map<number, number>();
+  /** The GPF's answers sent late (gpfAnswerDelayMs), each resolving as it goes out. */
+  readonly lateAnswers: Promise<unknown>[] = [];
   #index = 0;
 
   constructor(readonly seed = 42) {
@@ -116,7 +128,7 @@ export class TestHan {
       clock: this.clock,
       medium: this.medium,
       broadcastWindowMs: 20,
-      responseTimeoutMs: 500,
+      responseTimeoutMs: opts.responseTimeoutMs ?? 500,
       ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
       ...(opts.firstPollDelayMs !== undefined ? { firstPollDelayMs: opts.firstPollDelayMs } : {}),
     });

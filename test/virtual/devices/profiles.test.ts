@@ -13,6 +13,7 @@ import {
 import { ClusterId } from "../../../src/zcl/index.js";
 import type { ProfileName, SeDeviceKind } from "../../../src/virtual/devices/profiles.js";
 import type { EmulatedSeDevice } from "../../../src/virtual/devices/se-device.js";
+import { RUN_RESPONSE_TIMEOUT_MS } from "../../../src/runner/virtual-env.js";
 import { HOUR, MIN, TestHan } from "./han-fixture.js";
 import { messageIds, pastConsumption, periodsBefore, periodsFrom } from "./helpers.js";
 
@@ -272,6 +273,46 @@ describe("a CoT made while the device was off (COT-10)", () => {
         // polled at once: cleared before any timer ran
         expect(d.client.clears.map((c) => c.atMs)).toEqual([powerOnAt, powerOnAt]);
       }
+      await han.clock.advance(24 * HOUR);
+      const h = d.holdings();
+      expect(periodsBefore(h, t).length > 0).toBe(!cleared);
+      expect(messageIds(h).has(M1)).toBe(!cleared);
+      expect(messageIds(h).has(M2)).toBe(true);
+    });
+  }
+
+  // On a loaded machine the hub's answers come seconds late. A display of a virtual run waits for them as long as
+  // RUN_RESPONSE_TIMEOUT_MS says; one that gave up (virtual runs once waited 500 ms) took the late answer as a
+  // push: compliant acted on the GPF's CoT as pushed, and offline-miss, whose first reading after power-on is its
+  // baseline, caught the CoT it must miss.
+  for (const [profile, cleared] of [
+    ["compliant", true],
+    ["offline-miss", false],
+  ] as const) {
+    it(`${profile}: the same when the GPF answers its queries after power-on 700 ms late`, async () => {
+      han = new TestHan();
+      await han.start();
+      const d = await han.add({ kind: "ihd", profile, responseTimeoutMs: RUN_RESPONSE_TIMEOUT_MS });
+      await han.clock.advance(2 * HOUR);
+      d.powerOff();
+      await han.clock.advance(HOUR);
+      const t = cotNow();
+      await han.clock.advance(HOUR);
+      const powerOnAt = han.clock.now();
+      han.gpfAnswerDelayMs.set(ClusterId.deviceManagement, 700);
+      await d.powerOn();
+      // compliant's poll at power-on, then offline-miss's first one (its baseline)
+      await han.clock.advance(HOUR);
+      // every late answer went out and reached the device
+      await Promise.all(han.lateAnswers);
+      await new Promise((resolve) => setImmediate(resolve));
+      han.gpfAnswerDelayMs.clear();
+      expect(han.lateAnswers.length).toBeGreaterThan(0);
+      const reached: [number, string][] = [
+        [powerOnAt, "reached"],
+        [powerOnAt, "reached"],
+      ];
+      expect(d.client.clears.map((c) => [c.atMs, c.why])).toEqual(cleared ? reached : []);
       await han.clock.advance(24 * HOUR);
       const h = d.holdings();
       expect(periodsBefore(h, t).length > 0).toBe(!cleared);
