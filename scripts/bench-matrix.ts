@@ -16,15 +16,14 @@
  *                                             [--poll-interval DURATION] [--cases LIST] [--save FILE] [--compare FILE]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { buildReport } from "../src/cluster-cot/run-report.js";
 import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
 import { formatDuration, parseDuration } from "../src/duration.js";
+import { scratchDir } from "../src/files.js";
 import { HUB_VARIANTS, type HubVariantName } from "../src/hub/variants.js";
-import { runSuite } from "../src/runner/run.js";
 import { behaviourOf, PPMID_ONLY_PROFILES, PROFILES, type ProfileName } from "../src/virtual/devices/profiles.js";
 import type { VirtualAdapter } from "../src/virtual/dongle.js";
 
@@ -120,8 +119,25 @@ function describeRun(duts: readonly Dut[]): string {
     .join("+");
 }
 
-async function runJob(job: Job): Promise<Done> {
-  const dir = mkdtempSync(join(tmpdir(), `hb-matrix-${job.variant}-`));
+/**
+ * A run's cost, to hand the costliest runs out first, so that both workers are busy until the end instead of
+ * one finishing a variant's long runs alone: its DUT-days of hub time (the runs that keep their waits to the
+ * window span 41 days, the others 19), a PPMID (key establishment, APS security on every frame) as 1.3 IHDs,
+ * an `electricity-only` hub (no gas meter to query) at two thirds.
+ */
+function costOf(job: Job): number {
+  const days = job.duts.some((d) => keepsWaitsToWindow(d.profile)) ? 41 : 19;
+  const duts = job.duts.reduce((a, d) => a + (d.kind === "ppmid" ? 1.3 : 1), 0);
+  return days * duts * (job.variant === "electricity-only" ? 2 / 3 : 1);
+}
+
+/** The modules of a run: loaded by each worker as it starts, never by the main thread (it starts the workers at once). */
+const runModules = () => Promise.all([import("../src/runner/run.js"), import("../src/cluster-cot/run-report.js")]);
+
+async function runJob(job: Job, modules: ReturnType<typeof runModules>): Promise<Done> {
+  const [{ runSuite }, { buildReport }] = await modules;
+  // in RAM where there is a RAM file system, as a virtual run keeps its throw-away state (src/files.ts)
+  const dir = mkdtempSync(join(scratchDir(), `hb-matrix-${job.variant}-`));
   const start = performance.now();
   try {
     const outcome = await runSuite({
@@ -207,7 +223,8 @@ async function main(): Promise<number> {
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   const results: Done[] = [];
-  const queue = [...jobs];
+  // the costliest runs first (costOf); the results are listed in the order they end
+  const queue = [...jobs].sort((a, b) => costOf(b) - costOf(a));
   await Promise.all(
     Array.from({ length: Math.min(workers, jobs.length) }, async () => {
       // the TypeScript loader is registered per thread: each worker registers it before importing this file
@@ -272,8 +289,9 @@ async function main(): Promise<number> {
 if (isMainThread) {
   process.exitCode = await main();
 } else if ((workerData as { worker?: boolean }).worker) {
+  const modules = runModules();
   parentPort!.on("message", (job: Job) => {
-    runJob(job).then(
+    runJob(job, modules).then(
       (done) => parentPort!.postMessage(done),
       (err: Error) =>
         parentPort!.postMessage({ job, ms: 0, hubMs: 0, verdicts: {}, aborted: `${err.message}` } satisfies Done),
