@@ -53,6 +53,13 @@ export const RUN_RESPONSE_TIMEOUT_MS = 10_000;
  * the display starts as soon as the host has begun its interview.
  */
 const RUN_START_DELAY_MS = 250;
+/**
+ * Real ms a display collects answers to its broadcast Match_Desc. The virtual HAN delivers a frame as a microtask
+ * and the coordinator and the ESME answer a Match_Desc as they receive it, so every answer is in before a timer
+ * of any length fires; the window stays a few ms so that one broadcast costs that, not the 100 ms of a display
+ * on a HAN with latency (`hanbench virtual --latency`).
+ */
+const RUN_BROADCAST_WINDOW_MS = 10;
 /** Real ms of silence on the HAN that count as "nothing in flight". */
 const QUIET_MS = 3;
 
@@ -174,14 +181,38 @@ function steppedAdvance(clock: SteppedClock, quiet: () => Promise<void>): RunEnv
   };
 }
 
-/** RunEnv.settle: real time, checking `done()` every 5 ms. */
-async function settleReal(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return true;
+/**
+ * RunEnv.settle: real time, checking `done()` every 5 ms and once after each turn of the event loop that appended
+ * evidence (what every settle waits for is in the evidence: a join, an interview, a key, an acknowledgement), so a
+ * wait ends as soon as its condition holds instead of up to 5 ms later.
+ */
+function settleReal(evidence: EvidenceLog): RunEnv["settle"] {
+  return (done, timeoutMs) => {
+    if (done()) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const deadline = performance.now() + timeoutMs;
+      let queued = false;
+      let finished = false;
+      const finish = (ok: boolean) => {
+        finished = true;
+        clearInterval(poll);
+        stop();
+        resolve(ok);
+      };
+      const check = () => {
+        queued = false;
+        if (finished) return;
+        if (done()) finish(true);
+        else if (performance.now() > deadline) finish(false);
+      };
+      const poll = setInterval(check, 5);
+      const stop = evidence.onEvent(() => {
+        if (queued) return;
+        queued = true;
+        setImmediate(check);
+      });
+    });
+  };
 }
 
 /** The emulated displays as DUTs: probed in memory, taken away by cutting their power. */
@@ -298,6 +329,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     // interval is asked for too
     refreshIntervalMs: opts.refreshIntervalMs ?? opts.pollIntervalMs ?? RUN_REFRESH_INTERVAL_MS,
     responseTimeoutMs: RUN_RESPONSE_TIMEOUT_MS,
+    broadcastWindowMs: RUN_BROADCAST_WINDOW_MS,
     startDelayMs: RUN_START_DELAY_MS,
     // what the delay waits for: herdsman has added the device (custom clusters and all) and begun its interview
     startGate: (ieee) => interviewStarted(evidence, ieee),
@@ -383,7 +415,7 @@ export async function createVirtualEnv(opts: VirtualEnvOptions): Promise<RunEnv>
     // the ESME is a node of its own, as in a home: the suite's topology
     deviations: [],
     advance: steppedAdvance(clock, han.quiet),
-    settle: settleReal,
+    settle: settleReal(evidence),
     async restartHub() {
       await host.restart();
       evidence.append({ kind: "restart", what: "hub", by: "hanbench" });

@@ -27,6 +27,8 @@ export interface SeDevicesConfig {
   startGate?: (ieee: string) => Promise<void>;
   /** Real ms a display waits for an answer (default 3000). */
   responseTimeoutMs?: number;
+  /** Real ms a display collects answers to a broadcast Match_Desc (default 100; see SeDeviceOptions). */
+  broadcastWindowMs?: number;
   /**
    * Certificates of the Type 1 devices (PPMIDs and the ESME), by EUI-64: a device given some establishes keys
    * with the trust centre and uses APS security (security.ts). IHDs get none (Type 2).
@@ -56,6 +58,7 @@ function display(ctx: DeviceContext, config: SeDevicesConfig): EmulatedSeDevice 
     ...(config.startDelayMs !== undefined ? { startDelayMs: config.startDelayMs } : {}),
     ...(config.startGate ? { startGate: () => config.startGate!(ctx.ieee) } : {}),
     ...(config.responseTimeoutMs !== undefined ? { responseTimeoutMs: config.responseTimeoutMs } : {}),
+    ...(config.broadcastWindowMs !== undefined ? { broadcastWindowMs: config.broadcastWindowMs } : {}),
     ...credentialsOf(config, ctx.ieee, spec.kind),
   });
 }
