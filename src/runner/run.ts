@@ -66,7 +66,12 @@ export interface RunSpec {
   baseline?: { values: Record<string, string>; file: string };
   /** `--cases`: the case ids and presets to run (validated by the caller); absent: every case. */
   cases?: string;
-  evidencePath: string;
+  /**
+   * The evidence file (JSONL, sealed at the end). Absent, a virtual run keeps its evidence in memory only
+   * (RunOutcome.events): for callers that judge the run there and would delete the file unread
+   * (scripts/bench-matrix.ts). A bench run needs one.
+   */
+  evidencePath?: string;
   /** Virtual runs: the virtual coordinator and herdsman adapter (default zstack). */
   adapter?: VirtualAdapter;
   /** Virtual runs: how the hub and its meters carry a CoT (default `reference`). */
@@ -102,7 +107,8 @@ export interface RunSpec {
 
 export interface RunOutcome {
   events: Evidence[];
-  evidencePath: string;
+  /** The evidence file (absent: the run kept its evidence in memory only). */
+  evidencePath?: string;
   /** SHA-256 of the evidence file, as sealed when the log was closed (`<evidence>.sha256`). */
   sha256?: string;
   /** Something stopped the run before the plan was done (the evidence still holds what was seen). */
@@ -136,7 +142,8 @@ export function newRunDir(root = join(".hanbench", "runs"), now = new RealClock(
 }
 
 async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEnv; evidence: EvidenceLog }> {
-  makeDirs(dirname(spec.evidencePath));
+  if (spec.evidencePath !== undefined) makeDirs(dirname(spec.evidencePath));
+  else if (spec.mode === "bench") throw new Error("a bench run writes its evidence to a file: no evidencePath given");
   if (spec.mode === "virtual") {
     const { createVirtualEnv } = await import("./virtual-env.js");
     let evidence: EvidenceLog | undefined;
@@ -152,7 +159,10 @@ async function buildEnv(spec: RunSpec, progress: Progress): Promise<{ env: RunEn
       ...(spec.stateDir !== undefined ? { stateDir: spec.stateDir } : {}),
       ...(spec.hubStartMs !== undefined ? { hubStartMs: spec.hubStartMs } : {}),
       evidence: (clock: SteppedClock) => {
-        evidence = new EvidenceLog({ path: spec.evidencePath, now: () => clock.now() });
+        evidence = new EvidenceLog({
+          ...(spec.evidencePath !== undefined ? { path: spec.evidencePath } : {}),
+          now: () => clock.now(),
+        });
         return evidence;
       },
     });
@@ -377,7 +387,7 @@ export async function runSuite(spec: RunSpec): Promise<RunOutcome> {
   }
   return {
     events: evidence.events,
-    evidencePath: spec.evidencePath,
+    ...(spec.evidencePath !== undefined ? { evidencePath: spec.evidencePath } : {}),
     ...(evidence.sha256 ? { sha256: evidence.sha256 } : {}),
     ...(aborted ? { aborted } : {}),
     ...(notTestable ? { notTestable } : {}),
