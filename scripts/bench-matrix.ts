@@ -7,6 +7,12 @@
  *
  * `--save FILE` keeps every verdict (variant, DUT, case); `--compare FILE` lists the verdicts that differ
  * from a saved matrix and exits 1 when one does (a change of window or plan must not change a verdict).
+ * `--evidence DIR` keeps each run's evidence file there (`07-reference.jsonl`: the run's place, its variant);
+ * without it the runs keep their evidence in memory, where their verdicts are judged.
+ *
+ * The workers run scripts/bench-matrix-worker.ts bundled with src/ by esbuild as the matrix starts (into a
+ * throw-away directory; each module keeps its own import.meta.url, the packages are loaded from node_modules
+ * as they are): the same code as through the TypeScript loader, without that loader's cost in every worker.
  *
  * Each run's hub time (first to last event) is printed too: with `--window auto` and `--poll-interval 30m` it
  * is what a bench run of devices polling every 30 minutes would take (issue 18). Without `--poll-interval` the
@@ -14,46 +20,21 @@
  *
  *   node --import tsx scripts/bench-matrix.ts [--workers N] [--adapter zstack|ember] [--window auto|DURATION]
  *                                             [--poll-interval DURATION] [--cases LIST] [--save FILE] [--compare FILE]
+ *                                             [--evidence DIR]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
+import { Worker } from "node:worker_threads";
+import { build, type Plugin } from "esbuild";
 import { formatDuration, parseDuration } from "../src/duration.js";
 import { scratchDir } from "../src/files.js";
-import { HUB_VARIANTS, type HubVariantName } from "../src/hub/variants.js";
+import { HUB_VARIANTS } from "../src/hub/variants.js";
 import { behaviourOf, PPMID_ONLY_PROFILES, PROFILES, type ProfileName } from "../src/virtual/devices/profiles.js";
-import type { VirtualAdapter } from "../src/virtual/dongle.js";
-
-/** A DUT of a run: a profile of a kind. */
-interface Dut {
-  kind: "ihd" | "ppmid";
-  profile: ProfileName;
-}
-
-interface Job {
-  /** The DUTs of this run (runsOf). */
-  duts: Dut[];
-  variant: HubVariantName;
-  adapter: VirtualAdapter;
-  windowMs: number;
-  windowAuto: boolean;
-  pollIntervalMs?: number;
-  refreshIntervalMs?: number;
-  cases?: string;
-}
-
-interface Done {
-  job: Job;
-  ms: number;
-  /** Hub time from the run's first event to its last. */
-  hubMs: number;
-  aborted?: string;
-  /** DUT label → case id → verdict. */
-  verdicts: Record<string, Record<string, string>>;
-}
+import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
+import type { Done, Dut, Job } from "./bench-matrix-worker.js";
 
 const profilesOf = (kind: "ihd" | "ppmid"): ProfileName[] =>
   PROFILES.filter((p) => kind === "ppmid" || !PPMID_ONLY_PROFILES.includes(p));
@@ -131,46 +112,39 @@ function costOf(job: Job): number {
   return days * duts * (job.variant === "electricity-only" ? 2 / 3 : 1);
 }
 
-/** The modules of a run: loaded by each worker as it starts, never by the main thread (it starts the workers at once). */
-const runModules = () => Promise.all([import("../src/runner/run.js"), import("../src/cluster-cot/run-report.js")]);
-
-async function runJob(job: Job, modules: ReturnType<typeof runModules>): Promise<Done> {
-  const [{ runSuite }, { buildReport }] = await modules;
-  // in RAM where there is a RAM file system, as a virtual run keeps its throw-away state (src/files.ts)
-  const dir = mkdtempSync(join(scratchDir(), `hb-matrix-${job.variant}-`));
-  const start = performance.now();
-  try {
-    const outcome = await runSuite({
-      mode: "virtual",
-      devices: job.duts.map((d) => ({ kind: d.kind, profile: d.profile, label: `${d.kind}:${d.profile}` })),
-      seed: 3,
-      windowMs: job.windowMs,
-      ...(job.windowAuto ? { windowAuto: AUTO_WINDOW } : {}),
-      ...(job.pollIntervalMs !== undefined ? { pollIntervalMs: job.pollIntervalMs } : {}),
-      ...(job.refreshIntervalMs !== undefined ? { refreshIntervalMs: job.refreshIntervalMs } : {}),
-      ...(job.cases !== undefined ? { cases: job.cases } : {}),
-      evidencePath: join(dir, "evidence.jsonl"),
-      adapter: job.adapter,
-      hubVariant: job.variant,
-      quiet: true,
-      tool: "hanbench",
-      version: "bench-matrix",
-    });
-    const report = buildReport(outcome.events);
-    const verdicts = Object.fromEntries(
-      report.duts.map((d) => [d.label, Object.fromEntries(d.results.map((r) => [r.id, r.verdict]))]),
-    );
-    const times = outcome.events.map((e) => Date.parse(e.t));
-    return {
-      job,
-      ms: performance.now() - start,
-      hubMs: Math.max(...times) - Math.min(...times),
-      verdicts,
-      ...(outcome.aborted ? { aborted: outcome.aborted } : {}),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * The worker's module bundled with src/ into `dir` (esbuild): every module of src/ keeps its own import.meta.url
+ * (src/ finds docs/baseline.json and herdsman's modules through it), the packages stay imports of their files in
+ * node_modules, resolved as src/ would resolve them.
+ */
+async function bundleWorker(dir: string): Promise<URL> {
+  const inPlace: Plugin = {
+    name: "in-place",
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) =>
+        args.path.startsWith("node:") ? undefined : { path: import.meta.resolve(args.path), external: true },
+      );
+      b.onLoad({ filter: /\.ts$/ }, (args) => ({
+        contents: readFileSync(args.path, "utf8").replaceAll(
+          "import.meta.url",
+          JSON.stringify(pathToFileURL(args.path).href),
+        ),
+        loader: "ts",
+      }));
+    },
+  };
+  const outfile = join(dir, "bench-matrix-worker.mjs");
+  await build({
+    entryPoints: [fileURLToPath(new URL("./bench-matrix-worker.ts", import.meta.url))],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    logLevel: "warning",
+    plugins: [inPlace],
+  });
+  return pathToFileURL(outfile);
 }
 
 function peakRssMb(): number {
@@ -193,6 +167,7 @@ async function main(): Promise<number> {
       cases: { type: "string" },
       save: { type: "string" },
       compare: { type: "string" },
+      evidence: { type: "string" },
     },
   });
   const workers = Number(values.workers);
@@ -204,35 +179,35 @@ async function main(): Promise<number> {
   // the displays' polling: as asked (their whole polling), else the matrix's (MATRIX_POLLING)
   const polling =
     values["poll-interval"] !== undefined ? { pollIntervalMs: parseDuration(values["poll-interval"]) } : MATRIX_POLLING;
-  const jobs: Job[] = HUB_VARIANTS.flatMap((variant) =>
-    runsOf().map(
-      (duts): Job => ({
-        duts,
-        variant,
-        adapter,
-        windowMs,
-        windowAuto,
-        ...polling,
-        ...(values.cases !== undefined ? { cases: values.cases } : {}),
-      }),
-    ),
+  const evidenceDir = values.evidence !== undefined ? resolve(values.evidence) : undefined;
+  if (evidenceDir !== undefined) mkdirSync(evidenceDir, { recursive: true });
+  const jobs: Job[] = HUB_VARIANTS.flatMap((variant) => runsOf().map((duts) => ({ duts, variant }))).map(
+    ({ duts, variant }, index): Job => ({
+      index,
+      duts,
+      variant,
+      adapter,
+      windowMs,
+      windowAuto,
+      ...polling,
+      ...(values.cases !== undefined ? { cases: values.cases } : {}),
+      ...(evidenceDir !== undefined ? { evidenceDir } : {}),
+    }),
   );
   console.log(
     `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles, at most ${RUN_DUTS} DUTs a run) on ${adapter}, ${workers} worker thread(s); load average ${load()}`,
   );
   const start = performance.now();
   const cpu0 = process.cpuUsage();
+  const bundleDir = mkdtempSync(join(scratchDir(), "hb-matrix-"));
+  const workerUrl = await bundleWorker(bundleDir);
   const results: Done[] = [];
   // the costliest runs first (costOf); the results are listed in the order they end
   const queue = [...jobs].sort((a, b) => costOf(b) - costOf(a));
   await Promise.all(
     Array.from({ length: Math.min(workers, jobs.length) }, async () => {
-      // the TypeScript loader is registered per thread: each worker registers it before importing this file
-      const worker = new Worker(
-        `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`,
-        // the runs' info lines would bury the figures
-        { eval: true, workerData: { worker: true }, env: { ...process.env, HANBENCH_LOG_LEVEL: "warn" } },
-      );
+      // the runs' info lines would bury the figures
+      const worker = new Worker(workerUrl, { env: { ...process.env, HANBENCH_LOG_LEVEL: "warn" } });
       try {
         for (let job = queue.shift(); job; job = queue.shift()) {
           const done = await new Promise<Done>((resolve, reject) => {
@@ -254,6 +229,7 @@ async function main(): Promise<number> {
       }
     }),
   );
+  rmSync(bundleDir, { recursive: true, force: true });
   const wall = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const duts = results.reduce((a, r) => a + Object.keys(r.verdicts).length, 0);
@@ -286,15 +262,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-if (isMainThread) {
-  process.exitCode = await main();
-} else if ((workerData as { worker?: boolean }).worker) {
-  const modules = runModules();
-  parentPort!.on("message", (job: Job) => {
-    runJob(job, modules).then(
-      (done) => parentPort!.postMessage(done),
-      (err: Error) =>
-        parentPort!.postMessage({ job, ms: 0, hubMs: 0, verdicts: {}, aborted: `${err.message}` } satisfies Done),
-    );
-  });
-}
+process.exitCode = await main();
