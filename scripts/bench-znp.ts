@@ -10,7 +10,9 @@
  * splits the CPU between the main thread and the others (V8's compiler and GC helpers), with the minor page
  * faults, the voluntary context switches (sleeps) per round trip and the child's RSS. `--child-flags="…"`
  * replaces the child's Node flags (default `--max-semi-space-size=4`, as bin/hanbench.js runs). `--cpu-prof
- * DIR` profiles the child (`--cpu-prof-interval µs`: its sampling interval, default Node's 1000).
+ * DIR` profiles the child (`--cpu-prof-interval µs`: its sampling interval, default Node's 1000). `--child-out
+ * FILE` keeps what the child prints after its device list (`--trace-opt`, `--trace-deopt` …) in FILE, with a
+ * line `=== batch N (reads A-B) ===` where each batch starts and `=== end ===` after the last.
  *
  * Then, in this process: the dongle fed MT bytes directly, a bare MT client over tcp://, and herdsman over
  * tcp:// and a socat pty: round trips per second (one at a time, and with herdsman's 16 concurrent
@@ -26,7 +28,7 @@
  *   node --import tsx scripts/bench-znp.ts [--reads N] [--process-reads N] [--batches N] [--child-flags="FLAGS"] [--only process|floor|in-process|raw|herdsman] [--no-pty]
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +57,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     "cpu-prof": { type: "string" },
     "cpu-prof-interval": { type: "string" },
+    "child-out": { type: "string" },
     "no-pty": { type: "boolean" },
   },
 });
@@ -232,7 +235,8 @@ async function benchProcess(): Promise<void> {
   );
   let url = "";
   let ieee = "";
-  for await (const line of createInterface({ input: child.stdout })) {
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
     url ||= /connect to: (\S+)/.exec(line)?.[1] ?? "";
     const d = /^node-\d+\s+([0-9A-F]{16})/.exec(line);
     if (d) {
@@ -240,6 +244,16 @@ async function benchProcess(): Promise<void> {
       break;
     }
   }
+  // the rest of the child's output: kept in --child-out, else drained (a full pipe would stop the child)
+  const out = values["child-out"] ? createWriteStream(values["child-out"]) : undefined;
+  child.stdout.on("data", (chunk: Buffer) => out?.write(chunk));
+  child.stdout.resume();
+  // with --child-out: a marker once what the child printed so far has arrived (a pause of 100 ms only then)
+  const mark = async (text: string) => {
+    if (!out) return;
+    await new Promise((r) => setTimeout(r, 100));
+    out.write(`=== ${text} ===\n`);
+  };
   const c = makeController(url, dir, randomKey());
   try {
     await c.start();
@@ -251,6 +265,7 @@ async function benchProcess(): Promise<void> {
     // Batches of PROCESS_READS one after the other: the first still pays for V8 optimising the hot path (its
     // compiler threads are the child's CPU too), the later ones show the settled cost.
     for (let b = 1; b <= BATCHES; b++) {
+      await mark(`batch ${b} (reads ${1000 + (b - 1) * PROCESS_READS + 1}-${1000 + b * PROCESS_READS})`);
       const cpu0 = processCpuUs(child.pid!);
       const threads0 = threadStats(child.pid!);
       const host0 = process.cpuUsage();
@@ -273,10 +288,12 @@ async function benchProcess(): Promise<void> {
           `  | sleeps ${((threads.sleeps - threads0.sleeps) / PROCESS_READS).toFixed(2)}/rt  | RSS ${rssMb(child.pid!).toFixed(0)} MB\n`,
       );
     }
+    await mark("end");
   } finally {
     await c.stop().catch(() => {});
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
+    out?.end();
     rmSync(dir, { recursive: true, force: true });
   }
 }
