@@ -5,11 +5,57 @@
  * second connection first waits up to `graceMs` (500 ms) for the current one to close and takes its place
  * if it does.
  */
-import { type Server, type Socket, createServer, isIPv4 } from "node:net";
+import { writeSync } from "node:fs";
+import { type Server, Socket, createServer, isIPv4 } from "node:net";
 import { log } from "../../log.js";
 
 /** A settled promise: `.then` queues a microtask without Node's per-call async resource (queueMicrotask). */
 const RESOLVED = Promise.resolve();
+
+/** What of Node's handle of a TCP socket (`socket._handle`, a TCPWrap) the host's socket is read and written by. */
+interface TcpWrap {
+  readonly fd: number;
+  useUserBuffer(buffer: Uint8Array): void;
+}
+
+/** The handle of an accepted socket when it has what `hostSocket` needs (a descriptor, user-buffer reads). */
+function tcpWrapOf(s: Socket): TcpWrap | undefined {
+  const h = (s as unknown as { _handle?: Partial<TcpWrap> | null })._handle;
+  return h && typeof h.fd === "number" && h.fd >= 0 && typeof h.useUserBuffer === "function"
+    ? (h as TcpWrap)
+    : undefined;
+}
+
+/**
+ * The host's connection, taken over from the socket the server accepted (Node's handle moved to a new
+ * `Socket`) so that what the host sends comes to `onBytes` straight from the socket's read, into a buffer of
+ * ours (Node's `onread`, which `net` offers only for the sockets it connects), instead of through a Readable
+ * stream: no push, addChunk, 'data' event or maybeReadMore tick per read, and far less of Node's code for V8
+ * to optimise. Each read is copied out of that buffer (the parsers keep views of what they are given).
+ * `undefined` when the handle is not one this knows (the caller then reads the socket as a stream).
+ */
+function hostSocket(accepted: Socket, onBytes: (chunk: Buffer) => void): { socket: Socket; fd: number } | undefined {
+  const handle = tcpWrapOf(accepted);
+  if (!handle) return undefined;
+  // the accepted socket lets go of the handle (still reading: the new socket finds it so and goes on) and is
+  // destroyed without closing it, which also takes it off the server's connection count
+  (accepted as unknown as { _handle: unknown })._handle = null;
+  accepted.destroy();
+  const socket = new Socket({
+    handle,
+    readable: true,
+    writable: true,
+    onread: {
+      buffer: Buffer.allocUnsafe(64 * 1024),
+      callback: (n: number, buf: Uint8Array) => {
+        const chunk = Buffer.allocUnsafe(n);
+        chunk.set(buf.subarray(0, n));
+        onBytes(chunk);
+      },
+    },
+  } as ConstructorParameters<typeof Socket>[0]);
+  return { socket, fd: handle.fd };
+}
 
 export interface HostLink {
   /** Bytes from the host. */
@@ -46,6 +92,7 @@ export class TcpHostServer {
   #current: Socket | undefined;
   #waiting: { socket: Socket; timer: NodeJS.Timeout } | undefined;
   #refused = 0;
+  #writes = 0;
   graceMs = 500;
 
   constructor(private readonly link: HostLink) {
@@ -55,6 +102,11 @@ export class TcpHostServer {
   /** Connections refused because a host was already connected. */
   get refused(): number {
     return this.#refused;
+  }
+
+  /** Writes made to hosts so far (each turn's frames go out in one). */
+  get writes(): number {
+    return this.#writes;
   }
 
   get connected(): boolean {
@@ -73,8 +125,10 @@ export class TcpHostServer {
     });
   }
 
-  #accept(s: Socket): void {
+  /** A new connection; `promoted`: one that waited for the previous host to close (it has been read since). */
+  #accept(accepted: Socket, promoted = false): void {
     if (this.#current) {
+      const s = accepted;
       if (this.#waiting) this.#refuse(s);
       else {
         const timer = setTimeout(() => {
@@ -92,6 +146,12 @@ export class TcpHostServer {
       }
       return;
     }
+    const onBytes = (chunk: Buffer) => this.link.onData(chunk);
+    // a promoted connection keeps its stream: what it sent while waiting is held there
+    const host = promoted ? undefined : hostSocket(accepted, onBytes);
+    const s = host?.socket ?? accepted;
+    const fd = host?.fd ?? -1;
+    if (!host) s.on("data", onBytes);
     this.#current = s;
     s.setNoDelay(true);
     // The frames of one turn of the event loop (an SRSP and the callbacks that follow it from the medium's
@@ -102,7 +162,7 @@ export class TcpHostServer {
     const flush = () => {
       const out = queued.length === 1 ? queued[0]! : Buffer.concat(queued);
       queued = [];
-      if (!s.destroyed) s.write(out);
+      if (!s.destroyed) this.#send(s, fd, out);
     };
     const flushAfterMicrotasks = () => process.nextTick(flush);
     const write = (bytes: Buffer) => {
@@ -110,7 +170,6 @@ export class TcpHostServer {
       if (queued.length === 0) void RESOLVED.then(flushAfterMicrotasks);
       queued.push(bytes);
     };
-    s.on("data", (chunk: Buffer) => this.link.onData(chunk));
     s.on("error", (err) => this.#log.debug({ err: String(err) }, "host socket error"));
     s.on("close", () => {
       if (this.#current === s) {
@@ -120,11 +179,34 @@ export class TcpHostServer {
         if (next) {
           clearTimeout(next.timer);
           this.#waiting = undefined;
-          if (!next.socket.destroyed) this.#accept(next.socket);
+          if (!next.socket.destroyed) this.#accept(next.socket, true);
         }
       }
     });
     this.link.onConnect(write, s);
+  }
+
+  /**
+   * Writes `out` to the host: with one write(2) on the socket's descriptor (`fd`, -1 for none) while
+   * nothing waits in the socket's own queue, which is all a Writable stream's write comes to then, without
+   * its code; what the kernel does not take at once (a host not reading), and what follows it until that
+   * queue has drained, goes through `socket.write`, so the bytes keep their order. An error (the host has
+   * gone) is left to `socket.write` to report.
+   */
+  #send(s: Socket, fd: number, out: Buffer): void {
+    this.#writes += 1;
+    let rest = out;
+    if (fd >= 0 && s.writableLength === 0) {
+      let n = 0;
+      try {
+        n = writeSync(fd, out);
+      } catch {
+        // EAGAIN (the kernel's buffer is full), or the connection is gone
+      }
+      if (n === out.length) return;
+      rest = out.subarray(n);
+    }
+    s.write(rest);
   }
 
   #refuse(s: Socket): void {
