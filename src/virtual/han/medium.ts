@@ -52,6 +52,28 @@ export class HanMedium {
   #permitUntil = 0;
   #permitTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /**
+   * Frames waiting for their microtask, three entries each (the frame, whether it is lost, its result
+   * callback), in the order they were sent: each send queues one microtask and microtasks run in that order,
+   * so the n-th `#deliverNext` delivers the n-th frame. One method for every frame, no closure per send.
+   */
+  readonly #pending: (ApsFrame | boolean | DeliveryResult | undefined)[] = [];
+  #head = 0;
+  readonly #deliverNext = (): void => {
+    const q = this.#pending;
+    const i = this.#head;
+    const frame = q[i] as ApsFrame;
+    const lost = q[i + 1] as boolean;
+    const onResult = q[i + 2] as DeliveryResult | undefined;
+    if (i + 3 === q.length) {
+      q.length = 0;
+      this.#head = 0;
+    } else {
+      q[i] = q[i + 2] = undefined;
+      this.#head = i + 3;
+    }
+    this.#deliver(frame, lost, onResult);
+  };
 
   constructor(opts: MediumOptions = {}) {
     this.latencyMs = opts.latencyMs ?? 0;
@@ -174,9 +196,11 @@ export class HanMedium {
     let delay = this.latencyMs;
     if (this.jitterMs > 0) delay += this.#rng.next() * this.jitterMs;
     const lost = this.lossRate > 0 && this.#rng.next() < this.lossRate;
-    const run = () => this.#deliver(frame, lost, onResult);
-    if (delay > 0) setTimeout(run, delay);
-    else void RESOLVED.then(run);
+    if (delay > 0) setTimeout(() => this.#deliver(frame, lost, onResult), delay);
+    else {
+      this.#pending.push(frame, lost, onResult);
+      void RESOLVED.then(this.#deliverNext);
+    }
   }
 
   /** An APS command frame (Request Key, Transport Key): endpoint 0, no profile, cluster or payload of its own. */
