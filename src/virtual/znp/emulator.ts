@@ -22,7 +22,7 @@ import {
   mtCommand,
 } from "./commands.js";
 import { MtType, UnpiParser, openFrame, sealFrame, type MtFrame } from "./frame.js";
-import { type Layout, LayoutError, type Params, decode, encodeInto, encodedSize } from "./layout.js";
+import { type Layout, LayoutError, type Params, decode, encoderOf } from "./layout.js";
 import {
   AddrMgrUser,
   clearUserBits,
@@ -229,9 +229,10 @@ export class ZnpEmulator implements HanMember, TrustCentre {
     const sink = this.#sink;
     if (!sink) return;
     this.counters.framesOut += 1;
-    const size = encodedSize(layout, fields);
+    const encoder = encoderOf(layout);
+    const size = encoder.size(fields);
     const frame = openFrame(type, command.subsystem, command.id, size);
-    encodeInto(layout, fields, frame, 4);
+    encoder.into(fields, frame, 4);
     if (this.#debug)
       this.#logFrame("znp out", type, command.subsystem, command.id, frame.subarray(4, 4 + size), command);
     sink(sealFrame(frame));

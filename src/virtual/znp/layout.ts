@@ -132,8 +132,10 @@ export function decode<L extends Layout>(layout: L, data: Buffer): Params<L> {
  * Buffers go in with TypedArray `set` (the size was checked first), not Buffer#copy, whose argument checks
  * V8 would otherwise compile into every encoder.
  */
-interface Encoder {
+export interface Encoder {
+  /** Bytes the fields take. */
   size(v: Record<string, unknown>): number;
+  /** Writes the fields into `out` at `offset` (room checked by the caller with `size`). */
   into(v: Record<string, unknown>, out: Buffer, offset: number): void;
 }
 const encoders = new WeakMap<Layout, Encoder>();
@@ -212,7 +214,8 @@ function compileEncoder(layout: Layout): Encoder {
   return make(layout, missing, tooLong);
 }
 
-function encoderOf(layout: Layout): Encoder {
+/** The encoder of `layout` (compiled on first use), for a caller that sizes and writes the same fields. */
+export function encoderOf(layout: Layout): Encoder {
   let e = encoders.get(layout);
   if (!e) {
     e = compileEncoder(layout);
