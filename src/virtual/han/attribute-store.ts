@@ -14,7 +14,12 @@ class StoredAttribute implements Attribute {
   ) {}
 
   get typed(): Buffer {
-    this.#typed ??= typedValueBytes(this);
+    return this.#typed ?? this.#encode();
+  }
+
+  /** Apart from the getter, so that the codec is not compiled into every read's path once encoded. */
+  #encode(): Buffer {
+    this.#typed = typedValueBytes(this);
     return this.#typed;
   }
 }

@@ -423,16 +423,14 @@ export class EmulatedNode implements HanMember {
   #reply(req: ApsFrame, payload: Buffer | undefined, secure?: boolean): void {
     if (!payload || !this.online || isBroadcast(req.dstNwk)) return;
     const security = secure ?? this.securesTo(req.srcNwk, req.profileId, req.clusterId);
-    this.medium.send({
-      srcNwk: this.#nwk!,
-      srcEp: req.dstEp,
-      dstNwk: req.srcNwk,
-      dstEp: req.srcEp,
-      profileId: req.profileId,
-      clusterId: req.clusterId,
-      payload,
-      ...(security ? { security } : {}),
-    });
+    const srcNwk = this.#nwk!;
+    const { srcEp: dstEp, dstEp: srcEp, srcNwk: dstNwk, profileId, clusterId } = req;
+    // two literals rather than a spread: one shape each, built directly (as the coordinator's, af.ts)
+    this.medium.send(
+      security
+        ? { srcNwk, srcEp, dstNwk, dstEp, profileId, clusterId, payload, security }
+        : { srcNwk, srcEp, dstNwk, dstEp, profileId, clusterId, payload },
+    );
   }
 
   /**
