@@ -61,6 +61,37 @@ describe("TcpHostServer", () => {
     expect(server.writes).toBe(3);
     expect(Buffer.from(received).toString("hex")).toBe("aa010203bb01020304");
   });
+  it("a frame after a longer silence of the microtasks goes in a write of its own, the bytes in order", async () => {
+    let send: ((b: Buffer) => void) | undefined;
+    server = new TcpHostServer({
+      onData: () => {
+        send!(Buffer.from([1]));
+        // five microtasks that send nothing, then one that does: past the quiet passes the write waits for
+        let p = Promise.resolve();
+        for (let i = 0; i < 5; i++) p = p.then(() => undefined);
+        void p.then(() => send!(Buffer.from([2])));
+      },
+      onConnect: (write) => {
+        send = write;
+      },
+      onDisconnect: () => {},
+    });
+    const { port } = await server.listen("127.0.0.1", 0);
+    const c = connect(port, "127.0.0.1");
+    client = c;
+    await new Promise<void>((r) => c.once("connect", () => r()));
+    const received: number[] = [];
+    const done = new Promise<void>((resolve) =>
+      c.on("data", (b: Buffer) => {
+        received.push(...b);
+        if (received.length >= 2) resolve();
+      }),
+    );
+    c.write(Buffer.from([0xaa]));
+    await done;
+    expect(received).toEqual([1, 2]);
+    expect(server.writes).toBe(2);
+  });
 });
 
 describe("TcpHostServer: the host's connection", () => {
