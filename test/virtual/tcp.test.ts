@@ -12,31 +12,40 @@ afterEach(async () => {
   server = client = undefined;
 });
 
+/** A server whose host link answers each chunk with `answer(chunk, send)`, and a client connected to it. */
+async function connectedTo(
+  answer: (chunk: Buffer, send: (b: Buffer) => void) => void,
+): Promise<{ c: Socket; s: TcpHostServer }> {
+  let send: ((b: Buffer) => void) | undefined;
+  const s = new TcpHostServer({
+    onData: (chunk) => answer(chunk, send!),
+    onConnect: (write) => {
+      send = write;
+    },
+    onDisconnect: () => {},
+  });
+  server = s;
+  const { port } = await s.listen("127.0.0.1", 0);
+  const c = connect(port, "127.0.0.1");
+  client = c;
+  await new Promise<void>((r) => c.once("connect", () => r()));
+  return { c, s };
+}
+
 describe("TcpHostServer", () => {
   it("bytes sent in one turn, synchronously and from chained microtasks, leave in one socket write", async () => {
-    let send: ((b: Buffer) => void) | undefined;
-    const onData = (chunk: Buffer) => {
+    const { c, s } = await connectedTo((chunk, send) => {
       // as the emulator answers: the SRSP at once, callbacks from the medium's microtasks after it
-      send!(Buffer.from([chunk[0]!, 1]));
+      send(Buffer.from([chunk[0]!, 1]));
       queueMicrotask(() => {
-        send!(Buffer.from([2]));
+        send(Buffer.from([2]));
         void Promise.resolve()
           .then(() => undefined)
-          .then(() => send!(Buffer.from([3])));
+          .then(() => send(Buffer.from([3])));
       });
       // a later turn: its own write
-      if (chunk[0] === 0xbb) setImmediate(() => send!(Buffer.from([4])));
-    };
-    server = new TcpHostServer({
-      onData,
-      onConnect: (write) => {
-        send = write;
-      },
-      onDisconnect: () => {},
+      if (chunk[0] === 0xbb) setImmediate(() => send(Buffer.from([4])));
     });
-    const { port } = await server.listen("127.0.0.1", 0);
-    const c = connect(port, "127.0.0.1");
-    client = c;
     const received: number[] = [];
     const until = (n: number) =>
       new Promise<void>((resolve) => {
@@ -52,34 +61,22 @@ describe("TcpHostServer", () => {
         c.on("data", onChunk);
         check();
       });
-    await new Promise<void>((r) => c.once("connect", () => r()));
     c.write(Buffer.from([0xaa]));
     await until(4);
-    expect(server.writes).toBe(1);
+    expect(s.writes).toBe(1);
     c.write(Buffer.from([0xbb]));
     await until(9);
-    expect(server.writes).toBe(3);
+    expect(s.writes).toBe(3);
     expect(Buffer.from(received).toString("hex")).toBe("aa010203bb01020304");
   });
   it("a frame after a longer silence of the microtasks goes in a write of its own, the bytes in order", async () => {
-    let send: ((b: Buffer) => void) | undefined;
-    server = new TcpHostServer({
-      onData: () => {
-        send!(Buffer.from([1]));
-        // five microtasks that send nothing, then one that does: past the quiet passes the write waits for
-        let p = Promise.resolve();
-        for (let i = 0; i < 5; i++) p = p.then(() => undefined);
-        void p.then(() => send!(Buffer.from([2])));
-      },
-      onConnect: (write) => {
-        send = write;
-      },
-      onDisconnect: () => {},
+    const { c, s } = await connectedTo((_chunk, send) => {
+      send(Buffer.from([1]));
+      // five microtasks that send nothing, then one that does: past the quiet passes the write waits for
+      let p = Promise.resolve();
+      for (let i = 0; i < 5; i++) p = p.then(() => undefined);
+      void p.then(() => send(Buffer.from([2])));
     });
-    const { port } = await server.listen("127.0.0.1", 0);
-    const c = connect(port, "127.0.0.1");
-    client = c;
-    await new Promise<void>((r) => c.once("connect", () => r()));
     const received: number[] = [];
     const done = new Promise<void>((resolve) =>
       c.on("data", (b: Buffer) => {
@@ -90,7 +87,7 @@ describe("TcpHostServer", () => {
     c.write(Buffer.from([0xaa]));
     await done;
     expect(received).toEqual([1, 2]);
-    expect(server.writes).toBe(2);
+    expect(s.writes).toBe(2);
   });
 });
 
