@@ -99,8 +99,8 @@ for (const [suite, v] of [
     console.log(`  whole exchange (issue + U + V)  ${f(cpuMs(ROUNDS, () => wholeExchange()))} ms`);
   }
   console.log(`  responder computation           ${f(cpuMs(ROUNDS, () => responder(suite, v)))} ms`);
-  console.log(`  k·G (fixed base, w-NAF 6)       ${f(cpuMs(ROUNDS, (i) => c.mulG(scalars[i]!)))} ms`);
-  console.log(`  k·P (any point, w-NAF 5)        ${f(cpuMs(ROUNDS, (i) => c.mul(scalars[i]!, P)))} ms`);
+  console.log(`  k·G (fixed base, τ-NAF 8)       ${f(cpuMs(ROUNDS, (i) => c.mulG(scalars[i]!)))} ms`);
+  console.log(`  k·P (any point, τ-NAF 5)        ${f(cpuMs(ROUNDS, (i) => c.mul(scalars[i]!, P)))} ms`);
   console.log(`  point decompression             ${f(cpuMs(ROUNDS, () => c.decode(hex(v.qU))))} ms`);
   console.log(`  P + Q (affine, one inversion)   ${f(cpuMs(ROUNDS, () => c.add(P, point)))} ms`);
   const a = P.x;
