@@ -9,9 +9,11 @@
  *
  * Methods (Hankerson, Menezes, Vanstone, "Guide to Elliptic Curve Cryptography", ch. 2):
  * - multiplication: left-to-right comb with 4-bit windows (a table of u(x)·b(x) for the 16 nibbles u, then one
- *   XOR of a table row per nibble of a, shifting the accumulator by 4 bits between nibble positions);
+ *   XOR of a table row per nibble of a, shifting the accumulator by 4 bits between nibble positions); for the
+ *   9 words of m = 283 with the accumulator's 18 words in local variables and the rows' XORs written out;
  * - squaring: a 256-entry table that spreads the bits of a byte (squaring is linear in GF(2));
- * - reduction: word by word, folding each word above degree m back by the low terms of f;
+ * - reduction: word by word, folding each word above degree m back by the low terms of f, with the shifts
+ *   written out for the two pentanomials of the suites (Guide to ECC, algorithms 2.41 and 2.43);
  * - inversion: Itoh–Tsujii, a^-1 = (a^(2^(m-1)-1))^2, about m squarings and log2(m) multiplications;
  * - the half-trace, which solves z^2 + z = c for odd m (point decompression).
  *
@@ -31,6 +33,45 @@ const SPREAD = (() => {
 
 export type FieldElement = Uint32Array;
 
+/**
+ * f = x^283 + x^12 + x^7 + x^5 + 1. Bit 32i of word i ≥ 9 is x^(283 + 32(i-9) + 5), ≡ that times
+ * x^12 + x^7 + x^5 + 1: word i folds into words i-9 and i-8 at bit offsets 5, 10, 12, 17 (from the top word
+ * down, as folding word i touches word i-8). Then the 5 bits of word 8 above bit 26 (degree ≥ 283) fold into
+ * word 0 at offsets 0, 5, 7, 12.
+ */
+function reduce283(C: Uint32Array): FieldElement {
+  for (let i = 17; i >= 9; i--) {
+    const t = C[i]!;
+    C[i - 9] = C[i - 9]! ^ (t << 5) ^ (t << 10) ^ (t << 12) ^ (t << 17);
+    C[i - 8] = C[i - 8]! ^ (t >>> 27) ^ (t >>> 22) ^ (t >>> 20) ^ (t >>> 15);
+  }
+  const t = C[8]! >>> 27;
+  const r = C.slice(0, 9);
+  r[0] = r[0]! ^ t ^ (t << 5) ^ (t << 7) ^ (t << 12);
+  r[8] = r[8]! & 0x7ffffff;
+  return r;
+}
+
+/**
+ * f = x^163 + x^7 + x^6 + x^3 + 1. Bit 32i of word i ≥ 6 is x^(163 + 32(i-6) + 29): word i folds in at bit
+ * offsets 29, 32, 35, 36 from word i-6, that is into words i-6, i-5 and i-4 (from the top word down). Then the
+ * 29 bits of word 5 above bit 2 (degree ≥ 163) fold into words 0 and 1 at offsets 0, 3, 6, 7.
+ */
+function reduce163(C: Uint32Array): FieldElement {
+  for (let i = 11; i >= 6; i--) {
+    const t = C[i]!;
+    C[i - 6] = C[i - 6]! ^ (t << 29);
+    C[i - 5] = C[i - 5]! ^ (t >>> 3) ^ t ^ (t << 3) ^ (t << 4);
+    C[i - 4] = C[i - 4]! ^ (t >>> 29) ^ (t >>> 28);
+  }
+  const t = C[5]! >>> 3;
+  const r = C.slice(0, 6);
+  r[0] = r[0]! ^ t ^ (t << 3) ^ (t << 6) ^ (t << 7);
+  r[1] = r[1]! ^ (t >>> 29) ^ (t >>> 26) ^ (t >>> 25);
+  r[5] = r[5]! & 7;
+  return r;
+}
+
 export class BinaryField {
   /** Words per element. */
   readonly words: number;
@@ -41,6 +82,8 @@ export class BinaryField {
   readonly #topBits: number;
   readonly #table: Uint32Array;
   readonly #wide: Uint32Array;
+  /** The reduction written out for this polynomial, if it is one of the suites'. */
+  readonly #reduceFixed: ((C: Uint32Array) => FieldElement) | undefined;
 
   constructor(
     readonly m: number,
@@ -56,6 +99,9 @@ export class BinaryField {
     if (m + 3 >= 32 * this.words) throw new Error("m too close to a word boundary for the comb table");
     this.#table = new Uint32Array(16 * this.words);
     this.#wide = new Uint32Array(2 * this.words);
+    const poly = this.#low.join(",");
+    this.#reduceFixed =
+      m === 283 && poly === "0,5,7,12" ? reduce283 : m === 163 && poly === "0,3,6,7" ? reduce163 : undefined;
   }
 
   zero(): FieldElement {
@@ -126,6 +172,7 @@ export class BinaryField {
         }
       }
     }
+    if (n === 9) return this.#combNine(a, C);
     C.fill(0);
     for (let shift = 28; shift >= 0; shift -= 4) {
       for (let j = 0; j < n; j++) {
@@ -139,6 +186,59 @@ export class BinaryField {
         C[0] = C[0]! << 4;
       }
     }
+    return this.#reduce(C);
+  }
+
+  /**
+   * The comb's accumulation for 9 words (m = 283), the table T already built: the accumulator C in 18 local
+   * variables; at each nibble position, the rows of a's 9 nibbles XORed in at word offsets 0 … 8, then C
+   * shifted left by 4 bits.
+   */
+  // biome-ignore format: the comb's nine row XORs and the accumulator's shift, written out row by row
+  #combNine(a: FieldElement, C: Uint32Array): FieldElement {
+    const T = this.#table;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0, c8 = 0;
+    let c9 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0;
+    const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, a4 = a[4]!, a5 = a[5]!, a6 = a[6]!, a7 = a[7]!, a8 = a[8]!;
+    for (let shift = 28; ; shift -= 4) {
+      let r = ((a0 >>> shift) & 15) * 9;
+      c0 ^= T[r]!; c1 ^= T[r + 1]!; c2 ^= T[r + 2]!; c3 ^= T[r + 3]!; c4 ^= T[r + 4]!;
+      c5 ^= T[r + 5]!; c6 ^= T[r + 6]!; c7 ^= T[r + 7]!; c8 ^= T[r + 8]!;
+      r = ((a1 >>> shift) & 15) * 9;
+      c1 ^= T[r]!; c2 ^= T[r + 1]!; c3 ^= T[r + 2]!; c4 ^= T[r + 3]!; c5 ^= T[r + 4]!;
+      c6 ^= T[r + 5]!; c7 ^= T[r + 6]!; c8 ^= T[r + 7]!; c9 ^= T[r + 8]!;
+      r = ((a2 >>> shift) & 15) * 9;
+      c2 ^= T[r]!; c3 ^= T[r + 1]!; c4 ^= T[r + 2]!; c5 ^= T[r + 3]!; c6 ^= T[r + 4]!;
+      c7 ^= T[r + 5]!; c8 ^= T[r + 6]!; c9 ^= T[r + 7]!; c10 ^= T[r + 8]!;
+      r = ((a3 >>> shift) & 15) * 9;
+      c3 ^= T[r]!; c4 ^= T[r + 1]!; c5 ^= T[r + 2]!; c6 ^= T[r + 3]!; c7 ^= T[r + 4]!;
+      c8 ^= T[r + 5]!; c9 ^= T[r + 6]!; c10 ^= T[r + 7]!; c11 ^= T[r + 8]!;
+      r = ((a4 >>> shift) & 15) * 9;
+      c4 ^= T[r]!; c5 ^= T[r + 1]!; c6 ^= T[r + 2]!; c7 ^= T[r + 3]!; c8 ^= T[r + 4]!;
+      c9 ^= T[r + 5]!; c10 ^= T[r + 6]!; c11 ^= T[r + 7]!; c12 ^= T[r + 8]!;
+      r = ((a5 >>> shift) & 15) * 9;
+      c5 ^= T[r]!; c6 ^= T[r + 1]!; c7 ^= T[r + 2]!; c8 ^= T[r + 3]!; c9 ^= T[r + 4]!;
+      c10 ^= T[r + 5]!; c11 ^= T[r + 6]!; c12 ^= T[r + 7]!; c13 ^= T[r + 8]!;
+      r = ((a6 >>> shift) & 15) * 9;
+      c6 ^= T[r]!; c7 ^= T[r + 1]!; c8 ^= T[r + 2]!; c9 ^= T[r + 3]!; c10 ^= T[r + 4]!;
+      c11 ^= T[r + 5]!; c12 ^= T[r + 6]!; c13 ^= T[r + 7]!; c14 ^= T[r + 8]!;
+      r = ((a7 >>> shift) & 15) * 9;
+      c7 ^= T[r]!; c8 ^= T[r + 1]!; c9 ^= T[r + 2]!; c10 ^= T[r + 3]!; c11 ^= T[r + 4]!;
+      c12 ^= T[r + 5]!; c13 ^= T[r + 6]!; c14 ^= T[r + 7]!; c15 ^= T[r + 8]!;
+      r = ((a8 >>> shift) & 15) * 9;
+      c8 ^= T[r]!; c9 ^= T[r + 1]!; c10 ^= T[r + 2]!; c11 ^= T[r + 3]!; c12 ^= T[r + 4]!;
+      c13 ^= T[r + 5]!; c14 ^= T[r + 6]!; c15 ^= T[r + 7]!; c16 ^= T[r + 8]!;
+      if (shift === 0) break;
+      c17 = (c17 << 4) | (c16 >>> 28); c16 = (c16 << 4) | (c15 >>> 28); c15 = (c15 << 4) | (c14 >>> 28);
+      c14 = (c14 << 4) | (c13 >>> 28); c13 = (c13 << 4) | (c12 >>> 28); c12 = (c12 << 4) | (c11 >>> 28);
+      c11 = (c11 << 4) | (c10 >>> 28); c10 = (c10 << 4) | (c9 >>> 28); c9 = (c9 << 4) | (c8 >>> 28);
+      c8 = (c8 << 4) | (c7 >>> 28); c7 = (c7 << 4) | (c6 >>> 28); c6 = (c6 << 4) | (c5 >>> 28);
+      c5 = (c5 << 4) | (c4 >>> 28); c4 = (c4 << 4) | (c3 >>> 28); c3 = (c3 << 4) | (c2 >>> 28);
+      c2 = (c2 << 4) | (c1 >>> 28); c1 = (c1 << 4) | (c0 >>> 28); c0 <<= 4;
+    }
+    C[0] = c0; C[1] = c1; C[2] = c2; C[3] = c3; C[4] = c4; C[5] = c5; C[6] = c6; C[7] = c7; C[8] = c8;
+    C[9] = c9; C[10] = c10; C[11] = c11; C[12] = c12; C[13] = c13; C[14] = c14; C[15] = c15; C[16] = c16;
+    C[17] = c17;
     return this.#reduce(C);
   }
 
@@ -161,6 +261,7 @@ export class BinaryField {
 
   /** Folds words at and above degree m of the double-width `C` back into `words` words (f ≡ 0). */
   #reduce(C: Uint32Array): FieldElement {
+    if (this.#reduceFixed !== undefined) return this.#reduceFixed(C);
     const n = this.words;
     const m = this.m;
     const low = this.#low;
