@@ -31,24 +31,59 @@ const SPREAD = (() => {
   return t;
 })();
 
+/** The square of the low 16 bits of a word, and of its high 16 bits, each as a word. */
+function spreadLow(w: number): number {
+  return SPREAD[w & 0xff]! | (SPREAD[(w >>> 8) & 0xff]! << 16);
+}
+
+function spreadHigh(w: number): number {
+  return SPREAD[(w >>> 16) & 0xff]! | (SPREAD[w >>> 24]! << 16);
+}
+
 export type FieldElement = Uint32Array;
+
+/** The 18 words of a product or square reduced by f = x^283 + x^12 + x^7 + x^5 + 1 (`fold283`). */
+// biome-ignore format: the eighteen words in two lines
+function reduce283(C: Uint32Array): FieldElement {
+  return fold283(C[0]!, C[1]!, C[2]!, C[3]!, C[4]!, C[5]!, C[6]!, C[7]!, C[8]!,
+    C[9]!, C[10]!, C[11]!, C[12]!, C[13]!, C[14]!, C[15]!, C[16]!, C[17]!);
+}
 
 /**
  * f = x^283 + x^12 + x^7 + x^5 + 1. Bit 32i of word i ≥ 9 is x^(283 + 32(i-9) + 5), ≡ that times
  * x^12 + x^7 + x^5 + 1: word i folds into words i-9 and i-8 at bit offsets 5, 10, 12, 17 (from the top word
  * down, as folding word i touches word i-8). Then the 5 bits of word 8 above bit 26 (degree ≥ 283) fold into
  * word 0 at offsets 0, 5, 7, 12.
+ * The words come and go in local variables, not in a typed array.
  */
-function reduce283(C: Uint32Array): FieldElement {
-  for (let i = 17; i >= 9; i--) {
-    const t = C[i]!;
-    C[i - 9] = C[i - 9]! ^ (t << 5) ^ (t << 10) ^ (t << 12) ^ (t << 17);
-    C[i - 8] = C[i - 8]! ^ (t >>> 27) ^ (t >>> 22) ^ (t >>> 20) ^ (t >>> 15);
-  }
-  const t = C[8]! >>> 27;
-  const r = C.slice(0, 9);
-  r[0] = r[0]! ^ t ^ (t << 5) ^ (t << 7) ^ (t << 12);
-  r[8] = r[8]! & 0x7ffffff;
+// biome-ignore format: the nine folds written out, one word per line
+function fold283(
+  c0: number, c1: number, c2: number, c3: number, c4: number, c5: number, c6: number, c7: number, c8: number,
+  c9: number, c10: number, c11: number, c12: number, c13: number, c14: number, c15: number, c16: number, c17: number,
+): FieldElement {
+  c8 ^= (c17 << 5) ^ (c17 << 10) ^ (c17 << 12) ^ (c17 << 17);
+  c9 ^= (c17 >>> 27) ^ (c17 >>> 22) ^ (c17 >>> 20) ^ (c17 >>> 15);
+  c7 ^= (c16 << 5) ^ (c16 << 10) ^ (c16 << 12) ^ (c16 << 17);
+  c8 ^= (c16 >>> 27) ^ (c16 >>> 22) ^ (c16 >>> 20) ^ (c16 >>> 15);
+  c6 ^= (c15 << 5) ^ (c15 << 10) ^ (c15 << 12) ^ (c15 << 17);
+  c7 ^= (c15 >>> 27) ^ (c15 >>> 22) ^ (c15 >>> 20) ^ (c15 >>> 15);
+  c5 ^= (c14 << 5) ^ (c14 << 10) ^ (c14 << 12) ^ (c14 << 17);
+  c6 ^= (c14 >>> 27) ^ (c14 >>> 22) ^ (c14 >>> 20) ^ (c14 >>> 15);
+  c4 ^= (c13 << 5) ^ (c13 << 10) ^ (c13 << 12) ^ (c13 << 17);
+  c5 ^= (c13 >>> 27) ^ (c13 >>> 22) ^ (c13 >>> 20) ^ (c13 >>> 15);
+  c3 ^= (c12 << 5) ^ (c12 << 10) ^ (c12 << 12) ^ (c12 << 17);
+  c4 ^= (c12 >>> 27) ^ (c12 >>> 22) ^ (c12 >>> 20) ^ (c12 >>> 15);
+  c2 ^= (c11 << 5) ^ (c11 << 10) ^ (c11 << 12) ^ (c11 << 17);
+  c3 ^= (c11 >>> 27) ^ (c11 >>> 22) ^ (c11 >>> 20) ^ (c11 >>> 15);
+  c1 ^= (c10 << 5) ^ (c10 << 10) ^ (c10 << 12) ^ (c10 << 17);
+  c2 ^= (c10 >>> 27) ^ (c10 >>> 22) ^ (c10 >>> 20) ^ (c10 >>> 15);
+  c0 ^= (c9 << 5) ^ (c9 << 10) ^ (c9 << 12) ^ (c9 << 17);
+  c1 ^= (c9 >>> 27) ^ (c9 >>> 22) ^ (c9 >>> 20) ^ (c9 >>> 15);
+  const t = c8 >>> 27;
+  const r = new Uint32Array(9);
+  r[0] = c0 ^ t ^ (t << 5) ^ (t << 7) ^ (t << 12);
+  r[1] = c1; r[2] = c2; r[3] = c3; r[4] = c4; r[5] = c5; r[6] = c6; r[7] = c7;
+  r[8] = c8 & 0x7ffffff;
   return r;
 }
 
@@ -152,27 +187,35 @@ export class BinaryField {
     const n = this.words;
     const T = this.#table;
     const C = this.#wide;
-    // T[u] = u(x)·b(x): T[1] = b, T[2k] = T[k]·x, T[2k+1] = T[2k] + b.
+    // T[u] = u(x)·b(x) = the sum of b·x^j over the bits j of u: word i of b, b·x, b·x^2 and b·x^3, then the 15
+    // nonzero rows' word i as XORs of those four (row 0 stays zero from the constructor on)
+    let prev = 0;
     for (let i = 0; i < n; i++) {
-      T[i] = 0;
-      T[n + i] = b[i]!;
+      const w = b[i]!;
+      const x1 = w;
+      const x2 = (w << 1) | (prev >>> 31);
+      const x4 = (w << 2) | (prev >>> 30);
+      const x8 = (w << 3) | (prev >>> 29);
+      prev = w;
+      const x3 = x1 ^ x2;
+      const x12 = x4 ^ x8;
+      T[n + i] = x1;
+      T[2 * n + i] = x2;
+      T[3 * n + i] = x3;
+      T[4 * n + i] = x4;
+      T[5 * n + i] = x4 ^ x1;
+      T[6 * n + i] = x4 ^ x2;
+      T[7 * n + i] = x4 ^ x3;
+      T[8 * n + i] = x8;
+      T[9 * n + i] = x8 ^ x1;
+      T[10 * n + i] = x8 ^ x2;
+      T[11 * n + i] = x8 ^ x3;
+      T[12 * n + i] = x12;
+      T[13 * n + i] = x12 ^ x1;
+      T[14 * n + i] = x12 ^ x2;
+      T[15 * n + i] = x12 ^ x3;
     }
-    for (let u = 2; u < 16; u++) {
-      const row = u * n;
-      if (u & 1) {
-        const prev = (u - 1) * n;
-        for (let i = 0; i < n; i++) T[row + i] = T[prev + i]! ^ b[i]!;
-      } else {
-        const half = (u >>> 1) * n;
-        let carry = 0;
-        for (let i = 0; i < n; i++) {
-          const w = T[half + i]!;
-          T[row + i] = (w << 1) | carry;
-          carry = w >>> 31;
-        }
-      }
-    }
-    if (n === 9) return this.#combNine(a, C);
+    if (n === 9) return this.#combNine(a);
     C.fill(0);
     for (let shift = 28; shift >= 0; shift -= 4) {
       for (let j = 0; j < n; j++) {
@@ -195,7 +238,7 @@ export class BinaryField {
    * shifted left by 4 bits.
    */
   // biome-ignore format: the comb's nine row XORs and the accumulator's shift, written out row by row
-  #combNine(a: FieldElement, C: Uint32Array): FieldElement {
+  #combNine(a: FieldElement): FieldElement {
     const T = this.#table;
     let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0, c8 = 0;
     let c9 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0, c14 = 0, c15 = 0, c16 = 0, c17 = 0;
@@ -236,18 +279,22 @@ export class BinaryField {
       c5 = (c5 << 4) | (c4 >>> 28); c4 = (c4 << 4) | (c3 >>> 28); c3 = (c3 << 4) | (c2 >>> 28);
       c2 = (c2 << 4) | (c1 >>> 28); c1 = (c1 << 4) | (c0 >>> 28); c0 <<= 4;
     }
-    C[0] = c0; C[1] = c1; C[2] = c2; C[3] = c3; C[4] = c4; C[5] = c5; C[6] = c6; C[7] = c7; C[8] = c8;
-    C[9] = c9; C[10] = c10; C[11] = c11; C[12] = c12; C[13] = c13; C[14] = c14; C[15] = c15; C[16] = c16;
-    C[17] = c17;
-    return this.#reduce(C);
+    return fold283(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17);
   }
 
   sqr(a: FieldElement): FieldElement {
+    if (this.#reduceFixed === reduce283) {
+      // biome-ignore format: the eighteen words in three lines
+      return fold283(spreadLow(a[0]!), spreadHigh(a[0]!), spreadLow(a[1]!), spreadHigh(a[1]!), spreadLow(a[2]!),
+        spreadHigh(a[2]!), spreadLow(a[3]!), spreadHigh(a[3]!), spreadLow(a[4]!), spreadHigh(a[4]!), spreadLow(a[5]!),
+        spreadHigh(a[5]!), spreadLow(a[6]!), spreadHigh(a[6]!), spreadLow(a[7]!), spreadHigh(a[7]!), spreadLow(a[8]!),
+        spreadHigh(a[8]!));
+    }
     const C = this.#wide;
     for (let i = 0; i < this.words; i++) {
       const w = a[i]!;
-      C[2 * i] = SPREAD[w & 0xff]! | (SPREAD[(w >>> 8) & 0xff]! << 16);
-      C[2 * i + 1] = SPREAD[(w >>> 16) & 0xff]! | (SPREAD[w >>> 24]! << 16);
+      C[2 * i] = spreadLow(w);
+      C[2 * i + 1] = spreadHigh(w);
     }
     return this.#reduce(C);
   }
