@@ -189,7 +189,7 @@ export class KoblitzCurve {
     if (k === 0n) return null;
     this.#gTable ??= this.#tauTable(this.G, G_WIDTH);
     if (this.#gTable === undefined) throw new Error(`${this.name}: α_u·G is the point at infinity`);
-    return this.#toAffine(this.#tauMul(this.tnaf(k, G_WIDTH), this.#gTable));
+    return this.#toAffine(this.#tauMul(this.#tnaf(k, G_WIDTH), this.#gTable));
   }
 
   /** k·P for any integer k ≥ 0 (not reduced mod n, so the cofactor part of P is kept). */
@@ -201,14 +201,14 @@ export class KoblitzCurve {
       const w = k.toString(2).length > 64 ? 5 : 4;
       return this.#mulWithTable(k, this.#oddMultiples(P, w), w);
     }
-    return this.#toAffine(this.#tauMul(this.tnaf(k, P_WIDTH), table));
+    return this.#toAffine(this.#tauMul(this.#tnaf(k, P_WIDTH), table));
   }
 
   /**
    * The width-w τ-adic NAF of k (algorithm 3.69), least significant digit first: digit d ≠ 0 stands for
    * sign(d)·α_|d|, with ρ = Σ d_i·τ^i ≡ k modulo τ^m - 1. For w = 2 the digits are 0 and ±1 (α_1 = 1).
    */
-  tnaf(k: bigint, w: number): Int8Array {
+  #tnaf(k: bigint, w: number): Int8Array {
     const [r0, r1] = this.#reduceModFrobenius(k);
     return this.#tnafOf(r0, r1, w);
   }
@@ -239,8 +239,8 @@ export class KoblitzCurve {
     const { tw, alpha } = this.#params(w);
     const mask = (1 << w) - 1;
     const half = 1 << (w - 1);
-    // N(ρ) ≤ N(τ^m - 1) after rounding, and each step divides the norm by 2: about m + 4 digits
-    const digits = new Int8Array(this.F.m + 16);
+    // N(ρ) ≤ (4/7)·N(τ^m - 1) after rounding: a width-w τ-adic NAF of about log2 N(ρ) ≈ m digits, a few more at most
+    const digits = new Int8Array(this.F.m + 64);
     let i = 0;
     while (r0 !== 0n || r1 !== 0n) {
       if (i >= digits.length) throw new Error(`${this.name}: the τ-adic NAF does not terminate`);
