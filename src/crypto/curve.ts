@@ -2,7 +2,8 @@
  * Koblitz curves over GF(2^m), y^2 + xy = x^3 + a·x^2 + 1 (a ∈ {0, 1}), with the SEC 2 domain parameters of
  * sect163k1 (CBKE suite 1) and sect283k1 (suite 2): affine points, SEC 1 point compression, and scalar
  * multiplication in López–Dahab projective coordinates (x = X/Z, y = Y/Z^2) with a table of points kept in
- * affine form, so every addition is a mixed one (López and Dahab 1998).
+ * affine form, so every addition is a mixed one (Guide to ECC, algorithms 3.24 and 3.25; López and Dahab
+ * 1998).
  *
  * Scalar multiplication uses the Frobenius map τ(x, y) = (x^2, y^2), which on a Koblitz curve satisfies
  * τ^2 - μτ + 2 = 0 (μ = (-1)^(1-a)), so that k·P = ρ(τ)·P for an element ρ = r0 + r1·τ of Z[τ] and a τ costs
@@ -10,8 +11,8 @@
  * 3.69 and 3.70): k is reduced modulo τ^m - 1 (which is 0 on every point over GF(2^m), so k·P is exact for any
  * point of the curve, cofactor part included), written as a width-w τ-adic NAF whose digits are ±α_u with
  * α_u = u mod τ^w, and evaluated left to right with a table of the points α_u·P. The width-w NAF of k with
- * doublings (algorithms 3.30 and 3.36) remains for the points whose table would hold the point at infinity
- * (points of order dividing the cofactor, whose α_u·P may vanish).
+ * doublings (§3.3) remains for the points whose table would hold the point at infinity (points of order
+ * dividing the cofactor, whose α_u·P may vanish).
  *
  * Not constant time: a bench holding test keys does not need it (see gf2m.ts).
  */
