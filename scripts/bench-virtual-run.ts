@@ -1,0 +1,152 @@
+/**
+ * The CPU of one virtual run of the whole stack, as a run of the profile matrix makes it (issue 12): seven PPMIDs
+ * (compliant, keeps-history, keeps-messages, early-clear, repeat-clear, offline-miss, refetches) on the
+ * `reference` hub, seed 3, 24 h windows, the matrix's polling (CoT every 3 h, live values every 12 h), zstack,
+ * evidence in memory as the matrix keeps it. This module is bundled with src/ by esbuild (as
+ * scripts/bench-matrix.ts bundles its worker) and each round runs the bundle in a fresh process, so the figures
+ * are not the TypeScript loader's. Prints each round's CPU (user + system, of `runSuite` only), wall time and
+ * event count, then the medians.
+ *
+ * `--evidence FILE` writes each round's evidence file there (the last round's is kept) (to compare two versions' evidence with
+ * every `wall` field removed); `--cpu-prof DIR` has each round write a V8 CPU profile there.
+ *
+ *   node --import tsx scripts/bench-virtual-run.ts [--rounds N] [--evidence FILE] [--cpu-prof DIR]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { scratchDir } from "../src/files.js";
+import { runSuite } from "../src/runner/run.js";
+
+const DEVICES = [
+  "compliant",
+  "keeps-history",
+  "keeps-messages",
+  "early-clear",
+  "repeat-clear",
+  "offline-miss",
+  "refetches",
+].map((profile) => ({ kind: "ppmid" as const, profile, label: `ppmid:${profile}` }));
+
+interface Round {
+  cpuMs: number;
+  wallMs: number;
+  events: number;
+  aborted?: string;
+}
+
+/** One run in this process (the bundle, started with `--child`): prints its Round as JSON. */
+async function child(evidencePath: string | undefined): Promise<void> {
+  const [cpu, start] = [process.cpuUsage(), performance.now()];
+  const outcome = await runSuite({
+    mode: "virtual",
+    devices: DEVICES,
+    seed: 3,
+    windowMs: 24 * 3_600_000,
+    pollIntervalMs: 3 * 3_600_000,
+    refreshIntervalMs: 12 * 3_600_000,
+    adapter: "zstack",
+    hubVariant: "reference",
+    quiet: true,
+    tool: "hanbench",
+    version: "bench-virtual-run",
+    ...(evidencePath !== undefined ? { evidencePath } : {}),
+  });
+  const used = process.cpuUsage(cpu);
+  const round: Round = {
+    cpuMs: (used.user + used.system) / 1000,
+    wallMs: performance.now() - start,
+    events: outcome.events.length,
+    ...(outcome.aborted ? { aborted: outcome.aborted } : {}),
+  };
+  console.log(JSON.stringify(round));
+}
+
+/** What each bundled module's URL replaces (spelt so that this module's own text is not replaced inside it). */
+const META_URL = ["import", "meta", "url"].join(".");
+
+/** This module bundled with src/ into `dir`, each module keeping its own import.meta.url (as bench-matrix.ts does). */
+async function bundle(dir: string): Promise<string> {
+  const { build } = await import("esbuild");
+  const outfile = join(dir, "bench-virtual-run.mjs");
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "in-place",
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith("node:") ? undefined : { path: import.meta.resolve(args.path), external: true },
+          );
+          b.onLoad({ filter: /\.ts$/ }, (args) => ({
+            contents: readFileSync(args.path, "utf8").replaceAll(
+              META_URL,
+              JSON.stringify(pathToFileURL(args.path).href),
+            ),
+            loader: "ts",
+          }));
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+
+const { values } = parseArgs({
+  options: {
+    child: { type: "boolean", default: false },
+    rounds: { type: "string", default: "3" },
+    evidence: { type: "string" },
+    "cpu-prof": { type: "string" },
+  },
+});
+if (values.child) {
+  await child(values.evidence);
+} else {
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number ≥ 1`);
+  const dir = mkdtempSync(join(scratchDir(), "bench-virtual-run-"));
+  try {
+    const bundled = await bundle(dir);
+    const flags = values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", resolve(values["cpu-prof"])] : [];
+    const evidence = values.evidence ? ["--evidence", resolve(values.evidence)] : [];
+    console.log(`one virtual run (7 PPMIDs, reference, 24 h windows), ${rounds} round(s); load average ${load()}`);
+    const results: Round[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // a run never appends to another's log: each round writes FILE anew
+      if (values.evidence) for (const f of [values.evidence, `${values.evidence}.sha256`]) rmSync(f, { force: true });
+      const out = execFileSync(process.execPath, [...flags, bundled, "--child", ...evidence], {
+        encoding: "utf8",
+        // as the matrix starts its workers
+        env: { ...process.env, HANBENCH_LOG_LEVEL: "warn" },
+      });
+      const round = JSON.parse(out.trim().split("\n").at(-1)!) as Round;
+      results.push(round);
+      console.log(
+        `round ${i + 1}: CPU ${(round.cpuMs / 1000).toFixed(2)} s  wall ${(round.wallMs / 1000).toFixed(2)} s  ` +
+          `${round.events} events${round.aborted ? `  ABORTED: ${round.aborted}` : ""}`,
+      );
+    }
+    console.log(
+      `median: CPU ${(median(results.map((r) => r.cpuMs)) / 1000).toFixed(2)} s  ` +
+        `wall ${(median(results.map((r) => r.wallMs)) / 1000).toFixed(2)} s; load average after ${load()}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
