@@ -134,10 +134,12 @@ function gpfOnly(hub: Hub): HubPort {
  */
 function interviewStarted(evidence: EvidenceLog, ieee: string): Promise<void> {
   const device = ieee.toLowerCase();
-  const left = evidence.events.findLast((e) => e.kind === "leave" && e.device.toLowerCase() === device)?.seq ?? -1;
+  // the log's index (by kind and device, in seq order) instead of two scans of every event of the run
+  const index = EvidenceIndex.of(evidence.events);
+  const left = index.ofDevice("leave", device).at(-1)?.seq ?? -1;
   const isIt = (e: Evidence) => e.kind === "interview" && e.device.toLowerCase() === device && e.seq > left;
   return new Promise((resolve) => {
-    if (evidence.events.some(isIt)) return resolve();
+    if ((index.ofDevice("interview", device).at(-1)?.seq ?? -1) > left) return resolve();
     const stop = evidence.onEvent((e) => {
       if (!isIt(e)) return;
       stop();

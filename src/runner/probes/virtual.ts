@@ -3,6 +3,7 @@ import type { Holdings } from "../../evidence/events.js";
 import type { LookFor, Probe, ProbeAnswer } from "./types.js";
 
 export interface HoldingsView {
+  /** A copy of what the device holds, sharing no object with the device (DeviceStore.holdings builds one anew). */
   holdings(): Holdings;
 }
 
@@ -12,8 +13,9 @@ export class VirtualProbe implements Probe {
 
   async take(_purpose: string, _lookFor: LookFor): Promise<ProbeAnswer> {
     try {
-      // a deep copy: later changes of the device must not rewrite what was recorded
-      return { ok: true, holdings: structuredClone(this.device.holdings()) };
+      // no copy of the copy: holdings() shares nothing with the device, and the evidence log copies what it
+      // records again (jsonSafe), so later changes of the device cannot rewrite what was recorded
+      return { ok: true, holdings: this.device.holdings() };
     } catch (err) {
       return { ok: false, error: `virtual probe: ${(err as Error).message}` };
     }
