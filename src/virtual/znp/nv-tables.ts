@@ -71,11 +71,29 @@ function findEntry(state: ZnpState, matches: (b: Buffer) => boolean): AddrMgrEnt
   return undefined;
 }
 
+/** Little-endian bytes of the IEEEs looked up so far (read here only, never handed out), and of none. */
+const leBytes = new Map<string, Buffer | null>();
+
+/** `ieee`'s 8 bytes little-endian, when it has the form every entry's IEEE is read back in ("0x", 16 hex digits). */
+function leOf(ieee: string): Buffer | undefined {
+  let le = leBytes.get(ieee);
+  if (le === undefined) {
+    le = /^0x[0-9a-f]{16}$/i.test(ieee) ? ieeeToLe(ieee) : null;
+    if (leBytes.size >= 1024) leBytes.clear();
+    leBytes.set(ieee, le);
+  }
+  return le ?? undefined;
+}
+
 /** The entry of `ieee` ("0x" and 16 hex digits, any case). */
 export function findDevice(state: ZnpState, ieee: string): AddrMgrEntry | undefined {
-  if (!/^0x[0-9a-f]{16}$/i.test(ieee)) return undefined; // the form every entry's IEEE is read back in
-  const le = ieeeToLe(ieee);
-  return findEntry(state, (b) => le.equals(b.subarray(4, 12)));
+  const le = leOf(ieee);
+  if (!le) return undefined;
+  // bytes 4-11 of the entry compared in place: no view of each entry for each secured frame's lookups
+  return findEntry(state, (b) => {
+    for (let i = 0; i < 8; i++) if (b[4 + i] !== le[i]) return false;
+    return true;
+  });
 }
 
 export function findDeviceByNwk(state: ZnpState, nwk: number): AddrMgrEntry | undefined {

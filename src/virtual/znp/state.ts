@@ -55,7 +55,24 @@ export function ieeeFromLe(buf: Buffer, offset = 0): string {
     .toString("hex")}`;
 }
 
-const extKey = (sysId: number, itemId: number, subId: number) => `${sysId}:${itemId}:${subId}`;
+/** The `ext` keys of each (sysId, itemId) made so far, by subId: the table lookups of every frame build none. */
+const extKeys = new Map<number, string[]>();
+
+/** `sysId:itemId:subId`, the key of an extended item in `ZnpState.ext`. */
+function extKey(sysId: number, itemId: number, subId: number): string {
+  const item = sysId * 0x10000 + itemId;
+  let keys = extKeys.get(item);
+  if (!keys) {
+    keys = [];
+    extKeys.set(item, keys);
+  }
+  let key = keys[subId];
+  if (key === undefined) {
+    key = `${sysId}:${itemId}:${subId}`;
+    if (subId >= 0 && subId < 0x400) keys[subId] = key; // the tables' sub-ids: a handful of small numbers
+  }
+  return key;
+}
 
 export class ZnpState {
   readonly nv = new Map<number, Buffer>();
