@@ -98,6 +98,24 @@ describe("periods (UK local days, weeks from Monday, months)", () => {
       end: at("2026-03-02T00:00:00Z"),
     });
   });
+
+  it("gives every half-hour of a year its UK date, asked once and again (meter dates are remembered)", () => {
+    // the UK local date by the platform's Europe/London zone: the same rule, computed another way
+    const london = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", dateStyle: "short" });
+    const from = at("2026-01-01T00:00:00Z");
+    const instants = Array.from({ length: 366 * 48 }, (_, i) => from + i * HH); // more than the memory keeps
+    const expected = instants.map((ms) => Math.round(Date.parse(london.format(ms)) / 86_400_000));
+    for (const order of [instants, [...instants].reverse(), instants]) {
+      for (const ms of order) {
+        const day = expected[(ms - from) / HH];
+        if (periodNumber("day", ms) !== day) expect([iso(ms), periodNumber("day", ms)]).toEqual([iso(ms), day]);
+        // the day's start is the instant of its local midnight, a date of its own
+        const start = dayStart(ms);
+        if (periodNumber("day", start) !== day || start > ms || ms - start >= 25 * 3_600_000)
+          expect([iso(ms), iso(start)]).toBe("the start of its own day");
+      }
+    }
+  });
 });
 
 describe("period figures", () => {

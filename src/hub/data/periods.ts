@@ -67,8 +67,29 @@ export function freezeMinutes(freezeTime: number): number {
   return h * 60 + m;
 }
 
+/** A local calendar date (month 0-based). */
+type LocalDate = Readonly<{ y: number; m: number; d: number }>;
+
+/**
+ * Meter dates of recent instants at the default freeze time: a poll asks for the periods of many attributes at
+ * the same `now`, and each period's start and end from it. The dates are frozen (shared between callers).
+ */
+const meterDateCache = new Map<number, LocalDate>();
+const METER_DATE_CACHE_SIZE = 4096;
+
 /** The local calendar date of the meter day containing `ms` (a day that starts at the freeze time). */
-function meterDate(ms: number, freeze: number): { y: number; m: number; d: number } {
+function meterDate(ms: number, freeze: number): LocalDate {
+  if (freeze !== DEFAULT_FREEZE_TIME) return computeMeterDate(ms, freeze);
+  let date = meterDateCache.get(ms);
+  if (date === undefined) {
+    date = Object.freeze(computeMeterDate(ms, freeze));
+    if (meterDateCache.size >= METER_DATE_CACHE_SIZE) meterDateCache.clear();
+    meterDateCache.set(ms, date);
+  }
+  return date;
+}
+
+function computeMeterDate(ms: number, freeze: number): { y: number; m: number; d: number } {
   const local = new Date(ms + ukOffsetMs(ms) - freezeMinutes(freeze) * 60_000);
   return { y: local.getUTCFullYear(), m: local.getUTCMonth(), d: local.getUTCDate() };
 }
