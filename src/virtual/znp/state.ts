@@ -50,9 +50,17 @@ export function ieeeToLe(ieee: string): Buffer {
 
 /** 8 little-endian bytes → IEEE "0x…" (lower case). */
 export function ieeeFromLe(buf: Buffer, offset = 0): string {
-  return `0x${Buffer.from(buf.subarray(offset, offset + 8))
-    .reverse()
-    .toString("hex")}`;
+  if (buf.length < offset + 8) {
+    return `0x${Buffer.from(buf.subarray(offset, offset + 8))
+      .reverse()
+      .toString("hex")}`;
+  }
+  // the bytes in reverse order are the two little-endian halves, high then low, as 8 hex digits each: no copy
+  const high = buf
+    .readUInt32LE(offset + 4)
+    .toString(16)
+    .padStart(8, "0");
+  return `0x${high}${buf.readUInt32LE(offset).toString(16).padStart(8, "0")}`;
 }
 
 /** The `ext` keys of each (sysId, itemId) made so far, by subId: the table lookups of every frame build none. */

@@ -1,6 +1,7 @@
 /**
  * The address manager's lookups (nv-tables.ts): an IEEE is found in any case and by its entry's bytes as they are
- * now (the lookups compare the bytes in place and remember only an IEEE's bytes, never an answer).
+ * now (the lookups compare the bytes in place and remember only an IEEE's bytes, never an answer). And the
+ * IEEE of 8 little-endian bytes, read as two halves, is that of the bytes reversed.
  */
 import { describe, expect, it } from "vitest";
 import { ExItem, NV_SYS_ZSTACK } from "../../../src/virtual/znp/nv-defaults.js";
@@ -11,7 +12,7 @@ import {
   findDeviceByNwk,
   recordDevice,
 } from "../../../src/virtual/znp/nv-tables.js";
-import { ZnpState } from "../../../src/virtual/znp/state.js";
+import { ZnpState, ieeeFromLe, ieeeToLe } from "../../../src/virtual/znp/state.js";
 
 const A = "0x0d6f00c89b6dfebf";
 const B = "0x0d6f00c89b6dfec0"; // differs from A in the last byte only (the first of the entry's bytes 4-11)
@@ -57,5 +58,27 @@ describe("address manager lookups", () => {
     expect(findDevice(state, A)).toBeUndefined();
     state.setExt(NV_SYS_ZSTACK, ExItem.ADDRMGR, 7, Buffer.from("02004321bffe6d9bc8006f0d", "hex"));
     expect(findDevice(state, A)).toEqual({ index: 7, user: 2, nwk: 0x2143, ieee: A });
+  });
+});
+
+describe("IEEE of little-endian bytes", () => {
+  it("is 0x and the bytes reversed in hex, at any offset, for any bytes; a short buffer gives what it has", () => {
+    const reversed = (b: Buffer, offset: number) =>
+      `0x${Buffer.from(b.subarray(offset, offset + 8))
+        .reverse()
+        .toString("hex")}`;
+    let x = 0x2545f491;
+    const bytes = Buffer.alloc(64);
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < bytes.length; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        bytes[i] = round % 10 === 0 ? (i % 2 ? 0xff : 0) : x >>> 24;
+      }
+      for (let offset = 0; offset <= bytes.length; offset += 7) {
+        expect(ieeeFromLe(bytes, offset)).toBe(reversed(bytes, offset));
+      }
+    }
+    expect(ieeeFromLe(ieeeToLe(A))).toBe(A);
+    expect(ieeeFromLe(Buffer.from("0102", "hex"))).toBe("0x0201");
   });
 });
