@@ -10,7 +10,7 @@ import type { Host } from "../host/host.js";
 import type { CoordinatorInfo, DutDeclaration, Evidence, ProbeEvent } from "../evidence/events.js";
 import type { EvidenceLog } from "../evidence/log.js";
 import { lookForDut } from "./look-for.js";
-import type { Probe } from "./probes/types.js";
+import { nothingToLookFor, type Probe } from "./probes/types.js";
 
 export interface Dut {
   decl: DutDeclaration;
@@ -113,7 +113,8 @@ export async function takeProbe(
   dut: { decl: Pick<DutDeclaration, "ieee" | "label">; probe: Probe },
   purpose: string,
 ): Promise<Evidence & ProbeEvent> {
-  const answer = await dut.probe.take(purpose, lookForDut(evidence.events, dut.decl.ieee));
+  const lookFor = dut.probe.readsLookFor === false ? nothingToLookFor() : lookForDut(evidence.events, dut.decl.ieee);
+  const answer = await dut.probe.take(purpose, lookFor);
   return evidence.append({
     kind: "probe",
     device: dut.decl.ieee,

@@ -109,6 +109,7 @@ export function parseDump(lines: string[], patterns: ConsoleProbeSpec["patterns"
 
 export class ConsoleProbe implements Probe {
   readonly method = "console" as const;
+  readonly readsLookFor = false;
   constructor(readonly spec: ConsoleProbeSpec) {}
 
   async take(_purpose: string, _lookFor: LookFor): Promise<ProbeAnswer> {

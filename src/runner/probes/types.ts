@@ -31,7 +31,17 @@ export interface ProbeAnswer {
 
 export interface Probe {
   readonly method: "virtual" | "console" | "operator";
+  /**
+   * False for a probe that reads the device and never its `lookFor` (virtual, console): it is then given an
+   * empty one, and what to look for is not worked out from the log for each of its probes.
+   */
+  readonly readsLookFor?: boolean;
   take(purpose: string, lookFor: LookFor): Promise<ProbeAnswer>;
+}
+
+/** The `lookFor` of a probe that does not read it. */
+export function nothingToLookFor(): LookFor {
+  return { messages: [], periods: [], cots: [] };
 }
 
 export function emptyHoldings(): Holdings {

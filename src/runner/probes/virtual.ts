@@ -9,6 +9,7 @@ export interface HoldingsView {
 
 export class VirtualProbe implements Probe {
   readonly method = "virtual" as const;
+  readonly readsLookFor = false;
   constructor(readonly device: HoldingsView) {}
 
   async take(_purpose: string, _lookFor: LookFor): Promise<ProbeAnswer> {
