@@ -417,16 +417,26 @@ export class Hub implements FrameHandlerHost {
       messages: this.messages,
       identity: this.identity,
       served: (item, value, period) => {
-        this.#evidence?.append({
-          kind: "served",
-          device: ctx.device,
-          role,
-          clusterId,
-          item,
-          // octet strings (top-up codes, labels) are recorded as their text, as a display shows them
-          value: Buffer.isBuffer(value) ? value.toString("utf8") : value,
-          ...(period === undefined ? {} : { period: iso(period.start), periodEnd: iso(period.end) }),
-        });
+        const evidence = this.#evidence;
+        if (!evidence) return;
+        // octet strings (top-up codes, labels) are recorded as their text, as a display shows them
+        const v = Buffer.isBuffer(value) ? value.toString("utf8") : value;
+        const device = ctx.device;
+        // two literals (with and without the period) rather than a spread: one object per value served
+        if (period === undefined) evidence.append({ kind: "served", device, role, clusterId, item, value: v });
+        else {
+          const periodEnd = iso(period.end);
+          evidence.append({
+            kind: "served",
+            device,
+            role,
+            clusterId,
+            item,
+            value: v,
+            period: iso(period.start),
+            periodEnd,
+          });
+        }
       },
       note: (message, data) => {
         this.#evidence?.append({ kind: "note", message, data });
