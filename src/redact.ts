@@ -224,9 +224,12 @@ function scan(text: string, out: Span[]): void {
   }
 }
 
+/** Text shorter than this never holds a secret in any form: `redactText` returns it as it is. */
+export const SHORTEST_SECRET_TEXT = MIN_BYTES * 2;
+
 /** `text` with every registered secret, in any of the forms above, replaced by `[redacted]`. */
 export function redactText(text: string): string {
-  if (known.size === 0 || text.length < MIN_BYTES * 2) return text;
+  if (known.size === 0 || text.length < SHORTEST_SECRET_TEXT) return text;
   const spans: Span[] = [];
   scan(text, spans);
   if (spans.length === 0) return text;

@@ -1,5 +1,5 @@
 /** What may go into an evidence line: JSON-safe values, no registered secret, nothing named like key material. */
-import { redactText, SECRET_NAME, secretCount } from "../redact.js";
+import { redactText, SECRET_NAME, SHORTEST_SECRET_TEXT, secretCount } from "../redact.js";
 
 /**
  * A copy of `value` without any field named like key material, at any depth: the one rule by which the
@@ -29,6 +29,8 @@ let scrubbedFor = -1;
  * a string scrubbed before a secret was registered is scrubbed again after.
  */
 function scrub(text: string): string {
+  // what redactText returns unchanged without looking (roles, kinds, short names): not remembered either
+  if (text.length < SHORTEST_SECRET_TEXT) return text;
   if (text.length > SHORT) return redactText(text);
   const secrets = secretCount();
   if (secrets !== scrubbedFor) {

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { EvidenceFileError, EvidenceLog } from "../../src/evidence/log.js";
 import { jsonSafe, withoutKeys } from "../../src/evidence/json-safe.js";
 import { readEvidence } from "../../src/evidence/read.js";
-import { addSecret, REDACTED } from "../../src/redact.js";
+import { addSecret, REDACTED, redactText } from "../../src/redact.js";
 
 describe("evidence log", () => {
   it("appends numbered JSON lines with hub time, on disk once flushed", () => {
@@ -119,6 +119,21 @@ describe("evidence log", () => {
     expect(Buffer.isBuffer(data.bytes)).toBe(true); // the caller's object is left as it was
     expect(log.events.map((e) => (e as { message: string }).message)).toEqual([key, REDACTED, "m"]);
     expect((log.events[2] as { data: unknown }).data).toEqual({ bytes: REDACTED, text: `k ${REDACTED}` });
+  });
+
+  it("scrubs every string, short or long, as redactText does", () => {
+    // a 6-byte secret: the shortest there is, whose hex is exactly as long as the shortest text that can hold one
+    const code = "a1b2c3d4e5f6";
+    addSecret(code);
+    const forms = [code, code.toUpperCase(), "a1:b2:c3:d4:e5:f6", "0xa1b2c3d4e5f6", "161,178,195,212,229,246"];
+    const texts: string[] = [];
+    for (const form of forms) {
+      for (let cut = 0; cut <= form.length; cut++)
+        texts.push(form.slice(0, cut), form.slice(cut), `x${form.slice(cut)}`);
+      texts.push(`${"-".repeat(60)}${form}`, `${form}${"-".repeat(60)}`);
+    }
+    for (const text of texts) expect([text, jsonSafe(text)]).toEqual([text, redactText(text)]);
+    expect(jsonSafe({ a: code, b: ["gpf", `${code}!`] })).toEqual({ a: REDACTED, b: ["gpf", `${REDACTED}!`] });
   });
 
   it("drops fields named like key material at any depth and keeps the rest", () => {
