@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ConsumptionSeries } from "../../src/hub/data/consumption.js";
-import { METERING_HISTORY, historyAttributes, periodBounds, periodFigure } from "../../src/hub/data/history.js";
+import {
+  METERING_HISTORY,
+  historyAttributes,
+  periodBounds,
+  periodFigure,
+  profileIntervalItem,
+} from "../../src/hub/data/history.js";
 import {
   dayStart,
   monthStart,
@@ -115,6 +121,14 @@ describe("periods (UK local days, weeks from Monday, months)", () => {
           expect([iso(ms), iso(start)]).toBe("the start of its own day");
       }
     }
+  });
+});
+
+describe("profile interval items", () => {
+  it("name the kth interval of a GetProfile response, asked once or again", () => {
+    for (const round of [1, 2])
+      for (let k = 0; k < 300; k++)
+        expect([round, profileIntervalItem(k)]).toEqual([round, `getProfileResponse.intervals[${k}]`]);
   });
 });
 

@@ -95,3 +95,19 @@ export function periodFigure(raw: number, periodNo: number): number {
   const r = Math.max(0, Math.floor(raw));
   return r - (r % PERIOD_MODULUS) + (((periodNo % PERIOD_MODULUS) + PERIOD_MODULUS) % PERIOD_MODULUS);
 }
+
+/** The item names of a GetProfile response's intervals made so far, by index. */
+const profileIntervalItems: string[] = [];
+
+/**
+ * `getProfileResponse.intervals[k]`: the item under which the hub serves, and a display keeps, a profile's kth
+ * interval. Made once for each k, so that the evidence of every served interval shares it.
+ */
+export function profileIntervalItem(k: number): string {
+  let item = profileIntervalItems[k];
+  if (item === undefined) {
+    item = `getProfileResponse.intervals[${k}]`;
+    if (Number.isInteger(k) && k >= 0 && k < 256) profileIntervalItems[k] = item; // an APS frame holds fewer
+  }
+  return item;
+}

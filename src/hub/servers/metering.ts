@@ -12,7 +12,7 @@
  * or after EarliestSampleTime, complete by now, at most MAX_SAMPLES.
  */
 import { msToZclUtc, zclUtcToMs } from "../clock.js";
-import { ALTERNATIVE_HISTORY, METERING_HISTORY } from "../data/history.js";
+import { ALTERNATIVE_HISTORY, METERING_HISTORY, profileIntervalItem } from "../data/history.js";
 import { HALF_HOUR_MS, halfHourIndex } from "../data/periods.js";
 import type { EndpointRole } from "../types.js";
 import { ClusterId, Status } from "../../zcl/index.js";
@@ -92,7 +92,7 @@ export function meteringServer(role: EndpointRole): ClusterServer {
       const i = lastEnd / HALF_HOUR_MS - 1 - k;
       const v = env.data.series.interval(i, measure);
       intervals.push(v);
-      env.served(`getProfileResponse.intervals[${k}]`, v, { start: i * HALF_HOUR_MS, end: (i + 1) * HALF_HOUR_MS });
+      env.served(profileIntervalItem(k), v, { start: i * HALF_HOUR_MS, end: (i + 1) * HALF_HOUR_MS });
     }
     return reply(0, msToZclUtc(lastEnd), intervals);
   };

@@ -10,7 +10,7 @@
  * supplier message the meter serves is shown.
  */
 import { type Clock, msToZclUtc, zclUtcToMs } from "../../hub/clock.js";
-import { periodBounds } from "../../hub/data/history.js";
+import { periodBounds, profileIntervalItem } from "../../hub/data/history.js";
 import { iso } from "../../hub/data/periods.js";
 import type { Server } from "./discovery.js";
 import type { EndpointRole } from "../../evidence/events.js";
@@ -254,7 +254,7 @@ export class DataFetcher {
       this.#o.store.putConsumption({
         role: s.role,
         clusterId: ClusterId.metering,
-        item: `getProfileResponse.intervals[${i}]`,
+        item: profileIntervalItem(i),
         value,
         period: iso(start),
         periodEnd: iso(start + len * 1000),
