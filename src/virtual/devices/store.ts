@@ -68,6 +68,21 @@ export interface DeviceAggregate {
 /** The item name a display gives its own total. */
 export const AGGREGATE_ITEM = "totalSinceStart";
 
+/** Instants of the ISO times the store holds, parsed once: a clear and each probe's aggregates compare them all. */
+const instants = new Map<string, number>();
+const INSTANTS_MAX = 16_384;
+
+/** `Date.parse(time)`, remembered. */
+function instantOf(time: string): number {
+  let ms = instants.get(time);
+  if (ms === undefined) {
+    ms = Date.parse(time);
+    if (instants.size >= INSTANTS_MAX) instants.clear();
+    instants.set(time, ms);
+  }
+  return ms;
+}
+
 function key(e: Pick<ConsumptionEntry, "role" | "clusterId" | "series" | "period">): string {
   return `${e.role}/${e.clusterId}/${e.series}/${e.period}`;
 }
@@ -126,9 +141,9 @@ export class DeviceStore {
   /** Drops a meter's history of periods starting before `before`, and its top-ups and debts dated before it. */
   clearHistoryBefore(role: EndpointRole, before: number): void {
     for (const [k, e] of this.#consumption)
-      if (e.role === role && Date.parse(e.period) < before) this.#consumption.delete(k);
-    for (const [k, t] of this.#topUps) if (t.role === role && Date.parse(t.time) < before) this.#topUps.delete(k);
-    for (const [k, d] of this.#debts) if (d.role === role && Date.parse(d.time) < before) this.#debts.delete(k);
+      if (e.role === role && instantOf(e.period) < before) this.#consumption.delete(k);
+    for (const [k, t] of this.#topUps) if (t.role === role && instantOf(t.time) < before) this.#topUps.delete(k);
+    for (const [k, d] of this.#debts) if (d.role === role && instantOf(d.time) < before) this.#debts.delete(k);
   }
 
   /** Drops everything of a meter's history, top-ups and debts (a clear that keeps nothing). */
@@ -195,7 +210,7 @@ export class DeviceStore {
       start: new Date(a.start).toISOString(),
       granularity: "day",
       value: [...this.#consumption.values()]
-        .filter((e) => e.role === a.role && e.series === a.series && !e.running && Date.parse(e.period) >= a.start)
+        .filter((e) => e.role === a.role && e.series === a.series && !e.running && instantOf(e.period) >= a.start)
         .reduce((sum, e) => sum + e.value, 0),
     }));
     const state: HeldValue[] = [...this.#readings].map(([role, r]) => ({
