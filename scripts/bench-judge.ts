@@ -15,9 +15,15 @@
  * its worker (scripts/bench-matrix.ts): the figures are those of the code the matrix runs. `--tsx` imports it
  * through the TypeScript loader instead.
  *
- *   node --import tsx scripts/bench-judge.ts FILE|DIR... [--rounds N] [--save FILE] [--compare FILE] [--tsx]
+ * `--versus CHECKOUT` (another checkout of the repository, e.g. a worktree of main with its node_modules) bundles
+ * that checkout's judging too and times the two in turn, round after round in one process, so that both run under
+ * the same load (on a shared machine a figure moves by a third from one minute to the next); prints both and their
+ * ratio, and lists where the two checkouts' reports differ (exit 1 when they do).
+ *
+ *   node --import tsx scripts/bench-judge.ts FILE|DIR... [--rounds N] [--save FILE] [--compare FILE]
+ *                                           [--versus CHECKOUT] [--tsx]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,12 +41,14 @@ interface Judging {
   EvidenceIndex: typeof Index;
 }
 
-const MODULES = ["../src/cluster-cot/run-report.ts", "../src/evidence/read.ts", "../src/evidence/log-index.ts"].map(
-  (m) => fileURLToPath(new URL(m, import.meta.url)),
-);
+/** The judging's modules of the checkout at `root`. */
+const modulesOf = (root: string) =>
+  ["src/cluster-cot/run-report.ts", "src/evidence/read.ts", "src/evidence/log-index.ts"].map((m) => join(root, m));
 
-/** The judging's modules bundled into `dir` (as bench-matrix.ts bundles its worker), imported. */
-async function bundled(dir: string): Promise<Judging> {
+const HERE = fileURLToPath(new URL("..", import.meta.url));
+
+/** The judging's modules of the checkout at `root` bundled into `dir` (as bench-matrix.ts bundles its worker), imported. */
+async function bundled(root: string, dir: string): Promise<Judging> {
   const inPlace: Plugin = {
     name: "in-place",
     setup(b) {
@@ -56,13 +64,14 @@ async function bundled(dir: string): Promise<Judging> {
       }));
     },
   };
+  const [report, read, index] = modulesOf(root);
   const outfile = join(dir, "bench-judge.mjs");
   await build({
     stdin: {
       contents: [
-        `export { buildReport } from ${JSON.stringify(MODULES[0])};`,
-        `export { readEvidence } from ${JSON.stringify(MODULES[1])};`,
-        `export { EvidenceIndex } from ${JSON.stringify(MODULES[2])};`,
+        `export { buildReport } from ${JSON.stringify(report)};`,
+        `export { readEvidence } from ${JSON.stringify(read)};`,
+        `export { EvidenceIndex } from ${JSON.stringify(index)};`,
       ].join("\n"),
       resolveDir: dir,
       loader: "ts",
@@ -79,7 +88,7 @@ async function bundled(dir: string): Promise<Judging> {
 }
 
 async function throughLoader(): Promise<Judging> {
-  const [r, e, i] = await Promise.all(MODULES.map((m) => import(pathToFileURL(m).href)));
+  const [r, e, i] = await Promise.all(modulesOf(HERE).map((m) => import(pathToFileURL(m).href)));
   return { buildReport: r.buildReport, readEvidence: e.readEvidence, EvidenceIndex: i.EvidenceIndex };
 }
 
@@ -115,6 +124,49 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(" ");
 
+/** One version's figures: per file the median of its rounds, per round the total over the files (wall, CPU ms). */
+class Figures {
+  readonly medians = { wall: [] as number[], cpu: [] as number[] };
+  readonly totals: { wall: number[]; cpu: number[] };
+  constructor(rounds: number) {
+    this.totals = { wall: Array.from({ length: rounds }, () => 0), cpu: Array.from({ length: rounds }, () => 0) };
+  }
+
+  /** The rounds of one file; its figures for the file's line. */
+  add(wall: number[], cpu: number[]): { wall: number; cpu: number } {
+    for (let r = 0; r < wall.length; r++) {
+      this.totals.wall[r]! += wall[r]!;
+      this.totals.cpu[r]! += cpu[r]!;
+    }
+    const m = { wall: percentile([...wall].sort(byNumber), 50), cpu: percentile([...cpu].sort(byNumber), 50) };
+    this.medians.wall.push(m.wall);
+    this.medians.cpu.push(m.cpu);
+    return m;
+  }
+
+  lines(name: string): string[] {
+    return (["wall", "cpu"] as const).map((what) => {
+      const s = (ms: number) => (ms / 1000).toFixed(2);
+      const t = [...this.totals[what]].sort(byNumber);
+      const sum = this.medians[what].reduce((x, y) => x + y, 0);
+      const perReport = percentile([...this.medians[what]].sort(byNumber), 50);
+      return `${name} ${what === "wall" ? "wall" : "CPU "}: ${this.medians[what].length} reports, median per report ${perReport.toFixed(1)} ms, sum of medians ${s(sum)} s, per round total median ${s(percentile(t, 50))} s (min ${s(t[0]!)}, max ${s(t.at(-1)!)})`;
+    });
+  }
+}
+
+const byNumber = (x: number, y: number) => x - y;
+
+/** One report's wall and CPU ms (this process, every thread). */
+function timed(judging: Judging, events: Parameters<typeof BuildReport>[0]): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  judging.buildReport(events);
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -122,6 +174,7 @@ async function main(): Promise<number> {
       rounds: { type: "string", default: "5" },
       save: { type: "string" },
       compare: { type: "string" },
+      versus: { type: "string" },
       tsx: { type: "boolean", default: false },
     },
   });
@@ -129,86 +182,92 @@ async function main(): Promise<number> {
   if (!Number.isInteger(rounds) || rounds < 0) throw new Error("--rounds must be a whole number ≥ 0");
   const files = filesOf(positionals);
   if (files.length === 0) throw new Error("name evidence files or directories of them");
+  if (values.tsx && values.versus) throw new Error("--versus bundles both checkouts: not with --tsx");
+  const versions: { name: string; judging: Judging; figures: Figures }[] = [];
   const dir = mkdtempSync(join(scratchDir(), "hb-judge-"));
-  let judging: Judging;
   try {
-    judging = values.tsx ? await throughLoader() : await bundled(dir);
+    const roots = [HERE, ...(values.versus !== undefined ? [resolve(values.versus)] : [])];
+    for (const [i, root] of roots.entries()) {
+      const sub = join(dir, String(i));
+      mkdirSync(sub);
+      const judging = values.tsx ? await throughLoader() : await bundled(root, sub);
+      versions.push({ name: i === 0 ? "this" : "versus", judging, figures: new Figures(rounds) });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `buildReport over ${files.length} evidence file(s), ${rounds} timed round(s) each, ${values.tsx ? "through the TypeScript loader" : "bundled"}; load average ${load()}`,
+    `buildReport over ${files.length} evidence file(s), ${rounds} timed round(s) each, ${values.tsx ? "through the TypeScript loader" : "bundled"}${values.versus !== undefined ? `, this checkout and ${values.versus} in turn` : ""}; load average ${load()}`,
   );
   const reports: Record<string, unknown> = {};
-  // per file the median of its rounds, per round the total over the files: wall and CPU ms
-  const medians = { wall: [] as number[], cpu: [] as number[] };
-  const totals = { wall: Array.from({ length: rounds }, () => 0), cpu: Array.from({ length: rounds }, () => 0) };
+  const versusDiffs: string[] = [];
   const cpu0 = process.cpuUsage();
   for (const file of files) {
-    const { events } = judging.readEvidence(file);
-    // the runner has built the log's index before a run's report (the matrix judges the runner's events)
-    judging.EvidenceIndex.of(events);
-    const report = judging.buildReport(events);
-    reports[basename(file)] = report;
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      judging.buildReport(events);
-      const t = performance.now() - t0;
-      const c = process.cpuUsage(c0);
-      const cpuMs = (c.user + c.system) / 1000;
-      wall.push(t);
-      cpu.push(cpuMs);
-      totals.wall[r]! += t;
-      totals.cpu[r]! += cpuMs;
+    const { events } = versions[0]!.judging.readEvidence(file);
+    const name = basename(file);
+    const rows: string[] = [];
+    const times = versions.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+    for (const [i, v] of versions.entries()) {
+      // the runner has built the log's index before a run's report (the matrix judges the runner's events)
+      v.judging.EvidenceIndex.of(events);
+      const report = JSON.parse(JSON.stringify(v.judging.buildReport(events))) as unknown;
+      if (i === 0) reports[name] = report;
+      else differences(reports[name], report, `${name} (versus)`, versusDiffs);
     }
-    wall.sort((x, y) => x - y);
-    cpu.sort((x, y) => x - y);
-    medians.wall.push(percentile(wall, 50));
-    medians.cpu.push(percentile(cpu, 50));
-    const figures = rounds
-      ? `median ${percentile(wall, 50).toFixed(1).padStart(7)} ms wall (min ${wall[0]!.toFixed(1)}), ${percentile(cpu, 50).toFixed(1).padStart(7)} ms CPU (min ${cpu[0]!.toFixed(1)})`
-      : "";
+    // the versions in turn, round after round: both under the same load
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, v] of versions.entries()) {
+        const t = timed(v.judging, events);
+        times[i]!.wall.push(t.wall);
+        times[i]!.cpu.push(t.cpu);
+      }
+    }
+    for (const [i, v] of versions.entries()) {
+      if (rounds === 0) continue;
+      const m = v.figures.add(times[i]!.wall, times[i]!.cpu);
+      rows.push(
+        `${versions.length > 1 ? `${v.name} ` : ""}${m.wall.toFixed(1).padStart(7)} ms wall ${m.cpu.toFixed(1).padStart(7)} ms CPU`,
+      );
+    }
     console.log(
-      `  ${basename(file).padEnd(34)} ${String(events.length).padStart(7)} events ${String(report.duts.length).padStart(2)} DUTs  ${figures}`,
+      `  ${name.padEnd(34)} ${String(events.length).padStart(7)} events  ${rows.length ? `median ${rows.join(", ")}` : ""}`,
     );
   }
   const cpu = process.cpuUsage(cpu0);
-  if (rounds > 0) {
-    for (const what of ["wall", "cpu"] as const) {
-      const s = (ms: number) => (ms / 1000).toFixed(2);
-      const t = totals[what].sort((x, y) => x - y);
-      const sum = medians[what].reduce((x, y) => x + y, 0);
-      const perReport = percentile(
-        [...medians[what]].sort((x, y) => x - y),
-        50,
-      );
-      console.log(
-        `judging ${what === "wall" ? "wall" : "CPU "}: ${files.length} reports, median per report ${perReport.toFixed(1)} ms, sum of medians ${s(sum)} s, per round total median ${s(percentile(t, 50))} s (min ${s(t[0]!)}, max ${s(t.at(-1)!)})`,
-      );
-    }
+  if (rounds > 0)
+    for (const v of versions) for (const line of v.figures.lines(`judging (${v.name})`)) console.log(line);
+  if (rounds > 0 && versions.length > 1) {
+    const sum = (f: Figures) => f.medians.cpu.reduce((x, y) => x + y, 0);
+    console.log(
+      `CPU versus / this, sum of medians: ${(sum(versions[1]!.figures) / sum(versions[0]!.figures)).toFixed(2)}×`,
+    );
   }
   console.log(
     `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in all (reading included); load average after ${load()}`,
   );
-  // the reports as JSON would be written: what is compared is what a report file holds
-  const saved = JSON.parse(JSON.stringify(reports)) as Record<string, unknown>;
-  if (values.save) writeFileSync(values.save, `${JSON.stringify(saved)}\n`);
+  let code = 0;
+  if (values.versus !== undefined) {
+    console.log(
+      versusDiffs.length
+        ? `the reports of ${values.versus} differ:\n  ${versusDiffs.join("\n  ")}`
+        : `every report the same with ${values.versus}`,
+    );
+    if (versusDiffs.length) code = 1;
+  }
+  if (values.save) writeFileSync(values.save, `${JSON.stringify(reports)}\n`);
   if (values.compare) {
     const before = JSON.parse(readFileSync(values.compare, "utf8")) as Record<string, unknown>;
     const diffs: string[] = [];
     // the files of this run, each against its saved report (a file saved from none is a difference)
-    for (const file of Object.keys(saved)) differences(before[file], saved[file], file, diffs);
+    for (const file of Object.keys(reports)) differences(before[file], reports[file], file, diffs);
     console.log(
       diffs.length
         ? `the reports differ from ${values.compare}${diffs.length >= 50 ? " (the first 50 differences)" : ""}:\n  ${diffs.join("\n  ")}`
-        : `every report as in ${values.compare} (${Object.keys(saved).length} of its ${Object.keys(before).length} files)`,
+        : `every report as in ${values.compare} (${Object.keys(reports).length} of its ${Object.keys(before).length} files)`,
     );
-    if (diffs.length) return 1;
+    if (diffs.length) code = 1;
   }
-  return 0;
+  return code;
 }
 
 process.exitCode = await main();
