@@ -98,11 +98,23 @@ export function servedMessage(s: ServedEvent): { id?: string; text?: string } | 
   return undefined;
 }
 
+/**
+ * Times already parsed: a report reads the same few period strings (a day's, a half-hour's) in thousands of
+ * served events and held items. Emptied when full, so it holds only what the latest runs read.
+ */
+const parsedTimes = new Map<string, number>();
+const PARSED_TIMES_MAX = 50_000;
+
 /** An ISO time or hub ms as hub ms; undefined when it is neither. */
 export function timeOf(p: unknown): number | undefined {
   if (typeof p === "number" && Number.isFinite(p)) return p;
   if (typeof p !== "string") return undefined;
-  const ms = Date.parse(p);
+  let ms = parsedTimes.get(p);
+  if (ms === undefined) {
+    ms = Date.parse(p);
+    if (parsedTimes.size >= PARSED_TIMES_MAX) parsedTimes.clear();
+    parsedTimes.set(p, ms);
+  }
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -127,58 +139,141 @@ export function periodKindOf(item: string): PeriodKind | undefined {
   return undefined;
 }
 
-interface Tables {
-  /** The served events of a cluster, item and period, with each one's value in canonical form (canon), alike. */
-  byItem: Map<string, { s: Served[]; v: string[] }>;
-  byPeriod: Map<string, Served[]>;
-  byValue: Map<string, Served[]>;
-  messagesById: Map<string, Served[]>;
-  messagesByText: Map<string, Served[]>;
-}
-
 function push<T>(m: Map<string, T[]>, k: string, x: T): void {
   const l = m.get(k);
   if (l) l.push(x);
   else m.set(k, [x]);
 }
 
-function buildTables(served: readonly Served[]): Tables {
-  const t: Tables = {
-    byItem: new Map(),
-    byPeriod: new Map(),
-    byValue: new Map(),
-    messagesById: new Map(),
-    messagesByText: new Map(),
-  };
-  // a DUT's served events repeat few items and values: each series and canonical value is kept once
-  const series = new Map<string, string>();
-  const values = new Map<string, string>();
-  for (const s of served) {
-    let v = canon(s.value);
-    const known = values.get(v);
-    if (known === undefined) values.set(v, v);
-    else v = known;
-    const start = timeOf(s.period);
-    const itemKey = `${s.clusterId}|${s.item}|${start ?? ""}`;
-    const same = t.byItem.get(itemKey);
-    if (same) {
-      same.s.push(s);
-      same.v.push(v);
-    } else t.byItem.set(itemKey, { s: [s], v: [v] });
-    if (start !== undefined) {
-      let ser = series.get(s.item);
-      if (ser === undefined) {
-        ser = seriesOf(s.item);
-        series.set(s.item, ser);
-      }
-      push(t.byPeriod, `${s.clusterId}|${s.role}|${ser}|${start}`, s);
-    }
-    push(t.byValue, `${s.clusterId}|${v}`, s);
-    const m = servedMessage(s);
-    if (m?.id !== undefined) push(t.messagesById, m.id, s);
-    if (m?.text !== undefined) push(t.messagesByText, m.text, s);
+function inSeqOrder(served: readonly Served[]): boolean {
+  for (let i = 1; i < served.length; i++) if (served[i - 1]!.seq >= served[i]!.seq) return false;
+  return true;
+}
+
+/** The served events of one cluster, item, period and value (in the order given), and those a role's value matches. */
+class SameValue {
+  readonly all: Served[] = [];
+  /** The role of every event while they all have the same one; `mixed` once they do not. */
+  #role: string | undefined;
+  #mixed = false;
+  #byRole: Map<string, Served[]> | undefined;
+
+  add(s: Served): void {
+    if (this.all.length === 0) this.#role = s.role;
+    else if (s.role !== this.#role) this.#mixed = true;
+    this.all.push(s);
   }
-  return t;
+
+  /** What a held value of `role` matches (read once every event is added): events of that role or of none. */
+  of(role: string | undefined): readonly Served[] {
+    if (!role) return this.all;
+    // most lists are of one role: the held value's, or another
+    if (!this.#mixed && this.#role) return this.#role === role ? this.all : [];
+    this.#byRole ??= new Map();
+    let list = this.#byRole.get(role);
+    if (!list) {
+      list = this.all.filter((s) => !(s.role && s.role !== role));
+      this.#byRole.set(role, list);
+    }
+    return list;
+  }
+}
+
+/**
+ * The served events of a DUT in tables for matching, each list in the order of `served`. The table `exact` reads
+ * is built at once; the others, which only some held items need, when first read.
+ */
+class Tables {
+  readonly inSeqOrder: boolean;
+  /** `cluster|item|start` → canonical value (canon) → the events. */
+  readonly byItem = new Map<string, Map<string, SameValue>>();
+  readonly #served: readonly Served[];
+  /** canon of each served event's value. */
+  readonly #values: string[];
+  #byPeriod: Map<string, Served[]> | undefined;
+  #byValue: Map<string, Served[]> | undefined;
+  #messagesById: Map<string, Served[]> | undefined;
+  #messagesByText: Map<string, Served[]> | undefined;
+
+  constructor(served: readonly Served[]) {
+    this.inSeqOrder = inSeqOrder(served);
+    this.#served = served;
+    this.#values = new Array<string>(served.length);
+    // a DUT's served events repeat few values: each canonical value is kept once
+    const values = new Map<string, string>();
+    for (let i = 0; i < served.length; i++) {
+      const s = served[i]!;
+      let v = canon(s.value);
+      const known = values.get(v);
+      if (known === undefined) values.set(v, v);
+      else v = known;
+      this.#values[i] = v;
+      const itemKey = `${s.clusterId}|${s.item}|${timeOf(s.period) ?? ""}`;
+      let byValue = this.byItem.get(itemKey);
+      if (!byValue) {
+        byValue = new Map();
+        this.byItem.set(itemKey, byValue);
+      }
+      let same = byValue.get(v);
+      if (!same) {
+        same = new SameValue();
+        byValue.set(v, same);
+      }
+      same.add(s);
+    }
+  }
+
+  /** `cluster|role|series|start` → the figures of that period. */
+  get byPeriod(): Map<string, Served[]> {
+    if (!this.#byPeriod) {
+      this.#byPeriod = new Map();
+      // a DUT's served events repeat few items: each series is worked out once
+      const series = new Map<string, string>();
+      for (const s of this.#served) {
+        const start = timeOf(s.period);
+        if (start === undefined) continue;
+        let ser = series.get(s.item);
+        if (ser === undefined) {
+          ser = seriesOf(s.item);
+          series.set(s.item, ser);
+        }
+        push(this.#byPeriod, `${s.clusterId}|${s.role}|${ser}|${start}`, s);
+      }
+    }
+    return this.#byPeriod;
+  }
+
+  /** `cluster|canonical value` → the events. */
+  get byValue(): Map<string, Served[]> {
+    if (!this.#byValue) {
+      this.#byValue = new Map();
+      for (let i = 0; i < this.#served.length; i++) {
+        const s = this.#served[i]!;
+        push(this.#byValue, `${s.clusterId}|${this.#values[i]}`, s);
+      }
+    }
+    return this.#byValue;
+  }
+
+  get messagesById(): Map<string, Served[]> {
+    if (!this.#messagesById) this.#messages();
+    return this.#messagesById!;
+  }
+
+  get messagesByText(): Map<string, Served[]> {
+    if (!this.#messagesByText) this.#messages();
+    return this.#messagesByText!;
+  }
+
+  #messages(): void {
+    this.#messagesById = new Map();
+    this.#messagesByText = new Map();
+    for (const s of this.#served) {
+      const m = servedMessage(s);
+      if (m?.id !== undefined) push(this.#messagesById, m.id, s);
+      if (m?.text !== undefined) push(this.#messagesByText, m.text, s);
+    }
+  }
 }
 
 /**
@@ -191,7 +286,7 @@ export class ServedIndex {
 
   constructor(served: readonly Served[], limit = Number.POSITIVE_INFINITY, tables?: Tables) {
     this.#limit = limit;
-    this.#t = tables ?? buildTables(served);
+    this.#t = tables ?? new Tables(served);
   }
 
   /** The same index limited to events with seq below `seq`. */
@@ -199,38 +294,48 @@ export class ServedIndex {
     return new ServedIndex([], Math.min(seq, this.#limit), this.#t);
   }
 
-  #keep = (s: Served) => s.seq < this.#limit;
+  /**
+   * The events of a list with seq below the limit, in its order. When the lists are in seq order (a DUT's
+   * served events are: DutView merges them by seq), that is the prefix up to the first event at or past the
+   * limit, found by binary search; the list itself when all of it is (callers never change what they are given).
+   */
+  #kept(list: readonly Served[] | undefined): readonly Served[] {
+    if (!list) return [];
+    const limit = this.#limit;
+    if (!this.#t.inSeqOrder) return list.filter((s) => s.seq < limit);
+    if (list.length === 0 || list[list.length - 1]!.seq < limit) return list;
+    let lo = 0;
+    let hi = list.length - 1;
+    // the first at or past the limit lies in [lo, hi]: list[hi] is
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.seq < limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? [] : list.slice(0, lo);
+  }
 
   /** Same cluster, item, period (when either has one), role (when both have one) and value. */
-  exact(held: HeldValue): Served[] {
+  exact(held: HeldValue): readonly Served[] {
     if (held.value === undefined) return [];
-    const v = canon(held.value);
     const same = this.#t.byItem.get(`${held.clusterId}|${held.item}|${timeOf(held.period) ?? ""}`);
-    const out: Served[] = [];
-    if (!same) return out;
-    for (let i = 0; i < same.s.length; i++) {
-      const s = same.s[i]!;
-      if (same.v[i] === v && this.#keep(s) && !(held.role && s.role && held.role !== s.role)) out.push(s);
-    }
-    return out;
+    return this.#kept(same?.get(canon(held.value))?.of(held.role));
   }
 
   /** Served figures of the same cluster, meter and series for the period starting at `start`. */
-  samePeriod(held: HeldValue, start: number): Served[] {
-    return (this.#t.byPeriod.get(`${held.clusterId}|${held.role}|${seriesOf(held.item)}|${start}`) ?? []).filter(
-      this.#keep,
-    );
+  samePeriod(held: HeldValue, start: number): readonly Served[] {
+    return this.#kept(this.#t.byPeriod.get(`${held.clusterId}|${held.role}|${seriesOf(held.item)}|${start}`));
   }
 
   /** Served values of a cluster equal to this one, whatever their item. */
-  sameValue(clusterId: number, value: unknown): Served[] {
-    return (this.#t.byValue.get(`${clusterId}|${canon(value)}`) ?? []).filter(this.#keep);
+  sameValue(clusterId: number, value: unknown): readonly Served[] {
+    return this.#kept(this.#t.byValue.get(`${clusterId}|${canon(value)}`));
   }
 
   message(held: HeldMessage): Served[] {
     const byId = this.#t.messagesById.get(String(held.messageId)) ?? [];
     const byText = this.#t.messagesByText.get(held.text) ?? [];
-    return [...new Set([...byId, ...byText])].filter(this.#keep).sort((x, y) => x.seq - y.seq);
+    return [...new Set([...byId, ...byText])].filter((s) => s.seq < this.#limit).sort((x, y) => x.seq - y.seq);
   }
 }
 
@@ -242,7 +347,7 @@ function leaves(v: unknown): unknown[] {
 }
 
 /** The served events a record value (a top-up `{code, amount}`) traces to, field by field on its cluster. */
-function recordMatches(held: HeldValue, index: ServedIndex): Served[] {
+function recordMatches(held: HeldValue, index: ServedIndex): readonly Served[] {
   if (!held.value || typeof held.value !== "object") return [];
   return leaves(held.value).flatMap((leaf) => index.sameValue(held.clusterId, leaf));
 }
@@ -258,7 +363,7 @@ function sideOf(period: { start: number; end: number }, t: number | undefined): 
 function periodOfValue(
   held: HeldValue,
   index: ServedIndex,
-): { period?: { start: number; end: number }; served: Served[] } {
+): { period?: { start: number; end: number }; served: readonly Served[] } {
   const exact = index.exact(held);
   const start = timeOf(held.period);
   const fromServed = (s: Served | undefined) => {
@@ -317,7 +422,8 @@ export function attribute(
 
   const timed = (category: "topUps" | "debts") => (held: HeldValue) => {
     const at = timeOf(held.period);
-    const matches = index.exact(held).length ? index.exact(held) : recordMatches(held, index);
+    const exact = index.exact(held);
+    const matches = exact.length ? exact : recordMatches(held, index);
     return {
       category,
       held,

@@ -149,6 +149,7 @@ export class DutView {
   readonly #probes: readonly Probe[];
   readonly #attributed = new Map<string, Attributed>();
   #servedIndex: ServedIndex | undefined;
+  #cotQueries: Zcl[] | undefined;
 
   /** The events in seq order; their index is the log's one EvidenceIndex, shared by every DUT and the runner. */
   constructor(opts: { events: readonly Evidence[]; run: Run; dut: DutDeclaration }) {
@@ -268,14 +269,24 @@ export class DutView {
 
   /** CoT queries this DUT sent to a role (or any role) with seq in (afterSeq, beforeSeq). */
   cotQueries(opts: { role?: EndpointRole; afterSeq: number; beforeSeq?: number; untilMs?: number }): Zcl[] {
-    return this.sent.filter(
+    // every CoT query it sent, picked out of its frames once: the cases ask for them between many pairs of events
+    this.#cotQueries ??= this.sent.filter(isCotQuery);
+    return this.#cotQueries.filter(
       (z) =>
-        isCotQuery(z) &&
         z.seq > opts.afterSeq &&
         z.seq < (opts.beforeSeq ?? Number.POSITIVE_INFINITY) &&
         (opts.untilMs === undefined || ms(z) <= opts.untilMs) &&
         (opts.role === undefined || this.roleOf(z) === opts.role),
     );
+  }
+
+  /** The first CoT recorded or reset (`cot`, `cot-reset` events of the log) with seq in (afterSeq, beforeSeq). */
+  firstCotChange(afterSeq: number, beforeSeq: number): Evidence | undefined {
+    const between = (e: Evidence) => e.seq > afterSeq && e.seq < beforeSeq;
+    // each list is in log order: the first of each in the span, then the earlier of the two
+    const cot = this.#all("cot").find(between);
+    const reset = this.#all("cot-reset").find(between);
+    return cot && reset ? (cot.seq < reset.seq ? cot : reset) : (cot ?? reset);
   }
 
   joins(): (Evidence & JoinEvent)[] {

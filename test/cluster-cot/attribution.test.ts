@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { attribute, lostItems, previousOf, type Served, seriesOf } from "../../src/cluster-cot/attribution.js";
+import {
+  attribute,
+  lostItems,
+  previousOf,
+  type Served,
+  ServedIndex,
+  seriesOf,
+} from "../../src/cluster-cot/attribution.js";
 import type { HeldValue, Holdings } from "../../src/evidence/events.js";
 
 let seq = 0;
@@ -208,6 +215,61 @@ describe("top-ups and debts", () => {
       ["previous", [s[0]!.seq, s[1]!.seq]],
       ["new", [s[1]!.seq]],
     ]);
+  });
+});
+
+describe("what was served before the probe", () => {
+  // the same figures served again and again, to both meters, some with periods, records field by field, messages
+  const s: Served[] = [];
+  for (let round = 0; round < 4; round++) {
+    s.push(
+      served({ item: "previousDayConsumptionDelivered", value: 3123 + (round % 2), ...day(3) }),
+      served({ item: "previousDayConsumptionDelivered", value: 3123, role: "gpf", clusterId: 0x0702, ...day(3) }),
+      served({ item: "currentDayConsumptionDelivered", value: 1124, ...day(4) }),
+      served({ item: "currentSummationDelivered", value: 99_000 + round }),
+      served({ item: "currentSummationDelivered", value: 99_000, role: "gpf" }),
+      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode", value: `UTRN-${round % 2}` }),
+      served({ clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpAmount", value: 500 }),
+      served({ clusterId: 0x0703, item: "displayMessage", value: { messageId: 7 + (round % 2), message: "hello" } }),
+    );
+  }
+  const holdings: Holdings = {
+    consumption: [
+      held("previousDayConsumptionDelivered", 3123, day(3)),
+      // another spelling of the same period start
+      held("previousDayConsumptionDelivered", "3124", { period: "2026-05-03T00:00:00Z" }),
+      held("previousDay2ConsumptionDelivered", 3123),
+      held("currentDayConsumptionDelivered", 1124, { period: day(4).period }),
+    ],
+    messages: [
+      { messageId: 7, text: "hello" },
+      { messageId: 8, text: "bye" },
+    ],
+    topUps: [held("topUp", { code: "UTRN-1", amount: 500 }, { clusterId: 0x0705, period: "2026-05-01T09:00:00Z" })],
+    debts: [held("debt", "UTRN-0", { clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode" })],
+    state: [held("currentSummationDelivered", 99_000), held("currentSummationDelivered", 99_000, { role: "gpf" })],
+  };
+  const ts = { esme: T, gpf: T };
+
+  it("is what an index of only the events before it finds, at every probe position", () => {
+    // in seq order, as a DUT's served events are, and in another order
+    for (const list of [s, [...s].reverse()]) {
+      const index = new ServedIndex(list);
+      for (let beforeSeq = s[0]!.seq - 1; beforeSeq <= s.at(-1)!.seq + 1; beforeSeq++) {
+        const earlier = list.filter((x) => x.seq < beforeSeq);
+        expect(attribute(holdings, index, { probeMs, ts, beforeSeq })).toEqual(
+          attribute(holdings, earlier, { probeMs, ts }),
+        );
+      }
+    }
+  });
+
+  it("traces a value to the figures of its own meter only, when both name one", () => {
+    const a = attribute(holdings, s, { probeMs, ts });
+    const of = (seqs: number[]) => seqs.map((q) => s.find((x) => x.seq === q)!.role);
+    expect(of(a.consumption[0]!.served)).toEqual(["esme", "esme"]);
+    expect(of(a.state[0]!.served)).toEqual(["esme"]);
+    expect(of(a.state[1]!.served)).toEqual(["gpf", "gpf", "gpf", "gpf"]);
   });
 });
 

@@ -391,6 +391,23 @@ describe("rules resting on single frames", () => {
     ]);
   });
 
+  it("COT-16 names the first change of the CoT across the restarts, a reset or a new CoT", async () => {
+    const events = await run("ihd:compliant");
+    const hub = events.findIndex((e) => e.kind === "restart" && e.what === "hub");
+    const cot = events.find((e) => e.kind === "cot")!;
+    const { seq: _s, t: _t, wall: _w, ...body } = cot;
+    // a reset, then a new CoT: the reset is named
+    insert(events, hub + 1, events[hub]!, body);
+    const reset = insert(events, hub + 1, events[hub]!, { kind: "cot-reset", meter: "esme" });
+    const c = byId(evaluate([...events])[0]!, "COT-16");
+    expect([c.verdict, c.reason]).toEqual([
+      "inconclusive",
+      expect.stringMatching(
+        new RegExp(`^after the main line's CoTs: the CoT did not stay unchanged: cot-reset seq ${reset.seq} between`),
+      ),
+    ]);
+  });
+
   it("COT-15 reports what went at the ESME-only and at the GPF-only CoT, and is inconclusive without the second", async () => {
     const events = await run("ihd:compliant");
     const info = byId(evaluate([...events])[0]!, "COT-15");

@@ -72,7 +72,7 @@ function judgeRestarts(view: DutView, beforePurpose: string, afterPurpose: strin
       [before.seq, after.seq, ...restarts.map((r) => r.seq)],
     );
   }
-  const changed = view.events.find((e) => (e.kind === "cot" || e.kind === "cot-reset") && between(e));
+  const changed = view.firstCotChange(before.seq, after.seq);
   if (changed) {
     return outcome(
       "inconclusive",
