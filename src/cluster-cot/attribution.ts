@@ -255,6 +255,19 @@ class Tables {
     return this.#byValue;
   }
 
+  /** The seq numbers of `byValue`'s lists, each listed when first asked for. */
+  readonly #seqsByValue = new Map<string, number[]>();
+
+  /** The seq numbers of the events of a `cluster|canonical value`, in the order of `served`. */
+  seqsOfValue(key: string): readonly number[] {
+    let seqs = this.#seqsByValue.get(key);
+    if (seqs === undefined) {
+      seqs = (this.byValue.get(key) ?? []).map((s) => s.seq);
+      this.#seqsByValue.set(key, seqs);
+    }
+    return seqs;
+  }
+
   get messagesById(): Map<string, Served[]> {
     if (!this.#messagesById) this.#messages();
     return this.#messagesById!;
@@ -274,6 +287,47 @@ class Tables {
       if (m?.text !== undefined) push(this.#messagesByText, m.text, s);
     }
   }
+}
+
+/** How many of a list in ascending seq order have seq below `limit` (binary search). */
+function belowLimit<T>(list: readonly T[], limit: number, seqOf: (x: T) => number): number {
+  if (list.length === 0 || seqOf(list[list.length - 1]!) < limit) return list.length;
+  let lo = 0;
+  let hi = list.length - 1;
+  // the first at or past the limit lies in [lo, hi]: list[hi] is
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seqOf(list[mid]!) < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The union of ascending `a` and the first `n` of ascending `b`, ascending, each number once. */
+function mergeAscending(a: readonly number[], b: readonly number[], n: number): readonly number[] {
+  if (n === 0) return a;
+  if (a.length === 0) return n === b.length ? b : b.slice(0, n);
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < n) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < n) out.push(b[j++]!);
+  return out;
 }
 
 /**
@@ -303,16 +357,8 @@ export class ServedIndex {
     if (!list) return [];
     const limit = this.#limit;
     if (!this.#t.inSeqOrder) return list.filter((s) => s.seq < limit);
-    if (list.length === 0 || list[list.length - 1]!.seq < limit) return list;
-    let lo = 0;
-    let hi = list.length - 1;
-    // the first at or past the limit lies in [lo, hi]: list[hi] is
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]!.seq < limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? [] : list.slice(0, lo);
+    const n = belowLimit(list, limit, (s) => s.seq);
+    return n === list.length ? list : list.slice(0, n);
   }
 
   /** Same cluster, item, period (when either has one), role (when both have one) and value. */
@@ -332,6 +378,27 @@ export class ServedIndex {
     return this.#kept(this.#t.byValue.get(`${clusterId}|${canon(value)}`));
   }
 
+  /**
+   * The seq numbers of the served events a record value (a top-up `{code, amount}`) traces to, field by field on
+   * its cluster (sameValue of each field), ascending, each once.
+   */
+  recordSeqs(held: HeldValue): number[] {
+    if (!held.value || typeof held.value !== "object") return [];
+    const limit = this.#limit;
+    const lists = leaves(held.value).map((leaf) => this.#t.seqsOfValue(`${held.clusterId}|${canon(leaf)}`));
+    if (!this.#t.inSeqOrder) return [...new Set(lists.flat().filter((q) => q < limit))].sort((a, b) => a - b);
+    // each field's list is ascending and each seq in it once: their prefixes below the limit, merged
+    let out: readonly number[] = [];
+    for (const list of lists)
+      out = mergeAscending(
+        out,
+        list,
+        belowLimit(list, limit, (q) => q),
+      );
+    // a copy when it is one field's list as the tables hold it
+    return lists.includes(out) ? [...out] : (out as number[]);
+  }
+
   message(held: HeldMessage): Served[] {
     const byId = this.#t.messagesById.get(String(held.messageId)) ?? [];
     const byText = this.#t.messagesByText.get(held.text) ?? [];
@@ -344,12 +411,6 @@ function leaves(v: unknown): unknown[] {
   if (Array.isArray(v)) return v.flatMap(leaves);
   if (v && typeof v === "object") return Object.values(v).flatMap(leaves);
   return v === null || v === undefined || v === "" ? [] : [v];
-}
-
-/** The served events a record value (a top-up `{code, amount}`) traces to, field by field on its cluster. */
-function recordMatches(held: HeldValue, index: ServedIndex): readonly Served[] {
-  if (!held.value || typeof held.value !== "object") return [];
-  return leaves(held.value).flatMap((leaf) => index.sameValue(held.clusterId, leaf));
 }
 
 function sideOf(period: { start: number; end: number }, t: number | undefined): Side {
@@ -423,14 +484,13 @@ export function attribute(
   const timed = (category: "topUps" | "debts") => (held: HeldValue) => {
     const at = timeOf(held.period);
     const exact = index.exact(held);
-    const matches = exact.length ? exact : recordMatches(held, index);
     return {
       category,
       held,
       role: held.role,
       ...(at !== undefined ? { period: { start: at, end: at } } : {}),
       side: at === undefined ? "untraced" : sideOf({ start: at, end: at + 1 }, ts[held.role]),
-      served: [...new Set(matches.map((x) => x.seq))].sort((a, b) => a - b),
+      served: exact.length ? [...new Set(exact.map((x) => x.seq))].sort((a, b) => a - b) : index.recordSeqs(held),
     } satisfies AttributedItem;
   };
 

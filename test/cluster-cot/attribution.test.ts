@@ -246,7 +246,11 @@ describe("what was served before the probe", () => {
       { messageId: 8, text: "bye" },
     ],
     topUps: [held("topUp", { code: "UTRN-1", amount: 500 }, { clusterId: 0x0705, period: "2026-05-01T09:00:00Z" })],
-    debts: [held("debt", "UTRN-0", { clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode" })],
+    debts: [
+      held("debt", "UTRN-0", { clusterId: 0x0705, item: "publishTopUpLog.topUps[0].topUpCode" }),
+      // a field twice, and a field nested
+      held("debt", { code: "UTRN-0", amounts: [500, { again: 500 }] }, { clusterId: 0x0705 }),
+    ],
     state: [held("currentSummationDelivered", 99_000), held("currentSummationDelivered", 99_000, { role: "gpf" })],
   };
   const ts = { esme: T, gpf: T };
@@ -270,6 +274,15 @@ describe("what was served before the probe", () => {
     expect(of(a.consumption[0]!.served)).toEqual(["esme", "esme"]);
     expect(of(a.state[0]!.served)).toEqual(["esme"]);
     expect(of(a.state[1]!.served)).toEqual(["gpf", "gpf", "gpf", "gpf"]);
+  });
+
+  it("traces a record to every served value of its cluster equal to one of its fields, each once, in seq order", () => {
+    const a = attribute(holdings, s, { probeMs, ts });
+    const equalTo = (...values: unknown[]) =>
+      s.filter((x) => x.clusterId === 0x0705 && values.includes(x.value)).map((x) => x.seq);
+    expect(a.topUps[0]!.served).toEqual(equalTo("UTRN-1", 500));
+    expect(a.debts[1]!.served).toEqual(equalTo("UTRN-0", 500));
+    expect(a.debts[1]!.served.length).toBeGreaterThan(0);
   });
 });
 
