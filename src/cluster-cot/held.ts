@@ -48,10 +48,29 @@ export function heldSnapshot(view: DutView, p: Probe): HeldSnapshot {
   };
 }
 
+/**
+ * The snapshots taken of each view's probes: a probe behind several failing cases of a DUT is snapshotted once,
+ * and its cases' results share the snapshot (nothing changes a report once built).
+ */
+const taken = new WeakMap<DutView, Map<number, HeldSnapshot>>();
+
 /** Snapshots of the answered probes of this DUT among `seqs`, in log order. */
 export function heldBehind(view: DutView, seqs: readonly number[]): HeldSnapshot[] {
+  let ofView = taken.get(view);
+  if (!ofView) {
+    ofView = new Map();
+    taken.set(view, ofView);
+  }
+  const snapshots = ofView;
   return seqs
     .map((s) => view.event(s))
     .filter((e): e is Probe => e?.kind === "probe" && e.ok && e.device.toLowerCase() === view.dut.ieee.toLowerCase())
-    .map((p) => heldSnapshot(view, p));
+    .map((p) => {
+      let snapshot = snapshots.get(p.seq);
+      if (!snapshot) {
+        snapshot = heldSnapshot(view, p);
+        snapshots.set(p.seq, snapshot);
+      }
+      return snapshot;
+    });
 }
