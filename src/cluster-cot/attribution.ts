@@ -145,6 +145,16 @@ function push<T>(m: Map<string, T[]>, k: string, x: T): void {
   else m.set(k, [x]);
 }
 
+/** The map under `k` in `m`, made when there is none. */
+function child<K, K2, V>(m: Map<K, Map<K2, V>>, k: K): Map<K2, V> {
+  let c = m.get(k);
+  if (!c) {
+    c = new Map();
+    m.set(k, c);
+  }
+  return c;
+}
+
 function inSeqOrder(served: readonly Served[]): boolean {
   for (let i = 1; i < served.length; i++) if (served[i - 1]!.seq >= served[i]!.seq) return false;
   return true;
@@ -185,8 +195,12 @@ class SameValue {
  */
 class Tables {
   readonly inSeqOrder: boolean;
-  /** `cluster|item|start` → canonical value (canon) → the events. */
-  readonly byItem = new Map<string, Map<string, SameValue>>();
+  /**
+   * Cluster → item → period start (undefined: none) → canonical value (canon) → the events: maps in maps rather
+   * than one map of joined keys, so that a lookup builds no key string. Cluster and item are keyed as strings: a
+   * held value's are compared as their text, as a joined key would.
+   */
+  readonly byItem = new Map<string, Map<string, Map<number | undefined, Map<string, SameValue>>>>();
   readonly #served: readonly Served[];
   /** canon of each served event's value. */
   readonly #values: string[];
@@ -208,12 +222,7 @@ class Tables {
       if (known === undefined) values.set(v, v);
       else v = known;
       this.#values[i] = v;
-      const itemKey = `${s.clusterId}|${s.item}|${timeOf(s.period) ?? ""}`;
-      let byValue = this.byItem.get(itemKey);
-      if (!byValue) {
-        byValue = new Map();
-        this.byItem.set(itemKey, byValue);
-      }
+      const byValue = child(child(child(this.byItem, String(s.clusterId)), String(s.item)), timeOf(s.period));
       let same = byValue.get(v);
       if (!same) {
         same = new SameValue();
@@ -364,7 +373,7 @@ export class ServedIndex {
   /** Same cluster, item, period (when either has one), role (when both have one) and value. */
   exact(held: HeldValue): readonly Served[] {
     if (held.value === undefined) return [];
-    const same = this.#t.byItem.get(`${held.clusterId}|${held.item}|${timeOf(held.period) ?? ""}`);
+    const same = this.#t.byItem.get(String(held.clusterId))?.get(String(held.item))?.get(timeOf(held.period));
     return this.#kept(same?.get(canon(held.value))?.of(held.role));
   }
 
