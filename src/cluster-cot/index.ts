@@ -151,6 +151,11 @@ export function runOf(events: readonly Evidence[]): Run | undefined {
   return { ...run, duts: [...duts.values()], admitted: [...admitted.values()] };
 }
 
+/** `evaluate` of a log already in seq order whose run event (runOf) is `run`: neither is worked out again. */
+export function evaluateInOrder(sorted: readonly Evidence[], run: Run): DutResult[] {
+  return run.duts.map((dut) => evaluateDut(sorted, run, dut));
+}
+
 /** Every case for every DUT of the run. Throws if the log has no run event. */
 export function evaluate(events: Evidence[]): DutResult[] {
   const run = runOf(events);

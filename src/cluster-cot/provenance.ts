@@ -3,7 +3,8 @@
  * the DUTs' Basic clusters, the end event), so that `hanbench report` says the same as the run did.
  */
 import { formatDuration } from "../duration.js";
-import type { DutDeclaration, EndEvent, Evidence, RequirementsMap } from "../evidence/events.js";
+import type { DutDeclaration, Evidence, RequirementsMap } from "../evidence/events.js";
+import { EvidenceIndex } from "../evidence/log-index.js";
 import type { CotPerformed, DutIdentity, EvidenceSeal, PhaseRecord, Provenance, ResumeRecord } from "./results.js";
 import type { DutView, Run } from "./view.js";
 
@@ -111,19 +112,16 @@ function hubVariantOf(run: Run): string | undefined {
 export function provenanceOf(events: readonly Evidence[], run: Run, opts: ProvenanceInputs = {}): Provenance {
   const first = events[0] ?? run;
   const last = events.at(-1) ?? run;
-  const end = events.findLast((e): e is Evidence & EndEvent => e.kind === "end");
-  const resumes: ResumeRecord[] = [];
-  let anyPhase = false;
-  for (const e of events) {
-    if (e.kind === "phase") anyPhase = true;
-    else if (e.kind === "resume")
-      resumes.push({
-        wall: e.wall,
-        hubTime: e.t,
-        reason: e.reason,
-        ...(e.phase !== undefined ? { phase: e.phase } : {}),
-      });
-  }
+  // the events of each kind from the log's index (the one the cases read), in log order: no scan of the log
+  const index = EvidenceIndex.of(events);
+  const end = index.all("end").at(-1);
+  const phases = index.all("phase");
+  const resumes: ResumeRecord[] = index.all("resume").map((e) => ({
+    wall: e.wall,
+    hubTime: e.t,
+    reason: e.reason,
+    ...(e.phase !== undefined ? { phase: e.phase } : {}),
+  }));
   const requirements = opts.requirements ?? run.requirements;
   return {
     ...(run.reportId ? { reportId: run.reportId } : {}),
@@ -141,8 +139,8 @@ export function provenanceOf(events: readonly Evidence[], run: Run, opts: Proven
     ...(run.endpointLayout ? { endpointLayout: run.endpointLayout } : {}),
     ...(run.coordinator ? { coordinator: run.coordinator } : {}),
     ...(run.lab ? { lab: run.lab } : {}),
-    cots: cotsOf(events),
-    ...(anyPhase ? { phases: phasesOf(events) } : {}),
+    cots: cotsOf(index.all("cot")),
+    ...(phases.length ? { phases: phasesOf(phases) } : {}),
     deviations: run.deviations ?? [],
     limitations: run.limitations ?? [],
     ...(requirements

@@ -7,7 +7,7 @@
  */
 import type { Evidence, RequirementsMap } from "../evidence/events.js";
 import { withoutKeys } from "../evidence/json-safe.js";
-import { CASES, evaluate, runOf } from "./index.js";
+import { CASES, evaluate, evaluateInOrder, runOf } from "./index.js";
 import { type ProvenanceInputs, provenanceOf } from "./provenance.js";
 import { validateRequirements, withRequirements } from "./requirements.js";
 import { type RunReport, summarise } from "./results.js";
@@ -40,13 +40,16 @@ export function buildReport(events: Evidence[], opts: ReportOptions = {}): RunRe
           ...(run.requirements.file ? { file: run.requirements.file } : {}),
         }
       : undefined);
-  const duts = evaluate(sorted).map((d) => ({
+  // in seq order already, the log and its run event are as evaluate would find them
+  const duts = (sorted === events ? evaluateInOrder(events, run) : evaluate(sorted)).map((d) => ({
     ...d,
     results: d.results.map((r) => withRequirements(r, requirements?.cases[r.id])),
   }));
   let finishedAt: string | undefined;
-  for (const e of events)
-    if (typeof e.t === "string" && (finishedAt === undefined || e.t > finishedAt)) finishedAt = e.t;
+  for (let i = 0; i < events.length; i++) {
+    const t = events[i]!.t;
+    if (typeof t === "string" && (finishedAt === undefined || t > finishedAt)) finishedAt = t;
+  }
   const notTestable = events.find((e) => e.kind === "outcome" && e.outcome === "not-testable");
   return {
     tool: "hanbench",

@@ -45,9 +45,9 @@ export const cot19: CaseDef = {
     const history = view.served.filter(isFinishedPeriod).filter((s) => {
       if (
         s.device === "*" ||
-        periodKindOf(s.item) === undefined ||
         s.seq <= join.seq ||
         s.seq >= (p?.seq ?? Number.POSITIVE_INFINITY) ||
+        periodKindOf(s.item) === undefined ||
         !view.inPhase(s, PHASE.lateJoin)
       ) {
         return false;
