@@ -190,46 +190,83 @@ class SameValue {
 }
 
 /**
- * The served events of a DUT in tables for matching, each list in the order of `served`. The table `exact` reads
- * is built at once; the others, which only some held items need, when first read.
+ * The served events of a DUT in tables for matching, each list in the order of `served`. Only the events' cluster
+ * and item are read at once; each table is built when first read, for one item or cluster where it can be (a
+ * DUT is served hundreds of items, such as each field of a prepayment log, that no held value names).
  */
 class Tables {
   readonly inSeqOrder: boolean;
-  /**
-   * Cluster → item → period start (undefined: none) → canonical value (canon) → the events: maps in maps rather
-   * than one map of joined keys, so that a lookup builds no key string. Cluster and item are keyed as strings: a
-   * held value's are compared as their text, as a joined key would.
-   */
-  readonly byItem = new Map<string, Map<string, Map<number | undefined, Map<string, SameValue>>>>();
   readonly #served: readonly Served[];
-  /** canon of each served event's value. */
-  readonly #values: string[];
+  /**
+   * Cluster → item → the events. Cluster and item are keyed as strings: a held value's are compared as their
+   * text, as a key joined from them would be.
+   */
+  readonly #items = new Map<string, Map<string, Served[]>>();
+  /** Per list of #items, once asked for: period start (undefined: none) → canonical value (canon) → the events. */
+  readonly #byItem = new Map<Served[], Map<number | undefined, Map<string, SameValue>>>();
+  /** Cluster → the events. */
+  readonly #clusters = new Map<string, Served[]>();
+  /** Per cluster, once asked for: canonical value → the events, and their seq numbers. */
+  readonly #byValue = new Map<string, Map<string, { events: Served[]; seqs?: number[] }>>();
   #byPeriod: Map<string, Served[]> | undefined;
-  #byValue: Map<string, Served[]> | undefined;
   #messagesById: Map<string, Served[]> | undefined;
   #messagesByText: Map<string, Served[]> | undefined;
 
   constructor(served: readonly Served[]) {
     this.inSeqOrder = inSeqOrder(served);
     this.#served = served;
-    this.#values = new Array<string>(served.length);
-    // a DUT's served events repeat few values: each canonical value is kept once
-    const values = new Map<string, string>();
-    for (let i = 0; i < served.length; i++) {
-      const s = served[i]!;
-      let v = canon(s.value);
-      const known = values.get(v);
-      if (known === undefined) values.set(v, v);
-      else v = known;
-      this.#values[i] = v;
-      const byValue = child(child(child(this.byItem, String(s.clusterId)), String(s.item)), timeOf(s.period));
-      let same = byValue.get(v);
-      if (!same) {
-        same = new SameValue();
-        byValue.set(v, same);
-      }
-      same.add(s);
+    for (const s of served) {
+      const cluster = String(s.clusterId);
+      push(child(this.#items, cluster), String(s.item), s);
+      push(this.#clusters, cluster, s);
     }
+  }
+
+  /** The events of a cluster, item and period start, by canonical value: what `exact` matches a held value in. */
+  sameItem(clusterId: unknown, item: unknown, start: number | undefined): Map<string, SameValue> | undefined {
+    const list = this.#items.get(String(clusterId))?.get(String(item));
+    if (!list) return undefined;
+    let byPeriod = this.#byItem.get(list);
+    if (!byPeriod) {
+      byPeriod = new Map();
+      for (const s of list) {
+        const byValue = child(byPeriod, timeOf(s.period));
+        const v = canon(s.value);
+        let same = byValue.get(v);
+        if (!same) {
+          same = new SameValue();
+          byValue.set(v, same);
+        }
+        same.add(s);
+      }
+      this.#byItem.set(list, byPeriod);
+    }
+    return byPeriod.get(start);
+  }
+
+  /** The events of a cluster whose value's canonical form is `v`, with their seq numbers. */
+  sameValue(clusterId: unknown, v: string): { events: Served[]; seqs?: number[] } | undefined {
+    const cluster = String(clusterId);
+    let byValue = this.#byValue.get(cluster);
+    if (!byValue) {
+      byValue = new Map();
+      for (const s of this.#clusters.get(cluster) ?? []) {
+        const key = canon(s.value);
+        const same = byValue.get(key);
+        if (same) same.events.push(s);
+        else byValue.set(key, { events: [s] });
+      }
+      this.#byValue.set(cluster, byValue);
+    }
+    return byValue.get(v);
+  }
+
+  /** The seq numbers of the events of a cluster whose value's canonical form is `v`, in the order of `served`. */
+  seqsOfValue(clusterId: unknown, v: string): readonly number[] {
+    const same = this.sameValue(clusterId, v);
+    if (!same) return [];
+    same.seqs ??= same.events.map((s) => s.seq);
+    return same.seqs;
   }
 
   /** `cluster|role|series|start` → the figures of that period. */
@@ -250,31 +287,6 @@ class Tables {
       }
     }
     return this.#byPeriod;
-  }
-
-  /** `cluster|canonical value` → the events. */
-  get byValue(): Map<string, Served[]> {
-    if (!this.#byValue) {
-      this.#byValue = new Map();
-      for (let i = 0; i < this.#served.length; i++) {
-        const s = this.#served[i]!;
-        push(this.#byValue, `${s.clusterId}|${this.#values[i]}`, s);
-      }
-    }
-    return this.#byValue;
-  }
-
-  /** The seq numbers of `byValue`'s lists, each listed when first asked for. */
-  readonly #seqsByValue = new Map<string, number[]>();
-
-  /** The seq numbers of the events of a `cluster|canonical value`, in the order of `served`. */
-  seqsOfValue(key: string): readonly number[] {
-    let seqs = this.#seqsByValue.get(key);
-    if (seqs === undefined) {
-      seqs = (this.byValue.get(key) ?? []).map((s) => s.seq);
-      this.#seqsByValue.set(key, seqs);
-    }
-    return seqs;
   }
 
   get messagesById(): Map<string, Served[]> {
@@ -373,7 +385,7 @@ export class ServedIndex {
   /** Same cluster, item, period (when either has one), role (when both have one) and value. */
   exact(held: HeldValue): readonly Served[] {
     if (held.value === undefined) return [];
-    const same = this.#t.byItem.get(String(held.clusterId))?.get(String(held.item))?.get(timeOf(held.period));
+    const same = this.#t.sameItem(held.clusterId, held.item, timeOf(held.period));
     return this.#kept(same?.get(canon(held.value))?.of(held.role));
   }
 
@@ -384,7 +396,7 @@ export class ServedIndex {
 
   /** Served values of a cluster equal to this one, whatever their item. */
   sameValue(clusterId: number, value: unknown): readonly Served[] {
-    return this.#kept(this.#t.byValue.get(`${clusterId}|${canon(value)}`));
+    return this.#kept(this.#t.sameValue(clusterId, canon(value))?.events);
   }
 
   /**
@@ -394,7 +406,7 @@ export class ServedIndex {
   recordSeqs(held: HeldValue): number[] {
     if (!held.value || typeof held.value !== "object") return [];
     const limit = this.#limit;
-    const lists = leaves(held.value).map((leaf) => this.#t.seqsOfValue(`${held.clusterId}|${canon(leaf)}`));
+    const lists = leaves(held.value).map((leaf) => this.#t.seqsOfValue(held.clusterId, canon(leaf)));
     if (!this.#t.inSeqOrder) return [...new Set(lists.flat().filter((q) => q < limit))].sort((a, b) => a - b);
     // each field's list is ascending and each seq in it once: their prefixes below the limit, merged
     let out: readonly number[] = [];
