@@ -24,15 +24,14 @@
  *                                           [--versus CHECKOUT] [--tsx]
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { build, type Plugin } from "esbuild";
 import type { buildReport as BuildReport } from "../src/cluster-cot/run-report.js";
 import type { EvidenceIndex as Index } from "../src/evidence/log-index.js";
 import type { readEvidence as ReadEvidence } from "../src/evidence/read.js";
 import { scratchDir } from "../src/files.js";
+import { bundleInPlace, loadAverage } from "./bench-bundle.js";
 import { percentile } from "./bench-support.js";
 
 interface Judging {
@@ -49,41 +48,19 @@ const HERE = fileURLToPath(new URL("..", import.meta.url));
 
 /** The judging's modules of the checkout at `root` bundled into `dir` (as bench-matrix.ts bundles its worker), imported. */
 async function bundled(root: string, dir: string): Promise<Judging> {
-  const inPlace: Plugin = {
-    name: "in-place",
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (args) =>
-        args.path.startsWith("node:") ? undefined : { path: import.meta.resolve(args.path), external: true },
-      );
-      b.onLoad({ filter: /\.ts$/ }, (args) => ({
-        contents: readFileSync(args.path, "utf8").replaceAll(
-          "import.meta.url",
-          JSON.stringify(pathToFileURL(args.path).href),
-        ),
-        loader: "ts",
-      }));
-    },
-  };
   const [report, read, index] = modulesOf(root);
   const outfile = join(dir, "bench-judge.mjs");
-  await build({
-    stdin: {
+  await bundleInPlace(
+    {
       contents: [
         `export { buildReport } from ${JSON.stringify(report)};`,
         `export { readEvidence } from ${JSON.stringify(read)};`,
         `export { EvidenceIndex } from ${JSON.stringify(index)};`,
       ].join("\n"),
       resolveDir: dir,
-      loader: "ts",
     },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
     outfile,
-    logLevel: "warning",
-    plugins: [inPlace],
-  });
+  );
   return (await import(pathToFileURL(outfile).href)) as Judging;
 }
 
@@ -118,11 +95,6 @@ function differences(a: unknown, b: unknown, path: string, out: string[], max = 
   const show = (x: unknown) => (x === undefined ? "(none)" : JSON.stringify(x).slice(0, 200));
   out.push(`${path}: ${show(a)} → ${show(b)}`);
 }
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ");
 
 /** One version's figures: per file the median of its rounds, per round the total over the files (wall, CPU ms). */
 class Figures {
@@ -197,7 +169,7 @@ async function main(): Promise<number> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `buildReport over ${files.length} evidence file(s), ${rounds} timed round(s) each, ${values.tsx ? "through the TypeScript loader" : "bundled"}${values.versus !== undefined ? `, this checkout and ${values.versus} in turn` : ""}; load average ${load()}`,
+    `buildReport over ${files.length} evidence file(s), ${rounds} timed round(s) each, ${values.tsx ? "through the TypeScript loader" : "bundled"}${values.versus !== undefined ? `, this checkout and ${values.versus} in turn` : ""}; load average ${loadAverage()}`,
   );
   const reports: Record<string, unknown> = {};
   const versusDiffs: string[] = [];
@@ -243,7 +215,7 @@ async function main(): Promise<number> {
     );
   }
   console.log(
-    `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in all (reading included); load average after ${load()}`,
+    `CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in all (reading included); load average after ${loadAverage()}`,
   );
   let code = 0;
   if (values.versus !== undefined) {

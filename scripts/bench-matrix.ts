@@ -23,17 +23,17 @@
  *                                             [--evidence DIR]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { build, type Plugin } from "esbuild";
 import { formatDuration, parseDuration } from "../src/duration.js";
 import { scratchDir } from "../src/files.js";
 import { HUB_VARIANTS } from "../src/hub/variants.js";
 import { behaviourOf, PPMID_ONLY_PROFILES, PROFILES, type ProfileName } from "../src/virtual/devices/profiles.js";
 import { AUTO_WINDOW } from "../src/cluster-cot/window.js";
+import { bundleInPlace, loadAverage } from "./bench-bundle.js";
 import type { Done, Dut, Job } from "./bench-matrix-worker.js";
 
 const profilesOf = (kind: "ihd" | "ppmid"): ProfileName[] =>
@@ -112,50 +112,16 @@ function costOf(job: Job): number {
   return days * duts * (job.variant === "electricity-only" ? 2 / 3 : 1);
 }
 
-/**
- * The worker's module bundled with src/ into `dir` (esbuild): every module of src/ keeps its own import.meta.url
- * (src/ finds docs/baseline.json and herdsman's modules through it), the packages stay imports of their files in
- * node_modules, resolved as src/ would resolve them.
- */
+/** The worker's module bundled with src/ into `dir` (bench-bundle.ts `bundleInPlace`). */
 async function bundleWorker(dir: string): Promise<URL> {
-  const inPlace: Plugin = {
-    name: "in-place",
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (args) =>
-        args.path.startsWith("node:") ? undefined : { path: import.meta.resolve(args.path), external: true },
-      );
-      b.onLoad({ filter: /\.ts$/ }, (args) => ({
-        contents: readFileSync(args.path, "utf8").replaceAll(
-          "import.meta.url",
-          JSON.stringify(pathToFileURL(args.path).href),
-        ),
-        loader: "ts",
-      }));
-    },
-  };
-  const outfile = join(dir, "bench-matrix-worker.mjs");
-  await build({
-    entryPoints: [fileURLToPath(new URL("./bench-matrix-worker.ts", import.meta.url))],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile,
-    logLevel: "warning",
-    plugins: [inPlace],
-  });
-  return pathToFileURL(outfile);
+  const entry = fileURLToPath(new URL("./bench-matrix-worker.ts", import.meta.url));
+  return pathToFileURL(await bundleInPlace({ file: entry }, join(dir, "bench-matrix-worker.mjs")));
 }
 
 function peakRssMb(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ");
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -195,7 +161,7 @@ async function main(): Promise<number> {
     }),
   );
   console.log(
-    `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles, at most ${RUN_DUTS} DUTs a run) on ${adapter}, ${workers} worker thread(s); load average ${load()}`,
+    `profile matrix: ${jobs.length} runs (${HUB_VARIANTS.length} hub variants × ihd ${profilesOf("ihd").length} / ppmid ${profilesOf("ppmid").length} profiles, at most ${RUN_DUTS} DUTs a run) on ${adapter}, ${workers} worker thread(s); load average ${loadAverage()}`,
   );
   const start = performance.now();
   const cpu0 = process.cpuUsage();
@@ -234,7 +200,7 @@ async function main(): Promise<number> {
   const cpu = process.cpuUsage(cpu0);
   const duts = results.reduce((a, r) => a + Object.keys(r.verdicts).length, 0);
   console.log(
-    `matrix: ${results.length} runs, ${duts} DUTs, wall ${wall.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (every thread), peak RSS ${peakRssMb().toFixed(0)} MB (the process, every worker); load average after ${load()}`,
+    `matrix: ${results.length} runs, ${duts} DUTs, wall ${wall.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (every thread), peak RSS ${peakRssMb().toFixed(0)} MB (the process, every worker); load average after ${loadAverage()}`,
   );
   const table = Object.fromEntries(
     results

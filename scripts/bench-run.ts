@@ -15,8 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PPMID_ONLY_PROFILES, PROFILES } from "../src/virtual/devices/profiles.js";
-import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { loadAverage } from "./bench-bundle.js";
 
 const ALL_IHD = PROFILES.filter((p) => !PPMID_ONLY_PROFILES.includes(p)).map((p) => `ihd:${p}`);
 
@@ -77,12 +77,8 @@ if (!Number.isInteger(repeat) || repeat < 1)
 const ADAPTERS: Record<string, string[]> = { zstack: ["zstack"], ember: ["ember"], both: ["zstack", "ember"] };
 const adapters = ADAPTERS[values.adapter];
 if (!adapters) throw new Error(`--adapter must be zstack, ember or both, got ${values.adapter}`);
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ");
 console.log(
-  `hanbench run benchmarks (${repeat} run(s) each; wall time includes process start); load average ${load()}`,
+  `hanbench run benchmarks (${repeat} run(s) each; wall time includes process start); load average ${loadAverage()}`,
 );
 for (const s of SCENARIOS.filter((x) => !values.only || x.name.startsWith(values.only))) {
   const results = new Map<string, Result[]>(adapters.map((a) => [a, []]));
@@ -112,4 +108,4 @@ for (const s of SCENARIOS.filter((x) => !values.only || x.name.startsWith(values
     );
   }
 }
-console.log(`load average after: ${load()}`);
+console.log(`load average after: ${loadAverage()}`);

@@ -16,12 +16,12 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { scratchDir } from "../src/files.js";
 import { runSuite } from "../src/runner/run.js";
+import { bundleInPlace, loadAverage } from "./bench-bundle.js";
 
 const DEVICES = [
   "compliant",
@@ -84,47 +84,12 @@ async function child(evidencePath: string | undefined, hubStartMs: number | unde
   console.log(JSON.stringify(round));
 }
 
-/** What each bundled module's URL replaces (spelt so that this module's own text is not replaced inside it). */
-const META_URL = ["import", "meta", "url"].join(".");
-
-/** This module bundled with src/ into `dir`, each module keeping its own import.meta.url (as bench-matrix.ts does). */
-async function bundle(dir: string): Promise<string> {
-  const { build } = await import("esbuild");
-  const outfile = join(dir, "bench-virtual-run.mjs");
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    outfile,
-    logLevel: "warning",
-    plugins: [
-      {
-        name: "in-place",
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith("node:") ? undefined : { path: import.meta.resolve(args.path), external: true },
-          );
-          b.onLoad({ filter: /\.ts$/ }, (args) => ({
-            contents: readFileSync(args.path, "utf8").replaceAll(
-              META_URL,
-              JSON.stringify(pathToFileURL(args.path).href),
-            ),
-            loader: "ts",
-          }));
-        },
-      },
-    ],
-  });
-  return outfile;
+/** This module bundled with src/ into `dir` (bench-bundle.ts `bundleInPlace`, as bench-matrix.ts bundles its worker). */
+function bundle(dir: string): Promise<string> {
+  return bundleInPlace({ file: fileURLToPath(import.meta.url) }, join(dir, "bench-virtual-run.mjs"));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ");
 
 const { values } = parseArgs({
   options: {
@@ -149,7 +114,9 @@ if (values.child) {
       if (Number.isNaN(Date.parse(values["hub-start"]))) throw new Error("--hub-start is an ISO time");
       evidence.push("--hub-start", values["hub-start"]);
     }
-    console.log(`one virtual run (7 PPMIDs, reference, 24 h windows), ${rounds} round(s); load average ${load()}`);
+    console.log(
+      `one virtual run (7 PPMIDs, reference, 24 h windows), ${rounds} round(s); load average ${loadAverage()}`,
+    );
     const results: Round[] = [];
     for (let i = 0; i < rounds; i++) {
       // a run never appends to another's log: each round writes FILE anew
@@ -169,7 +136,7 @@ if (values.child) {
     console.log(
       `median: CPU ${(median(results.map((r) => r.cpuMs)) / 1000).toFixed(2)} s ` +
         `(main thread ${(median(results.map((r) => r.mainCpuMs ?? Number.NaN)) / 1000).toFixed(2)} s)  ` +
-        `wall ${(median(results.map((r) => r.wallMs)) / 1000).toFixed(2)} s; load average after ${load()}`,
+        `wall ${(median(results.map((r) => r.wallMs)) / 1000).toFixed(2)} s; load average after ${loadAverage()}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
