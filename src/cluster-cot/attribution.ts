@@ -31,7 +31,7 @@ import type {
   Holdings,
   ServedEvent,
 } from "../evidence/events.js";
-import { nextBoundary, type PeriodKind, periodAt } from "../hub/data/periods.js";
+import { instantOf, nextBoundary, type PeriodKind, periodAt } from "../hub/data/periods.js";
 import { ClusterId } from "../zcl/index.js";
 
 export type Category = "consumption" | "messages" | "topUps" | "debts" | "aggregates" | "state";
@@ -98,23 +98,12 @@ export function servedMessage(s: ServedEvent): { id?: string; text?: string } | 
   return undefined;
 }
 
-/**
- * Times already parsed: a report reads the same few period strings (a day's, a half-hour's) in thousands of
- * served events and held items. Emptied when full, so it holds only what the latest runs read.
- */
-const parsedTimes = new Map<string, number>();
-const PARSED_TIMES_MAX = 50_000;
-
 /** An ISO time or hub ms as hub ms; undefined when it is neither. */
 export function timeOf(p: unknown): number | undefined {
   if (typeof p === "number" && Number.isFinite(p)) return p;
   if (typeof p !== "string") return undefined;
-  let ms = parsedTimes.get(p);
-  if (ms === undefined) {
-    ms = Date.parse(p);
-    if (parsedTimes.size >= PARSED_TIMES_MAX) parsedTimes.clear();
-    parsedTimes.set(p, ms);
-  }
+  // a report reads the same few period strings in thousands of served events and held items: parsed once
+  const ms = instantOf(p);
   return Number.isNaN(ms) ? undefined : ms;
 }
 

@@ -9,6 +9,7 @@ import {
 } from "../../src/hub/data/history.js";
 import {
   dayStart,
+  instantOf,
   monthStart,
   nextBoundary,
   periodAt,
@@ -121,6 +122,16 @@ describe("periods (UK local days, weeks from Monday, months)", () => {
           expect([iso(ms), iso(start)]).toBe("the start of its own day");
       }
     }
+  });
+});
+
+describe("instants of ISO times", () => {
+  it("are what Date.parse says, asked once, again, and after more texts than are remembered", () => {
+    const texts = Array.from({ length: 20_000 }, (_, i) => iso(T0 + i * 1_800_000));
+    const odd = ["not a time", "", "2026-13-01T00:00:00Z", "2026-03-04", "2026-03-04T00:00:00+01:00"];
+    for (const round of [1, 2, 3])
+      for (const text of [...odd, ...texts.slice(0, 50), ...(round === 2 ? texts : [])])
+        expect([round, text, instantOf(text)]).toEqual([round, text, Date.parse(text)]);
   });
 });
 

@@ -178,3 +178,18 @@ export function iso(ms: number): string {
   }
   return s;
 }
+
+/** Instants of recent ISO times (`iso`'s inverse): a display's store and the cases compare the same few periods. */
+const instantCache = new Map<string, number>();
+const INSTANT_CACHE_SIZE = 16_384;
+
+/** `Date.parse(text)` (NaN when it is not a time), remembered for the most recent texts. */
+export function instantOf(text: string): number {
+  let ms = instantCache.get(text);
+  if (ms === undefined) {
+    ms = Date.parse(text);
+    if (instantCache.size >= INSTANT_CACHE_SIZE) instantCache.clear();
+    instantCache.set(text, ms);
+  }
+  return ms;
+}

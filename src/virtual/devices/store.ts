@@ -10,6 +10,7 @@
  * the new occupier's data.
  */
 import type { EndpointRole, HeldAggregate, HeldMessage, HeldValue, Holdings } from "../../evidence/events.js";
+import { instantOf } from "../../hub/data/periods.js";
 
 export interface ConsumptionEntry {
   role: EndpointRole;
@@ -67,21 +68,6 @@ export interface DeviceAggregate {
 
 /** The item name a display gives its own total. */
 export const AGGREGATE_ITEM = "totalSinceStart";
-
-/** Instants of the ISO times the store holds, parsed once: a clear and each probe's aggregates compare them all. */
-const instants = new Map<string, number>();
-const INSTANTS_MAX = 16_384;
-
-/** `Date.parse(time)`, remembered. */
-function instantOf(time: string): number {
-  let ms = instants.get(time);
-  if (ms === undefined) {
-    ms = Date.parse(time);
-    if (instants.size >= INSTANTS_MAX) instants.clear();
-    instants.set(time, ms);
-  }
-  return ms;
-}
 
 function key(e: Pick<ConsumptionEntry, "role" | "clusterId" | "series" | "period">): string {
   return `${e.role}/${e.clusterId}/${e.series}/${e.period}`;
